@@ -1,0 +1,145 @@
+"""The vocabulary: word counts, ids by frequency, subsampling keep probabilities, the noise distribution.
+
+What it does: one pass over the sentences counts every word; words below min_count are dropped; ids
+are given by descending count (ties: the word seen first gets the smaller id). From the counts come
+the subsampling keep probability of each word and the negative-sampling noise distribution with its
+alias table (constant-time sampling).
+What it does not do: read files (corpus.py) or build the Huffman tree (huffman.py).
+
+    >>> v = Vocabulary.build([["a", "b", "a"], ["c", "a", "b"]])
+    >>> v.index_to_key, v.counts.tolist()
+    (['a', 'b', 'c'], [3, 2, 1])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional
+
+import numpy as np
+
+
+@dataclass
+class Vocabulary:
+    index_to_key: List[str]                 # id -> word, most frequent first
+    counts: np.ndarray                      # (V,) int64 count of each word in the corpus
+    total_words: int                        # every token read, including words below min_count
+    dropped_words: int = 0                  # distinct words removed by min_count / max_vocab_size
+    dropped_tokens: int = 0                 # their occurrences
+    key_to_index: Dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.key_to_index:
+            self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, sentences: Iterable[List[str]], min_count: int = 1,
+              max_vocab_size: Optional[int] = None) -> "Vocabulary":
+        """Count words and keep those seen at least min_count times (and the max_vocab_size most frequent).
+
+        Raises ValueError for an empty corpus, or one whose every word is below min_count.
+        """
+        raw: Dict[str, int] = {}
+        total = 0
+        for sentence in sentences:
+            if isinstance(sentence, str):
+                raise ValueError("sentences must be lists of tokens, not strings: "
+                                 "use engine.tokenize(line) or engine.read_corpus(path)")
+            for w in sentence:
+                raw[w] = raw.get(w, 0) + 1  # dicts keep insertion order: first-seen order breaks ties
+            total += len(sentence)
+        if total == 0:
+            raise ValueError("the corpus is empty: no tokens were found")
+        words = list(raw)
+        counts = np.fromiter((raw[w] for w in words), dtype=np.int64, count=len(words))  # (n_types,)
+        order = np.argsort(-counts, kind="stable")  # descending count, ties in first-seen order
+        keep = order[counts[order] >= min_count]
+        if max_vocab_size is not None:
+            keep = keep[:max_vocab_size]
+        if len(keep) == 0:
+            raise ValueError(
+                f"every word is below min_count={min_count}: all {len(words)} distinct words "
+                f"({total} tokens) were dropped; the most frequent word appears {int(counts.max())} "
+                f"times, so try min_count <= {int(counts.max())}")
+        kept_counts = counts[keep]
+        return cls(index_to_key=[words[i] for i in keep], counts=kept_counts, total_words=total,
+                   dropped_words=len(words) - len(keep),
+                   dropped_tokens=int(total - kept_counts.sum()))
+
+    # ------------------------------------------------------------------ basics
+    def __len__(self) -> int:
+        return len(self.index_to_key)
+
+    def __contains__(self, word) -> bool:
+        return word in self.key_to_index
+
+    def index(self, word: str) -> int:
+        """The id of word; KeyError naming the word if it is not in the vocabulary."""
+        try:
+            return self.key_to_index[word]
+        except KeyError:
+            raise KeyError(f"word {word!r} is not in the vocabulary ({len(self)} words)") from None
+
+    @property
+    def retained_words(self) -> int:
+        """T: tokens of words in the vocabulary (the total that subsampling frequencies refer to)."""
+        return int(self.counts.sum())
+
+    def encode(self, sentence: List[str]) -> np.ndarray:
+        """Ids of the words in the vocabulary, others skipped: encode(['a', 'zzz', 'b']) -> [0, 1]"""
+        get = self.key_to_index.get
+        return np.array([i for i in (get(w, -1) for w in sentence) if i >= 0], dtype=np.int32)
+
+    # ------------------------------------------------------------------ subsampling
+    def keep_probabilities(self, sample: float) -> np.ndarray:
+        """p_keep(w) = (sqrt(f(w)/(s*T)) + 1) * (s*T)/f(w), capped at 1; all ones when sample == 0.
+
+        f(w) is the word's count and T the number of tokens in the vocabulary (word2vec.c, gensim).
+        A word at frequency f/T = s is kept with probability (1 + 1) * 1 -> capped at 1; at 100 s,
+        with (10 + 1)/100 = 0.11.
+        """
+        if sample <= 0:
+            return np.ones(len(self), dtype=np.float64)
+        threshold = sample * self.retained_words                      # s*T
+        f = self.counts.astype(np.float64)                            # (V,)
+        return np.minimum((np.sqrt(f / threshold) + 1.0) * threshold / f, 1.0)  # (V,)
+
+    # ------------------------------------------------------------------ noise distribution
+    def noise_distribution(self, ns_exponent: float = 0.75) -> np.ndarray:
+        """P_n(w) = count(w)**ns_exponent / sum_v count(v)**ns_exponent (float64, sums to 1)."""
+        weights = self.counts.astype(np.float64) ** ns_exponent       # (V,)
+        return weights / weights.sum()                                # (V,)
+
+
+def alias_table(p: np.ndarray):
+    """Walker/Vose alias table for drawing from a discrete distribution p in O(1) per draw.
+
+    Returns (accept (V,) float64, alias (V,) int32). To draw: pick a column i uniformly, then keep i
+    with probability accept[i], else take alias[i]. Each column holds the mass of at most two words,
+    so P(w) = (accept[w] + sum of (1 - accept[i]) over columns i whose alias is w) / V = p[w] exactly.
+
+    alias_table(np.array([0.5, 0.5])) -> (array([1., 1.]), array([0, 1]))
+    """
+    p = np.asarray(p, dtype=np.float64)
+    n = len(p)
+    scaled = p * n / p.sum()                                          # (V,) mean 1
+    accept = np.ones(n, dtype=np.float64)                             # (V,)
+    alias = np.arange(n, dtype=np.int32)                              # (V,)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, l = small.pop(), large.pop()
+        accept[s] = scaled[s]
+        alias[s] = l
+        scaled[l] -= 1.0 - scaled[s]
+        (small if scaled[l] < 1.0 else large).append(l)
+    return accept, alias
+
+
+def alias_draw(accept: np.ndarray, alias: np.ndarray, rng: np.random.Generator, size) -> np.ndarray:
+    """Draw `size` ids from an alias table with rng: two uniform draws per id, O(1) each."""
+    n = len(accept)
+    column = rng.integers(0, n, size=size)                            # size
+    coin = rng.random(size=size)                                      # size
+    return np.where(coin < accept[column], column, alias[column]).astype(np.int32)
