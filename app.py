@@ -1,0 +1,28 @@
+"""Word2Vec, step by step: the entry point. Page config, navigation over pages/, the shared sidebar."""
+
+import streamlit as st
+
+from ui import state
+
+st.set_page_config(page_title="Word2Vec, step by step", page_icon="🧮", layout="wide")
+
+PAGES = {
+    "Learn": [
+        st.Page("pages/01_home.py", title="Home", icon="🏠", default=True),
+        st.Page("pages/02_corpus.py", title="Corpus and vocabulary", icon="📚"),
+        st.Page("pages/03_windows.py", title="Context windows", icon="🪟"),
+        st.Page("pages/04_step.py", title="Step by step", icon="👣"),
+        st.Page("pages/05_hierarchical_softmax.py", title="Hierarchical softmax", icon="🌳"),
+        st.Page("pages/06_negative_sampling.py", title="Negative sampling", icon="🎲"),
+    ],
+    "Train and explore": [
+        st.Page("pages/07_embedding_space.py", title="Embedding space (live)", icon="✨"),
+        st.Page("pages/08_explore.py", title="Explore and evaluate", icon="🔎"),
+        st.Page("pages/09_compare.py", title="Compare models", icon="⚖️"),
+        st.Page("pages/10_import_export.py", title="Import and export", icon="💾"),
+    ],
+}
+
+page = st.navigation(PAGES)
+state.sidebar()
+page.run()
