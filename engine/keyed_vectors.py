@@ -337,10 +337,4 @@ def _looks_binary(body: bytes, d: int) -> bool:
         parts = first.decode("utf-8").rstrip().split(" ")
     except UnicodeDecodeError:
         return True
-    if len(parts) != d + 1:
-        return True
-    try:
-        [float(x) for x in parts[1:]]
-        return False
-    except ValueError:
-        return True
+    return len(parts) != d + 1

@@ -90,10 +90,13 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
     hidden = in_before.mean(axis=0) if mean else in_before.sum(axis=0)  # (d,)
     loss, (grad_hidden, grad_out), probs = OBJECTIVE_FUNCTIONS[objective](hidden, out_before, labels)
     scores = out_before.astype(np.float64) @ hidden.astype(np.float64)  # (k,)
+    def diverged():
+        return TrainingDiverged(
+            f"step {step}: the loss or the weights became NaN or inf (loss {loss:.4g}, learning rate "
+            f"{lr:.4g}); training stopped and the weights are the last good ones. Lower alpha and try again")
+
     if not (np.isfinite(loss) and np.isfinite(grad_hidden).all() and np.isfinite(grad_out).all()):
-        raise TrainingDiverged(
-            f"step {step}: the loss became {loss} (NaN or inf) with learning rate {lr:.4g}; "
-            "training stopped and the weights are the last good ones. Lower alpha and try again")
+        raise diverged()
 
     # the update (the only place the step trainer writes weights)
     dtype = W_in.dtype
@@ -101,6 +104,10 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
     np.add.at(W_out, rows_idx, (-lr * grad_out).astype(dtype))       # rows may repeat (negatives)
     np.add.at(W_in, inputs, np.broadcast_to((-lr / scale * grad_hidden).astype(dtype),
                                             in_before.shape))        # ids may repeat (CBOW)
+    if not (np.isfinite(W_out[rows_idx]).all() and np.isfinite(W_in[inputs]).all()):
+        W_out[rows_idx] = out_before                                 # float32 overflow: put the rows back
+        W_in[inputs] = in_before
+        raise diverged()
 
     tree_path = tuple(int(x) for x in rows_idx) if objective == "hierarchical_softmax" else ()
     tree_code = tuple(int(x) for x in tree.codes[target]) if objective == "hierarchical_softmax" else ()

@@ -1,0 +1,121 @@
+"""The transparent trainer: a step changes only the rows its trace names, by exactly -lr * grad."""
+
+import numpy as np
+import pytest
+
+from engine import TrainingDiverged, Word2Vec
+
+SENTENCES = [s.split() for s in [
+    "the king rules the land", "the queen rules the land", "a man walks the dog", "a woman walks the dog",
+    "the king is a man", "the queen is a woman", "the dog runs", "the cat sleeps", "the the the king"]] * 4
+
+MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
+
+
+def make(architecture, objective, **kw):
+    args = dict(architecture=architecture, objective=objective, vector_size=8, window=3, seed=7, sample=0)
+    args.update(kw)
+    return Word2Vec(**args).build_vocab(SENTENCES)
+
+
+@pytest.mark.parametrize("architecture, objective", MODELS)
+def test_only_traced_rows_change_by_minus_lr_grad(architecture, objective):
+    m = make(architecture, objective)
+    rng = np.random.default_rng(0)
+    m.W_out[:] = rng.normal(scale=0.3, size=m.W_out.shape)
+    for _ in range(40):
+        W_in0, W_out0 = m.W_in.copy(), m.W_out.copy()
+        t = m.step()
+        # expected update, accumulated where ids repeat, computed independently of the trainer
+        exp_in = W_in0.astype(np.float64)
+        exp_out = W_out0.astype(np.float64)
+        scale = len(t.inputs) if architecture == "cbow" else 1
+        for i in t.inputs:
+            exp_in[i] -= t.lr * t.grad_hidden / scale
+        for r, g in zip(t.out_rows, t.grad_out):
+            exp_out[r] -= t.lr * g
+        np.testing.assert_allclose(m.W_in, exp_in, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(m.W_out, exp_out, rtol=1e-5, atol=1e-7)
+        # nothing else moved, bit for bit
+        untouched_in = np.setdiff1d(np.arange(len(m.W_in)), t.inputs)
+        untouched_out = np.setdiff1d(np.arange(len(m.W_out)), t.out_rows)
+        assert np.array_equal(m.W_in[untouched_in], W_in0[untouched_in])
+        assert np.array_equal(m.W_out[untouched_out], W_out0[untouched_out])
+        # the trace describes the weights before the update
+        h = W_in0[t.inputs].astype(np.float64)
+        h = h.mean(0) if architecture == "cbow" else h.sum(0)
+        np.testing.assert_allclose(t.hidden, h, rtol=1e-5, atol=1e-7)  # h is summed in float32
+        np.testing.assert_allclose(t.scores, W_out0[t.out_rows].astype(np.float64) @ t.hidden, rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(t.out_before, W_out0[t.out_rows])
+
+
+@pytest.mark.parametrize("architecture, objective", MODELS)
+def test_trace_fields(architecture, objective):
+    m = make(architecture, objective, negative=4)
+    V = len(m.vocab)
+    for _ in range(20):
+        t = m.step()
+        assert t.hidden.shape == (8,) and t.grad_hidden.shape == (8,)
+        assert t.grad_out.shape == (len(t.out_rows), 8)
+        assert len(t.labels) == len(t.scores) == len(t.probs) == len(t.out_rows)
+        for arr in (t.inputs, t.hidden, t.out_rows, t.labels, t.scores, t.probs, t.grad_hidden, t.grad_out):
+            assert not arr.flags.writeable
+        with pytest.raises(Exception):
+            t.loss = 0.0  # frozen
+        if architecture == "skipgram":
+            assert t.inputs.tolist() == [t.center] and t.target in t.context
+        else:
+            assert sorted(t.inputs.tolist()) == sorted(t.context) and t.target == t.center
+        if objective == "softmax":
+            assert t.out_rows.tolist() == list(range(V))
+            assert t.probs.sum() == pytest.approx(1.0)
+            assert t.loss == pytest.approx(-np.log(t.probs[t.target]))
+            assert t.negatives == () and t.path == ()
+        elif objective == "negative_sampling":
+            assert len(t.negatives) == 4 and t.target not in t.negatives
+            assert t.out_rows.tolist() == [t.target, *t.negatives]
+            assert t.labels.tolist() == [1, 0, 0, 0, 0]
+        else:
+            assert t.out_rows.tolist() == list(t.path)
+            assert t.labels.tolist() == [1 - b for b in t.code]
+            assert t.code == m.tree.codes[t.target]
+
+
+def test_undo_restores_weights_and_stream_exactly():
+    m = make("cbow", "negative_sampling")
+    W_in0, W_out0 = m.W_in.copy(), m.W_out.copy()
+    traces = m.steps(30)
+    for _ in range(30):
+        m.undo()
+    assert np.array_equal(m.W_in, W_in0) and np.array_equal(m.W_out, W_out0)
+    assert m.step_count == 0 and m.loss_sums == {}
+    again = m.steps(30)
+    assert [(t.target, t.negatives) for t in again] == [(t.target, t.negatives) for t in traces]
+    with pytest.raises(IndexError):
+        make("skipgram", "softmax").undo()
+
+
+def test_undo_across_chunks_and_epochs():
+    # tiny chunks: every chunk boundary and epoch boundary is crossed within 100 steps
+    m = make("skipgram", "hierarchical_softmax", chunk_words=5, epochs=3)
+    before = [(m.W_in.copy(), m.W_out.copy())]
+    traces = []
+    for _ in range(100):
+        traces.append(m.step())
+        before.append((m.W_in.copy(), m.W_out.copy()))
+    assert len({t.epoch for t in traces}) >= 1
+    for k in range(100, 50, -1):
+        m.undo()
+        assert np.array_equal(m.W_in, before[k - 1][0])
+    redo = m.steps(50)
+    assert [t.step for t in redo] == [t.step for t in traces[50:]]
+    np.testing.assert_array_equal(m.W_in, before[100][0])
+    np.testing.assert_array_equal(m.W_out, before[100][1])
+
+
+def test_divergence_raises_and_keeps_last_good_weights():
+    m = make("skipgram", "negative_sampling", alpha=1e30, min_alpha=1e30)
+    with pytest.raises(TrainingDiverged, match="NaN or inf"):
+        for _ in range(10_000):
+            m.step()
+    assert np.isfinite(m.W_in).all() and np.isfinite(m.W_out).all()
