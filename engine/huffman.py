@@ -12,7 +12,7 @@ and the probabilities of all V leaves sum to 1 for any h.
 
     >>> t = build_huffman(np.array([5, 3, 2]))
     >>> t.codes, t.paths
-    ([(0,), (1, 1), (1, 0)], [(0,), (0, 1), (0, 1)])
+    ([(1,), (0, 0), (0, 1)], [(0,), (0, 1), (0, 1)])
 """
 
 from __future__ import annotations

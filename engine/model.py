@@ -7,7 +7,7 @@ example stream (examples.py), so stepping n examples and then calling train() en
 weights as calling train() at once.
 What it does not do: draw anything, or know about Streamlit.
 
-    >>> m = Word2Vec(vector_size=10, epochs=1, seed=1).fit([["the", "king", "rules"], ["the", "queen", "rules"]])
+    >>> m = Word2Vec(vector_size=10, epochs=1, sample=0).fit([["the", "king", "rules"], ["the", "queen", "rules"]])
     >>> m.W_in.shape
     (4, 10)
 """
