@@ -1,0 +1,207 @@
+"""engine/inspect_tools.py against the engine itself and against the formulas."""
+
+import numpy as np
+import pytest
+
+import engine
+from engine import Word2Vec, build_huffman, context_pairs, leaf_probabilities
+from engine import inspect_tools as it
+
+TINY = list(engine.read_corpus(engine.sample_corpora()["tiny"]))
+
+
+def tiny_model(**kw):
+    args = dict(vector_size=8, window=2, sample=0.0, epochs=2, seed=3)
+    args.update(kw)
+    return Word2Vec(**args).build_vocab(TINY)
+
+
+# ------------------------------------------------------------------------------------------ windows
+@pytest.mark.parametrize("window", [1, 2, 4])
+def test_full_windows_match_engine_context_pairs(window):
+    tokens = list(range(7))
+    ws = it.sentence_windows(len(tokens), window, shrink=False)
+    pairs = [p[0] + (p[1],) for p in it.training_pairs(tokens, ws, "skipgram")]
+    assert pairs == [tuple(p) for p in context_pairs(tokens, window)]
+
+
+def test_reduced_windows_stay_inside_full_window_and_radius():
+    ws = it.sentence_windows(9, 4, shrink=True, seed=5)
+    radii = {w.radius for w in ws}
+    assert radii <= set(range(1, 5)) and len(radii) > 1      # several radii drawn
+    for w in ws:
+        assert set(w.used) <= set(w.reduced) <= set(w.full)
+        assert all(abs(j - w.center) <= w.radius for j in w.reduced)
+
+
+def test_num_skips_limits_pairs_per_center():
+    ws = it.sentence_windows(8, 3, shrink=False, num_skips=2, seed=1)
+    assert all(len(w.used) == min(2, len(w.reduced)) for w in ws)
+
+
+def test_cbow_pairs_predict_center_from_reduced_window():
+    ws = it.sentence_windows(5, 2, shrink=True, seed=2)
+    toks = list("abcde")
+    for (inputs, target), w in zip(it.training_pairs(toks, ws, "cbow"), ws):
+        assert target == toks[w.center] and inputs == tuple(toks[j] for j in w.reduced)
+
+
+def test_example_counts_match_sentence_windows_for_same_seed():
+    ws = it.sentence_windows(11, 3, shrink=True, seed=9)
+    counts = it.example_counts([11], 3, shrink=True, seed=9)
+    assert counts["skipgram"] == len(it.training_pairs(list(range(11)), ws, "skipgram"))
+
+
+@pytest.mark.parametrize("architecture,key", [("skipgram", "skipgram"), ("cbow", "cbow")])
+def test_example_counts_match_the_real_stream_without_shrinking(architecture, key):
+    m = tiny_model(architecture=architecture, shrink_windows=False, objective="softmax")
+    lengths = [len(m.vocab.encode(s)) for s in TINY]
+    assert m.stream.chunk(0).n_examples == it.example_counts(lengths, 2, shrink=False)[key]
+
+
+def test_expected_skipgram_count_is_the_mean_over_draws():
+    lengths = [len(s) for s in TINY]
+    exp = it.example_counts(lengths, 3)["skipgram_expected"]
+    draws = [it.example_counts(lengths, 3, seed=s)["skipgram"] for s in range(300)]
+    # the sum of ~130 independent bounded terms: its standard error over 300 draws is well below 1
+    se = np.std(draws) / np.sqrt(len(draws))
+    assert abs(np.mean(draws) - exp) < 4 * se + 1e-9
+
+
+# ------------------------------------------------------------------------------------------ vocabulary
+def test_subsample_mask_follows_keep_probability():
+    p = np.array([1.0, 0.0, 0.3])
+    ids = np.array([0, 1, 2] * 20000)
+    mask = it.subsample_mask(ids, p, seed=4)
+    assert mask[ids == 0].all() and not mask[ids == 1].any()
+    # binomial with n=20000, p=0.3: sd = sqrt(.21/20000) ~ 0.0032; 5 sd ~ 0.016
+    assert abs(mask[ids == 2].mean() - 0.3) < 0.016
+
+
+def test_below_min_count_matches_vocabulary_build():
+    full = engine.Vocabulary.build(TINY, min_count=1)
+    for mc in (2, 3, 5):
+        words, tokens = it.below_min_count(full.index_to_key, full.counts, mc)
+        built = engine.Vocabulary.build(TINY, min_count=mc)
+        assert len(words) == built.dropped_words and tokens == built.dropped_tokens
+        assert not set(words) & set(built.index_to_key)
+
+
+def test_noise_mass_matches_noise_distribution():
+    v = engine.Vocabulary.build(TINY)
+    n_rare = int(round(len(v) / 2))
+    for a in (0.0, 0.75, 1.0):
+        assert it.noise_mass(v.counts, [a])[a] == pytest.approx(v.noise_distribution(a)[-n_rare:].sum())
+    shares = it.noise_mass(v.counts, [1.0, 0.75, 0.0])
+    assert shares[1.0] < shares[0.75] < shares[0.0]          # rare words gain mass as a falls
+
+
+def test_mean_code_length_is_frequency_weighted_and_below_log2_v_plus_one():
+    v = engine.Vocabulary.build(TINY)
+    tree = build_huffman(v.counts)
+    brute = sum(len(tree.codes[w]) * v.counts[w] for w in range(len(v))) / v.counts.sum()
+    m = it.mean_code_length(tree.lengths, v.counts)
+    assert m == pytest.approx(brute)
+    assert m <= np.log2(len(v)) + 1                          # Huffman beats a balanced tree on average
+
+
+# ------------------------------------------------------------------------------------------ vectors
+def test_cosine_matrix_matches_keyed_vectors_and_one_hot_is_identity():
+    m = tiny_model()
+    ids = [0, 3, 5]
+    cos = it.cosine_matrix(m.W_in[ids])
+    for a in range(3):
+        for b in range(3):
+            assert cos[a, b] == pytest.approx(m.wv.similarity(m.vocab.index_to_key[ids[a]],
+                                                              m.vocab.index_to_key[ids[b]]), abs=1e-5)
+    oh = it.one_hot(ids, len(m.vocab))
+    assert np.array_equal(it.cosine_matrix(oh), np.eye(3))
+
+
+def test_row_changes_are_minus_lr_times_gradient():
+    m = tiny_model(objective="negative_sampling")
+    t = m.step()
+    ch = it.row_changes(t)
+    assert np.allclose(ch["in_delta"][0], -t.lr * t.grad_inputs, atol=1e-6)
+    for i, row in enumerate(t.out_rows):
+        if list(t.out_rows).count(row) == 1:
+            assert np.allclose(ch["out_delta"][i], -t.lr * t.grad_out[i], atol=1e-6)
+
+
+# ------------------------------------------------------------------------------------------ objectives
+def test_hs_path_rows_match_leaf_probabilities_and_the_trace():
+    m = tiny_model(objective="hierarchical_softmax")
+    for _ in range(30):
+        t = m.step()
+    tree = m.tree
+    p_all = leaf_probabilities(tree, m.W_out, t.hidden)
+    for w in range(len(m.vocab)):
+        rows = it.hs_path_rows(tree.codes[w], tree.paths[w], m.W_out, t.hidden)
+        assert rows[-1]["product"] == pytest.approx(p_all[w], rel=1e-9)
+    assert p_all.sum() == pytest.approx(1.0)
+    # the trace's own numbers, from the weights before the update
+    m.undo()
+    rows = it.hs_path_rows(t.code, t.path, m.W_out, t.hidden)
+    assert np.allclose([r["sigma"] for r in rows], t.probs)
+    assert -np.log(rows[-1]["product"]) == pytest.approx(t.loss, rel=1e-6)
+
+
+def test_ns_terms_reproduce_the_trace_loss():
+    m = tiny_model(objective="negative_sampling", negative=4)
+    for _ in range(25):
+        t = m.step()
+    terms = it.ns_terms(t.scores)
+    assert terms["loss"] == pytest.approx(t.loss, rel=1e-9)
+    assert terms["target_term"] == pytest.approx(np.log(t.probs[0]))
+    assert np.allclose(terms["negative_terms"], np.log(1 - t.probs[1:]))
+
+
+# ------------------------------------------------------------------------------------------ tree drawing
+def test_tree_layout_full_shows_every_word_once_with_parents_between_children():
+    v = engine.Vocabulary.build(TINY)
+    tree = build_huffman(v.counts)
+    nodes = it.tree_layout(tree.children)
+    keys = [n.key for n in nodes]
+    assert sorted(k for k in keys if k[0] == "w") == sorted(f"w{i}" for i in range(len(v)))
+    assert len([k for k in keys if k[0] == "n"]) == len(v) - 1
+    by_key = {n.key: n for n in nodes}
+    for n in nodes:
+        if n.parent is not None:
+            assert by_key[n.parent].x == n.x - 1               # one level deeper than its parent
+    # depth of a word = its code length
+    for w in range(len(v)):
+        assert by_key[f"w{w}"].x == len(tree.codes[w])
+
+
+def test_tree_layout_path_view_folds_side_branches_and_keeps_all_words_counted():
+    v = engine.Vocabulary.build(TINY)
+    tree = build_huffman(v.counts)
+    target = len(v) - 1
+    nodes = it.tree_layout(tree.children, expand=set(tree.paths[target]))
+    leaves = [n for n in nodes if n.key[0] in "wc"]
+    assert f"w{target}" in {n.key for n in leaves}
+    assert sum(n.n_words for n in leaves) == len(v)
+    assert len(leaves) == len(tree.codes[target]) + 1        # the target plus one fold per path node
+
+
+def test_subtree_sizes_root_holds_every_word():
+    tree = build_huffman(np.array([9, 7, 4, 2, 1, 1]))
+    sizes = it.subtree_sizes(tree.children)
+    assert sizes[0] == 6 and (sizes >= 2).all()
+
+
+# ------------------------------------------------------------------------------------------ stepping
+@pytest.mark.parametrize("objective", ["softmax", "hierarchical_softmax", "negative_sampling"])
+def test_undo_and_retrace_gives_plain_undo_weights_and_the_earlier_trace(objective):
+    m = tiny_model(objective=objective, architecture="cbow")
+    traces = m.steps(5)
+    W_in4, W_out4 = m.W_in.copy(), m.W_out.copy()
+    m.step()
+    t = it.undo_and_retrace(m)
+    assert np.array_equal(m.W_in, W_in4) and np.array_equal(m.W_out, W_out4)
+    assert m.step_count == 5 and t.step == 5
+    assert np.array_equal(t.grad_out, traces[-1].grad_out) and t.loss == traces[-1].loss
+    # the very first step has no earlier one to show
+    m2 = tiny_model(objective=objective)
+    m2.step()
+    assert it.undo_and_retrace(m2) is None and m2.step_count == 0
