@@ -1,32 +1,417 @@
-"""The fast trainer: the same update as step.py over many examples, without building traces.
+"""The fast trainer: the same update as step.py over many examples, compiled with numba.
 
-(Placeholder NumPy version; the compiled numba kernel replaces it.)
+What it does: applies examples start..end-1 of a chunk (examples.py) to W_in and W_out in place,
+with exactly the update rule of step.apply_example, for all six models (skip-gram / CBOW x full
+softmax / hierarchical softmax / negative sampling):
+  - h = sum (or, for the CBOW mean, mean) of the input rows, accumulated in float32 as NumPy does;
+  - scores = W_out[out_rows] @ h, probabilities, loss and gradients in float64, all from the weights
+    *before* this example's update;
+  - W_out[out_rows] -= lr * grad_out, then W_in[id] -= lr * grad_hidden (/ n_inputs for the CBOW
+    mean) for every input id; repeated rows (two equal negatives, a word twice in a CBOW window)
+    accumulate, as np.add.at does;
+  - if the loss or a gradient is NaN or inf, nothing is written; if the update would take a weight
+    beyond float32's range, the touched rows are put back. Either way training stops *before* that
+    example and reports it (diverged=True, n_done = examples applied), so the caller can raise
+    TrainingDiverged with the last good weights.
+The loss of every example is summed in float64 and returned, so progress can report it honestly.
+What it does not do: choose examples, draw random numbers or decide the learning rate (examples.py
+does all of that with the seeded generator, so the fast and the step trainer see one stream), build
+traces (step.py), or know about the model (model.py calls run_examples / submit_examples).
+
+Why numba: the kernel is written as plain loops over NumPy arrays, which a student can read like
+the NumPy reference below, and numba compiles it to machine code on first use (cached on disk
+with cache=True, so later runs start in a fraction of a second). It needs no C compiler on the
+user's machine, and nogil=True releases Python's GIL while the kernel runs, so two threads can
+update the shared weights at once (Hogwild, as word2vec.c and gensim do) while the main thread
+builds the next chunk of examples. fastmath is limited to "reassoc" and "contract" (reordering
+sums so dot products vectorise, and fused multiply-add): no flag that assumes finite numbers, so
+the NaN / inf checks stay exact.
+
+workers=1 is deterministic and follows the stream in order: the weights equal (to float rounding,
+since dot products are summed in another order than BLAS) those of calling model.step() once per
+example. workers=2 splits each slice of examples into pieces run by two threads at once without
+locks; the updates interleave differently each run, so results differ (slightly) from run to run.
+
+The negatives come from examples.py, drawn with Walker's alias method (vocab.alias_table): two
+arrays of V entries, `accept` and `alias`; a draw picks a column uniformly, keeps it with
+probability accept[column], else takes alias[column]. That is O(1) per draw and samples the exact
+count**ns_exponent distribution (not a rounded copy), from a table of a few bytes per word (a
+float32 threshold and an int32 alias would be 8 bytes; we keep the threshold in float64 for
+exactness). word2vec.c instead fills a 1e8-entry table (400 MB of int32) with repeated word ids,
+which is only approximate for rare words and falls out of every cache.
+
+    >>> import numpy as np
+    >>> from engine import Word2Vec
+    >>> m = Word2Vec(vector_size=8, epochs=1, sample=0).build_vocab([["a", "b", "c"]] * 3)
+    >>> chunk = m.stream.chunk(0)
+    >>> loss_sum, n_done, diverged = run_examples(m.W_in, m.W_out, chunk, 0, 4, "skipgram",
+    ...                                           "negative_sampling", True, None)
+    >>> n_done, diverged, bool(loss_sum > 0)
+    (4, False, True)
 """
 
 from __future__ import annotations
 
+import math
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Optional, Tuple
+
 import numpy as np
+
+try:  # numba is in requirements.txt; without it the NumPy reference below still trains (slowly)
+    import numba
+    from numba import njit
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - only on a machine without numba
+    HAVE_NUMBA = False
 
 from .objectives import OBJECTIVE_FUNCTIONS, output_rows
 
+OBJECTIVE_CODES = {"softmax": 0, "hierarchical_softmax": 1, "negative_sampling": 2}
+FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
 
-def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree, workers=1):
-    """Apply examples start..end-1 of chunk in order. Returns (loss_sum, n_done, diverged)."""
+
+# ---------------------------------------------------------------------------- the NumPy reference
+def run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree):
+    """The readable reference (and fallback without numba): apply_example's update, without traces.
+
+    Returns (loss_sum, n_done, diverged), like run_examples with workers=1.
+    """
     total = 0.0
     fn = OBJECTIVE_FUNCTIONS[objective]
     mean = architecture == "cbow" and cbow_mean
     for e in range(start, end):
-        inputs = chunk.inputs(e)
+        inputs = chunk.inputs(e)                                              # (n_in,)
         target = int(chunk.targets[e])
-        rows_idx, labels = output_rows(objective, target, len(W_in), chunk.negatives[e], tree)
-        in_rows = W_in[inputs]
-        hidden = in_rows.mean(axis=0) if mean else in_rows.sum(axis=0)
-        loss, (gh, go), _ = fn(hidden, W_out[rows_idx], labels)
-        if not (np.isfinite(loss) and np.isfinite(gh).all() and np.isfinite(go).all()):
+        rows_idx, labels = output_rows(objective, target, len(W_in), chunk.negatives[e], tree)  # (k,), (k,)
+        in_before = W_in[inputs]                                              # (n_in, d) copy
+        out_before = W_out[rows_idx]                                          # (k, d) copy
+        hidden = in_before.mean(axis=0) if mean else in_before.sum(axis=0)    # (d,)
+        loss, (grad_hidden, grad_out), _ = fn(hidden, out_before, labels)
+        if not (np.isfinite(loss) and np.isfinite(grad_hidden).all() and np.isfinite(grad_out).all()):
             return total, e - start, True
         lr = chunk.lr[e]
         scale = len(inputs) if mean else 1
-        np.add.at(W_out, rows_idx, (-lr * go).astype(W_out.dtype))
-        np.add.at(W_in, inputs, np.broadcast_to((-lr / scale * gh).astype(W_in.dtype), in_rows.shape))
+        np.add.at(W_out, rows_idx, (-lr * grad_out).astype(W_out.dtype))     # rows may repeat
+        np.add.at(W_in, inputs, np.broadcast_to((-lr / scale * grad_hidden).astype(W_in.dtype),
+                                                in_before.shape))            # ids may repeat
+        if not (np.isfinite(W_out[rows_idx]).all() and np.isfinite(W_in[inputs]).all()):
+            W_out[rows_idx] = out_before                                      # float32 overflow: put back
+            W_in[inputs] = in_before
+            return total, e - start, True
         total += loss
     return total, end - start, False
+
+
+# ---------------------------------------------------------------------------- the compiled kernel
+def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
+            path_array, code_array, lengths, flag):
+    """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
+
+    objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. flag (1,) int32 is shared by
+    the pieces of one slice: a piece that diverges sets it and the others stop at their next example.
+    """
+    d = W_in.shape[1]
+    V_out = W_out.shape[0]
+    k_max = V_out if objective == 0 else (path_array.shape[1] if objective == 1 else 1 + negatives.shape[1])
+    h32 = np.zeros(d, dtype=np.float32)          # (d,) h as NumPy computes it (float32 sum / mean)
+    h = np.zeros(d, dtype=np.float64)            # (d,) h in float64, as the objectives use it
+    grad_hidden = np.zeros(d, dtype=np.float64)  # (d,)
+    rows = np.zeros(k_max, dtype=np.int64)       # (k,) W_out rows scored
+    labels = np.zeros(k_max, dtype=np.float64)   # (k,)
+    scores = np.zeros(k_max, dtype=np.float64)   # (k,)
+    g = np.zeros(k_max, dtype=np.float64)        # (k,) d loss / d scores = probs - labels
+    delta_in = np.zeros(d, dtype=np.float32)     # (d,) the float32 update of each input row
+    out_before = np.zeros((0, d), dtype=np.float32)  # copies of the touched rows, made only when an
+    in_before = np.zeros((0, d), dtype=np.float32)   # update might overflow float32
+    loss_sum = 0.0
+    n_done = 0
+    for e in range(start, end):
+        if flag[0] != 0:
+            break
+        target = targets[e]
+        p0 = input_ptr[e]
+        n_in = input_ptr[e + 1] - p0
+
+        # hidden vector: float32 sum of the input rows (row by row, as NumPy reduces axis 0), then / n
+        in_sq = 0.0                               # largest squared norm of an input row (overflow guard)
+        first = W_in[input_ids[p0]]
+        for i in range(d):
+            x = first[i]
+            h32[i] = x
+            in_sq += np.float64(x) * np.float64(x)
+        for a in range(1, n_in):
+            r = W_in[input_ids[p0 + a]]
+            sq = 0.0
+            for i in range(d):
+                x = r[i]
+                h32[i] += x
+                sq += np.float64(x) * np.float64(x)
+            in_sq = max(in_sq, sq)
+        if mean and n_in > 1:
+            n32 = np.float32(n_in)
+            for i in range(d):
+                h32[i] = h32[i] / n32
+        h_sq = 0.0
+        for i in range(d):
+            h[i] = np.float64(h32[i])
+            h_sq += h[i] * h[i]
+
+        # the rows scored and their labels
+        if objective == 2:                        # negative sampling: target (1), then the negatives (0)
+            k = 1 + negatives.shape[1]
+            rows[0] = target
+            labels[0] = 1.0
+            for j in range(1, k):
+                rows[j] = negatives[e, j - 1]
+                labels[j] = 0.0
+        elif objective == 1:                      # hierarchical softmax: the path, label = 1 - code bit
+            k = lengths[target]
+            for j in range(k):
+                rows[j] = path_array[target, j]
+                labels[j] = 1.0 - code_array[target, j]
+        else:                                     # softmax: every row, one-hot label
+            k = V_out
+            for j in range(k):
+                rows[j] = j
+                labels[j] = 0.0
+            labels[target] = 1.0
+
+        # scores, loss and d loss / d scores, all from the weights before the update
+        out_sq = 0.0
+        for j in range(k):
+            row = W_out[rows[j]]
+            s = 0.0
+            sq = 0.0
+            for i in range(d):
+                x = np.float64(row[i])
+                s += x * h[i]
+                sq += x * x
+            scores[j] = s
+            out_sq = max(out_sq, sq)
+        loss = 0.0
+        if objective == 0:
+            m = scores[0]
+            for j in range(1, k):
+                m = max(m, scores[j])
+            z = 0.0
+            for j in range(k):
+                z += math.exp(scores[j] - m)
+            log_z = m + math.log(z)
+            loss = -(scores[target] - log_z)
+            for j in range(k):
+                g[j] = math.exp(scores[j] - log_z) - labels[j]
+        else:
+            # loss = sum_j log(1 + exp(x_j)), x_j = -s_j for label 1, s_j for label 0
+            #      = sum_j max(x_j, 0) + log(prod_j (1 + exp(-|s_j|)))   (one log per example)
+            prod = 1.0
+            for j in range(k):
+                s = scores[j]
+                ex = math.exp(-abs(s))                          # in (0, 1]: no overflow
+                p = 1.0 / (1.0 + ex) if s >= 0 else ex / (1.0 + ex)  # sigmoid(s)
+                x = -s if labels[j] > 0.5 else s
+                loss += max(x, 0.0)
+                prod *= 1.0 + ex                                # each factor in (1, 2]
+                if j % 512 == 511:
+                    loss += math.log(prod)
+                    prod = 1.0
+                g[j] = p - labels[j]
+            loss += math.log(prod)
+        # NaN or inf anywhere (in h, a scored row or the loss) means: write nothing. With finite
+        # rows, h, scores, g and grad_hidden are finite too (|g| <= 1, float64 has room to spare).
+        if not (h_sq < math.inf and out_sq < math.inf and abs(loss) < math.inf):
+            flag[0] = 1
+            return loss_sum, n_done, True
+
+        lr = lrs[e]
+        scale = np.float64(n_in) if mean else 1.0
+        # |g| <= 1 and |grad_hidden_i| <= k * max row norm, so no weight can leave float32's range
+        # unless this bound says it might; then the rows are copied and checked after the update
+        risky = (math.sqrt(out_sq) + k * lr * math.sqrt(h_sq) >= FLOAT32_SAFE
+                 or math.sqrt(in_sq) + n_in * (lr / scale) * k * math.sqrt(out_sq) >= FLOAT32_SAFE)
+        if risky:
+            out_before = np.empty((k, d), dtype=np.float32)
+            in_before = np.empty((n_in, d), dtype=np.float32)
+            for j in range(k):
+                out_before[j] = W_out[rows[j]]
+            for a in range(n_in):
+                in_before[a] = W_in[input_ids[p0 + a]]
+
+        # grad_hidden = sum_j g_j W_out[row_j] from the rows before the update; then W_out[row_j] -= lr g_j h
+        for i in range(d):
+            grad_hidden[i] = 0.0
+        for j in range(k):
+            row = W_out[rows[j]]
+            gj = g[j]
+            for i in range(d):
+                grad_hidden[i] += gj * np.float64(row[i])
+        c = -lr
+        for j in range(k):                        # rows may repeat (two equal negatives): they accumulate
+            row = W_out[rows[j]]
+            gj = g[j]
+            for i in range(d):
+                row[i] += np.float32(c * (gj * h[i]))
+        # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), for every input id (repeats accumulate)
+        c_in = -lr / scale
+        for i in range(d):
+            delta_in[i] = np.float32(c_in * grad_hidden[i])
+        for a in range(n_in):
+            r = W_in[input_ids[p0 + a]]
+            for i in range(d):
+                r[i] += delta_in[i]
+
+        if risky:
+            bad = False
+            for j in range(k):
+                row = W_out[rows[j]]
+                for i in range(d):
+                    if not math.isfinite(row[i]):
+                        bad = True
+            for a in range(n_in):
+                r = W_in[input_ids[p0 + a]]
+                for i in range(d):
+                    if not math.isfinite(r[i]):
+                        bad = True
+            if bad:                               # float32 overflow: put the rows back, as step.py does
+                for j in range(k):
+                    W_out[rows[j]] = out_before[j]
+                for a in range(n_in):
+                    W_in[input_ids[p0 + a]] = in_before[a]
+                flag[0] = 1
+                return loss_sum, n_done, True
+        loss_sum += loss
+        n_done += 1
+    return loss_sum, n_done, False
+
+
+if HAVE_NUMBA:
+    _kernel_compiled = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})(_kernel)
+else:  # pragma: no cover
+    _kernel_compiled = None
+
+
+# ---------------------------------------------------------------------------- calling the kernel
+_EMPTY_PATHS = np.zeros((1, 1), dtype=np.int32)
+_EMPTY_CODES = np.zeros((1, 1), dtype=np.int8)
+_EMPTY_LENGTHS = np.zeros(1, dtype=np.int32)
+_pool: Optional[ThreadPoolExecutor] = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="word2vec-fast")
+        return _pool
+
+
+def _tree_arrays(tree):
+    if tree is None:
+        return _EMPTY_PATHS, _EMPTY_CODES, _EMPTY_LENGTHS
+    return (np.ascontiguousarray(tree.path_array, dtype=np.int32),
+            np.ascontiguousarray(tree.code_array, dtype=np.int8),
+            np.ascontiguousarray(tree.lengths, dtype=np.int32))
+
+
+def _pieces(start: int, end: int, workers: int):
+    """Split start..end for the threads: several pieces per worker, so a busy core does not hold the others."""
+    n = end - start
+    if workers <= 1 or n < 2_000:
+        return [(start, end)]
+    n_pieces = max(workers, min(8 * workers, n // 2_000))
+    bounds = np.linspace(start, end, n_pieces + 1).astype(np.int64)
+    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+class Job:
+    """Examples being applied in the background; result() waits and returns (loss_sum, n_done, diverged)."""
+
+    def __init__(self, futures, done=None):
+        self._futures = futures
+        self._done = done
+
+    def result(self) -> Tuple[float, int, bool]:
+        if self._done is not None:
+            return self._done
+        loss_sum, n_done, diverged = 0.0, 0, False
+        for f in self._futures:
+            s, n, dv = f.result()
+            loss_sum += s
+            n_done += n
+            diverged = diverged or dv
+        self._done = (loss_sum, n_done, diverged)
+        return self._done
+
+
+def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree,
+                    workers=1) -> Job:
+    """Start applying examples start..end-1 of chunk in background threads; returns a Job.
+
+    The caller may do other work (model.train() builds the next chunk) and then call job.result().
+    workers=1: one thread, in order (deterministic). workers=2: pieces of the range shared by two
+    threads, Hogwild (results vary from run to run; on divergence n_done counts the examples applied
+    by all pieces, which are then not necessarily the first n_done).
+    """
+    if not HAVE_NUMBA:  # pragma: no cover
+        return Job([], run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective,
+                                          cbow_mean, tree))
+    if end <= start:
+        return Job([], (0.0, 0, False))
+    paths, codes, lengths = _tree_arrays(tree)
+    args = (W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives, chunk.lr)
+    mean = architecture == "cbow" and bool(cbow_mean)
+    code = OBJECTIVE_CODES[objective]
+    flag = np.zeros(1, dtype=np.int32)
+    pool = _executor()
+    futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag)
+               for a, b in _pieces(start, end, workers)]
+    return Job(futures)
+
+
+def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree, workers=1):
+    """Apply examples start..end-1 of chunk in order. Returns (loss_sum, n_done, diverged).
+
+    Exactly step.apply_example's update for each example (see the module docstring); stops before
+    the first example whose loss or gradients are NaN/inf, or whose update overflows float32.
+    workers=1 runs in the calling thread and is deterministic; workers=2 uses two Hogwild threads.
+    """
+    if not HAVE_NUMBA:  # pragma: no cover
+        return run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree)
+    if workers > 1:
+        return submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree,
+                               workers).result()
+    if end <= start:
+        return 0.0, 0, False
+    paths, codes, lengths = _tree_arrays(tree)
+    s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
+                                chunk.negatives, chunk.lr, start, end, OBJECTIVE_CODES[objective],
+                                architecture == "cbow" and bool(cbow_mean), paths, codes, lengths,
+                                np.zeros(1, dtype=np.int32))
+    return float(s), int(n), bool(dv)
+
+
+# ---------------------------------------------------------------------------- compiling up front
+def is_warm() -> bool:
+    """True when the kernels are compiled (or loaded from the disk cache) in this process."""
+    return (not HAVE_NUMBA) or bool(_kernel_compiled.signatures)
+
+
+def warm_up() -> float:
+    """Compile (first run ever) or load from the disk cache (later runs) every kernel; returns seconds.
+
+    Trains a tiny model once so the kernels see exactly the argument types of real training. The
+    app calls this behind a "compiling the fast trainer (first run only)..." message.
+    """
+    t0 = time.perf_counter()
+    if HAVE_NUMBA and not is_warm():
+        from .model import Word2Vec
+        for architecture in ("skipgram", "cbow"):
+            for objective in OBJECTIVE_CODES:
+                m = Word2Vec(architecture=architecture, objective=objective, vector_size=4, window=1,
+                             epochs=1, sample=0, seed=0)
+                m.build_vocab([["a", "b", "c", "a"], ["b", "c"]])
+                m.train()
+    return time.perf_counter() - t0
