@@ -21,6 +21,7 @@ MODEL_KEY = "model_key"         # (corpus, settings) it was built from
 MODEL_ERROR = "model_error"     # the message of the last failed rebuild (the previous model is kept)
 HISTORY = "step_history"        # list of dicts, one row per step() for the history table
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
+STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
 UPLOAD_SENTENCES = "upload_sentences"
 UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"
@@ -155,6 +156,7 @@ def get_model() -> Optional[Word2Vec]:
         st.session_state[MODEL_ERROR] = None
         st.session_state[HISTORY] = []
         st.session_state[LAST_TRACE] = None
+        st.session_state[STEP_ERROR] = None
     return st.session_state.get(MODEL)
 
 

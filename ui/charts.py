@@ -1,0 +1,294 @@
+"""Reusable Plotly figures for the pages: heatmaps, bar charts, the Huffman tree, the window grid.
+
+What it does: turns arrays and the words that label them into plotly Figures with titled, labelled
+axes and the words (never bare ids) on the axes or in the hover text.
+What it does not do: compute anything about the model (the engine and engine.inspect_tools do), or
+call Streamlit (the pages draw the figures with st.plotly_chart).
+
+Rows are placed at integer positions with the words as tick labels, so a word that appears twice
+(a negative drawn twice, a repeated CBOW context word) keeps two rows instead of being merged.
+
+    >>> fig = heatmap(np.eye(2), ["king", "queen"], title="two rows")
+    >>> list(fig.layout.yaxis.ticktext)
+    ['king', 'queen']
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+# one palette for every page: what is predicted, what is fed in, what is noise
+TARGET = "#d62728"      # red: the word to predict (label 1)
+INPUT = "#1f77b4"       # blue: the input word(s)
+NEGATIVE = "#7f7f7f"    # grey: noise words / label 0
+OTHER = "#aec7e8"       # light blue: every other word
+PATH = "#2ca02c"        # green: the Huffman path
+
+_FONT = dict(size=13)
+
+
+def _finish(fig: go.Figure, title: str, x_title: str, y_title: str, height: Optional[int]) -> go.Figure:
+    fig.update_layout(title=dict(text=title, font=dict(size=15)), font=_FONT,
+                      margin=dict(l=10, r=10, t=50, b=10), height=height)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = None, *, title: str,
+            x_title: str = "dimension of the vector", y_title: str = "", zmid: Optional[float] = 0.0,
+            zmin=None, zmax=None, colorscale: str = "RdBu_r", show_values: Optional[bool] = None,
+            height: Optional[int] = None, highlight_rows: Sequence[int] = (), colorbar_title: str = "value",
+            value_format: str = ".2f") -> go.Figure:
+    """A matrix as a heatmap, one labelled row per word; highlight_rows get a black frame."""
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim == 1:
+        z = z[None, :]
+    n_rows, n_cols = z.shape
+    cols = list(col_labels) if col_labels is not None else [str(j) for j in range(n_cols)]
+    if show_values is None:
+        show_values = n_cols <= 12 and n_rows * n_cols <= 240
+    hover_rows = [[row_labels[i]] * n_cols for i in range(n_rows)]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(range(n_cols)), y=list(range(n_rows)), customdata=hover_rows,
+        colorscale=colorscale, zmid=zmid if (zmin is None and zmax is None) else None, zmin=zmin, zmax=zmax,
+        colorbar=dict(title=dict(text=colorbar_title, side="right"), thickness=12, nticks=5,
+                      tickformat=".2~g"),
+        texttemplate=f"%{{z:{value_format}}}" if show_values else None, textfont=dict(size=9),
+        hovertemplate="%{customdata}<br>column %{x}: %{z:.4f}<extra></extra>"))
+    fig.update_yaxes(tickvals=list(range(n_rows)), ticktext=list(row_labels), autorange="reversed")
+    step = max(1, n_cols // 25)
+    fig.update_xaxes(tickvals=list(range(0, n_cols, step)), ticktext=cols[::step])
+    for r in highlight_rows:
+        fig.add_shape(type="rect", x0=-0.5, x1=n_cols - 0.5, y0=r - 0.5, y1=r + 0.5,
+                      line=dict(color="black", width=2.5))
+    if height is None:
+        height = max(200, min(900, 90 + 26 * n_rows))
+    return _finish(fig, title, x_title, y_title, height)
+
+
+def bars(labels: Sequence[str], values, *, title: str, x_title: str, y_title: str,
+         colors: Optional[Sequence[str]] = None, hover: Optional[Sequence[str]] = None,
+         height: int = 320, text: Optional[Sequence[str]] = None, y_range=None,
+         tick_every: Optional[int] = None) -> go.Figure:
+    """A bar per label (labels may repeat; each keeps its own bar)."""
+    n = len(labels)
+    fig = go.Figure(go.Bar(
+        x=list(range(n)), y=np.asarray(values, dtype=np.float64), marker_color=colors or OTHER,
+        text=text, textposition="outside" if text is not None else None, cliponaxis=False,
+        customdata=list(hover) if hover is not None else list(labels),
+        hovertemplate="%{customdata}<br>%{y:.4g}<extra></extra>"))
+    step = tick_every or max(1, n // 60)
+    fig.update_xaxes(tickvals=list(range(0, n, step)), ticktext=list(labels)[::step],
+                     tickangle=-60 if n > 12 else 0)
+    if y_range is not None:
+        fig.update_yaxes(range=y_range)
+    return _finish(fig, title, x_title, y_title, height)
+
+
+def line(x, ys: Dict[str, Sequence[float]], *, title: str, x_title: str, y_title: str,
+         height: int = 300, log_y: bool = False) -> go.Figure:
+    """One line per named series over the same x."""
+    fig = go.Figure()
+    for name, y in ys.items():
+        fig.add_trace(go.Scatter(x=list(x), y=list(y), mode="lines+markers", name=name,
+                                 marker=dict(size=4)))
+    if log_y:
+        fig.update_yaxes(type="log")
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+    return _finish(fig, title, x_title, y_title, height)
+
+
+# ------------------------------------------------------------------------------------------ corpus page
+def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380) -> go.Figure:
+    """Count against rank on log-log axes; the most frequent words are named on the chart."""
+    counts = np.asarray(counts)
+    rank = np.arange(1, len(counts) + 1)
+    fig = go.Figure(go.Scatter(x=rank, y=counts, mode="markers", customdata=list(words),
+                               marker=dict(size=6, color=INPUT),
+                               hovertemplate="%{customdata}: rank %{x}, count %{y}<extra></extra>"))
+    for i in range(min(n_labels, len(words))):
+        fig.add_annotation(x=np.log10(rank[i]), y=np.log10(counts[i]), text=words[i], showarrow=False,
+                           xanchor="left", yanchor="bottom", font=dict(size=11))
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(type="log")
+    return _finish(fig, "Zipf's law: a few words are very frequent, most are rare",
+                   "rank of the word (1 = most frequent, log scale)", "count in the corpus (log scale)", height)
+
+
+def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labels: int = 8,
+                     height: int = 380) -> go.Figure:
+    """p_keep against relative frequency f(w)/T, one point per word, frequent words named."""
+    freqs, keep = np.asarray(freqs, dtype=np.float64), np.asarray(keep, dtype=np.float64)
+    order = np.argsort(freqs)
+    fig = go.Figure(go.Scatter(x=freqs[order], y=keep[order], mode="lines+markers",
+                               customdata=[words[i] for i in order], marker=dict(size=6, color=INPUT),
+                               hovertemplate="%{customdata}: f/T = %{x:.4f}, p_keep = %{y:.3f}<extra></extra>"))
+    top = np.argsort(-freqs)[:n_labels]
+    for i in top:
+        fig.add_annotation(x=np.log10(freqs[i]), y=keep[i], text=words[i], showarrow=True, arrowhead=0,
+                           ax=0, ay=-22, font=dict(size=11))
+    if sample > 0:
+        fig.add_vline(x=sample, line_dash="dot", annotation_text=f"f/T = sample = {sample:g}")
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(range=[0, 1.08])
+    return _finish(fig, "Keep probability of each word", "relative frequency f(w)/T (log scale)",
+                   "probability the word is kept", height)
+
+
+# ------------------------------------------------------------------------------------------ windows page
+WINDOW_CODES = {0: "outside the window", 1: "in the full window, cut by the reduced radius",
+                2: "in the reduced window, not picked by num_skips", 3: "context word used",
+                4: "center word"}
+
+
+def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None) -> go.Figure:
+    """One row per center: which positions are the center, the reduced window, the cut-off part."""
+    n = len(tokens)
+    z = np.zeros((n, n))
+    for w in windows:
+        for j in w.full:
+            z[w.center, j] = 1
+        for j in w.reduced:
+            z[w.center, j] = 2
+        for j in w.used:
+            z[w.center, j] = 3
+        z[w.center, w.center] = 4
+    colors = ["#ffffff", "#e0e0e0", "#c6dbef", "#1f77b4", "#ff7f0e"]
+    scale = []
+    for k, c in enumerate(colors):
+        scale += [[k / 5, c], [(k + 1) / 5, c]]
+    text = [[tokens[j] for j in range(n)] for _ in range(n)]
+    meaning = [[WINDOW_CODES[int(z[i, j])] for j in range(n)] for i in range(n)]
+    fig = go.Figure(go.Heatmap(z=z, x=list(range(n)), y=list(range(n)), zmin=-0.5, zmax=4.5,
+                               colorscale=scale, showscale=False, text=text, customdata=meaning,
+                               texttemplate="%{text}", textfont=dict(size=11), xgap=2, ygap=2,
+                               hovertemplate="%{text}: %{customdata}<extra></extra>"))
+    fig.update_xaxes(tickvals=list(range(n)), ticktext=list(tokens), side="top", tickangle=-45 if n > 10 else 0)
+    fig.update_yaxes(tickvals=list(range(n)),
+                     ticktext=[f"{tokens[w.center]} (r={w.radius})" for w in windows], autorange="reversed")
+    return _finish(fig, "", "the sentence, word by word", "center word (reduced radius r)",
+                   height or max(220, 60 + 30 * n))
+
+
+# ------------------------------------------------------------------------------------------ Huffman page
+def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (), target: Optional[int] = None,
+                 node_text: Optional[Dict[int, str]] = None, height: Optional[int] = None) -> go.Figure:
+    """Draw a tree laid out by engine.inspect_tools.tree_layout; the target's path in green.
+
+    node_text: extra hover / label text for internal nodes (e.g. "sigma = 0.62") by node id.
+    """
+    pos = {n.key: n for n in nodes}
+    on_path = {f"n{p}" for p in path_nodes}
+    if target is not None:
+        on_path.add(f"w{target}")
+    ex, ey, px, py = [], [], [], []
+    bit_x, bit_y, bit_t = [], [], []
+    for n in nodes:
+        if n.parent is None:
+            continue
+        p = pos[n.parent]
+        hot = n.parent in on_path and n.key in on_path
+        xs, ys = (px, py) if hot else (ex, ey)
+        xs += [p.x, p.x, n.x, None]
+        ys += [p.y, n.y, n.y, None]
+        if hot or len(nodes) <= 80:
+            bit_x.append(p.x + 0.5)
+            bit_y.append(n.y)
+            bit_t.append(str(n.bit))
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#bbbbbb", width=1),
+                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(x=px, y=py, mode="lines", line=dict(color=PATH, width=4),
+                             hoverinfo="skip", name="path of the target word"))
+    fig.add_trace(go.Scatter(x=bit_x, y=bit_y, mode="text", text=bit_t, textposition="top center",
+                             textfont=dict(size=10, color="#555555"), hoverinfo="skip", showlegend=False))
+    node_text = node_text or {}
+    inner = [n for n in nodes if n.key[0] == "n"]
+    fig.add_trace(go.Scatter(
+        x=[n.x for n in inner], y=[n.y for n in inner], mode="markers+text" if node_text else "markers",
+        text=[node_text.get(int(n.key[1:]), "") if n.key in on_path else "" for n in inner],
+        textposition="top center", textfont=dict(size=10, color=PATH),
+        marker=dict(size=[12 if n.key in on_path else 7 for n in inner],
+                    color=[PATH if n.key in on_path else "#999999" for n in inner], symbol="square"),
+        customdata=[f"internal node {n.key[1:]} ({n.n_words} words below)"
+                    + (f"<br>{node_text[int(n.key[1:])]}" if int(n.key[1:]) in node_text else "")
+                    for n in inner],
+        hovertemplate="%{customdata}<extra></extra>", name="internal node (a vector theta_n)"))
+    leaves = [n for n in nodes if n.key[0] in "wc"]
+    labels = [words[int(n.key[1:])] if n.key[0] == "w" else f"… {n.n_words} words" for n in leaves]
+    fig.add_trace(go.Scatter(
+        x=[n.x for n in leaves], y=[n.y for n in leaves], mode="markers+text", text=labels,
+        textposition="middle right",
+        textfont=dict(size=11, color=[TARGET if n.key in on_path else "#333333" for n in leaves]),
+        marker=dict(size=[11 if n.key in on_path else 6 for n in leaves],
+                    color=[TARGET if n.key in on_path else (OTHER if n.key[0] == "w" else "#dddddd")
+                           for n in leaves]),
+        customdata=labels, hovertemplate="%{customdata}<extra></extra>", name="word (leaf)"))
+    depth = max(n.x for n in nodes) if nodes else 1
+    fig.update_xaxes(range=[-0.5, depth + 2.2], dtick=1)
+    fig.update_yaxes(autorange="reversed", showticklabels=False)
+    fig.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
+    return _finish(fig, "", "depth in the tree (= number of decisions, one per bit of the code)", "",
+                   height or max(300, 60 + 17 * len(leaves)))
+
+
+def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, height: int = 360) -> go.Figure:
+    """Code length against word count: frequent words sit high in the tree."""
+    counts = np.asarray(counts)
+    V = len(words)
+    jitter = (np.arange(V) % 5 - 2) * 0.04     # spread words of equal count and length apart a little
+    fig = go.Figure(go.Scatter(x=counts, y=np.asarray(lengths) + jitter, mode="markers", customdata=list(words),
+                               marker=dict(size=7, color=INPUT, opacity=0.7),
+                               hovertemplate="%{customdata}: count %{x}, code length %{y:.0f}<extra></extra>"))
+    for i in range(min(6, V)):
+        fig.add_annotation(x=np.log10(counts[i]), y=lengths[i], text=words[i], showarrow=False,
+                           yanchor="bottom", font=dict(size=11))
+    fig.add_hline(y=mean_length, line_dash="dash", line_color=PATH,
+                  annotation_text=f"average over the tokens: {mean_length:.2f}")
+    fig.add_hline(y=np.log2(V), line_dash="dot", line_color=TARGET,
+                  annotation_text=f"log2 V = {np.log2(V):.2f}", annotation_position="bottom right")
+    fig.update_xaxes(type="log")
+    return _finish(fig, "Frequent words get short codes", "count of the word (log scale)",
+                   "code length (bits = dot products per update)", height)
+
+
+# ------------------------------------------------------------------------------------------ negative sampling
+def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars_name: str, *,
+                       marks: Dict[int, str] = None, target: Optional[int] = None, height: int = 420,
+                       show: Optional[Sequence[int]] = None) -> go.Figure:
+    """P_n(w) per word (bars for the chosen exponent, lines for the reference exponents).
+
+    marks: {word id: label} for the negatives drawn at the current step; target: the target word.
+    show: the word ids to draw (all by default), in this order.
+    """
+    ids = list(range(len(words))) if show is None else list(show)
+    x = list(range(len(ids)))
+    labels = [words[i] for i in ids]
+    fig = go.Figure()
+    colors = [TARGET if i == target else (NEGATIVE if marks and i in marks else OTHER) for i in ids]
+    fig.add_trace(go.Bar(x=x, y=curves[bars_name][ids], name=bars_name, marker_color=colors,
+                         customdata=labels, hovertemplate="%{customdata}: %{y:.4f}<extra></extra>"))
+    dashes = ["dot", "dash", "longdash", "dashdot"]
+    for k, (name, p) in enumerate(curves.items()):
+        if name == bars_name:
+            continue
+        fig.add_trace(go.Scatter(x=x, y=p[ids], mode="lines", name=name, line=dict(dash=dashes[k % 4], width=2),
+                                 customdata=labels, hovertemplate="%{customdata}: %{y:.4f}<extra></extra>"))
+    if marks:
+        xs = [x[ids.index(i)] for i in marks if i in ids]
+        ys = [curves[bars_name][i] * 1.25 for i in marks if i in ids]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text", text=[marks[i] for i in marks if i in ids],
+                                 textposition="top center", marker=dict(symbol="triangle-down", size=12,
+                                                                        color="black"),
+                                 name="drawn as a negative at this step", hoverinfo="skip"))
+    step = max(1, len(x) // 60)
+    fig.update_xaxes(tickvals=x[::step], ticktext=labels[::step], tickangle=-60)
+    fig.update_yaxes(type="log")
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+                      bargap=0.15)
+    return _finish(fig, "", "words, from the most frequent (left) to the rarest (right)",
+                   "probability of being drawn as a negative (log scale)", height)
