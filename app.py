@@ -4,22 +4,22 @@ import streamlit as st
 
 from ui import state
 
-st.set_page_config(page_title="Word2Vec, step by step", page_icon="🧮", layout="wide")
+st.set_page_config(page_title="Word2Vec, step by step", page_icon=":material/calculate:", layout="wide")
 
 PAGES = {
     "Learn": [
-        st.Page("pages/01_home.py", title="Home", icon="🏠", default=True),
-        st.Page("pages/02_corpus.py", title="Corpus and vocabulary", icon="📚"),
-        st.Page("pages/03_windows.py", title="Context windows", icon="🪟"),
-        st.Page("pages/04_step.py", title="Step by step", icon="👣"),
-        st.Page("pages/05_hierarchical_softmax.py", title="Hierarchical softmax", icon="🌳"),
-        st.Page("pages/06_negative_sampling.py", title="Negative sampling", icon="🎲"),
+        st.Page("pages/01_home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/02_corpus.py", title="Corpus and vocabulary", icon=":material/menu_book:"),
+        st.Page("pages/03_windows.py", title="Context windows", icon=":material/view_week:"),
+        st.Page("pages/04_step.py", title="Step by step", icon=":material/footprint:"),
+        st.Page("pages/05_hierarchical_softmax.py", title="Hierarchical softmax", icon=":material/account_tree:"),
+        st.Page("pages/06_negative_sampling.py", title="Negative sampling", icon=":material/casino:"),
     ],
     "Train and explore": [
-        st.Page("pages/07_embedding_space.py", title="Embedding space (live)", icon="✨"),
-        st.Page("pages/08_explore.py", title="Explore and evaluate", icon="🔎"),
-        st.Page("pages/09_compare.py", title="Compare models", icon="⚖️"),
-        st.Page("pages/10_import_export.py", title="Import and export", icon="💾"),
+        st.Page("pages/07_embedding_space.py", title="Embedding space (live)", icon=":material/scatter_plot:"),
+        st.Page("pages/08_explore.py", title="Explore and evaluate", icon=":material/search:"),
+        st.Page("pages/09_compare.py", title="Compare models", icon=":material/balance:"),
+        st.Page("pages/10_import_export.py", title="Import and export", icon=":material/save:"),
     ],
 }
 
