@@ -152,6 +152,16 @@ def below_min_count(index_to_key: Sequence[str], counts: np.ndarray, min_count: 
     return [index_to_key[i] for i in drop], int(counts[drop].sum())
 
 
+def expected_kept_fraction(counts: np.ndarray, keep_prob: np.ndarray) -> float:
+    """Expected share of the tokens that subsampling keeps: sum(count * p_keep) / sum(count).
+
+    >>> expected_kept_fraction(np.array([3, 1]), np.array([0.5, 1.0]))
+    0.625
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    return float((counts * np.asarray(keep_prob)).sum() / counts.sum())
+
+
 def noise_mass(counts: np.ndarray, exponents: Sequence[float], rare_share: float = 0.5) -> Dict[float, float]:
     """Share of the noise distribution P_n(w) ∝ count(w)**a held by the rarest `rare_share` of the words.
 

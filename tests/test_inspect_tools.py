@@ -78,6 +78,16 @@ def test_subsample_mask_follows_keep_probability():
     assert abs(mask[ids == 2].mean() - 0.3) < 0.016
 
 
+def test_expected_kept_fraction_matches_the_mean_of_many_draws():
+    v = engine.Vocabulary.build(TINY)
+    keep = v.keep_probabilities(1e-2)
+    ids = np.concatenate([v.encode(s) for s in TINY] * 400)
+    drawn = it.subsample_mask(ids, keep, seed=2).mean()
+    # ~52,000 Bernoulli draws: standard error below 0.0022, so 0.01 is more than 4 of them
+    assert abs(drawn - it.expected_kept_fraction(v.counts, keep)) < 0.01
+    assert it.expected_kept_fraction(v.counts, v.keep_probabilities(0)) == 1.0
+
+
 def test_below_min_count_matches_vocabulary_build():
     full = engine.Vocabulary.build(TINY, min_count=1)
     for mc in (2, 3, 5):

@@ -134,12 +134,29 @@ def model_kwargs(settings: dict) -> dict:
     return {k: settings[k] for k in SETTING_NAMES}
 
 
+def ensure_app_entry() -> None:
+    """Make sure this run went through app.py (its navigation, its sidebar); rerun it if it did not.
+
+    Streamlit runs the very first script run of a server process in its old "pages/ folder" mode
+    until app.py has called st.navigation once. A first visitor who opens a deep link (/step) would get
+    the page without app.py: no sidebar settings, old page names. Seeing that mode still on while a
+    page runs, we switch it off and rerun, which then goes through app.py to the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def get_model() -> Optional[Word2Vec]:
     """This session's model, rebuilt when the corpus or a setting changed.
 
     A rebuild that fails (empty corpus, everything below min_count, ...) records its message in
-    MODEL_ERROR and keeps the previous model.
+    MODEL_ERROR and keeps the previous model. (It first calls ensure_app_entry(), so every page
+    that asks for the model is drawn inside app.py's navigation and sidebar.)
     """
+    ensure_app_entry()
     settings = current_settings()
     key = json.dumps(settings, sort_keys=True) + f"|upload={st.session_state.get(UPLOAD_NAME)}"
     if st.session_state.get(MODEL_KEY) != key:
