@@ -150,7 +150,9 @@ def test_hs_path_rows_match_leaf_probabilities_and_the_trace():
         assert rows[-1]["product"] == pytest.approx(p_all[w], rel=1e-9)
     assert p_all.sum() == pytest.approx(1.0)
     # the trace's own numbers, from the weights before the update
+    before = it.weights_before_step(m.W_out, t.out_rows, t.out_before)
     m.undo()
+    assert np.array_equal(before, m.W_out)
     rows = it.hs_path_rows(t.code, t.path, m.W_out, t.hidden)
     assert np.allclose([r["sigma"] for r in rows], t.probs)
     assert -np.log(rows[-1]["product"]) == pytest.approx(t.loss, rel=1e-6)

@@ -258,7 +258,7 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
 
 # ------------------------------------------------------------------------------------------ negative sampling
 def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars_name: str, *,
-                       marks: Dict[int, str] = None, target: Optional[int] = None, height: int = 420,
+                       marks: Dict[int, str] = None, target: Optional[int] = None, height: int = 460,
                        show: Optional[Sequence[int]] = None) -> go.Figure:
     """P_n(w) per word (bars for the chosen exponent, lines for the reference exponents).
 
