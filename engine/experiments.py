@@ -1,0 +1,315 @@
+"""Experiments that compare models: the six models side by side, and two tests of textbook claims.
+
+What it does:
+  train_six        trains the six models (skip-gram / CBOW x softmax / hierarchical softmax / negative
+                   sampling) on one corpus with one seed and collects, for each: time, the number of
+                   dot products per update (V, about log2 V, k+1), the loss per epoch, benchmark scores,
+                   the planted-truth score, neighbour lists, and optionally the same settings in gensim
+                   with the overlap of the two neighbour lists.
+  corpus_growth    CBOW versus skip-gram as the corpus grows (fractions of a planted corpus, several seeds).
+  rare_vs_frequent neighbour precision on rare versus frequent planted words, per architecture and seed.
+  summarize        mean, standard deviation and count over seeds, for error bars.
+Every long function takes progress(done, total, label) and stop() callables: progress returning False
+or stop() returning True ends the work early, between two models (and inside one, between slices).
+What it does not do: draw, or import streamlit. gensim is imported only if asked for and installed.
+
+    >>> from engine.synthetic import planted_corpus
+    >>> c = planted_corpus(n_tokens=1000, n_groups=3, group_size=4)
+    >>> rows = train_six(c.sentences, dict(vector_size=8, epochs=1), truth=c)
+    >>> [r["name"] for r in rows][:2]
+    ['skip-gram + full softmax', 'skip-gram + hierarchical softmax']
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .corpus import gensim_data_path
+from .model import Word2Vec
+from .synthetic import PlantedCorpus, coverage, neighbour_precision, quality_by_frequency
+
+ARCHITECTURES = ("skipgram", "cbow")
+OBJECTIVES = ("softmax", "hierarchical_softmax", "negative_sampling")
+SIX_MODELS = [(a, o) for a in ARCHITECTURES for o in OBJECTIVES]
+ARCH_NAMES = {"skipgram": "skip-gram", "cbow": "CBOW"}
+OBJ_NAMES = {"softmax": "full softmax", "hierarchical_softmax": "hierarchical softmax",
+             "negative_sampling": "negative sampling"}
+BENCHMARK_FILES = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt",
+                   "Google analogies": "questions-words.txt"}
+
+Progress = Optional[Callable[[int, int, str], Optional[bool]]]
+Stop = Optional[Callable[[], bool]]
+
+
+class Stopped(Exception):
+    """Raised inside an experiment when stop() asked for it; the caller keeps the results so far."""
+
+
+def model_name(architecture: str, objective: str) -> str:
+    return f"{ARCH_NAMES[architecture]} + {OBJ_NAMES[objective]}"
+
+
+def dot_products_per_update(model: Word2Vec) -> tuple:
+    """(number, formula) of output-layer dot products one update computes.
+
+    Full softmax scores every word: V. Hierarchical softmax scores the nodes on the target's Huffman
+    path: on average sum_w f(w) * len(code(w)), about log2 V (targets follow the word frequencies).
+    Negative sampling scores the target and k noise words: k + 1. The same for skip-gram and CBOW:
+    both compute one hidden vector h per update and score it against these output rows.
+
+        dot_products_per_update(Word2Vec(objective="negative_sampling", negative=5).build_vocab(s)) -> (6, 'k+1 = 6')
+    """
+    V = len(model.vocab)
+    if model.objective == "softmax":
+        return float(V), f"V = {V}"
+    if model.objective == "negative_sampling":
+        return float(model.negative + 1), f"k+1 = {model.negative + 1}"
+    counts = np.asarray(model.vocab.counts, dtype=np.float64)                       # (V,)
+    lengths = np.array([len(c) for c in model.tree.codes], dtype=np.float64)       # (V,)
+    mean_len = float((counts * lengths).sum() / counts.sum())
+    return mean_len, f"mean path {mean_len:.1f} (log2 V = {math.log2(max(V, 2)):.1f})"
+
+
+def benchmark_scores(kv) -> Dict[str, dict]:
+    """Scores on gensim's benchmark files that are installed: {name: {score, measure, coverage}}.
+
+    WordSim-353 and SimLex-999: Spearman correlation with human ratings, over the pairs whose words are
+    both known (coverage = 1 - OOV share). Google analogies: 3CosAdd accuracy over the questions whose
+    four words are known. "used" counts the pairs / questions scored. An empty dict when gensim's test
+    data is not installed.
+    """
+    out = {}
+    for name, fname in BENCHMARK_FILES.items():
+        path = gensim_data_path(fname)
+        if path is None:
+            continue
+        if fname == "questions-words.txt":
+            acc, sections = kv.evaluate_word_analogies(path)
+            total = sections[-1]
+            asked = total["correct"] + total["incorrect"]
+            out[name] = {"score": acc, "measure": "accuracy", "used": asked,
+                         "coverage": asked / max(1, asked + total.get("skipped", 0))}
+        else:
+            _, rho, oov = kv.evaluate_word_pairs(path)
+            used = sum(sim is not None for *_, sim in kv.word_pair_details(path))
+            out[name] = {"score": rho, "measure": "Spearman", "used": used, "coverage": 1.0 - oov, "oov": oov}
+    return out
+
+
+def gensim_available() -> bool:
+    try:
+        import gensim  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def gensim_kwargs(settings: dict) -> Optional[dict]:
+    """Our settings in gensim's names, or None for full softmax (gensim has no full softmax).
+
+        gensim_kwargs({"architecture": "cbow", "objective": "hierarchical_softmax"})["hs"] -> 1
+    """
+    s = {**Word2Vec().get_params(), **settings}
+    if s["objective"] == "softmax":
+        return None
+    return dict(sg=1 if s["architecture"] == "skipgram" else 0,
+                hs=1 if s["objective"] == "hierarchical_softmax" else 0,
+                negative=s["negative"] if s["objective"] == "negative_sampling" else 0,
+                vector_size=s["vector_size"], window=s["window"], min_count=s["min_count"],
+                sample=s["sample"], alpha=s["alpha"], min_alpha=s["min_alpha"], epochs=s["epochs"],
+                ns_exponent=s["ns_exponent"], cbow_mean=1 if s["cbow_mean"] else 0,
+                shrink_windows=s["shrink_windows"], seed=s["seed"], workers=1,
+                max_vocab_size=s.get("max_vocab_size"))
+
+
+def neighbour_overlap(kv_a, kv_b, words: Sequence[str], topn: int = 10) -> float:
+    """Mean share of common words in the topn neighbour lists of two sets of vectors (NaN if no word is known to both).
+
+    Works with our KeyedVectors and gensim's (both have most_similar(word, topn=...)).
+    """
+    shares = []
+    for w in words:
+        if w in kv_a.key_to_index and w in kv_b.key_to_index:
+            a = {x for x, _ in kv_a.most_similar(w, topn=topn)}
+            b = {x for x, _ in kv_b.most_similar(w, topn=topn)}
+            shares.append(len(a & b) / max(1, min(topn, len(a))))
+    return float(np.mean(shares)) if shares else float("nan")
+
+
+def _train_gensim(sentences, settings: dict, words: Sequence[str], topn: int) -> Optional[dict]:
+    kwargs = gensim_kwargs(settings)
+    if kwargs is None:
+        return None
+    import logging
+    from gensim.models import Word2Vec as GensimWord2Vec
+    logging.getLogger("gensim").setLevel(logging.WARNING)
+    t0 = time.perf_counter()
+    g = GensimWord2Vec(sentences=sentences, **kwargs)
+    return {"time": time.perf_counter() - t0, "wv": g.wv,
+            "neighbours": {w: g.wv.most_similar(w, topn=topn) for w in words if w in g.wv.key_to_index}}
+
+
+def _default_words(model: Word2Vec, truth: Optional[PlantedCorpus], n: int = 20) -> List[str]:
+    if truth is not None:
+        return [w for w in truth.planted_words if w in model.vocab.key_to_index][:n]
+    return list(model.vocab.index_to_key[:n])
+
+
+def train_six(sentences, settings: dict, words: Sequence[str] = (), topn: int = 10,
+              truth: Optional[PlantedCorpus] = None, benchmarks: bool = False, with_gensim: bool = False,
+              models: Sequence[tuple] = tuple(SIX_MODELS), progress: Progress = None, stop: Stop = None,
+              out: Optional[list] = None) -> List[dict]:
+    """Train each (architecture, objective) in `models` with the same settings, corpus and seed.
+
+    settings: Word2Vec arguments (architecture and objective are overridden per model).
+    words: the words whose neighbour lists are kept (default: 20 frequent / planted words); the
+    gensim overlap is measured on the same words.
+    progress(done_models + fraction_of_current, total_models, label) is called often.
+    Returns one dict per model trained (fewer if stopped): name, architecture, objective, time,
+    examples, updates_per_sec, dots, dots_formula, V, epoch_losses, final_loss, neighbours,
+    missing (chosen words not in the vocabulary), planted (precision@5) and planted_bins (rare vs
+    frequent) when truth is given, benchmarks (when asked for), gensim ({time, overlap, neighbours}
+    or None), stopped, wv (the trained vectors).
+    out: a list to append each model's result to as soon as it is done (so a caller that is
+    interrupted keeps the finished ones); it is also returned.
+    """
+    if iter(sentences) is sentences:
+        sentences = list(sentences)
+    results = [] if out is None else out
+    total = len(models)
+    for i, (arch, obj) in enumerate(models):
+        if stop is not None and stop():
+            break
+        label = model_name(arch, obj)
+        model = Word2Vec(**{**settings, "architecture": arch, "objective": obj})
+        model.build_vocab(sentences)
+
+        def report(fraction, info, i=i, label=label):
+            keep_going = progress(i + fraction, total, label) if progress is not None else None
+            return False if keep_going is False else None
+
+        t0 = time.perf_counter()
+        info = model.train(progress=report, stop=stop, report_every=0.2)
+        elapsed = time.perf_counter() - t0
+        chosen = list(words) or _default_words(model, truth)
+        dots, formula = dot_products_per_update(model)
+        row = {
+            "name": label, "architecture": arch, "objective": obj, "time": elapsed,
+            "examples": model.step_count, "updates_per_sec": model.step_count / elapsed if elapsed > 0 else 0.0,
+            "dots": dots, "dots_formula": formula, "V": len(model.vocab),
+            "epoch_losses": model.epoch_losses(), "final_loss": (model.epoch_losses() or [float("nan")])[-1],
+            "neighbours": {w: model.wv.most_similar(w, topn=topn) for w in chosen if w in model.wv},
+            "missing": [w for w in chosen if w not in model.wv],
+            "stopped": bool(info.get("stopped")), "gensim": None, "wv": model.wv,
+        }
+        if truth is not None:
+            scores = neighbour_precision(model.wv, truth, k=5)
+            row["planted"] = float(np.mean(list(scores.values()))) if scores else float("nan")
+            row["planted_bins"] = quality_by_frequency(model.wv, truth, sentences, k=5)
+            row["coverage"] = coverage(model.wv, truth)
+        if benchmarks:
+            row["benchmarks"] = benchmark_scores(model.wv)
+        if info.get("stopped"):
+            results.append(row)
+            break
+        if with_gensim and gensim_available():
+            g = _train_gensim(sentences, model.get_params(), chosen, topn)
+            if g is not None:
+                g["overlap"] = neighbour_overlap(model.wv, g["wv"], chosen, topn)
+                row["gensim"] = g
+        results.append(row)
+        if progress is not None and progress(i + 1, total, label) is False:
+            break
+    return results
+
+
+def _planted_run(sentences, settings: dict, corpus: PlantedCorpus, k: int, n_bins: int, stop: Stop):
+    model = Word2Vec(**settings)
+    model.build_vocab(sentences)
+    t0 = time.perf_counter()
+    info = model.train(stop=stop)
+    elapsed = time.perf_counter() - t0
+    if info.get("stopped"):
+        raise Stopped()
+    scores = neighbour_precision(model.wv, corpus, k=k)
+    return model, scores, elapsed
+
+
+def corpus_growth(corpus: PlantedCorpus, fractions: Sequence[float], seeds: Sequence[int], settings: dict,
+                  architectures: Sequence[str] = ARCHITECTURES, k: int = 5,
+                  progress: Progress = None, stop: Stop = None, out: Optional[list] = None) -> List[dict]:
+    """CBOW versus skip-gram trained on growing prefixes of a planted corpus, for several seeds.
+
+    Returns one row per run: fraction, tokens, architecture, seed, precision (mean neighbour
+    precision@k over the planted words in the vocabulary), coverage, time. Rows done before a stop
+    are returned; with `out`, each row is appended to it as soon as it is done.
+    """
+    runs = [(f, a, s) for f in fractions for a in architectures for s in seeds]
+    rows = [] if out is None else out
+    for n, (frac, arch, seed) in enumerate(runs):
+        if (stop is not None and stop()) or (progress is not None and
+                                               progress(n, len(runs), f"{ARCH_NAMES[arch]}, {frac:.0%} of the corpus, seed {seed}") is False):
+            break
+        sentences = corpus.prefix(frac)
+        try:
+            model, scores, elapsed = _planted_run(sentences, {**settings, "architecture": arch, "seed": seed},
+                                                  corpus, k, 3, stop)
+        except Stopped:
+            break
+        except ValueError:  # e.g. a tiny prefix left no training example: score it as nothing learnt
+            rows.append({"fraction": frac, "tokens": sum(map(len, sentences)), "architecture": arch, "seed": seed,
+                         "precision": float("nan"), "coverage": 0.0, "time": 0.0})
+            continue
+        rows.append({"fraction": frac, "tokens": sum(map(len, sentences)), "architecture": arch, "seed": seed,
+                     "precision": float(np.mean(list(scores.values()))) if scores else float("nan"),
+                     "coverage": coverage(model.wv, corpus), "time": elapsed})
+    if progress is not None:
+        progress(len(rows), len(runs), "done")
+    return rows
+
+
+def rare_vs_frequent(corpus: PlantedCorpus, seeds: Sequence[int], settings: dict,
+                     architectures: Sequence[str] = ARCHITECTURES, k: int = 5, n_bins: int = 3,
+                     progress: Progress = None, stop: Stop = None, out: Optional[list] = None) -> List[dict]:
+    """Neighbour precision@k on rare / middle / frequent planted words, per architecture and seed.
+
+    Returns one row per (architecture, seed, bin): architecture, seed, bin, min_count, max_count,
+    words, in_vocab, precision. With `out`, rows are appended to it as each run finishes.
+    """
+    runs = [(a, s) for a in architectures for s in seeds]
+    rows = [] if out is None else out
+    for n, (arch, seed) in enumerate(runs):
+        if (stop is not None and stop()) or (progress is not None and
+                                               progress(n, len(runs), f"{ARCH_NAMES[arch]}, seed {seed}") is False):
+            break
+        try:
+            model, _, _ = _planted_run(corpus.sentences, {**settings, "architecture": arch, "seed": seed},
+                                       corpus, k, n_bins, stop)
+        except Stopped:
+            break
+        for b in quality_by_frequency(model.wv, corpus, k=k, n_bins=n_bins):
+            rows.append({"architecture": arch, "seed": seed, **b})
+    if progress is not None:
+        progress(len(rows) // max(1, n_bins), len(runs), "done")
+    return rows
+
+
+def summarize(rows: Sequence[dict], by: Sequence[str], value: str = "precision") -> List[dict]:
+    """Group rows by the keys in `by`; mean, standard deviation (ddof=1, 0 for one run) and n of `value`.
+
+        summarize([{"a": 1, "precision": 0.5}, {"a": 1, "precision": 0.7}], by=["a"])
+        -> [{"a": 1, "mean": 0.6, "std": 0.1414..., "n": 2}]
+    """
+    groups: Dict[tuple, List[float]] = {}
+    for r in rows:
+        groups.setdefault(tuple(r[b] for b in by), []).append(r[value])
+    out = []
+    for key, vals in groups.items():
+        v = np.array([x for x in vals if not (isinstance(x, float) and math.isnan(x))], dtype=np.float64)
+        out.append({**dict(zip(by, key)), "mean": float(v.mean()) if len(v) else float("nan"),
+                    "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "n": int(len(v))})
+    return out

@@ -1,0 +1,160 @@
+"""engine.projection: PCA against scikit-learn, Procrustes, the stable basis between frames, t-SNE, neighbours."""
+
+import numpy as np
+import pytest
+
+from engine.projection import (StablePCA, init_from_previous, nearest_neighbours, pca, procrustes, tsne)
+
+
+def test_pca_matches_sklearn():
+    from sklearn.decomposition import PCA
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 7)) @ rng.normal(size=(7, 7))                 # correlated columns
+    ours = pca(X, 2)
+    ref = PCA(n_components=2).fit(X)
+    np.testing.assert_allclose(ours.explained, ref.explained_variance_ratio_, rtol=1e-10)
+    for j in range(2):                                                     # components agree up to sign
+        dot = ours.components[:, j] @ ref.components_[j]
+        assert abs(abs(dot) - 1) < 1e-10
+    np.testing.assert_allclose(np.abs(ours.transform(X)), np.abs(ref.transform(X)), atol=1e-9)
+
+
+def test_pca_with_fewer_rows_than_components_gives_orthonormal_basis():
+    res = pca(np.array([[1.0, 2.0, 3.0]]), 2)
+    np.testing.assert_allclose(res.components.T @ res.components, np.eye(2), atol=1e-12)
+
+
+def test_procrustes_recovers_rotation_and_reflection():
+    rng = np.random.default_rng(1)
+    Y = rng.normal(size=(30, 2))
+    theta = 0.7
+    R = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    for Q in (R, R @ np.diag([1.0, -1.0])):
+        found = procrustes(Y, Y @ Q)
+        np.testing.assert_allclose(found, Q, atol=1e-10)
+
+
+def _frames(seed=2, n=80, d=6, steps=15, eps=0.01):
+    """A cloud drifting a little each frame."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * np.array([3.0, 2.0, 1.0, 0.5, 0.2, 0.1])[:d]
+    frames = [X]
+    for _ in range(steps):
+        frames.append(frames[-1] + eps * rng.normal(size=(n, d)))
+    return frames
+
+
+def _swap_frames(n=100, d=5):
+    """Two frames whose two largest variances trade places: each point moves by only ~2% of the spread."""
+    Z = np.random.default_rng(7).normal(size=(n, d))
+    Z -= Z.mean(axis=0)
+    Z = np.linalg.qr(Z)[0] * np.sqrt(n)                                    # exactly uncorrelated columns
+    return [Z * np.array([1.02, 1.0, 0.1, 0.1, 0.1]), Z * np.array([1.0, 1.02, 0.1, 0.1, 0.1])]
+
+
+def _moves(mode, frames):
+    proj = StablePCA(mode)
+    coords = [proj.project(F) for F in frames]
+    spread = np.abs(coords[0]).mean()
+    return [np.abs(b - a).mean() / spread for a, b in zip(coords, coords[1:])]
+
+
+def test_aligned_pca_moves_points_little():
+    # each point moves about eps = 1% of the spread per frame; aligned frames must stay close to that
+    assert max(_moves("aligned", _frames())) < 0.05
+
+
+def test_fresh_pca_jumps_when_two_directions_trade_places_and_aligned_does_not():
+    fresh, aligned = _moves("fresh", _swap_frames())[0], _moves("aligned", _swap_frames())[0]
+    assert fresh > 0.5                    # the axes swapped: the picture turned by 90 degrees
+    assert aligned < 0.05
+
+
+def test_fixed_mode_freezes_the_basis_after_warmup():
+    proj = StablePCA("fixed", warmup=3)
+    bases = []
+    for F in _frames(steps=8, eps=0.2):
+        proj.project(F)
+        bases.append(proj.basis.copy())
+    assert not np.allclose(bases[0], bases[2])                             # still moving during warm-up
+    for b in bases[3:]:
+        np.testing.assert_array_equal(b, bases[2])
+
+
+def test_transform_reproduces_the_frame_and_explained_is_a_share():
+    proj = StablePCA("aligned")
+    for F in _frames(steps=3):
+        Y = proj.project(F)
+        np.testing.assert_allclose(proj.transform(F), Y)
+        assert np.all(proj.explained >= 0) and proj.explained.sum() <= 1 + 1e-12
+    with pytest.raises(ValueError, match="mode"):
+        StablePCA("wobbly")
+
+
+def test_tsne_separates_clusters_and_is_seeded():
+    rng = np.random.default_rng(3)
+    centres = rng.normal(scale=10, size=(3, 10))
+    labels = np.repeat(np.arange(3), 20)
+    X = centres[labels] + rng.normal(size=(60, 10))
+    Y1 = tsne(X, seed=4, perplexity=10, metric="euclidean")
+    Y2 = tsne(X, seed=4, perplexity=10, metric="euclidean")
+    np.testing.assert_allclose(Y1, Y2)
+    # every point's nearest neighbour in the layout is from its own cluster
+    D = ((Y1[:, None] - Y1[None]) ** 2).sum(-1)
+    np.fill_diagonal(D, np.inf)
+    assert np.all(labels[D.argmin(axis=1)] == labels)
+
+
+def test_tsne_rejects_bad_perplexity_and_uses_an_init():
+    X = np.random.default_rng(5).normal(size=(30, 4))
+    with pytest.raises(ValueError, match="perplexity"):
+        tsne(X, perplexity=30)
+    with pytest.raises(ValueError, match="init"):
+        tsne(X, perplexity=5, init=np.zeros((3, 2)))
+
+
+def _offset(p, q):
+    """How different two layouts are after centring, scaling to unit norm and the best rotation."""
+    a, b = p - p.mean(0), q - q.mean(0)
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    return np.linalg.norm(b @ procrustes(b, a) - a)
+
+
+def test_tsne_from_the_previous_layout_stays_recognisable():
+    rng = np.random.default_rng(5)
+    labels = np.repeat(np.arange(5), 30)
+    X = rng.normal(scale=4, size=(5, 10))[labels] + rng.normal(size=(150, 10))
+    prev = tsne(X, seed=0, perplexity=15, metric="euclidean")
+    X2 = X + 0.5 * rng.normal(size=X.shape)                                # training moved the vectors a bit
+    from_prev = tsne(X2, seed=0, perplexity=15, init=prev, metric="euclidean")
+    from_pca = tsne(X2, seed=0, perplexity=15, metric="euclidean")
+    assert _offset(prev, from_prev) < 0.5 * _offset(prev, from_pca)
+
+
+def test_init_from_previous_keeps_known_words_and_places_new_ones_near_their_neighbour():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [0.99, 0.05]])
+    init = init_from_previous(["a", "b", "c"], {"a": (5.0, 5.0), "b": (-5.0, -5.0)}, X)
+    np.testing.assert_array_equal(init[:2], [[5, 5], [-5, -5]])
+    assert np.linalg.norm(init[2] - [5, 5]) < np.linalg.norm(init[2] - [-5, -5])
+    assert init_from_previous(["x"], {}, X[:1]) is None
+
+
+def test_nearest_neighbours_match_brute_force():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(40, 5))
+    rows = np.array([0, 7, 39])
+    ids, cos = nearest_neighbours(X, rows, topn=4)
+    Xn = X / np.linalg.norm(X, axis=1, keepdims=True)
+    for r, i in enumerate(rows):
+        sims = Xn @ Xn[i]
+        sims[i] = -np.inf
+        expect = np.argsort(-sims)[:4]
+        np.testing.assert_array_equal(ids[r], expect)
+        np.testing.assert_allclose(cos[r], sims[expect])
+
+
+def test_docstring_examples():
+    import doctest
+
+    import engine.projection as module
+    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
