@@ -190,6 +190,12 @@ def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, s: StreamS
         words_before=words_before, words=n0, raw_words=raw_words, last_in_epoch=last_in_epoch)
 
 
+def _chunk_builder():
+    """make_chunk, or its compiled twin fast.make_chunk_fast (same draws, same Chunk) when numba is there."""
+    from . import fast  # imported here: fast.py imports this module
+    return fast.make_chunk_fast if fast.HAVE_NUMBA else make_chunk
+
+
 class ExampleStream:
     """Chunks of training examples, in order, from a re-iterable corpus and one seeded generator.
 
@@ -270,7 +276,7 @@ class ExampleStream:
             else:
                 self._pending = nxt
         s = self.settings
-        c = make_chunk(encoded, self.rng, s, self.keep_prob, self.noise_accept, self.noise_alias,
+        c = _chunk_builder()(encoded, self.rng, s, self.keep_prob, self.noise_accept, self.noise_alias,
                        seq=self._next_seq, epoch=self._epoch, words_before=self._words_before,
                        raw_words=raw, round_epoch=self.round_epoch, round_epochs=self.round_epochs,
                        words_per_epoch=self.words_per_epoch, last_in_epoch=last)

@@ -393,6 +393,216 @@ def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_m
     return float(s), int(n), bool(dv)
 
 
+# ---------------------------------------------------------------------------- the compiled example builder
+# make_chunk_fast is a twin of examples.make_chunk: the same random draws from the same generator, in
+# the same order and with the same sizes (NumPy makes them), and the same arrays, bit for bit (tests
+# compare every field); numba only does the bookkeeping between the draws. No fastmath here: the
+# learning rates must round exactly as NumPy's.
+def _subsample(ids, lengths, u, keep_prob, use_keep):
+    """Kept ids, their positions before subsampling, and the [start, end) of their sentence among the kept."""
+    n0 = ids.shape[0]
+    kept = np.empty(n0, dtype=np.int32)        # (n,) after trimming
+    pos0 = np.empty(n0, dtype=np.int64)
+    start = np.empty(n0, dtype=np.int32)
+    end = np.empty(n0, dtype=np.int32)
+    n = 0
+    p = 0
+    for sentence in range(lengths.shape[0]):
+        first = n
+        for _ in range(lengths[sentence]):
+            if (not use_keep) or u[p] < keep_prob[ids[p]]:
+                kept[n] = ids[p]
+                pos0[n] = p
+                n += 1
+            p += 1
+        for i in range(first, n):
+            start[i] = first
+            end[i] = n
+    return kept[:n], pos0[:n], start[:n], end[:n]
+
+
+def _token_lr(pos0, offset, denominator, alpha, min_alpha):
+    """examples.learning_rate of each kept token, rounded exactly as NumPy does it."""
+    out = np.empty(pos0.shape[0], dtype=np.float64)
+    for i in range(pos0.shape[0]):
+        progress = np.float64(offset + pos0[i]) / np.float64(denominator)
+        progress = min(max(progress, 0.0), 1.0)
+        out[i] = alpha - (alpha - min_alpha) * progress
+    return out
+
+
+def _valid_offsets(i, W, radius, start, end, keys, num_skips, valid):
+    """valid[c] for the 2W offsets -W..-1, 1..W of centre i (num_skips < 0: no limit)."""
+    count = 0
+    for c in range(2 * W):
+        off = c - W if c < W else c - W + 1
+        j = i + off
+        valid[c] = abs(off) <= radius[i] and j >= start[i] and j < end[i]
+        if valid[c]:
+            count += 1
+    if num_skips >= 0 and count > num_skips:
+        # keep the num_skips smallest keys (ties: the leftmost), as a stable argsort ranks them
+        keep = np.zeros(2 * W, dtype=np.bool_)
+        for c in range(2 * W):
+            if valid[c]:
+                rank = 0
+                for c2 in range(2 * W):
+                    if valid[c2] and (keys[i, c2] < keys[i, c] or (keys[i, c2] == keys[i, c] and c2 < c)):
+                        rank += 1
+                keep[c] = rank < num_skips
+        for c in range(2 * W):
+            valid[c] = keep[c]
+        count = num_skips
+    return count
+
+
+def _windows(ids, radius, start, end, W, keys, num_skips, lr_token, cbow):
+    """The examples of a chunk: (center_pos, targets, input_ptr, input_ids, lr), as make_chunk lays them out."""
+    n = ids.shape[0]
+    valid = np.zeros(2 * W, dtype=np.bool_)
+    total = 0
+    n_centres = 0
+    for i in range(n):
+        c = _valid_offsets(i, W, radius, start, end, keys, num_skips, valid)
+        total += c
+        if c > 0:
+            n_centres += 1
+    E = n_centres if cbow else total
+    center_pos = np.empty(E, dtype=np.int32)
+    targets = np.empty(E, dtype=np.int32)
+    input_ptr = np.empty(E + 1, dtype=np.int64)
+    input_ids = np.empty(total, dtype=np.int32)
+    lr = np.empty(E, dtype=np.float64)
+    input_ptr[0] = 0
+    e = 0
+    q = 0
+    for i in range(n):
+        c = _valid_offsets(i, W, radius, start, end, keys, num_skips, valid)
+        if c == 0:
+            continue
+        for col in range(2 * W):
+            if not valid[col]:
+                continue
+            j = i + (col - W if col < W else col - W + 1)
+            if cbow:
+                input_ids[q] = ids[j]          # the context words, left to right
+                q += 1
+            else:                              # skip-gram: one example per (centre, context word)
+                center_pos[e] = i
+                targets[e] = ids[j]
+                input_ids[e] = ids[i]
+                lr[e] = lr_token[i]
+                e += 1
+                input_ptr[e] = e
+        if cbow:
+            center_pos[e] = i
+            targets[e] = ids[i]
+            lr[e] = lr_token[i]
+            e += 1
+            input_ptr[e] = q
+    return center_pos, targets, input_ptr, input_ids, lr
+
+
+def _alias_pick(column, coin, accept, alias, targets, out, positions):
+    """Finish vocab.alias_draw for the slots `positions` of out (E*k,), from its two draws per slot:
+    column if coin < accept[column], else alias[column]. Returns the slots (ascending) whose draw
+    equals their example's target, to be drawn again."""
+    k = out.shape[0] // max(1, targets.shape[0])
+    again = np.empty(positions.shape[0], dtype=np.int64)
+    m = 0
+    for t in range(positions.shape[0]):
+        c = column[t]
+        w = c if coin[t] < accept[c] else alias[c]
+        p = positions[t]
+        out[p] = w
+        if w == targets[p // k]:
+            again[m] = p
+            m += 1
+    return again[:m]
+
+
+def _alias_pick_all(column, coin, accept, alias, targets, out):
+    """_alias_pick for every slot of out (E, k), in row-major order."""
+    E, k = out.shape
+    again = np.empty(E * k, dtype=np.int64)
+    m = 0
+    for e in range(E):
+        target = targets[e]
+        for j in range(k):
+            c = column[e, j]
+            w = c if coin[e, j] < accept[c] else alias[c]
+            out[e, j] = w
+            if w == target:
+                again[m] = e * k + j
+                m += 1
+    return again[:m]
+
+
+if HAVE_NUMBA:
+    _jit = njit(cache=True, nogil=True)
+    _subsample = _jit(_subsample)
+    _token_lr = _jit(_token_lr)
+    _valid_offsets = _jit(_valid_offsets)
+    _windows = _jit(_windows)
+    _alias_pick = _jit(_alias_pick)
+    _alias_pick_all = _jit(_alias_pick_all)
+
+
+def make_chunk_fast(sentences, rng, s, keep_prob, noise_accept, noise_alias, *, seq, epoch, words_before,
+                    raw_words, round_epoch, round_epochs, words_per_epoch, last_in_epoch):
+    """examples.make_chunk, compiled: same arguments, same draws, same Chunk (tests check every field)."""
+    from .examples import Chunk, _readonly
+
+    lengths = np.array([len(x) for x in sentences], dtype=np.int64)                  # (S,)
+    ids = (np.concatenate(sentences) if len(sentences) else np.zeros(0)).astype(np.int32)  # (n0,)
+    n0 = len(ids)
+    # 1. subsampling: one uniform per token
+    use_keep = keep_prob is not None
+    u = rng.random(n0) if use_keep else np.zeros(0)                                  # (n0,)
+    kp = keep_prob if use_keep else np.zeros(1)
+    ids_kept, pos0, start, end = _subsample(ids, lengths, u, kp, use_keep)           # (n,) each
+    n = len(ids_kept)
+    # 2. dynamic window: one radius per kept token
+    W = s.window
+    if s.shrink_windows:
+        radius = rng.integers(1, W + 1, size=n).astype(np.int32)                     # (n,)
+    else:
+        radius = np.full(n, W, dtype=np.int32)                                       # (n,)
+    offset = (epoch - round_epoch) * words_per_epoch + words_before
+    lr_token = _token_lr(pos0, offset, max(1, round_epochs * words_per_epoch),
+                         float(s.alpha), float(s.min_alpha))                          # (n,)
+    # 3. num_skips: one uniform key per (centre, offset)
+    cbow = s.architecture != "skipgram"
+    if not cbow and s.num_skips is not None and n:
+        keys, num_skips = rng.random((n, 2 * W)), int(s.num_skips)                   # (n, 2W)
+    else:
+        keys, num_skips = np.zeros((1, 1)), -1
+    center_pos, targets, input_ptr, input_ids, lr = _windows(ids_kept, radius, start, end, W, keys,
+                                                             num_skips, lr_token, cbow)
+    E = len(targets)
+    # 4. negatives from the alias table, redrawn (in row-major order) while equal to the target
+    if s.objective == "negative_sampling":
+        k, V = s.negative, len(noise_accept)
+        negatives = np.empty((E, k), dtype=np.int32)                                 # (E, k)
+        column = rng.integers(0, V, size=(E, k))                                     # vocab.alias_draw's draws
+        coin = rng.random(size=(E, k))
+        again = _alias_pick_all(column, coin, noise_accept, noise_alias, targets, negatives)
+        flat = negatives.reshape(-1)                                                 # (E*k,) a view
+        while len(again):
+            column = rng.integers(0, V, size=len(again))
+            coin = rng.random(size=len(again))
+            again = _alias_pick(column, coin, noise_accept, noise_alias, targets, flat, again)
+    else:
+        negatives = np.zeros((E, 0), dtype=np.int32)                                 # (E, 0)
+    return Chunk(
+        seq=seq, epoch=epoch,
+        tokens=_readonly(ids_kept), sentence_start=_readonly(start), sentence_end=_readonly(end),
+        radius=_readonly(radius), center_pos=_readonly(center_pos), targets=_readonly(targets),
+        input_ptr=_readonly(input_ptr), input_ids=_readonly(input_ids), negatives=_readonly(negatives),
+        lr=_readonly(lr), words_before=words_before, words=n0, raw_words=raw_words,
+        last_in_epoch=last_in_epoch)
+
+
 # ---------------------------------------------------------------------------- compiling up front
 def is_warm() -> bool:
     """True when the kernels are compiled (or loaded from the disk cache) in this process."""

@@ -163,6 +163,17 @@ class Word2Vec:
             self._chunk, self._pos = chunk, 0
         return self._chunk, self._pos
 
+    def _prefetch(self, seq: int) -> None:
+        """Generate chunk seq ahead of time (train() does it while the kernel runs) and keep it for later."""
+        if seq in self._ahead:
+            return
+        try:
+            chunk = self.stream.chunk(seq)
+        except RuntimeError:                     # not the next new chunk and no longer in memory: skip
+            return
+        if chunk is not None:
+            self._ahead[seq] = chunk
+
     @property
     def training_complete(self) -> bool:
         """True when every planned epoch has been trained (step() or train() would start a new round)."""
@@ -297,8 +308,15 @@ class Word2Vec:
             if max_examples is not None:
                 end = min(end, e + (max_examples - done))
             t0 = time.perf_counter()
-            s, n, diverged = fast.run_examples(self.W_in, self.W_out, chunk, e, end, self.architecture,
-                                               self.objective, self.cbow_mean, tree, self.workers)
+            job = fast.submit_examples(self.W_in, self.W_out, chunk, e, end, self.architecture,
+                                       self.objective, self.cbow_mean, tree, self.workers)
+            prefetch_error = None
+            if end == chunk.n_examples:          # build the next chunk while the kernel threads train
+                try:
+                    self._prefetch(chunk.seq + 1)
+                except Exception as err:         # raised below, once the running slice is accounted for
+                    prefetch_error = err
+            s, n, diverged = job.result()
             dt = time.perf_counter() - t0
             self._pos = e + n
             self.step_count += n
@@ -313,6 +331,9 @@ class Word2Vec:
                     f"update {self.step_count + 1}: the loss became NaN or inf (learning rate "
                     f"{chunk.lr[self._pos]:.4g}); training stopped and the weights are the last good ones. "
                     "Lower alpha and try again")
+            if prefetch_error is not None:
+                self.wv.invalidate()
+                raise prefetch_error
             # aim for slices of about 0.1 s so progress and stop are responsive
             if n == end - e and dt > 0:
                 slice_size = int(min(1_000_000, max(500, slice_size * min(4.0, 0.1 / dt))))
