@@ -1,0 +1,294 @@
+"""AppTest for the pages of part 2: embedding space (live), explore, compare, import and export.
+
+Each page is run on its own (AppTest.from_file on the page), as a user would see it without the sidebar:
+the settings are the sidebar's defaults (the royalty corpus). We click what a user clicks and check
+what changes: training advances, snapshots appear, answers and messages show, files round-trip.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine import KeyedVectors, gensim_data_path  # noqa: E402
+from ui import export as ie  # noqa: E402
+from ui import state  # noqa: E402
+
+
+def page(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def charts(at):
+    """{key-ish id: figure JSON} of the Plotly charts on the page."""
+    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def chart(at, key):
+    found = [spec for cid, spec in charts(at).items() if cid.endswith("-" + key)]
+    assert found, f"no chart {key!r}; charts: {list(charts(at))}"
+    return found[0]
+
+
+def words_in(spec) -> set:
+    out = set()
+    for trace in spec["data"]:
+        for field in ("text", "hovertext"):
+            vals = trace.get(field)
+            if isinstance(vals, list):
+                out.update(v.split("<")[0].replace("<b>", "") if isinstance(v, str) else v for v in vals)
+    return out
+
+
+# ---------------------------------------------------------------- 07 embedding space
+def test_embedding_space_plays_snapshots_and_scrubs():
+    at = page("07_embedding_space.py")
+    assert at.title[0].value.startswith("The embedding space")
+    spec = chart(at, "live_chart")
+    assert {"king", "queen", "the"} <= words_in(spec)
+    assert any(t.get("name", "").startswith("trail: ") for t in spec["data"])
+    model = at.session_state[state.MODEL]
+    assert model.step_count == 0
+
+    at.button(key="live_play").click().run()            # Play: the fragment trains one frame per run
+    assert at.session_state["live_view"].playing
+    first = model.step_count
+    assert first == 1000
+    at.run()
+    at.run()
+    assert model.step_count == 3000                      # training continues between frames
+    assert len(at.session_state["live_view"].snapshots) >= 3
+    assert at.metric[0].value == "3,000"
+    loss = chart(at, "live_loss")
+    assert any(t["name"] == "mean of each epoch" for t in loss["data"])
+
+    at.button(key="live_play").click().run()            # Pause
+    assert not at.session_state["live_view"].playing
+    at.run()
+    assert model.step_count == 3000                      # paused: nothing trains
+    time_sliders = [s for s in at.slider if s.key and s.key.startswith("live_time")]
+    assert time_sliders, "the time slider appears when paused"
+    time_sliders[0].set_value(0).run()
+    assert "snapshot at update 0" in chart(at, "live_chart")["layout"]["title"]["text"]
+
+    at.radio(key="live_matrix").set_value("sum").run()
+    assert not at.exception
+    assert "W_in + W_out" in chart(at, "live_chart")["layout"]["title"]["text"]
+
+
+def test_embedding_space_tsne_and_imported_vectors():
+    at = page("07_embedding_space.py")
+    at.radio(key="live_method").set_value("t-SNE").run()
+    assert at.button(key="live_tsne_go")
+    at.button(key="live_tsne_go").click().run()
+    assert not at.exception
+    assert "king" in words_in(chart(at, "live_chart_tsne"))
+    at.button(key="live_tsne_go").click().run()          # again: it starts from the previous layout
+    assert "started from the previous layout" in chart(at, "live_chart_tsne")["layout"]["title"]["text"]
+
+    rng = np.random.default_rng(0)
+    at.session_state[state.LOADED_KV] = KeyedVectors([f"w{i}" for i in range(50)], rng.normal(size=(50, 8)))
+    at.session_state[state.LOADED_KV_NAME] = "mine.txt"
+    at.radio(key="live_method").set_value("PCA").run()
+    at.radio(key="live_source").set_value("imported").run()
+    assert not at.exception
+    assert {"w0", "w1"} <= words_in(chart(at, "live_chart_kv"))
+
+
+# ---------------------------------------------------------------- 08 explore
+def test_explore_queries_messages_and_training():
+    at = page("08_explore.py")
+    assert any("not been trained" in w.value for w in at.warning)
+    at.button(key="explore_train_go").click().run()
+    assert not at.exception
+    model = at.session_state[state.MODEL]
+    assert model.training_complete
+    assert not any("not been trained" in w.value for w in at.warning)
+
+    nn = at.dataframe[0].value
+    assert list(nn["word"]) == [w for w, _ in model.wv.most_similar("king", topn=10)]
+
+    at.text_input(key="explore_nn_word").input("kingg").run()
+    assert any("'kingg' is not in the vocabulary" in w.value and "king" in w.value for w in at.warning)
+
+    info = " ".join(i.value for i in at.info)
+    assert "Excluded from the answers: **man**, **king** and **woman**" in info
+    add = at.dataframe[1].value
+    assert list(add["answer"]) == [w for w, _ in model.wv.most_similar(positive=["king", "woman"],
+                                                                          negative=["man"], topn=5)]
+
+    at.text_input(key="explore_odd_words").input("king queen prince bread").run()
+    assert any("bread" in s.value for s in at.success)
+
+    at.button(key="explore_bench_go").click().run()
+    assert not at.exception
+    if gensim_data_path("wordsim353.tsv") is None:
+        assert any("gensim" in i.value for i in at.info)
+    else:
+        bench = at.dataframe[-1].value
+        assert list(bench["benchmark"]) == ["WordSim-353", "SimLex-999", "Google analogies"]
+
+
+def test_explore_works_on_imported_vectors():
+    at = page("08_explore.py")
+    words = ["king", "queen", "man", "woman", "apple"]
+    vecs = np.array([[1, 1, 0], [1, 0.9, 0.1], [0, 1, 0], [0, 0.9, 0.1], [0, 0, 1]], dtype=np.float32)
+    at.session_state[state.LOADED_KV] = KeyedVectors(words, vecs)
+    at.session_state[state.LOADED_KV_NAME] = "tiny.txt"
+    at.run()
+    at.radio(key="explore_source").set_value("imported").run()
+    assert not at.exception
+    assert at.dataframe[0].value["word"].iloc[0] == "queen"
+
+
+# ---------------------------------------------------------------- 09 compare
+def test_compare_six_models_and_both_experiments():
+    at = page("09_compare.py")
+    at.select_slider(key="cmp_tokens").set_value(2000)
+    at.slider(key="cmp_groups").set_value(3)
+    at.slider(key="cmp_group_size").set_value(4)
+    at.number_input(key="cmp_six_epochs").set_value(2)
+    at.run()
+    at.button(key="cmp_six_go").click().run()
+    assert not at.exception
+    table = at.dataframe[1].value                         # [0] is the planted groups table
+    assert len(table) == 6 and "planted precision@5" in table.columns
+    assert set(table["model"]) == {"skip-gram + full softmax", "skip-gram + hierarchical softmax",
+                                   "skip-gram + negative sampling", "CBOW + full softmax",
+                                   "CBOW + hierarchical softmax", "CBOW + negative sampling"}
+    assert "no counterpart" in set(table["gensim: same top-10 neighbours"])
+    assert chart(at, "cmp_loss_fig") and chart(at, "cmp_cost_fig")
+
+    at.multiselect(key="cmp_fractions").set_value([0.5, 1.0])
+    at.slider(key="cmp_seeds").set_value(2)
+    at.number_input(key="cmp_exp_epochs").set_value(2)
+    at.run()
+    at.button(key="cmp_growth_go").click().run()
+    assert not at.exception
+    growth = chart(at, "cmp_growth_fig")
+    assert {t["name"] for t in growth["data"]} == {"skip-gram", "CBOW"}
+    at.button(key="cmp_rare_go").click().run()
+    assert not at.exception
+    assert len(chart(at, "cmp_rare_fig")["data"]) == 2
+
+
+def test_compare_on_the_sidebar_corpus():
+    at = page("09_compare.py")
+    at.radio(key="cmp_corpus_kind").set_value("sidebar")
+    at.number_input(key="cmp_six_epochs").set_value(1)
+    at.checkbox(key="cmp_gensim").set_value(False)
+    at.run()
+    at.button(key="cmp_six_go").click().run()
+    assert not at.exception
+    table = at.dataframe[1].value
+    assert len(table) == 6 and "planted precision@5" not in table.columns
+    assert any(str(v).startswith("V = 121") for v in table["dot products per update"])
+
+
+# ---------------------------------------------------------------- 10 import / export
+class _Recorder:
+    """Keeps the MediaFileManager of each AppTest run, to fetch what a download button would serve."""
+    managers = []
+
+
+@pytest.fixture
+def media(monkeypatch):
+    import streamlit.testing.v1.app_test as app_test_module
+    base = app_test_module.MediaFileManager
+
+    class Recording(base):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            _Recorder.managers.append(self)
+
+    _Recorder.managers = []
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+    return _Recorder
+
+
+def served(media, at, key) -> bytes:
+    """The bytes the download button `key` gives the browser (its deferred callable, run as Streamlit would)."""
+    btn = [b for b in at.get("download_button") if b.proto.id.endswith("-" + key)]
+    assert btn, f"no download button {key}"
+    file_id = btn[0].proto.deferred_file_id
+    for mgr in reversed(media.managers):
+        entry = mgr._deferred_callables.get(file_id)
+        if entry is not None:
+            return entry["callable"]()
+    raise AssertionError(f"the data of {key} was not registered")
+
+
+def test_exports_round_trip_through_gensim(media, tmp_path):
+    GensimKV = pytest.importorskip("gensim.models", reason="gensim is not installed").KeyedVectors
+    at = page("10_import_export.py")
+    model = at.session_state[state.MODEL]
+    model.train()
+    at.run()
+    for key, binary in (("ie_dl_txt", False), ("ie_dl_bin", True)):
+        path = tmp_path / f"v_{key}"
+        path.write_bytes(served(media, at, key))
+        g = GensimKV.load_word2vec_format(str(path), binary=binary)
+        assert g.index_to_key == model.vocab.index_to_key
+        np.testing.assert_allclose(g.vectors, model.W_in, rtol=1e-6 if not binary else 0, atol=1e-7)
+    vec = served(media, at, "ie_dl_vec").decode().splitlines()
+    meta = served(media, at, "ie_dl_meta").decode().splitlines()
+    assert len(vec) == len(meta) == len(model.vocab) and meta[0] == model.vocab.index_to_key[0]
+    np.testing.assert_allclose([float(x) for x in vec[0].split("\t")], model.W_in[0], rtol=1e-5)
+
+    doc = json.loads(served(media, at, "ie_dl_json"))
+    assert doc["word2vec_arguments"] == model.get_params()
+    assert doc["app_settings"]["corpus"] == "royalty" and doc["share_query"].startswith("?corpus=royalty&")
+
+
+def test_import_good_and_bad_vectors_files(tmp_path):
+    at = page("10_import_export.py")
+    words = ["king", "queen", "man"]
+    vecs = np.array([[0.1, 0.2], [0.3, 0.4], [0.5, -0.1]], dtype=np.float32)
+    good = KeyedVectors(words, vecs)
+    binary = ie.word2vec_bytes(good, binary=True)
+    at.get("file_uploader")[0].set_value(("good.bin", binary, "application/octet-stream")).run()
+    assert not at.exception and not at.error
+    kv = at.session_state[state.LOADED_KV]
+    assert kv.index_to_key == words
+    np.testing.assert_array_equal(kv.vectors, vecs)
+    assert any("good.bin" in s.value for s in at.success)
+
+    # a bad file: a clear message, and the vectors loaded before stay loaded
+    at.get("file_uploader")[0].set_value(("bad.txt", b"these are not vectors\n1 2 3", "text/plain")).run()
+    assert not at.exception
+    assert any("is not a word2vec file" in e.value and "loaded before are kept" in e.value for e in at.error)
+    assert at.session_state[state.LOADED_KV] is kv
+    at.get("file_uploader")[0].set_value(("short.txt", b"5 2\nking 0.1 0.2\n", "text/plain")).run()
+    assert any("truncated" in e.value for e in at.error)
+
+    at.button(key="ie_forget").click().run()
+    assert at.session_state[state.LOADED_KV] is None
+
+
+def test_settings_json_loads_back_into_the_sidebar():
+    at = page("10_import_export.py")
+    doc = ie.settings_json({**state.DEFAULTS, "window": 4, "architecture": "cbow"}, None)
+    at.get("file_uploader")[1].set_value(("s.json", doc.encode(), "application/json")).run()
+    at.button(key="ie_apply").click().run()
+    assert not at.exception
+    assert at.session_state["sb_window"] == 4 and at.session_state["sb_architecture"] == "cbow"
+    assert at.session_state[state.MODEL].window == 4
+    at.get("file_uploader")[1].set_value(("bad.json", b"{not json", "application/json")).run()
+    assert any("not a settings JSON" in e.value for e in at.error)

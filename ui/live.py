@@ -1,0 +1,247 @@
+"""Glue for the live embedding-space page: per-session live state, training frames, snapshots, figures.
+
+What it does: keeps, per browser session, what the live view needs between frames (the stable PCA,
+the snapshots for the time slider and trails, the loss of each frame, frame times for the frame
+rate, the last t-SNE layout); trains one frame's worth of updates; builds the Plotly figures. Also
+train_with_progress(), the "train to the end" button with a progress bar that other pages use.
+What it does not do: any maths of its own (engine.projection does the projections), or share state
+between users (everything is in st.session_state).
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from engine import KeyedVectors, TrainingDiverged, Word2Vec
+from engine.projection import StablePCA, nearest_neighbours
+
+LIVE = "live_view"                  # session key: the LiveState of this session
+SNAPSHOT_WORDS = 1000               # snapshots keep the rows of the most frequent 1,000 words
+SNAPSHOT_BUDGET = 16 * 2 ** 20      # bytes per session for snapshots; older ones are thinned out beyond it
+NEIGHBOUR_POOL = 2000               # hover neighbours are searched among the 2,000 most frequent words
+MATRICES = {"W_in": "W_in (input vectors)", "W_out": "W_out (output vectors)", "sum": "W_in + W_out"}
+NICE_WORDS = ["king", "queen", "man", "woman", "paris", "france", "berlin", "apple", "dog", "cat", "fox",
+              "red", "prince", "princess"]
+
+
+@dataclass
+class Snapshot:
+    step: int
+    epoch: int
+    W_in: np.ndarray                 # (K, d) rows of the K most frequent words
+    W_out: Optional[np.ndarray]      # (K, d) or None (hierarchical softmax: W_out rows are tree nodes)
+
+
+@dataclass
+class LiveState:
+    model: object                                   # the Word2Vec this state belongs to
+    projector: StablePCA = field(default_factory=StablePCA)
+    snapshots: List[Snapshot] = field(default_factory=list)
+    every: int = 1000                               # take a snapshot every `every` updates (doubles when thinned)
+    frame_loss: List[tuple] = field(default_factory=list)   # (step, mean loss of the frame's updates)
+    frame_times: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
+    frames: int = 0
+    playing: bool = False
+    tsne: Optional[dict] = None                     # {"layout": {word: (x, y)}, "step", "matrix", "seconds"}
+    message: Optional[str] = None                   # e.g. the training diverged
+
+    @property
+    def max_snapshots(self) -> int:
+        W = self.model.W_in
+        k = min(len(W), SNAPSHOT_WORDS)
+        per = k * W.shape[1] * 4 * (1 if self.model.objective == "hierarchical_softmax" else 2)
+        return int(np.clip(SNAPSHOT_BUDGET // max(per, 1), 8, 200))
+
+    def fps(self) -> float:
+        """Frames per second over the recent frames (0 if fewer than 2)."""
+        t = list(self.frame_times)
+        return (len(t) - 1) / (t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else 0.0
+
+
+@dataclass
+class TsneStore:
+    """Where the t-SNE layout of imported vectors is kept (the model's lives in its LiveState)."""
+    model: object = None
+    tsne: Optional[dict] = None
+
+
+def get_live(model: Word2Vec, every: int) -> LiveState:
+    """This session's live state for `model` (a fresh one when the model was rebuilt)."""
+    live = st.session_state.get(LIVE)
+    if live is None or live.model is not model:
+        live = LiveState(model=model, every=max(1, int(every)))
+        take_snapshot(live)
+        st.session_state[LIVE] = live
+    if live.snapshots and model.step_count < live.snapshots[-1].step:   # undo on the step page went back
+        live.snapshots = [s for s in live.snapshots if s.step <= model.step_count] or live.snapshots[:1]
+        live.frame_loss = [f for f in live.frame_loss if f[0] <= model.step_count]
+    return live
+
+
+def take_snapshot(live: LiveState) -> None:
+    """Copy the rows of the most frequent words; when over the memory budget keep every other one."""
+    m = live.model
+    k = min(len(m.W_in), SNAPSHOT_WORDS)
+    w_out = None if m.objective == "hierarchical_softmax" else m.W_out[:k].copy()
+    live.snapshots.append(Snapshot(m.step_count, m.epoch, m.W_in[:k].copy(), w_out))
+    if len(live.snapshots) > live.max_snapshots:
+        live.snapshots = live.snapshots[::2] + ([live.snapshots[-1]] if len(live.snapshots) % 2 == 0 else [])
+        live.every *= 2
+
+
+def train_frame(live: LiveState, n_examples: int) -> dict:
+    """Train up to n_examples updates, record the frame's loss, snapshot when due. Returns train()'s info."""
+    m = live.model
+    try:
+        info = m.train(max_examples=int(n_examples), report_every=1e9)
+    except TrainingDiverged as e:
+        live.playing = False
+        live.message = str(e)
+        return {"examples": 0}
+    if info["examples"]:
+        live.frame_loss.append((m.step_count, float(info["loss"])))
+    last = live.snapshots[-1].step if live.snapshots else -1
+    if m.step_count - last >= live.every or (m.training_complete and m.step_count != last):
+        take_snapshot(live)
+    return info
+
+
+def vectors(source, matrix: str) -> np.ndarray:
+    """(V, d) the matrix to draw: W_in, W_out or their sum for a model; .vectors for loaded KeyedVectors."""
+    if isinstance(source, KeyedVectors):
+        return source.vectors
+    if matrix == "W_out":
+        return source.W_out
+    if matrix == "sum":
+        return source.W_in + source.W_out
+    return source.W_in
+
+
+def snapshot_vectors(snap: Snapshot, matrix: str) -> np.ndarray:
+    if matrix == "W_out":
+        return snap.W_out
+    if matrix == "sum":
+        return snap.W_in + snap.W_out
+    return snap.W_in
+
+
+def hover_texts(words: Sequence[str], counts, X: np.ndarray, n_show: int, topn: int = 5) -> List[str]:
+    """Hover text per shown word: the word, its count and its topn nearest words (cosine) in X."""
+    pool = min(len(X), max(NEIGHBOUR_POOL, n_show))
+    ids, cos = nearest_neighbours(X[:pool], np.arange(n_show), topn=topn)
+    out = []
+    for i in range(n_show):
+        near = "<br>".join(f"{words[j]} {c:.2f}" for j, c in zip(ids[i], cos[i]))
+        count = f" (count {int(counts[i])})" if counts is not None else ""
+        out.append(f"<b>{words[i]}</b>{count}<br>nearest:<br>{near}")
+    return out
+
+
+def projection_figure(words: Sequence[str], coords: np.ndarray, hover: Sequence[str], counts=None,
+                      n_labels: int = 40, trails: Optional[Dict[str, np.ndarray]] = None,
+                      title: str = "", axis_titles=("axis 1", "axis 2"), ranges=None,
+                      groups: Optional[Sequence[str]] = None) -> go.Figure:
+    """Scatter of the words (labels on the n_labels most frequent), optional trails {word: (t, 2) path}."""
+    fig = go.Figure()
+    colour = None
+    if groups is not None:
+        for g in dict.fromkeys(groups):
+            idx = [i for i, x in enumerate(groups) if x == g]
+            fig.add_trace(go.Scattergl(x=coords[idx, 0], y=coords[idx, 1], mode="markers", name=str(g),
+                                       hovertext=[hover[i] for i in idx], hoverinfo="text",
+                                       marker=dict(size=8, opacity=0.8)))
+    else:
+        if counts is not None:
+            colour = np.log10(np.maximum(np.asarray(counts, dtype=float), 1))
+        fig.add_trace(go.Scatter(
+            x=coords[:, 0], y=coords[:, 1], mode="markers", name="words", hovertext=list(hover), hoverinfo="text",
+            marker=dict(size=8, opacity=0.75, color=colour, colorscale="Viridis",
+                        colorbar=dict(title="log10 count", thickness=12) if colour is not None else None)))
+    n_labels = min(n_labels, len(words))
+    if n_labels:
+        fig.add_trace(go.Scatter(x=coords[:n_labels, 0], y=coords[:n_labels, 1], mode="text",
+                                 text=list(words[:n_labels]), textposition="top center", hoverinfo="skip",
+                                 textfont=dict(size=11), showlegend=False))
+    palette = ["#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+               "#1f77b4", "#7f7f7f"]
+    for n, (w, path) in enumerate((trails or {}).items()):
+        c = palette[n % len(palette)]
+        fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=f"trail: {w}",
+                                 line=dict(color=c, width=2), marker=dict(size=4, color=c), hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=path[-1:, 0], y=path[-1:, 1], mode="markers+text", text=[w],
+                                 textposition="bottom center", showlegend=False, hoverinfo="skip",
+                                 marker=dict(size=13, color=c, symbol="star"), textfont=dict(color=c, size=13)))
+    fig.update_layout(title=title, height=620, margin=dict(l=10, r=10, t=50, b=10), uirevision="keep-zoom",
+                      xaxis_title=axis_titles[0], yaxis_title=axis_titles[1],
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    if ranges is not None:
+        fig.update_xaxes(range=ranges[0])
+        fig.update_yaxes(range=ranges[1])
+    return fig
+
+
+def loss_figure(live: LiveState) -> go.Figure:
+    """The loss of each frame (running mean over its updates) and the mean of each epoch so far."""
+    m = live.model
+    fig = go.Figure()
+    if live.frame_loss:
+        steps, losses = zip(*live.frame_loss)
+        fig.add_trace(go.Scatter(x=steps, y=losses, mode="lines", name="mean over each frame's updates",
+                                 line=dict(color="#9ecae1")))
+    # epoch means, placed at the update where each epoch ended (or now, for the running epoch)
+    ends, means = [], []
+    done = 0
+    for epoch, (s, n) in m.loss_sums.items():
+        done += n
+        ends.append(done)
+        means.append(s / n if n else float("nan"))
+    if means:
+        fig.add_trace(go.Scatter(x=ends, y=means, mode="lines+markers", name="mean of each epoch",
+                                 line=dict(color="#08519c", width=3)))
+    overall = m.mean_loss()
+    if np.isfinite(overall):
+        fig.add_hline(y=overall, line_dash="dot", line_color="#e6550d",
+                      annotation_text=f"mean over all updates {overall:.4f}", annotation_position="top right")
+    fig.update_layout(height=300, margin=dict(l=10, r=10, t=40, b=10), title="Loss as training goes on",
+                      xaxis_title="updates (SGD steps)", yaxis_title="loss per update", uirevision="keep",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    return fig
+
+
+def default_trail_words(words: Sequence[str], n: int = 3) -> List[str]:
+    nice = [w for w in NICE_WORDS if w in set(words)]
+    return (nice or list(words[5:8]))[:n]
+
+
+def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: str = "train") -> Optional[dict]:
+    """A button that trains the model to the end of its planned epochs with a progress bar.
+
+    Clicking anything else (the Stop button shown while it runs) interrupts training between two
+    slices; the weights stay those of the last finished update and training goes on from there later.
+    """
+    if not st.button(label, key=f"{key}_go", type="primary"):
+        return None
+    bar = st.progress(0.0, text="Starting...")
+    st.button("Stop", key=f"{key}_stop", help="Stops training between two slices; nothing is lost.")
+    t0 = time.perf_counter()
+
+    def report(fraction, info):
+        bar.progress(min(1.0, fraction), text=f"epoch {info['epoch'] + 1} of {model.planned_epochs}, "
+                     f"{info['examples']:,} updates, loss {info['loss']:.4f}, {info['words_per_sec']:,.0f} words/s")
+
+    try:
+        info = model.train(progress=report)
+    except TrainingDiverged as e:
+        st.error(str(e))
+        return None
+    finally:
+        model.wv.invalidate()
+    bar.progress(1.0, text=f"Done: {info['examples']:,} updates in {time.perf_counter() - t0:.1f} s")
+    return info
