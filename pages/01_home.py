@@ -77,9 +77,14 @@ with right:
                                    x_title="word", zmid=0, zmin=-1, zmax=1, show_values=True,
                                    colorbar_title="cosine"), key="home_dense_cos")
 
+def request_training():
+    st.session_state["home_train_requested"] = True
+
+
 c1, c2 = st.columns([2, 3])
-if c1.button("Train this model to the end of its epochs", key="home_train", type="primary",
-             help="Runs the fast trainer over the remaining planned epochs (the Step page's undo history is cleared)"):
+c1.button("Train this model to the end of its epochs", key="home_train", type="primary", on_click=request_training,
+          help="Runs the fast trainer over the remaining planned epochs (the Step page's undo history is cleared)")
+if st.session_state.pop("home_train_requested", False):
     bar = st.progress(0.0, text="Training...")
     try:
         info = model.train(progress=lambda f, i: bar.progress(min(1.0, f), text=f"Training: epoch {i['epoch'] + 1}, "

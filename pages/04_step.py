@@ -22,6 +22,9 @@ if t is None:
     if model.step_count == 0:
         st.info("Press **Next** to run the first update. Change the architecture or the objective in the "
                 "sidebar to see the other five models.")
+        st.markdown(f"**What one update of this model ({model.architecture}, {model.objective.replace('_', ' ')}) "
+                    "computes:**")
+        step_view.overview_formulas(model)
     else:
         st.info(f"The model is at update {model.step_count}, but the details of that update are no longer "
                 "in memory (it was trained on another page, or undone back to its first step). "

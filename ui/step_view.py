@@ -152,6 +152,23 @@ def tex_word(w: str) -> str:
     return r"\text{" + w.replace("'", "’") + "}"
 
 
+def overview_formulas(model: Word2Vec) -> None:
+    """The chain one update computes for this model, before any step has been taken."""
+    if model.architecture == "skipgram":
+        st.latex(r"h = W_{in}^{\top} x_{center}")
+    else:
+        st.latex(r"h = \frac{1}{C}\sum_{i=1}^{C} W_{in}[a_i]")
+    if model.objective == "softmax":
+        st.latex(r"p(w_j \mid h) = \frac{\exp(u_j\cdot h)}{\sum_{k=1}^{V}\exp(u_k\cdot h)},\qquad "
+                 r"L = -\log p(w_{target} \mid h)")
+    elif model.objective == "hierarchical_softmax":
+        st.latex(r"p(w \mid h) = \prod_{n\in\text{path}(w)} \sigma(\theta_n\cdot h)^{1-b_n}"
+                 r"\bigl(1-\sigma(\theta_n\cdot h)\bigr)^{b_n},\qquad L = -\log p(w_{target}\mid h)")
+    else:
+        st.latex(r"L = -\log\sigma(u_{target}\cdot h) - \sum_{i=1}^{k}\log\sigma(-u_i\cdot h)")
+    st.latex(r"W \leftarrow W - \eta\,\frac{\partial L}{\partial W}\quad\text{(only the rows used above)}")
+
+
 def describe_example(model: Word2Vec, t) -> None:
     """One sentence in words: which example this step trained on."""
     ctx = words(model, t.context)

@@ -1,0 +1,282 @@
+"""The learning-path pages (01-06) in Streamlit's AppTest: they run, show their key elements, step and undo.
+
+Each test builds a fresh AppTest of app.py (tests/conftest.py) and checks behaviour against the engine:
+the numbers on a page are recomputed here from the session's model, never hard-coded.
+"""
+
+import numpy as np
+import pytest
+
+import engine
+from engine import inspect_tools
+from tests.conftest import figure_array, figure_by_title, plotly_figures
+from ui import state
+
+HOME, CORPUS, WINDOWS = "pages/01_home.py", "pages/02_corpus.py", "pages/03_windows.py"
+STEP, HS, NS = "pages/04_step.py", "pages/05_hierarchical_softmax.py", "pages/06_negative_sampling.py"
+TINY = dict(sb_corpus="tiny")
+SOURCE_LABEL = "Show the engine code behind this page"
+
+
+def model_of(at):
+    return at.session_state[state.MODEL]
+
+
+def texts(elements):
+    return " ".join(str(e.value) for e in elements)
+
+
+def table_with(at, column):
+    """The first st.dataframe on the page that has this column."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+@pytest.mark.parametrize("page,title", [(HOME, "Word2Vec, step by step"), (CORPUS, "Corpus and vocabulary"),
+                                        (WINDOWS, "Context windows"), (STEP, "Step by step"),
+                                        (HS, "Hierarchical softmax"), (NS, "Negative sampling")])
+def test_page_runs_with_title_formula_and_engine_source(open_page, page, title):
+    at = open_page(page)
+    assert at.title[0].value == title
+    assert at.latex, "every page shows its formula"
+    assert SOURCE_LABEL in [e.label for e in at.expander]
+    assert not at.error
+
+
+# ---------------------------------------------------------------------------------------------- home
+def test_home_one_hot_cosines_are_identity_and_dense_ones_are_the_models(open_page):
+    at = open_page(HOME, **TINY)
+    words = at.multiselect(key="home_words").value
+    assert len(words) >= 3
+    onehot = figure_array(figure_by_title(at, "Cosine similarity of one-hot")["data"][0]["z"])
+    assert np.array_equal(onehot, np.eye(len(words)))
+    m = model_of(at)
+    ids = [m.vocab.key_to_index[w] for w in words]
+    dense = figure_array(figure_by_title(at, "Cosine similarity of the vectors")["data"][0]["z"])
+    expected = inspect_tools.cosine_matrix(m.W_in[ids])
+    assert np.allclose(dense, expected) and not np.allclose(dense, np.eye(len(words)))
+
+
+def test_home_train_button_trains_this_sessions_model(open_page):
+    at = open_page(HOME, sb_epochs=2, **TINY)
+    at.button(key="home_train").click().run()
+    assert not at.exception
+    m = model_of(at)
+    assert m.step_count > 0 and m.training_complete
+    assert figure_by_title(at, f"after {m.step_count} updates")
+
+
+# ---------------------------------------------------------------------------------------------- corpus
+def test_corpus_counts_and_zipf_match_the_engine(open_page):
+    at = open_page(CORPUS, **TINY)
+    full = engine.Vocabulary.build(list(engine.read_corpus(engine.sample_corpora()["tiny"])))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["tokens (running words)"] == f"{full.total_words:,}"
+    assert metrics["types (distinct words)"] == f"{len(full):,}"
+    zipf = figure_by_title(at, "Zipf")["data"][0]
+    assert np.array_equal(figure_array(zipf["y"]), full.counts)
+    assert zipf["customdata"][0] == full.index_to_key[0]          # words, not ids, on the chart
+
+
+def test_min_count_that_empties_the_corpus_is_explained_and_the_model_kept(open_page):
+    at = open_page(CORPUS, **TINY)
+    before = model_of(at)
+    at.number_input(key="sb_min_count").set_value(1000).run()
+    assert not at.exception
+    assert "removes every word" in texts(at.error)
+    assert "Could not build the model" in texts(at.error)        # the rebuild's own message, in the page
+    assert model_of(at) is before
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("empty.txt", b"", "is empty"),
+    ("binary.txt", b"\x00\x01\x02 the cat", "binary"),
+    ("latin1.txt", "le café est très bon\n".encode("latin-1"), "not valid UTF-8"),
+    ("symbols.txt", b"!!! ??? ... ---\n", "holds no words"),
+])
+def test_bad_upload_gives_a_clear_message_and_keeps_the_model(open_page, name, data, message):
+    at = open_page(CORPUS, **TINY)
+    before = model_of(at)
+    at.file_uploader(key="corpus_upload").upload(name, data, "text/plain")
+    at.run()
+    assert not at.exception
+    errors = texts(at.error)
+    assert message in errors and "previous corpus and model are kept" in errors
+    assert model_of(at) is before and at.session_state["sb_corpus"] == "tiny"
+
+
+def test_upload_over_the_limit_is_refused_with_the_limit_named(open_page):
+    at = open_page(CORPUS, **TINY)
+    limit_mb = 25                                                  # .streamlit/config.toml server.maxUploadSize
+    big = b"word " * (limit_mb * 1024 * 1024 // 5 + 10)
+    at.file_uploader(key="corpus_upload").upload("big.txt", big, "text/plain")
+    at.run()
+    assert not at.exception
+    assert f"the upload limit is {limit_mb} MB" in texts(at.error)
+
+
+def test_good_upload_becomes_the_corpus_and_builds_a_model(open_page):
+    at = open_page(CORPUS, **TINY)
+    at.file_uploader(key="corpus_upload").upload("pets.txt", b"the cat sat on the mat\nthe dog sat on the log\n",
+                                                 "text/plain")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state["sb_corpus"] == state.UPLOAD_CHOICE
+    assert model_of(at).vocab.index_to_key[:3] == ["the", "sat", "on"]
+
+
+def test_upload_too_short_for_training_keeps_the_previous_model(open_page):
+    at = open_page(CORPUS, **TINY)
+    before = model_of(at)
+    at.file_uploader(key="corpus_upload").upload("words.txt", b"hello\nworld\n", "text/plain")
+    at.run()
+    assert not at.exception
+    assert "no training examples" in texts(at.error)
+    assert model_of(at) is before
+
+
+# ---------------------------------------------------------------------------------------------- windows
+def test_windows_page_grid_and_counts_match_inspect_tools(open_page):
+    at = open_page(WINDOWS, **TINY)
+    m = model_of(at)
+    idx = at.number_input(key="windows_sentence").value - 1
+    tokens = [m.vocab.index_to_key[i] for i in m.vocab.encode(m.sentences[idx])]
+    grid = plotly_figures(at)[0]
+    assert list(grid["layout"]["xaxis"]["ticktext"]) == tokens
+    lengths = [len(m.vocab.encode(s)) for s in m.sentences]
+    counts = inspect_tools.example_counts(lengths, m.window, seed=m.seed)
+    metrics = {x.label: x.value for x in at.metric}
+    assert metrics["skip-gram examples (this draw)"] == f"{counts['skipgram']:,}"
+    assert metrics["CBOW examples"] == f"{counts['cbow']:,}"
+
+
+def test_window_larger_than_every_sentence_is_explained(open_page):
+    at = open_page(WINDOWS, **TINY)
+    assert not at.warning
+    at.slider(key="windows_window").set_value(10).run()
+    assert not at.exception
+    assert "larger than every sentence" in texts(at.warning)
+
+
+# ---------------------------------------------------------------------------------------------- step
+def test_next_and_undo_change_and_restore_the_weights_exactly(open_page):
+    at = open_page(STEP, **TINY)
+    m = model_of(at)
+    W_in0, W_out0 = m.W_in.copy(), m.W_out.copy()
+    assert "Press **Next**" in texts(at.info)
+
+    at.button(key="step_next").click().run()
+    m = model_of(at)
+    assert m.step_count == 1 and len(at.session_state[state.HISTORY]) == 1
+    t = at.session_state[state.LAST_TRACE]
+    assert not np.array_equal(m.W_out, W_out0)
+    assert f"{t.loss:.4f}" in texts(at.latex)                      # the loss shown is the step's loss
+    W_in1, W_out1 = m.W_in.copy(), m.W_out.copy()
+
+    at.button(key="step_next10").click().run()
+    assert model_of(at).step_count == 11
+    assert [r["step"] for r in at.session_state[state.HISTORY]] == list(range(1, 12))
+
+    for _ in range(10):
+        at.button(key="step_undo").click().run()
+    m = model_of(at)
+    assert m.step_count == 1 and np.array_equal(m.W_in, W_in1) and np.array_equal(m.W_out, W_out1)
+    assert at.session_state[state.LAST_TRACE].step == 1            # the page shows step 1 again
+    assert len(at.session_state[state.HISTORY]) == 1
+
+    at.button(key="step_undo").click().run()
+    m = model_of(at)
+    assert m.step_count == 0 and np.array_equal(m.W_in, W_in0) and np.array_equal(m.W_out, W_out0)
+    assert at.button(key="step_undo").disabled
+    assert not at.exception
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+@pytest.mark.parametrize("objective,chart", [("softmax", "p(word | h)"),
+                                             ("hierarchical_softmax", "branch taken"),
+                                             ("negative_sampling", "for the target and each negative")])
+def test_step_page_draws_each_of_the_six_models(open_page, architecture, objective, chart):
+    at = open_page(STEP, sb_architecture=architecture, sb_objective=objective, **TINY)
+    at.button(key="step_next10").click().run()
+    assert not at.exception and not at.error
+    t = at.session_state[state.LAST_TRACE]
+    m = model_of(at)
+    fig = figure_by_title(at, chart)
+    probs = figure_array(fig["data"][0]["y"])
+    if objective == "softmax":
+        assert len(probs) == len(m.vocab) and np.allclose(probs, t.probs)   # a bar for every word
+    elif objective == "hierarchical_softmax":
+        assert len(probs) == len(t.path)                                   # a bar per path node
+    else:
+        assert len(probs) == len(t.negatives) + 1 and np.allclose(probs, t.probs)
+    hidden = figure_by_title(at, "hidden vector h")
+    assert list(hidden["layout"]["yaxis"]["ticktext"])[-1] == "h"
+    assert np.allclose(figure_array(hidden["data"][0]["z"])[-1], t.hidden)
+    # tiny corpus: the whole matrices are drawn, the changed rows framed
+    whole = figure_by_title(at, "W_in, all")
+    assert len(whole["layout"]["shapes"]) == len(set(int(i) for i in t.inputs))
+
+
+def test_diverging_learning_rate_shows_an_error_and_keeps_the_last_good_weights(open_page):
+    at = open_page(STEP, sb_alpha=100.0, **TINY)
+    at.button(key="step_next100").click().run()
+    assert not at.exception
+    assert "diverged" in texts(at.error)
+    m = model_of(at)
+    assert 0 < m.step_count < 100
+    assert np.isfinite(m.W_in).all() and np.isfinite(m.W_out).all()
+    at.button(key="step_undo").click().run()                       # still usable afterwards
+    assert not at.exception and not at.error
+
+
+def test_two_sessions_never_share_a_model(open_page):
+    a = open_page(STEP, **TINY)
+    b = open_page(STEP, **TINY)
+    a.button(key="step_next10").click().run()
+    assert model_of(a).step_count == 10 and model_of(b).step_count == 0
+    assert model_of(a) is not model_of(b)
+    assert not np.array_equal(model_of(a).W_out, model_of(b).W_out)
+
+
+# ---------------------------------------------------------------------------------------------- HS and NS
+def test_hierarchical_softmax_page_path_matches_the_step_and_sums_to_one(open_page):
+    at = open_page(HS, sb_objective="hierarchical_softmax", **TINY)
+    at.button(key="hs_next10").click().run()
+    assert not at.exception
+    t = at.session_state[state.LAST_TRACE]
+    table = table_with(at, "product so far")
+    assert list(table["node"]) == list(t.path) and list(table["bit"]) == list(t.code)
+    assert np.allclose(table["σ(θ·h)"], t.probs)                 # the numbers the step used
+    assert np.isclose(table["product so far"].iloc[-1], np.exp(-t.loss))
+    metrics = {x.label: x.value for x in at.metric}
+    assert metrics["Σ over all words of p(w | h)"] == "1.000000"
+    tree = plotly_figures(at)[0]
+    leaf_text = [x for d in tree["data"] if d.get("mode") == "markers+text" for x in d.get("text", [])]
+    assert model_of(at).vocab.index_to_key[t.target] in leaf_text  # the tree is labelled with words
+
+
+def test_hierarchical_softmax_page_with_another_objective_offers_to_switch(open_page):
+    at = open_page(HS, **TINY)
+    assert "negative sampling" in texts(at.info)
+    at.button(key="hs_switch").click().run()
+    assert not at.exception
+    assert model_of(at).objective == "hierarchical_softmax"
+
+
+def test_negative_sampling_page_terms_reproduce_the_step_loss(open_page):
+    at = open_page(NS, **TINY)
+    at.button(key="ns_next10").click().run()
+    assert not at.exception
+    t = at.session_state[state.LAST_TRACE]
+    table = table_with(at, "σ(u·h)")
+    assert len(table) == len(t.negatives) + 1
+    assert np.isclose(-table["value"].sum(), t.loss)
+    assert f"L = {t.loss:.4f}" in texts(at.latex)
+    m = model_of(at)
+    bars = figure_array(plotly_figures(at)[0]["data"][0]["y"])
+    assert np.allclose(bars, m.vocab.noise_distribution(m.ns_exponent))   # slider starts at the model's exponent
+    at.slider(key="ns_alpha").set_value(0.0).run()
+    bars = figure_array(plotly_figures(at)[0]["data"][0]["y"])
+    assert np.allclose(bars, 1.0 / len(m.vocab))                 # alpha = 0: uniform
