@@ -76,6 +76,10 @@ with right:
                                    title=f"Cosine similarity of the vectors after {model.step_count} updates",
                                    x_title="word", zmid=0, zmin=-1, zmax=1, show_values=True,
                                    colorbar_title="cosine"), key="home_dense_cos")
+    st.caption("On a small corpus all trained vectors share a common direction, so every cosine is fairly high: "
+               "read them relative to each other (king–queen against king–old, say), or look for clusters on "
+               "the Embedding space page.")
+
 
 def request_training():
     st.session_state["home_train_requested"] = True
@@ -84,17 +88,17 @@ def request_training():
 c1, c2 = st.columns([2, 3])
 c1.button("Train this model to the end of its epochs", key="home_train", type="primary", on_click=request_training,
           help="Runs the fast trainer over the remaining planned epochs (the Step page's undo history is cleared)")
+c2.caption("Training runs every remaining update of the planned epochs with the compiled trainer; then compare "
+           "the two cosine matrices again. The Step page shows the same training one update at a time.")
 if st.session_state.pop("home_train_requested", False):
     bar = st.progress(0.0, text="Training...")
     try:
-        info = model.train(progress=lambda f, i: bar.progress(min(1.0, f), text=f"Training: epoch {i['epoch'] + 1}, "
-                                                               f"loss {i['loss']:.3f}"))
+        model.train(progress=lambda f, i: bar.progress(min(1.0, f), text=f"Training: epoch {i['epoch'] + 1}, "
+                                                       f"loss {i['loss']:.3f}"))
         bar.empty()
         st.rerun()
     except TrainingDiverged as e:
         bar.empty()
-        st.error(f"Training diverged: {e}")
-c2.caption("Training runs every remaining update of the planned epochs with the compiled trainer; then compare "
-           "the two cosine matrices again. The Step page shows the same training one update at a time.")
+        st.error(f"Training diverged: {e} The model keeps its last good weights; lower alpha in the sidebar.")
 
 show_source(inspect_tools.one_hot, inspect_tools.cosine_matrix, Word2Vec.train)

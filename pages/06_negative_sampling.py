@@ -113,9 +113,9 @@ else:
         st.caption("A negative equal to the target is redrawn; the same noise word may come twice. Each term is "
                    "a log-probability (≤ 0): the loss is near 0 when σ(u_c·h) ≈ 1 and every σ(u_i·h) ≈ 0.")
     with right:
-        st.latex(r"L = -\bigl(" + f"{terms['target_term']:.3f}" + "".join(
-            f" {'+' if v >= 0 else '-'} {abs(v):.3f}" for v in terms["negative_terms"]) + r"\bigr)")
-        st.latex(f"L = {terms['loss']:.4f}")
+        st.latex(r"L = -(" + f"{terms['target_term']:.4f}" + r") - (" + f"{terms['negative_terms'].sum():.4f}"
+                 + f") = {terms['loss']:.4f}")
+        st.caption("The target's term, then the sum of the k negatives' terms (the table lists each one).")
         m = st.columns(2)
         m[0].metric("dot products this update", f"{len(t.scores)}")
         m[1].metric("full softmax would need", f"{V:,}")

@@ -273,7 +273,7 @@ def test_negative_sampling_page_terms_reproduce_the_step_loss(open_page):
     table = table_with(at, "σ(u·h)")
     assert len(table) == len(t.negatives) + 1
     assert np.isclose(-table["value"].sum(), t.loss)
-    assert f"L = {t.loss:.4f}" in texts(at.latex)
+    assert f"= {t.loss:.4f}" in texts(at.latex)
     m = model_of(at)
     bars = figure_array(plotly_figures(at)[0]["data"][0]["y"])
     assert np.allclose(bars, m.vocab.noise_distribution(m.ns_exponent))   # slider starts at the model's exponent

@@ -1,7 +1,8 @@
 """Per-user state and the shared sidebar: which corpus, which settings, and this session's model.
 
 Everything mutable (the model, its step history) lives in st.session_state, one per browser
-session. Only immutable data (a corpus read from disk) is cached across users with st.cache_data.
+session. Only immutable data is shared across users: a corpus read from disk is one list that
+nobody modifies (st.cache_resource, see load_corpus).
 Widget keys start with "sb_" (the sidebar); session keys are the constants below.
 """
 
@@ -52,9 +53,14 @@ def corpus_choices() -> List[str]:
     return names
 
 
-@st.cache_data(show_spinner="Reading the corpus...")
+@st.cache_resource(show_spinner="Reading the corpus...")
 def load_corpus(name: str) -> List[List[str]]:
-    """Sentences of a sample or gensim corpus (cached for all users; the list is never modified)."""
+    """Sentences of a sample or gensim corpus: ONE list shared by every session, never modified.
+
+    st.cache_resource (not cache_data, which hands each call its own copy) so that a classroom of
+    sessions on the Wikipedia sample holds one copy of its 336,000 tokens, not one per session. This
+    is safe because nothing writes to it: the engine only reads sentences.
+    """
     samples = engine.sample_corpora()
     if name in samples:
         return list(engine.read_corpus(samples[name]))
