@@ -53,9 +53,11 @@ which is only approximate for rare words and falls out of every cache.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Optional, Tuple
 
 import numpy as np
@@ -306,6 +308,34 @@ def _executor() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="word2vec-fast")
         return _pool
+
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+@contextmanager
+def quick_gil_handoff(interval: float = 0.0005):
+    """Lower Python's thread switch interval (default 5 ms) while training, then put it back.
+
+    The kernel threads hold no GIL while they compute, but they need it for a moment to start and to
+    return; if the thread building the next chunk holds it, they would wait up to the whole interval.
+    Nested and concurrent uses share one setting; the last one out restores the old interval.
+    """
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_saved, interval))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
 
 
 def _tree_arrays(tree):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, List, Optional
 
 import numpy as np
@@ -299,53 +300,67 @@ class Word2Vec:
         words_done = 0.0
         slice_size = 2_000
         stopped = False
-        while max_examples is None or done < max_examples:
-            nxt = self._next_example(new_round=False)
-            if nxt is None:
-                break                            # the round is complete
-            chunk, e = nxt
-            end = min(chunk.n_examples, e + slice_size)
-            if max_examples is not None:
-                end = min(end, e + (max_examples - done))
-            t0 = time.perf_counter()
-            job = fast.submit_examples(self.W_in, self.W_out, chunk, e, end, self.architecture,
-                                       self.objective, self.cbow_mean, tree, self.workers)
-            prefetch_error = None
-            if end == chunk.n_examples:          # build the next chunk while the kernel threads train
-                try:
-                    self._prefetch(chunk.seq + 1)
-                except Exception as err:         # raised below, once the running slice is accounted for
-                    prefetch_error = err
-            s, n, diverged = job.result()
-            dt = time.perf_counter() - t0
-            self._pos = e + n
-            self.step_count += n
-            done += n
-            loss_sum += s
-            self._add_loss(chunk.epoch, s, n)
-            if chunk.n_examples:
-                words_done += chunk.words * n / chunk.n_examples
-            if diverged:
-                self.wv.invalidate()
-                raise TrainingDiverged(
-                    f"update {self.step_count + 1}: the loss became NaN or inf (learning rate "
-                    f"{chunk.lr[self._pos]:.4g}); training stopped and the weights are the last good ones. "
-                    "Lower alpha and try again")
-            if prefetch_error is not None:
-                self.wv.invalidate()
-                raise prefetch_error
-            # aim for slices of about 0.1 s so progress and stop are responsive
-            if n == end - e and dt > 0:
-                slice_size = int(min(1_000_000, max(500, slice_size * min(4.0, 0.1 / dt))))
-            now = time.perf_counter()
-            want_stop = self._stop.is_set() or (stop is not None and stop())
-            if progress is not None and (now - last_report >= report_every or want_stop):
-                last_report = now
-                if progress(self.progress_fraction(), self._info(done, loss_sum, words_done, now - start_time)) is False:
-                    want_stop = True
-            if want_stop:
-                stopped = True
-                break
+        # While the kernel trains on one chunk (without the GIL), a helper thread builds the next one
+        # from the stream (the same chunks, in the same order: only the timing changes).
+        helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="word2vec-next-chunk")
+        pending = None
+        try:
+            with fast.quick_gil_handoff():
+                while max_examples is None or done < max_examples:
+                    nxt = self._next_example(new_round=False)
+                    if nxt is None:
+                        break                            # the round is complete
+                    chunk, e = nxt
+                    end = min(chunk.n_examples, e + slice_size)
+                    if max_examples is not None:
+                        end = min(end, e + (max_examples - done))
+                    prefetch = end == chunk.n_examples and chunk.seq + 1 not in self._ahead
+                    t0 = time.perf_counter()
+                    args = (self.W_in, self.W_out, chunk, e, end, self.architecture, self.objective,
+                            self.cbow_mean, tree)
+                    if self.workers > 1:                 # the kernel threads first, then the helper
+                        job = fast.submit_examples(*args, workers=self.workers)
+                        pending = helper.submit(self._prefetch, chunk.seq + 1) if prefetch else None
+                        s, n, diverged = job.result()
+                    else:                                # the kernel runs here, the helper beside it
+                        pending = helper.submit(self._prefetch, chunk.seq + 1) if prefetch else None
+                        s, n, diverged = fast.run_examples(*args, workers=1)
+                    prefetch_error = pending.exception() if pending is not None else None
+                    pending = None
+                    dt = time.perf_counter() - t0
+                    self._pos = e + n
+                    self.step_count += n
+                    done += n
+                    loss_sum += s
+                    self._add_loss(chunk.epoch, s, n)
+                    if chunk.n_examples:
+                        words_done += chunk.words * n / chunk.n_examples
+                    if diverged:
+                        self.wv.invalidate()
+                        raise TrainingDiverged(
+                            f"update {self.step_count + 1}: the loss or the weights became NaN or inf "
+                            f"(learning rate {chunk.lr[min(self._pos, chunk.n_examples - 1)]:.4g}); training "
+                            "stopped and the weights are the last good ones. Lower alpha and try again")
+                    if prefetch_error is not None:       # e.g. an epoch without examples: say so now
+                        self.wv.invalidate()
+                        raise prefetch_error
+                    # aim for slices of about 0.1 s so progress and stop are responsive
+                    if n == end - e and dt > 0:
+                        slice_size = int(min(1_000_000, max(500, slice_size * min(4.0, 0.1 / dt))))
+                    now = time.perf_counter()
+                    want_stop = self._stop.is_set() or (stop is not None and stop())
+                    if progress is not None and (now - last_report >= report_every or want_stop):
+                        last_report = now
+                        if progress(self.progress_fraction(),
+                                    self._info(done, loss_sum, words_done, now - start_time)) is False:
+                            want_stop = True
+                    if want_stop:
+                        stopped = True
+                        break
+        finally:
+            if pending is not None:                      # an exception left the helper running: let it finish
+                pending.exception()
+            helper.shutdown(wait=True)
         self.wv.invalidate()
         info = self._info(done, loss_sum, words_done, time.perf_counter() - start_time)
         info["stopped"] = stopped

@@ -396,3 +396,10 @@ def test_training_holds_only_a_chunk_or_two_in_memory(royalty):
     m.train(progress=lambda f, info: sizes.append((len(m._ahead), len(m.stream._cache))), report_every=0.0)
     assert len(sizes) > 5
     assert max(a for a, _ in sizes) <= 1 and max(c for _, c in sizes) <= 3
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    result = doctest.testmod(fast, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
