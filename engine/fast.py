@@ -244,17 +244,32 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
         # grad_hidden = sum_j g_j W_out[row_j] from the rows before the update; then W_out[row_j] -= lr g_j h
         for i in range(d):
             grad_hidden[i] = 0.0
-        for j in range(k):
-            row = W_out[rows[j]]
-            gj = g[j]
-            for i in range(d):
-                grad_hidden[i] += gj * np.float64(row[i])
         c = -lr
-        for j in range(k):                        # rows may repeat (two equal negatives): they accumulate
-            row = W_out[rows[j]]
-            gj = g[j]
-            for i in range(d):
-                row[i] += np.float32(c * (gj * h[i]))
+        distinct = objective != 0
+        if objective == 2:
+            for j in range(1, k):
+                for jj in range(j):
+                    if rows[jj] == rows[j]:
+                        distinct = False
+        if distinct:                              # no row twice (HS paths never repeat a node): one pass
+            for j in range(k):
+                row = W_out[rows[j]]
+                gj = g[j]
+                for i in range(d):
+                    x = row[i]
+                    grad_hidden[i] += gj * np.float64(x)
+                    row[i] = x + np.float32(c * (gj * h[i]))
+        else:
+            for j in range(k):
+                row = W_out[rows[j]]
+                gj = g[j]
+                for i in range(d):
+                    grad_hidden[i] += gj * np.float64(row[i])
+            for j in range(k):                    # rows may repeat (two equal negatives): they accumulate
+                row = W_out[rows[j]]
+                gj = g[j]
+                for i in range(d):
+                    row[i] += np.float32(c * (gj * h[i]))
         # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), for every input id (repeats accumulate)
         c_in = -lr / scale
         for i in range(d):
