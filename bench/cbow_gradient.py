@@ -1,0 +1,136 @@
+"""Experiment: how much does dividing CBOW's input update by the number of context words cost?
+
+Our step() (and so the fast path) applies the exact gradient of the CBOW mean: each context row gets
+-lr * grad_hidden / n_in. word2vec.c and gensim (cbow_mean=1) add -lr * grad_hidden to every context
+row without dividing, i.e. a learning rate on W_in about n_in times larger (n_in averages ~5 at
+window 5 with shrinking windows). This script trains CBOW both ways with the same stream, plus gensim,
+over 3 seeds, and prints the Spearman / analogy medians, so the quality gap can be attributed.
+
+How: the "undivided" variant is engine/fast.py's own kernel source with the one line
+`c_in = -lr / scale` replaced by `c_in = -lr`, compiled here with numba and swapped in for the run
+(nothing in engine/ changes). Results go to bench/cbow_gradient.json and are printed as a table.
+What it does not do: time anything (compare_gensim.py does), or change the engine.
+
+    .venv/bin/python bench/cbow_gradient.py            # a few minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+for p in (str(ROOT), str(BENCH)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+from compare_gensim import (COMMON, CORPORA, STEMMED, TokenFile, evaluate, stem_analogies, stem_pairs,  # noqa: E402
+                            write_token_file)
+
+
+def undivided_kernel():
+    """engine.fast's kernel with the CBOW-mean input update not divided by n_in (gensim's rule)."""
+    from numba import njit
+
+    from engine import fast
+
+    src = inspect.getsource(fast._kernel)
+    old = "c_in = -lr / scale"
+    if src.count(old) != 1:
+        raise RuntimeError(f"engine/fast.py's kernel no longer has the line {old!r}; update this experiment")
+    ns = {"np": np, "math": math, "FLOAT32_SAFE": fast.FLOAT32_SAFE}
+    exec(src.replace(old, "c_in = -lr"), ns)
+    return njit(nogil=True, fastmath={"reassoc", "contract"})(ns["_kernel"])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpora", default="head500,lee")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=COMMON["epochs"])
+    ap.add_argument("--out", default=str(BENCH / "cbow_gradient.json"))
+    args = ap.parse_args(argv)
+
+    import logging
+
+    logging.disable(logging.WARNING)
+    from gensim.models import Word2Vec as GWord2Vec
+    from gensim.parsing.porter import PorterStemmer
+
+    from engine import Word2Vec, fast, gensim_data_path
+
+    work = Path(tempfile.mkdtemp(prefix="w2v_cbowgrad_"))
+    stem = PorterStemmer().stem
+    evals = {"ws353": ("pairs", str(gensim_data_path("wordsim353.tsv"))),
+             "simlex": ("pairs", str(gensim_data_path("simlex999.txt"))),
+             "analogy": ("analogy", str(gensim_data_path("questions-words.txt")))}
+    stemmed = {}
+    for name, (kind, path) in evals.items():
+        dst = work / f"{name}_stem.txt"
+        (stem_pairs if kind == "pairs" else stem_analogies)(Path(path), dst, stem)
+        stemmed[name] = (kind, str(dst))
+
+    divided = fast._kernel_compiled
+    undivided = undivided_kernel()
+    rows = []
+    for corpus in args.corpora.split(","):
+        tok = work / f"{corpus}.tok"
+        write_token_file(gensim_data_path(CORPORA[corpus]), tok)
+        sentences = TokenFile(tok)
+        ev = stemmed if corpus in STEMMED else evals
+        for objective in ("negative_sampling", "hierarchical_softmax"):
+            for alpha in (0.025, 0.05):
+                res = {}
+                for variant in ("ours (divided)", "ours undivided", "gensim"):
+                    scores = []
+                    for seed in range(1, args.seeds + 1):
+                        t = time.perf_counter()
+                        if variant == "gensim":
+                            g = GWord2Vec(vector_size=100, window=5, min_count=5, sample=1e-3, alpha=alpha,
+                                          min_alpha=1e-4, sg=0, hs=int(objective == "hierarchical_softmax"),
+                                          negative=5 if objective == "negative_sampling" else 0, cbow_mean=1,
+                                          epochs=args.epochs, seed=seed, workers=1)
+                            g.build_vocab(corpus_iterable=sentences)
+                            g.train(corpus_iterable=sentences, total_examples=g.corpus_count, epochs=g.epochs)
+                            keys, vecs = g.wv.index_to_key, g.wv.vectors
+                        else:
+                            fast._kernel_compiled = divided if variant == "ours (divided)" else undivided
+                            try:
+                                m = Word2Vec(architecture="cbow", objective=objective, vector_size=100, window=5,
+                                             negative=5, sample=1e-3, min_count=5, alpha=alpha, min_alpha=1e-4,
+                                             epochs=args.epochs, seed=seed, workers=1)
+                                m.build_vocab(sentences)
+                                m.train()
+                            finally:
+                                fast._kernel_compiled = divided
+                            keys, vecs = m.wv.index_to_key, m.W_in
+                        q = evaluate(keys, vecs, ev)
+                        scores.append({"ws353": q["ws353"]["spearman"], "simlex": q["simlex"]["spearman"],
+                                       "analogy": q["analogy"]["accuracy"], "s": time.perf_counter() - t})
+                    res[variant] = {k: {"median": statistics.median(x[k] for x in scores),
+                                        "min": min(x[k] for x in scores), "max": max(x[k] for x in scores)}
+                                    for k in ("ws353", "simlex", "analogy")}
+                    res[variant]["seeds"] = scores
+                row = {"corpus": corpus, "objective": objective, "alpha": alpha, **res}
+                rows.append(row)
+                print(f"{corpus:8s} CBOW-{'NS' if objective == 'negative_sampling' else 'HS'} alpha {alpha}: " +
+                      "  |  ".join(f"{v}: WS {res[v]['ws353']['median']:.3f} SL {res[v]['simlex']['median']:.3f} "
+                                   f"an {res[v]['analogy']['median']:.3f}" for v in res), flush=True)
+    Path(args.out).write_text(json.dumps({"epochs": args.epochs, "seeds": args.seeds,
+                                          "stemmed_lists_for": sorted(STEMMED), "rows": rows}, indent=1) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
