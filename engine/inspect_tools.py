@@ -70,6 +70,20 @@ def sentence_windows(n_tokens: int, window: int, shrink: bool = True, num_skips:
     return out
 
 
+def clip_windows(windows: List[CenterWindow], start: int, end: int) -> List[CenterWindow]:
+    """The windows of the centers in positions start..end-1, renumbered from start, cut to that range.
+
+    For drawing a piece of a long line: positions outside the piece are left out of every window.
+    >>> [w.used for w in clip_windows(sentence_windows(4, 1, shrink=False), 1, 3)]
+    [(1,), (0,)]
+    """
+    def cut(positions):
+        return tuple(j - start for j in positions if start <= j < end)
+
+    return [CenterWindow(w.center - start, w.radius, cut(w.full), cut(w.reduced), cut(w.used))
+            for w in windows[start:end]]
+
+
 def training_pairs(tokens: Sequence, windows: List[CenterWindow], architecture: str):
     """The training examples one sentence yields, as (inputs, target) with the tokens themselves.
 

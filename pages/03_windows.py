@@ -9,6 +9,8 @@ from engine import examples, inspect_tools
 from ui import charts, state, step_view
 from ui.code import show_source
 
+MAX_SHOWN = 24          # words of a line drawn at once (a Wikipedia "line" is a whole article)
+
 st.title("Context windows")
 model = step_view.page_model()
 st.markdown(
@@ -56,9 +58,15 @@ if window >= longest:
                "cross into the next line. Training still works; a larger window changes nothing.")
 
 windows = inspect_tools.sentence_windows(len(tokens), window, shrink=shrink, num_skips=num_skips, seed=int(seed))
+start, end = 0, len(tokens)
+if len(tokens) > MAX_SHOWN:
+    start = st.slider(f"this line has {len(tokens):,} words; show {MAX_SHOWN} of them, from word", 1,
+                      len(tokens) - MAX_SHOWN + 1, 1, key="windows_start") - 1
+    end = start + MAX_SHOWN
+shown = tokens[start:end]
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(charts.window_grid(tokens, windows), key="windows_grid")
+    st.plotly_chart(charts.window_grid(shown, inspect_tools.clip_windows(windows, start, end)), key="windows_grid")
 with right:
     legend = [("#ff7f0e", "center word"), ("#1f77b4", "context word used for training"),
               ("#c6dbef", "in the reduced window, not picked by num_skips"),
@@ -73,12 +81,15 @@ with right:
     st.caption("Words below min_count were removed first. Subsampling, when on, would also remove some tokens "
                "before the windows are taken (see the Corpus page).")
 
-st.subheader("The training examples of this sentence")
-center = st.select_slider("center word", options=list(range(len(tokens))), value=min(2, len(tokens) - 1),
+st.subheader("The training examples of this sentence" if end - start == len(tokens) else
+             f"The training examples of words {start + 1}–{end} of this line")
+positions = list(range(start, end))
+center = st.select_slider("center word", options=positions, value=positions[min(2, len(positions) - 1)],
                           format_func=lambda i: f"{i + 1}: {tokens[i]}", key="windows_center")
 w = windows[center]
 spans = []
-for j, tok in enumerate(tokens):
+for j in positions:
+    tok = tokens[j]
     t = html.escape(tok)
     if j == center:
         spans.append(f"<span style='background:#ff7f0e;color:white;padding:2px 6px;border-radius:4px'>{t}</span>")
@@ -93,8 +104,8 @@ for j, tok in enumerate(tokens):
 st.markdown("<div style='font-size:1.25rem;line-height:2.2'>" + " ".join(spans) + "</div>", unsafe_allow_html=True)
 st.caption(f"Center '{tokens[center]}': full window ±{window}, reduced radius r = {w.radius}.")
 
-sg = inspect_tools.training_pairs(tokens, windows, "skipgram")
-cb = inspect_tools.training_pairs(tokens, windows, "cbow")
+sg = inspect_tools.training_pairs(tokens, windows[start:end], "skipgram")
+cb = inspect_tools.training_pairs(tokens, windows[start:end], "cbow")
 c1, c2 = st.columns(2)
 with c1:
     st.markdown(f"**Skip-gram: {len(sg)} examples** (input → target). The center predicts each context word.")

@@ -67,7 +67,10 @@ def figure_array(value) -> np.ndarray:
 def figure_by_title(at, text: str) -> dict:
     """The first figure whose title contains text."""
     for fig in plotly_figures(at):
-        title = fig.get("layout", {}).get("title", {})
-        if text in (title.get("text", "") if isinstance(title, dict) else str(title)):
+        layout = fig.get("layout", {})
+        title = layout.get("title", {})
+        titles = [title.get("text", "") if isinstance(title, dict) else str(title)]
+        titles += [a.get("text", "") for a in layout.get("annotations", [])]   # subplot titles
+        if any(text in t for t in titles):
             return fig
     raise AssertionError(f"no chart titled like {text!r}")

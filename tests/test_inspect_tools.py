@@ -39,6 +39,16 @@ def test_num_skips_limits_pairs_per_center():
     assert all(len(w.used) == min(2, len(w.reduced)) for w in ws)
 
 
+def test_clip_windows_keeps_only_the_piece_and_renumbers_it():
+    ws = it.sentence_windows(30, 3, shrink=True, seed=4)
+    piece = it.clip_windows(ws, 10, 20)
+    assert [w.center for w in piece] == list(range(10))
+    for w, orig in zip(piece, ws[10:20]):
+        assert w.radius == orig.radius
+        assert w.used == tuple(j - 10 for j in orig.used if 10 <= j < 20)
+        assert all(0 <= j < 10 for j in w.full)
+
+
 def test_cbow_pairs_predict_center_from_reduced_window():
     ws = it.sentence_windows(5, 2, shrink=True, seed=2)
     toks = list("abcde")
@@ -217,3 +227,9 @@ def test_undo_and_retrace_gives_plain_undo_weights_and_the_earlier_trace(objecti
     m2 = tiny_model(objective=objective)
     m2.step()
     assert it.undo_and_retrace(m2) is None and m2.step_count == 0
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    assert doctest.testmod(it, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

@@ -215,8 +215,11 @@ def test_step_page_draws_each_of_the_six_models(open_page, architecture, objecti
     assert list(hidden["layout"]["yaxis"]["ticktext"])[-1] == "h"
     assert np.allclose(figure_array(hidden["data"][0]["z"])[-1], t.hidden)
     # tiny corpus: the whole matrices are drawn, the changed rows framed
-    whole = figure_by_title(at, "W_in, all")
-    assert len(whole["layout"]["shapes"]) == len(set(int(i) for i in t.inputs))
+    whole = figure_by_title(at, "W_in: ")
+    framed_in = [sh for sh in whole["layout"]["shapes"] if sh["yref"] == "y"]
+    framed_out = [sh for sh in whole["layout"]["shapes"] if sh["yref"] == "y2"]
+    assert len(framed_in) == len(set(int(i) for i in t.inputs))
+    assert len(framed_out) == len(set(int(i) for i in t.out_rows))
 
 
 def test_diverging_learning_rate_shows_an_error_and_keeps_the_last_good_weights(open_page):

@@ -70,6 +70,42 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
     return _finish(fig, title, x_title, y_title, height)
 
 
+def heatmap_pair(left: dict, right: dict, *, x_title: str = "dimension of the vector",
+                 height: Optional[int] = None) -> go.Figure:
+    """Two heatmaps side by side in ONE figure (fewer charts for the browser to redraw after each step).
+
+    left / right: dicts with z, rows (labels), title, colorbar (title), and optionally highlight (row indices).
+    """
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[left["title"], right["title"]], horizontal_spacing=0.22)
+    n_max = 1
+    for col, spec in enumerate([left, right], start=1):
+        z = np.asarray(spec["z"], dtype=np.float64)
+        if z.ndim == 1:
+            z = z[None, :]
+        n_rows, n_cols = z.shape
+        n_max = max(n_max, n_rows)
+        rows = list(spec["rows"])
+        fig.add_trace(go.Heatmap(
+            z=z, x=list(range(n_cols)), y=list(range(n_rows)), colorscale="RdBu_r", zmid=0,
+            customdata=[[rows[i]] * n_cols for i in range(n_rows)],
+            colorbar=dict(title=dict(text=spec.get("colorbar", "value"), side="top"), thickness=10, nticks=5,
+                          tickformat=".2~g", orientation="h", x=0.195 if col == 1 else 0.805, xanchor="center",
+                          y=0.0, yanchor="bottom", yref="container", len=0.3),
+            hovertemplate="%{customdata}<br>column %{x}: %{z:.5f}<extra></extra>"), row=1, col=col)
+        fig.update_yaxes(tickvals=list(range(n_rows)), ticktext=rows, autorange="reversed", row=1, col=col)
+        step = max(1, n_cols // 20)
+        fig.update_xaxes(tickvals=list(range(0, n_cols, step)), title_text=x_title, row=1, col=col)
+        for r in spec.get("highlight", ()):
+            fig.add_shape(type="rect", x0=-0.5, x1=n_cols - 0.5, y0=r - 0.5, y1=r + 0.5,
+                          line=dict(color="black", width=2.5), row=1, col=col)
+    fig.update_annotations(font=dict(size=14))
+    fig.update_layout(font=_FONT, margin=dict(l=10, r=10, t=40, b=95),
+                      height=height or max(280, min(1000, 230 + 24 * n_max)))
+    return fig
+
+
 def bars(labels: Sequence[str], values, *, title: str, x_title: str, y_title: str,
          colors: Optional[Sequence[str]] = None, hover: Optional[Sequence[str]] = None,
          height: int = 320, text: Optional[Sequence[str]] = None, y_range=None,

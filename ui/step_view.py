@@ -318,18 +318,14 @@ def gradients(model: Word2Vec, t, key: str) -> None:
         if t.input_scale > 1:
             st.caption(f"CBOW with the mean: each of the {t.input_scale} input rows receives ∂L/∂h divided by "
                        f"{t.input_scale}.")
-    rows = np.asarray(t.grad_out)[sel]                                                   # (m, d)
-    lab = [f"{labels[i]} (e = {e[i]:+.3f})" for i in sel]
-    title = "∂L/∂u_j = e_j h for each output row scored"
+    rows = np.vstack([np.asarray(t.grad_out)[sel], np.asarray(t.grad_hidden)[None, :]])  # (m + 1, d)
+    lab = [f"{labels[i]} (e = {e[i]:+.3f})" for i in sel] + ["∂L/∂h"]
+    title = "∂L/∂u_j = e_j h for each output row scored, and ∂L/∂h (framed)"
     if len(sel) < len(ids):
-        title += f" (the {len(sel)} with the largest |e| of {len(ids)})"
+        title = f"∂L/∂u_j for the {len(sel)} output rows with the largest |e| (of {len(ids)}), and ∂L/∂h (framed)"
     right.plotly_chart(charts.heatmap(rows, lab, title=title, y_title="", colorbar_title="gradient",
-                                      value_format=".3f"), key=f"{key}_gout")
-    right.plotly_chart(charts.heatmap(np.asarray(t.grad_hidden), ["∂L/∂h"], title="∂L/∂h: the gradient reaching "
-                                      "the hidden layer", y_title="", colorbar_title="gradient", value_format=".3f"),
-                       key=f"{key}_gh")
-    numbers_table(np.vstack([rows, np.asarray(t.grad_hidden)[None, :]]), lab + ["∂L/∂h"],
-                  "The numbers: gradients")
+                                      value_format=".3f", highlight_rows=[len(lab) - 1]), key=f"{key}_gout")
+    numbers_table(rows, lab, "The numbers: gradients")
 
 
 def numbers_table(rows, labels, title: str) -> None:
@@ -373,28 +369,24 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
                "so only W_out moves.")
     ch = inspect_tools.row_changes(t)
     in_words = words(model, t.inputs)
-    c1, c2 = st.columns(2)
     rows, labels = [], []
     for i, w in enumerate(in_words):
         rows += [t.in_before[i], t.in_after[i]]
         labels += [f"{w} before", f"{w} after"]
-    c1.plotly_chart(charts.heatmap(np.array(rows), labels, title="W_in rows (input vectors) before and after",
-                                   y_title="", show_values=False), key=f"{key}_win_ba")
-    c2.plotly_chart(charts.heatmap(ch["in_delta"], [f"{w}: change" for w in in_words],
-                                   title="Change of the W_in rows (after − before)", y_title="",
-                                   colorbar_title="change", show_values=False), key=f"{key}_win_d")
+    st.plotly_chart(charts.heatmap_pair(
+        dict(z=np.array(rows), rows=labels, title="W_in rows (input vectors) before and after", colorbar="value"),
+        dict(z=ch["in_delta"], rows=[f"{w}: change" for w in in_words], title="Change of the W_in rows (after − before)",
+             colorbar="change")), key=f"{key}_win")
     ids, labels = out_row_labels(model, t)
     sel = _out_selection(t, max_rows=8)
     rows, lab = [], []
     for i in sel:
         rows += [t.out_before[i], t.out_after[i]]
         lab += [f"{labels[i]} before", f"{labels[i]} after"]
-    c1, c2 = st.columns(2)
-    c1.plotly_chart(charts.heatmap(np.array(rows), lab, title="W_out rows (output vectors) before and after",
-                                   y_title="", show_values=False), key=f"{key}_wout_ba")
-    c2.plotly_chart(charts.heatmap(ch["out_delta"][sel], [labels[i] + ": change" for i in sel],
-                                   title="Change of the W_out rows (after − before)", y_title="",
-                                   colorbar_title="change", show_values=False), key=f"{key}_wout_d")
+    st.plotly_chart(charts.heatmap_pair(
+        dict(z=np.array(rows), rows=lab, title="W_out rows (output vectors) before and after", colorbar="value"),
+        dict(z=ch["out_delta"][sel], rows=[labels[i] + ": change" for i in sel],
+             title="Change of the W_out rows (after − before)", colorbar="change")), key=f"{key}_wout")
 
 
 def whole_matrices(model: Word2Vec, t, key: str) -> None:
@@ -407,16 +399,12 @@ def whole_matrices(model: Word2Vec, t, key: str) -> None:
     st.caption("As in wevi: the whole model after this update. The framed rows are the ones the update changed; "
                "every other row is exactly as it was.")
     vocab = model.vocab.index_to_key
-    c1, c2 = st.columns(2)
     in_rows = sorted({int(i) for i in t.inputs})
-    c1.plotly_chart(charts.heatmap(model.W_in, vocab, title=f"W_in, all {V} words × {model.vector_size} dimensions",
-                                   y_title="word", show_values=False, highlight_rows=in_rows, height=80 + 20 * V),
-                    key=f"{key}_win_all")
     out_rows = sorted({int(i) for i in t.out_rows})
     hs = t.objective == "hierarchical_softmax"
     out_labels = [f"node {n}" for n in range(len(model.W_out))] if hs else vocab
-    c2.plotly_chart(charts.heatmap(model.W_out, out_labels,
-                                   title=f"W_out, all {len(model.W_out)} {'internal nodes' if hs else 'words'} × "
-                                   f"{model.vector_size} dimensions", y_title="internal node" if hs else "word",
-                                   show_values=False, highlight_rows=out_rows, height=80 + 20 * V),
-                    key=f"{key}_wout_all")
+    st.plotly_chart(charts.heatmap_pair(
+        dict(z=model.W_in, rows=vocab, title=f"W_in: {V} words × {model.vector_size} dimensions", highlight=in_rows),
+        dict(z=model.W_out, rows=out_labels, highlight=out_rows,
+             title=f"W_out: {len(model.W_out)} {'internal nodes' if hs else 'words'} × {model.vector_size}")),
+        key=f"{key}_whole")
