@@ -126,19 +126,20 @@ if not is_model:
     if method == "PCA":
         fit = projection.pca(X_full[:n_words])
         coords = fit.transform(X_full[:n_words])
-        axes = tuple(f"PC{i + 1} ({fit.explained[i]:.0%} of the variance)" for i in range(2))
-        st.plotly_chart(lv.projection_figure(words, coords, hover, counts, n_labels,
-                                             title="PCA of the imported vectors", axis_titles=axes),
-                        key="live_chart_kv")
+        st.markdown(f"**PCA of the imported vectors** · axis 1 holds {fit.explained[0]:.0%} and axis 2 "
+                    f"{fit.explained[1]:.0%} of the spread of these {n_words} vectors")
+        data, spec = lv.projection_vega(words, coords, hover, counts, n_labels)
+        st.vega_lite_chart(data, spec, key="live_chart_kv", width="stretch")
     else:
         res = tsne_panel(X_full)
         if res:
             keep = [i for i, w in enumerate(words) if w in res["layout"]]
             coords = np.array([res["layout"][words[i]] for i in keep])
-            st.plotly_chart(lv.projection_figure([words[i] for i in keep], coords, [hover[i] for i in keep],
-                                                 None if counts is None else counts[keep], n_labels,
-                                                 title=f"t-SNE ({res['seconds']:.1f} s)",
-                                                 axis_titles=("t-SNE 1", "t-SNE 2")), key="live_chart_kv_tsne")
+            st.markdown(f"**t-SNE of the imported vectors** ({res['seconds']:.1f} s)")
+            data, spec = lv.projection_vega([words[i] for i in keep], coords, [hover[i] for i in keep],
+                                            None if counts is None else counts[keep], n_labels,
+                                            axis_titles=("t-SNE 1", "t-SNE 2"))
+            st.vega_lite_chart(data, spec, key="live_chart_kv_tsne", width="stretch")
     show_source(projection.pca, projection.tsne)
     st.stop()
 
@@ -167,10 +168,14 @@ with b2:
         state.reset_model()
         st.session_state.pop(lv.LIVE, None)
         st.rerun()
-interval = 0.2
+with b3:
+    target_fps = st.select_slider("Pictures per second (at most)", [1, 2, 5, 10, 15], value=10, key="live_fps",
+                                  help="How often a new picture is asked for. If a frame takes longer, the "
+                                       "next one simply starts when it is done.")
+interval = 1.0 / target_fps
 examples_per_epoch = model.stream.words_per_epoch
 st.caption(f"V = {V} words, d = {model.vector_size}; one epoch ≈ {examples_per_epoch:,} corpus words; {model.planned_epochs} epochs planned. "
-           f"A new picture every {interval:g} s at most.")
+           f"A new picture every {interval:.2g} s at most.")
 
 scrub = None
 if not live.playing and len(live.snapshots) > 1:
@@ -184,6 +189,7 @@ if not live.playing and len(live.snapshots) > 1:
 
 @st.fragment(run_every=interval if live.playing else None)
 def frame():
+    t_start = time.perf_counter()
     m = live.model
     if live.playing:
         lv.train_frame(live, per_frame)
@@ -229,7 +235,6 @@ def frame():
                 path.append(coords[i])
             trails[w] = np.array(path)
         ex = live.projector.explained
-        axes = tuple(f"axis {i + 1} ({ex[i]:.0%} of the variance)" for i in range(2))
         ranges = None
         if scrub is not None:   # the same frame for every snapshot, so growth from the centre is visible
             allc = np.vstack([live.projector.transform(lv.snapshot_vectors(s, matrix)[:n_words])
@@ -237,25 +242,30 @@ def frame():
             lo, hi = allc.min(axis=0), allc.max(axis=0)
             pad = 0.05 * (hi - lo + 1e-9)
             ranges = [(lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])]
-        title = f"PCA of {lv.MATRICES[matrix]}, {when}"
-        st.plotly_chart(lv.projection_figure(words, coords, hover, counts, n_labels, trails, title, axes, ranges),
-                        key="live_chart")
-        st.caption("Both axes together show the share of the spread of these vectors printed on them; the rest "
-                   "is in directions the picture cannot show. Colour: how often the word occurs. "
-                   "Trails connect a word's positions at the snapshots, drawn in today's axes.")
+        st.markdown(f"**PCA of {lv.MATRICES[matrix]}, {when}** · axis 1 holds {ex[0]:.0%} and axis 2 "
+                    f"{ex[1]:.0%} of the spread of these {n_words} vectors")
+        data, spec = lv.projection_vega(words, coords, hover, counts, n_labels, trails, ranges)
+        st.vega_lite_chart(data, spec, key="live_chart", width="stretch")
+        st.caption("The rest of the spread lies in directions the picture cannot show. Colour: how often the "
+                   "word occurs. Trails join a word's positions at the snapshots, drawn in today's axes.")
     else:
         res = live.tsne
         if res:
             keep = [i for i, w in enumerate(words) if w in res["layout"]]
             coords = np.array([res["layout"][words[i]] for i in keep])
-            st.plotly_chart(lv.projection_figure(
-                [words[i] for i in keep], coords, [hover[i] for i in keep], counts[keep], n_labels,
-                title=f"t-SNE of {lv.MATRICES[res['matrix']]} at update {res['step']:,} ({res['seconds']:.1f} s"
-                      f"{', started from the previous layout' if res['started_from_previous'] else ''})",
-                axis_titles=("t-SNE 1", "t-SNE 2")), key="live_chart_tsne")
+            st.markdown(f"**t-SNE of {lv.MATRICES[res['matrix']]} at update {res['step']:,}** ({res['seconds']:.1f} s"
+                        f"{', started from the previous layout' if res['started_from_previous'] else ''}); "
+                        "hover shows today's nearest neighbours")
+            data, spec = lv.projection_vega([words[i] for i in keep], coords, [hover[i] for i in keep],
+                                            counts[keep], n_labels, axis_titles=("t-SNE 1", "t-SNE 2"))
+            st.vega_lite_chart(data, spec, key="live_chart_tsne", width="stretch")
             st.caption("t-SNE axes have no meaning; only who is near whom does. Distances between far "
                        "clusters are not to be trusted.")
-    st.plotly_chart(lv.loss_figure(live), key="live_loss")
+    st.markdown("**Loss as training goes on**")
+    data, spec = lv.loss_vega(live)
+    st.vega_lite_chart(data, spec, key="live_loss", width="stretch")
+    live.frame_ms.append(1000 * (time.perf_counter() - t_start))
+    st.caption(f"Frame {live.frames}: {live.frame_ms[-1]:.0f} ms on the server (training, projection, charts).")
 
 
 if method == "t-SNE":

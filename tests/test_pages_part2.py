@@ -47,37 +47,64 @@ def chart(at, key):
     return found[0]
 
 
-def words_in(spec) -> set:
-    out = set()
-    for trace in spec["data"]:
-        for field in ("text", "hovertext"):
-            vals = trace.get(field)
-            if isinstance(vals, list):
-                out.update(v.split("<")[0].replace("<b>", "") if isinstance(v, str) else v for v in vals)
+def vega_charts(at):
+    """[(main table, {dataset name: table}, spec)] of the Vega-Lite charts on the page (data are Arrow IPC)."""
+    import pyarrow as pa
+
+    def table(raw):
+        return pa.ipc.open_stream(raw).read_all().to_pandas() if raw else None
+
+    out = []
+    for el in at.main:
+        if getattr(el, "type", "") == "vega_lite_chart":
+            p = el.proto
+            out.append((table(p.data.data), {d.name: table(d.data.data) for d in p.datasets}, json.loads(p.spec)))
     return out
+
+
+def live_chart(at):
+    """The live projection: the Vega-Lite chart whose main table has a 'word' column."""
+    found = [c for c in vega_charts(at) if c[0] is not None and "word" in c[0].columns]
+    assert found, "no live projection chart"
+    return found[0]
+
+
+def loss_chart(at):
+    found = [c for c in vega_charts(at) if c[0] is not None and "curve" in c[0].columns]
+    assert found, "no loss chart"
+    return found[0][0]
+
+
+def page_text(at) -> str:
+    return " ".join(m.value for m in at.markdown)
 
 
 # ---------------------------------------------------------------- 07 embedding space
 def test_embedding_space_plays_snapshots_and_scrubs():
     at = page("07_embedding_space.py")
     assert at.title[0].value.startswith("The embedding space")
-    spec = chart(at, "live_chart")
-    assert {"king", "queen", "the"} <= words_in(spec)
-    assert any(t.get("name", "").startswith("trail: ") for t in spec["data"])
+    points, datasets, _ = live_chart(at)
+    assert {"king", "queen", "the"} <= set(points["word"])
+    assert set(datasets["trails"]["word"]) == {"king", "queen", "man"}      # the default trails
     model = at.session_state[state.MODEL]
     assert model.step_count == 0
+    # hover text: the nearest neighbours, as the engine computes them
+    row = points[points["word"] == "king"].iloc[0]
+    assert row["nearest"].split(" ")[0] == model.wv.most_similar("king", topn=1)[0][0]
 
     at.button(key="live_play").click().run()            # Play: the fragment trains one frame per run
     assert at.session_state["live_view"].playing
-    first = model.step_count
-    assert first == 1000
+    assert model.step_count == 1000
     at.run()
     at.run()
     assert model.step_count == 3000                      # training continues between frames
     assert len(at.session_state["live_view"].snapshots) >= 3
     assert at.metric[0].value == "3,000"
-    loss = chart(at, "live_loss")
-    assert any(t["name"] == "mean of each epoch" for t in loss["data"])
+    loss = loss_chart(at)
+    assert "mean of each epoch" in set(loss["curve"]) and "overall" in set(loss["curve"])
+    assert loss[loss["curve"] == "overall"]["loss"].iloc[0] == pytest.approx(model.mean_loss())
+    trail = live_chart(at)[1]["trails"]
+    assert (trail["word"] == "king").sum() == len(at.session_state["live_view"].snapshots) + 1
 
     at.button(key="live_play").click().run()            # Pause
     assert not at.session_state["live_view"].playing
@@ -86,11 +113,11 @@ def test_embedding_space_plays_snapshots_and_scrubs():
     time_sliders = [s for s in at.slider if s.key and s.key.startswith("live_time")]
     assert time_sliders, "the time slider appears when paused"
     time_sliders[0].set_value(0).run()
-    assert "snapshot at update 0" in chart(at, "live_chart")["layout"]["title"]["text"]
+    assert "snapshot at update 0" in page_text(at)
 
     at.radio(key="live_matrix").set_value("sum").run()
     assert not at.exception
-    assert "W_in + W_out" in chart(at, "live_chart")["layout"]["title"]["text"]
+    assert "PCA of W_in + W_out" in page_text(at)
 
 
 def test_embedding_space_tsne_and_imported_vectors():
@@ -99,9 +126,10 @@ def test_embedding_space_tsne_and_imported_vectors():
     assert at.button(key="live_tsne_go")
     at.button(key="live_tsne_go").click().run()
     assert not at.exception
-    assert "king" in words_in(chart(at, "live_chart_tsne"))
+    assert "king" in set(live_chart(at)[0]["word"])
+    assert "t-SNE of W_in" in page_text(at) and "started from the previous layout" not in page_text(at)
     at.button(key="live_tsne_go").click().run()          # again: it starts from the previous layout
-    assert "started from the previous layout" in chart(at, "live_chart_tsne")["layout"]["title"]["text"]
+    assert "started from the previous layout" in page_text(at)
 
     rng = np.random.default_rng(0)
     at.session_state[state.LOADED_KV] = KeyedVectors([f"w{i}" for i in range(50)], rng.normal(size=(50, 8)))
@@ -109,7 +137,7 @@ def test_embedding_space_tsne_and_imported_vectors():
     at.radio(key="live_method").set_value("PCA").run()
     at.radio(key="live_source").set_value("imported").run()
     assert not at.exception
-    assert {"w0", "w1"} <= words_in(chart(at, "live_chart_kv"))
+    assert set(live_chart(at)[0]["word"]) == {f"w{i}" for i in range(50)}
 
 
 # ---------------------------------------------------------------- 08 explore

@@ -13,10 +13,10 @@ from __future__ import annotations
 import collections
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
+import pandas as pd
 import streamlit as st
 
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
@@ -47,6 +47,7 @@ class LiveState:
     every: int = 1000                               # take a snapshot every `every` updates (doubles when thinned)
     frame_loss: List[tuple] = field(default_factory=list)   # (step, mean loss of the frame's updates)
     frame_times: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
+    frame_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))  # server time per frame
     frames: int = 0
     playing: bool = False
     tsne: Optional[dict] = None                     # {"layout": {word: (x, y)}, "step", "matrix", "seconds"}
@@ -144,77 +145,6 @@ def hover_texts(words: Sequence[str], counts, X: np.ndarray, n_show: int, topn: 
     return out
 
 
-def projection_figure(words: Sequence[str], coords: np.ndarray, hover: Sequence[str], counts=None,
-                      n_labels: int = 40, trails: Optional[Dict[str, np.ndarray]] = None,
-                      title: str = "", axis_titles=("axis 1", "axis 2"), ranges=None,
-                      groups: Optional[Sequence[str]] = None) -> go.Figure:
-    """Scatter of the words (labels on the n_labels most frequent), optional trails {word: (t, 2) path}."""
-    fig = go.Figure()
-    colour = None
-    if groups is not None:
-        for g in dict.fromkeys(groups):
-            idx = [i for i, x in enumerate(groups) if x == g]
-            fig.add_trace(go.Scattergl(x=coords[idx, 0], y=coords[idx, 1], mode="markers", name=str(g),
-                                       hovertext=[hover[i] for i in idx], hoverinfo="text",
-                                       marker=dict(size=8, opacity=0.8)))
-    else:
-        if counts is not None:
-            colour = np.log10(np.maximum(np.asarray(counts, dtype=float), 1))
-        fig.add_trace(go.Scatter(
-            x=coords[:, 0], y=coords[:, 1], mode="markers", name="words", hovertext=list(hover), hoverinfo="text",
-            marker=dict(size=8, opacity=0.75, color=colour, colorscale="Viridis",
-                        colorbar=dict(title="log10 count", thickness=12) if colour is not None else None)))
-    n_labels = min(n_labels, len(words))
-    if n_labels:
-        fig.add_trace(go.Scatter(x=coords[:n_labels, 0], y=coords[:n_labels, 1], mode="text",
-                                 text=list(words[:n_labels]), textposition="top center", hoverinfo="skip",
-                                 textfont=dict(size=11), showlegend=False))
-    palette = ["#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-               "#1f77b4", "#7f7f7f"]
-    for n, (w, path) in enumerate((trails or {}).items()):
-        c = palette[n % len(palette)]
-        fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=f"trail: {w}",
-                                 line=dict(color=c, width=2), marker=dict(size=4, color=c), hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=path[-1:, 0], y=path[-1:, 1], mode="markers+text", text=[w],
-                                 textposition="bottom center", showlegend=False, hoverinfo="skip",
-                                 marker=dict(size=13, color=c, symbol="star"), textfont=dict(color=c, size=13)))
-    fig.update_layout(title=title, height=620, margin=dict(l=10, r=10, t=50, b=10), uirevision="keep-zoom",
-                      xaxis_title=axis_titles[0], yaxis_title=axis_titles[1],
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
-    if ranges is not None:
-        fig.update_xaxes(range=ranges[0])
-        fig.update_yaxes(range=ranges[1])
-    return fig
-
-
-def loss_figure(live: LiveState) -> go.Figure:
-    """The loss of each frame (running mean over its updates) and the mean of each epoch so far."""
-    m = live.model
-    fig = go.Figure()
-    if live.frame_loss:
-        steps, losses = zip(*live.frame_loss)
-        fig.add_trace(go.Scatter(x=steps, y=losses, mode="lines", name="mean over each frame's updates",
-                                 line=dict(color="#9ecae1")))
-    # epoch means, placed at the update where each epoch ended (or now, for the running epoch)
-    ends, means = [], []
-    done = 0
-    for epoch, (s, n) in m.loss_sums.items():
-        done += n
-        ends.append(done)
-        means.append(s / n if n else float("nan"))
-    if means:
-        fig.add_trace(go.Scatter(x=ends, y=means, mode="lines+markers", name="mean of each epoch",
-                                 line=dict(color="#08519c", width=3)))
-    overall = m.mean_loss()
-    if np.isfinite(overall):
-        fig.add_hline(y=overall, line_dash="dot", line_color="#e6550d",
-                      annotation_text=f"mean over all updates {overall:.4f}", annotation_position="top right")
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=40, b=10), title="Loss as training goes on",
-                      xaxis_title="updates (SGD steps)", yaxis_title="loss per update", uirevision="keep",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
-    return fig
-
-
 def default_trail_words(words: Sequence[str], n: int = 3) -> List[str]:
     nice = [w for w in NICE_WORDS if w in set(words)]
     return (nice or list(words[5:8]))[:n]
@@ -245,3 +175,89 @@ def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: s
         model.wv.invalidate()
     bar.progress(1.0, text=f"Done: {info['examples']:,} updates in {time.perf_counter() - t0:.1f} s")
     return info
+
+
+
+def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trails=None, ranges=None,
+                    axis_titles=("axis 1", "axis 2"), height: int = 620):
+    """(data, spec) for st.vega_lite_chart: the words as points, labels, trails; hover = word + neighbours.
+
+    The spec stays the same from frame to frame (the page writes the changing title above the chart),
+    so the browser only swaps the data of a canvas instead of rebuilding a figure: this is what keeps
+    the live view fluid. ranges: fixed ((x0, x1), (y0, y1)) axes, e.g. to compare snapshots.
+    """
+    n = len(words)
+    logc = np.log10(np.maximum(np.asarray(counts, dtype=float), 1)) if counts is not None else np.zeros(n)
+    points = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "word": list(words), "log10 count": logc,
+                           "nearest": [h.split("nearest:<br>")[-1].replace("<br>", ", ") for h in hover],
+                           "label": [w if i < n_labels else "" for i, w in enumerate(words)]})
+    rows = [{"x": float(x), "y": float(y), "word": w, "t": t}
+            for w, path in (trails or {}).items() for t, (x, y) in enumerate(path)]
+    trail_df = pd.DataFrame(rows, columns=["x", "y", "word", "t"])
+    heads = trail_df.groupby("word", sort=False).tail(1) if len(trail_df) else trail_df
+    xs = {"field": "x", "type": "quantitative", "title": axis_titles[0], "scale": {"zero": False}}
+    ys = {"field": "y", "type": "quantitative", "title": axis_titles[1], "scale": {"zero": False}}
+    if ranges is not None:
+        xs["scale"] = {"domain": [float(v) for v in ranges[0]], "clip": True}
+        ys["scale"] = {"domain": [float(v) for v in ranges[1]], "clip": True}
+    spec = {
+        "height": height,
+        "datasets": {"trails": trail_df, "heads": heads},
+        "layer": [
+            {"mark": {"type": "circle", "size": 70, "opacity": 0.8},
+             "encoding": {"x": xs, "y": ys,
+                          "color": {"field": "log10 count", "type": "quantitative", "scale": {"scheme": "viridis"},
+                                    "legend": {"title": "log10 count", "orient": "right"}},
+                          "tooltip": [{"field": "word"}, {"field": "nearest", "title": "nearest (cosine)"}]}},
+            {"mark": {"type": "text", "dy": -10, "fontSize": 11, "color": "#444"},
+             "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
+            {"data": {"name": "trails"}, "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+             "encoding": {"x": xs, "y": ys, "order": {"field": "t"},
+                          "color": {"field": "word", "type": "nominal", "scale": {"scheme": "category10"},
+                                    "legend": {"title": "trails", "orient": "top"}}}},
+            {"data": {"name": "heads"}, "mark": {"type": "text", "dy": 14, "fontSize": 13, "fontWeight": "bold"},
+             "encoding": {"x": xs, "y": ys, "text": {"field": "word"},
+                          "color": {"field": "word", "type": "nominal", "scale": {"scheme": "category10"},
+                                    "legend": None}}},
+        ],
+        "resolve": {"scale": {"color": "independent"}},
+    }
+    return points, spec
+
+
+def loss_vega(live: "LiveState", height: int = 280):
+    """(data, spec) of the loss chart: each frame's mean loss, each epoch's mean, and the overall mean (one table)."""
+    m = live.model
+    frame_curve, epoch_curve = "mean over each frame's updates", "mean of each epoch"
+    rows = [{"update": s, "loss": l, "curve": frame_curve, "label": ""} for s, l in live.frame_loss]
+    done = 0
+    for _, (total, n) in m.loss_sums.items():
+        done += n
+        if n:
+            rows.append({"update": done, "loss": total / n, "curve": epoch_curve, "label": ""})
+    overall = m.mean_loss()
+    if np.isfinite(overall):
+        rows.append({"update": done, "loss": overall, "curve": "overall",
+                     "label": f"mean over all updates: {overall:.4f}"})
+    data = pd.DataFrame(rows, columns=["update", "loss", "curve", "label"])
+    x = {"field": "update", "type": "quantitative", "title": "updates (SGD steps)"}
+    y = {"field": "loss", "type": "quantitative", "title": "loss per update", "scale": {"zero": False}}
+    spec = {
+        "height": height,
+        "layer": [
+            {"transform": [{"filter": {"field": "curve", "oneOf": [frame_curve, epoch_curve]}}],
+             "mark": {"type": "line", "point": {"size": 30}},
+             "encoding": {"x": x, "y": y,
+                          "color": {"field": "curve", "type": "nominal",
+                                    "legend": {"orient": "top", "title": None, "labelLimit": 400},
+                                    "scale": {"domain": [epoch_curve, frame_curve], "range": ["#08519c", "#9ecae1"]}},
+                          "tooltip": [{"field": "update"}, {"field": "loss", "format": ".4f"}, {"field": "curve"}]}},
+            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
+             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#e6550d"},
+             "encoding": {"y": y}},
+            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
+             "mark": {"type": "text", "align": "right", "dy": -8, "x": "width", "color": "#e6550d"},
+             "encoding": {"y": y, "text": {"field": "label"}}},
+        ],
+    }
+    return data, spec
