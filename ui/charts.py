@@ -134,6 +134,7 @@ def line(x, ys: Dict[str, Sequence[float]], *, title: str, x_title: str, y_title
                                  marker=dict(size=4)))
     if log_y:
         fig.update_yaxes(type="log")
+    fig.update_xaxes(tickformat="d")
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
     return _finish(fig, title, x_title, y_title, height)
 
