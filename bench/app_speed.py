@@ -221,7 +221,9 @@ def main(argv=None) -> int:
 
     lines = ["# App speed and memory (bench/app_speed.py)", "",
              f"{_dt.date.today()} · Python {platform.python_version()} · {platform.machine()} · "
-             f"{os.cpu_count()} CPUs · defaults of the sidebar (d = 20, window 2, negative 5, sample 0)", ""]
+             f"{os.cpu_count()} CPUs · load average {os.getloadavg()[0]:.1f} at the start (other jobs on the "
+             "machine slow the browser figures down) · defaults of the sidebar (d = 20, window 2, negative 5, "
+             "sample 0)", ""]
 
     print("Next click in AppTest (server side)...")
     rows = ["| corpus | model | V | Next (ms, median) | Next (ms, max) | Next 100 (ms) | Undo (ms) |",
