@@ -81,7 +81,7 @@ words = words_all[:n_words]
 counts = model.vocab.counts[:n_words] if is_model else (kv.counts[:n_words] if kv.counts is not None else None)
 trail_words = []
 if is_model:
-    trail_words = st.multiselect("Trails: follow up to 10 words through training", words,
+    trail_words = st.multiselect("Trails: follow up to 10 words through training (PCA view)", words,
                                  default=lv.default_trail_words(words), max_selections=10,
                                  key=f"live_trails_{state.current_settings()['corpus']}")
 
@@ -178,7 +178,7 @@ st.caption(f"V = {V} words, d = {model.vector_size}; one epoch ≈ {examples_per
            f"A new picture every {interval:.2g} s at most.")
 
 scrub = None
-if not live.playing and len(live.snapshots) > 1:
+if not live.playing and len(live.snapshots) > 1 and method == "PCA":
     n = len(live.snapshots)
     pos = st.slider("Time: scrub back through the snapshots (the last one is now)", 0, n - 1, n - 1,
                     key=f"live_time_{n}_{live.snapshots[-1].step}",

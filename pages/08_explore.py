@@ -31,6 +31,7 @@ if model is not None and not model.training_complete:
     if lv.train_with_progress(model, "Train to the end of the planned epochs", key="explore_train"):
         st.rerun()
 st.caption(f"Exploring {label}: {len(kv):,} words, {kv.vector_size} dimensions.")
+tag = ex.vocab_tag(kv)   # word boxes start again with fitting examples when the vocabulary changes
 
 tab_nn, tab_an, tab_odd, tab_sim, tab_bench = st.tabs(
     ["Nearest neighbours", "Analogies", "Odd one out", "Similarity", "Benchmarks"])
@@ -39,7 +40,7 @@ tab_nn, tab_an, tab_odd, tab_sim, tab_bench = st.tabs(
 with tab_nn:
     c1, c2 = st.columns([2, 1])
     default = ex.first_present(kv, [("king",), ("paris",), ("apple",), ("fox",)], 1)[0]
-    raw = c1.text_input("Word", default, key="explore_nn_word")
+    raw = c1.text_input("Word", default, key=f"explore_nn_word_{tag}")
     topn = c2.slider("How many", 1, 30, 10, key="explore_nn_topn")
     word, msg = ex.lookup(kv, raw)
     if msg:
@@ -53,7 +54,8 @@ with tab_nn:
         fig.update_layout(height=max(250, 28 * len(df)), margin=dict(l=10, r=10, t=40, b=10),
                           title=f"Words nearest to '{word}'", xaxis_title="cosine similarity", xaxis_range=[-1, 1])
         right.plotly_chart(fig, key="explore_nn_chart")
-        st.caption("The word itself is left out (its cosine with itself is 1).")
+        st.caption("The word itself is left out (its cosine with itself is 1). On a small corpus all cosines can "
+                   "be high, because the vectors share one big common direction; the order is what matters.")
 
 # ---------------------------------------------------------------- analogies
 with tab_an:
@@ -64,9 +66,9 @@ with tab_an:
              r"\;\; \cos' = \tfrac{1 + \cos}{2}")
     a0, b0, c0 = ex.first_present(kv, ex.ANALOGY_DEFAULTS, 3)
     c1, c2, c3, c4 = st.columns([1, 1, 1, 0.6])
-    ra = c1.text_input("a", a0, key="explore_an_a")
-    rb = c2.text_input("b", b0, key="explore_an_b")
-    rc = c3.text_input("c", c0, key="explore_an_c")
+    ra = c1.text_input("a", a0, key=f"explore_an_a_{tag}")
+    rb = c2.text_input("b", b0, key=f"explore_an_b_{tag}")
+    rc = c3.text_input("c", c0, key=f"explore_an_c_{tag}")
     topn_an = c4.slider("Answers", 1, 10, 5, key="explore_an_topn")
     found, msgs = ex.lookup_many(kv, [ra, rb, rc])
     for m in msgs:
@@ -91,7 +93,7 @@ with tab_odd:
     st.markdown("Which word does not belong? The answer is the word whose direction is furthest from the "
                 "mean direction of all of them.")
     default_odd = " ".join(ex.first_present(kv, ex.ODD_DEFAULTS, 4))
-    raw_odd = st.text_input("Words, separated by spaces", default_odd, key="explore_odd_words")
+    raw_odd = st.text_input("Words, separated by spaces", default_odd, key=f"explore_odd_words_{tag}")
     found, msgs = ex.lookup_many(kv, raw_odd.split())
     for m in msgs:
         st.warning(m + " It is left out.")
@@ -106,8 +108,8 @@ with tab_odd:
 with tab_sim:
     s0, s1 = ex.first_present(kv, ex.SIMILARITY_DEFAULTS, 2)
     c1, c2 = st.columns(2)
-    r1 = c1.text_input("First word", s0, key="explore_sim_1")
-    r2 = c2.text_input("Second word", s1, key="explore_sim_2")
+    r1 = c1.text_input("First word", s0, key=f"explore_sim_1_{tag}")
+    r2 = c2.text_input("Second word", s1, key=f"explore_sim_2_{tag}")
     found, msgs = ex.lookup_many(kv, [r1, r2])
     for m in msgs:
         st.warning(m)
@@ -140,7 +142,7 @@ with tab_bench:
             for name, r in stored[1].items():
                 too_few = r["used"] < 20
                 rows.append({"benchmark": name, "measure": r["measure"],
-                             "score": None if too_few or math.isnan(r["score"]) else round(r["score"], 4),
+                             "score": "—" if too_few or math.isnan(r["score"]) else f"{r['score']:.4f}",
                              "scored": r["used"], "coverage": f"{r['coverage']:.1%}",
                              "note": "too few known words to score" if too_few else ""})
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -151,7 +153,7 @@ with tab_bench:
             ws = files.get("WordSim-353")
             if ws is not None:
                 details = [d for d in kv.word_pair_details(ws) if d[3] is not None]
-                if details:
+                if len(details) >= 20:
                     fig = go.Figure(go.Scatter(x=[d[2] for d in details], y=[d[3] for d in details], mode="markers",
                                                text=[f"{d[0]} – {d[1]}" for d in details], hoverinfo="text+x+y"))
                     fig.update_layout(height=380, title="WordSim-353: people's score against our cosine",

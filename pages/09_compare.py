@@ -107,10 +107,12 @@ if res and res["rows"]:
         st.markdown("**Planted truth, by word frequency** (precision@5 on rare / middle / frequent planted words):")
         st.dataframe([{"model": r["name"], **{b["bin"]: round(b["precision"], 3) for b in r["planted_bins"]}}
                       for r in rows], hide_index=True)
+    if truth is not None and chosen:
+        st.caption("Neighbour tables: green = a word of the same planted group (right), red = another group or a filler.")
     for w in chosen:
         st.markdown(f"**Neighbours of '{w}'**")
-        table = cmp.neighbour_table(rows, w, 5)
-        if table.empty:
+        table = cmp.neighbour_table(rows, w, 5, truth)
+        if getattr(table, "empty", False):
             st.info(f"'{w}' is not in the vocabulary of these models (min_count may have removed it).")
         else:
             st.dataframe(table, width="stretch")
@@ -152,8 +154,9 @@ if res and res["rows"]:
     st.plotly_chart(cmp.growth_figure(summary, planted.chance_precision()), key="cmp_growth_fig")
     st.caption("Each point: the mean over seeds of the neighbour precision@5 of all planted words; bars: ± one "
                "standard deviation. With the same number of epochs, skip-gram does more updates than CBOW "
-               "(see the time column below).")
-    st.dataframe(summary, hide_index=True)
+               "(see the seconds per run below).")
+    st.markdown(cmp.verdict(summary, "tokens", lambda t: f"{t:,} tokens"))
+    st.dataframe(cmp.growth_table(res["rows"]), hide_index=True)
 
 st.subheader("b. Rare versus frequent words")
 n_bins = st.radio("Frequency groups", [2, 3, 4], index=1, horizontal=True, key="cmp_bins")
@@ -172,4 +175,5 @@ if res and res["rows"]:
     st.plotly_chart(cmp.bins_figure(summary, planted.chance_precision(), ranges), key="cmp_rare_fig")
     st.caption("Planted words sorted by how often they occur in the corpus and cut into equal groups. "
                "Rare words get few updates, so their vectors stay closer to where they started.")
+    st.markdown(cmp.verdict(summary, "bin", lambda b: f"the {b} words"))
 show_source(exps.corpus_growth, exps.rare_vs_frequent, quality_by_frequency)

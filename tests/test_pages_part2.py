@@ -141,6 +141,13 @@ def test_embedding_space_tsne_and_imported_vectors():
 
 
 # ---------------------------------------------------------------- 08 explore
+def box(at, prefix):
+    """The text box whose key starts with prefix (keys end with a tag of the vocabulary)."""
+    found = [t for t in at.text_input if t.key and t.key.startswith(prefix + "_")]
+    assert len(found) == 1, [t.key for t in at.text_input]
+    return found[0]
+
+
 def test_explore_queries_messages_and_training():
     at = page("08_explore.py")
     assert any("not been trained" in w.value for w in at.warning)
@@ -153,7 +160,7 @@ def test_explore_queries_messages_and_training():
     nn = at.dataframe[0].value
     assert list(nn["word"]) == [w for w, _ in model.wv.most_similar("king", topn=10)]
 
-    at.text_input(key="explore_nn_word").input("kingg").run()
+    box(at, "explore_nn_word").input("kingg").run()
     assert any("'kingg' is not in the vocabulary" in w.value and "king" in w.value for w in at.warning)
 
     info = " ".join(i.value for i in at.info)
@@ -162,7 +169,7 @@ def test_explore_queries_messages_and_training():
     assert list(add["answer"]) == [w for w, _ in model.wv.most_similar(positive=["king", "woman"],
                                                                           negative=["man"], topn=5)]
 
-    at.text_input(key="explore_odd_words").input("king queen prince bread").run()
+    box(at, "explore_odd_words").input("king queen prince bread").run()
     assert any("bread" in s.value for s in at.success)
 
     at.button(key="explore_bench_go").click().run()
@@ -212,6 +219,9 @@ def test_compare_six_models_and_both_experiments():
     assert not at.exception
     growth = chart(at, "cmp_growth_fig")
     assert {t["name"] for t in growth["data"]} == {"skip-gram", "CBOW"}
+    assert "In these runs" in page_text(at)
+    table = [d.value for d in at.dataframe if "share of the corpus" in d.value.columns][0]
+    assert len(table) == 4 and set(table["seeds"]) == {2}
     at.button(key="cmp_rare_go").click().run()
     assert not at.exception
     assert len(chart(at, "cmp_rare_fig")["data"]) == 2

@@ -34,19 +34,23 @@ def run_with_progress(store_key: str, key: dict, run: Callable, total_label: str
     """Run `run(out, progress)` with a progress bar and a Stop button; results go to st.session_state[store_key].
 
     The stored dict is {"key", "rows", "done"}; `rows` is the very list the engine appends to, so
-    when Stop interrupts the run the rows finished so far are kept and shown.
+    when Stop interrupts the run the rows finished so far are kept and shown. The bar and the button
+    disappear when the work is done.
     """
     entry = {"key": key, "rows": [], "done": False}
     st.session_state[store_key] = entry
-    bar = st.progress(0.0, text=f"Starting: {total_label}")
-    st.button("Stop", key=f"{store_key}_stop", help="Stops after the current slice of updates; finished runs are kept.")
+    box = st.empty()
+    with box.container():
+        bar = st.progress(0.0, text=f"Starting: {total_label}")
+        st.button("Stop", key=f"{store_key}_stop",
+                  help="Stops after the current slice of updates; finished runs are kept.")
 
     def progress(done, total, label):
         bar.progress(min(1.0, done / max(total, 1)), text=f"{done:.1f} of {total}: {label}")
 
     run(entry["rows"], progress)
     entry["done"] = True
-    bar.progress(1.0, text="Done")
+    box.empty()
 
 
 def stored(store_key: str, key: dict) -> Optional[dict]:
@@ -86,25 +90,37 @@ def loss_figure(rows: Sequence[dict]) -> go.Figure:
         fig.add_trace(go.Scatter(x=list(range(1, len(ys) + 1)), y=ys, mode="lines+markers", name=r["name"],
                                  line=dict(color=COLOURS[r["objective"]], dash=DASH[r["architecture"]])))
     fig.update_layout(title="Mean loss per epoch", xaxis_title="epoch", yaxis_title="mean loss per update",
-                      height=380, margin=dict(l=10, r=10, t=40, b=10))
+                      height=430, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
     return fig
 
 
 def cost_figure(rows: Sequence[dict]) -> go.Figure:
+    """Training time and dot products per update, grouped by output layer, one colour per architecture."""
     from plotly.subplots import make_subplots
     fig = make_subplots(rows=1, cols=2, subplot_titles=("training time (s)", "dot products per update (log scale)"))
-    names = [r["name"] for r in rows]
-    colours = [COLOURS[r["objective"]] for r in rows]
-    fig.add_trace(go.Bar(x=names, y=[r["time"] for r in rows], marker_color=colours, showlegend=False), 1, 1)
-    fig.add_trace(go.Bar(x=names, y=[r["dots"] for r in rows], marker_color=colours, showlegend=False,
-                         text=[r["dots_formula"] for r in rows], textposition="outside"), 1, 2)
+    for arch in exps.ARCHITECTURES:
+        mine = [r for r in rows if r["architecture"] == arch]
+        if not mine:
+            continue
+        x = [exps.OBJ_NAMES[r["objective"]] for r in mine]
+        fig.add_trace(go.Bar(x=x, y=[r["time"] for r in mine], name=exps.ARCH_NAMES[arch],
+                             marker_color=ARCH_COLOURS[arch], legendgroup=arch), 1, 1)
+        fig.add_trace(go.Bar(x=x, y=[r["dots"] for r in mine], name=exps.ARCH_NAMES[arch], showlegend=False,
+                             marker_color=ARCH_COLOURS[arch], legendgroup=arch,
+                             text=[f"{r['dots']:.2g}" for r in mine], textposition="outside"), 1, 2)
     fig.update_yaxes(type="log", row=1, col=2)
-    fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(height=430, barmode="group", margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))
     return fig
 
 
-def neighbour_table(rows: Sequence[dict], word: str, topn: int) -> pd.DataFrame:
-    """Rank 1..topn down, one column per model (and gensim's where trained): 'word (cosine)'."""
+def neighbour_table(rows: Sequence[dict], word: str, topn: int, truth: Optional[PlantedCorpus] = None):
+    """Rank 1..topn down, one column per model (and gensim's where trained): 'word (cosine)'.
+
+    With a planted corpus the cells are coloured: green when the neighbour is in the word's own group.
+    Returns a DataFrame, or a pandas Styler when coloured (st.dataframe shows both).
+    """
     cols: Dict[str, List[str]] = {}
     for r in rows:
         nn = r["neighbours"].get(word)
@@ -117,7 +133,55 @@ def neighbour_table(rows: Sequence[dict], word: str, topn: int) -> pd.DataFrame:
     if not cols:
         return pd.DataFrame()
     n = max(len(v) for v in cols.values())
-    return pd.DataFrame({k: v + [""] * (n - len(v)) for k, v in cols.items()}, index=range(1, n + 1))
+    df = pd.DataFrame({k: v + [""] * (n - len(v)) for k, v in cols.items()}, index=range(1, n + 1))
+    if truth is None or word not in truth.group_of:
+        return df
+    group = truth.group_of[word]
+
+    def colour(cell):
+        w = cell.split(" (")[0]
+        if not w:
+            return ""
+        return "background-color: #d9f2d9" if truth.group_of.get(w) == group else "background-color: #f9dcdc"
+
+    return df.style.map(colour)
+
+
+def growth_table(rows: Sequence[dict]) -> pd.DataFrame:
+    """The corpus-growth results per (share, architecture): mean and spread of the precision, time per run."""
+    prec = exps.summarize(rows, ["fraction", "tokens", "architecture"])
+    secs = {(s["fraction"], s["architecture"]): s["mean"]
+            for s in exps.summarize(rows, ["fraction", "tokens", "architecture"], value="time")}
+    return pd.DataFrame([{"share of the corpus": f"{p['fraction']:.0%}", "tokens": p["tokens"],
+                          "architecture": exps.ARCH_NAMES[p["architecture"]],
+                          "precision@5 (mean)": round(p["mean"], 3), "± std": round(p["std"], 3), "seeds": p["n"],
+                          "seconds per run": round(secs[(p["fraction"], p["architecture"])], 3)} for p in prec])
+
+
+def verdict(summary: Sequence[dict], key: str, label) -> str:
+    """One sentence comparing skip-gram and CBOW point by point: which is ahead by more than the spread.
+
+        verdict(summary, "fraction", lambda f: f"{f:.0%}") -> "skip-gram is ahead at 10%, 50%; ..."
+    """
+    by = {}
+    for s in summary:
+        by.setdefault(s[key], {})[s["architecture"]] = s
+    sg, cb, tie = [], [], []
+    for k, pair in by.items():
+        if len(pair) < 2:
+            continue
+        a, b = pair["skipgram"], pair["cbow"]
+        margin = a["std"] + b["std"]
+        (sg if a["mean"] - b["mean"] > margin else cb if b["mean"] - a["mean"] > margin else tie).append(label(k))
+    parts = []
+    if sg:
+        parts.append(f"skip-gram is clearly ahead at {', '.join(sg)}")
+    if cb:
+        parts.append(f"CBOW is clearly ahead at {', '.join(cb)}")
+    if tie:
+        parts.append(f"the two are within their error bars at {', '.join(tie)}")
+    return ("In these runs " + "; ".join(parts) + ". (\"Clearly\" = the gap is larger than the two standard "
+            "deviations added.)") if parts else ""
 
 
 def growth_figure(summary: Sequence[dict], chance: float) -> go.Figure:

@@ -10,6 +10,7 @@ What it does not do: the queries themselves (engine.keyed_vectors does them).
 from __future__ import annotations
 
 import difflib
+import zlib
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -44,6 +45,14 @@ def choose_source(key: str):
     if choice == "model":
         return model.wv, labels["model"], model
     return kv_loaded, labels["imported"], None
+
+
+def vocab_tag(kv) -> str:
+    """A short tag of the vocabulary, for widget keys: a new corpus or file gives new boxes with fitting defaults.
+
+        vocab_tag(kv) -> "3f2a9c1d"
+    """
+    return f"{zlib.crc32(' '.join(kv.index_to_key[:200]).encode('utf-8')) ^ len(kv):08x}"
 
 
 def lookup(kv, raw: str) -> Tuple[Optional[str], Optional[str]]:

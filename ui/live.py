@@ -222,6 +222,9 @@ def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trail
         ],
         "resolve": {"scale": {"color": "independent"}},
     }
+    if not len(trail_df):                       # no trails: no empty legend
+        spec["layer"] = spec["layer"][:2]
+        del spec["datasets"]
     return points, spec
 
 
