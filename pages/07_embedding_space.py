@@ -122,7 +122,7 @@ if not is_model:
     X_full = lv.vectors(kv, "W_in")
     st.caption(f"{len(kv):,} words of {kv.vector_size} dimensions from {st.session_state.get(state.LOADED_KV_NAME)}. "
                "Imported vectors do not train, so this picture does not move.")
-    hover = lv.hover_texts(words, counts, X_full, n_words)
+    hover = lv.hover_texts(words_all, counts, X_full, n_words)
     if method == "PCA":
         fit = projection.pca(X_full[:n_words])
         coords = fit.transform(X_full[:n_words])
@@ -218,7 +218,7 @@ def frame():
     else:
         X_show = X_now
         when = f"update {m.step_count:,}"
-    hover = lv.hover_texts(words, counts, X_show if scrub is not None else X_now, n_words)
+    hover = lv.hover_texts(words_all, counts, X_show if scrub is not None else X_now, n_words)
     trails = {}
     if method == "PCA":
         if scrub is None:

@@ -120,6 +120,29 @@ def test_embedding_space_plays_snapshots_and_scrubs():
     assert "PCA of W_in + W_out" in page_text(at)
 
 
+@pytest.mark.parametrize("objective, architecture", [("hierarchical_softmax", "cbow"), ("softmax", "skipgram")])
+def test_embedding_space_other_models_and_few_words(objective, architecture):
+    at = AppTest.from_file(str(ROOT / "pages" / "07_embedding_space.py"), default_timeout=90)
+    at.session_state["sb_objective"] = objective
+    at.session_state["sb_architecture"] = architecture
+    at.run()
+    at.slider(key="live_n_words").set_value(10).run()   # neighbours come from more words than are shown
+    at.button(key="live_play").click().run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    model = at.session_state[state.MODEL]
+    assert model.objective == objective and model.step_count == 2000
+    points = live_chart(at)[0]
+    assert len(points) == 10
+    for _, row in points.iterrows():                     # hover: the 5 nearest words of the whole vocabulary
+        expect = [w for w, _ in model.wv.most_similar(row["word"], topn=5)]
+        assert [part.split(" ")[0] for part in row["nearest"].split(", ")] == expect
+    at.radio(key="live_matrix").set_value("W_out").run()
+    assert not at.exception
+    if objective == "hierarchical_softmax":
+        assert any("Huffman tree" in i.value for i in at.info)
+
+
 def test_embedding_space_tsne_and_imported_vectors():
     at = page("07_embedding_space.py")
     at.radio(key="live_method").set_value("t-SNE").run()

@@ -134,7 +134,10 @@ def snapshot_vectors(snap: Snapshot, matrix: str) -> np.ndarray:
 
 
 def hover_texts(words: Sequence[str], counts, X: np.ndarray, n_show: int, topn: int = 5) -> List[str]:
-    """Hover text per shown word: the word, its count and its topn nearest words (cosine) in X."""
+    """Hover text for the first n_show words: the word, its count and its topn nearest words (cosine) in X.
+
+    words: the whole vocabulary in id order (neighbours can be words that are not shown); X: (V, d).
+    """
     pool = min(len(X), max(NEIGHBOUR_POOL, n_show))
     ids, cos = nearest_neighbours(X[:pool], np.arange(n_show), topn=topn)
     out = []
