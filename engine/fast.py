@@ -362,11 +362,13 @@ def _tree_arrays(tree):
 
 
 def _pieces(start: int, end: int, workers: int):
-    """Split start..end for the threads: several pieces per worker, so a busy core does not hold the others."""
+    """Split start..end for the threads: two pieces per worker, so that a core that was busy with
+    something else (the next chunk) does not hold up the others for long, but few enough that the
+    threads rarely need the GIL (they take it briefly to start and to finish each piece)."""
     n = end - start
     if workers <= 1 or n < 2_000:
         return [(start, end)]
-    n_pieces = max(workers, min(8 * workers, n // 2_000))
+    n_pieces = max(workers, min(2 * workers, n // 2_000))
     bounds = np.linspace(start, end, n_pieces + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
@@ -505,10 +507,14 @@ def _windows(ids, radius, start, end, W, keys, num_skips, lr_token, cbow):
     """The examples of a chunk: (center_pos, targets, input_ptr, input_ids, lr), as make_chunk lays them out."""
     n = ids.shape[0]
     valid = np.zeros(2 * W, dtype=np.bool_)
+    # the (reduced) window of centre i is [lo, i) and (i, hi): count first, to size the arrays
     total = 0
     n_centres = 0
     for i in range(n):
-        c = _valid_offsets(i, W, radius, start, end, keys, num_skips, valid)
+        if num_skips >= 0:
+            c = _valid_offsets(i, W, radius, start, end, keys, num_skips, valid)
+        else:
+            c = min(end[i], i + radius[i] + 1) - max(start[i], i - radius[i]) - 1
         total += c
         if c > 0:
             n_centres += 1
@@ -522,13 +528,17 @@ def _windows(ids, radius, start, end, W, keys, num_skips, lr_token, cbow):
     e = 0
     q = 0
     for i in range(n):
-        c = _valid_offsets(i, W, radius, start, end, keys, num_skips, valid)
-        if c == 0:
+        lo = max(start[i], i - radius[i])
+        hi = min(end[i], i + radius[i] + 1)
+        if hi - lo <= 1:
             continue
-        for col in range(2 * W):
-            if not valid[col]:
+        if num_skips >= 0:
+            _valid_offsets(i, W, radius, start, end, keys, num_skips, valid)
+        for j in range(lo, hi):
+            if j == i:
                 continue
-            j = i + (col - W if col < W else col - W + 1)
+            if num_skips >= 0 and not valid[j - i + W if j < i else j - i + W - 1]:
+                continue
             if cbow:
                 input_ids[q] = ids[j]          # the context words, left to right
                 q += 1
@@ -553,11 +563,14 @@ def _alias_pick(column, coin, accept, alias, targets, out, positions):
     column if coin < accept[column], else alias[column]. Returns the slots (ascending) whose draw
     equals their example's target, to be drawn again."""
     k = out.shape[0] // max(1, targets.shape[0])
+    choice = np.empty(2, dtype=np.int64)
     again = np.empty(positions.shape[0], dtype=np.int64)
     m = 0
     for t in range(positions.shape[0]):
         c = column[t]
-        w = c if coin[t] < accept[c] else alias[c]
+        choice[0] = alias[c]
+        choice[1] = c
+        w = choice[np.int64(coin[t] < accept[c])]
         p = positions[t]
         out[p] = w
         if w == targets[p // k]:
@@ -569,18 +582,28 @@ def _alias_pick(column, coin, accept, alias, targets, out, positions):
 def _alias_pick_all(column, coin, accept, alias, targets, out):
     """_alias_pick for every slot of out (E, k), in row-major order."""
     E, k = out.shape
-    again = np.empty(E * k, dtype=np.int64)
+    # choice[coin < accept]: a select through memory. Written as `c if coin < accept[c] else
+    # alias[c]`, the compiler makes it a branch that the CPU mispredicts half the time (5x slower).
+    choice = np.empty(2, dtype=np.int64)
     m = 0
     for e in range(E):
         target = targets[e]
         for j in range(k):
             c = column[e, j]
-            w = c if coin[e, j] < accept[c] else alias[c]
+            choice[0] = alias[c]
+            choice[1] = c
+            w = choice[np.int64(coin[e, j] < accept[c])]
             out[e, j] = w
-            if w == target:
-                again[m] = e * k + j
-                m += 1
-    return again[:m]
+            m += w == target
+    again = np.empty(m, dtype=np.int64)
+    if m:
+        m = 0
+        for e in range(E):
+            for j in range(k):
+                if out[e, j] == targets[e]:
+                    again[m] = e * k + j
+                    m += 1
+    return again
 
 
 if HAVE_NUMBA:
