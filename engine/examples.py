@@ -5,6 +5,8 @@ of training examples, using one seeded np.random.Generator in a fixed order. Bot
 step trainer (step.py) and the compiled fast trainer (fast.py) consume exactly these chunks, which is
 why they end with the same weights for the same seed.
 What it does not do: compute anything about the model (scores, losses, gradients).
+make_chunk below is the readable definition of a chunk; ExampleStream uses its compiled twin,
+fast.make_chunk_fast, which makes the same draws and returns the same Chunk bit for bit (tested).
 
 Random draws per chunk, always in this order (a draw is skipped only when its feature is off):
   1. subsampling: one uniform per in-vocabulary token; keep it if u < p_keep(w)   (sample > 0)

@@ -1,44 +1,54 @@
 """The fast trainer: the same update as step.py over many examples, compiled with numba.
 
-What it does: applies examples start..end-1 of a chunk (examples.py) to W_in and W_out in place,
-with exactly the update rule of step.apply_example, for all six models (skip-gram / CBOW x full
-softmax / hierarchical softmax / negative sampling):
-  - h = sum (or, for the CBOW mean, mean) of the input rows, accumulated in float32 as NumPy does;
-  - scores = W_out[out_rows] @ h, probabilities, loss and gradients in float64, all from the weights
-    *before* this example's update;
-  - W_out[out_rows] -= lr * grad_out, then W_in[id] -= lr * grad_hidden (/ n_inputs for the CBOW
-    mean) for every input id; repeated rows (two equal negatives, a word twice in a CBOW window)
-    accumulate, as np.add.at does;
-  - if the loss or a gradient is NaN or inf, nothing is written; if the update would take a weight
-    beyond float32's range, the touched rows are put back. Either way training stops *before* that
-    example and reports it (diverged=True, n_done = examples applied), so the caller can raise
-    TrainingDiverged with the last good weights.
-The loss of every example is summed in float64 and returned, so progress can report it honestly.
-What it does not do: choose examples, draw random numbers or decide the learning rate (examples.py
-does all of that with the seeded generator, so the fast and the step trainer see one stream), build
-traces (step.py), or know about the model (model.py calls run_examples / submit_examples).
+What it does:
+1. run_examples / submit_examples apply examples start..end-1 of a chunk (examples.py) to W_in and
+   W_out in place, with exactly the update rule of step.apply_example, for all six models
+   (skip-gram / CBOW x full softmax / hierarchical softmax / negative sampling):
+   - h = sum (or, for the CBOW mean, mean) of the input rows, accumulated in float32 as NumPy does;
+   - scores = W_out[out_rows] @ h, probabilities, loss and gradients in float64 (as objectives.py),
+     all from the weights *before* this example's update;
+   - W_out[out_rows] -= lr * grad_out, then W_in[id] -= lr * grad_hidden (/ n_inputs for the CBOW
+     mean) for every input id; repeated rows (two equal negatives, a word twice in a CBOW window)
+     accumulate, as np.add.at does;
+   - if the loss or a gradient is NaN or inf, nothing is written; if the update would take a weight
+     beyond float32's range, the touched rows are put back (as step.py does). Either way training
+     stops *before* that example (diverged=True, n_done = examples applied), so the caller can
+     raise TrainingDiverged with the last good weights.
+   The loss of every example is summed in float64 and returned, so progress can report it honestly.
+2. make_chunk_fast is a compiled twin of examples.make_chunk: the same random draws, made by NumPy
+   from the same generator in the same order with the same sizes, and the same Chunk, bit for bit
+   (tests compare every field); numba only does the bookkeeping between the draws (windows, the
+   alias look-ups, redrawing a negative equal to its target). ExampleStream uses it when numba is
+   available, for step() and train() alike.
+What it does not do: choose examples, decide the learning rate or own the random generator
+(examples.py does, so the fast and the step trainer see one stream), build traces (step.py), or know
+about the model (model.train() calls it, and builds the next chunk in a helper thread meanwhile).
 
-Why numba: the kernel is written as plain loops over NumPy arrays, which a student can read like
-the NumPy reference below, and numba compiles it to machine code on first use (cached on disk
-with cache=True, so later runs start in a fraction of a second). It needs no C compiler on the
-user's machine, and nogil=True releases Python's GIL while the kernel runs, so two threads can
-update the shared weights at once (Hogwild, as word2vec.c and gensim do) while the main thread
-builds the next chunk of examples. fastmath is limited to "reassoc" and "contract" (reordering
-sums so dot products vectorise, and fused multiply-add): no flag that assumes finite numbers, so
-the NaN / inf checks stay exact.
+Why numba: the kernel is written as plain loops over NumPy arrays, which a student can read next to
+the NumPy reference (run_examples_numpy, below), and numba compiles it to machine code on first use.
+The compiled code is cached on disk (cache=True), so only the very first run pays the few seconds of
+compiling; warm_up() does it up front and is_warm() tells the app whether it still has to. It needs
+no C compiler on the user's machine, and nogil=True releases Python's GIL while the kernel runs, so
+two threads can update the shared weights at once (Hogwild, as word2vec.c and gensim do) while
+another builds the next chunk. fastmath is limited to "reassoc" and "contract" (reordering sums so
+that dot products vectorise, and fused multiply-add): no flag that assumes finite numbers, so the
+NaN / inf checks stay exact.
 
-workers=1 is deterministic and follows the stream in order: the weights equal (to float rounding,
-since dot products are summed in another order than BLAS) those of calling model.step() once per
-example. workers=2 splits each slice of examples into pieces run by two threads at once without
-locks; the updates interleave differently each run, so results differ (slightly) from run to run.
+workers=1 is deterministic and follows the stream in order. Its weights equal those of calling
+model.step() once per example (the tests allow float rounding, rtol=1e-4; on the sample corpora they
+come out bit-identical: the float64 sums here and in NumPy's BLAS differ at most in their last bits,
+which the float32 updates round away). workers=2 splits each
+slice of examples into pieces that two threads run at once without locks; the updates interleave
+differently on every run, so results differ slightly from run to run (and from workers=1).
 
-The negatives come from examples.py, drawn with Walker's alias method (vocab.alias_table): two
-arrays of V entries, `accept` and `alias`; a draw picks a column uniformly, keeps it with
-probability accept[column], else takes alias[column]. That is O(1) per draw and samples the exact
-count**ns_exponent distribution (not a rounded copy), from a table of a few bytes per word (a
-float32 threshold and an int32 alias would be 8 bytes; we keep the threshold in float64 for
-exactness). word2vec.c instead fills a 1e8-entry table (400 MB of int32) with repeated word ids,
-which is only approximate for rare words and falls out of every cache.
+The negatives (drawn in examples.py) come from Walker's alias method (vocab.alias_table): two arrays
+of V entries, `accept` (float64) and `alias` (int32). A draw picks a column uniformly and keeps it
+with probability accept[column], else takes alias[column]: O(1) per draw, from the exact
+count**ns_exponent distribution (each column holds the mass of at most two words, so every word's
+probability is represented exactly), in 12 bytes per word (8 with a float32 threshold) that stay in
+cache. word2vec.c instead fills a table of 1e8 int32 entries (400 MB) with word ids in proportion to
+their probability, which rounds rare words' probabilities and falls out of every cache; gensim
+binary-searches a cumulative table (O(log V) per draw).
 
     >>> import numpy as np
     >>> from engine import Word2Vec
