@@ -54,7 +54,7 @@ def server_frame_ms(corpus: str, frames: int = 40) -> float:
         lv.train_frame(live, PER_FRAME)
         X = model.W_in
         coords = live.projector.project(X[:n])
-        hover = lv.hover_texts(model.vocab.index_to_key, counts, X, n)
+        hover = lv.hover_texts(model.vocab.index_to_key, counts, X, slice(0, n))
         trails = {w: np.array([live.projector.transform(s.W_in[i:i + 1])[0] for s in live.snapshots])
                   for i, w in enumerate(words[:3])}
         lv.projection_vega(words, coords, hover, counts, 40, trails)

@@ -54,8 +54,12 @@ with c1:
                 "not to words, so only W_in can be drawn. Showing W_in.")
         matrix = "W_in"
 with c2:
-    n_words = st.slider("Words shown (most frequent first)", min(3, V), min(V, 1000), min(V, 150),
-                        key="live_n_words")
+    cap = min(V, 1000)                      # snapshots keep the 1,000 most frequent words
+    skip = st.slider("Leave out the most frequent … words", 0, max(0, min(100, cap - 3)), 0, key="live_skip",
+                     help="Function words (the, a, is, ...) are the most frequent and often take up the two "
+                          "main directions of PCA; leave them out to see the structure of the other words.")
+    n_words = st.slider("Words shown (the next most frequent)", min(3, cap - skip), cap - skip,
+                        min(cap - skip, 150), key="live_n_words")
     n_labels = st.slider("Words with a label", 0, min(n_words, 150), min(n_words, 40), key="live_n_labels")
 with c3:
     if method == "PCA":
@@ -77,8 +81,10 @@ with c3:
                                     help="Used by the random start and to place words new to the layout.")
 
 words_all = model.vocab.index_to_key if is_model else kv.index_to_key
-words = words_all[:n_words]
-counts = model.vocab.counts[:n_words] if is_model else (kv.counts[:n_words] if kv.counts is not None else None)
+sel = slice(skip, skip + n_words)           # the ids shown: ids are sorted by frequency
+words = words_all[sel]
+all_counts = model.vocab.counts if is_model else kv.counts
+counts = all_counts[sel] if all_counts is not None else None
 trail_words = []
 if is_model:
     trail_words = st.multiselect("Trails: follow up to 10 words through training (PCA view)", words,
@@ -96,7 +102,7 @@ def tsne_panel(X_full, live_state=None):
         st.warning(f"Perplexity {perplexity} must be below the number of words shown ({n_words}).")
         return None
     if st.button(f"Run t-SNE on these {n_words} words", key="live_tsne_go", type="primary"):
-        X = np.asarray(X_full[:n_words], dtype=np.float32)
+        X = np.asarray(X_full[sel], dtype=np.float32)
         prev = store.tsne["layout"] if store.tsne else {}
         init = (projection.init_from_previous(words, prev, X, seed=int(tsne_seed)) if tsne_start == "previous"
                 else tsne_start)
@@ -122,10 +128,10 @@ if not is_model:
     X_full = lv.vectors(kv, "W_in")
     st.caption(f"{len(kv):,} words of {kv.vector_size} dimensions from {st.session_state.get(state.LOADED_KV_NAME)}. "
                "Imported vectors do not train, so this picture does not move.")
-    hover = lv.hover_texts(words_all, counts, X_full, n_words)
+    hover = lv.hover_texts(words_all, counts, X_full, sel)
     if method == "PCA":
-        fit = projection.pca(X_full[:n_words])
-        coords = fit.transform(X_full[:n_words])
+        fit = projection.pca(X_full[sel])
+        coords = fit.transform(X_full[sel])
         st.markdown(f"**PCA of the imported vectors** · axis 1 holds {fit.explained[0]:.0%} and axis 2 "
                     f"{fit.explained[1]:.0%} of the spread of these {n_words} vectors")
         data, spec = lv.projection_vega(words, coords, hover, counts, n_labels)
@@ -218,26 +224,27 @@ def frame():
     else:
         X_show = X_now
         when = f"update {m.step_count:,}"
-    hover = lv.hover_texts(words_all, counts, X_show if scrub is not None else X_now, n_words)
+    hover = lv.hover_texts(words_all, counts, X_show, sel)
     trails = {}
     if method == "PCA":
         if scrub is None:
-            coords = live.projector.project(X_now[:n_words])                  # (n, 2)
+            coords = live.projector.project(X_now[sel])                       # (n, 2)
         else:
             if live.projector.basis is None:
-                live.projector.project(X_now[:n_words])
-            coords = live.projector.transform(X_show[:n_words])
+                live.projector.project(X_now[sel])
+            coords = live.projector.transform(X_show[sel])
         for w in trail_words:
-            i = words.index(w)
+            i = words.index(w)                                                # row in the picture
+            wid = skip + i                                                    # id in the vocabulary
             upto = [s for s in live.snapshots if scrub is None or s.step <= scrub.step]
-            path = [live.projector.transform(lv.snapshot_vectors(s, matrix)[i:i + 1])[0] for s in upto]
+            path = [live.projector.transform(lv.snapshot_vectors(s, matrix)[wid:wid + 1])[0] for s in upto]
             if scrub is None:
                 path.append(coords[i])
             trails[w] = np.array(path)
         ex = live.projector.explained
         ranges = None
         if scrub is not None:   # the same frame for every snapshot, so growth from the centre is visible
-            allc = np.vstack([live.projector.transform(lv.snapshot_vectors(s, matrix)[:n_words])
+            allc = np.vstack([live.projector.transform(lv.snapshot_vectors(s, matrix)[sel])
                               for s in live.snapshots])
             lo, hi = allc.min(axis=0), allc.max(axis=0)
             pad = 0.05 * (hi - lo + 1e-9)

@@ -143,6 +143,23 @@ def test_embedding_space_other_models_and_few_words(objective, architecture):
         assert any("Huffman tree" in i.value for i in at.info)
 
 
+def test_embedding_space_leaves_out_frequent_words_and_trails_follow_the_right_rows():
+    at = page("07_embedding_space.py")
+    at.slider(key="live_skip").set_value(10).run()
+    at.button(key="live_play").click().run()
+    at.run()
+    model = at.session_state[state.MODEL]
+    points, datasets, _ = live_chart(at)
+    assert list(points["word"]) == model.vocab.index_to_key[10:10 + len(points)]
+    trails = datasets["trails"]
+    for w in ("king", "queen"):
+        path = trails[trails["word"] == w]
+        here = points[points["word"] == w].iloc[0]
+        # a snapshot was taken at this very update, so the trail's last two points are the word's place now
+        assert path.iloc[-1][["x", "y"]].tolist() == pytest.approx([here["x"], here["y"]])
+        assert path.iloc[-2][["x", "y"]].tolist() == pytest.approx([here["x"], here["y"]], abs=1e-6)
+
+
 def test_embedding_space_tsne_and_imported_vectors():
     at = page("07_embedding_space.py")
     at.radio(key="live_method").set_value("t-SNE").run()

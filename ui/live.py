@@ -133,17 +133,21 @@ def snapshot_vectors(snap: Snapshot, matrix: str) -> np.ndarray:
     return snap.W_in
 
 
-def hover_texts(words: Sequence[str], counts, X: np.ndarray, n_show: int, topn: int = 5) -> List[str]:
-    """Hover text for the first n_show words: the word, its count and its topn nearest words (cosine) in X.
+def hover_texts(words: Sequence[str], counts, X: np.ndarray, rows: slice, topn: int = 5) -> List[str]:
+    """Hover text for the words with ids in `rows`: the word, its count and its topn nearest words (cosine) in X.
 
-    words: the whole vocabulary in id order (neighbours can be words that are not shown); X: (V, d).
+    words: the whole vocabulary in id order (neighbours can be words that are not shown); X: (V, d);
+    counts: the counts of the shown words (or None). Neighbours are searched among the NEIGHBOUR_POOL
+    most frequent words (and all shown ones).
+        hover_texts(vocab, counts[10:20], W_in, slice(10, 20))[0] -> "<b>king</b> (count 40)<br>nearest:<br>queen 0.93..."
     """
-    pool = min(len(X), max(NEIGHBOUR_POOL, n_show))
-    ids, cos = nearest_neighbours(X[:pool], np.arange(n_show), topn=topn)
+    ids = np.arange(len(X))[rows]                                       # (n,)
+    pool = min(len(X), max(NEIGHBOUR_POOL, int(ids.max()) + 1 if len(ids) else 0))
+    near_ids, cos = nearest_neighbours(X[:pool], ids, topn=topn)
     out = []
-    for i in range(n_show):
-        near = "<br>".join(f"{words[j]} {c:.2f}" for j, c in zip(ids[i], cos[i]))
-        count = f" (count {int(counts[i])})" if counts is not None else ""
+    for n, i in enumerate(ids):
+        near = "<br>".join(f"{words[j]} {c:.2f}" for j, c in zip(near_ids[n], cos[n]))
+        count = f" (count {int(counts[n])})" if counts is not None else ""
         out.append(f"<b>{words[i]}</b>{count}<br>nearest:<br>{near}")
     return out
 
@@ -178,7 +182,6 @@ def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: s
         model.wv.invalidate()
     bar.progress(1.0, text=f"Done: {info['examples']:,} updates in {time.perf_counter() - t0:.1f} s")
     return info
-
 
 
 def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trails=None, ranges=None,
