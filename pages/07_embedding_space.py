@@ -207,8 +207,7 @@ def frame():
     if live.message:
         st.error(live.message)
     frac = m.progress_fraction()
-    st.progress(frac, text=f"epoch {min(m.epoch + 1, m.planned_epochs)} of {m.planned_epochs} · update "
-                f"{m.step_count:,} · {frac:.0%} of the planned training")
+    st.progress(frac, text=lv.progress_label(m))
     k1, k2, k3, k4 = st.columns(4)
     losses = m.epoch_losses()
     k1.metric("updates", f"{m.step_count:,}")

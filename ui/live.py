@@ -152,6 +152,23 @@ def hover_texts(words: Sequence[str], counts, X: np.ndarray, rows: slice, topn: 
     return out
 
 
+def progress_label(m: Word2Vec) -> str:
+    """Where training is, in words: 'epoch 3 of 20 · update 12,000 · 15% of the planned training'.
+
+    After the planned epochs, train() starts another round of `epochs` epochs (the learning rate
+    starts again at alpha); the label then counts epochs within the round.
+    """
+    s = m.stream
+    first, n = getattr(s, "round_epoch", 0), getattr(s, "round_epochs", m.planned_epochs) or m.planned_epochs
+    rnd = first // max(1, n) + 1
+    if m.training_complete:
+        return (f"training complete: {m.planned_epochs} epochs, {m.step_count:,} updates · Play starts another "
+                f"round of {m.epochs} epochs")
+    e = min(m.epoch - first + 1, n)
+    where = f"round {rnd}, epoch {e} of {n}" if rnd > 1 else f"epoch {e} of {n}"
+    return f"{where} · update {m.step_count:,} · {m.progress_fraction():.0%} of the planned training"
+
+
 def default_trail_words(words: Sequence[str], n: int = 3) -> List[str]:
     nice = [w for w in NICE_WORDS if w in set(words)]
     return (nice or list(words[5:8]))[:n]
