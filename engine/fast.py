@@ -82,6 +82,7 @@ except ImportError:  # pragma: no cover - only on a machine without numba
 from .objectives import OBJECTIVE_FUNCTIONS, output_rows
 
 OBJECTIVE_CODES = {"softmax": 0, "hierarchical_softmax": 1, "negative_sampling": 2}
+PIECE_EXAMPLES = 50_000   # a slice is split between the threads only from twice this size
 FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
 
 
@@ -372,13 +373,13 @@ def _tree_arrays(tree):
 
 
 def _pieces(start: int, end: int, workers: int):
-    """Split start..end for the threads: two pieces per worker, so that a core that was busy with
-    something else (the next chunk) does not hold up the others for long, but few enough that the
-    threads rarely need the GIL (they take it briefly to start and to finish each piece)."""
+    """Split start..end for the threads: whole slices of up to 2 * PIECE_EXAMPLES examples (train()
+    keeps several slices queued, so two threads already work on two slices at once), halves of a
+    larger one. Each piece needs the GIL for a moment to start and to finish, so fewer is better."""
     n = end - start
-    if workers <= 1 or n < 2_000:
+    n_pieces = min(max(1, workers), max(1, n // PIECE_EXAMPLES))
+    if n_pieces == 1:
         return [(start, end)]
-    n_pieces = max(workers, min(2 * workers, n // 2_000))
     bounds = np.linspace(start, end, n_pieces + 1).astype(np.int64)
     return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
@@ -404,13 +405,16 @@ class Job:
 
 
 def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree,
-                    workers=1) -> Job:
+                    workers=1, executor: Optional[ThreadPoolExecutor] = None,
+                    flag: Optional[np.ndarray] = None) -> Job:
     """Start applying examples start..end-1 of chunk in background threads; returns a Job.
 
     The caller may do other work (model.train() builds the next chunk) and then call job.result().
-    workers=1: one thread, in order (deterministic). workers=2: pieces of the range shared by two
-    threads, Hogwild (results vary from run to run; on divergence n_done counts the examples applied
-    by all pieces, which are then not necessarily the first n_done).
+    workers=1: one piece. workers=2: pieces of the range for two threads, Hogwild (results vary from
+    run to run; on divergence n_done counts the examples applied by all pieces, which are then not
+    necessarily the first n_done). executor: where the pieces run (default: a shared pool of two
+    threads; give a one-thread executor to keep several submitted jobs in order). flag: (1,) int32
+    shared by jobs that must stop together: a diverging example sets it, and every example checks it.
     """
     if not HAVE_NUMBA:  # pragma: no cover
         return Job([], run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective,
@@ -421,8 +425,9 @@ def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbo
     args = (W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives, chunk.lr)
     mean = architecture == "cbow" and bool(cbow_mean)
     code = OBJECTIVE_CODES[objective]
-    flag = np.zeros(1, dtype=np.int32)
-    pool = _executor()
+    if flag is None:
+        flag = np.zeros(1, dtype=np.int32)
+    pool = executor if executor is not None else _executor()
     futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag)
                for a, b in _pieces(start, end, workers)]
     return Job(futures)

@@ -164,16 +164,25 @@ class Word2Vec:
             self._chunk, self._pos = chunk, 0
         return self._chunk, self._pos
 
-    def _prefetch(self, seq: int) -> None:
-        """Generate chunk seq ahead of time (train() does it while the kernel runs) and keep it for later."""
-        if seq in self._ahead:
-            return
-        try:
-            chunk = self.stream.chunk(seq)
-        except RuntimeError:                     # not the next new chunk and no longer in memory: skip
-            return
-        if chunk is not None:
-            self._ahead[seq] = chunk
+    def _position_after(self, chunk, end: int):
+        """(chunk, index) of the example after example end-1 of chunk, or None when the round is over.
+
+        Builds the next chunk from the stream if needed and keeps it in self._ahead (train() calls this
+        while the kernel threads are busy, so building chunks overlaps training).
+        """
+        if end < chunk.n_examples:
+            return chunk, end
+        seq = chunk.seq + 1
+        while True:
+            nxt = self._ahead.get(seq)
+            if nxt is None:
+                nxt = self.stream.chunk(seq)
+                if nxt is None:
+                    return None
+                self._ahead[seq] = nxt
+            if nxt.n_examples:
+                return nxt, 0
+            seq += 1                             # a chunk without examples: step over it
 
     @property
     def training_complete(self) -> bool:
@@ -300,54 +309,63 @@ class Word2Vec:
         words_done = 0.0
         slice_size = 2_000
         stopped = False
-        # While the kernel trains on one chunk (without the GIL), a helper thread builds the next one
-        # from the stream (the same chunks, in the same order: only the timing changes).
-        helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="word2vec-next-chunk")
-        pending = None
+        # A pipeline: while the kernel threads work on the queued slices (without the GIL), this
+        # thread builds the next chunk from the stream and queues the next slice, so the threads
+        # never wait. With workers=1 the pool has one thread, which runs the slices one after the
+        # other in stream order: the same updates in the same order as step(). With workers=2, two
+        # threads run two consecutive slices at once (Hogwild).
+        depth = self.workers + 1                 # slices queued or running
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="word2vec-train")
+        flag = np.zeros(1, dtype=np.int32)       # set by the kernel at a diverging example: all slices stop
+        inflight = collections.deque()           # (chunk, start, end, job) in stream order
+        cursor = (self._chunk, self._pos)        # the next example to queue
+        queued = 0
+        stopping = False
+        stream_error = None
+        diverged_at = None
+        last_done = time.perf_counter()
         try:
             with fast.quick_gil_handoff():
-                while max_examples is None or done < max_examples:
-                    nxt = self._next_example(new_round=False)
-                    if nxt is None:
-                        break                            # the round is complete
-                    chunk, e = nxt
-                    end = min(chunk.n_examples, e + slice_size)
-                    if max_examples is not None:
-                        end = min(end, e + (max_examples - done))
-                    prefetch = end == chunk.n_examples and chunk.seq + 1 not in self._ahead
-                    t0 = time.perf_counter()
-                    args = (self.W_in, self.W_out, chunk, e, end, self.architecture, self.objective,
-                            self.cbow_mean, tree)
-                    if self.workers > 1:                 # the kernel threads first, then the helper
-                        job = fast.submit_examples(*args, workers=self.workers)
-                        pending = helper.submit(self._prefetch, chunk.seq + 1) if prefetch else None
-                        s, n, diverged = job.result()
-                    else:                                # the kernel runs here, the helper beside it
-                        pending = helper.submit(self._prefetch, chunk.seq + 1) if prefetch else None
-                        s, n, diverged = fast.run_examples(*args, workers=1)
-                    prefetch_error = pending.exception() if pending is not None else None
-                    pending = None
-                    dt = time.perf_counter() - t0
-                    self._pos = e + n
+                while True:
+                    while (len(inflight) < depth and not stopping and cursor is not None
+                           and (max_examples is None or queued < max_examples)):
+                        chunk, e = cursor
+                        end = min(chunk.n_examples, e + slice_size)
+                        if max_examples is not None:
+                            end = min(end, e + (max_examples - queued))
+                        job = fast.submit_examples(self.W_in, self.W_out, chunk, e, end, self.architecture,
+                                                   self.objective, self.cbow_mean, tree,
+                                                   workers=self.workers, executor=pool, flag=flag)
+                        inflight.append((chunk, e, end, job))
+                        queued += end - e
+                        try:
+                            cursor = self._position_after(chunk, end)   # overlaps the running slices
+                        except Exception as err:     # e.g. an epoch without examples: after the drain
+                            stream_error, cursor, stopping = err, None, True
+                    if not inflight:
+                        break
+                    chunk, e, end, job = inflight.popleft()
+                    s, n, diverged = job.result()
+                    now = time.perf_counter()
+                    dt, last_done = now - last_done, now
+                    for seq in [q for q in self._ahead if q <= chunk.seq]:
+                        del self._ahead[seq]          # this chunk (and empty ones before it) is now current
+                    self._chunk, self._pos = chunk, e + n
                     self.step_count += n
                     done += n
                     loss_sum += s
                     self._add_loss(chunk.epoch, s, n)
                     if chunk.n_examples:
                         words_done += chunk.words * n / chunk.n_examples
-                    if diverged:
-                        self.wv.invalidate()
-                        raise TrainingDiverged(
-                            f"update {self.step_count + 1}: the loss or the weights became NaN or inf "
-                            f"(learning rate {chunk.lr[min(self._pos, chunk.n_examples - 1)]:.4g}); training "
-                            "stopped and the weights are the last good ones. Lower alpha and try again")
-                    if prefetch_error is not None:       # e.g. an epoch without examples: say so now
-                        self.wv.invalidate()
-                        raise prefetch_error
+                    if diverged and diverged_at is None:
+                        diverged_at = (self.step_count + 1, float(chunk.lr[min(e + n, chunk.n_examples - 1)]))
+                    if diverged_at is not None:
+                        stopping = True               # later slices see the flag and apply nothing more
+                    if stopping:
+                        continue                      # only finishing the queued slices now
                     # aim for slices of about 0.1 s so progress and stop are responsive
                     if n == end - e and dt > 0:
                         slice_size = int(min(1_000_000, max(500, slice_size * min(4.0, 0.1 / dt))))
-                    now = time.perf_counter()
                     want_stop = self._stop.is_set() or (stop is not None and stop())
                     if progress is not None and (now - last_report >= report_every or want_stop):
                         last_report = now
@@ -355,12 +373,20 @@ class Word2Vec:
                                     self._info(done, loss_sum, words_done, now - start_time)) is False:
                             want_stop = True
                     if want_stop:
-                        stopped = True
-                        break
+                        stopping = stopped = True     # queue nothing more; the queued slices finish
         finally:
-            if pending is not None:                      # an exception left the helper running: let it finish
-                pending.exception()
-            helper.shutdown(wait=True)
+            for *_, job in inflight:                 # only after an exception: let the threads finish
+                job.result()
+            pool.shutdown(wait=True)
+        if diverged_at is not None:
+            self.wv.invalidate()
+            step, lr = diverged_at
+            raise TrainingDiverged(
+                f"update {step}: the loss or the weights became NaN or inf (learning rate {lr:.4g}); "
+                "training stopped and the weights are the last good ones. Lower alpha and try again")
+        if stream_error is not None:
+            self.wv.invalidate()
+            raise stream_error
         self.wv.invalidate()
         info = self._info(done, loss_sum, words_done, time.perf_counter() - start_time)
         info["stopped"] = stopped
