@@ -24,5 +24,9 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-state.sidebar()
-page.run()
+state.mark_app_entry(True)
+try:
+    state.sidebar()
+    page.run()
+finally:
+    state.mark_app_entry(False)

@@ -9,6 +9,7 @@ Widget keys start with "sb_" (the sidebar); session keys are the constants below
 from __future__ import annotations
 
 import json
+import threading
 from typing import List, Optional
 
 import streamlit as st
@@ -103,6 +104,7 @@ def current_settings() -> dict:
 def sidebar() -> dict:
     """Draw the shared sidebar (corpus + model settings) and return the settings."""
     _init_from_query()
+    _keep_widget_state()
     sb = st.sidebar
     choices = corpus_choices()
     if st.session_state.get("sb_corpus") not in choices:
@@ -140,19 +142,39 @@ def model_kwargs(settings: dict) -> dict:
     return {k: settings[k] for k in SETTING_NAMES}
 
 
+_RUN = threading.local()  # per script-runner thread: did the current run start in app.py?
+
+
+def mark_app_entry(entered: bool) -> None:
+    """app.py calls this with True before page.run() and False after it."""
+    _RUN.via_app = entered
+
+
 def ensure_app_entry() -> None:
     """Make sure this run went through app.py (its navigation, its sidebar); rerun it if it did not.
 
     Streamlit runs the very first script run of a server process in its old "pages/ folder" mode
     until app.py has called st.navigation once. A first visitor who opens a deep link (/step) would get
-    the page without app.py: no sidebar settings, old page names. Seeing that mode still on while a
-    page runs, we switch it off and rerun, which then goes through app.py to the same page.
+    the page without app.py: no sidebar settings, old page names. When a page runs without app.py
+    and that mode is still on, we switch it off and rerun, which then goes through app.py to the
+    same page. A run that came through app.py is never rerun (a rerun would drop a button's click).
     """
+    if getattr(_RUN, "via_app", False):
+        return
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _keep_widget_state() -> None:
+    """Re-assign the sidebar's widget values, so Streamlit does not drop them on a run that did not draw
+    the sidebar (its documented workaround for widget state across pages)."""
+    for name in DEFAULTS:
+        key = "sb_" + name
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def get_model() -> Optional[Word2Vec]:
