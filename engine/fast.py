@@ -40,8 +40,7 @@ come out bit-identical: the float64 sums here and in NumPy's BLAS differ at most
 which the float32 updates round away). workers=2 runs two
 threads at once on consecutive slices of the stream (halves of a slice when it is large), updating
 the shared weights without locks (Hogwild); the updates interleave differently on every run, so
-results differ slightly from run to run (and from workers=1). These threads do the row arithmetic
-in float32, as word2vec.c and gensim do (about 10% faster); probabilities and losses stay float64.
+results differ slightly from run to run (and from workers=1).
 
 The negatives (drawn in examples.py) come from Walker's alias method (vocab.alias_table): two arrays
 of V entries, `accept` (float64) and `alias` (int32). A draw picks a column uniformly and keeps it
@@ -121,7 +120,7 @@ def run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, 
 
 
 # ---------------------------------------------------------------------------- the compiled kernel
-def _update_rows64(W_out, rows, k, g, c, h, grad_hidden, objective):
+def _update_rows(W_out, rows, k, g, c, h, grad_hidden, objective):
     """grad_hidden = sum_j g_j W_out[row_j] (rows before the update), and W_out[row_j] += c g_j h,
     in float64 as objectives.py and step.py compute them (c = -lr)."""
     d = h.shape[0]
@@ -148,33 +147,6 @@ def _update_rows64(W_out, rows, k, g, c, h, grad_hidden, objective):
                 row[i] += np.float32(c * (gj * h[i]))
 
 
-def _update_rows32(W_out, rows, k, g, c, h32, grad_hidden32, objective):
-    """_update_rows64 with the row arithmetic in float32 (as word2vec.c and gensim)."""
-    d = h32.shape[0]
-    for i in range(d):
-        grad_hidden32[i] = 0.0
-    if _distinct(rows, k, objective):
-        for j in range(k):
-            row = W_out[rows[j]]
-            gj = np.float32(g[j])
-            cg = np.float32(c * g[j])
-            for i in range(d):
-                x = row[i]
-                grad_hidden32[i] += gj * x
-                row[i] = x + cg * h32[i]
-    else:
-        for j in range(k):
-            row = W_out[rows[j]]
-            gj = np.float32(g[j])
-            for i in range(d):
-                grad_hidden32[i] += gj * row[i]
-        for j in range(k):
-            row = W_out[rows[j]]
-            cg = np.float32(c * g[j])
-            for i in range(d):
-                row[i] += cg * h32[i]
-
-
 def _distinct(rows, k, objective):
     """No row twice among rows[:k]: always so for a Huffman path or softmax; negatives may repeat."""
     if objective != 2:
@@ -187,15 +159,11 @@ def _distinct(rows, k, objective):
 
 
 def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
-            path_array, code_array, lengths, flag, exact):
+            path_array, code_array, lengths, flag):
     """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
 
     objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. flag (1,) int32 is shared by
-    the pieces of one slice: a piece that diverges sets it and the others stop at their next example.
-    exact=True: the row arithmetic in float64, as objectives.py (workers=1: the weights of step(),
-    bit for bit in practice). exact=False: dot products and row updates in float32, as word2vec.c
-    and gensim (about 10% faster; used by the Hogwild threads, whose results vary anyway); the
-    probabilities, the loss and the learning-rate products stay in float64.
+    the slices of one train() call: a diverging example sets it and every example checks it first.
     """
     d = W_in.shape[1]
     V_out = W_out.shape[0]
@@ -203,7 +171,6 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
     h32 = np.zeros(d, dtype=np.float32)          # (d,) h as NumPy computes it (float32 sum / mean)
     h = np.zeros(d, dtype=np.float64)            # (d,) h in float64, as the objectives use it
     grad_hidden = np.zeros(d, dtype=np.float64)  # (d,)
-    grad_hidden32 = np.zeros(d, dtype=np.float32)  # (d,) the same, in float32 (exact=False)
     rows = np.zeros(k_max, dtype=np.int64)       # (k,) W_out rows scored
     labels = np.zeros(k_max, dtype=np.float64)   # (k,)
     scores = np.zeros(k_max, dtype=np.float64)   # (k,)
@@ -266,29 +233,16 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
 
         # scores, loss and d loss / d scores, all from the weights before the update
         out_sq = 0.0
-        if exact:
-            for j in range(k):
-                row = W_out[rows[j]]
-                s = 0.0
-                sq = 0.0
-                for i in range(d):
-                    x = np.float64(row[i])
-                    s += x * h[i]
-                    sq += x * x
-                scores[j] = s
-                out_sq = max(out_sq, sq)
-        else:
-            for j in range(k):
-                row = W_out[rows[j]]
-                s32 = np.float32(0.0)
-                sq32 = np.float32(0.0)
-                for i in range(d):
-                    x = row[i]
-                    s32 += x * h32[i]
-                    sq32 += x * x
-                scores[j] = s32
-                # a square beyond float32's range means huge (not NaN) weights: take the checked path
-                out_sq = max(out_sq, np.float64(sq32) if sq32 < np.inf else 1e300)
+        for j in range(k):
+            row = W_out[rows[j]]
+            s = 0.0
+            sq = 0.0
+            for i in range(d):
+                x = np.float64(row[i])
+                s += x * h[i]
+                sq += x * x
+            scores[j] = s
+            out_sq = max(out_sq, sq)
         loss = 0.0
         if objective == 0:
             m = scores[0]
@@ -338,17 +292,11 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                 in_before[a] = W_in[input_ids[p0 + a]]
 
         # grad_hidden = sum_j g_j W_out[row_j] from the rows before the update; then W_out[row_j] -= lr g_j h
-        c = -lr
-        if not exact:
-            _update_rows32(W_out, rows, k, g, c, h32, grad_hidden32, objective)
-            c32 = np.float32(-lr / scale)
-            for i in range(d):
-                delta_in[i] = c32 * grad_hidden32[i]
-        else:
-            _update_rows64(W_out, rows, k, g, c, h, grad_hidden, objective)
-            c_in = -lr / scale
-            for i in range(d):
-                delta_in[i] = np.float32(c_in * grad_hidden[i])
+        _update_rows(W_out, rows, k, g, -lr, h, grad_hidden, objective)
+        # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), for every input id (repeats accumulate)
+        c_in = -lr / scale
+        for i in range(d):
+            delta_in[i] = np.float32(c_in * grad_hidden[i])
         for a in range(n_in):
             r = W_in[input_ids[p0 + a]]
             for i in range(d):
@@ -380,9 +328,9 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
 
 if HAVE_NUMBA:
     _fast_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-    _distinct = njit(cache=True, nogil=True)(_distinct)
-    _update_rows64 = _fast_jit(_update_rows64)
-    _update_rows32 = _fast_jit(_update_rows32)
+    _inline_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"}, inline="always")
+    _distinct = _inline_jit(_distinct)
+    _update_rows = _inline_jit(_update_rows)
     _kernel_compiled = _fast_jit(_kernel)
 else:  # pragma: no cover
     _kernel_compiled = None
@@ -496,8 +444,7 @@ def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbo
     if flag is None:
         flag = np.zeros(1, dtype=np.int32)
     pool = executor if executor is not None else _executor()
-    exact = workers <= 1                         # Hogwild threads compute in float32 (see _kernel)
-    futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag, exact)
+    futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag)
                for a, b in _pieces(start, end, workers)]
     return Job(futures)
 
@@ -520,7 +467,7 @@ def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_m
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, OBJECTIVE_CODES[objective],
                                 architecture == "cbow" and bool(cbow_mean), paths, codes, lengths,
-                                np.zeros(1, dtype=np.int32), True)
+                                np.zeros(1, dtype=np.int32))
     return float(s), int(n), bool(dv)
 
 

@@ -94,26 +94,6 @@ def test_compiled_kernel_equals_numpy_reference_on_a_chunk(royalty, architecture
     np.testing.assert_allclose(a.W_out, W_out, **TOL)
 
 
-@pytest.mark.parametrize("architecture, objective", MODELS)
-def test_float32_arithmetic_of_the_hogwild_threads_stays_close_to_the_reference(royalty, architecture, objective):
-    """workers=2 computes rows in float32 (as word2vec.c); on one piece it must still match the reference."""
-    a = build(royalty, architecture=architecture, objective=objective, sample=0)
-    rng = np.random.default_rng(1)
-    a.W_out[:] = rng.normal(scale=0.2, size=a.W_out.shape)
-    W_in, W_out = a.W_in.copy(), a.W_out.copy()
-    chunk = a.stream.chunk(0)
-    tree = a.tree if objective == "hierarchical_softmax" else None
-    end = min(chunk.n_examples, 800)
-    job = fast.submit_examples(a.W_in, a.W_out, chunk, 0, end, architecture, objective, True, tree, workers=2)
-    s1, n1, d1 = job.result()                            # one piece (the range is small): in order
-    s2, n2, d2 = fast.run_examples_numpy(W_in, W_out, chunk, 0, end, architecture, objective, True, tree)
-    assert (n1, d1) == (n2, d2) == (end, False)
-    assert s1 == pytest.approx(s2, rel=1e-5)
-    np.testing.assert_allclose(a.W_in, W_in, **TOL)
-    np.testing.assert_allclose(a.W_out, W_out, **TOL)
-    assert not np.array_equal(a.W_out, W_out)            # float32 rounding really differs
-
-
 def test_repeated_negatives_accumulate_like_np_add_at():
     """A tiny vocabulary makes the same negative appear twice in an example: both updates count."""
     sents = [["a", "b", "c"]] * 30
