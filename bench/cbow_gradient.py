@@ -4,7 +4,9 @@ Our step() (and so the fast path) applies the exact gradient of the CBOW mean: e
 -lr * grad_hidden / n_in. word2vec.c and gensim (cbow_mean=1) add -lr * grad_hidden to every context
 row without dividing, i.e. a learning rate on W_in about n_in times larger (n_in averages ~5 at
 window 5 with shrinking windows). This script trains CBOW both ways with the same stream, plus gensim,
-over 3 seeds, and prints the Spearman / analogy medians, so the quality gap can be attributed.
+over 3 seeds, and prints the Spearman / analogy medians, so the quality gap can be attributed. A
+third variant also starts W_in as gensim 4 does, uniform in [-1/d, 1/d) (twice word2vec.c's and our
+range; see bench/sg_roles.py for that effect on skip-gram).
 
 How: the "undivided" variant is engine/fast.py's own kernel source with the one line
 `c_in = -lr / scale` replaced by `c_in = -lr`, compiled here with numba and swapped in for the run
@@ -35,22 +37,29 @@ for p in (str(ROOT), str(BENCH)):
         sys.path.insert(0, p)
 
 from compare_gensim import (COMMON, CORPORA, STEMMED, TokenFile, evaluate, stem_analogies, stem_pairs,  # noqa: E402
-                            write_token_file)
+                            use_engine_rev, write_token_file)
 
 
-def undivided_kernel():
-    """engine.fast's kernel with the CBOW-mean input update not divided by n_in (gensim's rule)."""
+def patched_kernel(old: str, new: str):
+    """engine.fast's kernel with the one line `old` replaced by `new`, compiled here (not cached)."""
     from numba import njit
 
     from engine import fast
 
     src = inspect.getsource(fast._kernel)
-    old = "c_in = -lr / scale"
     if src.count(old) != 1:
-        raise RuntimeError(f"engine/fast.py's kernel no longer has the line {old!r}; update this experiment")
-    ns = {"np": np, "math": math, "FLOAT32_SAFE": fast.FLOAT32_SAFE}
-    exec(src.replace(old, "c_in = -lr"), ns)
+        raise RuntimeError(f"engine/fast.py's kernel no longer has exactly one {old!r}; update this experiment")
+    ns = dict(vars(fast))          # the kernel's helpers (compiled row updates, constants) as globals
+    exec(src.replace(old, new), ns)
     return njit(nogil=True, fastmath={"reassoc", "contract"})(ns["_kernel"])
+
+
+def undivided_kernel():
+    """engine.fast's kernel with the CBOW-mean input update not divided by n_in (gensim's rule).
+
+    (workers=1 runs the exact float64 branch, where the line is `c_in = -lr / scale`.)
+    """
+    return patched_kernel("c_in = -lr / scale", "c_in = -lr")
 
 
 def main(argv=None) -> int:
@@ -59,7 +68,10 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=COMMON["epochs"])
     ap.add_argument("--out", default=str(BENCH / "cbow_gradient.json"))
+    ap.add_argument("--engine-rev", default=None,
+                    help="use engine/ as committed at this git revision (e.g. HEAD) instead of the working tree")
     args = ap.parse_args(argv)
+    engine_commit = use_engine_rev(args.engine_rev)
 
     import logging
 
@@ -91,7 +103,7 @@ def main(argv=None) -> int:
         for objective in ("negative_sampling", "hierarchical_softmax"):
             for alpha in (0.025, 0.05):
                 res = {}
-                for variant in ("ours (divided)", "ours undivided", "gensim"):
+                for variant in ("ours (divided)", "ours undivided", "ours undivided, W_in init x2", "gensim"):
                     scores = []
                     for seed in range(1, args.seeds + 1):
                         t = time.perf_counter()
@@ -110,6 +122,8 @@ def main(argv=None) -> int:
                                              negative=5, sample=1e-3, min_count=5, alpha=alpha, min_alpha=1e-4,
                                              epochs=args.epochs, seed=seed, workers=1)
                                 m.build_vocab(sentences)
+                                if "init x2" in variant:
+                                    m.W_in *= 2.0   # gensim 4 draws W_in in [-1/d, 1/d), not +-0.5/d
                                 m.train()
                             finally:
                                 fast._kernel_compiled = divided
@@ -126,7 +140,7 @@ def main(argv=None) -> int:
                 print(f"{corpus:8s} CBOW-{'NS' if objective == 'negative_sampling' else 'HS'} alpha {alpha}: " +
                       "  |  ".join(f"{v}: WS {res[v]['ws353']['median']:.3f} SL {res[v]['simlex']['median']:.3f} "
                                    f"an {res[v]['analogy']['median']:.3f}" for v in res), flush=True)
-    Path(args.out).write_text(json.dumps({"epochs": args.epochs, "seeds": args.seeds,
+    Path(args.out).write_text(json.dumps({"engine_commit": engine_commit, "epochs": args.epochs, "seeds": args.seeds,
                                           "stemmed_lists_for": sorted(STEMMED), "rows": rows}, indent=1) + "\n")
     print(f"wrote {args.out}")
     return 0

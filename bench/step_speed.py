@@ -58,8 +58,13 @@ def main(argv=None) -> int:
     ap.add_argument("--batches", type=int, default=20)
     ap.add_argument("--only-target", action="store_true", help="only skip-gram negative sampling")
     ap.add_argument("--out-dir", default=str(BENCH))
+    ap.add_argument("--engine-rev", default=None,
+                    help="time engine/ as committed at this git revision (e.g. HEAD) instead of the working tree")
     args = ap.parse_args(argv)
+    sys.path.insert(0, str(BENCH))
+    from compare_gensim import render_step_speed, use_engine_rev
 
+    engine_commit = use_engine_rev(args.engine_rev)
     from engine import gensim_data_path, read_corpus
 
     path = gensim_data_path(args.corpus)
@@ -85,7 +90,8 @@ def main(argv=None) -> int:
               + (f"   target >= {TARGET:,}/s: {'PASS' if row['pass'] else 'FAIL'}" if "target" in row else ""),
               flush=True)
     result = {"date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M"), "corpus": args.corpus,
-              "vocab_size": V, "rows": rows, **settings,
+              "vocab_size": V, "rows": rows, **settings, "engine_rev": args.engine_rev or "working tree",
+              "engine_commit": engine_commit,
               "command": ".venv/bin/python bench/step_speed.py" + (" " + " ".join(sys.argv[1:]) if argv is None and sys.argv[1:] else "")}
 
     out = Path(args.out_dir)
@@ -99,9 +105,6 @@ def main(argv=None) -> int:
             data = {}
     data["step_speed"] = result
     jpath.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-
-    sys.path.insert(0, str(BENCH))
-    from compare_gensim import render_step_speed
 
     section = "<!-- step_speed -->\n" + render_step_speed(result) + "\n<!-- /step_speed -->"
     md = mpath.read_text(encoding="utf-8") if mpath.exists() else "# Benchmark results\n\n"
