@@ -697,11 +697,18 @@ def main(argv=None) -> int:
     ap.add_argument("--engine-rev", default=None,
                     help="train engine/ as committed at this git revision (e.g. HEAD) instead of the working tree")
     ap.add_argument("--no-extras", action="store_true", help="skip full softmax and memory scaling")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite RESULTS.md from results.json (e.g. after running the experiments)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.child:
         print(json.dumps(child(json.loads(args.child))))
+        return 0
+    if args.render_only:
+        out_dir = Path(args.out_dir) if args.out_dir else BENCH
+        write_outputs(json.loads((out_dir / "results.json").read_text()), out_dir)
+        print(f"rewrote {out_dir / 'RESULTS.md'}")
         return 0
 
     from engine import gensim_data_path, read_corpus, sample_corpora
