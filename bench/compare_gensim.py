@@ -492,7 +492,8 @@ def render_markdown(res: dict) -> str:
     L.append(f"- **load**: CPU used by other processes during our runs, in cores: median "
              f"{_f(load.get('other_cores_median'), '{:.2f}')}, max {_f(load.get('other_cores_max'), '{:.2f}')}; "
              f"{load.get('runs_disturbed', '–')} of {load.get('runs', '–')} runs shared the machine with more than "
-             "0.3 cores of other work (before each ours/gensim pair the script waits up to 60 s for quiet, and a "
+             f"0.3 cores of other work (before each ours/gensim pair the script waits up to {st.get('wait_quiet', 60):.0f} s "
+             "for quiet, and a "
              f"pair disturbed anyway is run again once: {load.get('pairs_redone', 0)} pairs were; "
              f"{_f(load.get('waited_s'), '{:.0f}')} s waited in all) "
              f"(1-min load average at run start: median {_f(load.get('load1_median'), '{:.2f}')}; it includes the "
@@ -560,7 +561,7 @@ def render_markdown(res: dict) -> str:
                 cov.append(f"{n} coverage {_f(v['coverage']['median'], '{:.1%}')}")
         L.append("Coverage (ours; gensim has the same vocabulary): " + "; ".join(cov) + ".")
         g_s = statistics.median([r["gensim"]["train_s"]["median"] for r in rows])
-        oov = [v["oov"]["median"] for n, v in q0.items() if "oov" in v and not n.endswith("_stem")]
+        oov = [v["oov"]["median"] for n, v in q0.items() if "oov" in v and n.endswith("_stem") == stem]
         if g_s < 1.0 or (oov and min(oov) > 0.5):
             L.append("")
             L.append(f"Caveat: on this corpus a training run lasts about {g_s:.2f} s, so fixed costs (starting "
@@ -758,7 +759,8 @@ def main(argv=None) -> int:
     command = "make bench   # = .venv/bin/python bench/compare_gensim.py && .venv/bin/python bench/step_speed.py"
     if argv is None and sys.argv[1:]:
         command = ".venv/bin/python bench/compare_gensim.py " + " ".join(sys.argv[1:])
-    settings = dict(COMMON, epochs=epochs, rounds=rounds, workers=workers_list, configs=configs)
+    settings = dict(COMMON, epochs=epochs, rounds=rounds, workers=workers_list, configs=configs,
+                    wait_quiet=args.wait_quiet)
     res = {"date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M"), "command": command,
            "machine": dict(machine_info(), **snapshot), "settings": settings, "corpora": corpora, "corpus_tokens": tokens,
            "stemmed_analogies": stem_info, "runs": [], "summary": []}
