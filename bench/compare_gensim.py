@@ -651,7 +651,7 @@ def render_experiments() -> list:
                 model += f" a={row['alpha']}"
             for variant, v in row.items():
                 if isinstance(v, dict) and "ws353" in v:
-                    L.append(f"| {row['corpus']} | {model} | {variant} | {v['ws353']['median']:.3f} | "
+                    L.append(f"| {row['corpus']} | {model} | {variant.replace('|', '&#124;')} | {v['ws353']['median']:.3f} | "
                              f"{v['simlex']['median']:.3f} | {v['analogy']['median']:.3f} |")
         L.append("")
     return L
