@@ -57,7 +57,10 @@ CONFIGS = {
     "CBOW-HS a=0.05": ("cbow", "hierarchical_softmax", 0.05),
 }
 COMMON = dict(vector_size=100, window=5, negative=5, ns_exponent=0.75, sample=1e-3, min_count=5,
-              min_alpha=1e-4, epochs=5)
+              min_alpha=1e-4, epochs=5,
+              # gensim's and word2vec.c's CBOW mean does not divide the context rows' update by their
+              # number; cbow_update="word2vec" runs that same rule ("exact", our default, divides)
+              cbow_update="word2vec")
 
 SPEED_TARGET_MAIN = 1.5        # SG-NS, workers=1, head500
 SPEED_TARGET = 1.0             # every other config / worker count
@@ -152,7 +155,8 @@ def child(spec: dict) -> dict:
                          vector_size=p["vector_size"], window=p["window"], negative=p["negative"],
                          ns_exponent=p["ns_exponent"], sample=p["sample"], min_count=p["min_count"],
                          alpha=p["alpha"], min_alpha=p["min_alpha"], epochs=p["epochs"],
-                         seed=spec["seed"], workers=spec["workers"])
+                         seed=spec["seed"], workers=spec["workers"],
+                         **({"cbow_update": p["cbow_update"]} if "cbow_update" in p else {}))
         t = time.perf_counter()
         model.build_vocab(sentences)
         res["vocab_s"] = time.perf_counter() - t

@@ -15,6 +15,7 @@ from typing import Optional
 
 ARCHITECTURES = ("skipgram", "cbow")
 OBJECTIVES = ("softmax", "hierarchical_softmax", "negative_sampling")
+CBOW_UPDATES = ("exact", "word2vec")
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Config:
     workers: int = 1                      # 1: deterministic, same stream as step(); 2: Hogwild threads in train()
     chunk_words: int = 10_000             # sentences are processed in chunks of about this many tokens
     undo_depth: int = 100                 # how many step() updates undo() can reverse
+    cbow_update: str = "exact"            # CBOW mean: "exact" divides each context row's update by the
+                                          # number of context words (the true gradient of the mean);
+                                          # "word2vec" does not, as word2vec.c and gensim (larger steps)
 
     def validate(self) -> "Config":
         """Raise ValueError naming the argument and its allowed range; return self when all is well."""
@@ -48,6 +52,8 @@ class Config:
 
         if self.architecture not in ARCHITECTURES:
             bad("architecture", f"one of {ARCHITECTURES}")
+        if self.cbow_update not in CBOW_UPDATES:
+            bad("cbow_update", f"one of {CBOW_UPDATES}")
         if self.objective not in OBJECTIVES:
             bad("objective", f"one of {OBJECTIVES}")
         checks = [

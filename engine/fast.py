@@ -88,7 +88,8 @@ FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that 
 
 
 # ---------------------------------------------------------------------------- the NumPy reference
-def run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree):
+def run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree,
+                       divide_inputs=True):
     """The readable reference (and fallback without numba): apply_example's update, without traces.
 
     Returns (loss_sum, n_done, diverged), like run_examples with workers=1.
@@ -107,7 +108,7 @@ def run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, 
         if not (np.isfinite(loss) and np.isfinite(grad_hidden).all() and np.isfinite(grad_out).all()):
             return total, e - start, True
         lr = chunk.lr[e]
-        scale = len(inputs) if mean else 1
+        scale = len(inputs) if (mean and divide_inputs) else 1
         np.add.at(W_out, rows_idx, (-lr * grad_out).astype(W_out.dtype))     # rows may repeat
         np.add.at(W_in, inputs, np.broadcast_to((-lr / scale * grad_hidden).astype(W_in.dtype),
                                                 in_before.shape))            # ids may repeat
@@ -159,10 +160,12 @@ def _distinct(rows, k, objective):
 
 
 def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
-            path_array, code_array, lengths, flag):
+            path_array, code_array, lengths, flag, divide=True):
     """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
 
-    objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. flag (1,) int32 is shared by
+    objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. divide: for the CBOW mean,
+    divide the input rows' update by n_in (the exact gradient) or not (word2vec.c's rule).
+    flag (1,) int32 is shared by
     the slices of one train() call: a diverging example sets it and every example checks it first.
     """
     d = W_in.shape[1]
@@ -278,7 +281,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
             return loss_sum, n_done, True
 
         lr = lrs[e]
-        scale = np.float64(n_in) if mean else 1.0
+        scale = np.float64(n_in) if (mean and divide) else 1.0
         # |g| <= 1 and |grad_hidden_i| <= k * max row norm, so no weight can leave float32's range
         # unless this bound says it might; then the rows are copied and checked after the update
         risky = (math.sqrt(out_sq) + k * lr * math.sqrt(h_sq) >= FLOAT32_SAFE
@@ -422,7 +425,7 @@ class Job:
 
 def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree,
                     workers=1, executor: Optional[ThreadPoolExecutor] = None,
-                    flag: Optional[np.ndarray] = None) -> Job:
+                    flag: Optional[np.ndarray] = None, divide_inputs: bool = True) -> Job:
     """Start applying examples start..end-1 of chunk in background threads; returns a Job.
 
     The caller may do other work (model.train() builds the next chunk) and then call job.result().
@@ -434,7 +437,7 @@ def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbo
     """
     if not HAVE_NUMBA:  # pragma: no cover
         return Job([], run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective,
-                                          cbow_mean, tree))
+                                          cbow_mean, tree, divide_inputs))
     if end <= start:
         return Job([], (0.0, 0, False))
     paths, codes, lengths = _tree_arrays(tree)
@@ -444,12 +447,14 @@ def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbo
     if flag is None:
         flag = np.zeros(1, dtype=np.int32)
     pool = executor if executor is not None else _executor()
-    futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag)
+    futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag,
+                           bool(divide_inputs))
                for a, b in _pieces(start, end, workers)]
     return Job(futures)
 
 
-def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree, workers=1):
+def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree, workers=1,
+                 divide_inputs=True):
     """Apply examples start..end-1 of chunk in order. Returns (loss_sum, n_done, diverged).
 
     Exactly step.apply_example's update for each example (see the module docstring); stops before
@@ -457,17 +462,18 @@ def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_m
     workers=1 runs in the calling thread and is deterministic; workers=2 uses two Hogwild threads.
     """
     if not HAVE_NUMBA:  # pragma: no cover
-        return run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree)
+        return run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree,
+                                  divide_inputs)
     if workers > 1:
         return submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_mean, tree,
-                               workers).result()
+                               workers, divide_inputs=divide_inputs).result()
     if end <= start:
         return 0.0, 0, False
     paths, codes, lengths = _tree_arrays(tree)
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, OBJECTIVE_CODES[objective],
                                 architecture == "cbow" and bool(cbow_mean), paths, codes, lengths,
-                                np.zeros(1, dtype=np.int32))
+                                np.zeros(1, dtype=np.int32), bool(divide_inputs))
     return float(s), int(n), bool(dv)
 
 

@@ -47,7 +47,8 @@ class Word2Vec:
                  sample: float = 1e-3, min_count: int = 1, max_vocab_size: Optional[int] = None,
                  alpha: float = 0.025, min_alpha: float = 1e-4, epochs: int = 5, cbow_mean: bool = True,
                  shrink_windows: bool = True, num_skips: Optional[int] = None, seed: int = 1,
-                 workers: int = 1, chunk_words: int = 10_000, undo_depth: int = 100):
+                 workers: int = 1, chunk_words: int = 10_000, undo_depth: int = 100,
+                 cbow_update: str = "exact"):
         self.architecture = architecture
         self.objective = objective
         self.vector_size = vector_size
@@ -67,6 +68,7 @@ class Word2Vec:
         self.workers = workers
         self.chunk_words = chunk_words
         self.undo_depth = undo_depth
+        self.cbow_update = cbow_update
         self.vocab: Optional[Vocabulary] = None
 
     # ------------------------------------------------------------------ settings
@@ -244,7 +246,7 @@ class Word2Vec:
         loss_before = list(self.loss_sums.get(chunk.epoch, [0.0, 0]))
         trace = apply_example(self.W_in, self.W_out, chunk, e, step=self.step_count + 1,
                               architecture=self.architecture, objective=self.objective,
-                              cbow_mean=self.cbow_mean,
+                              cbow_mean=self.cbow_mean, divide_inputs=self.cbow_update == "exact",
                               tree=self.tree if self.objective == "hierarchical_softmax" else None)
         if self._undo.maxlen:
             self._undo.append((trace.inputs, trace.in_before, trace.out_rows, trace.out_before,
@@ -336,7 +338,8 @@ class Word2Vec:
                             end = min(end, e + (max_examples - queued))
                         job = fast.submit_examples(self.W_in, self.W_out, chunk, e, end, self.architecture,
                                                    self.objective, self.cbow_mean, tree,
-                                                   workers=self.workers, executor=pool, flag=flag)
+                                                   workers=self.workers, executor=pool, flag=flag,
+                                                   divide_inputs=self.cbow_update == "exact")
                         inflight.append((chunk, e, end, job))
                         queued += end - e
                         try:

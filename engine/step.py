@@ -58,15 +58,18 @@ class StepTrace:
     out_before: np.ndarray = None  # (k, d) W_out[out_rows] before the update
     out_after: np.ndarray = None   # (k, d) W_out[out_rows] after the update
     cbow_mean: bool = True         # CBOW: h was the mean (True) or the sum (False) of the inputs
+    divide_inputs: bool = True     # CBOW mean: the input rows' update was divided by n_in (exact gradient)
 
     @property
     def grad_inputs(self) -> np.ndarray:
-        """(d,) d loss / d W_in[id] for each input id: grad_hidden, divided by n_in for the CBOW mean."""
+        """(d,) what each input row's update is made of (W_in[id] -= lr * grad_inputs): grad_hidden,
+        divided by n_in for the CBOW mean with the exact update (then it is d loss / d W_in[id])."""
         return self.grad_hidden / self.input_scale
 
     @property
     def input_scale(self) -> int:
-        return len(self.inputs) if (self.architecture == "cbow" and self.cbow_mean) else 1
+        cbow_mean = self.architecture == "cbow" and self.cbow_mean
+        return len(self.inputs) if (cbow_mean and self.divide_inputs) else 1
 
 
 def hidden_vector(W_in: np.ndarray, inputs: np.ndarray, mean: bool) -> np.ndarray:
@@ -76,8 +79,13 @@ def hidden_vector(W_in: np.ndarray, inputs: np.ndarray, mean: bool) -> np.ndarra
 
 
 def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: int,
-                  architecture: str, objective: str, cbow_mean: bool, tree=None) -> StepTrace:
-    """One SGD update on example e of chunk: W_in and W_out are changed in place; returns the trace."""
+                  architecture: str, objective: str, cbow_mean: bool, tree=None,
+                  divide_inputs: bool = True) -> StepTrace:
+    """One SGD update on example e of chunk: W_in and W_out are changed in place; returns the trace.
+
+    divide_inputs=False applies word2vec.c's CBOW rule (each context row moves by lr * grad_hidden,
+    not divided by n_in); the trace's gradients stay the exact ones.
+    """
     inputs = chunk.inputs(e)                                         # (n_in,)
     target = int(chunk.targets[e])
     negatives = chunk.negatives[e]                                   # (k,) or (0,)
@@ -100,7 +108,7 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
 
     # the update (the only place the step trainer writes weights)
     dtype = W_in.dtype
-    scale = len(inputs) if mean else 1
+    scale = len(inputs) if (mean and divide_inputs) else 1
     np.add.at(W_out, rows_idx, (-lr * grad_out).astype(dtype))       # rows may repeat (negatives)
     np.add.at(W_in, inputs, np.broadcast_to((-lr / scale * grad_hidden).astype(dtype),
                                             in_before.shape))        # ids may repeat (CBOW)
@@ -119,7 +127,8 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
         negatives=tuple(int(x) for x in negatives), path=tree_path, code=tree_code,
         objective=objective, architecture=architecture,
         in_before=_ro(in_before), in_after=_ro(W_in[inputs]),
-        out_before=_ro(out_before), out_after=_ro(W_out[rows_idx]), cbow_mean=cbow_mean)
+        out_before=_ro(out_before), out_after=_ro(W_out[rows_idx]), cbow_mean=cbow_mean,
+        divide_inputs=divide_inputs)
 
 
 def undo_rows(W_in: np.ndarray, W_out: np.ndarray, trace: StepTrace) -> None:

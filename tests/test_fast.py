@@ -403,3 +403,31 @@ def test_module_docstring_example_runs():
 
     result = doctest.testmod(fast, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("objective", ["softmax", "hierarchical_softmax", "negative_sampling"])
+def test_word2vec_cbow_update_fast_equals_step_and_differs_from_exact(objective):
+    """cbow_update="word2vec" (no division by the number of context words, as word2vec.c and gensim):
+    the fast path still equals stepping, and the input rows move n_in times further than the exact rule."""
+    from engine import Word2Vec, read_corpus, sample_corpora
+    sents = list(read_corpus(sample_corpora()["tiny"]))
+    kw = dict(architecture="cbow", objective=objective, vector_size=8, window=2, sample=0, epochs=2, seed=3,
+              cbow_update="word2vec")
+    fast_model = Word2Vec(**kw).build_vocab(sents)
+    fast_model.train()
+    step_model = Word2Vec(**kw).build_vocab(sents)
+    while not step_model.training_complete:
+        step_model.step()
+    np.testing.assert_allclose(fast_model.W_in, step_model.W_in, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(fast_model.W_out, step_model.W_out, rtol=1e-4, atol=1e-6)
+    # one step: the input rows' change is lr * grad_hidden, not divided by n_in
+    m = Word2Vec(**kw).build_vocab(sents)
+    m.W_out[:] = np.random.default_rng(0).normal(size=m.W_out.shape)
+    t = m.step()
+    while len(set(t.inputs.tolist())) != len(t.inputs) or len(t.inputs) < 2:
+        t = m.step()
+    np.testing.assert_allclose(t.in_after - t.in_before, np.broadcast_to(-t.lr * t.grad_hidden, t.in_before.shape),
+                               rtol=1e-4, atol=1e-7)
+    assert t.input_scale == 1
+    with pytest.raises(ValueError, match="cbow_update"):
+        Word2Vec(cbow_update="fast").build_vocab(sents)
