@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional
+from typing import Iterator, List, Optional
 
 MAX_SENTENCE_TOKENS = 10_000  # a longer line is cut into pieces of at most this many tokens (as gensim does)
 
@@ -145,9 +145,3 @@ def gensim_data_path(filename: str) -> Optional[Path]:
         return None
     p = d / filename
     return p if p.exists() else None
-
-
-def count_tokens(sentences: Iterable[List[str]]) -> int:
-    """Total number of tokens: count_tokens([['a', 'b'], ['c']]) -> 3"""
-    return sum(len(s) for s in sentences)
-

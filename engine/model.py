@@ -27,7 +27,7 @@ from .config import Config
 from .examples import ExampleStream, StreamSettings
 from .huffman import build_huffman
 from .keyed_vectors import KeyedVectors
-from .step import StepTrace, TrainingDiverged, apply_example, undo_rows
+from .step import StepTrace, TrainingDiverged, apply_example
 from .vocab import Vocabulary, alias_table
 
 REAL = np.float32  # the weights' dtype, as in word2vec.c and gensim

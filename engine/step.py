@@ -13,8 +13,6 @@ What it does not do: decide which example comes next (examples.py) or train fast
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Tuple
-
 import numpy as np
 
 from .objectives import OBJECTIVE_FUNCTIONS, output_rows
@@ -72,12 +70,6 @@ class StepTrace:
         return len(self.inputs) if (cbow_mean and self.divide_inputs) else 1
 
 
-def hidden_vector(W_in: np.ndarray, inputs: np.ndarray, mean: bool) -> np.ndarray:
-    """h = sum of W_in[a_i] (or their mean): the note's h = W^T x for (a sum of) one-hot inputs."""
-    rows = W_in[inputs]                                              # (n_in, d)
-    return rows.mean(axis=0) if mean else rows.sum(axis=0)           # (d,)
-
-
 def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: int,
                   architecture: str, objective: str, cbow_mean: bool, tree=None,
                   divide_inputs: bool = True) -> StepTrace:
@@ -129,14 +121,3 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
         in_before=_ro(in_before), in_after=_ro(W_in[inputs]),
         out_before=_ro(out_before), out_after=_ro(W_out[rows_idx]), cbow_mean=cbow_mean,
         divide_inputs=divide_inputs)
-
-
-def undo_rows(W_in: np.ndarray, W_out: np.ndarray, trace: StepTrace) -> None:
-    """Put back the rows a step changed (exactly: they were copied before the update)."""
-    W_out[trace.out_rows] = trace.out_before
-    W_in[trace.inputs] = trace.in_before
-
-
-def rows_touched(trace: StepTrace) -> Tuple[np.ndarray, np.ndarray]:
-    """The W_in ids and W_out ids that this update changed."""
-    return np.unique(trace.inputs), np.unique(trace.out_rows)
