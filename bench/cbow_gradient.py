@@ -8,9 +8,8 @@ over 3 seeds, and prints the Spearman / analogy medians, so the quality gap can 
 third variant also starts W_in as gensim 4 does, uniform in [-1/d, 1/d) (twice word2vec.c's and our
 range; see bench/sg_roles.py for that effect on skip-gram).
 
-How: the "undivided" variant is engine/fast.py's own kernel source with the one line
-`c_in = -lr / scale` replaced by `c_in = -lr`, compiled here with numba and swapped in for the run
-(nothing in engine/ changes). Results go to bench/cbow_gradient.json and are printed as a table.
+How: the "undivided" variant is the engine's cbow_update="word2vec" (added to the engine after this
+experiment showed the gap; at first it patched the kernel's source here). Results go to bench/cbow_gradient.json and are printed as a table.
 What it does not do: time anything (compare_gensim.py does), or change the engine.
 
     .venv/bin/python bench/cbow_gradient.py            # a few minutes
@@ -54,14 +53,6 @@ def patched_kernel(old: str, new: str):
     return njit(nogil=True, fastmath={"reassoc", "contract"})(ns["_kernel"])
 
 
-def undivided_kernel():
-    """engine.fast's kernel with the CBOW-mean input update not divided by n_in (gensim's rule).
-
-    (workers=1 runs the exact float64 branch, where the line is `c_in = -lr / scale`.)
-    """
-    return patched_kernel("c_in = -lr / scale", "c_in = -lr")
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpora", default="head500,lee")
@@ -92,8 +83,6 @@ def main(argv=None) -> int:
         (stem_pairs if kind == "pairs" else stem_analogies)(Path(path), dst, stem)
         stemmed[name] = (kind, str(dst))
 
-    divided = fast._kernel_compiled
-    undivided = undivided_kernel()
     rows = []
     for corpus in args.corpora.split(","):
         tok = work / f"{corpus}.tok"
@@ -116,17 +105,14 @@ def main(argv=None) -> int:
                             g.train(corpus_iterable=sentences, total_examples=g.corpus_count, epochs=g.epochs)
                             keys, vecs = g.wv.index_to_key, g.wv.vectors
                         else:
-                            fast._kernel_compiled = divided if variant == "ours (divided)" else undivided
-                            try:
-                                m = Word2Vec(architecture="cbow", objective=objective, vector_size=100, window=5,
-                                             negative=5, sample=1e-3, min_count=5, alpha=alpha, min_alpha=1e-4,
-                                             epochs=args.epochs, seed=seed, workers=1)
-                                m.build_vocab(sentences)
-                                if "init x2" in variant:
-                                    m.W_in *= 2.0   # gensim 4 draws W_in in [-1/d, 1/d), not +-0.5/d
-                                m.train()
-                            finally:
-                                fast._kernel_compiled = divided
+                            m = Word2Vec(architecture="cbow", objective=objective, vector_size=100, window=5,
+                                         negative=5, sample=1e-3, min_count=5, alpha=alpha, min_alpha=1e-4,
+                                         epochs=args.epochs, seed=seed, workers=1,
+                                         cbow_update="exact" if variant == "ours (divided)" else "word2vec")
+                            m.build_vocab(sentences)
+                            if "init x2" in variant:
+                                m.W_in *= 2.0   # twice the initial range
+                            m.train()
                             keys, vecs = m.wv.index_to_key, m.W_in
                         q = evaluate(keys, vecs, ev)
                         scores.append({"ws353": q["ws353"]["spearman"], "simlex": q["simlex"]["spearman"],

@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     corpus = engine.read_corpus(path)
     tokens = sum(len(s) for s in corpus)
     print(f"corpus {path.name}: {tokens:,} tokens; cpus: {os.cpu_count()}")
-    print(f"compiling / loading the numba kernels: {fast.warm_up():.2f} s")
+    print(f"compiling / loading the numba kernels: {fast.warm_up(SETTINGS['vector_size']):.2f} s")
     epochs = SETTINGS["epochs"]
     rows = []
     print(f"{'config':8} {'workers':>7} {'ours w/s':>11} {'gensim w/s':>11} {'ratio':>6} {'target':>6} "

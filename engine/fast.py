@@ -5,8 +5,8 @@ What it does:
    W_out in place, with exactly the update rule of step.apply_example, for all six models
    (skip-gram / CBOW x full softmax / hierarchical softmax / negative sampling):
    - h = sum (or, for the CBOW mean, mean) of the input rows, accumulated in float32 as NumPy does;
-   - scores = W_out[out_rows] @ h, probabilities, loss and gradients in float64 (as objectives.py),
-     all from the weights *before* this example's update;
+   - scores = W_out[out_rows] @ h, probabilities, loss and gradients, all from the weights *before*
+     this example's update;
    - W_out[out_rows] -= lr * grad_out, then W_in[id] -= lr * grad_hidden (/ n_inputs for the CBOW
      mean) for every input id; repeated rows (two equal negatives, a word twice in a CBOW window)
      accumulate, as np.add.at does;
@@ -14,6 +14,12 @@ What it does:
      beyond float32's range, the touched rows are put back (as step.py does). Either way training
      stops *before* that example (diverged=True, n_done = examples applied), so the caller can
      raise TrainingDiverged with the last good weights.
+   Precision: the dot products and the row updates are float32 arithmetic, the weights' own type
+   (word2vec.c and gensim compute in float32 too; it halves the work per vector instruction); the
+   probabilities, the loss and the gradient factors (probs - labels) are float64, as in
+   objectives.py. step.py does everything in float64, so the two differ in the last bits of each
+   update (relative 1e-7), which is what the tests' tolerance (rtol=1e-4) allows. An example whose
+   row norms say a float32 sum could overflow is computed in float64 exactly as step.py does it.
    The loss of every example is summed in float64 and returned, so progress can report it honestly.
 2. make_chunk_fast is a compiled twin of examples.make_chunk: the same random draws, made by NumPy
    from the same generator in the same order with the same sizes, and the same Chunk, bit for bit
@@ -26,18 +32,20 @@ about the model (model.train() calls it, and builds the next chunk in a helper t
 
 Why numba: the kernel is written as plain loops over NumPy arrays, which a student can read next to
 the NumPy reference (run_examples_numpy, below), and numba compiles it to machine code on first use.
-The compiled code is cached on disk (cache=True), so only the very first run pays the few seconds of
-compiling; warm_up() does it up front and is_warm() tells the app whether it still has to. It needs
-no C compiler on the user's machine, and nogil=True releases Python's GIL while the kernel runs, so
+The compiled code is cached on disk (cache=True), so only the very first run pays the seconds of
+compiling; warm_up() does it up front and is_warm() tells the app whether it still has to. From
+vector size STATIC_MIN_D on, the kernel is compiled for the exact size (see _kernel's size_marker:
+a loop over a row of 100 floats becomes seven 16-wide vector instructions with no remainder loop,
+about 25% faster), so each new size compiles once (a few seconds, then cached). It needs no C
+compiler on the user's machine, and nogil=True releases Python's GIL while the kernel runs, so
 two threads can update the shared weights at once (Hogwild, as word2vec.c and gensim do) while
 another builds the next chunk. fastmath is limited to "reassoc" and "contract" (reordering sums so
 that dot products vectorise, and fused multiply-add): no flag that assumes finite numbers, so the
 NaN / inf checks stay exact.
 
 workers=1 is deterministic and follows the stream in order. Its weights equal those of calling
-model.step() once per example (the tests allow float rounding, rtol=1e-4; on the sample corpora they
-come out bit-identical: the float64 sums here and in NumPy's BLAS differ at most in their last bits,
-which the float32 updates round away). workers=2 runs two
+model.step() once per example up to float rounding (float32 here, float64 there; the tests check
+rtol=1e-4 after an epoch of every model). workers=2 runs two
 threads at once on consecutive slices of the stream (halves of a slice when it is large), updating
 the shared weights without locks (Hogwild); the updates interleave differently on every run, so
 results differ slightly from run to run (and from workers=1).
@@ -85,6 +93,7 @@ from .objectives import OBJECTIVE_FUNCTIONS, output_rows
 OBJECTIVE_CODES = {"softmax": 0, "hierarchical_softmax": 1, "negative_sampling": 2}
 PIECE_EXAMPLES = 50_000   # a slice is split between the threads only from twice this size
 FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
+STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
 
 
 # ---------------------------------------------------------------------------- the NumPy reference
@@ -121,33 +130,10 @@ def run_examples_numpy(W_in, W_out, chunk, start, end, architecture, objective, 
 
 
 # ---------------------------------------------------------------------------- the compiled kernel
-def _update_rows(W_out, rows, k, g, c, h, grad_hidden, objective):
-    """grad_hidden = sum_j g_j W_out[row_j] (rows before the update), and W_out[row_j] += c g_j h,
-    in float64 as objectives.py and step.py compute them (c = -lr)."""
-    d = h.shape[0]
-    for i in range(d):
-        grad_hidden[i] = 0.0
-    if _distinct(rows, k, objective):            # one pass per row: read it, then update it
-        for j in range(k):
-            row = W_out[rows[j]]
-            gj = g[j]
-            for i in range(d):
-                x = row[i]
-                grad_hidden[i] += gj * np.float64(x)
-                row[i] = x + np.float32(c * (gj * h[i]))
-    else:                                        # a repeated negative: every read before any write
-        for j in range(k):
-            row = W_out[rows[j]]
-            gj = g[j]
-            for i in range(d):
-                grad_hidden[i] += gj * np.float64(row[i])
-        for j in range(k):                       # and the repeats accumulate, as np.add.at does
-            row = W_out[rows[j]]
-            gj = g[j]
-            for i in range(d):
-                row[i] += np.float32(c * (gj * h[i]))
-
-
+# The kernel works in float32 (the weights' type; word2vec.c and gensim compute in float32 too) and
+# falls back to float64 arithmetic, exactly as step.py, for an example whose row norms say a float32
+# sum or update could overflow: there it copies the rows, updates, checks and puts them back if a
+# weight became inf (training then stops before that example).
 def _distinct(rows, k, objective):
     """No row twice among rows[:k]: always so for a Huffman path or softmax; negatives may repeat."""
     if objective != 2:
@@ -159,30 +145,79 @@ def _distinct(rows, k, objective):
     return True
 
 
+def _update_rows32(W_out, rows, k, g, c, h, grad_hidden, d, distinct):
+    """grad_hidden = sum_j g_j W_out[row_j] (rows before the update); W_out[row_j] += (c g_j) h. float32."""
+    for i in range(d):
+        grad_hidden[i] = 0.0
+    if distinct:                                 # one pass per row: read it, then update it
+        for j in range(k):
+            row = W_out[rows[j]]
+            gj = g[j]
+            cg = c * gj
+            for i in range(d):
+                x = row[i]
+                grad_hidden[i] += gj * x
+                row[i] = x + cg * h[i]
+    else:                                        # a repeated negative: every read before any write
+        for j in range(k):
+            row = W_out[rows[j]]
+            gj = g[j]
+            for i in range(d):
+                grad_hidden[i] += gj * row[i]
+        for j in range(k):                       # and the repeats accumulate, as np.add.at does
+            row = W_out[rows[j]]
+            cg = c * g[j]
+            for i in range(d):
+                row[i] += cg * h[i]
+
+
+def _update_rows64(W_out, rows, k, g, c, h, grad_hidden, d, distinct):
+    """_update_rows32 in float64, as objectives.py and step.py compute it (c = -lr)."""
+    for i in range(d):
+        grad_hidden[i] = 0.0
+    for j in range(k):                           # every read before any write (rows may repeat)
+        row = W_out[rows[j]]
+        gj = g[j]
+        for i in range(d):
+            grad_hidden[i] += gj * np.float64(row[i])
+    for j in range(k):
+        row = W_out[rows[j]]
+        gj = g[j]
+        for i in range(d):
+            row[i] += np.float32(c * (gj * h[i]))
+
+
 def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
-            path_array, code_array, lengths, flag, divide=True):
+            path_array, code_array, lengths, flag, divide, size_marker):
     """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
 
     objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. divide: for the CBOW mean,
     divide the input rows' update by n_in (the exact gradient) or not (word2vec.c's rule).
-    flag (1,) int32 is shared by
-    the slices of one train() call: a diverging example sets it and every example checks it first.
+    flag (1,) int32 is shared by the slices of one train() call: a diverging example sets it and
+    every example checks it first.
+    size_marker: () for any vector size, or a tuple of d zeros (see static_size): numba compiles a
+    kernel for each argument type, and a tuple's type holds its length, so that kernel knows d at
+    compile time (each loop over a row becomes a few full-width vector instructions, with no
+    remainder loop) and is cached on disk like any other.
     """
-    d = W_in.shape[1]
+    d = len(size_marker) if len(size_marker) > 0 else W_in.shape[1]
     V_out = W_out.shape[0]
     k_max = V_out if objective == 0 else (path_array.shape[1] if objective == 1 else 1 + negatives.shape[1])
     h32 = np.zeros(d, dtype=np.float32)          # (d,) h as NumPy computes it (float32 sum / mean)
-    h = np.zeros(d, dtype=np.float64)            # (d,) h in float64, as the objectives use it
+    h = np.zeros(d, dtype=np.float64)            # (d,) h in float64, for the exact fallback
     grad_hidden = np.zeros(d, dtype=np.float64)  # (d,)
+    grad32 = np.zeros(d, dtype=np.float32)       # (d,)
     rows = np.zeros(k_max, dtype=np.int64)       # (k,) W_out rows scored
     labels = np.zeros(k_max, dtype=np.float64)   # (k,)
     scores = np.zeros(k_max, dtype=np.float64)   # (k,)
     g = np.zeros(k_max, dtype=np.float64)        # (k,) d loss / d scores = probs - labels
+    g32 = np.zeros(k_max, dtype=np.float32)      # (k,)
     delta_in = np.zeros(d, dtype=np.float32)     # (d,) the float32 update of each input row
     out_before = np.zeros((0, d), dtype=np.float32)  # copies of the touched rows, made only when an
     in_before = np.zeros((0, d), dtype=np.float32)   # update might overflow float32
     loss_sum = 0.0
     n_done = 0
+    diverged = False
     for e in range(start, end):
         if flag[0] != 0:
             break
@@ -211,8 +246,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                 h32[i] = h32[i] / n32
         h_sq = 0.0
         for i in range(d):
-            h[i] = np.float64(h32[i])
-            h_sq += h[i] * h[i]
+            h_sq += np.float64(h32[i]) * np.float64(h32[i])
 
         # the rows scored and their labels
         if objective == 2:                        # negative sampling: target (1), then the negatives (0)
@@ -234,18 +268,43 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                 labels[j] = 0.0
             labels[target] = 1.0
 
-        # scores, loss and d loss / d scores, all from the weights before the update
+        # scores = W_out[rows] @ h in float32, each row's squared norm alongside
         out_sq = 0.0
         for j in range(k):
             row = W_out[rows[j]]
-            s = 0.0
-            sq = 0.0
+            s32 = np.float32(0.0)
+            q32 = np.float32(0.0)
             for i in range(d):
-                x = np.float64(row[i])
-                s += x * h[i]
-                sq += x * x
-            scores[j] = s
-            out_sq = max(out_sq, sq)
+                x = row[i]
+                s32 += x * h32[i]
+                q32 += x * x
+            scores[j] = np.float64(s32)
+            out_sq = max(out_sq, np.float64(q32))
+        lr = lrs[e]
+        scale = np.float64(n_in) if (mean and divide) else 1.0
+        # |score| <= |row| |h|, |g| <= 1 and |grad_hidden_i| <= k max|row|: unless these bounds say a
+        # float32 sum or weight could overflow (or a norm is inf or NaN), float32 is safe. Else the
+        # example is redone in float64, as step.py does it.
+        out_norm, h_norm, in_norm = math.sqrt(out_sq), math.sqrt(h_sq), math.sqrt(in_sq)
+        careful = not (out_norm * h_norm < FLOAT32_SAFE
+                       and out_norm + k * lr * h_norm < FLOAT32_SAFE
+                       and in_norm + n_in * (lr / scale) * k * out_norm < FLOAT32_SAFE)
+        if careful:
+            for i in range(d):
+                h[i] = np.float64(h32[i])
+            out_sq = 0.0
+            for j in range(k):
+                row = W_out[rows[j]]
+                s = 0.0
+                sq = 0.0
+                for i in range(d):
+                    x = np.float64(row[i])
+                    s += x * h[i]
+                    sq += x * x
+                scores[j] = s
+                out_sq = max(out_sq, sq)
+
+        # loss and d loss / d scores = probs - labels, in float64, from the weights before the update
         loss = 0.0
         if objective == 0:
             m = scores[0]
@@ -278,14 +337,30 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
         # rows, h, scores, g and grad_hidden are finite too (|g| <= 1, float64 has room to spare).
         if not (h_sq < math.inf and out_sq < math.inf and abs(loss) < math.inf):
             flag[0] = 1
-            return loss_sum, n_done, True
+            diverged = True
+            break
 
-        lr = lrs[e]
-        scale = np.float64(n_in) if (mean and divide) else 1.0
-        # |g| <= 1 and |grad_hidden_i| <= k * max row norm, so no weight can leave float32's range
-        # unless this bound says it might; then the rows are copied and checked after the update
-        risky = (math.sqrt(out_sq) + k * lr * math.sqrt(h_sq) >= FLOAT32_SAFE
-                 or math.sqrt(in_sq) + n_in * (lr / scale) * k * math.sqrt(out_sq) >= FLOAT32_SAFE)
+        distinct = _distinct(rows, k, objective)
+        if not careful:
+            # W_out[row_j] -= lr g_j h and grad_hidden = sum_j g_j W_out[row_j] (before), in float32
+            for j in range(k):
+                g32[j] = np.float32(g[j])
+            _update_rows32(W_out, rows, k, g32, np.float32(-lr), h32, grad32, d, distinct)
+            # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), every input id (repeats accumulate)
+            c_in = np.float32(-lr / scale)
+            for i in range(d):
+                delta_in[i] = c_in * grad32[i]
+            for a in range(n_in):
+                r = W_in[input_ids[p0 + a]]
+                for i in range(d):
+                    r[i] += delta_in[i]
+            loss_sum += loss
+            n_done += 1
+            continue
+
+        # the exact update, as step.py: float64, and the rows copied first if it might overflow
+        risky = (math.sqrt(out_sq) + k * lr * h_norm >= FLOAT32_SAFE
+                 or in_norm + n_in * (lr / scale) * k * math.sqrt(out_sq) >= FLOAT32_SAFE)
         if risky:
             out_before = np.empty((k, d), dtype=np.float32)
             in_before = np.empty((n_in, d), dtype=np.float32)
@@ -293,18 +368,14 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                 out_before[j] = W_out[rows[j]]
             for a in range(n_in):
                 in_before[a] = W_in[input_ids[p0 + a]]
-
-        # grad_hidden = sum_j g_j W_out[row_j] from the rows before the update; then W_out[row_j] -= lr g_j h
-        _update_rows(W_out, rows, k, g, -lr, h, grad_hidden, objective)
-        # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), for every input id (repeats accumulate)
-        c_in = -lr / scale
+        _update_rows64(W_out, rows, k, g, -lr, h, grad_hidden, d, distinct)
+        c_in64 = -lr / scale
         for i in range(d):
-            delta_in[i] = np.float32(c_in * grad_hidden[i])
+            delta_in[i] = np.float32(c_in64 * grad_hidden[i])
         for a in range(n_in):
             r = W_in[input_ids[p0 + a]]
             for i in range(d):
                 r[i] += delta_in[i]
-
         if risky:
             bad = False
             for j in range(k):
@@ -319,21 +390,23 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                         bad = True
             if bad:                               # float32 overflow: put the rows back, as step.py does
                 for j in range(k):
-                    W_out[rows[j]] = out_before[j]
+                    W_out[rows[j]][:] = out_before[j]
                 for a in range(n_in):
                     W_in[input_ids[p0 + a]] = in_before[a]
                 flag[0] = 1
-                return loss_sum, n_done, True
+                diverged = True
+                break
         loss_sum += loss
         n_done += 1
-    return loss_sum, n_done, False
+    return loss_sum, n_done, diverged
 
 
 if HAVE_NUMBA:
     _fast_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
     _inline_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"}, inline="always")
     _distinct = _inline_jit(_distinct)
-    _update_rows = _inline_jit(_update_rows)
+    _update_rows32 = _inline_jit(_update_rows32)
+    _update_rows64 = _inline_jit(_update_rows64)
     _kernel_compiled = _fast_jit(_kernel)
 else:  # pragma: no cover
     _kernel_compiled = None
@@ -381,6 +454,19 @@ def quick_gil_handoff(interval: float = 0.0005):
             _switch_users -= 1
             if _switch_users == 0:
                 sys.setswitchinterval(_switch_saved)
+
+
+def static_size(d: int) -> int:
+    """The kernel's compile-time vector size for d: d itself from STATIC_MIN_D on, else 0 (any size).
+
+    static_size(100) -> 100; static_size(8) -> 0
+    """
+    return int(d) if d >= STATIC_MIN_D else 0
+
+
+def _size_marker(d: int) -> tuple:
+    """The kernel's size_marker argument: (0,) * static_size(d). _size_marker(8) -> ()"""
+    return (0,) * static_size(d)
 
 
 def _tree_arrays(tree):
@@ -448,7 +534,7 @@ def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbo
         flag = np.zeros(1, dtype=np.int32)
     pool = executor if executor is not None else _executor()
     futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag,
-                           bool(divide_inputs))
+                           bool(divide_inputs), _size_marker(W_in.shape[1]))
                for a, b in _pieces(start, end, workers)]
     return Job(futures)
 
@@ -473,7 +559,7 @@ def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_m
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, OBJECTIVE_CODES[objective],
                                 architecture == "cbow" and bool(cbow_mean), paths, codes, lengths,
-                                np.zeros(1, dtype=np.int32), bool(divide_inputs))
+                                np.zeros(1, dtype=np.int32), bool(divide_inputs), _size_marker(W_in.shape[1]))
     return float(s), int(n), bool(dv)
 
 
@@ -713,28 +799,45 @@ def _dispatchers():
     return [_kernel_compiled, _subsample, _token_lr, _windows, _alias_pick, _alias_pick_all]
 
 
-def is_warm() -> bool:
-    """True when every kernel is compiled (or loaded from the disk cache) in this process."""
-    return (not HAVE_NUMBA) or all(d.signatures for d in _dispatchers())
+def _kernel_sizes() -> set:
+    """The compile-time vector sizes the kernel has been compiled (or loaded from disk) for; 0 = any size."""
+    sizes = set()
+    for sig in _kernel_compiled.signatures:
+        sizes.add(getattr(sig[-1], "count", 0))  # size_marker: a UniTuple of d items, or the empty Tuple()
+    return sizes
 
 
-def warm_up() -> float:
+def is_warm(vector_size: Optional[int] = None) -> bool:
+    """True when every kernel is compiled (or loaded from the disk cache) in this process, including,
+    for vector_size >= STATIC_MIN_D, the kernel for that exact size (compiled on first use of a size)."""
+    if not HAVE_NUMBA:
+        return True
+    if not all(d.signatures for d in _dispatchers()):
+        return False
+    sizes = _kernel_sizes()
+    return 0 in sizes and (vector_size is None or static_size(vector_size) in sizes)
+
+
+def warm_up(vector_size: Optional[int] = None) -> float:
     """Compile (first run ever) or load from the disk cache (later runs) every kernel; returns seconds.
 
     Trains tiny models of all six kinds, so the kernels see exactly the argument types of real
-    training, with a vocabulary so small that some negative equals its target and is drawn again.
-    The app calls this behind a "compiling the fast trainer (first run only)..." message.
+    training, with a vocabulary so small that some negative equals its target and is drawn again;
+    with vector_size >= STATIC_MIN_D, also at that size (the kernel compiled for it). The app calls
+    this behind a "compiling the fast trainer (first run only)..." message.
     """
     t0 = time.perf_counter()
-    if HAVE_NUMBA and not is_warm():
+    if HAVE_NUMBA and not is_warm(vector_size):
         from .model import Word2Vec
-        for architecture in ("skipgram", "cbow"):
-            for objective in OBJECTIVE_CODES:
-                m = Word2Vec(architecture=architecture, objective=objective, vector_size=4, window=2,
-                             negative=20, epochs=1, sample=0, seed=0)
-                m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
-                m.train()
-        if not is_warm():  # pragma: no cover - the redraw of a clashing negative was not needed
+        sizes = [4] + ([int(vector_size)] if vector_size is not None and static_size(vector_size) else [])
+        for size in sizes:
+            for architecture in ("skipgram", "cbow"):
+                for objective in OBJECTIVE_CODES:
+                    m = Word2Vec(architecture=architecture, objective=objective, vector_size=size, window=2,
+                                 negative=20, epochs=1, sample=0, seed=0)
+                    m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
+                    m.train()
+        if not all(d.signatures for d in _dispatchers()):  # pragma: no cover - no redraw was needed
             _alias_pick(np.zeros(1, np.int64), np.zeros(1), np.ones(1), np.zeros(1, np.int32),
                         np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int64))
     return time.perf_counter() - t0

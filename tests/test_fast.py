@@ -61,6 +61,18 @@ def test_one_epoch_of_train_equals_stepping_every_example(royalty, architecture,
     assert info["loss"] == pytest.approx(stepped.mean_loss(), rel=1e-9)
 
 
+@pytest.mark.parametrize("architecture, objective", MODELS)
+def test_kernel_compiled_for_the_vector_size_equals_stepping(royalty, architecture, objective):
+    """From STATIC_MIN_D on the kernel is compiled for the exact vector size: the same updates."""
+    kw = dict(architecture=architecture, objective=objective, vector_size=fast.STATIC_MIN_D)
+    a = build(royalty[:150], **kw)
+    a.train()
+    b = step_until_complete(build(royalty[:150], **kw))
+    assert a.step_count == b.step_count > 300
+    assert fast.is_warm(fast.STATIC_MIN_D)
+    assert_same_weights(a, b)
+
+
 @pytest.mark.parametrize("kw", [
     dict(architecture="cbow", objective="negative_sampling", cbow_mean=False, alpha=0.01),
     dict(architecture="cbow", objective="hierarchical_softmax", cbow_mean=False, window=5, alpha=0.01),
@@ -293,7 +305,9 @@ def test_divergence_raises_keeps_finite_weights_and_matches_step(royalty, archit
         while True:
             b.step()
     assert a.step_count == b.step_count            # stopped before the same example
-    assert np.array_equal(a.W_in, b.W_in) and np.array_equal(a.W_out, b.W_out)
+    # the same weights, to float32 rounding (the fast path computes in float32, step() in float64)
+    np.testing.assert_allclose(a.W_in, b.W_in, rtol=1e-5)
+    np.testing.assert_allclose(a.W_out, b.W_out, rtol=1e-5)
 
 
 # ---------------------------------------------------------------------------- Hogwild
@@ -387,6 +401,15 @@ def test_warm_up_compiles_everything_and_reports_seconds(royalty):
     m = build(royalty)
     m.train()                                          # no compile pause left
     assert m.training_complete
+
+
+def test_a_new_vector_size_compiles_its_own_kernel_once():
+    size = fast.STATIC_MIN_D + 1                     # a size no other test uses
+    assert fast.static_size(size) == size and fast.static_size(fast.STATIC_MIN_D - 1) == 0
+    assert fast.is_warm() and not fast.is_warm(size)     # the kernel for any size is there, not this one
+    fast.warm_up(size)
+    assert fast.is_warm(size) and fast.is_warm(fast.STATIC_MIN_D - 1)
+    assert fast.warm_up(size) < 0.5                  # now a no-op
 
 
 def test_training_holds_only_a_chunk_or_two_in_memory(royalty):

@@ -18,6 +18,7 @@ import streamlit as st
 
 from engine import experiments as exps
 from engine.synthetic import PlantedCorpus, planted_corpus
+from ui.compiling import ensure_fast_trainer
 
 COLOURS = {"softmax": "#d62728", "hierarchical_softmax": "#2ca02c", "negative_sampling": "#1f77b4"}
 ARCH_COLOURS = {"skipgram": "#1f77b4", "cbow": "#ff7f0e"}
@@ -37,6 +38,8 @@ def run_with_progress(store_key: str, key: dict, run: Callable, total_label: str
     when Stop interrupts the run the rows finished so far are kept and shown. The bar and the button
     disappear when the work is done.
     """
+    if "vector_size" in key:
+        ensure_fast_trainer(int(key["vector_size"]))
     entry = {"key": key, "rows": [], "done": False}
     st.session_state[store_key] = entry
     box = st.empty()
