@@ -93,6 +93,8 @@ from .objectives import OBJECTIVE_FUNCTIONS, output_rows
 OBJECTIVE_CODES = {"softmax": 0, "hierarchical_softmax": 1, "negative_sampling": 2}
 PIECE_EXAMPLES = 50_000   # a slice is split between the threads only from twice this size
 FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
+HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's private copy of the top tree nodes
+HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
 STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
 
 
@@ -145,13 +147,15 @@ def _distinct(rows, k, objective):
     return True
 
 
-def _update_rows32(W_out, rows, k, g, c, h, grad_hidden, d, distinct):
-    """grad_hidden = sum_j g_j W_out[row_j] (rows before the update); W_out[row_j] += (c g_j) h. float32."""
+def _update_rows32(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d, distinct):
+    """grad_hidden = sum_j g_j W_out[row_j] (rows before the update); W_out[row_j] += (c g_j) h. float32.
+
+    A row below n_hot is read and written in hot_rows, the thread's private copy (see _kernel)."""
     for i in range(d):
         grad_hidden[i] = 0.0
     if distinct:                                 # one pass per row: read it, then update it
         for j in range(k):
-            row = W_out[rows[j]]
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
             gj = g[j]
             cg = c * gj
             for i in range(d):
@@ -160,35 +164,48 @@ def _update_rows32(W_out, rows, k, g, c, h, grad_hidden, d, distinct):
                 row[i] = x + cg * h[i]
     else:                                        # a repeated negative: every read before any write
         for j in range(k):
-            row = W_out[rows[j]]
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
             gj = g[j]
             for i in range(d):
                 grad_hidden[i] += gj * row[i]
         for j in range(k):                       # and the repeats accumulate, as np.add.at does
-            row = W_out[rows[j]]
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
             cg = c * g[j]
             for i in range(d):
                 row[i] += cg * h[i]
 
 
-def _update_rows64(W_out, rows, k, g, c, h, grad_hidden, d, distinct):
+def _update_rows64(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d, distinct):
     """_update_rows32 in float64, as objectives.py and step.py compute it (c = -lr)."""
     for i in range(d):
         grad_hidden[i] = 0.0
     for j in range(k):                           # every read before any write (rows may repeat)
-        row = W_out[rows[j]]
+        row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
         gj = g[j]
         for i in range(d):
             grad_hidden[i] += gj * np.float64(row[i])
     for j in range(k):
-        row = W_out[rows[j]]
+        row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
         gj = g[j]
         for i in range(d):
             row[i] += np.float32(c * (gj * h[i]))
 
 
+def _sync_hot(W_out, hot_rows, hot_base, d):
+    """Add this thread's updates of the busiest rows (hot_rows - hot_base) to W_out; take the sum as the new copy."""
+    for r in range(hot_rows.shape[0]):
+        shared = W_out[r]
+        mine = hot_rows[r]
+        base = hot_base[r]
+        for i in range(d):
+            v = shared[i] + (mine[i] - base[i])
+            shared[i] = v
+            mine[i] = v
+            base[i] = v
+
+
 def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
-            path_array, code_array, lengths, flag, divide, size_marker):
+            path_array, code_array, lengths, flag, divide, size_marker, hot_marker):
     """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
 
     objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. divide: for the CBOW mean,
@@ -199,8 +216,19 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
     kernel for each argument type, and a tuple's type holds its length, so that kernel knows d at
     compile time (each loop over a row becomes a few full-width vector instructions, with no
     remainder loop) and is cached on disk like any other.
+    hot_marker: () or HOT_ROWS zeros (two workers, hierarchical softmax; see _hot_marker). With n_hot
+    rows, W_out's rows 0..n_hot-1 (the Huffman tree's most visited nodes: node ids go by decreasing
+    count, the root is 0) live in this thread's private copy while it runs; every HOT_SYNC examples
+    and at the end it adds its updates of them to W_out and takes the sum back. Each thread so sees
+    the other's updates of those rows up to HOT_SYNC examples late (Hogwild is lock-free and racy
+    anyway). n_hot is a compile-time constant too, so with () every `n_hot > 0 and ...` test
+    disappears from the compiled code. The row of id r is fetched with a one-line expression
+    written out at every use: as a small helper function numba compiled it about 2x slower.
     """
     d = len(size_marker) if len(size_marker) > 0 else W_in.shape[1]
+    n_hot = min(len(hot_marker), W_out.shape[0])
+    hot_rows = W_out[:n_hot].copy()              # (n_hot, d) this thread's copy of the busiest rows
+    hot_base = hot_rows.copy()                   # (n_hot, d) those rows as they were at the last sync
     V_out = W_out.shape[0]
     k_max = V_out if objective == 0 else (path_array.shape[1] if objective == 1 else 1 + negatives.shape[1])
     h32 = np.zeros(d, dtype=np.float32)          # (d,) h as NumPy computes it (float32 sum / mean)
@@ -221,6 +249,8 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
     for e in range(start, end):
         if flag[0] != 0:
             break
+        if n_hot > 0 and n_done > 0 and n_done % HOT_SYNC == 0:
+            _sync_hot(W_out, hot_rows, hot_base, d)
         target = targets[e]
         p0 = input_ptr[e]
         n_in = input_ptr[e + 1] - p0
@@ -271,7 +301,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
         # scores = W_out[rows] @ h in float32, each row's squared norm alongside
         out_sq = 0.0
         for j in range(k):
-            row = W_out[rows[j]]
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
             s32 = np.float32(0.0)
             q32 = np.float32(0.0)
             for i in range(d):
@@ -294,7 +324,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                 h[i] = np.float64(h32[i])
             out_sq = 0.0
             for j in range(k):
-                row = W_out[rows[j]]
+                row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
                 s = 0.0
                 sq = 0.0
                 for i in range(d):
@@ -345,7 +375,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
             # W_out[row_j] -= lr g_j h and grad_hidden = sum_j g_j W_out[row_j] (before), in float32
             for j in range(k):
                 g32[j] = np.float32(g[j])
-            _update_rows32(W_out, rows, k, g32, np.float32(-lr), h32, grad32, d, distinct)
+            _update_rows32(W_out, hot_rows, n_hot, rows, k, g32, np.float32(-lr), h32, grad32, d, distinct)
             # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), every input id (repeats accumulate)
             c_in = np.float32(-lr / scale)
             for i in range(d):
@@ -365,10 +395,10 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
             out_before = np.empty((k, d), dtype=np.float32)
             in_before = np.empty((n_in, d), dtype=np.float32)
             for j in range(k):
-                out_before[j] = W_out[rows[j]]
+                out_before[j] = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
             for a in range(n_in):
                 in_before[a] = W_in[input_ids[p0 + a]]
-        _update_rows64(W_out, rows, k, g, -lr, h, grad_hidden, d, distinct)
+        _update_rows64(W_out, hot_rows, n_hot, rows, k, g, -lr, h, grad_hidden, d, distinct)
         c_in64 = -lr / scale
         for i in range(d):
             delta_in[i] = np.float32(c_in64 * grad_hidden[i])
@@ -379,7 +409,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
         if risky:
             bad = False
             for j in range(k):
-                row = W_out[rows[j]]
+                row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
                 for i in range(d):
                     if not math.isfinite(row[i]):
                         bad = True
@@ -390,7 +420,8 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                         bad = True
             if bad:                               # float32 overflow: put the rows back, as step.py does
                 for j in range(k):
-                    W_out[rows[j]][:] = out_before[j]
+                    row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+                    row[:] = out_before[j]
                 for a in range(n_in):
                     W_in[input_ids[p0 + a]] = in_before[a]
                 flag[0] = 1
@@ -398,6 +429,8 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                 break
         loss_sum += loss
         n_done += 1
+    if n_hot > 0:
+        _sync_hot(W_out, hot_rows, hot_base, d)
     return loss_sum, n_done, diverged
 
 
@@ -407,6 +440,7 @@ if HAVE_NUMBA:
     _distinct = _inline_jit(_distinct)
     _update_rows32 = _inline_jit(_update_rows32)
     _update_rows64 = _inline_jit(_update_rows64)
+    _sync_hot = _inline_jit(_sync_hot)
     _kernel_compiled = _fast_jit(_kernel)
 else:  # pragma: no cover
     _kernel_compiled = None
@@ -467,6 +501,17 @@ def static_size(d: int) -> int:
 def _size_marker(d: int) -> tuple:
     """The kernel's size_marker argument: (0,) * static_size(d). _size_marker(8) -> ()"""
     return (0,) * static_size(d)
+
+
+def _hot_marker(objective_code: int, workers: int) -> tuple:
+    """The kernel's hot_marker: HOT_ROWS zeros for hierarchical softmax with two workers, else ().
+
+    Every hierarchical-softmax example updates the root and, most likely, the nodes just below it:
+    two threads writing the same rows at every example keep stealing their cache lines from each
+    other (measured: the second core then added almost nothing). Negative sampling spreads its
+    updates over many rows, and there a private copy measured no gain.
+    """
+    return (0,) * HOT_ROWS if (objective_code == 1 and workers > 1) else ()
 
 
 def _tree_arrays(tree):
@@ -534,7 +579,8 @@ def submit_examples(W_in, W_out, chunk, start, end, architecture, objective, cbo
         flag = np.zeros(1, dtype=np.int32)
     pool = executor if executor is not None else _executor()
     futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag,
-                           bool(divide_inputs), _size_marker(W_in.shape[1]))
+                           bool(divide_inputs), _size_marker(W_in.shape[1]),
+                           _hot_marker(code, workers))
                for a, b in _pieces(start, end, workers)]
     return Job(futures)
 
@@ -559,7 +605,7 @@ def run_examples(W_in, W_out, chunk, start, end, architecture, objective, cbow_m
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, OBJECTIVE_CODES[objective],
                                 architecture == "cbow" and bool(cbow_mean), paths, codes, lengths,
-                                np.zeros(1, dtype=np.int32), bool(divide_inputs), _size_marker(W_in.shape[1]))
+                                np.zeros(1, dtype=np.int32), bool(divide_inputs), _size_marker(W_in.shape[1]), ())
     return float(s), int(n), bool(dv)
 
 
@@ -799,44 +845,49 @@ def _dispatchers():
     return [_kernel_compiled, _subsample, _token_lr, _windows, _alias_pick, _alias_pick_all]
 
 
-def _kernel_sizes() -> set:
-    """The compile-time vector sizes the kernel has been compiled (or loaded from disk) for; 0 = any size."""
-    sizes = set()
-    for sig in _kernel_compiled.signatures:
-        sizes.add(getattr(sig[-1], "count", 0))  # size_marker: a UniTuple of d items, or the empty Tuple()
-    return sizes
+def _kernel_variants() -> set:
+    """(vector size, hot rows) of each kernel compiled or loaded in this process; size 0 = any size."""
+    return {(getattr(sig[-2], "count", 0), getattr(sig[-1], "count", 0))   # the markers' tuple lengths
+            for sig in _kernel_compiled.signatures}
 
 
-def is_warm(vector_size: Optional[int] = None) -> bool:
-    """True when every kernel is compiled (or loaded from the disk cache) in this process, including,
-    for vector_size >= STATIC_MIN_D, the kernel for that exact size (compiled on first use of a size)."""
+def _needed_variants(vector_size: Optional[int], workers: int) -> set:
+    sizes = {0} | ({static_size(vector_size)} if vector_size is not None else set())
+    return {(size, hot) for size in sizes for hot in ({0, HOT_ROWS} if workers > 1 else {0})}
+
+
+def is_warm(vector_size: Optional[int] = None, workers: int = 1) -> bool:
+    """True when every kernel that training with this vector size and number of workers runs is
+    compiled (or loaded from the disk cache) in this process. From STATIC_MIN_D on, each vector size
+    has its own kernel (compiled on its first use), and two workers add the hierarchical-softmax
+    kernel with the private copy of the top tree nodes."""
     if not HAVE_NUMBA:
         return True
     if not all(d.signatures for d in _dispatchers()):
         return False
-    sizes = _kernel_sizes()
-    return 0 in sizes and (vector_size is None or static_size(vector_size) in sizes)
+    return _needed_variants(vector_size, workers) <= _kernel_variants()
 
 
-def warm_up(vector_size: Optional[int] = None) -> float:
+def warm_up(vector_size: Optional[int] = None, workers: int = 1) -> float:
     """Compile (first run ever) or load from the disk cache (later runs) every kernel; returns seconds.
 
     Trains tiny models of all six kinds, so the kernels see exactly the argument types of real
     training, with a vocabulary so small that some negative equals its target and is drawn again;
-    with vector_size >= STATIC_MIN_D, also at that size (the kernel compiled for it). The app calls
-    this behind a "compiling the fast trainer (first run only)..." message.
+    with vector_size >= STATIC_MIN_D also at that size, and with workers=2 also with two workers.
+    The app calls this behind a "compiling the fast trainer (first run only)..." message.
     """
     t0 = time.perf_counter()
-    if HAVE_NUMBA and not is_warm(vector_size):
+    if HAVE_NUMBA and not is_warm(vector_size, workers):
         from .model import Word2Vec
         sizes = [4] + ([int(vector_size)] if vector_size is not None and static_size(vector_size) else [])
         for size in sizes:
-            for architecture in ("skipgram", "cbow"):
-                for objective in OBJECTIVE_CODES:
-                    m = Word2Vec(architecture=architecture, objective=objective, vector_size=size, window=2,
-                                 negative=20, epochs=1, sample=0, seed=0)
-                    m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
-                    m.train()
+            for n_workers in sorted({1, max(1, int(workers))}):
+                for architecture in ("skipgram", "cbow"):
+                    for objective in OBJECTIVE_CODES:
+                        m = Word2Vec(architecture=architecture, objective=objective, vector_size=size, window=2,
+                                     negative=20, epochs=1, sample=0, seed=0, workers=min(n_workers, 2))
+                        m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
+                        m.train()
         if not all(d.signatures for d in _dispatchers()):  # pragma: no cover - no redraw was needed
             _alias_pick(np.zeros(1, np.int64), np.zeros(1), np.ones(1), np.zeros(1, np.int32),
                         np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int64))

@@ -105,6 +105,8 @@ class Word2Vec:
         self.vocab = vocab
         self.sentences = sentences
         self._tree = None
+        if self.objective == "hierarchical_softmax":
+            self._tree = build_huffman(vocab.counts)   # part of building the vocabulary, as in gensim
         self.rng = np.random.default_rng(cfg.seed)
         # gensim 4's initialisation: W_in uniform in [-1/d, 1/d), W_out zeros (word2vec.c uses half
         # that range; on head500 the wider start scores ~0.025 higher on WordSim-353, bench/sg_roles.py)

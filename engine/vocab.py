@@ -14,6 +14,7 @@ What it does not do: read files (corpus.py) or build the Huffman tree (huffman.p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Dict, Iterable, List, Optional
 
 import numpy as np
@@ -88,8 +89,9 @@ class Vocabulary:
 
     def encode(self, sentence: List[str]) -> np.ndarray:
         """Ids of the words in the vocabulary, others skipped: encode(['a', 'zzz', 'b']) -> [0, 1]"""
-        get = self.key_to_index.get
-        return np.array([i for i in (get(w, -1) for w in sentence) if i >= 0], dtype=np.int32)
+        ids = np.fromiter(map(self.key_to_index.get, sentence, repeat(-1)), dtype=np.int32,
+                          count=len(sentence))                      # (n,) -1 for a word not in the vocabulary
+        return ids if ids.size == 0 or ids.min() >= 0 else ids[ids >= 0]
 
     # ------------------------------------------------------------------ subsampling
     def keep_probabilities(self, sample: float) -> np.ndarray:

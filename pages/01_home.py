@@ -92,7 +92,7 @@ c1.button("Train this model to the end of its epochs", key="home_train", type="p
 c2.caption("Training runs every remaining update of the planned epochs with the compiled trainer; then compare "
            "the two cosine matrices again. The Step page shows the same training one update at a time.")
 if st.session_state.pop("home_train_requested", False):
-    ensure_fast_trainer(model.vector_size)
+    ensure_fast_trainer(model.vector_size, model.workers)
     bar = st.progress(0.0, text="Training...")
     try:
         model.train(progress=lambda f, i: bar.progress(min(1.0, f), text=f"Training: epoch {i['epoch'] + 1}, "

@@ -23,10 +23,10 @@ def _record_spinners(monkeypatch):
 def test_compiling_happens_behind_a_message_naming_the_size(monkeypatch):
     texts = _record_spinners(monkeypatch)
     calls = []
-    monkeypatch.setattr(fast, "is_warm", lambda vector_size=None: False)
-    monkeypatch.setattr(fast, "warm_up", lambda vector_size=None: calls.append(vector_size) or 0.0)
-    compiling.ensure_fast_trainer(100)
-    assert calls == [100]
+    monkeypatch.setattr(fast, "is_warm", lambda vector_size=None, workers=1: False)
+    monkeypatch.setattr(fast, "warm_up", lambda vector_size=None, workers=1: calls.append((vector_size, workers)) or 0.0)
+    compiling.ensure_fast_trainer(100, 2)
+    assert calls == [(100, 2)]
     assert len(texts) == 1 and "size 100" in texts[0] and "first time" in texts[0]
 
 

@@ -312,7 +312,8 @@ def test_divergence_raises_keeps_finite_weights_and_matches_step(royalty, archit
 
 # ---------------------------------------------------------------------------- Hogwild
 @pytest.mark.parametrize("architecture, objective", [("skipgram", "negative_sampling"),
-                                                     ("cbow", "hierarchical_softmax")])
+                                                     ("cbow", "hierarchical_softmax"),
+                                                     ("skipgram", "hierarchical_softmax")])
 def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architecture, objective):
     # results may differ from run to run (Hogwild): assert what must hold whatever the interleaving
     kw = dict(architecture=architecture, objective=objective, epochs=4, sample=0, chunk_words=20_000)
@@ -325,6 +326,27 @@ def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architectur
     losses = two.epoch_losses()
     assert losses[-1] < losses[0] * 0.97, losses
     assert losses[-1] == pytest.approx(one.epoch_losses()[-1], rel=0.05)
+
+
+@pytest.mark.parametrize("vector_size", [16, fast.STATIC_MIN_D])
+def test_private_copy_of_the_top_tree_nodes_gives_the_same_updates_in_one_thread(royalty, vector_size):
+    """Hierarchical softmax with two workers keeps the top HOT_ROWS nodes in a private copy per thread and
+    adds its updates to W_out every HOT_SYNC examples. One thread alone (a slice too small to split)
+    must then end exactly where the plain kernel ends, up to float32 rounding of the sync."""
+    m = build(royalty, objective="hierarchical_softmax", sample=0, vector_size=vector_size)
+    assert len(m.W_out) > fast.HOT_ROWS
+    m.W_out[:] = np.random.default_rng(0).normal(scale=0.1, size=m.W_out.shape)
+    chunk = m.stream.chunk(0)
+    n = min(chunk.n_examples, 5 * fast.HOT_SYNC)
+    assert n > 2 * fast.HOT_SYNC and fast._pieces(0, n, 2) == [(0, n)]
+    a_in, a_out, b_in, b_out = m.W_in.copy(), m.W_out.copy(), m.W_in.copy(), m.W_out.copy()
+    args = (chunk, 0, n, "skipgram", "hierarchical_softmax", True, m.tree)
+    sa, na, _ = fast.run_examples(a_in, a_out, *args, workers=1)
+    sb, nb, _ = fast.run_examples(b_in, b_out, *args, workers=2)      # one piece, with the private copy
+    assert na == nb == n and sb == pytest.approx(sa, rel=1e-6)
+    assert not np.array_equal(a_out[:fast.HOT_ROWS], m.W_out[:fast.HOT_ROWS])   # the top nodes did move
+    np.testing.assert_allclose(b_out, a_out, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(b_in, a_in, rtol=1e-4, atol=1e-6)
 
 
 def test_pieces_cover_the_range_once():
@@ -401,6 +423,11 @@ def test_warm_up_compiles_everything_and_reports_seconds(royalty):
     m = build(royalty)
     m.train()                                          # no compile pause left
     assert m.training_complete
+
+
+def test_warm_up_for_two_workers_adds_the_hierarchical_softmax_kernel_with_private_rows():
+    fast.warm_up(workers=2)
+    assert fast.is_warm(workers=2) and (0, fast.HOT_ROWS) in fast._kernel_variants()
 
 
 def test_a_new_vector_size_compiles_its_own_kernel_once():

@@ -39,7 +39,7 @@ def run_with_progress(store_key: str, key: dict, run: Callable, total_label: str
     disappear when the work is done.
     """
     if "vector_size" in key:
-        ensure_fast_trainer(int(key["vector_size"]))
+        ensure_fast_trainer(int(key["vector_size"]), int(key.get("workers", 1)))
     entry = {"key": key, "rows": [], "done": False}
     st.session_state[store_key] = entry
     box = st.empty()

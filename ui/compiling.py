@@ -20,9 +20,9 @@ def message(vector_size: int) -> str:
             f"(about 5-10 s, cached on disk afterwards); later it only loads (a fraction of a second)...")
 
 
-def ensure_fast_trainer(vector_size: int) -> None:
+def ensure_fast_trainer(vector_size: int, workers: int = 1) -> None:
     """Before any model.train(): compile or load the kernels for this vector size, showing why we wait."""
-    if fast.is_warm(vector_size):
+    if fast.is_warm(vector_size, workers):
         return
     with st.spinner(message(vector_size)):
-        fast.warm_up(vector_size)
+        fast.warm_up(vector_size, workers)

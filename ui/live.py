@@ -101,7 +101,7 @@ def take_snapshot(live: LiveState) -> None:
 def train_frame(live: LiveState, n_examples: int) -> dict:
     """Train up to n_examples updates, record the frame's loss, snapshot when due. Returns train()'s info."""
     m = live.model
-    ensure_fast_trainer(m.vector_size)
+    ensure_fast_trainer(m.vector_size, m.workers)
     try:
         info = m.train(max_examples=int(n_examples), report_every=1e9)
     except TrainingDiverged as e:
@@ -184,7 +184,7 @@ def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: s
     """
     if not st.button(label, key=f"{key}_go", type="primary"):
         return None
-    ensure_fast_trainer(model.vector_size)
+    ensure_fast_trainer(model.vector_size, model.workers)
     bar = st.progress(0.0, text="Starting...")
     st.button("Stop", key=f"{key}_stop", help="Stops training between two slices; nothing is lost.")
     t0 = time.perf_counter()
