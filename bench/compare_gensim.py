@@ -60,7 +60,9 @@ COMMON = dict(vector_size=100, window=5, negative=5, ns_exponent=0.75, sample=1e
               min_alpha=1e-4, epochs=5,
               # gensim's and word2vec.c's CBOW mean does not divide the context rows' update by their
               # number; cbow_update="word2vec" runs that same rule ("exact", our default, divides)
-              cbow_update="word2vec")
+              cbow_update="word2vec",
+              # and their skip-gram predicts the centre from each context word's input vector
+              skipgram_input="context")
 
 SPEED_TARGET_MAIN = 1.5        # SG-NS, workers=1, head500
 SPEED_TARGET = 1.0             # every other config / worker count
@@ -158,7 +160,7 @@ def child(spec: dict) -> dict:
                          ns_exponent=p["ns_exponent"], sample=p["sample"], min_count=p["min_count"],
                          alpha=p["alpha"], min_alpha=p["min_alpha"], epochs=p["epochs"],
                          seed=spec["seed"], workers=spec["workers"],
-                         **({"cbow_update": p["cbow_update"]} if "cbow_update" in p else {}))
+                         **{k: p[k] for k in ("cbow_update", "skipgram_input") if k in p})
         t = time.perf_counter()
         model.build_vocab(sentences)
         res["vocab_s"] = time.perf_counter() - t
@@ -474,7 +476,9 @@ def render_markdown(res: dict) -> str:
     L.append(f"Settings (both trainers): vector_size {st['vector_size']}, window {st['window']}, negative "
              f"{st['negative']} (NS) / hs=1 (HS), sample {st['sample']}, min_count {st['min_count']}, "
              f"epochs {st['epochs']}, alpha 0.025 (and 0.05 for CBOW), min_alpha {st['min_alpha']}, "
-             f"CBOW mean. {st['rounds']} rounds; round r uses seed r for both; within a round each config "
+             f"CBOW mean; ours with cbow_update={st.get('cbow_update', 'exact')!r} and skipgram_input="
+             f"{st.get('skipgram_input', 'center')!r} (gensim's update rule and skip-gram roles: the same "
+             f"algorithm on both sides). {st['rounds']} rounds; round r uses seed r for both; within a round each config "
              f"runs ours then gensim (A B), each training in a fresh subprocess.")
     L.append("")
     L.append("Definitions:")

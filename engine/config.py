@@ -16,6 +16,7 @@ from typing import Optional
 ARCHITECTURES = ("skipgram", "cbow")
 OBJECTIVES = ("softmax", "hierarchical_softmax", "negative_sampling")
 CBOW_UPDATES = ("exact", "word2vec")
+SKIPGRAM_INPUTS = ("center", "context")
 
 
 @dataclass
@@ -42,6 +43,9 @@ class Config:
     cbow_update: str = "exact"            # CBOW mean: "exact" divides each context row's update by the
                                           # number of context words (the true gradient of the mean);
                                           # "word2vec" does not, as word2vec.c and gensim (larger steps)
+    skipgram_input: str = "center"        # skip-gram: whose W_in row is h. "center": the centre word's, predicting
+                                          # each context word (the textbook direction); "context": each context
+                                          # word's, predicting the centre, in word2vec.c's and gensim's order
 
     def validate(self) -> "Config":
         """Raise ValueError naming the argument and its allowed range; return self when all is well."""
@@ -54,6 +58,8 @@ class Config:
             bad("architecture", f"one of {ARCHITECTURES}")
         if self.cbow_update not in CBOW_UPDATES:
             bad("cbow_update", f"one of {CBOW_UPDATES}")
+        if self.skipgram_input not in SKIPGRAM_INPUTS:
+            bad("skipgram_input", f"one of {SKIPGRAM_INPUTS}")
         if self.objective not in OBJECTIVES:
             bad("objective", f"one of {OBJECTIVES}")
         checks = [

@@ -19,7 +19,9 @@ Random draws per chunk, always in this order (a draw is skipped only when its fe
 Roles: skip-gram predicts each context word from the centre word (inputs = [centre],
 target = context word), as in the lecture note. word2vec.c and gensim swap the two roles (they
 predict the centre from each context word's input vector); over a symmetric window both see the
-same pairs. CBOW predicts the centre from the context words (inputs = context, target = centre).
+same pairs, in the same order, but the updates differ (ours updates one W_in row 2r times in a
+row, theirs 2r different rows). skipgram_input="context" gives word2vec.c's roles. CBOW predicts
+the centre from the context words (inputs = context, target = centre).
 
     >>> context_pairs([5, 7, 9], window=1)
     [(5, 7), (7, 5), (7, 9), (9, 7)]
@@ -104,6 +106,7 @@ class StreamSettings:
     num_skips: Optional[int]
     alpha: float
     min_alpha: float
+    skipgram_input: str = "center"   # skip-gram: "center" -> inputs [centre], target context; "context": swapped
 
 
 def learning_rate(alpha: float, min_alpha: float, progress) -> np.ndarray:
@@ -162,6 +165,8 @@ def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, s: StreamS
         targets = ids[cand[centre_idx, col]]                                         # (E,) the context word
         input_ids = ids[centre_idx].astype(np.int32)                                 # (E,) the centre word
         input_ptr = np.arange(len(targets) + 1, dtype=np.int64)                      # (E+1,)
+        if s.skipgram_input == "context":    # word2vec.c's order: the context word predicts the centre
+            targets, input_ids = input_ids, targets.astype(np.int32)
     else:  # cbow
         has_context = valid.any(axis=1)                                              # (n,)
         center_pos = np.nonzero(has_context)[0].astype(np.int32)                     # (E,)

@@ -816,6 +816,8 @@ def make_chunk_fast(sentences, rng, s, keep_prob, noise_accept, noise_alias, *, 
         keys, num_skips = np.zeros((1, 1)), -1
     center_pos, targets, input_ptr, input_ids, lr = _windows(ids_kept, radius, start, end, W, keys,
                                                              num_skips, lr_token, cbow)
+    if not cbow and s.skipgram_input == "context":   # word2vec.c's order: the context word predicts the centre
+        targets, input_ids = input_ids, targets
     E = len(targets)
     # 4. negatives from the alias table, redrawn (in row-major order) while equal to the target
     if s.objective == "negative_sampling":

@@ -48,7 +48,7 @@ class Word2Vec:
                  alpha: float = 0.025, min_alpha: float = 1e-4, epochs: int = 5, cbow_mean: bool = True,
                  shrink_windows: bool = True, num_skips: Optional[int] = None, seed: int = 1,
                  workers: int = 1, chunk_words: int = 10_000, undo_depth: int = 100,
-                 cbow_update: str = "exact"):
+                 cbow_update: str = "exact", skipgram_input: str = "center"):
         self.architecture = architecture
         self.objective = objective
         self.vector_size = vector_size
@@ -69,6 +69,7 @@ class Word2Vec:
         self.chunk_words = chunk_words
         self.undo_depth = undo_depth
         self.cbow_update = cbow_update
+        self.skipgram_input = skipgram_input
         self.vocab: Optional[Vocabulary] = None
 
     # ------------------------------------------------------------------ settings
@@ -117,7 +118,8 @@ class Word2Vec:
         self.noise = vocab.noise_distribution(cfg.ns_exponent)                 # (V,)
         self.noise_accept, self.noise_alias = alias_table(self.noise)          # (V,), (V,)
         settings = StreamSettings(cfg.architecture, cfg.objective, cfg.window, cfg.negative,
-                                  cfg.shrink_windows, cfg.num_skips, cfg.alpha, cfg.min_alpha)
+                                  cfg.shrink_windows, cfg.num_skips, cfg.alpha, cfg.min_alpha,
+                                  cfg.skipgram_input)
         self.stream = ExampleStream(sentences, vocab.encode, self.rng, settings,
                                     self.keep_prob if cfg.sample > 0 else None,
                                     self.noise_accept, self.noise_alias,

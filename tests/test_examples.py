@@ -146,3 +146,20 @@ def test_same_seed_same_stream_other_seed_other_stream():
 
     assert stream(1) == stream(1)
     assert stream(1) != stream(2)
+
+
+def test_skipgram_input_context_swaps_the_roles_of_every_pair():
+    """skipgram_input="context" (word2vec.c's order): the same pairs, same order and learning rates,
+    with the context word as input and the centre as target; negatives never equal the new target."""
+    from engine import read_corpus, sample_corpora
+    sentences = list(read_corpus(sample_corpora()["royalty"]))
+    kw = dict(vector_size=8, window=3, sample=1e-2, epochs=1, seed=5)
+    for objective in ("negative_sampling", "hierarchical_softmax"):
+        a = Word2Vec(objective=objective, **kw).build_vocab(sentences).stream.chunk(0)
+        b = Word2Vec(objective=objective, skipgram_input="context", **kw).build_vocab(sentences).stream.chunk(0)
+        assert a.n_examples == b.n_examples > 100
+        assert np.array_equal(a.center_pos, b.center_pos) and np.array_equal(a.lr, b.lr)
+        assert np.array_equal(b.targets, a.input_ids) and np.array_equal(b.input_ids, a.targets)
+        assert np.array_equal(b.targets, b.tokens[b.center_pos])               # the target is the centre
+        if objective == "negative_sampling":
+            assert not (b.negatives == b.targets[:, None]).any()

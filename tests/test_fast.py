@@ -79,6 +79,8 @@ def test_kernel_compiled_for_the_vector_size_equals_stepping(royalty, architectu
     dict(architecture="skipgram", objective="negative_sampling", num_skips=2, shrink_windows=False),
     dict(architecture="skipgram", objective="hierarchical_softmax", sample=0, window=1, epochs=2),
     dict(architecture="skipgram", objective="negative_sampling", negative=15, ns_exponent=0.0, chunk_words=300),
+    dict(architecture="skipgram", objective="negative_sampling", skipgram_input="context"),
+    dict(architecture="skipgram", objective="hierarchical_softmax", skipgram_input="context"),
 ])
 def test_train_equals_stepping_with_other_settings(royalty, kw):
     a = build(royalty, **kw)
@@ -133,13 +135,13 @@ def _same_chunk(c1, c2):
 def test_compiled_chunk_builder_equals_make_chunk_field_by_field(royalty):
     """make_chunk_fast makes the same draws in the same order, so the whole Chunk is identical."""
     settings = itertools.product(("skipgram", "cbow"), ("hierarchical_softmax", "negative_sampling"),
-                                 (None, 2), (True, False), (0, 1e-2), (1, 4))
+                                 (None, 2), (True, False), (0, 1e-2), (1, 4), ("center", "context"))
     n = 0
-    for architecture, objective, num_skips, shrink, sample, window in settings:
-        if architecture == "cbow" and num_skips is not None:
+    for architecture, objective, num_skips, shrink, sample, window, sg_input in settings:
+        if architecture == "cbow" and (num_skips is not None or sg_input != "center"):
             continue
         m = build(royalty, architecture=architecture, objective=objective, num_skips=num_skips,
-                  shrink_windows=shrink, sample=sample, window=window)
+                  shrink_windows=shrink, sample=sample, window=window, skipgram_input=sg_input)
         st = m.stream
         encoded = [m.vocab.encode(s) for s in royalty]
         rng1, rng2 = np.random.default_rng(n), np.random.default_rng(n)
@@ -151,7 +153,7 @@ def test_compiled_chunk_builder_equals_make_chunk_field_by_field(royalty):
             _same_chunk(make_chunk(part, rng1, *args, **kw), fast.make_chunk_fast(part, rng2, *args, **kw))
         assert rng1.random() == rng2.random()       # and the generators are left in the same state
         n += 1
-    assert n == 48
+    assert n == 80
     # degenerate chunks: nothing, an empty sentence, a one-word sentence
     m = build(royalty)
     st = m.stream

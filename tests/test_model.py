@@ -37,6 +37,7 @@ def test_init_only_stores_arguments():
     (dict(workers=3), r"workers=3.*1 or 2"),
     (dict(num_skips=9, window=2), r"num_skips=9.*\[1, 4\]"),
     (dict(vector_size=2.5), r"vector_size=2.5.*integer"),
+    (dict(skipgram_input="target"), r"skipgram_input='target'.*one of \('center', 'context'\)"),
 ])
 def test_bad_settings_raise_value_errors_naming_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -155,7 +155,8 @@ def tex_word(w: str) -> str:
 def overview_formulas(model: Word2Vec) -> None:
     """The chain one update computes for this model, before any step has been taken."""
     if model.architecture == "skipgram":
-        st.latex(r"h = W_{in}^{\top} x_{center}")
+        st.latex(r"h = W_{in}^{\top} x_{center}" if getattr(model, "skipgram_input", "center") == "center"
+                 else r"h = W_{in}^{\top} x_{context}")
     else:
         st.latex(r"h = \frac{1}{C}\sum_{i=1}^{C} W_{in}[a_i]")
     if model.objective == "softmax":
@@ -174,9 +175,13 @@ def describe_example(model: Word2Vec, t) -> None:
     ctx = words(model, t.context)
     center = words(model, [t.center])[0]
     target = words(model, [t.target])[0]
-    if t.architecture == "skipgram":
+    if t.architecture == "skipgram" and getattr(model, "skipgram_input", "center") == "center":
         st.markdown(f"**This step's example (skip-gram):** the center word **{center}** predicts one of its "
                     f"context words, **{target}**. (Window around *{center}*: {', '.join(ctx)}.)")
+    elif t.architecture == "skipgram":
+        source = words(model, t.inputs)[0]
+        st.markdown(f"**This step's example (skip-gram, word2vec.c's order):** the context word **{source}** "
+                    f"predicts the center word **{target}**. (Window around *{center}*: {', '.join(ctx)}.)")
     else:
         st.markdown(f"**This step's example (CBOW):** the context words **{', '.join(ctx)}** together "
                     f"predict the center word **{target}**.")
@@ -191,7 +196,8 @@ def forward_hidden(model: Word2Vec, t, key: str) -> None:
     with left:
         if t.architecture == "skipgram":
             st.latex(r"h = W_{in}^{\top} x = W_{in}[" + tex_word(in_words[0]) + r"]")
-            st.markdown(f"x is the one-hot vector of the center word *{in_words[0]}* (a 1 at its id "
+            role = "center" if getattr(model, "skipgram_input", "center") == "center" else "context"
+            st.markdown(f"x is the one-hot vector of the {role} word *{in_words[0]}* (a 1 at its id "
                         f"{int(t.inputs[0])}, 0 elsewhere), so multiplying by W_in just picks its row: "
                         "the hidden layer **is** the word's input vector.")
         else:
