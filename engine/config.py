@@ -38,8 +38,7 @@ class Config:
     num_skips: Optional[int] = None       # skip-gram: use this many of the window's context words per centre (None = all)
     seed: int = 1                         # the only source of randomness: np.random.default_rng(seed)
     workers: int = 1                      # 1: deterministic, same stream as step(); 2: Hogwild threads in train()
-    chunk_words: int = 50_000             # sentences are processed in chunks of about this many tokens (bigger
-                                          # chunks: fewer hand-overs between the threads of train())
+    chunk_words: int = 10_000             # sentences are processed in chunks of about this many tokens
     undo_depth: int = 100                 # how many step() updates undo() can reverse
     cbow_update: str = "exact"            # CBOW mean: "exact" divides each context row's update by the
                                           # number of context words (the true gradient of the mean);

@@ -47,7 +47,7 @@ class Word2Vec:
                  sample: float = 1e-3, min_count: int = 1, max_vocab_size: Optional[int] = None,
                  alpha: float = 0.025, min_alpha: float = 1e-4, epochs: int = 5, cbow_mean: bool = True,
                  shrink_windows: bool = True, num_skips: Optional[int] = None, seed: int = 1,
-                 workers: int = 1, chunk_words: int = 50_000, undo_depth: int = 100,
+                 workers: int = 1, chunk_words: int = 10_000, undo_depth: int = 100,
                  cbow_update: str = "exact", skipgram_input: str = "center"):
         self.architecture = architecture
         self.objective = objective
