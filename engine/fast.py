@@ -175,7 +175,7 @@ def _update_rows32(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d, dis
                 row[i] += cg * h[i]
 
 
-def _update_rows64(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d, distinct):
+def _update_rows64(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d):
     """_update_rows32 in float64, as objectives.py and step.py compute it (c = -lr)."""
     for i in range(d):
         grad_hidden[i] = 0.0
@@ -370,12 +370,12 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
             diverged = True
             break
 
-        distinct = _distinct(rows, k, objective)
         if not careful:
             # W_out[row_j] -= lr g_j h and grad_hidden = sum_j g_j W_out[row_j] (before), in float32
             for j in range(k):
                 g32[j] = np.float32(g[j])
-            _update_rows32(W_out, hot_rows, n_hot, rows, k, g32, np.float32(-lr), h32, grad32, d, distinct)
+            _update_rows32(W_out, hot_rows, n_hot, rows, k, g32, np.float32(-lr), h32, grad32, d,
+                           _distinct(rows, k, objective))
             # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), every input id (repeats accumulate)
             c_in = np.float32(-lr / scale)
             for i in range(d):
@@ -398,7 +398,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                 out_before[j] = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
             for a in range(n_in):
                 in_before[a] = W_in[input_ids[p0 + a]]
-        _update_rows64(W_out, hot_rows, n_hot, rows, k, g, -lr, h, grad_hidden, d, distinct)
+        _update_rows64(W_out, hot_rows, n_hot, rows, k, g, -lr, h, grad_hidden, d)
         c_in64 = -lr / scale
         for i in range(d):
             delta_in[i] = np.float32(c_in64 * grad_hidden[i])
