@@ -18,16 +18,12 @@ What it does not do: time anything (compare_gensim.py does), or change the engin
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
-import math
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -35,22 +31,8 @@ for p in (str(ROOT), str(BENCH)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
-from compare_gensim import (COMMON, CORPORA, STEMMED, TokenFile, evaluate, stem_analogies, stem_pairs,  # noqa: E402
+from compare_gensim import (COMMON, CORPORA, STEMMED, TokenFile, benchmark_lists, evaluate, stemmed_lists,  # noqa: E402
                             use_engine_rev, write_token_file)
-
-
-def patched_kernel(old: str, new: str):
-    """engine.fast's kernel with the one line `old` replaced by `new`, compiled here (not cached)."""
-    from numba import njit
-
-    from engine import fast
-
-    src = inspect.getsource(fast._kernel)
-    if src.count(old) != 1:
-        raise RuntimeError(f"engine/fast.py's kernel no longer has exactly one {old!r}; update this experiment")
-    ns = dict(vars(fast))          # the kernel's helpers (compiled row updates, constants) as globals
-    exec(src.replace(old, new), ns)
-    return njit(nogil=True, fastmath={"reassoc", "contract"})(ns["_kernel"])
 
 
 def main(argv=None) -> int:
@@ -68,20 +50,12 @@ def main(argv=None) -> int:
 
     logging.disable(logging.WARNING)
     from gensim.models import Word2Vec as GWord2Vec
-    from gensim.parsing.porter import PorterStemmer
 
-    from engine import Word2Vec, fast, gensim_data_path
+    from engine import Word2Vec, gensim_data_path
 
     work = Path(tempfile.mkdtemp(prefix="w2v_cbowgrad_"))
-    stem = PorterStemmer().stem
-    evals = {"ws353": ("pairs", str(gensim_data_path("wordsim353.tsv"))),
-             "simlex": ("pairs", str(gensim_data_path("simlex999.txt"))),
-             "analogy": ("analogy", str(gensim_data_path("questions-words.txt")))}
-    stemmed = {}
-    for name, (kind, path) in evals.items():
-        dst = work / f"{name}_stem.txt"
-        (stem_pairs if kind == "pairs" else stem_analogies)(Path(path), dst, stem)
-        stemmed[name] = (kind, str(dst))
+    evals = benchmark_lists()
+    stemmed, _ = stemmed_lists(evals, work)
 
     rows = []
     for corpus in args.corpora.split(","):

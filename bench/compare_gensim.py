@@ -257,6 +257,34 @@ def run_child(spec: dict, timeout: float = 1800) -> dict:
     return res
 
 
+def benchmark_lists() -> dict:
+    """{name: (kind, path)} of the benchmark lists in gensim's test data: WordSim-353, SimLex-999, Google."""
+    from engine import gensim_data_path
+
+    return {"ws353": ("pairs", str(gensim_data_path("wordsim353.tsv"))),
+            "simlex": ("pairs", str(gensim_data_path("simlex999.txt"))),
+            "analogy": ("analogy", str(gensim_data_path("questions-words.txt")))}
+
+
+def stemmed_lists(lists: dict, work: Path) -> tuple:
+    """Porter-stemmed copies of lists in work/ (gensim's PorterStemmer), for the stemmed head500 corpus.
+
+    Returns ({name: (kind, path of the copy)}, what stem_analogies reports about the analogy list).
+    """
+    from gensim.parsing.porter import PorterStemmer
+
+    stem = PorterStemmer().stem
+    out, info = {}, None
+    for name, (kind, path) in lists.items():
+        dst = work / f"{name}_stem.txt"
+        if kind == "pairs":
+            stem_pairs(Path(path), dst, stem)
+        else:
+            info = stem_analogies(Path(path), dst, stem)
+        out[name] = (kind, str(dst))
+    return out, info
+
+
 def write_token_file(src: Path, dst: Path) -> tuple:
     """Tokenise src with our tokenizer into dst; returns (sentences, tokens)."""
     from engine import read_corpus
@@ -744,21 +772,10 @@ def main(argv=None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="w2v_bench_"))
     snapshot = snapshot_engine(work / "snapshot", args.engine_rev)
-    from gensim.parsing.porter import PorterStemmer
-
-    stem = PorterStemmer().stem
     tokens, token_files, eval_sets = {}, {}, {}
-    base_evals = {"ws353": ("pairs", str(gensim_data_path("wordsim353.tsv"))),
-                  "simlex": ("pairs", str(gensim_data_path("simlex999.txt"))),
-                  "analogy": ("analogy", str(gensim_data_path("questions-words.txt")))}
-    stem_evals = {}
-    for name, (kind, path) in base_evals.items():
-        dst = work / (name + "_stem.txt")
-        if kind == "pairs":
-            stem_pairs(Path(path), dst, stem)
-        else:
-            stem_info = stem_analogies(Path(path), dst, stem)
-        stem_evals[name + "_stem"] = (kind, str(dst))
+    base_evals = benchmark_lists()
+    stemmed, stem_info = stemmed_lists(base_evals, work)
+    stem_evals = {name + "_stem": v for name, v in stemmed.items()}
     for c in corpora:
         dst = work / (c + ".tok")
         n_sent, n_tok = write_token_file(gensim_data_path(CORPORA[c]), dst)
