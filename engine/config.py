@@ -1,17 +1,35 @@
-"""The settings of a Word2Vec model, as one dataclass with commented defaults.
+"""THE settings of a Word2Vec model: one dataclass with commented defaults, and one table of bounds.
 
-What it does: names every hyperparameter, gives it a default, and validates the whole set with
-errors that name the argument and its allowed range.
-What it does not do: hold any state of training (that is the model's job).
+What it does: names every hyperparameter, gives it a default (`Config`), and describes each one once
+in `SETTINGS` (its type, its allowed range or choices, and the range a teaching UI offers). Everything
+that checks a setting reads that table: `Config.validate()` (the engine), the app's sidebar widgets
+and its URL / JSON parser (`coerce_setting`), so a value that the engine refuses can never reach it
+from a shared link, and a message always names the setting, the value and the allowed range.
+What it does not do: hold any state of training (the model's job), or decide how an update is made
+(update.py reads the settings and decides that once).
 
-The names follow the lecture note (skip_window, num_skips) where gensim's differ; the README has the
-full mapping to gensim and word2vec.c.
+The names follow the lecture note (skip_window = window, num_skips) where gensim's differ; the
+README has the full mapping to gensim and word2vec.c.
+
+    >>> Config(window=3).validate().window
+    3
+    >>> Config(window=0).validate()
+    Traceback (most recent call last):
+    ...
+    ValueError: window=0 is not allowed: window must be an integer in [1, 100]
+    >>> coerce_setting("vector_size", "50")
+    50
+    >>> coerce_setting("alpha", "fast")
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha='fast' is not allowed: alpha must be a number > 0
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
-from typing import Optional
+from typing import Any, Optional, Tuple
 
 ARCHITECTURES = ("skipgram", "cbow")
 OBJECTIVES = ("softmax", "hierarchical_softmax", "negative_sampling")
@@ -33,7 +51,7 @@ class Config:
     alpha: float = 0.025                  # initial learning rate
     min_alpha: float = 1e-4               # learning rate at the very end of the planned training (linear decay)
     epochs: int = 5                       # passes over the corpus that train() plans
-    cbow_mean: bool = True                # CBOW: h = mean of the context vectors (False: their sum)
+    cbow_mean: bool = True                # CBOW: h = mean of the context vectors (False: their sum, the note's h)
     shrink_windows: bool = True           # draw the radius uniformly from 1..window per centre, as word2vec.c
     num_skips: Optional[int] = None       # skip-gram: use this many of the window's context words per centre (None = all)
     seed: int = 1                         # the only source of randomness: np.random.default_rng(seed)
@@ -48,46 +66,19 @@ class Config:
                                           # word's, predicting the centre, in word2vec.c's and gensim's order
 
     def validate(self) -> "Config":
-        """Raise ValueError naming the argument and its allowed range; return self when all is well."""
-
-        def bad(name, allowed):
-            value = getattr(self, name)
-            raise ValueError(f"{name}={value!r} is not allowed: {name} must be {allowed}")
-
-        if self.architecture not in ARCHITECTURES:
-            bad("architecture", f"one of {ARCHITECTURES}")
-        if self.cbow_update not in CBOW_UPDATES:
-            bad("cbow_update", f"one of {CBOW_UPDATES}")
-        if self.skipgram_input not in SKIPGRAM_INPUTS:
-            bad("skipgram_input", f"one of {SKIPGRAM_INPUTS}")
-        if self.objective not in OBJECTIVES:
-            bad("objective", f"one of {OBJECTIVES}")
-        checks = [
-            ("vector_size", self.vector_size >= 1, "an integer >= 1"),
-            ("window", self.window >= 1, "an integer >= 1"),
-            ("min_count", self.min_count >= 1, "an integer >= 1"),
-            ("epochs", self.epochs >= 1, "an integer >= 1"),
-            ("alpha", self.alpha > 0, "a number > 0"),
-            ("min_alpha", 0 <= self.min_alpha <= self.alpha, "a number in [0, alpha]"),
-            ("sample", self.sample >= 0, "a number >= 0 (0 disables subsampling)"),
-            ("ns_exponent", -10 <= self.ns_exponent <= 10, "a number in [-10, 10]"),
-            ("workers", self.workers in (1, 2), "1 or 2"),
-            ("chunk_words", self.chunk_words >= 1, "an integer >= 1"),
-            ("undo_depth", self.undo_depth >= 0, "an integer >= 0"),
-        ]
-        for name, ok, allowed in checks:
-            if not ok:
-                bad(name, allowed)
+        """Raise TypeError / ValueError naming the setting, its value and the allowed range; else return self."""
+        for f in fields(self):
+            setattr(self, f.name, SETTINGS[f.name].check(getattr(self, f.name)))
+        # the rules that tie two settings together
+        if self.min_alpha > self.alpha:
+            raise ValueError(f"min_alpha={self.min_alpha!r} is not allowed: min_alpha must be a number in "
+                             f"[0, alpha] = [0, {self.alpha!r}]")
         if self.objective == "negative_sampling" and self.negative < 1:
-            bad("negative", "an integer >= 1 with objective='negative_sampling'")
-        if self.max_vocab_size is not None and self.max_vocab_size < 1:
-            bad("max_vocab_size", "None or an integer >= 1")
+            raise ValueError(f"negative={self.negative!r} is not allowed: negative must be an integer >= 1 "
+                             "with objective='negative_sampling'")
         if self.num_skips is not None and not (1 <= self.num_skips <= 2 * self.window):
-            bad("num_skips", f"None or an integer in [1, 2*window] = [1, {2 * self.window}]")
-        for name in ("vector_size", "window", "negative", "min_count", "epochs", "seed", "workers"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or int(value) != value:
-                bad(name, "an integer")
+            raise ValueError(f"num_skips={self.num_skips!r} is not allowed: num_skips must be None or an "
+                             f"integer in [1, 2*window] = [1, {2 * self.window}]")
         return self
 
     def to_dict(self) -> dict:
@@ -95,5 +86,174 @@ class Config:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Config":
+        """A Config from a dict; keys that are not settings are ignored (see unknown_keys)."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
+
+    def replace(self, **changes) -> "Config":
+        """A validated copy with some settings changed."""
+        return Config(**{**self.to_dict(), **changes}).validate()
+
+
+def unknown_keys(d: dict) -> list:
+    """The keys of d that are not settings: unknown_keys({"window": 2, "colour": 1}) -> ['colour']"""
+    return [k for k in d if k not in SETTINGS]
+
+
+# ---------------------------------------------------------------------------- the one table of bounds
+class SettingTypeError(TypeError, ValueError):
+    """A setting of the wrong type (vector_size="50"): a TypeError, and a ValueError like every bad setting."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its type and allowed values (what the engine accepts), and the range a teaching UI
+    offers (`ui_low`..`ui_high`, inside the allowed range; None = same as allowed)."""
+    name: str
+    kind: type                      # int, float, bool or str
+    low: Optional[float] = None     # allowed minimum (inclusive unless low_open)
+    high: Optional[float] = None    # allowed maximum (inclusive)
+    choices: Tuple[str, ...] = ()   # for strings
+    optional: bool = False          # None is allowed too
+    low_open: bool = False          # the minimum itself is not allowed (alpha > 0)
+    ui_low: Optional[float] = None
+    ui_high: Optional[float] = None
+
+    @property
+    def allowed(self) -> str:
+        """What the value must be, in words: 'an integer in [1, 100]'."""
+        if self.kind is str:
+            text = f"one of {self.choices}"
+        elif self.kind is bool:
+            text = "True or False"
+        else:
+            noun = "an integer" if self.kind is int else "a number"
+            lo = "" if self.low is None else f"{'(' if self.low_open else '['}{self.low:g}"
+            if self.low is not None and self.high is not None:
+                text = f"{noun} in {lo}, {self.high:g}]"
+            elif self.low is not None:
+                text = f"{noun} {'>' if self.low_open else '>='} {self.low:g}"
+            else:
+                text = noun
+        return ("None or " + text) if self.optional else text
+
+    @property
+    def default(self):
+        return Config.__dataclass_fields__[self.name].default
+
+    def _bad(self, value, error=None):
+        error = error or ValueError
+        return error(f"{self.name}={value!r} is not allowed: {self.name} must be {self.allowed}")
+
+    def check(self, value):
+        """The value, unchanged (ints given as 3.0 become 3), or TypeError / ValueError saying why not."""
+        if value is None and self.optional:
+            return None
+        if self.kind is str:
+            if not isinstance(value, str):
+                raise self._bad(value, SettingTypeError)
+            if value not in self.choices:
+                raise self._bad(value)
+            return value
+        if self.kind is bool:
+            if not isinstance(value, (bool,)) and not (hasattr(value, "dtype") and value.dtype == bool):
+                raise self._bad(value, SettingTypeError)
+            return bool(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_numpy_number(value):
+            raise self._bad(value, SettingTypeError)
+        if self.kind is int:
+            if isinstance(value, float) or _is_numpy_float(value):
+                if not (math.isfinite(value) and value == int(value)):
+                    raise self._bad(value, SettingTypeError)
+            value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise self._bad(value)
+        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+            raise self._bad(value)
+        if self.high is not None and value > self.high:
+            raise self._bad(value)
+        return value
+
+    def parse(self, text: str):
+        """A value from text (a URL or a form): '3' -> 3, '1e-3' -> 0.001, 'none' -> None, 'true' -> True;
+        raises ValueError naming the setting when the text is not a value of its type or out of range."""
+        raw = text.strip() if isinstance(text, str) else text
+        if not isinstance(raw, str):
+            return self.check(raw)
+        if self.optional and raw.lower() in ("", "none", "null"):
+            return None
+        try:
+            if self.kind is int:
+                number = float(raw)
+                value = int(number) if math.isfinite(number) and number == int(number) else number
+            elif self.kind is float:
+                value = float(raw)
+            elif self.kind is bool:
+                if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(raw)
+                value = raw.lower() in ("true", "1", "yes")
+            else:
+                value = raw
+        except ValueError:
+            raise self._bad(raw) from None
+        try:
+            return self.check(value)
+        except TypeError:
+            raise self._bad(raw) from None
+
+    def clamp(self, value):
+        """The nearest value inside the UI range (numbers only): clamp(1000) -> 300 for vector_size."""
+        lo = self.ui_low if self.ui_low is not None else self.low
+        hi = self.ui_high if self.ui_high is not None else self.high
+        if lo is not None and value < lo:
+            value = lo
+        if hi is not None and value > hi:
+            value = hi
+        return self.kind(value)
+
+
+def _is_numpy_number(value) -> bool:
+    return type(value).__module__ == "numpy" and hasattr(value, "dtype") and value.dtype.kind in "iuf"
+
+
+def _is_numpy_float(value) -> bool:
+    return type(value).__module__ == "numpy" and hasattr(value, "dtype") and value.dtype.kind == "f"
+
+
+def _table(*rows: Setting) -> dict:
+    return {row.name: row for row in rows}
+
+
+SETTINGS = _table(
+    Setting("architecture", str, choices=ARCHITECTURES),
+    Setting("objective", str, choices=OBJECTIVES),
+    Setting("vector_size", int, 1, 1000, ui_low=2, ui_high=300),    # the compiled kernel's limit is 1000
+    Setting("window", int, 1, 100, ui_high=10),
+    Setting("negative", int, 0, 100, ui_low=1, ui_high=20),
+    Setting("ns_exponent", float, -2.0, 2.0, ui_low=0.0, ui_high=1.0),
+    Setting("sample", float, 0.0, 1.0, ui_high=1e-2),
+    Setting("min_count", int, 1, 1_000_000_000, ui_high=1000),
+    Setting("max_vocab_size", int, 1, 1_000_000_000, optional=True),
+    Setting("alpha", float, 0.0, None, low_open=True, ui_low=1e-4, ui_high=100.0),  # any finite number > 0: the divergence lesson needs huge ones
+    Setting("min_alpha", float, 0.0, None),
+    Setting("epochs", int, 1, 10_000, ui_high=500),
+    Setting("cbow_mean", bool),
+    Setting("shrink_windows", bool),
+    Setting("num_skips", int, 1, 200, optional=True),
+    Setting("seed", int, 0, 2**32 - 1, ui_high=2**31 - 1),
+    Setting("workers", int, 1, 2),
+    Setting("chunk_words", int, 1, 10_000_000),
+    Setting("undo_depth", int, 0, 100_000),
+    Setting("cbow_update", str, choices=CBOW_UPDATES),
+    Setting("skipgram_input", str, choices=SKIPGRAM_INPUTS),
+)
+assert set(SETTINGS) == {f.name for f in fields(Config)}, "every Config field has one row in SETTINGS"
+
+
+def coerce_setting(name: str, raw: Any):
+    """A setting's value from text or a JSON value, checked against SETTINGS (ValueError / KeyError naming it)."""
+    if name not in SETTINGS:
+        raise KeyError(f"{name!r} is not a setting (settings: {', '.join(SETTINGS)})")
+    return SETTINGS[name].parse(raw)

@@ -19,20 +19,29 @@ In all three cases the gradient with respect to the scores is simply (p - labels
 
 from __future__ import annotations
 
-from typing import Tuple
+from dataclasses import dataclass
+from typing import Callable, Tuple
 
 import numpy as np
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
-    """Numerically stable softmax: softmax(np.array([0., 0.])) -> [0.5, 0.5]"""
+    """Numerically stable softmax.
+
+    >>> softmax(np.array([0., 0.]))
+    array([0.5, 0.5])
+    """
     z = scores - scores.max()                                  # (k,)
     e = np.exp(z)                                              # (k,)
     return e / e.sum()                                         # (k,)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-x)) without overflow: sigmoid(np.array([0.])) -> [0.5]"""
+    """1 / (1 + exp(-x)) without overflow.
+
+    >>> sigmoid(np.array([0., 1000., -1000.]))
+    array([0.5, 1. , 0. ])
+    """
     out = np.empty_like(x, dtype=np.float64)
     pos = x >= 0
     out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
@@ -78,31 +87,98 @@ def binary_logistic_loss(hidden: np.ndarray, rows: np.ndarray, labels: np.ndarra
     return loss, (grad_hidden, grad_rows), probs
 
 
-OBJECTIVE_FUNCTIONS = {
-    "softmax": softmax_loss,
-    "hierarchical_softmax": binary_logistic_loss,
-    "negative_sampling": binary_logistic_loss,
+# ---------------------------------------------------------------------------- the objective table
+def _softmax_rows(target, vocab_size, negatives=(), tree=None):
+    rows = np.arange(vocab_size, dtype=np.int32)               # (V,)
+    labels = np.zeros(vocab_size)                              # (V,) one-hot at the target
+    labels[target] = 1.0
+    return rows, labels
+
+
+def _path_rows(target, vocab_size, negatives=(), tree=None):
+    rows = np.asarray(tree.paths[target], dtype=np.int32)      # (L,) internal nodes, root first
+    labels = 1.0 - np.asarray(tree.codes[target], dtype=np.float64)  # (L,) label = 1 - code bit
+    return rows, labels
+
+
+def _sampled_rows(target, vocab_size, negatives=(), tree=None):
+    rows = np.concatenate([[target], np.asarray(negatives, dtype=np.int32)]).astype(np.int32)  # (k+1,)
+    labels = np.zeros(len(rows))                               # (k+1,) 1 for the target, 0 for the negatives
+    labels[0] = 1.0
+    return rows, labels
+
+
+@dataclass(frozen=True)
+class Objective:
+    """Everything the engine and the app need to know about one output layer, in one place."""
+    name: str              # the setting's value: "softmax", "hierarchical_softmax", "negative_sampling"
+    label: str             # display name
+    short: str             # short display name (charts, tables)
+    code: int              # the compiled kernel's number for it
+    loss: Callable         # (hidden, rows, labels) -> (loss, (grad_hidden, grad_rows), probs)
+    rows: Callable         # (target, vocab_size, negatives, tree) -> (rows, labels)
+    needs_tree: bool       # trains on the Huffman tree (W_out holds V-1 internal nodes)
+    draws_negatives: bool  # the example stream draws `negative` noise words per example
+    rows_scored: str       # how many W_out rows one update scores, in words
+
+    def out_rows(self, vocab_size: int) -> int:
+        """How many rows W_out has: V - 1 internal nodes for the tree, else V."""
+        return max(1, vocab_size - 1) if self.needs_tree else vocab_size
+
+
+OBJECTIVE_TABLE = {
+    o.name: o for o in (
+        Objective("softmax", "full softmax", "softmax", 0, softmax_loss, _softmax_rows,
+                  needs_tree=False, draws_negatives=False, rows_scored="all V"),
+        Objective("hierarchical_softmax", "hierarchical softmax", "HS", 1, binary_logistic_loss, _path_rows,
+                  needs_tree=True, draws_negatives=False, rows_scored="the target's Huffman path (~log2 V)"),
+        Objective("negative_sampling", "negative sampling", "NS", 2, binary_logistic_loss, _sampled_rows,
+                  needs_tree=False, draws_negatives=True, rows_scored="the target + k negatives"),
+    )
 }
 
 
-def output_rows(objective: str, target: int, vocab_size: int, negatives=(), tree=None
+@dataclass(frozen=True)
+class Architecture:
+    """One architecture: which words make h and which word is predicted."""
+    name: str        # the setting's value: "skipgram" or "cbow"
+    label: str       # display name
+    predicts: str    # in words
+
+
+ARCHITECTURE_TABLE = {
+    a.name: a for a in (
+        Architecture("skipgram", "skip-gram", "each context word from the centre word"),
+        Architecture("cbow", "CBOW", "the centre word from its context words"),
+    )
+}
+
+
+def objective(name: str) -> Objective:
+    """The table's entry for an objective name, or ValueError naming the choices."""
+    try:
+        return OBJECTIVE_TABLE[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"objective={name!r} is not allowed: objective must be one of "
+                         f"{tuple(OBJECTIVE_TABLE)}") from None
+
+
+def model_name(architecture: str, objective_name: str) -> str:
+    """model_name("cbow", "negative_sampling") -> 'CBOW + negative sampling'"""
+    return f"{ARCHITECTURE_TABLE[architecture].label} + {OBJECTIVE_TABLE[objective_name].label}"
+
+
+# the loss function of each objective (kept for callers of the old name)
+OBJECTIVE_FUNCTIONS = {name: o.loss for name, o in OBJECTIVE_TABLE.items()}
+
+
+def output_rows(objective_name: str, target: int, vocab_size: int, negatives=(), tree=None
                 ) -> Tuple[np.ndarray, np.ndarray]:
     """Which W_out rows an example scores, and their labels.
 
-    output_rows("negative_sampling", 3, 10, negatives=[7, 1]) -> ([3, 7, 1], [1., 0., 0.])
-    output_rows("softmax", 1, 3) -> ([0, 1, 2], [0., 1., 0.])
+    >>> output_rows("negative_sampling", 3, 10, negatives=[7, 1])
+    (array([3, 7, 1], dtype=int32), array([1., 0., 0.]))
+    >>> output_rows("softmax", 1, 3)
+    (array([0, 1, 2], dtype=int32), array([0., 1., 0.]))
     """
-    if objective == "softmax":
-        rows = np.arange(vocab_size, dtype=np.int32)           # (V,)
-        labels = np.zeros(vocab_size)                          # (V,)
-        labels[target] = 1.0
-    elif objective == "hierarchical_softmax":
-        rows = np.asarray(tree.paths[target], dtype=np.int32)  # (L,) internal nodes, root first
-        labels = 1.0 - np.asarray(tree.codes[target], dtype=np.float64)  # (L,)
-    elif objective == "negative_sampling":
-        rows = np.concatenate([[target], np.asarray(negatives, dtype=np.int32)]).astype(np.int32)  # (k+1,)
-        labels = np.zeros(len(rows))                           # (k+1,)
-        labels[0] = 1.0
-    else:
-        raise ValueError(f"objective={objective!r} is not one of softmax, hierarchical_softmax, negative_sampling")
-    return rows, labels
+    return objective(objective_name).rows(target, vocab_size, negatives, tree)
