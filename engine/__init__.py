@@ -8,16 +8,19 @@ Glossary, from the lecture note to word2vec.c and gensim:
   window = the note's skip_window;  num_skips = how many context words per centre (skip-gram)
 """
 
-from .config import ARCHITECTURES, OBJECTIVES, Config
+from .config import ARCHITECTURES, OBJECTIVES, SETTINGS, Config, SettingTypeError, coerce_setting
 from .corpus import (Corpus, read_corpus, sample_corpora, sentences_from_bytes, sentences_from_text,
                      tokenize, gensim_data_path)
-from .examples import Chunk, ExampleStream, context_pairs, learning_rate
+from .chunk import Chunk
+from .examples import ExampleStream, StreamCursor, context_pairs, learning_rate
 from .huffman import HuffmanTree, build_huffman, leaf_probabilities
 from .keyed_vectors import KeyedVectors, load_word2vec_format, parse_word2vec_bytes
 from .model import Word2Vec
-from .objectives import OBJECTIVE_FUNCTIONS, binary_logistic_loss, output_rows, softmax_loss
-from .step import StepTrace, TrainingDiverged
-from .vocab import Vocabulary, alias_table, alias_draw
+from .objectives import (ARCHITECTURE_TABLE, OBJECTIVE_FUNCTIONS, OBJECTIVE_TABLE, binary_logistic_loss, model_name,
+                         output_rows, softmax_loss)
+from .step import StepTrace
+from .update import TrainingDiverged, UpdateRule
+from .vocab import NoiseTable, Vocabulary, alias_draw, alias_table
 
 __all__ = [
     "ARCHITECTURES", "OBJECTIVES", "Config", "Corpus", "read_corpus", "sample_corpora",
@@ -25,5 +28,7 @@ __all__ = [
     "ExampleStream", "context_pairs", "learning_rate", "HuffmanTree", "build_huffman",
     "leaf_probabilities", "KeyedVectors", "load_word2vec_format", "parse_word2vec_bytes", "Word2Vec",
     "OBJECTIVE_FUNCTIONS", "binary_logistic_loss", "output_rows", "softmax_loss", "StepTrace",
-    "TrainingDiverged", "Vocabulary", "alias_table", "alias_draw",
+    "TrainingDiverged", "Vocabulary", "alias_table", "alias_draw", "SETTINGS", "SettingTypeError",
+    "coerce_setting", "StreamCursor", "ARCHITECTURE_TABLE", "OBJECTIVE_TABLE", "model_name", "UpdateRule",
+    "NoiseTable",
 ]

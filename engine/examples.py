@@ -2,11 +2,14 @@
 
 What it does: turns the corpus, one chunk of about `chunk_words` tokens at a time, into a flat list
 of training examples, using one seeded np.random.Generator in a fixed order. Both the transparent
-step trainer (step.py) and the compiled fast trainer (fast.py) consume exactly these chunks, which is
-why they end with the same weights for the same seed.
+step trainer (step.py) and the compiled fast trainer (kernel.py, driven by pipeline.py) consume
+exactly these chunks, which is why they end with the same weights for the same seed; the teaching
+pages draw their windows, radii and negatives from the same chunks, so what a page shows is what
+trains. `StreamCursor` is the one object that walks the stream (the next example, the position
+after a slice, whether the planned training is over).
 What it does not do: compute anything about the model (scores, losses, gradients).
-make_chunk below is the readable definition of a chunk; ExampleStream uses its compiled twin,
-fast.make_chunk_fast, which makes the same draws and returns the same Chunk bit for bit (tested).
+make_chunk draws every random number itself, in the order below; the loops between the draws live
+once, in examples_compiled.py (compiled by numba; the tests check the interpreted twin matches).
 
 Random draws per chunk, always in this order (a draw is skipped only when its feature is off):
   1. subsampling: one uniform per in-vocabulary token; keep it if u < p_keep(w)   (sample > 0)
@@ -14,7 +17,8 @@ Random draws per chunk, always in this order (a draw is skipped only when its fe
   3. num_skips: one uniform key per (centre, offset); the num_skips smallest valid keys win
                                                                                  (skip-gram, num_skips)
   4. negatives: `negative` ids per example from the alias table of P_n, redrawn while equal to the target
-                                                                                 (negative sampling)
+     (at most MAX_REDRAWS rounds; a slot still equal to its target after that is drawn from P_n
+     without the target's mass, the same distribution in bounded time)        (negative sampling)
 
 Roles: skip-gram predicts each context word from the centre word (inputs = [centre],
 target = context word), as in the lecture note. word2vec.c and gensim swap the two roles (they
@@ -30,199 +34,139 @@ the centre from the context words (inputs = context, target = centre).
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 from typing import Iterable, Iterator, List, Optional
 
 import numpy as np
 
-from .vocab import alias_draw
+from . import examples_compiled
+from .chunk import Chunk, readonly
 
-
-def context_pairs(tokens, window: int):
-    """(centre, context) skip-gram pairs of one sentence with a fixed radius (no shrinking, no sampling).
-
-    context_pairs([5, 7, 9], window=1) -> [(5, 7), (7, 5), (7, 9), (9, 7)]
-    """
-    pairs = []
-    for i, centre in enumerate(tokens):
-        for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
-            if j != i:
-                pairs.append((centre, tokens[j]))
-    return pairs
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
-
-
-@dataclass(frozen=True, eq=False)
-class Chunk:
-    """One chunk of the example stream. Arrays are read-only.
-
-    Tokens are the kept (post-subsampling) ids of the chunk's sentences, concatenated; examples point
-    into them. Example e has inputs input_ids[input_ptr[e]:input_ptr[e+1]], target targets[e],
-    centre tokens[center_pos[e]] and learning rate lr[e].
-    """
-    seq: int                     # chunk number in the whole stream (0, 1, 2, ... across epochs)
-    epoch: int                   # epoch this chunk belongs to
-    tokens: np.ndarray           # (n,) int32 kept token ids
-    sentence_start: np.ndarray   # (n,) int32 position of the first token of each token's sentence
-    sentence_end: np.ndarray     # (n,) int32 one past the last token of its sentence
-    radius: np.ndarray           # (n,) int32 reduced window radius of each token as centre
-    center_pos: np.ndarray       # (E,) int32 position in tokens of each example's centre
-    targets: np.ndarray          # (E,) int32 id predicted by each example
-    input_ptr: np.ndarray        # (E+1,) int64 CSR offsets into input_ids
-    input_ids: np.ndarray        # (sum n_in,) int32 ids whose W_in rows make h
-    negatives: np.ndarray        # (E, k) int32 noise words (negative sampling), else (E, 0)
-    lr: np.ndarray               # (E,) float64 learning rate of each example
-    words_before: int            # in-vocabulary tokens of this epoch before the chunk (pre-subsampling)
-    words: int                   # in-vocabulary tokens in the chunk (pre-subsampling)
-    raw_words: int               # all tokens read for the chunk, out-of-vocabulary ones included
-    last_in_epoch: bool          # True for the epoch's final chunk
-
-    @property
-    def n_examples(self) -> int:
-        return len(self.targets)
-
-    def inputs(self, e: int) -> np.ndarray:
-        return self.input_ids[self.input_ptr[e]:self.input_ptr[e + 1]]
-
-    def context(self, e: int) -> np.ndarray:
-        """Ids in the (reduced) window around example e's centre, left to right."""
-        i = int(self.center_pos[e])
-        r = int(self.radius[i])
-        lo, hi = max(int(self.sentence_start[i]), i - r), min(int(self.sentence_end[i]), i + r + 1)
-        return np.concatenate([self.tokens[lo:i], self.tokens[i + 1:hi]])
-
-
-@dataclass(frozen=True)
-class StreamSettings:
-    architecture: str
-    objective: str
-    window: int
-    negative: int
-    shrink_windows: bool
-    num_skips: Optional[int]
-    alpha: float
-    min_alpha: float
-    skipgram_input: str = "center"   # skip-gram: "center" -> inputs [centre], target context; "context": swapped
+MAX_REDRAWS = 8   # rounds of redrawing negatives equal to their target before drawing them exactly
 
 
 def learning_rate(alpha: float, min_alpha: float, progress) -> np.ndarray:
     """Linear decay: alpha at progress 0, min_alpha at progress 1.
 
-    learning_rate(0.025, 0.0, 0.5) -> 0.0125
+    >>> float(learning_rate(0.025, 0.0, 0.5))
+    0.0125
     """
     return alpha - (alpha - min_alpha) * np.clip(progress, 0.0, 1.0)
 
 
-def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, s: StreamSettings,
-               keep_prob: np.ndarray, noise_accept: np.ndarray, noise_alias: np.ndarray, *,
-               seq: int, epoch: int, words_before: int, raw_words: int, round_epoch: int,
-               round_epochs: int, words_per_epoch: int, last_in_epoch: bool) -> Chunk:
-    """Build one chunk from encoded sentences (each an int32 array of in-vocabulary ids)."""
+def context_pairs(tokens, window: int):
+    """(centre, context) skip-gram pairs of one sentence with a fixed radius (no shrinking, no sampling),
+    laid out by the stream's own window loop.
+
+    >>> context_pairs([5, 7, 9], window=1)
+    [(5, 7), (7, 5), (7, 9), (9, 7)]
+    """
+    ids = np.asarray(tokens, dtype=np.int32)
+    n = len(ids)
+    _, targets, _, inputs, _ = examples_compiled.windows(
+        ids, np.full(n, window, np.int32), np.zeros(n, np.int32), np.full(n, n, np.int32), int(window),
+        np.zeros((1, 1)), -1, np.zeros(n), False)
+    return [(int(c), int(t)) for c, t in zip(inputs, targets)]
+
+
+def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, config, keep_prob: Optional[np.ndarray],
+               noise, *, seq: int, epoch: int, words_before: int, raw_words: int, round_epoch: int,
+               round_epochs: int, words_per_epoch: int, last_in_epoch: bool, first_sentence: int = 0,
+               loops=examples_compiled.COMPILED) -> Chunk:
+    """Build one chunk from encoded sentences (each an int32 array of in-vocabulary ids).
+
+    config: the model's Config (architecture, objective, window, negative, shrink_windows, num_skips,
+    alpha, min_alpha, skipgram_input). keep_prob: (V,) or None (no subsampling). noise: a
+    vocab.NoiseTable, used when the objective draws negatives. loops: the compiled loops (default) or
+    examples_compiled.INTERPRETED, which the tests use to check they build the same chunk.
+    first_sentence: the epoch's index of the first of these sentences (Chunk.sentence_ids count from it).
+    """
     lengths = np.array([len(x) for x in sentences], dtype=np.int64)                  # (S,)
     ids = (np.concatenate(sentences) if len(sentences) else np.zeros(0)).astype(np.int32)  # (n0,)
     n0 = len(ids)
-    sent_of = np.repeat(np.arange(len(sentences)), lengths)                          # (n0,)
-    pos0 = np.arange(n0)                                                             # (n0,) pre-subsampling position
-
-    # 1. subsampling
-    if keep_prob is not None:
-        keep = rng.random(n0) < keep_prob[ids]                                       # (n0,)
-        ids, sent_of, pos0 = ids[keep], sent_of[keep], pos0[keep]
-    n = len(ids)
-    start = np.searchsorted(sent_of, sent_of, side="left").astype(np.int32)          # (n,)
-    end = np.searchsorted(sent_of, sent_of, side="right").astype(np.int32)           # (n,)
-
-    # 2. dynamic window
-    W = s.window
-    if s.shrink_windows:
-        radius = rng.integers(1, W + 1, size=n).astype(np.int32)                     # (n,)
+    # 1. subsampling: one uniform per token
+    use_keep = keep_prob is not None
+    u = rng.random(n0) if use_keep else np.zeros(0)                                  # (n0,)
+    kp = keep_prob if use_keep else np.zeros(1)
+    kept, kept_pos, start, end = loops.subsample(ids, lengths, u, kp, use_keep)      # (n,) each
+    n = len(kept)
+    # 2. dynamic window: one radius per kept token
+    window = int(config.window)
+    if config.shrink_windows:
+        radius = rng.integers(1, window + 1, size=n).astype(np.int32)                # (n,)
     else:
-        radius = np.full(n, W, dtype=np.int32)                                       # (n,)
-
-    # candidate context positions, offsets -W..-1, 1..W (left to right)
-    offsets = np.concatenate([np.arange(-W, 0), np.arange(1, W + 1)])                # (2W,)
-    cand = np.arange(n)[:, None] + offsets[None, :]                                  # (n, 2W)
-    valid = ((np.abs(offsets)[None, :] <= radius[:, None])
-             & (cand >= start[:, None]) & (cand < end[:, None]))                     # (n, 2W)
-
-    # learning rate of each centre, from its position in the planned training
-    done = (epoch - round_epoch) * words_per_epoch + words_before + pos0             # (n,)
-    lr_token = learning_rate(s.alpha, s.min_alpha, done / max(1, round_epochs * words_per_epoch))  # (n,)
-
-    if s.architecture == "skipgram":
-        # 3. num_skips: keep this many of the valid context words, chosen at random
-        if s.num_skips is not None and n:
-            keys = rng.random(valid.shape)                                           # (n, 2W)
-            keys[~valid] = np.inf
-            rank = np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")  # (n, 2W)
-            valid &= rank < s.num_skips
-        centre_idx, col = np.nonzero(valid)                                          # (E,), (E,) row-major
-        center_pos = centre_idx.astype(np.int32)                                     # (E,)
-        targets = ids[cand[centre_idx, col]]                                         # (E,) the context word
-        input_ids = ids[centre_idx].astype(np.int32)                                 # (E,) the centre word
-        input_ptr = np.arange(len(targets) + 1, dtype=np.int64)                      # (E+1,)
-        if s.skipgram_input == "context":    # word2vec.c's order: the context word predicts the centre
-            targets, input_ids = input_ids, targets.astype(np.int32)
-    else:  # cbow
-        has_context = valid.any(axis=1)                                              # (n,)
-        center_pos = np.nonzero(has_context)[0].astype(np.int32)                     # (E,)
-        targets = ids[center_pos]                                                    # (E,) the centre word
-        v = valid[center_pos]                                                        # (E, 2W)
-        input_ids = ids[cand[center_pos][v]].astype(np.int32)                        # (sum n_in,)
-        input_ptr = np.concatenate([[0], np.cumsum(v.sum(axis=1))]).astype(np.int64)  # (E+1,)
-    targets = targets.astype(np.int32)
+        radius = np.full(n, window, dtype=np.int32)                                  # (n,)
+    offset = (epoch - round_epoch) * words_per_epoch + words_before
+    lr_token = loops.token_lr(kept_pos, offset, max(1, round_epochs * words_per_epoch),
+                              float(config.alpha), float(config.min_alpha))          # (n,)
+    # 3. num_skips: one uniform key per (centre, offset)
+    cbow = config.architecture != "skipgram"
+    if not cbow and config.num_skips is not None and n:
+        keys, num_skips = rng.random((n, 2 * window)), int(config.num_skips)         # (n, 2*window)
+    else:
+        keys, num_skips = np.zeros((1, 1)), -1
+    center_pos, targets, input_ptr, input_ids, lr = loops.windows(kept, radius, start, end, window, keys,
+                                                                  num_skips, lr_token, cbow)
+    if not cbow and config.skipgram_input == "context":   # word2vec.c's order: the context word predicts the centre
+        targets, input_ids = input_ids, targets
     E = len(targets)
-
-    # 4. negatives, never equal to the target (repeats among them allowed)
-    if s.objective == "negative_sampling":
-        negatives = alias_draw(noise_accept, noise_alias, rng, (E, s.negative))      # (E, k)
-        clash = negatives == targets[:, None]                                        # (E, k)
-        while clash.any():
-            negatives[clash] = alias_draw(noise_accept, noise_alias, rng, int(clash.sum()))
-            clash = negatives == targets[:, None]
+    # 4. negatives from the alias table, redrawn (in row-major order) while equal to the target
+    if config.objective == "negative_sampling":
+        negatives = draw_negatives(rng, noise, targets, int(config.negative), loops)  # (E, k)
     else:
         negatives = np.zeros((E, 0), dtype=np.int32)                                 # (E, 0)
-
     return Chunk(
         seq=seq, epoch=epoch,
-        tokens=_readonly(ids), sentence_start=_readonly(start), sentence_end=_readonly(end),
-        radius=_readonly(radius), center_pos=_readonly(center_pos), targets=_readonly(targets),
-        input_ptr=_readonly(input_ptr), input_ids=_readonly(input_ids),
-        negatives=_readonly(np.ascontiguousarray(negatives, dtype=np.int32)),
-        lr=_readonly(np.ascontiguousarray(lr_token[center_pos], dtype=np.float64)),
-        words_before=words_before, words=n0, raw_words=raw_words, last_in_epoch=last_in_epoch)
+        tokens=readonly(kept), sentence_start=readonly(start), sentence_end=readonly(end),
+        radius=readonly(radius), center_pos=readonly(center_pos), targets=readonly(targets),
+        input_ptr=readonly(input_ptr), input_ids=readonly(input_ids), negatives=readonly(negatives),
+        lr=readonly(lr), words_before=words_before, words=n0, raw_words=raw_words,
+        last_in_epoch=last_in_epoch, kept_pos=readonly(kept_pos),
+        sentence_ids=readonly((first_sentence + np.searchsorted(np.cumsum(lengths), kept_pos, side="right")
+                               ).astype(np.int32)))
 
 
-def _chunk_builder():
-    """make_chunk, or its compiled twin fast.make_chunk_fast (same draws, same Chunk) when numba is there."""
-    from . import fast  # imported here: fast.py imports this module
-    return fast.make_chunk_fast if fast.HAVE_NUMBA else make_chunk
+def draw_negatives(rng: np.random.Generator, noise, targets: np.ndarray, k: int,
+                   loops=examples_compiled.COMPILED) -> np.ndarray:
+    """(E, k) int32 noise words, none equal to its example's target (repeats among them allowed).
+
+    Two uniforms per slot (vocab.alias_draw's column and coin); slots equal to their target are drawn
+    again, at most MAX_REDRAWS rounds, then from P_n without the target's mass (NoiseTable.draw_excluding).
+    """
+    E, V = len(targets), len(noise.accept)
+    negatives = np.empty((E, k), dtype=np.int32)                                     # (E, k)
+    column = rng.integers(0, V, size=(E, k))
+    coin = rng.random(size=(E, k))
+    again = loops.alias_pick_all(column, coin, noise.accept, noise.alias, targets, negatives)
+    flat = negatives.reshape(-1)                                                     # (E*k,) a view
+    rounds = 0
+    while len(again) and rounds < MAX_REDRAWS:
+        column = rng.integers(0, V, size=len(again))
+        coin = rng.random(size=len(again))
+        again = loops.alias_pick(column, coin, noise.accept, noise.alias, targets, flat, again)
+        rounds += 1
+    if len(again):
+        flat[again] = noise.draw_excluding(targets[again // max(1, k)], rng)
+    return negatives
 
 
 class ExampleStream:
     """Chunks of training examples, in order, from a re-iterable corpus and one seeded generator.
 
-    chunk(seq) returns chunk number seq: a chunk still in memory (for example one that undo went back
-    to) is returned as it was; the next new chunk is generated from the corpus and the generator.
-    Chunks are only generated in order, so the stream is the same however it is consumed.
+    chunk(seq) returns chunk number seq: the newest chunk, or one still referenced somewhere (by a
+    StreamCursor, an undo record, a page), is returned as it was; the next new chunk is generated from the corpus and the
+    generator. Chunks are only generated in order, so the stream is the same however it is consumed.
     """
 
-    def __init__(self, sentences: Iterable[List[str]], encode, rng: np.random.Generator,
-                 settings: StreamSettings, keep_prob, noise_accept, noise_alias,
-                 words_per_epoch: int, chunk_words: int):
+    def __init__(self, sentences: Iterable[List[str]], encode, rng: np.random.Generator, config,
+                 keep_prob: Optional[np.ndarray], noise, words_per_epoch: int):
         self.sentences = sentences
         self.encode = encode
         self.rng = rng
-        self.settings = settings
+        self.config = config
         self.keep_prob = keep_prob
-        self.noise_accept = noise_accept
-        self.noise_alias = noise_alias
+        self.noise = noise
         self.words_per_epoch = words_per_epoch
-        self.chunk_words = chunk_words
+        self.chunk_words = int(config.chunk_words)
         self.planned_epochs = 0          # the stream ends after this many epochs
         self.round_epoch = 0             # first epoch of the current train() round (lr restarts at alpha)
         self.round_epochs = 0
@@ -231,6 +175,7 @@ class ExampleStream:
         self._words_before = 0
         self._examples_in_epoch = 0
         self._next_seq = 0
+        self._sentences_before = 0       # sentences of this epoch read into earlier chunks
         self._cache: "weakref.WeakValueDictionary[int, Chunk]" = weakref.WeakValueDictionary()
         self._pending = None             # a sentence read but not yet used (it overflowed the chunk)
 
@@ -253,12 +198,12 @@ class ExampleStream:
             raise RuntimeError(f"chunk {seq} is no longer in memory (next new chunk is {self._next_seq})")
         return self._generate()
 
-    def _generate(self) -> Optional[Chunk]:
-        if self.exhausted:
-            return None
+    def _read_sentences(self):
+        """The next chunk's sentences, encoded: (encoded, words, raw words, last in epoch)."""
         if self._iter is None:
             self._iter = iter(self.sentences)
             self._words_before = 0
+            self._sentences_before = 0
             self._examples_in_epoch = 0
         encoded, words, raw, last = [], 0, 0, False
         while words < self.chunk_words:
@@ -282,12 +227,19 @@ class ExampleStream:
                 last = True
             else:
                 self._pending = nxt
-        s = self.settings
-        c = _chunk_builder()(encoded, self.rng, s, self.keep_prob, self.noise_accept, self.noise_alias,
+        return encoded, words, raw, last
+
+    def _generate(self) -> Optional[Chunk]:
+        if self.exhausted:
+            return None
+        encoded, words, raw, last = self._read_sentences()
+        c = make_chunk(encoded, self.rng, self.config, self.keep_prob, self.noise,
                        seq=self._next_seq, epoch=self._epoch, words_before=self._words_before,
                        raw_words=raw, round_epoch=self.round_epoch, round_epochs=self.round_epochs,
-                       words_per_epoch=self.words_per_epoch, last_in_epoch=last)
+                       words_per_epoch=self.words_per_epoch, last_in_epoch=last,
+                       first_sentence=self._sentences_before)
         self._next_seq += 1
+        self._sentences_before += len(encoded)
         self._words_before += words
         self._examples_in_epoch += c.n_examples
         if last:
@@ -299,5 +251,65 @@ class ExampleStream:
             self._epoch += 1
             self._iter = None
         self._cache[c.seq] = c
-        self._last_generated = c  # keep the newest chunk alive
+        self._newest = c                 # the newest chunk stays available until the next one is made
         return c
+
+
+class StreamCursor:
+    """Where the next training example is: (chunk, index), and the chunks generated ahead of it.
+
+    The one object that walks the example stream, for step(), undo() and train() alike. It keeps the
+    chunks it has looked at (peeking ahead, or going back with undo) until the position passes them.
+    """
+
+    def __init__(self, stream: ExampleStream):
+        self.stream = stream
+        self.chunk: Optional[Chunk] = None   # the chunk of the next example (None before the first)
+        self.index = 0                       # the next example's index in it
+        self._ahead = {}                     # seq -> chunk generated but not reached yet
+
+    def _get(self, seq: int) -> Optional[Chunk]:
+        chunk = self._ahead.get(seq)
+        if chunk is None:
+            chunk = self.stream.chunk(seq)
+            if chunk is not None:
+                self._ahead[seq] = chunk
+        return chunk
+
+    def after(self, chunk: Optional[Chunk], end: int):
+        """(chunk, index) of the example after example end-1 of chunk (chunk None: the stream's start),
+        stepping over chunks without examples; None when the planned epochs are over."""
+        if chunk is not None and end < chunk.n_examples:
+            return chunk, end
+        seq = 0 if chunk is None else chunk.seq + 1
+        while True:
+            nxt = self._get(seq)
+            if nxt is None:
+                return None
+            if nxt.n_examples:
+                return nxt, 0
+            seq += 1
+
+    def next_position(self):
+        """(chunk, index) of the next example, or None when the planned epochs are over."""
+        if self.chunk is not None and self.index < self.chunk.n_examples:
+            return self.chunk, self.index
+        return self.after(self.chunk, self.index)
+
+    def move_to(self, chunk: Chunk, index: int) -> None:
+        """Make (chunk, index) the next example; chunks before it are let go, a later one is kept."""
+        if self.chunk is not None and self.chunk.seq > chunk.seq:   # undo went back a chunk
+            self._ahead[self.chunk.seq] = self.chunk
+        self.chunk, self.index = chunk, index
+        for seq in [q for q in self._ahead if q <= chunk.seq]:
+            del self._ahead[seq]
+
+    @property
+    def complete(self) -> bool:
+        """True when every planned example has been trained (the next one would start a new round)."""
+        return self.chunk is not None and self.next_position() is None
+
+    @property
+    def held_chunks(self) -> int:
+        """How many chunks the cursor keeps alive (the current one and those ahead)."""
+        return len(self._ahead) + (self.chunk is not None)

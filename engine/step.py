@@ -1,13 +1,14 @@
 """The transparent trainer: one SGD update on one training example, returned as a StepTrace.
 
-What it does: for example e of a chunk, build h from the input rows, score the output rows, call the
-objective (a pure function), then write the update
+What it does: for example e of a chunk, apply the model's update rule (update.py: build h from the
+input rows, score the output rows with the objective, a pure function, then write
     W_out[out_rows] -= lr * grad_out
-    W_in[id]        -= lr * grad_hidden (/ len(inputs) for the CBOW mean), for every id in inputs,
-accumulating with np.add.at where an id repeats. Everything in the trace is computed from the
+    W_in[id]        -= lr * grad_hidden (/ len(inputs) for the exact CBOW mean), for every id in inputs)
+and record everything about it in a StepTrace. Everything in the trace is computed from the
 weights *before* the update. If the loss or a gradient is NaN or inf, nothing is written and
 TrainingDiverged is raised: the weights stay the last good ones.
-What it does not do: decide which example comes next (examples.py) or train fast (fast.py).
+What it does not do: decide which example comes next (examples.py), decide how the update is made
+(update.py), or train fast (kernel.py).
 """
 
 from __future__ import annotations
@@ -15,11 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import numpy as np
 
-from .objectives import OBJECTIVE_FUNCTIONS, output_rows
-
-
-class TrainingDiverged(FloatingPointError):
-    """The loss or a gradient became NaN or inf; the weights are the last good ones."""
+from .update import TrainingDiverged, UpdateRule  # noqa: F401  (TrainingDiverged: re-exported)
 
 
 def _ro(a) -> np.ndarray:
@@ -57,6 +54,7 @@ class StepTrace:
     out_after: np.ndarray = None   # (k, d) W_out[out_rows] after the update
     cbow_mean: bool = True         # CBOW: h was the mean (True) or the sum (False) of the inputs
     divide_inputs: bool = True     # CBOW mean: the input rows' update was divided by n_in (exact gradient)
+    rule: str = ""                 # the update rule that ran, in one sentence (UpdateRule.describe)
 
     @property
     def grad_inputs(self) -> np.ndarray:
@@ -66,58 +64,25 @@ class StepTrace:
 
     @property
     def input_scale(self) -> int:
-        cbow_mean = self.architecture == "cbow" and self.cbow_mean
-        return len(self.inputs) if (cbow_mean and self.divide_inputs) else 1
+        return len(self.inputs) if (self.architecture == "cbow" and self.cbow_mean and self.divide_inputs) else 1
 
 
-def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: int,
-                  architecture: str, objective: str, cbow_mean: bool, tree=None,
-                  divide_inputs: bool = True) -> StepTrace:
-    """One SGD update on example e of chunk: W_in and W_out are changed in place; returns the trace.
-
-    divide_inputs=False applies word2vec.c's CBOW rule (each context row moves by lr * grad_hidden,
-    not divided by n_in); the trace's gradients stay the exact ones.
-    """
+def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: int, rule: UpdateRule,
+                  tree=None) -> StepTrace:
+    """One SGD update on example e of chunk (rule.apply, in place); returns its StepTrace."""
     inputs = chunk.inputs(e)                                         # (n_in,)
     target = int(chunk.targets[e])
     negatives = chunk.negatives[e]                                   # (k,) or (0,)
-    lr = float(chunk.lr[e])
-    mean = architecture == "cbow" and cbow_mean
-
-    rows_idx, labels = output_rows(objective, target, len(W_in), negatives, tree)  # (k,), (k,)
-    in_before = W_in[inputs]                                         # (n_in, d) copy (fancy indexing)
-    out_before = W_out[rows_idx]                                     # (k, d) copy
-    hidden = in_before.mean(axis=0) if mean else in_before.sum(axis=0)  # (d,)
-    loss, (grad_hidden, grad_out), probs = OBJECTIVE_FUNCTIONS[objective](hidden, out_before, labels)
-    scores = out_before.astype(np.float64) @ hidden.astype(np.float64)  # (k,)
-    def diverged():
-        return TrainingDiverged(
-            f"step {step}: the loss or the weights became NaN or inf (loss {loss:.4g}, learning rate "
-            f"{lr:.4g}); training stopped and the weights are the last good ones. Lower alpha and try again")
-
-    if not (np.isfinite(loss) and np.isfinite(grad_hidden).all() and np.isfinite(grad_out).all()):
-        raise diverged()
-
-    # the update (the only place the step trainer writes weights)
-    dtype = W_in.dtype
-    scale = len(inputs) if (mean and divide_inputs) else 1
-    np.add.at(W_out, rows_idx, (-lr * grad_out).astype(dtype))       # rows may repeat (negatives)
-    np.add.at(W_in, inputs, np.broadcast_to((-lr / scale * grad_hidden).astype(dtype),
-                                            in_before.shape))        # ids may repeat (CBOW)
-    if not (np.isfinite(W_out[rows_idx]).all() and np.isfinite(W_in[inputs]).all()):
-        W_out[rows_idx] = out_before                                 # float32 overflow: put the rows back
-        W_in[inputs] = in_before
-        raise diverged()
-
-    tree_path = tuple(int(x) for x in rows_idx) if objective == "hierarchical_softmax" else ()
-    tree_code = tuple(int(x) for x in tree.codes[target]) if objective == "hierarchical_softmax" else ()
+    u = rule.apply(W_in, W_out, inputs, target, negatives, float(chunk.lr[e]), tree, step=step)
+    hs = rule.objective.needs_tree
     return StepTrace(
-        step=step, epoch=chunk.epoch, lr=lr, center=int(chunk.tokens[chunk.center_pos[e]]),
+        step=step, epoch=chunk.epoch, lr=float(chunk.lr[e]), center=int(chunk.tokens[chunk.center_pos[e]]),
         context=tuple(int(x) for x in chunk.context(e)), inputs=_ro(inputs), target=target,
-        hidden=_ro(hidden), out_rows=_ro(rows_idx), labels=_ro(labels), scores=_ro(scores),
-        probs=_ro(probs), loss=float(loss), grad_hidden=_ro(grad_hidden), grad_out=_ro(grad_out),
-        negatives=tuple(int(x) for x in negatives), path=tree_path, code=tree_code,
-        objective=objective, architecture=architecture,
-        in_before=_ro(in_before), in_after=_ro(W_in[inputs]),
-        out_before=_ro(out_before), out_after=_ro(W_out[rows_idx]), cbow_mean=cbow_mean,
-        divide_inputs=divide_inputs)
+        hidden=_ro(u.hidden), out_rows=_ro(u.rows), labels=_ro(u.labels), scores=_ro(u.scores),
+        probs=_ro(u.probs), loss=u.loss, grad_hidden=_ro(u.grad_hidden), grad_out=_ro(u.grad_rows),
+        negatives=tuple(int(x) for x in negatives), path=tuple(int(x) for x in u.rows) if hs else (),
+        code=tuple(int(x) for x in tree.codes[target]) if hs else (),
+        objective=rule.objective.name, architecture=rule.architecture,
+        in_before=_ro(u.in_before), in_after=_ro(W_in[inputs]),
+        out_before=_ro(u.out_before), out_after=_ro(W_out[u.rows]), cbow_mean=rule.hidden_is_mean,
+        divide_inputs=rule.divide_inputs, rule=rule.describe())

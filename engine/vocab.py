@@ -145,3 +145,45 @@ def alias_draw(accept: np.ndarray, alias: np.ndarray, rng: np.random.Generator, 
     column = rng.integers(0, n, size=size)                            # size
     coin = rng.random(size=size)                                      # size
     return np.where(coin < accept[column], column, alias[column]).astype(np.int32)
+
+
+@dataclass(frozen=True)
+class NoiseTable:
+    """The noise distribution P_n ready for drawing: its alias table (O(1) draws) and its cumulative sum
+    (for the rare draw that must avoid a word holding almost all of the mass, see draw_excluding)."""
+    probs: np.ndarray    # (V,) float64 P_n(w)
+    accept: np.ndarray   # (V,) float64 alias-table thresholds
+    alias: np.ndarray    # (V,) int32 alias-table partners
+    cdf: np.ndarray      # (V,) float64 cumulative P_n
+
+    @classmethod
+    def from_probs(cls, probs: np.ndarray) -> "NoiseTable":
+        probs = np.asarray(probs, dtype=np.float64)
+        accept, alias = alias_table(probs)
+        return cls(probs=probs, accept=accept, alias=alias, cdf=np.cumsum(probs))
+
+    def draw_excluding(self, targets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One id per target from P_n conditioned on id != target: one uniform per draw, O(log V).
+
+        The same distribution as drawing again until the id differs from the target, but bounded in
+        time even when the target holds almost all of the noise mass (one word 100,000 times).
+
+        >>> table = NoiseTable.from_probs(np.array([0.999999, 0.000001, 0.0]))
+        >>> table.draw_excluding(np.array([0, 0]), np.random.default_rng(0)).tolist()
+        [1, 1]
+        """
+        targets = np.asarray(targets, dtype=np.int64)
+        V = len(self.probs)
+        u = rng.random(len(targets))                                  # (m,)
+        p_t = self.probs[targets]                                     # (m,)
+        rest = 1.0 - p_t                                              # (m,) mass of the other words
+        x = u * rest
+        below = self.cdf[targets] - p_t                               # (m,) mass before the target
+        x = np.where(x < below, x, x + p_t)                           # skip over the target's share
+        out = np.minimum(np.searchsorted(self.cdf, x, side="right"), V - 1)
+        # float rounding, or no mass left outside the target: take a uniform other word instead
+        bad = (out == targets) | (rest <= 0) | (self.probs[out] <= 0)
+        if bad.any():
+            shift = (u[bad] * (V - 1)).astype(np.int64) + 1          # 1..V-1
+            out[bad] = (targets[bad] + np.minimum(shift, V - 1)) % V
+        return out.astype(np.int32)

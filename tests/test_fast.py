@@ -13,6 +13,9 @@ import pytest
 
 from engine import TrainingDiverged, Word2Vec, alias_draw, alias_table, fast, read_corpus, sample_corpora
 from engine.examples import make_chunk
+from engine.examples_compiled import COMPILED, INTERPRETED
+from engine import warmup
+from engine.threads import pieces
 
 MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
 TOL = dict(rtol=1e-4, atol=1e-6)   # the issue's tolerance for "the same weights"
@@ -99,7 +102,7 @@ def test_compiled_kernel_equals_numpy_reference_on_a_chunk(royalty, architecture
     W_in, W_out = a.W_in.copy(), a.W_out.copy()
     chunk = a.stream.chunk(0)
     tree = a.tree if objective == "hierarchical_softmax" else None
-    args = (chunk, 5, min(chunk.n_examples, 700), architecture, objective, True, tree)
+    args = (chunk, 5, min(chunk.n_examples, 700), a.rule, tree)
     s1, n1, d1 = fast.run_examples(a.W_in, a.W_out, *args)
     s2, n2, d2 = fast.run_examples_numpy(W_in, W_out, *args)
     assert (n1, d1) == (n2, d2) == (args[2] - 5, False)
@@ -133,7 +136,8 @@ def _same_chunk(c1, c2):
 
 
 def test_compiled_chunk_builder_equals_make_chunk_field_by_field(royalty):
-    """make_chunk_fast makes the same draws in the same order, so the whole Chunk is identical."""
+    """make_chunk with the compiled loops and with the same loops interpreted: the same draws in the
+    same order, so the whole Chunk is identical."""
     settings = itertools.product(("skipgram", "cbow"), ("hierarchical_softmax", "negative_sampling"),
                                  (None, 2), (True, False), (0, 1e-2), (1, 4), ("center", "context"))
     n = 0
@@ -147,10 +151,11 @@ def test_compiled_chunk_builder_equals_make_chunk_field_by_field(royalty):
         rng1, rng2 = np.random.default_rng(n), np.random.default_rng(n)
         for i in range(0, len(encoded), 40):
             part = encoded[i:i + 40]
-            args = (st.settings, st.keep_prob, st.noise_accept, st.noise_alias)
+            args = (st.config, st.keep_prob, st.noise)
             kw = dict(seq=i, epoch=1, words_before=3 * i, raw_words=7, round_epoch=0, round_epochs=2,
                       words_per_epoch=st.words_per_epoch, last_in_epoch=False)
-            _same_chunk(make_chunk(part, rng1, *args, **kw), fast.make_chunk_fast(part, rng2, *args, **kw))
+            _same_chunk(make_chunk(part, rng1, *args, **kw, loops=INTERPRETED),
+                        make_chunk(part, rng2, *args, **kw, loops=COMPILED))
         assert rng1.random() == rng2.random()       # and the generators are left in the same state
         n += 1
     assert n == 80
@@ -161,8 +166,9 @@ def test_compiled_chunk_builder_equals_make_chunk_field_by_field(royalty):
         rng1, rng2 = np.random.default_rng(0), np.random.default_rng(0)
         kw = dict(seq=0, epoch=0, words_before=0, raw_words=0, round_epoch=0, round_epochs=1,
                   words_per_epoch=st.words_per_epoch, last_in_epoch=True)
-        args = (st.settings, st.keep_prob, st.noise_accept, st.noise_alias)
-        _same_chunk(make_chunk(part, rng1, *args, **kw), fast.make_chunk_fast(part, rng2, *args, **kw))
+        args = (st.config, st.keep_prob, st.noise)
+        _same_chunk(make_chunk(part, rng1, *args, **kw, loops=INTERPRETED),
+                    make_chunk(part, rng2, *args, **kw, loops=COMPILED))
 
 
 # ---------------------------------------------------------------------------- one stream, any order
@@ -340,9 +346,9 @@ def test_private_copy_of_the_top_tree_nodes_gives_the_same_updates_in_one_thread
     m.W_out[:] = np.random.default_rng(0).normal(scale=0.1, size=m.W_out.shape)
     chunk = m.stream.chunk(0)
     n = min(chunk.n_examples, 5 * fast.HOT_SYNC)
-    assert n > 2 * fast.HOT_SYNC and fast._pieces(0, n, 2) == [(0, n)]
+    assert n > 2 * fast.HOT_SYNC and pieces(0, n, 2, fast.PIECE_EXAMPLES) == [(0, n)]
     a_in, a_out, b_in, b_out = m.W_in.copy(), m.W_out.copy(), m.W_in.copy(), m.W_out.copy()
-    args = (chunk, 0, n, "skipgram", "hierarchical_softmax", True, m.tree)
+    args = (chunk, 0, n, m.rule, m.tree)
     sa, na, _ = fast.run_examples(a_in, a_out, *args, workers=1)
     sb, nb, _ = fast.run_examples(b_in, b_out, *args, workers=2)      # one piece, with the private copy
     assert na == nb == n and sb == pytest.approx(sa, rel=1e-6)
@@ -354,12 +360,12 @@ def test_private_copy_of_the_top_tree_nodes_gives_the_same_updates_in_one_thread
 def test_pieces_cover_the_range_once():
     for start, end in [(0, 0), (3, 10), (0, 1999), (100, 50_100), (7, 1_000_007)]:
         for workers in (1, 2):
-            pieces = fast._pieces(start, end, workers)
-            covered = [i for a, b in pieces for i in range(a, b)] if end - start < 100_000 else None
+            parts = pieces(start, end, workers, fast.PIECE_EXAMPLES)
+            covered = [i for a, b in parts for i in range(a, b)] if end - start < 100_000 else None
             if covered is not None:
                 assert covered == list(range(start, end))
-            assert pieces[0][0] == start and pieces[-1][1] == end if end > start else True
-            assert all(b1 == a2 for (_, b1), (a2, _) in zip(pieces, pieces[1:]))
+            assert parts[0][0] == start and parts[-1][1] == end if end > start else True
+            assert all(b1 == a2 for (_, b1), (a2, _) in zip(parts, parts[1:]))
 
 
 # ---------------------------------------------------------------------------- the alias sampler
@@ -429,7 +435,7 @@ def test_warm_up_compiles_everything_and_reports_seconds(royalty):
 
 def test_warm_up_for_two_workers_adds_the_hierarchical_softmax_kernel_with_private_rows():
     fast.warm_up(workers=2)
-    assert fast.is_warm(workers=2) and (0, fast.HOT_ROWS) in fast._kernel_variants()
+    assert fast.is_warm(workers=2) and (0, fast.HOT_ROWS) in warmup._kernel_variants()
 
 
 def test_a_new_vector_size_compiles_its_own_kernel_once():
@@ -445,16 +451,9 @@ def test_training_holds_only_a_chunk_or_two_in_memory(royalty):
     """Memory is O(V d + chunk): at most the current chunk and two built ahead (two slices are queued)."""
     m = build(royalty * 10, chunk_words=500, epochs=2)
     sizes = []
-    m.train(progress=lambda f, info: sizes.append((len(m._ahead), len(m.stream._cache))), report_every=0.0)
+    m.train(progress=lambda f, info: sizes.append((m.cursor.held_chunks, len(m.stream._cache))), report_every=0.0)
     assert len(sizes) > 5
-    assert max(a for a, _ in sizes) <= 2 and max(c for _, c in sizes) <= 4
-
-
-def test_module_docstring_example_runs():
-    import doctest
-
-    result = doctest.testmod(fast, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
+    assert max(a for a, _ in sizes) <= 3 and max(c for _, c in sizes) <= 4
 
 
 @pytest.mark.parametrize("objective", ["softmax", "hierarchical_softmax", "negative_sampling"])

@@ -1,0 +1,499 @@
+"""The compiled kernel: the model's update rule (update.py) over many examples, with numba.
+
+What it does:
+1. run_examples / submit_examples apply examples start..end-1 of a chunk (examples.py) to W_in and
+   W_out in place, with exactly the update rule of update.UpdateRule.apply, for all six models
+   (skip-gram / CBOW x full softmax / hierarchical softmax / negative sampling); the rule's
+   choices reach the kernel as rule.kernel_flags (objective code, h is the mean, divide the inputs):
+   - h = sum (or, for the CBOW mean, mean) of the input rows, accumulated in float32 as NumPy does;
+   - scores = W_out[out_rows] @ h, probabilities, loss and gradients, all from the weights *before*
+     this example's update;
+   - W_out[out_rows] -= lr * grad_out, then W_in[id] -= lr * grad_hidden (/ n_inputs for the exact
+     CBOW mean) for every input id; repeated rows (two equal negatives, a word twice in a CBOW
+     window) accumulate, as np.add.at does;
+   - if the loss or a gradient is NaN or inf, nothing is written; if the update would take a weight
+     beyond float32's range, the touched rows are put back (as update.py does). Either way training
+     stops *before* that example (diverged=True, n_done = examples applied), so the caller can
+     raise TrainingDiverged with the last good weights.
+   Precision: the dot products and the row updates are float32 arithmetic, the weights' own type
+   (word2vec.c and gensim compute in float32 too; it halves the work per vector instruction); the
+   probabilities, the loss and the gradient factors (probs - labels) are float64, as in
+   objectives.py. update.py does everything in float64, so the two differ in the last bits of each
+   update (relative 1e-7), which is what the tests' tolerance (rtol=1e-4) allows. An example whose
+   row norms say a float32 sum could overflow is computed in float64 exactly as update.py does it.
+   The loss of every example is summed in float64 and returned, so progress can report it honestly.
+2. run_examples_numpy is the readable reference (and the fallback without numba): a loop over
+   UpdateRule.apply itself, the transparent trainer's own update.
+What it does not do: choose examples, decide the learning rate or own the random generator
+(examples.py does, so the fast and the step trainer see one stream), build traces (step.py), run
+the threads of a whole training (pipeline.py), or compile up front (warmup.py).
+
+Why numba: the kernel is written as plain loops over NumPy arrays, which a student can read next to
+the update rule, and numba compiles it to machine code on first use. The compiled code is cached on
+disk (cache=True), so only the very first run pays the seconds of compiling. From vector size
+STATIC_MIN_D on, the kernel is compiled for the exact size (see _kernel's size_marker: a loop over a
+row of 100 floats becomes seven 16-wide vector instructions with no remainder loop, about 25%
+faster), so each new size compiles once (a few seconds, then cached). It needs no C compiler on the
+user's machine, and nogil=True releases Python's GIL while the kernel runs, so two threads can
+update the shared weights at once (Hogwild, as word2vec.c and gensim do) while another builds the
+next chunk. fastmath is limited to "reassoc" and "contract" (reordering sums so that dot products
+vectorise, and fused multiply-add): no flag that assumes finite numbers, so the NaN / inf checks
+stay exact.
+
+workers=1 is deterministic and follows the stream in order. workers=2 runs two threads at once on
+halves of a large slice, updating the shared weights without locks (Hogwild); the updates
+interleave differently on every run, so results differ slightly from run to run.
+
+    >>> import numpy as np
+    >>> from engine import Word2Vec
+    >>> m = Word2Vec(vector_size=8, epochs=1, sample=0).build_vocab([["a", "b", "c"]] * 3)
+    >>> chunk = m.stream.chunk(0)
+    >>> loss_sum, n_done, diverged = run_examples(m.W_in, m.W_out, chunk, 0, 4, m.rule, None)
+    >>> n_done, diverged, bool(loss_sum > 0)
+    (4, False, True)
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+from typing import Optional, Tuple
+
+import numpy as np
+
+try:  # numba is in requirements.txt; without it the NumPy reference below still trains (slowly)
+    from numba import njit
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - only on a machine without numba
+    HAVE_NUMBA = False
+
+from .threads import Job, pieces, shared_executor
+from .update import TrainingDiverged, UpdateRule
+
+PIECE_EXAMPLES = 50_000   # a slice is split between the threads only from twice this size
+FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
+HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's private copy of the top tree nodes
+HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
+STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
+MAX_STATIC_D = 1000      # numba's tuples (the size marker) stay short below this; larger sizes use the generic kernel
+
+
+# ---------------------------------------------------------------------------- the NumPy reference
+def run_examples_numpy(W_in, W_out, chunk, start, end, rule: UpdateRule, tree):
+    """The readable reference (and fallback without numba): rule.apply over examples start..end-1.
+
+    Returns (loss_sum, n_done, diverged), like run_examples with workers=1.
+    """
+    total = 0.0
+    for e in range(start, end):
+        try:
+            u = rule.apply(W_in, W_out, chunk.inputs(e), int(chunk.targets[e]), chunk.negatives[e],
+                           float(chunk.lr[e]), tree)
+        except TrainingDiverged:
+            return total, e - start, True
+        total += u.loss
+    return total, end - start, False
+
+
+# ---------------------------------------------------------------------------- the compiled kernel
+# The kernel works in float32 (the weights' type; word2vec.c and gensim compute in float32 too) and
+# falls back to float64 arithmetic, exactly as update.py, for an example whose row norms say a float32
+# sum or update could overflow: there it copies the rows, updates, checks and puts them back if a
+# weight became inf (training then stops before that example).
+def _distinct(rows, k, objective):
+    """No row twice among rows[:k]: always so for a Huffman path or softmax; negatives may repeat."""
+    if objective != 2:
+        return True
+    for j in range(1, k):
+        for jj in range(j):
+            if rows[jj] == rows[j]:
+                return False
+    return True
+
+
+def _update_rows32(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d, distinct):
+    """grad_hidden = sum_j g_j W_out[row_j] (rows before the update); W_out[row_j] += (c g_j) h. float32.
+
+    A row below n_hot is read and written in hot_rows, the thread's private copy (see _kernel)."""
+    for i in range(d):
+        grad_hidden[i] = 0.0
+    if distinct:                                 # one pass per row: read it, then update it
+        for j in range(k):
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+            gj = g[j]
+            cg = c * gj
+            for i in range(d):
+                x = row[i]
+                grad_hidden[i] += gj * x
+                row[i] = x + cg * h[i]
+    else:                                        # a repeated negative: every read before any write
+        for j in range(k):
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+            gj = g[j]
+            for i in range(d):
+                grad_hidden[i] += gj * row[i]
+        for j in range(k):                       # and the repeats accumulate, as np.add.at does
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+            cg = c * g[j]
+            for i in range(d):
+                row[i] += cg * h[i]
+
+
+def _update_rows64(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d):
+    """_update_rows32 in float64, as objectives.py and update.py compute it (c = -lr)."""
+    for i in range(d):
+        grad_hidden[i] = 0.0
+    for j in range(k):                           # every read before any write (rows may repeat)
+        row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+        gj = g[j]
+        for i in range(d):
+            grad_hidden[i] += gj * np.float64(row[i])
+    for j in range(k):
+        row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+        gj = g[j]
+        for i in range(d):
+            row[i] += np.float32(c * (gj * h[i]))
+
+
+def _sync_hot(W_out, hot_rows, hot_base, d):
+    """Add this thread's updates of the busiest rows (hot_rows - hot_base) to W_out; take the sum as the new copy."""
+    for r in range(hot_rows.shape[0]):
+        shared = W_out[r]
+        mine = hot_rows[r]
+        base = hot_base[r]
+        for i in range(d):
+            v = shared[i] + (mine[i] - base[i])
+            shared[i] = v
+            mine[i] = v
+            base[i] = v
+
+
+def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
+            path_array, code_array, lengths, flag, divide, size_marker, hot_marker):
+    """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
+
+    objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. divide: for the CBOW mean,
+    divide the input rows' update by n_in (the exact gradient) or not (word2vec.c's rule).
+    flag (1,) int32 is shared by the slices of one train() call: a diverging example sets it and
+    every example checks it first.
+    size_marker: () for any vector size, or a tuple of d zeros (see static_size): numba compiles a
+    kernel for each argument type, and a tuple's type holds its length, so that kernel knows d at
+    compile time (each loop over a row becomes a few full-width vector instructions, with no
+    remainder loop) and is cached on disk like any other.
+    hot_marker: () or HOT_ROWS zeros (two workers, hierarchical softmax; see _hot_marker). With n_hot
+    rows, W_out's rows 0..n_hot-1 (the Huffman tree's most visited nodes: node ids go by decreasing
+    count, the root is 0) live in this thread's private copy while it runs; every HOT_SYNC examples
+    and at the end it adds its updates of them to W_out and takes the sum back. Each thread so sees
+    the other's updates of those rows up to HOT_SYNC examples late (Hogwild is lock-free and racy
+    anyway). n_hot is a compile-time constant too, so with () every `n_hot > 0 and ...` test
+    disappears from the compiled code. The row of id r is fetched with a one-line expression
+    written out at every use: as a small helper function numba compiled it about 2x slower.
+    """
+    d = len(size_marker) if len(size_marker) > 0 else W_in.shape[1]
+    n_hot = min(len(hot_marker), W_out.shape[0])
+    hot_rows = W_out[:n_hot].copy()              # (n_hot, d) this thread's copy of the busiest rows
+    hot_base = hot_rows.copy()                   # (n_hot, d) those rows as they were at the last sync
+    V_out = W_out.shape[0]
+    k_max = V_out if objective == 0 else (path_array.shape[1] if objective == 1 else 1 + negatives.shape[1])
+    h32 = np.zeros(d, dtype=np.float32)          # (d,) h as NumPy computes it (float32 sum / mean)
+    h = np.zeros(d, dtype=np.float64)            # (d,) h in float64, for the exact fallback
+    grad_hidden = np.zeros(d, dtype=np.float64)  # (d,)
+    grad32 = np.zeros(d, dtype=np.float32)       # (d,)
+    rows = np.zeros(k_max, dtype=np.int64)       # (k,) W_out rows scored
+    labels = np.zeros(k_max, dtype=np.float64)   # (k,)
+    scores = np.zeros(k_max, dtype=np.float64)   # (k,)
+    g = np.zeros(k_max, dtype=np.float64)        # (k,) d loss / d scores = probs - labels
+    g32 = np.zeros(k_max, dtype=np.float32)      # (k,)
+    delta_in = np.zeros(d, dtype=np.float32)     # (d,) the float32 update of each input row
+    out_before = np.zeros((0, d), dtype=np.float32)  # copies of the touched rows, made only when an
+    in_before = np.zeros((0, d), dtype=np.float32)   # update might overflow float32
+    loss_sum = 0.0
+    n_done = 0
+    diverged = False
+    for e in range(start, end):
+        if flag[0] != 0:
+            break
+        if n_hot > 0 and n_done > 0 and n_done % HOT_SYNC == 0:
+            _sync_hot(W_out, hot_rows, hot_base, d)
+        target = targets[e]
+        p0 = input_ptr[e]
+        n_in = input_ptr[e + 1] - p0
+
+        # hidden vector: float32 sum of the input rows (row by row, as NumPy reduces axis 0), then / n
+        in_sq = 0.0                               # largest squared norm of an input row (overflow guard)
+        first = W_in[input_ids[p0]]
+        for i in range(d):
+            x = first[i]
+            h32[i] = x
+            in_sq += np.float64(x) * np.float64(x)
+        for a in range(1, n_in):
+            r = W_in[input_ids[p0 + a]]
+            sq = 0.0
+            for i in range(d):
+                x = r[i]
+                h32[i] += x
+                sq += np.float64(x) * np.float64(x)
+            in_sq = max(in_sq, sq)
+        if mean and n_in > 1:
+            n32 = np.float32(n_in)
+            for i in range(d):
+                h32[i] = h32[i] / n32
+        h_sq = 0.0
+        for i in range(d):
+            h_sq += np.float64(h32[i]) * np.float64(h32[i])
+
+        # the rows scored and their labels
+        if objective == 2:                        # negative sampling: target (1), then the negatives (0)
+            k = 1 + negatives.shape[1]
+            rows[0] = target
+            labels[0] = 1.0
+            for j in range(1, k):
+                rows[j] = negatives[e, j - 1]
+                labels[j] = 0.0
+        elif objective == 1:                      # hierarchical softmax: the path, label = 1 - code bit
+            k = lengths[target]
+            for j in range(k):
+                rows[j] = path_array[target, j]
+                labels[j] = 1.0 - code_array[target, j]
+        else:                                     # softmax: every row, one-hot label
+            k = V_out
+            for j in range(k):
+                rows[j] = j
+                labels[j] = 0.0
+            labels[target] = 1.0
+
+        # scores = W_out[rows] @ h in float32, each row's squared norm alongside
+        out_sq = 0.0
+        for j in range(k):
+            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+            s32 = np.float32(0.0)
+            q32 = np.float32(0.0)
+            for i in range(d):
+                x = row[i]
+                s32 += x * h32[i]
+                q32 += x * x
+            scores[j] = np.float64(s32)
+            out_sq = max(out_sq, np.float64(q32))
+        lr = lrs[e]
+        scale = np.float64(n_in) if (mean and divide) else 1.0
+        # |score| <= |row| |h|, |g| <= 1 and |grad_hidden_i| <= k max|row|: unless these bounds say a
+        # float32 sum or weight could overflow (or a norm is inf or NaN), float32 is safe. Else the
+        # example is redone in float64, as update.py does it.
+        out_norm, h_norm, in_norm = math.sqrt(out_sq), math.sqrt(h_sq), math.sqrt(in_sq)
+        careful = not (out_norm * h_norm < FLOAT32_SAFE
+                       and out_norm + k * lr * h_norm < FLOAT32_SAFE
+                       and in_norm + n_in * (lr / scale) * k * out_norm < FLOAT32_SAFE)
+        if careful:
+            for i in range(d):
+                h[i] = np.float64(h32[i])
+            out_sq = 0.0
+            for j in range(k):
+                row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+                s = 0.0
+                sq = 0.0
+                for i in range(d):
+                    x = np.float64(row[i])
+                    s += x * h[i]
+                    sq += x * x
+                scores[j] = s
+                out_sq = max(out_sq, sq)
+
+        # loss and d loss / d scores = probs - labels, in float64, from the weights before the update
+        loss = 0.0
+        if objective == 0:
+            m = scores[0]
+            for j in range(1, k):
+                m = max(m, scores[j])
+            z = 0.0
+            for j in range(k):
+                z += math.exp(scores[j] - m)
+            log_z = m + math.log(z)
+            loss = -(scores[target] - log_z)
+            for j in range(k):
+                g[j] = math.exp(scores[j] - log_z) - labels[j]
+        else:
+            # loss = sum_j log(1 + exp(x_j)), x_j = -s_j for label 1, s_j for label 0
+            #      = sum_j max(x_j, 0) + log(prod_j (1 + exp(-|s_j|)))   (one log per example)
+            prod = 1.0
+            for j in range(k):
+                s = scores[j]
+                ex = math.exp(-abs(s))                          # in (0, 1]: no overflow
+                p = 1.0 / (1.0 + ex) if s >= 0 else ex / (1.0 + ex)  # sigmoid(s)
+                x = -s if labels[j] > 0.5 else s
+                loss += max(x, 0.0)
+                prod *= 1.0 + ex                                # each factor in (1, 2]
+                if j % 512 == 511:
+                    loss += math.log(prod)
+                    prod = 1.0
+                g[j] = p - labels[j]
+            loss += math.log(prod)
+        # NaN or inf anywhere (in h, a scored row or the loss) means: write nothing. With finite
+        # rows, h, scores, g and grad_hidden are finite too (|g| <= 1, float64 has room to spare).
+        if not (h_sq < math.inf and out_sq < math.inf and abs(loss) < math.inf):
+            flag[0] = 1
+            diverged = True
+            break
+
+        if not careful:
+            # W_out[row_j] -= lr g_j h and grad_hidden = sum_j g_j W_out[row_j] (before), in float32
+            for j in range(k):
+                g32[j] = np.float32(g[j])
+            _update_rows32(W_out, hot_rows, n_hot, rows, k, g32, np.float32(-lr), h32, grad32, d,
+                           _distinct(rows, k, objective))
+            # W_in[id] -= lr * grad_hidden (/ n_in for the CBOW mean), every input id (repeats accumulate)
+            c_in = np.float32(-lr / scale)
+            for i in range(d):
+                delta_in[i] = c_in * grad32[i]
+            for a in range(n_in):
+                r = W_in[input_ids[p0 + a]]
+                for i in range(d):
+                    r[i] += delta_in[i]
+            loss_sum += loss
+            n_done += 1
+            continue
+
+        # the exact update, as update.py: float64, and the rows copied first if it might overflow
+        risky = (math.sqrt(out_sq) + k * lr * h_norm >= FLOAT32_SAFE
+                 or in_norm + n_in * (lr / scale) * k * math.sqrt(out_sq) >= FLOAT32_SAFE)
+        if risky:
+            out_before = np.empty((k, d), dtype=np.float32)
+            in_before = np.empty((n_in, d), dtype=np.float32)
+            for j in range(k):
+                out_before[j] = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+            for a in range(n_in):
+                in_before[a] = W_in[input_ids[p0 + a]]
+        _update_rows64(W_out, hot_rows, n_hot, rows, k, g, -lr, h, grad_hidden, d)
+        c_in64 = -lr / scale
+        for i in range(d):
+            delta_in[i] = np.float32(c_in64 * grad_hidden[i])
+        for a in range(n_in):
+            r = W_in[input_ids[p0 + a]]
+            for i in range(d):
+                r[i] += delta_in[i]
+        if risky:
+            bad = False
+            for j in range(k):
+                row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+                for i in range(d):
+                    if not math.isfinite(row[i]):
+                        bad = True
+            for a in range(n_in):
+                r = W_in[input_ids[p0 + a]]
+                for i in range(d):
+                    if not math.isfinite(r[i]):
+                        bad = True
+            if bad:                               # float32 overflow: put the rows back, as update.py does
+                for j in range(k):
+                    row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
+                    row[:] = out_before[j]
+                for a in range(n_in):
+                    W_in[input_ids[p0 + a]] = in_before[a]
+                flag[0] = 1
+                diverged = True
+                break
+        loss_sum += loss
+        n_done += 1
+    if n_hot > 0:
+        _sync_hot(W_out, hot_rows, hot_base, d)
+    return loss_sum, n_done, diverged
+
+
+if HAVE_NUMBA:
+    _fast_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+    _inline_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"}, inline="always")
+    _distinct = _inline_jit(_distinct)
+    _update_rows32 = _inline_jit(_update_rows32)
+    _update_rows64 = _inline_jit(_update_rows64)
+    _sync_hot = _inline_jit(_sync_hot)
+    _kernel_compiled = _fast_jit(_kernel)
+else:  # pragma: no cover
+    _kernel_compiled = None
+
+
+# ---------------------------------------------------------------------------- calling the kernel
+_EMPTY_PATHS = np.zeros((1, 1), dtype=np.int32)
+_EMPTY_CODES = np.zeros((1, 1), dtype=np.int8)
+_EMPTY_LENGTHS = np.zeros(1, dtype=np.int32)
+def static_size(d: int) -> int:
+    """The kernel's compile-time vector size for d: d itself from STATIC_MIN_D on, else 0 (any size).
+
+    >>> static_size(100), static_size(8), static_size(5000)
+    (100, 0, 0)
+    """
+    return int(d) if STATIC_MIN_D <= d <= MAX_STATIC_D else 0
+
+
+def _size_marker(d: int) -> tuple:
+    """The kernel's size_marker argument: (0,) * static_size(d).
+
+    >>> _size_marker(8), len(_size_marker(40))
+    ((), 40)
+    """
+    return (0,) * static_size(d)
+
+
+def _hot_marker(objective_code: int, workers: int) -> tuple:
+    """The kernel's hot_marker: HOT_ROWS zeros for hierarchical softmax with two workers, else ().
+
+    Every hierarchical-softmax example updates the root and, most likely, the nodes just below it:
+    two threads writing the same rows at every example keep stealing their cache lines from each
+    other (measured: the second core then added almost nothing). Negative sampling spreads its
+    updates over many rows, and there a private copy measured no gain.
+    """
+    return (0,) * HOT_ROWS if (objective_code == 1 and workers > 1) else ()
+
+
+def _tree_arrays(tree):
+    if tree is None:
+        return _EMPTY_PATHS, _EMPTY_CODES, _EMPTY_LENGTHS
+    return (np.ascontiguousarray(tree.path_array, dtype=np.int32),
+            np.ascontiguousarray(tree.code_array, dtype=np.int8),
+            np.ascontiguousarray(tree.lengths, dtype=np.int32))
+
+
+def submit_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers=1,
+                    executor: Optional[ThreadPoolExecutor] = None, flag: Optional[np.ndarray] = None) -> Job:
+    """Start applying examples start..end-1 of chunk in background threads; returns a Job.
+
+    The caller may do other work (pipeline.py builds the next chunk) and then call job.result().
+    workers=1: one piece. workers=2: pieces of the range for two threads, Hogwild (results vary from
+    run to run; on divergence n_done counts the examples applied by all pieces, which are then not
+    necessarily the first n_done). executor: where the pieces run (default: a shared pool of two
+    threads; give a one-thread executor to keep several submitted jobs in order). flag: (1,) int32
+    shared by jobs that must stop together: a diverging example sets it, and every example checks it.
+    """
+    if not HAVE_NUMBA:  # pragma: no cover
+        return Job([], run_examples_numpy(W_in, W_out, chunk, start, end, rule, tree))
+    if end <= start:
+        return Job([], (0.0, 0, False))
+    paths, codes, lengths = _tree_arrays(tree)
+    args = (W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives, chunk.lr)
+    code, mean, divide = rule.kernel_flags
+    if flag is None:
+        flag = np.zeros(1, dtype=np.int32)
+    pool = executor if executor is not None else shared_executor()
+    futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag,
+                           divide, _size_marker(W_in.shape[1]), _hot_marker(code, workers))
+               for a, b in pieces(start, end, workers, PIECE_EXAMPLES)]
+    return Job(futures)
+
+
+def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers=1):
+    """Apply examples start..end-1 of chunk in order. Returns (loss_sum, n_done, diverged).
+
+    Exactly rule.apply's update for each example (see the module docstring); stops before the first
+    example whose loss or gradients are NaN/inf, or whose update overflows float32.
+    workers=1 runs in the calling thread and is deterministic; workers=2 uses two Hogwild threads.
+    """
+    if not HAVE_NUMBA:  # pragma: no cover
+        return run_examples_numpy(W_in, W_out, chunk, start, end, rule, tree)
+    if workers > 1:
+        return submit_examples(W_in, W_out, chunk, start, end, rule, tree, workers).result()
+    if end <= start:
+        return 0.0, 0, False
+    paths, codes, lengths = _tree_arrays(tree)
+    code, mean, divide = rule.kernel_flags
+    s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
+                                chunk.negatives, chunk.lr, start, end, code, mean, paths, codes, lengths,
+                                np.zeros(1, dtype=np.int32), divide, _size_marker(W_in.shape[1]), ())
+    return float(s), int(n), bool(dv)

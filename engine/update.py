@@ -1,0 +1,119 @@
+"""THE update rule: how one training example changes W_in and W_out, decided once per model.
+
+What it does: `UpdateRule.from_config(config)` makes, once, every choice of how an update is done:
+  - h is the sum or the mean of the input rows (CBOW's cbow_mean; skip-gram has one input row);
+  - the input rows' update is divided by their number or not (CBOW mean: the exact gradient of the
+    mean, or word2vec.c's rule, which does not divide);
+  - which W_out rows are scored and with which labels (the objective's entry in OBJECTIVE_TABLE).
+`rule.apply(...)` then does one SGD update in float64, in place:
+      W_out[rows]  -= lr * grad_rows
+      W_in[id]     -= lr * grad_hidden / input_scale,  for every id in inputs (repeats accumulate)
+and returns what happened (an `Update`: h, scores, probs, loss, gradients, the rows before and after).
+The transparent trainer (step.py) wraps it in a StepTrace; the NumPy reference of the fast trainer
+(kernel.run_examples_numpy) loops over it; the compiled kernel (kernel.py) reads the same rule
+through `rule.kernel_flags` and is tested against it for all six models.
+What it does not do: choose the example (examples.py), or train many examples fast (kernel.py).
+
+    >>> import numpy as np
+    >>> from engine.config import Config
+    >>> rule = UpdateRule.from_config(Config(architecture="cbow", cbow_mean=True, cbow_update="exact"))
+    >>> rule.hidden_is_mean, rule.input_scale(4)
+    (True, 4)
+    >>> rule.describe()
+    'h = mean of the context vectors; each context row moves by lr * grad_h / n (the exact gradient of the mean)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .objectives import OBJECTIVE_TABLE, Objective
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss or a gradient became NaN or inf; the weights are the last good ones."""
+
+
+def diverged_message(step: int, lr: float, loss: float = None) -> str:
+    loss_text = "" if loss is None else f"loss {loss:.4g}, "
+    return (f"update {step}: the loss or the weights became NaN or inf ({loss_text}learning rate {lr:.4g}); "
+            "training stopped and the weights are the last good ones. Lower alpha and try again")
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one update did (arrays are the update's own; step.py copies them into a read-only trace)."""
+    rows: np.ndarray         # (k,) W_out rows scored
+    labels: np.ndarray       # (k,)
+    hidden: np.ndarray       # (d,) h, from the weights before the update
+    scores: np.ndarray       # (k,) W_out[rows] @ h
+    probs: np.ndarray        # (k,)
+    loss: float
+    grad_hidden: np.ndarray  # (d,) d loss / d h
+    grad_rows: np.ndarray    # (k, d) d loss / d W_out[rows]
+    in_before: np.ndarray    # (n_in, d) W_in[inputs] before
+    out_before: np.ndarray   # (k, d) W_out[rows] before
+
+
+@dataclass(frozen=True)
+class UpdateRule:
+    architecture: str        # "skipgram" or "cbow"
+    objective: Objective     # the objective's table entry
+    hidden_is_mean: bool     # h = mean of the input rows (CBOW with cbow_mean), else their sum
+    divide_inputs: bool      # each input row moves by grad_hidden / n_in (exact gradient of the mean)
+
+    @classmethod
+    def from_config(cls, config) -> "UpdateRule":
+        mean = config.architecture == "cbow" and bool(config.cbow_mean)
+        return cls(architecture=config.architecture, objective=OBJECTIVE_TABLE[config.objective],
+                   hidden_is_mean=mean, divide_inputs=mean and config.cbow_update == "exact")
+
+    def input_scale(self, n_inputs: int) -> int:
+        """What grad_hidden is divided by for each input row's update: n_in for the exact mean, else 1."""
+        return max(1, int(n_inputs)) if self.divide_inputs else 1
+
+    @property
+    def kernel_flags(self):
+        """(objective code, h is the mean, divide the input rows' update): what the compiled kernel reads."""
+        return self.objective.code, self.hidden_is_mean, self.divide_inputs
+
+    def describe(self) -> str:
+        """The rule in one sentence (the Step page and the claims experiments show it)."""
+        if self.architecture == "skipgram":
+            return "h = the input word's vector; that row moves by lr * grad_h"
+        if not self.hidden_is_mean:
+            return "h = sum of the context vectors; each context row moves by lr * grad_h (the exact gradient of the sum)"
+        if self.divide_inputs:
+            return ("h = mean of the context vectors; each context row moves by lr * grad_h / n "
+                    "(the exact gradient of the mean)")
+        return ("h = mean of the context vectors; each context row moves by lr * grad_h, not divided by n "
+                "(word2vec.c's and gensim's rule)")
+
+    def apply(self, W_in: np.ndarray, W_out: np.ndarray, inputs: np.ndarray, target: int,
+              negatives, lr: float, tree=None, step: int = 0) -> Update:
+        """One SGD update in place (float64 maths, written in the weights' dtype); returns the Update.
+
+        If the loss or a gradient is NaN or inf nothing is written; if the written rows overflow
+        float32 they are put back. Either way TrainingDiverged is raised: the weights stay the last good ones.
+        """
+        rows, labels = self.objective.rows(target, len(W_in), negatives, tree)        # (k,), (k,)
+        in_before = W_in[inputs]                                                     # (n_in, d) copy
+        out_before = W_out[rows]                                                     # (k, d) copy
+        hidden = in_before.mean(axis=0) if self.hidden_is_mean else in_before.sum(axis=0)  # (d,)
+        loss, (grad_hidden, grad_rows), probs = self.objective.loss(hidden, out_before, labels)
+        if not (np.isfinite(loss) and np.isfinite(grad_hidden).all() and np.isfinite(grad_rows).all()):
+            raise TrainingDiverged(diverged_message(step, lr, loss))
+        dtype = W_in.dtype
+        with np.errstate(over="ignore", invalid="ignore"):                           # checked just below
+            np.add.at(W_out, rows, (-lr * grad_rows).astype(dtype))                  # rows may repeat (negatives)
+            step_in = (-lr / self.input_scale(len(inputs)) * grad_hidden).astype(dtype)  # (d,)
+            np.add.at(W_in, inputs, np.broadcast_to(step_in, in_before.shape))      # ids may repeat (CBOW)
+        if not (np.isfinite(W_out[rows]).all() and np.isfinite(W_in[inputs]).all()):
+            W_out[rows] = out_before                                                 # float32 overflow: put back
+            W_in[inputs] = in_before
+            raise TrainingDiverged(diverged_message(step, lr, loss))
+        scores = out_before.astype(np.float64) @ hidden.astype(np.float64)          # (k,)
+        return Update(rows=rows, labels=labels, hidden=hidden, scores=scores, probs=probs, loss=float(loss),
+                      grad_hidden=grad_hidden, grad_rows=grad_rows, in_before=in_before, out_before=out_before)
