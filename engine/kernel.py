@@ -28,21 +28,13 @@ What it does not do: choose examples, decide the learning rate or own the random
 (examples.py does, so the fast and the step trainer see one stream), build traces (step.py), run
 the threads of a whole training (pipeline.py), or compile up front (warmup.py).
 
-Why numba: the kernel is written as plain loops over NumPy arrays, which a student can read next to
-the update rule, and numba compiles it to machine code on first use. The compiled code is cached on
-disk (cache=True), so only the very first run pays the seconds of compiling. From vector size
-STATIC_MIN_D on, the kernel is compiled for the exact size (see _kernel's size_marker: a loop over a
-row of 100 floats becomes seven 16-wide vector instructions with no remainder loop, about 25%
-faster), so each new size compiles once (a few seconds, then cached). It needs no C compiler on the
-user's machine, and nogil=True releases Python's GIL while the kernel runs, so two threads can
-update the shared weights at once (Hogwild, as word2vec.c and gensim do) while another builds the
-next chunk. fastmath is limited to "reassoc" and "contract" (reordering sums so that dot products
-vectorise, and fused multiply-add): no flag that assumes finite numbers, so the NaN / inf checks
-stay exact.
-
-workers=1 is deterministic and follows the stream in order. workers=2 runs two threads at once on
-halves of a large slice, updating the shared weights without locks (Hogwild); the updates
-interleave differently on every run, so results differ slightly from run to run.
+Why numba: plain loops over NumPy arrays that a student can read beside the update rule, compiled
+to machine code on first use and cached on disk (cache=True); from vector size STATIC_MIN_D on, one
+kernel per exact size (size_marker, below: a row of 100 floats becomes seven 16-wide vector
+instructions, ~25% faster). nogil=True lets two threads update the shared weights at once (Hogwild,
+as word2vec.c and gensim; workers=2: results vary slightly from run to run) while another builds the
+next chunk. fastmath is only "reassoc" and "contract" (vectorised sums, fused multiply-add), so the
+NaN / inf checks stay exact. workers=1 is deterministic and follows the stream in order.
 
     >>> import numpy as np
     >>> from engine import Word2Vec
@@ -67,6 +59,7 @@ try:  # numba is in requirements.txt; without it the NumPy reference below still
 except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
+from .kernel_rows import _distinct, _sync_hot, _update_rows32, _update_rows64
 from .threads import Job, pieces, shared_executor
 from .update import TrainingDiverged, UpdateRule
 
@@ -100,74 +93,6 @@ def run_examples_numpy(W_in, W_out, chunk, start, end, rule: UpdateRule, tree):
 # falls back to float64 arithmetic, exactly as update.py, for an example whose row norms say a float32
 # sum or update could overflow: there it copies the rows, updates, checks and puts them back if a
 # weight became inf (training then stops before that example).
-def _distinct(rows, k, objective):
-    """No row twice among rows[:k]: always so for a Huffman path or softmax; negatives may repeat."""
-    if objective != 2:
-        return True
-    for j in range(1, k):
-        for jj in range(j):
-            if rows[jj] == rows[j]:
-                return False
-    return True
-
-
-def _update_rows32(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d, distinct):
-    """grad_hidden = sum_j g_j W_out[row_j] (rows before the update); W_out[row_j] += (c g_j) h. float32.
-
-    A row below n_hot is read and written in hot_rows, the thread's private copy (see _kernel)."""
-    for i in range(d):
-        grad_hidden[i] = 0.0
-    if distinct:                                 # one pass per row: read it, then update it
-        for j in range(k):
-            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
-            gj = g[j]
-            cg = c * gj
-            for i in range(d):
-                x = row[i]
-                grad_hidden[i] += gj * x
-                row[i] = x + cg * h[i]
-    else:                                        # a repeated negative: every read before any write
-        for j in range(k):
-            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
-            gj = g[j]
-            for i in range(d):
-                grad_hidden[i] += gj * row[i]
-        for j in range(k):                       # and the repeats accumulate, as np.add.at does
-            row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
-            cg = c * g[j]
-            for i in range(d):
-                row[i] += cg * h[i]
-
-
-def _update_rows64(W_out, hot_rows, n_hot, rows, k, g, c, h, grad_hidden, d):
-    """_update_rows32 in float64, as objectives.py and update.py compute it (c = -lr)."""
-    for i in range(d):
-        grad_hidden[i] = 0.0
-    for j in range(k):                           # every read before any write (rows may repeat)
-        row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
-        gj = g[j]
-        for i in range(d):
-            grad_hidden[i] += gj * np.float64(row[i])
-    for j in range(k):
-        row = hot_rows[rows[j]] if (n_hot > 0 and rows[j] < n_hot) else W_out[rows[j]]
-        gj = g[j]
-        for i in range(d):
-            row[i] += np.float32(c * (gj * h[i]))
-
-
-def _sync_hot(W_out, hot_rows, hot_base, d):
-    """Add this thread's updates of the busiest rows (hot_rows - hot_base) to W_out; take the sum as the new copy."""
-    for r in range(hot_rows.shape[0]):
-        shared = W_out[r]
-        mine = hot_rows[r]
-        base = hot_base[r]
-        for i in range(d):
-            v = shared[i] + (mine[i] - base[i])
-            shared[i] = v
-            mine[i] = v
-            base[i] = v
-
-
 def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
             path_array, code_array, lengths, flag, divide, size_marker, hot_marker):
     """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
@@ -400,11 +325,6 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
 
 if HAVE_NUMBA:
     _fast_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-    _inline_jit = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"}, inline="always")
-    _distinct = _inline_jit(_distinct)
-    _update_rows32 = _inline_jit(_update_rows32)
-    _update_rows64 = _inline_jit(_update_rows64)
-    _sync_hot = _inline_jit(_sync_hot)
     _kernel_compiled = _fast_jit(_kernel)
 else:  # pragma: no cover
     _kernel_compiled = None

@@ -34,6 +34,7 @@ from .vocab import NoiseTable, Vocabulary
 
 REAL = np.float32  # the weights' dtype, as in word2vec.c and gensim
 SETTING_NAMES = tuple(f.name for f in fields(Config))
+UNDO_BYTES = 32 * 2**20   # the undo history's memory cap: beyond it the oldest steps can no longer be undone
 LIVE_SETTINGS = ("epochs", "workers")   # may change after build_vocab (they act on the next train())
 
 
@@ -55,6 +56,52 @@ class _Setting:
                              f"stream were built for {self.name}={getattr(obj._config, self.name)!r}); "
                              f"call build_vocab(sentences) again after setting it, or make a new Word2Vec")
         setattr(obj._config, self.name, value)
+
+
+class _OutUndo:
+    """What undo() needs to put W_out's rows back after one step().
+
+    Negative sampling and hierarchical softmax touch a few rows: their old values are kept. Full
+    softmax touches all V rows, but its update is rank one, W_out -= lr * outer(p - y, h): keeping
+    p - y (V,) and h (d,) and subtracting the same float32 update back restores W_out, except for the
+    few entries where float32 rounding does not undo exactly, whose old values are kept too. So a
+    softmax undo record is about (V + d) * 8 bytes instead of V * d * 4.
+    """
+
+    __slots__ = ("rows", "before", "g", "h", "lr", "fix_at", "fix_values")
+
+    @classmethod
+    def of(cls, trace, W_out: np.ndarray) -> "_OutUndo":
+        record = cls()
+        record.rows = trace.out_rows
+        if trace.objective != "softmax":
+            record.before, record.g = trace.out_before, None
+            return record
+        record.before = None
+        record.g = trace.probs - trace.labels                         # (V,) d loss / d scores
+        record.h = np.asarray(trace.hidden, dtype=np.float64)         # (d,)
+        record.lr = trace.lr
+        undone = W_out - record.delta(W_out.dtype)                    # (V, d) what subtracting gives back
+        wrong = np.flatnonzero(undone != trace.out_before).astype(np.int32 if undone.size < 2**31 else np.int64)
+        record.fix_at, record.fix_values = wrong, trace.out_before.reshape(-1)[wrong].copy()
+        return record
+
+    def delta(self, dtype) -> np.ndarray:
+        """The update that step() added to W_out, bit for bit (as update.UpdateRule.apply computes it)."""
+        return (-self.lr * np.outer(self.g, self.h)).astype(dtype)    # (V, d)
+
+    def restore(self, W_out: np.ndarray) -> None:
+        if self.g is None:
+            W_out[self.rows] = self.before
+            return
+        W_out -= self.delta(W_out.dtype)
+        W_out.reshape(-1)[self.fix_at] = self.fix_values
+
+    @property
+    def nbytes(self) -> int:
+        if self.g is None:
+            return self.before.nbytes + self.rows.nbytes
+        return self.g.nbytes + self.h.nbytes + self.fix_at.nbytes + self.fix_values.nbytes
 
 
 class Word2Vec:
@@ -145,6 +192,7 @@ class Word2Vec:
         self.step_count = 0         # updates done so far (step() and train() alike)
         self.loss_sums = collections.OrderedDict()  # epoch -> [sum of losses (float64), number of examples]
         self._undo = collections.deque(maxlen=cfg.undo_depth)
+        self._undo_bytes = 0
         self.wv = KeyedVectors(vocab.index_to_key, self.W_in, vocab.counts)
         self._stop = threading.Event()
         return self
@@ -252,8 +300,12 @@ class Word2Vec:
         trace = apply_example(self.W_in, self.W_out, chunk, e, step=self.step_count + 1, rule=self.rule,
                               tree=self.training_tree)
         if self._undo.maxlen:
-            self._undo.append((trace.inputs, trace.in_before, trace.out_rows, trace.out_before,
-                               chunk, e, loss_before))
+            record = (trace.inputs, trace.in_before, _OutUndo.of(trace, self.W_out), chunk, e, loss_before)
+            self._undo.append(record)
+            self._undo_bytes += record[1].nbytes + record[2].nbytes
+            while self._undo_bytes > UNDO_BYTES and len(self._undo) > 1:   # a huge softmax: keep fewer steps
+                old = self._undo.popleft()
+                self._undo_bytes -= old[1].nbytes + old[2].nbytes
         self.cursor.move_to(chunk, e + 1)
         self.record_updates(chunk.epoch, trace.loss, 1)
         self.wv.invalidate()
@@ -268,12 +320,18 @@ class Word2Vec:
         """How many updates undo() can still reverse."""
         return len(self._undo) if self.vocab is not None else 0
 
+    @property
+    def undo_bytes(self) -> int:
+        """Memory held by the undo history (the input rows and each step's _OutUndo), at most UNDO_BYTES."""
+        return self._undo_bytes if self.vocab is not None else 0
+
     def undo(self) -> None:
         """Reverse the last step(): its rows get their old values back and the stream rewinds one example."""
         if not self.can_undo:
             raise IndexError("nothing to undo (undo reverses step(); train() clears the history)")
-        inputs, in_before, out_rows, out_before, chunk, e, loss_before = self._undo.pop()
-        self.W_out[out_rows] = out_before
+        inputs, in_before, out_undo, chunk, e, loss_before = self._undo.pop()
+        self._undo_bytes -= in_before.nbytes + out_undo.nbytes
+        out_undo.restore(self.W_out)
         self.W_in[inputs] = in_before
         self.cursor.move_to(chunk, e)
         self.step_count -= 1
@@ -307,6 +365,7 @@ class Word2Vec:
         self._require_built()
         self._stop.clear()
         self._undo.clear()
+        self._undo_bytes = 0
         self._next_position()                    # when the plan is over, this starts a new round
         return TrainingRun(self, progress, stop, max_examples, report_every).run()
 

@@ -55,6 +55,19 @@ class StepTrace:
     cbow_mean: bool = True         # CBOW: h was the mean (True) or the sum (False) of the inputs
     divide_inputs: bool = True     # CBOW mean: the input rows' update was divided by n_in (exact gradient)
     rule: str = ""                 # the update rule that ran, in one sentence (UpdateRule.describe)
+    loss_after: float = float("nan")   # the same example's loss, re-scored with the weights after the update
+    probs_after: np.ndarray = None     # (k,) its probabilities after the update
+
+    @property
+    def target_prob(self) -> float:
+        """p(target | context) before the update: softmax's p[target], or the product of the binary
+        decisions that lead to it (HS path), or sigma(u_target . h) (negative sampling)."""
+        return _target_prob(self.objective, self.labels, self.probs, self.target, self.out_rows)
+
+    @property
+    def target_prob_after(self) -> float:
+        """The same probability after the update (re-scored on the same example)."""
+        return _target_prob(self.objective, self.labels, self.probs_after, self.target, self.out_rows)
 
     @property
     def grad_inputs(self) -> np.ndarray:
@@ -67,6 +80,16 @@ class StepTrace:
         return len(self.inputs) if (self.architecture == "cbow" and self.cbow_mean and self.divide_inputs) else 1
 
 
+def _target_prob(objective, labels, probs, target, rows) -> float:
+    if probs is None:
+        return float("nan")
+    if objective == "softmax":
+        return float(probs[int(np.nonzero(rows == target)[0][0])])
+    if objective == "hierarchical_softmax":
+        return float(np.prod(np.where(labels > 0.5, probs, 1.0 - probs)))
+    return float(probs[0])                                           # negative sampling: the target's row comes first
+
+
 def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: int, rule: UpdateRule,
                   tree=None) -> StepTrace:
     """One SGD update on example e of chunk (rule.apply, in place); returns its StepTrace."""
@@ -74,6 +97,7 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
     target = int(chunk.targets[e])
     negatives = chunk.negatives[e]                                   # (k,) or (0,)
     u = rule.apply(W_in, W_out, inputs, target, negatives, float(chunk.lr[e]), tree, step=step)
+    _, _, _, loss_after, _, probs_after, _, _ = rule.forward(W_in, W_out, inputs, target, negatives, tree)
     hs = rule.objective.needs_tree
     return StepTrace(
         step=step, epoch=chunk.epoch, lr=float(chunk.lr[e]), center=int(chunk.tokens[chunk.center_pos[e]]),
@@ -85,4 +109,5 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
         objective=rule.objective.name, architecture=rule.architecture,
         in_before=_ro(u.in_before), in_after=_ro(W_in[inputs]),
         out_before=_ro(u.out_before), out_after=_ro(W_out[u.rows]), cbow_mean=rule.hidden_is_mean,
-        divide_inputs=rule.divide_inputs, rule=rule.describe())
+        divide_inputs=rule.divide_inputs, rule=rule.describe(), loss_after=float(loss_after),
+        probs_after=_ro(probs_after))

@@ -91,6 +91,19 @@ class UpdateRule:
         return ("h = mean of the context vectors; each context row moves by lr * grad_h, not divided by n "
                 "(word2vec.c's and gensim's rule)")
 
+    def forward(self, W_in: np.ndarray, W_out: np.ndarray, inputs: np.ndarray, target: int, negatives,
+                tree=None):
+        """Score one example without changing anything: (rows, labels, hidden, loss, grads, probs, in_rows, out_rows).
+
+        The Step page calls it again after an update to show the same example's loss falling.
+        """
+        rows, labels = self.objective.rows(target, len(W_in), negatives, tree)        # (k,), (k,)
+        in_rows = W_in[inputs]                                                       # (n_in, d) copy
+        out_rows = W_out[rows]                                                       # (k, d) copy
+        hidden = in_rows.mean(axis=0) if self.hidden_is_mean else in_rows.sum(axis=0)  # (d,)
+        loss, grads, probs = self.objective.loss(hidden, out_rows, labels)
+        return rows, labels, hidden, loss, grads, probs, in_rows, out_rows
+
     def apply(self, W_in: np.ndarray, W_out: np.ndarray, inputs: np.ndarray, target: int,
               negatives, lr: float, tree=None, step: int = 0) -> Update:
         """One SGD update in place (float64 maths, written in the weights' dtype); returns the Update.
@@ -98,11 +111,8 @@ class UpdateRule:
         If the loss or a gradient is NaN or inf nothing is written; if the written rows overflow
         float32 they are put back. Either way TrainingDiverged is raised: the weights stay the last good ones.
         """
-        rows, labels = self.objective.rows(target, len(W_in), negatives, tree)        # (k,), (k,)
-        in_before = W_in[inputs]                                                     # (n_in, d) copy
-        out_before = W_out[rows]                                                     # (k, d) copy
-        hidden = in_before.mean(axis=0) if self.hidden_is_mean else in_before.sum(axis=0)  # (d,)
-        loss, (grad_hidden, grad_rows), probs = self.objective.loss(hidden, out_before, labels)
+        rows, labels, hidden, loss, (grad_hidden, grad_rows), probs, in_before, out_before = self.forward(
+            W_in, W_out, inputs, target, negatives, tree)
         if not (np.isfinite(loss) and np.isfinite(grad_hidden).all() and np.isfinite(grad_rows).all()):
             raise TrainingDiverged(diverged_message(step, lr, loss))
         dtype = W_in.dtype

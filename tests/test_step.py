@@ -119,3 +119,35 @@ def test_divergence_raises_and_keeps_last_good_weights():
         for _ in range(10_000):
             m.step()
     assert np.isfinite(m.W_in).all() and np.isfinite(m.W_out).all()
+
+
+def test_undo_of_full_softmax_restores_w_out_exactly_from_the_rank_one_record():
+    """Full softmax changes all V rows of W_out, but the undo record keeps only p - y (V,), h (d,) and the
+    few entries float32 rounding spoils, and still restores every weight bit for bit."""
+    from engine import Word2Vec, read_corpus, sample_corpora
+
+    m = Word2Vec(objective="softmax", vector_size=100, sample=0, epochs=2, alpha=0.5).build_vocab(
+        read_corpus(sample_corpora()["royalty"]))
+    snapshots = []
+    for _ in range(60):
+        snapshots.append((m.W_in.copy(), m.W_out.copy()))
+        m.step()
+    assert m.undo_bytes < 0.25 * 60 * m.W_out.nbytes       # far less than 60 copies of W_out
+    for W_in, W_out in reversed(snapshots):
+        m.undo()
+        assert np.array_equal(m.W_out, W_out) and np.array_equal(m.W_in, W_in)
+
+
+def test_undo_history_is_capped_in_memory(monkeypatch):
+    from engine import Word2Vec, model as model_module
+
+    monkeypatch.setattr(model_module, "UNDO_BYTES", 4_000)
+    m = Word2Vec(objective="softmax", vector_size=20, sample=0, epochs=5).build_vocab(
+        [["a", "b", "c", "d", "e", "f"]] * 20)
+    m.steps(50)
+    kept = m.can_undo
+    assert 1 <= kept < 50 and m.undo_bytes <= 4_000
+    while m.can_undo:
+        m.undo()
+    assert m.step_count == 50 - kept > 0                   # undo stops at the oldest kept step
+    assert m.undo_bytes == 0

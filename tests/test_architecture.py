@@ -1,0 +1,57 @@
+"""The shape of engine/: no import cycle, no Streamlit, no file over ~450 lines, each idea in one place."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ENGINE = Path(__file__).resolve().parent.parent / "engine"
+MODULES = sorted(p.stem for p in ENGINE.glob("*.py") if p.stem != "__init__")
+
+
+def _engine_imports(name: str) -> set:
+    """The engine modules that module `name` imports at module level (relative imports)."""
+    tree = ast.parse((ENGINE / f"{name}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in tree.body:                       # module level only: a function's import is lazy by choice
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(a.name for a in node.names)
+        elif isinstance(node, ast.If):           # `if HAVE_NUMBA:` blocks
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.ImportFrom) and sub.level == 1 and sub.module:
+                    found.add(sub.module.split(".")[0])
+    return found & set(MODULES)
+
+
+def test_engine_has_no_import_cycle():
+    graph = {m: _engine_imports(m) for m in MODULES}
+    state = {}
+
+    def visit(m, path):
+        if state.get(m) == "done":
+            return
+        if state.get(m) == "open":
+            raise AssertionError("import cycle: " + " -> ".join(path + [m]))
+        state[m] = "open"
+        for n in sorted(graph[m]):
+            visit(n, path + [m])
+        state[m] = "done"
+
+    for m in MODULES:
+        visit(m, [])
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_engine_module_is_short_and_never_imports_streamlit(name):
+    text = (ENGINE / f"{name}.py").read_text(encoding="utf-8")
+    assert not any(line.lstrip().startswith(("import streamlit", "from streamlit")) for line in text.splitlines())
+    assert len(text.splitlines()) <= 460, f"engine/{name}.py has {len(text.splitlines())} lines"
+
+
+def test_the_update_is_written_once():
+    """np.add.at on the weights (the step trainer's write) appears in update.py only."""
+    writers = [p.name for p in ENGINE.glob("*.py") if "np.add.at(W_" in p.read_text(encoding="utf-8")]
+    assert writers == ["update.py"]
