@@ -51,7 +51,8 @@ class Config:
     alpha: float = 0.025                  # initial learning rate
     min_alpha: float = 1e-4               # learning rate at the very end of the planned training (linear decay)
     epochs: int = 5                       # passes over the corpus that train() plans
-    cbow_mean: bool = True                # CBOW: h = mean of the context vectors (False: their sum, the note's h)
+    cbow_mean: bool = False               # CBOW: h = sum of the context vectors, the note's h = Σ W(a_i) (True: their
+                                          # mean, as word2vec.c and gensim; see cbow_update for its gradient)
     shrink_windows: bool = True           # draw the radius uniformly from 1..window per centre, as word2vec.c
     num_skips: Optional[int] = None       # skip-gram: use this many of the window's context words per centre (None = all)
     seed: int = 1                         # the only source of randomness: np.random.default_rng(seed)
@@ -61,6 +62,8 @@ class Config:
     cbow_update: str = "exact"            # CBOW mean: "exact" divides each context row's update by the
                                           # number of context words (the true gradient of the mean);
                                           # "word2vec" does not, as word2vec.c and gensim (larger steps)
+    init_scale: float = 1.0               # W_in starts uniform in [-init_scale/d, init_scale/d): 1 = gensim 4's range
+                                          # (W_out starts at zero); the app steps with 3 so learning shows sooner
     skipgram_input: str = "center"        # skip-gram: whose W_in row is h. "center": the centre word's, predicting
                                           # each context word (the textbook direction); "context": each context
                                           # word's, predicting the centre, in word2vec.c's and gensim's order
@@ -247,6 +250,7 @@ SETTINGS = _table(
     Setting("chunk_words", int, 1, 10_000_000),
     Setting("undo_depth", int, 0, 100_000),
     Setting("cbow_update", str, choices=CBOW_UPDATES),
+    Setting("init_scale", float, 0.0, 100.0, low_open=True, ui_low=0.1, ui_high=10.0),
     Setting("skipgram_input", str, choices=SKIPGRAM_INPUTS),
 )
 assert set(SETTINGS) == {f.name for f in fields(Config)}, "every Config field has one row in SETTINGS"

@@ -18,9 +18,12 @@ def make(architecture, objective, **kw):
     return Word2Vec(**args).build_vocab(SENTENCES)
 
 
+@pytest.mark.parametrize("cbow_mean", [False, True])
 @pytest.mark.parametrize("architecture, objective", MODELS)
-def test_only_traced_rows_change_by_minus_lr_grad(architecture, objective):
-    m = make(architecture, objective)
+def test_only_traced_rows_change_by_minus_lr_grad(architecture, objective, cbow_mean):
+    """h = sum (the default, the note's h) or mean of the input rows; the exact gradient either way."""
+    m = make(architecture, objective, cbow_mean=cbow_mean)
+    mean = architecture == "cbow" and cbow_mean
     rng = np.random.default_rng(0)
     m.W_out[:] = rng.normal(scale=0.3, size=m.W_out.shape)
     for _ in range(40):
@@ -29,7 +32,7 @@ def test_only_traced_rows_change_by_minus_lr_grad(architecture, objective):
         # expected update, accumulated where ids repeat, computed independently of the trainer
         exp_in = W_in0.astype(np.float64)
         exp_out = W_out0.astype(np.float64)
-        scale = len(t.inputs) if architecture == "cbow" else 1
+        scale = len(t.inputs) if mean else 1
         for i in t.inputs:
             exp_in[i] -= t.lr * t.grad_hidden / scale
         for r, g in zip(t.out_rows, t.grad_out):
@@ -43,7 +46,7 @@ def test_only_traced_rows_change_by_minus_lr_grad(architecture, objective):
         assert np.array_equal(m.W_out[untouched_out], W_out0[untouched_out])
         # the trace describes the weights before the update
         h = W_in0[t.inputs].astype(np.float64)
-        h = h.mean(0) if architecture == "cbow" else h.sum(0)
+        h = h.mean(0) if mean else h.sum(0)
         np.testing.assert_allclose(t.hidden, h, rtol=1e-5, atol=1e-7)  # h is summed in float32
         np.testing.assert_allclose(t.scores, W_out0[t.out_rows].astype(np.float64) @ t.hidden, rtol=1e-12, atol=1e-15)
         np.testing.assert_array_equal(t.out_before, W_out0[t.out_rows])
