@@ -105,7 +105,9 @@ if loaded is not None:
 st.subheader("Load settings from a JSON file")
 js = st.file_uploader("A settings JSON saved from this page", type=["json"], key="ie_settings_upload")
 if js is not None:
-    parsed, err = ie.parse_settings_json(js.getvalue())
+    parsed, err, notes = ie.parse_settings_json(js.getvalue())
+    for note in notes:
+        st.warning(note)
     if err:
         st.error(err + " Nothing was changed.")
     else:
