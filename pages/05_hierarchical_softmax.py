@@ -7,6 +7,7 @@ import streamlit as st
 from engine import build_huffman, huffman, inspect_tools, leaf_probabilities
 from ui import charts, state, step_view
 from ui.code import show_source
+from ui.settings import objective_label
 
 HS = "hierarchical_softmax"
 FULL_TREE_MAX_V = 300
@@ -35,7 +36,7 @@ if is_hs:
     step_view.step_buttons("hs")
 else:
     c1, c2 = st.columns([3, 1])
-    c1.info(f"This session's model uses **{state.OBJ_LABELS[model.objective]}**, so its W_out holds word vectors, "
+    c1.info(f"This session's model uses **{objective_label(model.objective)}**, so its W_out holds word vectors, "
             "not node vectors. The tree and the codes below are those of its vocabulary; switch the objective to "
             "see live node probabilities and step through updates here.")
     c2.button("Switch to hierarchical softmax", on_click=switch_to_hs, key="hs_switch", type="primary")

@@ -7,6 +7,7 @@ import streamlit as st
 from engine import Vocabulary, alias_table, binary_logistic_loss, inspect_tools
 from ui import charts, state, step_view
 from ui.code import show_source
+from ui.settings import objective_label
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
@@ -33,7 +34,7 @@ if is_ns:
     step_view.step_buttons("ns")
 else:
     c1, c2 = st.columns([3, 1])
-    c1.info(f"This session's model uses **{state.OBJ_LABELS[model.objective]}**. The noise distribution below is "
+    c1.info(f"This session's model uses **{objective_label(model.objective)}**. The noise distribution below is "
             "that of its vocabulary; switch the objective to draw negatives and step through updates here.")
     c2.button("Switch to negative sampling", on_click=switch_to_ns, key="ns_switch", type="primary")
 t = step_view.current_trace(model) if is_ns else None

@@ -7,6 +7,7 @@ from engine.synthetic import planted_corpus, quality_by_frequency
 from ui import compare as cmp
 from ui import state
 from ui.code import show_source
+from ui.settings import objective_label
 
 st.title("Compare models")
 st.markdown(
@@ -129,7 +130,7 @@ st.markdown(
     "which). On the planted corpus above the right answers are known, so you can measure both.")
 arch_obj = st.selectbox("Output layer for both architectures", exps.OBJECTIVES,
                         index=exps.OBJECTIVES.index(settings["objective"]), key="cmp_exp_objective",
-                        format_func=exps.OBJ_NAMES.get)
+                        format_func=objective_label)
 c1, c2 = st.columns(2)
 exp_epochs = c1.number_input("Epochs per run", 1, 100, 5, key="cmp_exp_epochs")
 n_seeds = c2.slider("Seeds per point (for error bars)", 1, 8, 3, key="cmp_seeds")

@@ -42,10 +42,6 @@ SIDEBAR_PREFIX = "sb_"
 UPLOAD_CHOICE = "uploaded file"
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
 
-ARCH_LABELS = {"skipgram": "skip-gram", "cbow": "CBOW"}
-OBJ_LABELS = {"softmax": "full softmax", "hierarchical_softmax": "hierarchical softmax",
-              "negative_sampling": "negative sampling"}
-
 def widget_key(name: str) -> str:
     """The sidebar widget's session key of a setting: widget_key("window") -> 'sb_window'."""
     return SIDEBAR_PREFIX + name
