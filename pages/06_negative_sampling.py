@@ -5,16 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from engine import Vocabulary, alias_table, binary_logistic_loss, inspect_tools
-from ui import charts, state, step_view
+from ui import charts, step_view
 from ui.code import show_source
-from ui.settings import objective_label
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
-
-
-def switch_to_ns():
-    st.session_state["sb_objective"] = NS
 
 
 st.title("Negative sampling")
@@ -29,14 +24,11 @@ st.markdown(
 st.latex(r"L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h),\qquad w_i \sim P_n(w) = "
          r"\frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}")
 
-is_ns = model.objective == NS
+is_ns = step_view.objective_switch(
+    model, NS, "ns_switch", ". The noise distribution below is that of its vocabulary; switch the objective to "
+    "draw negatives and step through updates here.")
 if is_ns:
     step_view.step_buttons("ns")
-else:
-    c1, c2 = st.columns([3, 1])
-    c1.info(f"This session's model uses **{objective_label(model.objective)}**. The noise distribution below is "
-            "that of its vocabulary; switch the objective to draw negatives and step through updates here.")
-    c2.button("Switch to negative sampling", on_click=switch_to_ns, key="ns_switch", type="primary")
 t = step_view.current_trace(model) if is_ns else None
 
 # ---------------------------------------------------------------------------------------------- P_n

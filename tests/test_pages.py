@@ -260,12 +260,20 @@ def test_hierarchical_softmax_page_path_matches_the_step_and_sums_to_one(open_pa
     assert model_of(at).vocab.index_to_key[t.target] in leaf_text  # the tree is labelled with words
 
 
-def test_hierarchical_softmax_page_with_another_objective_offers_to_switch(open_page):
-    at = open_page(HS, **TINY)
-    assert "negative sampling" in texts(at.info)
-    at.button(key="hs_switch").click().run()
+@pytest.mark.parametrize("page,prefix,objective,other", [
+    (HS, "hs", "hierarchical_softmax", "negative_sampling"), (NS, "ns", "negative_sampling", "softmax")])
+def test_hs_and_ns_pages_with_another_objective_offer_the_same_switch(open_page, page, prefix, objective, other):
+    at = open_page(page, sb_objective=other, **TINY)
+    assert f"uses **{engine.objectives.OBJECTIVE_TABLE[other].label}**" in texts(at.info)
+    assert not [b for b in at.button if b.key == f"{prefix}_next"]          # no stepping with another objective
+    button = at.button(key=f"{prefix}_switch")
+    assert button.label == f"Switch to {engine.objectives.OBJECTIVE_TABLE[objective].label}"
+    button.click().run()
     assert not at.exception
-    assert model_of(at).objective == "hierarchical_softmax"
+    assert model_of(at).objective == objective and at.session_state["sb_objective"] == objective
+    assert not [b for b in at.button if b.key == f"{prefix}_switch"]
+    at.button(key=f"{prefix}_next").click().run()
+    assert model_of(at).step_count == 1
 
 
 def test_negative_sampling_page_terms_reproduce_the_step_loss(open_page):

@@ -135,6 +135,11 @@ def current_settings() -> dict:
     return out
 
 
+def set_objective(name: str) -> None:
+    """Switch the sidebar's objective (an on_click callback: runs before the sidebar is drawn)."""
+    st.session_state[widget_key("objective")] = name
+
+
 def _draw_setting(row: ui_settings.SidebarSetting, container, disabled: bool = False) -> None:
     """One sidebar widget from its row: bounds from engine.config.SETTINGS, value from session state."""
     key = widget_key(row.name)
