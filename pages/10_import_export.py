@@ -79,7 +79,7 @@ st.download_button("Settings as JSON", lambda: ie.settings_json(settings, model)
 st.header("Import vectors")
 st.markdown(f"Load a word2vec file (text or binary, found automatically), for example vectors trained by gensim "
             f"or word2vec.c on a corpus too large for this app. You can then explore it on the **Explore** and "
-            f"**Embedding space** pages. Files up to {ie.MAX_UPLOAD_MB} MB (the limit set in "
+            f"**Embedding space** pages. Files up to {state.upload_limit_mb()} MB (server.maxUploadSize in "
             f"`.streamlit/config.toml`).")
 max_words = st.number_input("Read at most this many words (0 = all); files list the most frequent first", 0,
                             10_000_000, 0, step=10_000, key="ie_max_words")

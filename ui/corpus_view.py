@@ -35,9 +35,9 @@ NOTES = {
 }
 
 
-def upload_limit_mb() -> int:
-    """The upload limit in MB (server.maxUploadSize in .streamlit/config.toml)."""
-    return int(st.get_option("server.maxUploadSize"))
+def upload_limit_mb():
+    """The upload limit in MB (server.maxUploadSize in .streamlit/config.toml; read by ui.state)."""
+    return state.upload_limit_mb()
 
 
 def accept_upload(name: str, data: bytes) -> Optional[str]:
@@ -46,8 +46,8 @@ def accept_upload(name: str, data: bytes) -> Optional[str]:
     On an error nothing changes: the previous corpus and model stay.
     """
     limit = upload_limit_mb()
-    if len(data) > limit * 1024 * 1024:
-        return (f"{name} is {len(data) / 1024 / 1024:.1f} MB; the upload limit is {limit} MB "
+    if len(data) > state.upload_limit_bytes():
+        return (f"{name} is {len(data) / 1e6:.1f} MB; the upload limit is {limit} MB "
                 "(server.maxUploadSize in .streamlit/config.toml). Use a smaller part of the text.")
     try:
         sentences = engine.sentences_from_bytes(data, name=name)

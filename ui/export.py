@@ -21,8 +21,6 @@ from engine import KeyedVectors, parse_word2vec_bytes
 from ui import settings as ui_settings
 from ui import state
 
-MAX_UPLOAD_MB = 25          # .streamlit/config.toml: server.maxUploadSize
-
 
 def export_vectors(model, matrix: str = "W_in") -> KeyedVectors:
     """The vectors to export: W_in (what word2vec and gensim save) or W_in + W_out (same words, counts kept)."""
@@ -115,8 +113,8 @@ def load_vectors_upload(data: bytes, name: str, max_words: Optional[int] = None)
 
     On error nothing changes: vectors loaded before stay loaded.
     """
-    if len(data) > MAX_UPLOAD_MB * 2 ** 20:
-        return f"{name} is {len(data) / 2 ** 20:.1f} MB; the limit is {MAX_UPLOAD_MB} MB."
+    if len(data) > state.upload_limit_bytes():
+        return f"{name} is {len(data) / 1e6:.1f} MB; the limit is {state.upload_limit_mb()} MB."
     try:
         kv = parse_word2vec_bytes(data, name=name, max_words=max_words)
     except ValueError as e:

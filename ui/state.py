@@ -47,6 +47,22 @@ def widget_key(name: str) -> str:
     return SIDEBAR_PREFIX + name
 
 
+def upload_limit_bytes() -> int:
+    """The largest upload, in bytes: server.maxUploadSize (.streamlit/config.toml) in megabytes of 10^6 bytes.
+
+    The one place the limit is read. Streamlit's uploader in the browser refuses a file above
+    maxUploadSize * 1,000,000 bytes (it counts 1024-byte units only on Windows), the server a little
+    above maxUploadSize MiB; the app checks the browser's (stricter) number so both say the same.
+    """
+    return int(st.get_option("server.maxUploadSize")) * 1000 * 1000
+
+
+def upload_limit_mb() -> float:
+    """The upload limit in MB (10^6 bytes), for messages: 25."""
+    mb = upload_limit_bytes() / 1e6
+    return int(mb) if mb == int(mb) else mb
+
+
 def corpus_choices() -> List[str]:
     """Names offered in the corpus select box: our samples, gensim's real corpora if installed, an upload."""
     names = list(engine.sample_corpora())
