@@ -1,8 +1,8 @@
 """Per-user state and the shared sidebar: which corpus, which settings, and this session's model.
 
 Everything mutable (the model, its step history) lives in st.session_state, one per browser
-session. Only immutable data is shared across users: a corpus read from disk is one list that
-nobody modifies (st.cache_resource, see load_corpus). Session keys are the constants below; widget
+session. Only immutable data is shared across users: a corpus read from disk is one tuple of tuples
+(st.cache_resource, see load_corpus). Session keys are the constants below; widget
 keys start with their page's prefix ("sb_" for the sidebar, see widget_key).
 The sidebar's settings, defaults and bounds come from ui/settings.py (which reads engine.config.SETTINGS);
 a value from a shared link goes through the same gate as every other value, so it is kept, clamped or
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import List, Optional
+from typing import List, Optional, Sequence, Tuple
 
 import streamlit as st
 
@@ -30,7 +30,7 @@ MODEL_ERROR = "model_error"     # the message of the last failed rebuild (the pr
 HISTORY = "step_history"        # list of dicts, one row per step() for the history table
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
-UPLOAD_SENTENCES = "upload_sentences"
+UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (its own list, not shared)
 UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
@@ -41,6 +41,9 @@ SETTINGS_NOTES = "_settings_notes"  # ([notes], settings they describe): values 
 SIDEBAR_PREFIX = "sb_"
 UPLOAD_CHOICE = "uploaded file"
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
+
+Corpus = Tuple[Tuple[str, ...], ...]
+
 
 def widget_key(name: str) -> str:
     """The sidebar widget's session key of a setting: widget_key("window") -> 'sb_window'."""
@@ -73,25 +76,26 @@ def corpus_choices() -> List[str]:
 
 
 @st.cache_resource(show_spinner="Reading the corpus...")
-def load_corpus(name: str) -> List[List[str]]:
-    """Sentences of a sample or gensim corpus: ONE list shared by every session, never modified.
+def load_corpus(name: str) -> Corpus:
+    """Sentences of a sample or gensim corpus: ONE tuple of tuples shared by every session.
 
     st.cache_resource (not cache_data, which hands each call its own copy) so that a classroom of
-    sessions on the Wikipedia sample holds one copy of its 336,000 tokens, not one per session. This
-    is safe because nothing writes to it: the engine only reads sentences.
+    sessions on the Wikipedia sample holds one copy of its 336,000 tokens, not one per session.
+    Tuples, so that no session can change what the others read (the engine only reads sentences).
     """
     samples = engine.sample_corpora()
     if name in samples:
-        return list(engine.read_corpus(samples[name]))
-    if name in GENSIM_CHOICES:
+        path = samples[name]
+    elif name in GENSIM_CHOICES:
         path = engine.gensim_data_path(GENSIM_CHOICES[name])
         if path is None:
             raise ValueError(f"{name} needs gensim's test data, and gensim is not installed")
-        return list(engine.read_corpus(path))
-    raise ValueError(f"unknown corpus {name!r}")
+    else:
+        raise ValueError(f"unknown corpus {name!r}")
+    return tuple(tuple(sentence) for sentence in engine.read_corpus(path))
 
 
-def current_sentences() -> List[List[str]]:
+def current_sentences() -> Sequence[Sequence[str]]:
     name = current_settings()["corpus"]
     if name == UPLOAD_CHOICE:
         return st.session_state.get(UPLOAD_SENTENCES) or []

@@ -1,0 +1,37 @@
+"""ui/state.py: what sessions share (an immutable corpus) and what each keeps to itself; its session keys."""
+
+import numpy as np
+import pytest
+
+import engine
+from engine import Word2Vec
+from ui import state
+
+
+def test_the_engine_trains_the_same_on_a_tuple_of_tuples_as_on_a_list_of_lists():
+    lists = list(engine.read_corpus(engine.sample_corpora()["tiny"]))
+    tuples = tuple(tuple(s) for s in lists)
+    a, b = (Word2Vec(vector_size=8, epochs=2, seed=3).build_vocab(c) for c in (lists, tuples))
+    assert a.vocab.index_to_key == b.vocab.index_to_key and b.sentences is tuples
+    for m in (a, b):
+        for _ in range(30):
+            m.step()
+        m.train(max_examples=300)
+    np.testing.assert_array_equal(a.W_in, b.W_in)
+    np.testing.assert_array_equal(a.W_out, b.W_out)
+
+
+def test_sessions_share_one_immutable_corpus_and_never_a_model(open_page):
+    a = open_page("pages/04_step.py", sb_corpus="tiny")
+    b = open_page("pages/04_step.py", sb_corpus="tiny")
+    ma, mb = a.session_state[state.MODEL], b.session_state[state.MODEL]
+    assert ma is not mb
+    shared = ma.sentences
+    assert isinstance(shared, tuple) and all(isinstance(s, tuple) for s in shared)
+    assert mb.sentences is shared                            # one copy for every session
+    with pytest.raises(TypeError):
+        shared[0][0] = "changed"
+    with pytest.raises((TypeError, AttributeError)):
+        shared[0].append("changed")
+    assert state.load_corpus("tiny") is state.load_corpus("tiny")
+
