@@ -26,10 +26,10 @@ c2.latex(r"\text{CBOW: } \max \frac{1}{T}\sum_{t=1}^{T}\log p\Bigl(w_t \,\Big|\,
 
 # lengths of every sentence after min_count, once per model (for the counts and the warning below)
 key = st.session_state.get(state.MODEL_KEY)
-cached = st.session_state.get("_windows_lengths")
+cached = st.session_state.get(state.WINDOWS_LENGTHS)
 if cached is None or cached[0] != key:
     cached = (key, [len(model.vocab.encode(s)) for s in model.sentences])
-    st.session_state["_windows_lengths"] = cached
+    st.session_state[state.WINDOWS_LENGTHS] = cached
 lengths = cached[1]
 longest = max(lengths) if lengths else 0
 

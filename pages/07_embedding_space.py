@@ -94,7 +94,7 @@ if is_model:
 
 def tsne_panel(X_full, live_state=None):
     """Run t-SNE on demand (started from the previous layout) and return its stored result, if any."""
-    store = live_state if live_state is not None else st.session_state.setdefault("live_tsne_kv", lv.TsneStore())
+    store = live_state if live_state is not None else st.session_state.setdefault(state.LIVE_TSNE_KV, lv.TsneStore())
     if n_words < 5:
         st.warning("t-SNE needs at least 5 words; show more words.")
         return None
@@ -172,7 +172,7 @@ with b1:
 with b2:
     if st.button("↺ Start again", key="live_reset", help="Forget the training: random vectors, update 0."):
         state.reset_model()
-        st.session_state.pop(lv.LIVE, None)
+        st.session_state.pop(state.LIVE_VIEW, None)
         st.rerun()
 with b3:
     target_fps = st.select_slider("Pictures per second (at most)", [1, 2, 5, 10, 15], value=10, key="live_fps",

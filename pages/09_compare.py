@@ -86,10 +86,10 @@ if st.button("Train the six models", key="cmp_six_go", type="primary"):
         exps.train_six(sentences, six_settings, words=chosen, truth=truth, benchmarks=with_bench,
                        with_gensim=with_gensim, progress=progress, out=out)
     try:
-        cmp.run_with_progress("cmp_six", six_key, run_six, "six models")
+        cmp.run_with_progress(state.CMP_SIX, six_key, run_six, "six models")
     except ValueError as e:
         st.error(f"Could not train: {e}")
-res = cmp.stored("cmp_six", six_key)
+res = cmp.stored(state.CMP_SIX, six_key)
 if res and res["rows"]:
     rows = res["rows"]
     if not res["done"] or len(rows) < 6 or rows[-1].get("stopped"):
@@ -117,7 +117,7 @@ if res and res["rows"]:
             st.info(f"'{w}' is not in the vocabulary of these models (min_count may have removed it).")
         else:
             st.dataframe(table, width="stretch")
-elif res is None and st.session_state.get("cmp_six"):
+elif res is None and st.session_state.get(state.CMP_SIX):
     st.caption("Settings changed since the last run: press the button to train again.")
 show_source(exps.train_six, exps.dot_products_per_update)
 
@@ -143,11 +143,11 @@ fractions = st.multiselect("Shares of the planted corpus to train on", [0.05, 0.
 growth_key = {"planted": planted.settings, **exp_settings, "fractions": sorted(fractions), "seeds": seeds}
 n_runs = len(fractions) * 2 * len(seeds)
 if st.button(f"Run ({n_runs} trainings)", key="cmp_growth_go", type="primary", disabled=not fractions):
-    cmp.run_with_progress("cmp_growth", growth_key,
+    cmp.run_with_progress(state.CMP_GROWTH, growth_key,
                           lambda out, progress: exps.corpus_growth(planted, sorted(fractions), seeds, exp_settings,
                                                                    progress=progress, out=out),
                           "corpus growth")
-res = cmp.stored("cmp_growth", growth_key)
+res = cmp.stored(state.CMP_GROWTH, growth_key)
 if res and res["rows"]:
     if not res["done"]:
         st.warning(f"Stopped: {len(res['rows'])} of {n_runs} trainings finished.")
@@ -163,11 +163,11 @@ st.subheader("b. Rare versus frequent words")
 n_bins = st.radio("Frequency groups", [2, 3, 4], index=1, horizontal=True, key="cmp_bins")
 rare_key = {"planted": planted.settings, **exp_settings, "seeds": seeds, "bins": n_bins}
 if st.button(f"Run ({2 * len(seeds)} trainings on the whole planted corpus)", key="cmp_rare_go", type="primary"):
-    cmp.run_with_progress("cmp_rare", rare_key,
+    cmp.run_with_progress(state.CMP_RARE, rare_key,
                           lambda out, progress: exps.rare_vs_frequent(planted, seeds, exp_settings, n_bins=n_bins,
                                                                       progress=progress, out=out),
                           "rare versus frequent")
-res = cmp.stored("cmp_rare", rare_key)
+res = cmp.stored(state.CMP_RARE, rare_key)
 if res and res["rows"]:
     if not res["done"]:
         st.warning("Stopped before all runs finished; the bars show the runs that did.")

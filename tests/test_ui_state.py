@@ -1,11 +1,16 @@
 """ui/state.py: what sessions share (an immutable corpus) and what each keeps to itself; its session keys."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import engine
 from engine import Word2Vec
 from ui import state
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_engine_trains_the_same_on_a_tuple_of_tuples_as_on_a_list_of_lists():
@@ -35,3 +40,15 @@ def test_sessions_share_one_immutable_corpus_and_never_a_model(open_page):
         shared[0].append("changed")
     assert state.load_corpus("tiny") is state.load_corpus("tiny")
 
+
+def test_every_session_key_the_pages_use_is_named_in_ui_state():
+    """Pages and ui/ modules spell no session key themselves (widget keys are their own, prefixed by page)."""
+    literal = re.compile(r"session_state(?:\.get|\.pop|\.setdefault)?[\[(]\s*[\"']")
+    offenders = []
+    for path in sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py")):
+        if path.name in ("state.py", "corpus_view.py"):
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if literal.search(line):
+                offenders.append(f"{path.name}:{n}: {line.strip()}")
+    assert not offenders, offenders

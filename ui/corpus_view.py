@@ -80,10 +80,10 @@ def full_vocabulary(name: str) -> engine.Vocabulary:
     if name != state.UPLOAD_CHOICE:
         return _full_vocabulary_cached(name)
     key = ("_upload_vocab", st.session_state.get(state.UPLOAD_NAME))
-    cached = st.session_state.get("_upload_vocab")
+    cached = st.session_state.get(state.UPLOAD_VOCAB)
     if cached is None or cached[0] != key:
         cached = (key, engine.Vocabulary.build(st.session_state.get(state.UPLOAD_SENTENCES) or [], min_count=1))
-        st.session_state["_upload_vocab"] = cached
+        st.session_state[state.UPLOAD_VOCAB] = cached
     return cached[1]
 
 

@@ -21,9 +21,10 @@ import streamlit as st
 
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
 from engine.projection import StablePCA, nearest_neighbours
+from ui import state
 from ui.compiling import ensure_fast_trainer
 
-LIVE = "live_view"                  # session key: the LiveState of this session
+LIVE = state.LIVE_VIEW              # session key: the LiveState of this session
 SNAPSHOT_WORDS = 1000               # snapshots keep the rows of the most frequent 1,000 words
 SNAPSHOT_BUDGET = 16 * 2 ** 20      # bytes per session for snapshots; older ones are thinned out beyond it
 NEIGHBOUR_POOL = 2000               # hover neighbours are searched among the 2,000 most frequent words

@@ -2,7 +2,7 @@
 
 Everything mutable (the model, its step history) lives in st.session_state, one per browser
 session. Only immutable data is shared across users: a corpus read from disk is one tuple of tuples
-(st.cache_resource, see load_corpus). Session keys are the constants below; widget
+(st.cache_resource, see load_corpus). Every session-state key the app uses is named below; widget
 keys start with their page's prefix ("sb_" for the sidebar, see widget_key).
 The sidebar's settings, defaults and bounds come from ui/settings.py (which reads engine.config.SETTINGS);
 a value from a shared link goes through the same gate as every other value, so it is kept, clamped or
@@ -23,7 +23,7 @@ from ui import settings as ui_settings
 from ui.settings import DEFAULTS, SETTING_NAMES, SIDEBAR
 
 # ---------------------------------------------------------------- session-state keys (one place, so pages
-# never spell them differently)
+# never spell them differently; widget keys are each page's own, prefixed by the page)
 MODEL = "model"                 # the Word2Vec of this session
 MODEL_KEY = "model_key"         # (corpus, settings) it was built from
 MODEL_ERROR = "model_error"     # the message of the last failed rebuild (the previous model is kept)
@@ -33,10 +33,20 @@ STEP_ERROR = "step_error"       # the message of the last failed step (diverged,
 UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (its own list, not shared)
 UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"
+UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
+VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
 QUERY_LOADED = "_query_loaded"  # the URL's settings were read (once per session)
 SETTINGS_NOTES = "_settings_notes"  # ([notes], settings they describe): values of a link clamped or refused
+LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/live.py)
+LIVE_TSNE_KV = "live_tsne_kv"   # the t-SNE layout of imported vectors (embedding-space page)
+WINDOWS_LENGTHS = "_windows_lengths"  # (model key, sentence lengths after min_count) for the windows page
+HOME_TRAIN_REQUESTED = "home_train_requested"  # the home page's Train button was pressed
+EXPLORE_BENCH = "explore_bench"  # (vectors key, benchmark scores) of the explore page
+CMP_SIX = "cmp_six"             # results of the compare page's runs: {"key", "rows", "done"}
+CMP_GROWTH = "cmp_growth"
+CMP_RARE = "cmp_rare"
 
 SIDEBAR_PREFIX = "sb_"
 UPLOAD_CHOICE = "uploaded file"
