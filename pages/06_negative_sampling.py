@@ -7,6 +7,7 @@ import streamlit as st
 from engine import Vocabulary, alias_table, binary_logistic_loss, inspect_tools
 from ui import charts, step_view
 from ui.code import show_source
+from ui.settings import ui_range
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
@@ -35,7 +36,8 @@ t = step_view.current_trace(model) if is_ns else None
 st.subheader("The noise distribution")
 left, right = st.columns([2, 5])
 with left:
-    alpha = st.slider("exponent α (ns_exponent)", 0.0, 1.0, float(model.ns_exponent), 0.05, key="ns_alpha",
+    alpha = st.slider("exponent α (ns_exponent)", *ui_range("ns_exponent"), float(model.ns_exponent), 0.05,
+                      key="ns_alpha",
                       help="0: every word equally likely; 1: as often as in the text; word2vec uses 0.75")
     st.markdown(
         "With **α = 1** noise words are drawn as often as they occur, so nearly every negative would be *the*, "

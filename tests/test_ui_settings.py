@@ -54,6 +54,13 @@ def test_sidebar_bounds_come_from_the_engine_table():
         assert accepted_by_widget(row.name, row.default)
 
 
+def test_page_widgets_that_start_at_a_sidebar_setting_offer_its_range():
+    assert ui_settings.ui_range("window") == (1, SETTINGS["window"].ui_high)
+    assert ui_settings.ui_range("ns_exponent") == (SETTINGS["ns_exponent"].ui_low, SETTINGS["ns_exponent"].ui_high)
+    for page, name in (("03_windows.py", "window"), ("03_windows.py", "seed"), ("06_negative_sampling.py", "ns_exponent")):
+        assert f'*ui_range("{name}")' in (ROOT / "pages" / page).read_text()
+
+
 def test_app_defaults_are_a_config_with_the_apps_overrides():
     cfg = Config(**ui_settings.APP_OVERRIDES)
     assert ui_settings.APP_CONFIG == cfg.validate()

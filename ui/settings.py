@@ -108,6 +108,14 @@ SETTING_NAMES = tuple(SIDEBAR_BY_NAME)                       # the model setting
 DEFAULTS = {"corpus": DEFAULT_CORPUS, **{row.name: row.default for row in SIDEBAR}}
 
 
+def ui_range(name: str) -> tuple:
+    """(lowest, highest) value the sidebar offers for a numeric setting: ui_range("window") -> (1, 10).
+
+    For page widgets that start at the model's value of a sidebar setting, so both offer the same range."""
+    row = SIDEBAR_BY_NAME[name]
+    return row.low, row.high
+
+
 def _fmt(value) -> str:
     """A value as the notes print it: 300, 0.0001, 2147483647, 'cbow'."""
     if isinstance(value, bool) or value is None:
