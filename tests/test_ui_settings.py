@@ -57,7 +57,8 @@ def test_sidebar_bounds_come_from_the_engine_table():
 def test_page_widgets_that_start_at_a_sidebar_setting_offer_its_range():
     assert ui_settings.ui_range("window") == (1, SETTINGS["window"].ui_high)
     assert ui_settings.ui_range("ns_exponent") == (SETTINGS["ns_exponent"].ui_low, SETTINGS["ns_exponent"].ui_high)
-    for page, name in (("03_windows.py", "window"), ("03_windows.py", "seed"), ("06_negative_sampling.py", "ns_exponent")):
+    for page, name in (("03_windows.py", "window"), ("03_windows.py", "seed"),
+                       ("06_negative_sampling.py", "ns_exponent")):
         assert f'*ui_range("{name}")' in (ROOT / "pages" / page).read_text()
 
 
@@ -81,6 +82,12 @@ def test_display_names_come_from_the_engine_tables():
 
 
 # ---------------------------------------------------------------- the gate, as a plain function
+def test_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(ui_settings).failed == 0
+
+
 @pytest.mark.parametrize("name", NUMERIC)
 def test_out_of_range_numbers_are_clamped_with_a_note(name):
     row = SIDEBAR_BY_NAME[name]
@@ -121,6 +128,14 @@ def test_the_issue_examples_and_values_between_the_sidebar_and_the_engine():
     assert ui_settings.sidebar_value("window", "2.5", 2) == (2, "window=2.5 is not an integer; keeping 2")
     value, note = ui_settings.sidebar_value("sample", "0.005", 0.0)       # between two of the slider's steps
     assert value == 1e-2 and "sample=0.005" in note
+
+
+def test_notes_name_long_values_briefly():
+    value, note = ui_settings.sidebar_value("window", "x" * 100000, 2)
+    assert value == 2 and note.startswith("window='xxx") and "100,002 characters" in note and len(note) < 120
+    value, note = ui_settings.sidebar_value("seed", 10 ** 400, 1)
+    assert value == 2**31 - 1 and "401 characters" in note and len(note) < 120
+    assert ui_settings.sidebar_value("architecture", "1000", "cbow")[1].startswith("architecture='1000' ")
 
 
 def test_sidebar_values_leaves_out_refused_settings_and_unknown_names():

@@ -144,13 +144,16 @@ def _finite_number(raw) -> Optional[float]:
     return None
 
 
-def _shown(raw) -> str:
-    """How a raw value is named in a note: numbers as written (1000, -5), anything else quoted ('abc')."""
-    if isinstance(raw, str) and _finite_number(raw) is not None:
-        return raw.strip()
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return _fmt(raw)
-    return repr(raw)
+def _shown(raw, quote_text: bool = False, limit: int = 40) -> str:
+    """How a raw value is named in a note: numbers as written (1000, -5), anything else quoted ('abc'; all
+    text with quote_text); cut to about `limit` characters (a link or a file can hold anything)."""
+    if isinstance(raw, str) and not quote_text and _finite_number(raw) is not None:
+        text = raw.strip()
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        text = _fmt(raw)
+    else:
+        text = repr(raw)
+    return text if len(text) <= limit else f"{text[:limit - 10]}… ({len(text):,} characters)"
 
 
 def _nearest_choice(value: float, choices: Sequence[float]) -> float:
@@ -179,7 +182,7 @@ def _gate(name: str, raw: Any, fallback: Any) -> Tuple[Any, Optional[str], bool]
     s = row.setting
     shown = f"{name}={_shown(raw)}"
     if s.kind is str:
-        shown = f"{name}={raw!r}"
+        shown = f"{name}={_shown(raw, quote_text=True)}"
         if isinstance(raw, str) and raw.strip() in s.choices:
             return raw.strip(), None, False
         return fallback, f"{shown} is not one of {', '.join(map(repr, s.choices))}; keeping {_fmt(fallback)}", True
