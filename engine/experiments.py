@@ -30,14 +30,12 @@ import numpy as np
 
 from .corpus import gensim_data_path
 from .model import Word2Vec
+from .objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE, model_name  # names and display names: one table each
 from .synthetic import PlantedCorpus, coverage, neighbour_precision, quality_by_frequency
 
-ARCHITECTURES = ("skipgram", "cbow")
-OBJECTIVES = ("softmax", "hierarchical_softmax", "negative_sampling")
+ARCHITECTURES = tuple(ARCHITECTURE_TABLE)          # ("skipgram", "cbow")
+OBJECTIVES = tuple(OBJECTIVE_TABLE)                # ("softmax", "hierarchical_softmax", "negative_sampling")
 SIX_MODELS = [(a, o) for a in ARCHITECTURES for o in OBJECTIVES]
-ARCH_NAMES = {"skipgram": "skip-gram", "cbow": "CBOW"}
-OBJ_NAMES = {"softmax": "full softmax", "hierarchical_softmax": "hierarchical softmax",
-             "negative_sampling": "negative sampling"}
 BENCHMARK_FILES = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt",
                    "Google analogies": "questions-words.txt"}
 
@@ -47,10 +45,6 @@ Stop = Optional[Callable[[], bool]]
 
 class Stopped(Exception):
     """Raised inside an experiment when stop() asked for it; the caller keeps the results so far."""
-
-
-def model_name(architecture: str, objective: str) -> str:
-    return f"{ARCH_NAMES[architecture]} + {OBJ_NAMES[objective]}"
 
 
 def dot_products_per_update(model: Word2Vec) -> tuple:
@@ -252,7 +246,7 @@ def corpus_growth(corpus: PlantedCorpus, fractions: Sequence[float], seeds: Sequ
     rows = [] if out is None else out
     for n, (frac, arch, seed) in enumerate(runs):
         if (stop is not None and stop()) or (progress is not None and
-                                               progress(n, len(runs), f"{ARCH_NAMES[arch]}, {frac:.0%} of the corpus, seed {seed}") is False):
+                                               progress(n, len(runs), f"{ARCHITECTURE_TABLE[arch].label}, {frac:.0%} of the corpus, seed {seed}") is False):
             break
         sentences = corpus.prefix(frac)
         try:
@@ -284,7 +278,7 @@ def rare_vs_frequent(corpus: PlantedCorpus, seeds: Sequence[int], settings: dict
     rows = [] if out is None else out
     for n, (arch, seed) in enumerate(runs):
         if (stop is not None and stop()) or (progress is not None and
-                                               progress(n, len(runs), f"{ARCH_NAMES[arch]}, seed {seed}") is False):
+                                               progress(n, len(runs), f"{ARCHITECTURE_TABLE[arch].label}, seed {seed}") is False):
             break
         try:
             model, _, _ = _planted_run(corpus.sentences, {**settings, "architecture": arch, "seed": seed},

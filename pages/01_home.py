@@ -83,7 +83,7 @@ with right:
 
 
 def request_training():
-    st.session_state["home_train_requested"] = True
+    st.session_state[state.HOME_TRAIN_REQUESTED] = True
 
 
 c1, c2 = st.columns([2, 3])
@@ -91,7 +91,7 @@ c1.button("Train this model to the end of its epochs", key="home_train", type="p
           help="Runs the fast trainer over the remaining planned epochs (the Step page's undo history is cleared)")
 c2.caption("Training runs every remaining update of the planned epochs with the compiled trainer; then compare "
            "the two cosine matrices again. The Step page shows the same training one update at a time.")
-if st.session_state.pop("home_train_requested", False):
+if st.session_state.pop(state.HOME_TRAIN_REQUESTED, False):
     ensure_fast_trainer(model.vector_size, model.workers)
     bar = st.progress(0.0, text="Training...")
     try:

@@ -8,6 +8,7 @@ import streamlit as st
 from engine import examples, inspect_tools
 from ui import charts, state, step_view
 from ui.code import show_source
+from ui.settings import ui_range
 
 MAX_SHOWN = 24          # words of a line drawn at once (a Wikipedia "line" is a whole article)
 
@@ -26,10 +27,10 @@ c2.latex(r"\text{CBOW: } \max \frac{1}{T}\sum_{t=1}^{T}\log p\Bigl(w_t \,\Big|\,
 
 # lengths of every sentence after min_count, once per model (for the counts and the warning below)
 key = st.session_state.get(state.MODEL_KEY)
-cached = st.session_state.get("_windows_lengths")
+cached = st.session_state.get(state.WINDOWS_LENGTHS)
 if cached is None or cached[0] != key:
     cached = (key, [len(model.vocab.encode(s)) for s in model.sentences])
-    st.session_state["_windows_lengths"] = cached
+    st.session_state[state.WINDOWS_LENGTHS] = cached
 lengths = cached[1]
 longest = max(lengths) if lengths else 0
 
@@ -38,7 +39,7 @@ cols = st.columns(5)
 n_sent = len(model.sentences)
 first_long = next((i for i, L in enumerate(lengths) if L >= 6), 0)
 idx = cols[0].number_input(f"sentence (1 to {n_sent:,})", 1, n_sent, first_long + 1, key="windows_sentence") - 1
-window = cols[1].slider("window (radius c)", 1, 10, int(model.window), key="windows_window",
+window = cols[1].slider("window (radius c)", *ui_range("window"), int(model.window), key="windows_window",
                         help="The note's skip_window. Starts at the sidebar's value.")
 shrink = cols[2].toggle("random shrinking", value=bool(model.shrink_windows), key="windows_shrink",
                         help="word2vec.c draws each center's radius uniformly from 1..window")
@@ -46,7 +47,7 @@ skips_options = [None] + list(range(1, 2 * window + 1))
 num_skips = cols[3].selectbox("num_skips (skip-gram)", skips_options, key="windows_skips",
                               format_func=lambda x: "all" if x is None else str(x),
                               help="How many of the window's context words to use per center")
-seed = cols[4].number_input("seed of the draw", 0, 2**31 - 1, int(model.seed), key="windows_seed")
+seed = cols[4].number_input("seed of the draw", *ui_range("seed"), int(model.seed), key="windows_seed")
 
 tokens = [model.vocab.index_to_key[i] for i in model.vocab.encode(model.sentences[idx])]
 if len(tokens) < 2:

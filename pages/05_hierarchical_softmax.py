@@ -5,15 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from engine import build_huffman, huffman, inspect_tools, leaf_probabilities
-from ui import charts, state, step_view
+from ui import charts, step_view
 from ui.code import show_source
 
 HS = "hierarchical_softmax"
 FULL_TREE_MAX_V = 300
-
-
-def switch_to_hs():
-    st.session_state["sb_objective"] = HS
 
 
 st.title("Hierarchical softmax")
@@ -30,15 +26,11 @@ st.markdown(
 st.latex(r"p(w \mid h) = \prod_{n \in \text{path}(w)} \sigma(\theta_n \cdot h)^{1-b_n}\,"
          r"\bigl(1 - \sigma(\theta_n \cdot h)\bigr)^{b_n},\qquad \sigma(x) = \frac{1}{1+e^{-x}}")
 
-is_hs = model.objective == HS
+is_hs = step_view.objective_switch(
+    model, HS, "hs_switch", ", so its W_out holds word vectors, not node vectors. The tree and the codes below are "
+    "those of its vocabulary; switch the objective to see live node probabilities and step through updates here.")
 if is_hs:
     step_view.step_buttons("hs")
-else:
-    c1, c2 = st.columns([3, 1])
-    c1.info(f"This session's model uses **{state.OBJ_LABELS[model.objective]}**, so its W_out holds word vectors, "
-            "not node vectors. The tree and the codes below are those of its vocabulary; switch the objective to "
-            "see live node probabilities and step through updates here.")
-    c2.button("Switch to hierarchical softmax", on_click=switch_to_hs, key="hs_switch", type="primary")
 
 # ---------------------------------------------------------------------------------------------- which path
 t = step_view.current_trace(model) if is_hs else None

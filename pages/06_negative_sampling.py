@@ -5,15 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from engine import Vocabulary, alias_table, binary_logistic_loss, inspect_tools
-from ui import charts, state, step_view
+from ui import charts, step_view
 from ui.code import show_source
+from ui.settings import ui_range
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
-
-
-def switch_to_ns():
-    st.session_state["sb_objective"] = NS
 
 
 st.title("Negative sampling")
@@ -28,21 +25,19 @@ st.markdown(
 st.latex(r"L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h),\qquad w_i \sim P_n(w) = "
          r"\frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}")
 
-is_ns = model.objective == NS
+is_ns = step_view.objective_switch(
+    model, NS, "ns_switch", ". The noise distribution below is that of its vocabulary; switch the objective to "
+    "draw negatives and step through updates here.")
 if is_ns:
     step_view.step_buttons("ns")
-else:
-    c1, c2 = st.columns([3, 1])
-    c1.info(f"This session's model uses **{state.OBJ_LABELS[model.objective]}**. The noise distribution below is "
-            "that of its vocabulary; switch the objective to draw negatives and step through updates here.")
-    c2.button("Switch to negative sampling", on_click=switch_to_ns, key="ns_switch", type="primary")
 t = step_view.current_trace(model) if is_ns else None
 
 # ---------------------------------------------------------------------------------------------- P_n
 st.subheader("The noise distribution")
 left, right = st.columns([2, 5])
 with left:
-    alpha = st.slider("exponent α (ns_exponent)", 0.0, 1.0, float(model.ns_exponent), 0.05, key="ns_alpha",
+    alpha = st.slider("exponent α (ns_exponent)", *ui_range("ns_exponent"), float(model.ns_exponent), 0.05,
+                      key="ns_alpha",
                       help="0: every word equally likely; 1: as often as in the text; word2vec uses 0.75")
     st.markdown(
         "With **α = 1** noise words are drawn as often as they occur, so nearly every negative would be *the*, "

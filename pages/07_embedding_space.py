@@ -2,7 +2,6 @@
 
 import time
 
-import numpy as np
 import streamlit as st
 
 from engine import projection
@@ -54,13 +53,17 @@ with c1:
                 "not to words, so only W_in can be drawn. Showing W_in.")
         matrix = "W_in"
 with c2:
-    cap = min(V, 1000)                      # snapshots keep the 1,000 most frequent words
-    skip = st.slider("Leave out the most frequent … words", 0, max(0, min(100, cap - 3)), 0, key="live_skip",
-                     help="Function words (the, a, is, ...) are the most frequent and often take up the two "
-                          "main directions of PCA; leave them out to see the structure of the other words.")
-    n_words = st.slider("Words shown (the next most frequent)", min(3, cap - skip), cap - skip,
-                        min(cap - skip, 150), key="live_n_words")
-    n_labels = st.slider("Words with a label", 0, min(n_words, 150), min(n_words, 40), key="live_n_labels")
+    limits = lv.WordRange(V)                # snapshots keep the 1,000 most frequent words
+    skip, (lowest, highest, default) = 0, limits.words(0)      # a tiny vocabulary: no slider without a choice
+    if limits.max_skip:
+        skip = st.slider("Leave out the most frequent … words", 0, limits.max_skip, 0, key="live_skip",
+                         help="Function words (the, a, is, ...) are the most frequent and often take up the two "
+                              "main directions of PCA; leave them out to see the structure of the other words.")
+        lowest, highest, default = limits.words(skip)
+    n_words = highest
+    if lowest < highest:
+        n_words = st.slider("Words shown (the next most frequent)", lowest, highest, default, key="live_n_words")
+    n_labels = st.slider("Words with a label", 0, *limits.labels(n_words), key="live_n_labels")
 with c3:
     if method == "PCA":
         mode = st.selectbox("Keeping the axes steady", projection.PCA_MODES, key="live_pca_mode",
@@ -81,7 +84,7 @@ with c3:
                                     help="Used by the random start and to place words new to the layout.")
 
 words_all = model.vocab.index_to_key if is_model else kv.index_to_key
-sel = slice(skip, skip + n_words)           # the ids shown: ids are sorted by frequency
+sel = lv.shown_ids(skip, n_words)           # the ids shown: ids are sorted by frequency
 words = words_all[sel]
 all_counts = model.vocab.counts if is_model else kv.counts
 counts = all_counts[sel] if all_counts is not None else None
@@ -94,7 +97,7 @@ if is_model:
 
 def tsne_panel(X_full, live_state=None):
     """Run t-SNE on demand (started from the previous layout) and return its stored result, if any."""
-    store = live_state if live_state is not None else st.session_state.setdefault("live_tsne_kv", lv.TsneStore())
+    store = live_state if live_state is not None else st.session_state.setdefault(state.LIVE_TSNE_KV, lv.TsneStore())
     if n_words < 5:
         st.warning("t-SNE needs at least 5 words; show more words.")
         return None
@@ -102,17 +105,9 @@ def tsne_panel(X_full, live_state=None):
         st.warning(f"Perplexity {perplexity} must be below the number of words shown ({n_words}).")
         return None
     if st.button(f"Run t-SNE on these {n_words} words", key="live_tsne_go", type="primary"):
-        X = np.asarray(X_full[sel], dtype=np.float32)
-        prev = store.tsne["layout"] if store.tsne else {}
-        init = (projection.init_from_previous(words, prev, X, seed=int(tsne_seed)) if tsne_start == "previous"
-                else tsne_start)
         with st.spinner(f"t-SNE of {n_words} words..."):
-            t0 = time.perf_counter()
-            Y = projection.tsne(X, seed=int(tsne_seed), perplexity=perplexity, init=init)
-            secs = time.perf_counter() - t0
-        store.tsne = {"layout": {w: tuple(Y[i]) for i, w in enumerate(words)}, "seconds": secs,
-                      "step": getattr(store.model, "step_count", None), "matrix": matrix,
-                      "started_from_previous": isinstance(init, np.ndarray)}
+            store.tsne = lv.run_tsne(X_full, sel, words, tsne_start, tsne_seed, perplexity, store.tsne,
+                                     step=getattr(store.model, "step_count", None), matrix=matrix)
     if not store.tsne:
         st.info("Press the button to compute a t-SNE layout. It is a snapshot: training can go on, and "
                 "the next run starts from this layout so the picture stays recognisable.")
@@ -130,17 +125,15 @@ if not is_model:
                "Imported vectors do not train, so this picture does not move.")
     hover = lv.hover_texts(words_all, counts, X_full, sel)
     if method == "PCA":
-        fit = projection.pca(X_full[sel])
-        coords = fit.transform(X_full[sel])
-        st.markdown(f"**PCA of the imported vectors** · axis 1 holds {fit.explained[0]:.0%} and axis 2 "
-                    f"{fit.explained[1]:.0%} of the spread of these {n_words} vectors")
+        coords, explained = lv.pca_still(X_full, sel)
+        st.markdown(f"**PCA of the imported vectors** · axis 1 holds {explained[0]:.0%} and axis 2 "
+                    f"{explained[1]:.0%} of the spread of these {n_words} vectors")
         data, spec = lv.projection_vega(words, coords, hover, counts, n_labels)
         st.vega_lite_chart(data, spec, key="live_chart_kv", width="stretch")
     else:
         res = tsne_panel(X_full)
         if res:
-            keep = [i for i, w in enumerate(words) if w in res["layout"]]
-            coords = np.array([res["layout"][words[i]] for i in keep])
+            keep, coords = lv.layout_coords(res, words)
             st.markdown(f"**t-SNE of the imported vectors** ({res['seconds']:.1f} s)")
             data, spec = lv.projection_vega([words[i] for i in keep], coords, [hover[i] for i in keep],
                                             None if counts is None else counts[keep], n_labels,
@@ -172,7 +165,7 @@ with b1:
 with b2:
     if st.button("↺ Start again", key="live_reset", help="Forget the training: random vectors, update 0."):
         state.reset_model()
-        st.session_state.pop(lv.LIVE, None)
+        st.session_state.pop(state.LIVE_VIEW, None)
         st.rerun()
 with b3:
     target_fps = st.select_slider("Pictures per second (at most)", [1, 2, 5, 10, 15], value=10, key="live_fps",
@@ -224,30 +217,12 @@ def frame():
         X_show = X_now
         when = f"update {m.step_count:,}"
     hover = lv.hover_texts(words_all, counts, X_show, sel)
-    trails = {}
     if method == "PCA":
-        if scrub is None:
-            coords = live.projector.project(X_now[sel])                       # (n, 2)
-        else:
-            if live.projector.basis is None:
-                live.projector.project(X_now[sel])
-            coords = live.projector.transform(X_show[sel])
-        for w in trail_words:
-            i = words.index(w)                                                # row in the picture
-            wid = skip + i                                                    # id in the vocabulary
-            upto = [s for s in live.snapshots if scrub is None or s.step <= scrub.step]
-            path = [live.projector.transform(lv.snapshot_vectors(s, matrix)[wid:wid + 1])[0] for s in upto]
-            if scrub is None:
-                path.append(coords[i])
-            trails[w] = np.array(path)
+        coords = lv.frame_coords(live, X_now, X_show, sel, scrubbing=scrub is not None)    # (n, 2)
+        trails = lv.trail_paths(live, trail_words, words, skip, matrix, coords, scrub)
         ex = live.projector.explained
-        ranges = None
-        if scrub is not None:   # the same frame for every snapshot, so growth from the centre is visible
-            allc = np.vstack([live.projector.transform(lv.snapshot_vectors(s, matrix)[sel])
-                              for s in live.snapshots])
-            lo, hi = allc.min(axis=0), allc.max(axis=0)
-            pad = 0.05 * (hi - lo + 1e-9)
-            ranges = [(lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])]
+        # scrubbing: the same frame for every snapshot, so growth from the centre is visible
+        ranges = lv.snapshot_ranges(live, sel, matrix) if scrub is not None else None
         st.markdown(f"**PCA of {lv.MATRICES[matrix]}, {when}** · axis 1 holds {ex[0]:.0%} and axis 2 "
                     f"{ex[1]:.0%} of the spread of these {n_words} vectors")
         data, spec = lv.projection_vega(words, coords, hover, counts, n_labels, trails, ranges)
@@ -257,8 +232,7 @@ def frame():
     else:
         res = live.tsne
         if res:
-            keep = [i for i, w in enumerate(words) if w in res["layout"]]
-            coords = np.array([res["layout"][words[i]] for i in keep])
+            keep, coords = lv.layout_coords(res, words)
             st.markdown(f"**t-SNE of {lv.MATRICES[res['matrix']]} at update {res['step']:,}** ({res['seconds']:.1f} s"
                         f"{', started from the previous layout' if res['started_from_previous'] else ''}); "
                         "hover shows today's nearest neighbours")

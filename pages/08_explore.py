@@ -11,6 +11,7 @@ from engine import experiments
 from engine.keyed_vectors import KeyedVectors
 from ui import explore as ex
 from ui import live as lv
+from ui import state
 from ui.code import show_source
 
 st.title("Explore and evaluate")
@@ -135,8 +136,8 @@ with tab_bench:
         key = ("bench", id(kv), getattr(model, "step_count", None))
         if st.button("Score these vectors on the benchmarks", key="explore_bench_go", type="primary"):
             with st.spinner("Scoring (the Google set has 19,544 questions)..."):
-                st.session_state["explore_bench"] = (key, experiments.benchmark_scores(kv))
-        stored = st.session_state.get("explore_bench")
+                st.session_state[state.EXPLORE_BENCH] = (key, experiments.benchmark_scores(kv))
+        stored = st.session_state.get(state.EXPLORE_BENCH)
         if stored and stored[0] == key:
             rows = []
             for name, r in stored[1].items():

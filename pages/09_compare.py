@@ -7,6 +7,7 @@ from engine.synthetic import planted_corpus, quality_by_frequency
 from ui import compare as cmp
 from ui import state
 from ui.code import show_source
+from ui.settings import objective_label
 
 st.title("Compare models")
 st.markdown(
@@ -85,10 +86,10 @@ if st.button("Train the six models", key="cmp_six_go", type="primary"):
         exps.train_six(sentences, six_settings, words=chosen, truth=truth, benchmarks=with_bench,
                        with_gensim=with_gensim, progress=progress, out=out)
     try:
-        cmp.run_with_progress("cmp_six", six_key, run_six, "six models")
+        cmp.run_with_progress(state.CMP_SIX, six_key, run_six, "six models")
     except ValueError as e:
         st.error(f"Could not train: {e}")
-res = cmp.stored("cmp_six", six_key)
+res = cmp.stored(state.CMP_SIX, six_key)
 if res and res["rows"]:
     rows = res["rows"]
     if not res["done"] or len(rows) < 6 or rows[-1].get("stopped"):
@@ -116,7 +117,7 @@ if res and res["rows"]:
             st.info(f"'{w}' is not in the vocabulary of these models (min_count may have removed it).")
         else:
             st.dataframe(table, width="stretch")
-elif res is None and st.session_state.get("cmp_six"):
+elif res is None and st.session_state.get(state.CMP_SIX):
     st.caption("Settings changed since the last run: press the button to train again.")
 show_source(exps.train_six, exps.dot_products_per_update)
 
@@ -129,7 +130,7 @@ st.markdown(
     "which). On the planted corpus above the right answers are known, so you can measure both.")
 arch_obj = st.selectbox("Output layer for both architectures", exps.OBJECTIVES,
                         index=exps.OBJECTIVES.index(settings["objective"]), key="cmp_exp_objective",
-                        format_func=exps.OBJ_NAMES.get)
+                        format_func=objective_label)
 c1, c2 = st.columns(2)
 exp_epochs = c1.number_input("Epochs per run", 1, 100, 5, key="cmp_exp_epochs")
 n_seeds = c2.slider("Seeds per point (for error bars)", 1, 8, 3, key="cmp_seeds")
@@ -142,11 +143,11 @@ fractions = st.multiselect("Shares of the planted corpus to train on", [0.05, 0.
 growth_key = {"planted": planted.settings, **exp_settings, "fractions": sorted(fractions), "seeds": seeds}
 n_runs = len(fractions) * 2 * len(seeds)
 if st.button(f"Run ({n_runs} trainings)", key="cmp_growth_go", type="primary", disabled=not fractions):
-    cmp.run_with_progress("cmp_growth", growth_key,
+    cmp.run_with_progress(state.CMP_GROWTH, growth_key,
                           lambda out, progress: exps.corpus_growth(planted, sorted(fractions), seeds, exp_settings,
                                                                    progress=progress, out=out),
                           "corpus growth")
-res = cmp.stored("cmp_growth", growth_key)
+res = cmp.stored(state.CMP_GROWTH, growth_key)
 if res and res["rows"]:
     if not res["done"]:
         st.warning(f"Stopped: {len(res['rows'])} of {n_runs} trainings finished.")
@@ -162,11 +163,11 @@ st.subheader("b. Rare versus frequent words")
 n_bins = st.radio("Frequency groups", [2, 3, 4], index=1, horizontal=True, key="cmp_bins")
 rare_key = {"planted": planted.settings, **exp_settings, "seeds": seeds, "bins": n_bins}
 if st.button(f"Run ({2 * len(seeds)} trainings on the whole planted corpus)", key="cmp_rare_go", type="primary"):
-    cmp.run_with_progress("cmp_rare", rare_key,
+    cmp.run_with_progress(state.CMP_RARE, rare_key,
                           lambda out, progress: exps.rare_vs_frequent(planted, seeds, exp_settings, n_bins=n_bins,
                                                                       progress=progress, out=out),
                           "rare versus frequent")
-res = cmp.stored("cmp_rare", rare_key)
+res = cmp.stored(state.CMP_RARE, rare_key)
 if res and res["rows"]:
     if not res["done"]:
         st.warning("Stopped before all runs finished; the bars show the runs that did.")

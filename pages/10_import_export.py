@@ -79,14 +79,14 @@ st.download_button("Settings as JSON", lambda: ie.settings_json(settings, model)
 st.header("Import vectors")
 st.markdown(f"Load a word2vec file (text or binary, found automatically), for example vectors trained by gensim "
             f"or word2vec.c on a corpus too large for this app. You can then explore it on the **Explore** and "
-            f"**Embedding space** pages. Files up to {ie.MAX_UPLOAD_MB} MB (the limit set in "
+            f"**Embedding space** pages. Files up to {state.upload_limit_mb()} MB (server.maxUploadSize in "
             f"`.streamlit/config.toml`).")
 max_words = st.number_input("Read at most this many words (0 = all); files list the most frequent first", 0,
                             10_000_000, 0, step=10_000, key="ie_max_words")
 st.file_uploader("A word2vec file (.txt, .vec, .bin)", key="ie_upload", on_change=ie.on_vectors_upload,
-                 args=("ie_upload", "ie_max_words", "ie_upload_error"))
-if st.session_state.get("ie_upload_error"):
-    st.error(st.session_state["ie_upload_error"])
+                 args=("ie_upload", "ie_max_words", state.VECTORS_UPLOAD_ERROR))
+if st.session_state.get(state.VECTORS_UPLOAD_ERROR):
+    st.error(st.session_state[state.VECTORS_UPLOAD_ERROR])
 loaded = st.session_state.get(state.LOADED_KV)
 if loaded is not None:
     st.success(f"Loaded **{st.session_state.get(state.LOADED_KV_NAME)}**: {len(loaded):,} words × "
@@ -98,14 +98,16 @@ if loaded is not None:
     def forget():
         st.session_state[state.LOADED_KV] = None
         st.session_state[state.LOADED_KV_NAME] = None
-        st.session_state.pop("ie_upload_error", None)
+        st.session_state.pop(state.VECTORS_UPLOAD_ERROR, None)
 
     st.button("Forget the imported vectors", key="ie_forget", on_click=forget)
 
 st.subheader("Load settings from a JSON file")
 js = st.file_uploader("A settings JSON saved from this page", type=["json"], key="ie_settings_upload")
 if js is not None:
-    parsed, err = ie.parse_settings_json(js.getvalue())
+    parsed, err, notes = ie.parse_settings_json(js.getvalue())
+    for note in notes:
+        st.warning(note)
     if err:
         st.error(err + " Nothing was changed.")
     else:

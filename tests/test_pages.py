@@ -110,11 +110,45 @@ def test_bad_upload_gives_a_clear_message_and_keeps_the_model(open_page, name, d
 def test_upload_over_the_limit_is_refused_with_the_limit_named(open_page):
     at = open_page(CORPUS, **TINY)
     limit_mb = 25                                                  # .streamlit/config.toml server.maxUploadSize
-    big = b"word " * (limit_mb * 1024 * 1024 // 5 + 10)
+    assert state.upload_limit_bytes() == limit_mb * 1000 * 1000    # as the browser counts: 25,000,000 bytes
+    big = b"word " * (state.upload_limit_bytes() // 5 + 1)
     at.file_uploader(key="corpus_upload").upload("big.txt", big, "text/plain")
     at.run()
     assert not at.exception
     assert f"the upload limit is {limit_mb} MB" in texts(at.error)
+
+
+@pytest.fixture
+def upload_limit_1mb():
+    """server.maxUploadSize = 1 (MB) while the test runs."""
+    from streamlit import config
+
+    before = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 1)
+    yield 1_000_000
+    config.set_option("server.maxUploadSize", before)
+
+
+def test_the_upload_limit_is_read_from_streamlits_config_in_bytes_as_the_browser_counts(open_page, upload_limit_1mb):
+    at = open_page(CORPUS, **TINY)
+    assert "at most **1 MB**" in texts(at.caption)
+    line = b"the cat sat on the mat\n"
+    fits = line * (upload_limit_1mb // len(line))
+    fits += b"a" * (upload_limit_1mb - len(fits))                  # exactly 1,000,000 bytes
+    at.file_uploader(key="corpus_upload").upload("fits.txt", fits, "text/plain")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.session_state["sb_corpus"] == state.UPLOAD_CHOICE
+    at.file_uploader(key="corpus_upload").upload("over.txt", fits + b"a", "text/plain")   # one byte more
+    at.run()
+    assert "the upload limit is 1 MB" in texts(at.error)
+    at.switch_page("pages/10_import_export.py")                    # the vectors import reads the same limit
+    at.run()
+    assert "Files up to 1 MB" in texts(at.markdown)
+    at.file_uploader(key="ie_upload").upload("v.txt", b"1 1\nw " + b"0" * upload_limit_1mb, "text/plain")
+    at.run()
+    assert not at.exception
+    assert "the limit is 1 MB" in texts(at.error)
 
 
 def test_good_upload_becomes_the_corpus_and_builds_a_model(open_page):
@@ -260,12 +294,20 @@ def test_hierarchical_softmax_page_path_matches_the_step_and_sums_to_one(open_pa
     assert model_of(at).vocab.index_to_key[t.target] in leaf_text  # the tree is labelled with words
 
 
-def test_hierarchical_softmax_page_with_another_objective_offers_to_switch(open_page):
-    at = open_page(HS, **TINY)
-    assert "negative sampling" in texts(at.info)
-    at.button(key="hs_switch").click().run()
+@pytest.mark.parametrize("page,prefix,objective,other", [
+    (HS, "hs", "hierarchical_softmax", "negative_sampling"), (NS, "ns", "negative_sampling", "softmax")])
+def test_hs_and_ns_pages_with_another_objective_offer_the_same_switch(open_page, page, prefix, objective, other):
+    at = open_page(page, sb_objective=other, **TINY)
+    assert f"uses **{engine.objectives.OBJECTIVE_TABLE[other].label}**" in texts(at.info)
+    assert not [b for b in at.button if b.key == f"{prefix}_next"]          # no stepping with another objective
+    button = at.button(key=f"{prefix}_switch")
+    assert button.label == f"Switch to {engine.objectives.OBJECTIVE_TABLE[objective].label}"
+    button.click().run()
     assert not at.exception
-    assert model_of(at).objective == "hierarchical_softmax"
+    assert model_of(at).objective == objective and at.session_state["sb_objective"] == objective
+    assert not [b for b in at.button if b.key == f"{prefix}_switch"]
+    at.button(key=f"{prefix}_next").click().run()
+    assert model_of(at).step_count == 1
 
 
 def test_negative_sampling_page_terms_reproduce_the_step_loss(open_page):

@@ -160,6 +160,19 @@ def test_embedding_space_leaves_out_frequent_words_and_trails_follow_the_right_r
         assert path.iloc[-2][["x", "y"]].tolist() == pytest.approx([here["x"], here["y"]], abs=1e-6)
 
 
+def test_embedding_space_sliders_on_a_small_vocabulary():
+    at = AppTest.from_file(str(ROOT / "pages" / "07_embedding_space.py"), default_timeout=90)
+    at.session_state["sb_corpus"] = "tiny"                              # V = 21
+    at.run()
+    skip = at.slider(key="live_skip")
+    assert skip.max == 17
+    skip.set_value(17).run()                                           # the 4 rarest words are left
+    assert not at.exception, [e.value for e in at.exception]
+    assert (at.slider(key="live_n_words").min, at.slider(key="live_n_words").max) == (3, 4)
+    model = at.session_state[state.MODEL]
+    assert list(live_chart(at)[0]["word"]) == model.vocab.index_to_key[17:21]
+
+
 def test_embedding_space_tsne_and_imported_vectors():
     at = page("07_embedding_space.py")
     at.radio(key="live_method").set_value("t-SNE").run()

@@ -19,6 +19,7 @@ import streamlit as st
 from engine import experiments as exps
 from engine.synthetic import PlantedCorpus, planted_corpus
 from ui.compiling import ensure_fast_trainer
+from ui.settings import architecture_label, objective_label
 
 COLOURS = {"softmax": "#d62728", "hierarchical_softmax": "#2ca02c", "negative_sampling": "#1f77b4"}
 ARCH_COLOURS = {"skipgram": "#1f77b4", "cbow": "#ff7f0e"}
@@ -106,10 +107,10 @@ def cost_figure(rows: Sequence[dict]) -> go.Figure:
         mine = [r for r in rows if r["architecture"] == arch]
         if not mine:
             continue
-        x = [exps.OBJ_NAMES[r["objective"]] for r in mine]
-        fig.add_trace(go.Bar(x=x, y=[r["time"] for r in mine], name=exps.ARCH_NAMES[arch],
+        x = [objective_label(r["objective"]) for r in mine]
+        fig.add_trace(go.Bar(x=x, y=[r["time"] for r in mine], name=architecture_label(arch),
                              marker_color=ARCH_COLOURS[arch], legendgroup=arch), 1, 1)
-        fig.add_trace(go.Bar(x=x, y=[r["dots"] for r in mine], name=exps.ARCH_NAMES[arch], showlegend=False,
+        fig.add_trace(go.Bar(x=x, y=[r["dots"] for r in mine], name=architecture_label(arch), showlegend=False,
                              marker_color=ARCH_COLOURS[arch], legendgroup=arch,
                              text=[f"{r['dots']:.2g}" for r in mine], textposition="outside"), 1, 2)
     fig.update_yaxes(type="log", row=1, col=2)
@@ -156,7 +157,7 @@ def growth_table(rows: Sequence[dict]) -> pd.DataFrame:
     secs = {(s["fraction"], s["architecture"]): s["mean"]
             for s in exps.summarize(rows, ["fraction", "tokens", "architecture"], value="time")}
     return pd.DataFrame([{"share of the corpus": f"{p['fraction']:.0%}", "tokens": p["tokens"],
-                          "architecture": exps.ARCH_NAMES[p["architecture"]],
+                          "architecture": architecture_label(p["architecture"]),
                           "precision@5 (mean)": round(p["mean"], 3), "± std": round(p["std"], 3), "seeds": p["n"],
                           "seconds per run": round(secs[(p["fraction"], p["architecture"])], 3)} for p in prec])
 
@@ -194,7 +195,7 @@ def growth_figure(summary: Sequence[dict], chance: float) -> go.Figure:
         if not pts:
             continue
         fig.add_trace(go.Scatter(x=[p["tokens"] for p in pts], y=[p["mean"] for p in pts], mode="lines+markers",
-                                 name=exps.ARCH_NAMES[arch], line=dict(color=ARCH_COLOURS[arch]),
+                                 name=architecture_label(arch), line=dict(color=ARCH_COLOURS[arch]),
                                  error_y=dict(type="data", array=[p["std"] for p in pts], visible=True)))
     fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text="chance")
     fig.update_layout(title="Quality as the corpus grows (mean ± 1 standard deviation over seeds)",
@@ -211,7 +212,7 @@ def bins_figure(summary: Sequence[dict], chance: float, bin_ranges: Dict[str, st
         if not pts:
             continue
         fig.add_trace(go.Bar(x=[f"{b}<br>({bin_ranges.get(b, '')})" for b in bins],
-                             y=[pts[b]["mean"] if b in pts else None for b in bins], name=exps.ARCH_NAMES[arch],
+                             y=[pts[b]["mean"] if b in pts else None for b in bins], name=architecture_label(arch),
                              marker_color=ARCH_COLOURS[arch],
                              error_y=dict(type="data", array=[pts[b]["std"] if b in pts else 0 for b in bins])))
     fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text="chance")

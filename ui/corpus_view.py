@@ -35,9 +35,9 @@ NOTES = {
 }
 
 
-def upload_limit_mb() -> int:
-    """The upload limit in MB (server.maxUploadSize in .streamlit/config.toml)."""
-    return int(st.get_option("server.maxUploadSize"))
+def upload_limit_mb():
+    """The upload limit in MB (server.maxUploadSize in .streamlit/config.toml; read by ui.state)."""
+    return state.upload_limit_mb()
 
 
 def accept_upload(name: str, data: bytes) -> Optional[str]:
@@ -46,8 +46,8 @@ def accept_upload(name: str, data: bytes) -> Optional[str]:
     On an error nothing changes: the previous corpus and model stay.
     """
     limit = upload_limit_mb()
-    if len(data) > limit * 1024 * 1024:
-        return (f"{name} is {len(data) / 1024 / 1024:.1f} MB; the upload limit is {limit} MB "
+    if len(data) > state.upload_limit_bytes():
+        return (f"{name} is {len(data) / 1e6:.1f} MB; the upload limit is {limit} MB "
                 "(server.maxUploadSize in .streamlit/config.toml). Use a smaller part of the text.")
     try:
         sentences = engine.sentences_from_bytes(data, name=name)
@@ -80,10 +80,10 @@ def full_vocabulary(name: str) -> engine.Vocabulary:
     if name != state.UPLOAD_CHOICE:
         return _full_vocabulary_cached(name)
     key = ("_upload_vocab", st.session_state.get(state.UPLOAD_NAME))
-    cached = st.session_state.get("_upload_vocab")
+    cached = st.session_state.get(state.UPLOAD_VOCAB)
     if cached is None or cached[0] != key:
         cached = (key, engine.Vocabulary.build(st.session_state.get(state.UPLOAD_SENTENCES) or [], min_count=1))
-        st.session_state["_upload_vocab"] = cached
+        st.session_state[state.UPLOAD_VOCAB] = cached
     return cached[1]
 
 

@@ -18,9 +18,8 @@ import numpy as np
 import streamlit as st
 
 from engine import KeyedVectors, parse_word2vec_bytes
+from ui import settings as ui_settings
 from ui import state
-
-MAX_UPLOAD_MB = 25          # .streamlit/config.toml: server.maxUploadSize
 
 
 def export_vectors(model, matrix: str = "W_in") -> KeyedVectors:
@@ -74,35 +73,39 @@ def settings_json(settings: dict, model) -> str:
     return json.dumps(doc, indent=2, sort_keys=False, default=str)
 
 
-def parse_settings_json(data: bytes) -> Tuple[Optional[dict], Optional[str]]:
-    """Sidebar settings from a settings JSON (ours, or a plain {name: value} dict): (settings, None) or (None, message)."""
+def parse_settings_json(data: bytes, current: Optional[dict] = None) -> Tuple[Optional[dict], Optional[str], list]:
+    """Sidebar settings from a settings JSON (ours, or a plain {name: value} dict).
+
+    Returns (settings, None, notes) or (None, message, notes). Each value goes through the same gate as
+    a link's (ui.settings.sidebar_values): kept, clamped into the sidebar's range, or refused; `notes`
+    names each setting that was clamped or refused, its value and why. `current`: the values a refused
+    setting keeps (the sidebar's, by default).
+    """
     try:
         doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        return None, f"This is not a settings JSON file: {e}"
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        return None, f"This is not a settings JSON file: {e}", []
     if not isinstance(doc, dict):
-        return None, "This is not a settings JSON file: expected an object with the settings"
+        return None, "This is not a settings JSON file: expected an object with the settings", []
     src = doc.get("app_settings", doc)
-    out = {}
-    for name, default in state.DEFAULTS.items():
-        if name not in src:
-            continue
-        value = src[name]
-        try:
-            out[name] = value if isinstance(default, str) else type(default)(value)
-        except (TypeError, ValueError):
-            return None, f"The setting {name}={value!r} should be a {type(default).__name__}"
+    if not isinstance(src, dict):
+        return None, "This is not a settings JSON file: 'app_settings' should be an object", []
+    current = state.current_settings() if current is None else current
+    out, notes = ui_settings.sidebar_values(src, current, state.corpus_choices())
     if not out:
-        return None, f"No known setting in this file; expected some of: {', '.join(state.DEFAULTS)}"
-    if "corpus" in out and out["corpus"] not in state.corpus_choices():
-        return None, f"The corpus {out['corpus']!r} is not available here (choices: {', '.join(state.corpus_choices())})"
-    return out, None
+        known = ", ".join(ui_settings.DEFAULTS)
+        return None, f"No usable setting in this file; expected some of: {known}", notes
+    return out, None, notes
 
 
 def apply_settings(settings: dict) -> None:
-    """Put settings into the sidebar's widgets. Call from a button's on_click (before the widgets are drawn)."""
-    for name, value in settings.items():
-        st.session_state["sb_" + name] = value
+    """Put settings into the sidebar's widgets. Call from a button's on_click (before the widgets are drawn).
+
+    The values pass the sidebar's gate once more, so nothing a widget would refuse reaches it.
+    """
+    values, _ = ui_settings.sidebar_values(settings, state.current_settings(), state.corpus_choices())
+    for name, value in values.items():
+        st.session_state[state.widget_key(name)] = value
 
 
 def load_vectors_upload(data: bytes, name: str, max_words: Optional[int] = None) -> Optional[str]:
@@ -110,8 +113,8 @@ def load_vectors_upload(data: bytes, name: str, max_words: Optional[int] = None)
 
     On error nothing changes: vectors loaded before stay loaded.
     """
-    if len(data) > MAX_UPLOAD_MB * 2 ** 20:
-        return f"{name} is {len(data) / 2 ** 20:.1f} MB; the limit is {MAX_UPLOAD_MB} MB."
+    if len(data) > state.upload_limit_bytes():
+        return f"{name} is {len(data) / 1e6:.1f} MB; the limit is {state.upload_limit_mb()} MB."
     try:
         kv = parse_word2vec_bytes(data, name=name, max_words=max_words)
     except ValueError as e:

@@ -20,10 +20,12 @@ import pandas as pd
 import streamlit as st
 
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
+from engine import projection
 from engine.projection import StablePCA, nearest_neighbours
+from ui import state
 from ui.compiling import ensure_fast_trainer
 
-LIVE = "live_view"                  # session key: the LiveState of this session
+LIVE = state.LIVE_VIEW              # session key: the LiveState of this session
 SNAPSHOT_WORDS = 1000               # snapshots keep the rows of the most frequent 1,000 words
 SNAPSHOT_BUDGET = 16 * 2 ** 20      # bytes per session for snapshots; older ones are thinned out beyond it
 NEIGHBOUR_POOL = 2000               # hover neighbours are searched among the 2,000 most frequent words
@@ -169,6 +171,108 @@ def progress_label(m: Word2Vec) -> str:
     e = min(m.epoch - first + 1, n)
     where = f"round {rnd}, epoch {e} of {n}" if rnd > 1 else f"epoch {e} of {n}"
     return f"{where} · update {m.step_count:,} · {m.progress_fraction():.0%} of the planned training"
+
+
+# ---------------------------------------------------------------- the embedding-space page's numbers
+MAX_SKIP = 100               # "leave out the most frequent ... words" goes up to this
+DEFAULT_WORDS = 150          # words shown at first
+DEFAULT_LABELS, MAX_LABELS = 40, 150
+
+
+@dataclass(frozen=True)
+class WordRange:
+    """The limits of the page's three word sliders for a vocabulary of V words (snapshots keep the
+    SNAPSHOT_WORDS most frequent, so the picture draws among those). A slider needs its minimum below
+    its maximum, so at least 4 words stay after leaving some out, and a tiny vocabulary gets no slider
+    where there is nothing to choose (max_skip == 0, or words() with lowest == highest).
+
+        WordRange(121).max_skip -> 100; WordRange(121).words(skip=10) -> (3, 111, 111)
+    """
+    V: int
+
+    @property
+    def cap(self) -> int:
+        return min(self.V, SNAPSHOT_WORDS)
+
+    @property
+    def max_skip(self) -> int:
+        return max(0, min(MAX_SKIP, self.cap - 4))
+
+    def words(self, skip: int) -> tuple:
+        """(lowest, highest, default) number of words shown after leaving out `skip`."""
+        left = max(1, self.cap - skip)
+        return max(1, min(3, left - 1)), left, min(left, DEFAULT_WORDS)
+
+    @staticmethod
+    def labels(n_words: int) -> tuple:
+        """(highest, default) number of labelled words."""
+        return min(n_words, MAX_LABELS), min(n_words, DEFAULT_LABELS)
+
+
+def shown_ids(skip: int, n_words: int) -> slice:
+    """The ids drawn: ids are sorted by frequency, so the n_words after the `skip` most frequent ones."""
+    return slice(skip, skip + n_words)
+
+
+def pca_still(X: np.ndarray, sel: slice):
+    """(coords (n, 2), explained (2,)) of one PCA of the rows X[sel] (imported vectors: a still picture)."""
+    fit = projection.pca(X[sel])
+    return fit.transform(X[sel]), fit.explained
+
+
+def frame_coords(live: LiveState, X_now: np.ndarray, X_show: np.ndarray, sel: slice, scrubbing: bool) -> np.ndarray:
+    """(n, 2) PCA coordinates of this frame: today's rows through the stable PCA (which moves with them),
+    or, when scrubbing back, a snapshot's rows in today's axes (the axes do not move)."""
+    if not scrubbing:
+        return live.projector.project(X_now[sel])
+    if live.projector.basis is None:
+        live.projector.project(X_now[sel])
+    return live.projector.transform(X_show[sel])
+
+
+def trail_paths(live: LiveState, trail_words: Sequence[str], words: Sequence[str], skip: int, matrix: str,
+                coords: np.ndarray, scrub: Optional[Snapshot] = None) -> dict:
+    """{word: (t, 2) its positions at each snapshot (up to `scrub`), drawn in today's axes}; without a scrub
+    the last point is the word's place now (`coords` of the frame). words: the words shown, from id `skip`."""
+    upto = [s for s in live.snapshots if scrub is None or s.step <= scrub.step]
+    trails = {}
+    for w in trail_words:
+        i = list(words).index(w)                        # row in the picture
+        wid = skip + i                                  # id in the vocabulary
+        path = [live.projector.transform(snapshot_vectors(s, matrix)[wid:wid + 1])[0] for s in upto]
+        if scrub is None:
+            path.append(coords[i])
+        trails[w] = np.array(path)
+    return trails
+
+
+def snapshot_ranges(live: LiveState, sel: slice, matrix: str, pad: float = 0.05) -> list:
+    """[(x0, x1), (y0, y1)]: axes that hold the shown words of every snapshot (in today's axes), with a
+    margin of `pad` of the spread, so scrubbing keeps one frame and the growth from the centre shows."""
+    allc = np.vstack([live.projector.transform(snapshot_vectors(s, matrix)[sel]) for s in live.snapshots])
+    lo, hi = allc.min(axis=0), allc.max(axis=0)                                  # (2,), (2,)
+    margin = pad * (hi - lo + 1e-9)
+    return [(lo[0] - margin[0], hi[0] + margin[0]), (lo[1] - margin[1], hi[1] + margin[1])]
+
+
+def run_tsne(X_full: np.ndarray, sel: slice, words: Sequence[str], start: str, seed: int, perplexity: float,
+             previous: Optional[dict] = None, step: Optional[int] = None, matrix: str = "W_in") -> dict:
+    """A t-SNE layout of the rows X_full[sel] (the words shown), started from `previous` layout ('previous'),
+    from PCA ('pca') or at random ('random'). Returns the stored result:
+    {"layout": {word: (x, y)}, "seconds", "step", "matrix", "started_from_previous"}."""
+    X = np.asarray(X_full[sel], dtype=np.float32)                                 # (n, d)
+    prev = previous["layout"] if previous else {}
+    init = projection.init_from_previous(words, prev, X, seed=int(seed)) if start == "previous" else start
+    t0 = time.perf_counter()
+    Y = projection.tsne(X, seed=int(seed), perplexity=perplexity, init=init)     # (n, 2)
+    return {"layout": {w: tuple(Y[i]) for i, w in enumerate(words)}, "seconds": time.perf_counter() - t0,
+            "step": step, "matrix": matrix, "started_from_previous": isinstance(init, np.ndarray)}
+
+
+def layout_coords(result: dict, words: Sequence[str]):
+    """(rows of `words` that the t-SNE layout holds, their (m, 2) coordinates)."""
+    keep = [i for i, w in enumerate(words) if w in result["layout"]]
+    return keep, np.array([result["layout"][words[i]] for i in keep]).reshape(len(keep), 2)
 
 
 def default_trail_words(words: Sequence[str], n: int = 3) -> List[str]:

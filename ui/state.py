@@ -1,48 +1,79 @@
 """Per-user state and the shared sidebar: which corpus, which settings, and this session's model.
 
 Everything mutable (the model, its step history) lives in st.session_state, one per browser
-session. Only immutable data is shared across users: a corpus read from disk is one list that
-nobody modifies (st.cache_resource, see load_corpus).
-Widget keys start with "sb_" (the sidebar); session keys are the constants below.
+session. Only immutable data is shared across users: a corpus read from disk is one tuple of tuples
+(st.cache_resource, see load_corpus). Every session-state key the app uses is named below; widget
+keys start with their page's prefix ("sb_" for the sidebar, see widget_key).
+The sidebar's settings, defaults and bounds come from ui/settings.py (which reads engine.config.SETTINGS);
+a value from a shared link goes through the same gate as every other value, so it is kept, clamped or
+refused with a note in the sidebar, never a crash.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from typing import List, Optional
+from typing import List, Optional, Sequence, Tuple
 
 import streamlit as st
 
 import engine
 from engine import Word2Vec
+from ui import settings as ui_settings
+from ui.settings import DEFAULTS, SETTING_NAMES, SIDEBAR
 
-# session-state keys (one place, so pages never spell them differently)
+# ---------------------------------------------------------------- session-state keys (one place, so pages
+# never spell them differently; widget keys are each page's own, prefixed by the page)
 MODEL = "model"                 # the Word2Vec of this session
 MODEL_KEY = "model_key"         # (corpus, settings) it was built from
 MODEL_ERROR = "model_error"     # the message of the last failed rebuild (the previous model is kept)
 HISTORY = "step_history"        # list of dicts, one row per step() for the history table
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
-UPLOAD_SENTENCES = "upload_sentences"
+UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (its own list, not shared)
 UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"
+UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
+VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
+QUERY_LOADED = "_query_loaded"  # the URL's settings were read (once per session)
+SETTINGS_NOTES = "_settings_notes"  # ([notes], settings they describe): values of a link clamped or refused
+LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/live.py)
+LIVE_TSNE_KV = "live_tsne_kv"   # the t-SNE layout of imported vectors (embedding-space page)
+WINDOWS_LENGTHS = "_windows_lengths"  # (model key, sentence lengths after min_count) for the windows page
+HOME_TRAIN_REQUESTED = "home_train_requested"  # the home page's Train button was pressed
+EXPLORE_BENCH = "explore_bench"  # (vectors key, benchmark scores) of the explore page
+CMP_SIX = "cmp_six"             # results of the compare page's runs: {"key", "rows", "done"}
+CMP_GROWTH = "cmp_growth"
+CMP_RARE = "cmp_rare"
 
+SIDEBAR_PREFIX = "sb_"
 UPLOAD_CHOICE = "uploaded file"
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
 
-ARCH_LABELS = {"skipgram": "skip-gram", "cbow": "CBOW"}
-OBJ_LABELS = {"softmax": "full softmax", "hierarchical_softmax": "hierarchical softmax",
-              "negative_sampling": "negative sampling"}
+Corpus = Tuple[Tuple[str, ...], ...]
 
-# defaults chosen for the small sample corpora (sample=0: with a few thousand tokens, subsampling
-# throws away most pairs; see sample_corpora/README.md)
-DEFAULTS = dict(corpus="royalty", architecture="skipgram", objective="negative_sampling", vector_size=20,
-                window=2, negative=5, ns_exponent=0.75, sample=0.0, min_count=1, alpha=0.025, epochs=20,
-                seed=1)
-SETTING_NAMES = [k for k in DEFAULTS if k != "corpus"]
+
+def widget_key(name: str) -> str:
+    """The sidebar widget's session key of a setting: widget_key("window") -> 'sb_window'."""
+    return SIDEBAR_PREFIX + name
+
+
+def upload_limit_bytes() -> int:
+    """The largest upload, in bytes: server.maxUploadSize (.streamlit/config.toml) in megabytes of 10^6 bytes.
+
+    The one place the limit is read. Streamlit's uploader in the browser refuses a file above
+    maxUploadSize * 1,000,000 bytes (it counts 1024-byte units only on Windows), the server a little
+    above maxUploadSize MiB; the app checks the browser's (stricter) number so both say the same.
+    """
+    return int(st.get_option("server.maxUploadSize")) * 1000 * 1000
+
+
+def upload_limit_mb() -> float:
+    """The upload limit in MB (10^6 bytes), for messages: 25."""
+    mb = upload_limit_bytes() / 1e6
+    return int(mb) if mb == int(mb) else mb
 
 
 def corpus_choices() -> List[str]:
@@ -55,78 +86,132 @@ def corpus_choices() -> List[str]:
 
 
 @st.cache_resource(show_spinner="Reading the corpus...")
-def load_corpus(name: str) -> List[List[str]]:
-    """Sentences of a sample or gensim corpus: ONE list shared by every session, never modified.
+def load_corpus(name: str) -> Corpus:
+    """Sentences of a sample or gensim corpus: ONE tuple of tuples shared by every session.
 
     st.cache_resource (not cache_data, which hands each call its own copy) so that a classroom of
-    sessions on the Wikipedia sample holds one copy of its 336,000 tokens, not one per session. This
-    is safe because nothing writes to it: the engine only reads sentences.
+    sessions on the Wikipedia sample holds one copy of its 336,000 tokens, not one per session.
+    Tuples, so that no session can change what the others read (the engine only reads sentences).
     """
     samples = engine.sample_corpora()
     if name in samples:
-        return list(engine.read_corpus(samples[name]))
-    if name in GENSIM_CHOICES:
+        path = samples[name]
+    elif name in GENSIM_CHOICES:
         path = engine.gensim_data_path(GENSIM_CHOICES[name])
         if path is None:
             raise ValueError(f"{name} needs gensim's test data, and gensim is not installed")
-        return list(engine.read_corpus(path))
-    raise ValueError(f"unknown corpus {name!r}")
+    else:
+        raise ValueError(f"unknown corpus {name!r}")
+    return tuple(tuple(sentence) for sentence in engine.read_corpus(path))
 
 
-def current_sentences() -> List[List[str]]:
+def current_sentences() -> Sequence[Sequence[str]]:
     name = current_settings()["corpus"]
     if name == UPLOAD_CHOICE:
         return st.session_state.get(UPLOAD_SENTENCES) or []
     return load_corpus(name)
 
 
-def _init_from_query():
-    """On a session's first run, take settings from the URL (?architecture=cbow&window=3...)."""
-    if st.session_state.get("_query_loaded"):
-        return
-    st.session_state["_query_loaded"] = True
+def _init_from_query() -> List[str]:
+    """On a session's first run, take settings from the URL (?architecture=cbow&window=3...).
+
+    Every value goes through ui.settings.sidebar_values: kept, clamped into the sidebar's range or
+    refused. Returns the notes (one per clamped or refused value).
+    """
+    if st.session_state.get(QUERY_LOADED):
+        return []
+    st.session_state[QUERY_LOADED] = True
     q = st.query_params
-    for name, default in DEFAULTS.items():
-        if name in q:
-            raw = q[name]
-            try:
-                value = type(default)(raw) if not isinstance(default, str) else raw
-            except ValueError:
-                continue
-            st.session_state["sb_" + name] = value
+    raw = {name: q[name] for name in DEFAULTS if name in q}
+    values, notes = ui_settings.sidebar_values(raw, DEFAULTS, corpus_choices())
+    for name, value in values.items():
+        st.session_state[widget_key(name)] = value
+    return [f"From the link: {n}" for n in notes]
+
+
+def _settle_widget_values() -> List[str]:
+    """Make every sidebar value one its widget accepts, before the widgets are drawn; returns notes.
+
+    A value written by code (a settings file, a test, an old session) passes the same gate as a link's.
+    Re-assigning each value also keeps it on a run that does not draw the sidebar (Streamlit's
+    documented workaround for widget state across pages).
+    """
+    ss = st.session_state
+    notes = []
+    choices = corpus_choices()
+    key = widget_key("corpus")
+    if ss.get(key) not in choices:
+        ss[key] = DEFAULTS["corpus"] if DEFAULTS["corpus"] in choices else choices[0]
+    else:
+        ss[key] = ss[key]
+    for name in SETTING_NAMES:
+        key = widget_key(name)
+        if key not in ss:
+            ss[key] = DEFAULTS[name]
+            continue
+        value, note = ui_settings.sidebar_value(name, ss[key], DEFAULTS[name])
+        ss[key] = value
+        if note:
+            notes.append(note)
+    return notes
 
 
 def current_settings() -> dict:
-    """The sidebar's values (defaults before the sidebar has been drawn)."""
-    return {k: st.session_state.get("sb_" + k, v) for k, v in DEFAULTS.items()}
+    """The sidebar's values (defaults before the sidebar has been drawn), each one its widget accepts."""
+    ss = st.session_state
+    out = {"corpus": ss.get(widget_key("corpus"), DEFAULTS["corpus"])}
+    for name in SETTING_NAMES:
+        out[name] = ui_settings.sidebar_value(name, ss.get(widget_key(name), DEFAULTS[name]), DEFAULTS[name])[0]
+    return out
+
+
+def set_objective(name: str) -> None:
+    """Switch the sidebar's objective (an on_click callback: runs before the sidebar is drawn)."""
+    st.session_state[widget_key("objective")] = name
+
+
+def _draw_setting(row: ui_settings.SidebarSetting, container, disabled: bool = False) -> None:
+    """One sidebar widget from its row: bounds from engine.config.SETTINGS, value from session state."""
+    key = widget_key(row.name)
+    shown = {"format_func": row.format_func} if row.format_func else {}
+    if row.widget == "radio":
+        container.radio(row.label, row.choices, key=key, horizontal=True, **shown)
+    elif row.widget == "selectbox":
+        container.selectbox(row.label, row.choices, key=key, **shown)
+    elif row.widget == "select_slider":
+        container.select_slider(row.label, row.choices, key=key, **shown)
+    elif row.widget == "slider":
+        container.slider(row.label, row.low, row.high, step=row.step, key=key, disabled=disabled)
+    else:
+        container.number_input(row.label, row.low, row.high, key=key, **({"format": row.format} if row.format else {}))
+
+
+def _show_notes(notes: List[str], settings: dict) -> None:
+    """Keep this run's notes with the settings they describe; show the kept ones while those settings hold."""
+    if notes:
+        st.session_state[SETTINGS_NOTES] = (notes, settings)
+    kept = st.session_state.get(SETTINGS_NOTES)
+    if kept and kept[1] == settings:
+        st.sidebar.warning("Some settings could not be used as given:\n"
+                           + "\n".join(f"- {n}" for n in kept[0]), icon=":material/tune:")
 
 
 def sidebar() -> dict:
     """Draw the shared sidebar (corpus + model settings) and return the settings."""
-    _init_from_query()
-    _keep_widget_state()
+    notes = _init_from_query()
+    notes += _settle_widget_values()
     sb = st.sidebar
-    choices = corpus_choices()
-    if st.session_state.get("sb_corpus") not in choices:
-        st.session_state["sb_corpus"] = DEFAULTS["corpus"] if DEFAULTS["corpus"] in choices else choices[0]
-    sb.selectbox("Corpus", choices, key="sb_corpus", help="Upload your own text on the Corpus page.")
-    sb.radio("Architecture", list(ARCH_LABELS), format_func=ARCH_LABELS.get, key="sb_architecture",
-             horizontal=True, index=list(ARCH_LABELS).index(DEFAULTS["architecture"]))
-    sb.selectbox("Objective (output layer)", list(OBJ_LABELS), format_func=OBJ_LABELS.get, key="sb_objective",
-                 index=list(OBJ_LABELS).index(DEFAULTS["objective"]))
+    sb.selectbox("Corpus", corpus_choices(), key=widget_key("corpus"),
+                 help="Upload your own text on the Corpus page.")
+    rows = ui_settings.SIDEBAR_BY_NAME
+    _draw_setting(rows["architecture"], sb)
+    _draw_setting(rows["objective"], sb)
     with sb.expander("Model settings", expanded=False):
-        st.slider("vector_size (d)", 2, 300, DEFAULTS["vector_size"], key="sb_vector_size")
-        st.slider("window (radius)", 1, 10, DEFAULTS["window"], key="sb_window")
-        st.slider("negative (k)", 1, 20, DEFAULTS["negative"], key="sb_negative",
-                  disabled=current_settings()["objective"] != "negative_sampling")
-        st.slider("ns_exponent", 0.0, 1.0, DEFAULTS["ns_exponent"], 0.05, key="sb_ns_exponent")
-        st.select_slider("sample (subsampling)", [0.0, 1e-5, 1e-4, 1e-3, 1e-2], DEFAULTS["sample"],
-                         key="sb_sample", format_func=lambda x: "off" if x == 0 else f"{x:g}")
-        st.number_input("min_count", 1, 1000, DEFAULTS["min_count"], key="sb_min_count")
-        st.number_input("alpha (learning rate)", 1e-4, 100.0, DEFAULTS["alpha"], format="%.4f", key="sb_alpha")
-        st.number_input("epochs", 1, 500, DEFAULTS["epochs"], key="sb_epochs")
-        st.number_input("seed", 0, 2**31 - 1, DEFAULTS["seed"], key="sb_seed")
+        for row in SIDEBAR[2:]:
+            _draw_setting(row, st, disabled=row.name == "negative"
+                          and current_settings()["objective"] != "negative_sampling")
     settings = current_settings()
+    _show_notes(notes, settings)
     st.query_params.from_dict({k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE})
     model = get_model()
     err = st.session_state.get(MODEL_ERROR)
@@ -166,15 +251,6 @@ def ensure_app_entry() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-def _keep_widget_state() -> None:
-    """Re-assign the sidebar's widget values, so Streamlit does not drop them on a run that did not draw
-    the sidebar (its documented workaround for widget state across pages)."""
-    for name in DEFAULTS:
-        key = "sb_" + name
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
 
 
 def get_model() -> Optional[Word2Vec]:

@@ -21,6 +21,7 @@ import streamlit as st
 from engine import TrainingDiverged, Word2Vec
 from engine import inspect_tools
 from ui import charts, state
+from ui.settings import objective_label
 
 HISTORY_MAX = 5_000          # summary rows kept for the history table (the oldest are dropped)
 WHOLE_MATRIX_MAX_V = 40      # draw the whole W_in / W_out when the vocabulary is at most this big
@@ -38,6 +39,18 @@ def page_model() -> Word2Vec:
         st.info("There is no model yet: choose another corpus or lower min_count in the sidebar.")
         st.stop()
     return model
+
+
+def objective_switch(model: Word2Vec, objective: str, key: str, why: str) -> bool:
+    """True when the model trains with `objective`; otherwise say which objective it uses (then `why`)
+    and offer a button that switches the sidebar's objective (pages 05 and 06 share this)."""
+    if model.objective == objective:
+        return True
+    c1, c2 = st.columns([3, 1])
+    c1.info(f"This session's model uses **{objective_label(model.objective)}**{why}")
+    c2.button(f"Switch to {objective_label(objective)}", on_click=state.set_objective, args=(objective,),
+              key=key, type="primary")
+    return False
 
 
 def words(model: Word2Vec, ids) -> List[str]:

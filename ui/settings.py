@@ -1,0 +1,248 @@
+"""The sidebar's settings: which ones it offers, their widgets, and the one gate every outside value passes.
+
+What it does: the app's defaults are a `Config` with the app's overrides (APP_CONFIG); each sidebar
+setting has one row here (its label and widget kind) while its bounds come from the engine's table
+`engine.config.SETTINGS` (ui_low / ui_high, else low / high). `sidebar_value()` is the one gate for any
+value that does not come from a widget (a shared link, a settings JSON, session state written by code):
+a value inside the sidebar's range is kept, a finite number outside it is clamped (with a note), and
+anything else (wrong type, garbage, inf, nan) is refused (with a note) and the fallback kept. It never
+raises. Display names come from the engine's ARCHITECTURE_TABLE and OBJECTIVE_TABLE.
+What it does not do: draw widgets or touch st.session_state (ui/state.py does), or know which corpora
+exist (ui/state.corpus_choices).
+
+    >>> sidebar_value("vector_size", "1000", 20)
+    (300, "vector_size=1000 is above the sidebar's maximum 300; using 300")
+    >>> sidebar_value("window", "abc", 2)
+    (2, "window='abc' is not a number; keeping 2")
+    >>> sidebar_value("alpha", "0.05", 0.025)
+    (0.05, None)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence, Tuple
+
+from engine.config import SETTINGS, Config
+from engine.objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE
+
+# The app's defaults: the engine's Config with the overrides that suit the small sample corpora
+# (sample=0: with a few thousand tokens subsampling throws away most pairs; see sample_corpora/README.md).
+APP_OVERRIDES = dict(vector_size=20, sample=0.0, epochs=20)
+APP_CONFIG = Config(**APP_OVERRIDES).validate()
+DEFAULT_CORPUS = "royalty"
+SAMPLE_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)       # the sidebar's subsampling steps
+
+
+def architecture_label(name: str) -> str:
+    """'skipgram' -> 'skip-gram' (the engine's ARCHITECTURE_TABLE)."""
+    return ARCHITECTURE_TABLE[name].label
+
+
+def objective_label(name: str) -> str:
+    """'negative_sampling' -> 'negative sampling' (the engine's OBJECTIVE_TABLE)."""
+    return OBJECTIVE_TABLE[name].label
+
+
+def sample_label(value: float) -> str:
+    return "off" if value == 0 else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class SidebarSetting:
+    """One setting of the sidebar: how it is drawn. Its type and bounds are the engine's (SETTINGS)."""
+    name: str
+    label: str
+    widget: str                       # "radio", "selectbox", "slider", "select_slider" or "number_input"
+    step: Optional[float] = None
+    options: Tuple = ()               # select_slider: the fixed choices
+    format: Optional[str] = None      # number_input's printf format
+
+    @property
+    def setting(self):
+        return SETTINGS[self.name]
+
+    @property
+    def low(self):
+        s = self.setting
+        lo = s.ui_low if s.ui_low is not None else s.low
+        return None if lo is None else s.kind(lo)
+
+    @property
+    def high(self):
+        s = self.setting
+        hi = s.ui_high if s.ui_high is not None else s.high
+        return None if hi is None else s.kind(hi)
+
+    @property
+    def default(self):
+        return getattr(APP_CONFIG, self.name)
+
+    @property
+    def format_func(self):
+        """How a choice widget names its values (the engine's display names), or None."""
+        return {"architecture": architecture_label, "objective": objective_label, "sample": sample_label}.get(self.name)
+
+    @property
+    def choices(self) -> Tuple:
+        """The values a choice widget offers (the engine's choices for text settings)."""
+        return self.options or self.setting.choices
+
+
+SIDEBAR = (
+    SidebarSetting("architecture", "Architecture", "radio"),
+    SidebarSetting("objective", "Objective (output layer)", "selectbox"),
+    SidebarSetting("vector_size", "vector_size (d)", "slider"),
+    SidebarSetting("window", "window (radius)", "slider"),
+    SidebarSetting("negative", "negative (k)", "slider"),
+    SidebarSetting("ns_exponent", "ns_exponent", "slider", step=0.05),
+    SidebarSetting("sample", "sample (subsampling)", "select_slider", options=SAMPLE_CHOICES),
+    SidebarSetting("min_count", "min_count", "number_input"),
+    SidebarSetting("alpha", "alpha (learning rate)", "number_input", format="%.4f"),
+    SidebarSetting("epochs", "epochs", "number_input"),
+    SidebarSetting("seed", "seed", "number_input"),
+)
+SIDEBAR_BY_NAME = {row.name: row for row in SIDEBAR}
+SETTING_NAMES = tuple(SIDEBAR_BY_NAME)                       # the model settings of the sidebar, in order
+DEFAULTS = {"corpus": DEFAULT_CORPUS, **{row.name: row.default for row in SIDEBAR}}
+
+
+def ui_range(name: str) -> tuple:
+    """(lowest, highest) value the sidebar offers for a numeric setting: ui_range("window") -> (1, 10).
+
+    For page widgets that start at the model's value of a sidebar setting, so both offer the same range."""
+    row = SIDEBAR_BY_NAME[name]
+    return row.low, row.high
+
+
+def _fmt(value) -> str:
+    """A value as the notes print it: 300, 0.0001, 2147483647, 'cbow'."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e15 else repr(value)
+    return repr(value)
+
+
+def _finite_number(raw) -> Optional[float]:
+    """raw as a finite number (int or float), or None: '1e3' -> 1000.0, 'nan' / '1e999' / 'abc' / True -> None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return raw if math.isfinite(raw) else None
+    if isinstance(raw, str):
+        try:
+            x = float(raw.strip())
+        except ValueError:
+            return None
+        return x if math.isfinite(x) else None
+    return None
+
+
+def _shown(raw, quote_text: bool = False, limit: int = 40) -> str:
+    """How a raw value is named in a note: numbers as written (1000, -5), anything else quoted ('abc'; all
+    text with quote_text); cut to about `limit` characters (a link or a file can hold anything)."""
+    if isinstance(raw, str) and not quote_text and _finite_number(raw) is not None:
+        text = raw.strip()
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        text = _fmt(raw)
+    else:
+        text = repr(raw)
+    return text if len(text) <= limit else f"{text[:limit - 10]}… ({len(text):,} characters)"
+
+
+def _nearest_choice(value: float, choices: Sequence[float]) -> float:
+    """The choice nearest to value on a log scale (0 only for 0): 0.005 -> 0.01 of (0, 1e-5, ..., 1e-2)."""
+    positive = [c for c in choices if c > 0]
+    if value <= 0 or not positive:
+        return min(choices)
+    return min(positive, key=lambda c: abs(math.log10(c) - math.log10(value)))
+
+
+def sidebar_value(name: str, raw: Any, fallback: Any) -> Tuple[Any, Optional[str]]:
+    """(a value the sidebar's widget accepts, a note or None) for a raw value of the setting `name`.
+
+    raw: text from a link, a JSON value, or a Python value. Inside the sidebar's range: kept (text parsed,
+    ints given as 3.0 become 3), no note. A finite number outside it: clamped to the nearest bound, with a
+    note. A value off the sidebar's steps (sample): the nearest step, with a note. Anything else: refused,
+    `fallback` returned, with a note. Never raises.
+    """
+    value, note, _ = _gate(name, raw, fallback)
+    return value, note
+
+
+def _gate(name: str, raw: Any, fallback: Any) -> Tuple[Any, Optional[str], bool]:
+    """sidebar_value's (value, note) and whether raw was refused (the fallback is returned)."""
+    row = SIDEBAR_BY_NAME[name]
+    s = row.setting
+    shown = f"{name}={_shown(raw)}"
+    if s.kind is str:
+        shown = f"{name}={_shown(raw, quote_text=True)}"
+        if isinstance(raw, str) and raw.strip() in s.choices:
+            return raw.strip(), None, False
+        return fallback, f"{shown} is not one of {', '.join(map(repr, s.choices))}; keeping {_fmt(fallback)}", True
+    try:
+        value = s.parse(raw)                      # the engine's own reading: type and allowed range
+    except (TypeError, ValueError, ArithmeticError):
+        value = None
+    if value is None:                              # outside the allowed range, or not a number of this type
+        value = _finite_number(raw)
+        if value is None:
+            what = "a finite number" if _is_number_text(raw) else "a number"
+            return fallback, f"{shown} is not {what}; keeping {_fmt(fallback)}", True
+        if s.kind is int and value != int(value):
+            return fallback, f"{shown} is not an integer; keeping {_fmt(fallback)}", True
+    if row.low is not None and value < row.low:
+        return row.low, f"{shown} is below the sidebar's minimum {_fmt(row.low)}; using {_fmt(row.low)}", False
+    if row.high is not None and value > row.high:
+        return row.high, f"{shown} is above the sidebar's maximum {_fmt(row.high)}; using {_fmt(row.high)}", False
+    value = s.kind(value)                          # inside the range now: 3.0 -> 3 for an integer setting
+    if row.options and value not in row.options:
+        near = _nearest_choice(value, row.options)
+        steps = ", ".join(sample_label(c) for c in row.options)
+        return near, f"{shown} is not one of the sidebar's steps ({steps}); using {_fmt(near)}", False
+    return value, None, False
+
+
+def _is_number_text(raw) -> bool:
+    """True for text or floats that are numbers but not finite ('nan', 'inf', '1e999')."""
+    try:
+        return not math.isfinite(float(raw.strip() if isinstance(raw, str) else raw))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def corpus_value(raw: Any, choices: Sequence[str], fallback: str) -> Tuple[str, Optional[str]]:
+    """(a corpus the sidebar offers, a note or None): an unknown name is refused and the fallback kept."""
+    if isinstance(raw, str) and raw in choices:
+        return raw, None
+    return fallback, (f"corpus={raw!r} is not available here (choices: {', '.join(choices)}); "
+                      f"keeping {fallback}")
+
+
+def sidebar_values(raw: dict, current: dict, corpus_choices: Sequence[str]) -> Tuple[dict, list]:
+    """Every sidebar setting found in `raw` (a link's parameters, a JSON object), through sidebar_value().
+
+    Returns ({name: valid value} for the names present and not refused, [notes]); `current` gives the
+    values a refused setting keeps (named in its note). Names that are not sidebar settings are ignored.
+    """
+    values, notes = {}, []
+    if "corpus" in raw:
+        value, note = corpus_value(raw["corpus"], corpus_choices, current.get("corpus", DEFAULT_CORPUS))
+        if note:
+            notes.append(note)
+        else:
+            values["corpus"] = value
+    for name in SETTING_NAMES:
+        if name in raw:
+            value, note, refused = _gate(name, raw[name], current.get(name, DEFAULTS[name]))
+            if note:
+                notes.append(note)
+            if not refused:
+                values[name] = value
+    return values, notes
