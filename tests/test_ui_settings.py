@@ -20,7 +20,7 @@ from ui.settings import SIDEBAR, SIDEBAR_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-NUMERIC = [row.name for row in SIDEBAR if row.setting.kind is not str]
+NUMERIC = [row.name for row in SIDEBAR if row.setting.kind not in (str, bool)]
 TEXT = [row.name for row in SIDEBAR if row.setting.kind is str]
 GARBAGE = ["abc", "1e999", "nan", "", "%00", "\x00", "-inf", "2.5.1", "[1]"]
 
@@ -38,6 +38,8 @@ def accepted_by_widget(name: str, value) -> bool:
     row = SIDEBAR_BY_NAME[name]
     if row.setting.kind is str or row.options:
         return value in row.choices
+    if row.setting.kind is bool:
+        return type(value) is bool
     return type(value) is row.setting.kind and row.low <= value <= row.high
 
 
@@ -47,6 +49,9 @@ def test_sidebar_bounds_come_from_the_engine_table():
         s = SETTINGS[row.name]
         if s.kind is str:
             assert row.choices == s.choices
+            continue
+        if s.kind is bool:
+            assert row.widget == "toggle" and isinstance(row.default, bool)
             continue
         assert row.low == (s.ui_low if s.ui_low is not None else s.low)
         assert row.high == (s.ui_high if s.ui_high is not None else s.high)
@@ -102,7 +107,10 @@ def test_out_of_range_numbers_are_clamped_with_a_note(name):
 def test_garbage_is_refused_with_a_note_naming_the_setting(name, raw):
     row = SIDEBAR_BY_NAME[name]
     value, note = ui_settings.sidebar_value(name, raw, row.default)
-    if raw == 10 ** 400 and row.setting.kind is not str:        # a huge but finite number: clamped
+    if row.setting.kind is bool and raw is True:               # a real value of a true/false setting
+        assert (value, note) == (True, None)
+        return
+    if raw == 10 ** 400 and row.setting.kind not in (str, bool):  # a huge but finite number: clamped
         assert value == row.high and "maximum" in note
         return
     assert value == row.default and accepted_by_widget(name, value)

@@ -174,16 +174,21 @@ def _draw_setting(row: ui_settings.SidebarSetting, container, disabled: bool = F
     """One sidebar widget from its row: bounds from engine.config.SETTINGS, value from session state."""
     key = widget_key(row.name)
     shown = {"format_func": row.format_func} if row.format_func else {}
-    if row.widget == "radio":
-        container.radio(row.label, row.choices, key=key, horizontal=True, **shown)
+    if row.help:
+        shown["help"] = row.help
+    if row.widget == "toggle":
+        container.toggle(row.label, key=key, disabled=disabled, **shown)
+    elif row.widget == "radio":
+        container.radio(row.label, row.choices, key=key, horizontal=True, disabled=disabled, **shown)
     elif row.widget == "selectbox":
         container.selectbox(row.label, row.choices, key=key, **shown)
     elif row.widget == "select_slider":
         container.select_slider(row.label, row.choices, key=key, **shown)
     elif row.widget == "slider":
-        container.slider(row.label, row.low, row.high, step=row.step, key=key, disabled=disabled)
+        container.slider(row.label, row.low, row.high, step=row.step, key=key, disabled=disabled, **shown)
     else:
-        container.number_input(row.label, row.low, row.high, key=key, **({"format": row.format} if row.format else {}))
+        container.number_input(row.label, row.low, row.high, key=key, **shown,
+                               **({"format": row.format} if row.format else {}))
 
 
 def _show_notes(notes: List[str], settings: dict) -> None:
@@ -207,9 +212,12 @@ def sidebar() -> dict:
     _draw_setting(rows["architecture"], sb)
     _draw_setting(rows["objective"], sb)
     with sb.expander("Model settings", expanded=False):
+        now = current_settings()
+        off = {"negative": now["objective"] != "negative_sampling",
+               "cbow_mean": now["architecture"] != "cbow",
+               "cbow_update": now["architecture"] != "cbow" or not now["cbow_mean"]}
         for row in SIDEBAR[2:]:
-            _draw_setting(row, st, disabled=row.name == "negative"
-                          and current_settings()["objective"] != "negative_sampling")
+            _draw_setting(row, st, disabled=off.get(row.name, False))
     settings = current_settings()
     _show_notes(notes, settings)
     st.query_params.from_dict({k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE})
