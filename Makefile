@@ -1,12 +1,14 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
 #   make run   -> .venv + pinned requirements, then the app
 #   make test  -> .venv + pinned requirements, then the whole test suite
+# While working: make test-fast (no browser, no slow tests, well under a minute);
+# make screenshots refreshes docs/screenshots/ from the browser test.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench venv clean
+.PHONY: run test test-fast screenshots bench venv clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +24,15 @@ run: venv
 test: venv
 	$(PY) -m pytest -q
 
+test-fast: venv
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+screenshots: venv
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/test_browser.py
+
 bench: venv
 	$(PY) bench/compare_gensim.py
 	$(PY) bench/step_speed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build

@@ -6,7 +6,7 @@ What it does:
      (skip-gram, plus CBOW on royalty), a few warm-up clicks, then `--clicks` timed clicks of Next; also
      Next 100 and Undo.
   2. Next-click time in a real browser (when /usr/bin/chromium exists): `streamlit run app.py` on a free
-     port, headless Chromium through Playwright; the time from the click until the page shows the new
+     port (devtools.app_server), headless Chromium through Playwright (devtools.browser); the time from the click until the page shows the new
      update count and Streamlit reports the run finished (server + websocket + browser drawing).
   3. Memory of one session: after Next 100 (the undo history full, 100 history rows), the deep
      size of everything in that session's st.session_state (model, weights, undo history, example
@@ -15,35 +15,26 @@ Prints the tables and writes them to bench/APP_RESULTS.md.
 What it does not do: time train() (compare_gensim.py) or traced step() alone (step_speed.py).
 
     .venv/bin/python bench/app_speed.py             # about a minute
+    .venv/bin/python bench/app_speed.py --quick     # one corpus and objective, 2 clicks, into bench/out/
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import os
-import platform
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import types
-import urllib.request
 from collections import deque
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchlib import BENCH, ROOT, AppServer, have_chromium, launch_chromium, machine_line, out_file
 
 CORPORA = ["tiny", "royalty", "capitals", "fruits_animals_verbs"]
 OBJECTIVES = ["negative_sampling", "hierarchical_softmax", "softmax"]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 # ---------------------------------------------------------------------------------------------- AppTest
@@ -129,12 +120,6 @@ def session_memory(corpus: str, objective: str) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- browser
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
                   && !document.querySelector('[data-testid="stSkeleton"]')
                   && document.body.innerText.includes(%r)"""
@@ -159,26 +144,11 @@ CLICK_JS = """async (n) => {
 def browser_times(configs, clicks: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     out = {}
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.3)
-            if time.time() > deadline:
-                raise RuntimeError("streamlit did not start")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with AppServer() as app, sync_playwright() as p:
+        url = app.url
+        browser = launch_chromium(p)
+        try:
             page = browser.new_page(viewport={"width": 1400, "height": 1200})
             page.goto(url + "/")                                   # the first run of a fresh server
             page.wait_for_function(SETTLED % "Corpus and vocabulary", timeout=60_000)
@@ -194,13 +164,8 @@ def browser_times(configs, clicks: int) -> dict:
                         done.append(b / 1000)
                     page.wait_for_timeout(200)
                 out[(corpus, objective)] = (shown, done)
+        finally:
             browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     return out
 
 
@@ -213,22 +178,29 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clicks", type=int, default=12)
     ap.add_argument("--no-browser", action="store_true")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "APP_RESULTS.md"))
+    ap.add_argument("--quick", action="store_true",
+                    help="check that it runs: one corpus and objective, 2 clicks, into bench/out/APP_RESULTS_quick.md")
+    ap.add_argument("--out", default=None, help="default bench/APP_RESULTS.md")
     args = ap.parse_args(argv)
+    corpora, objectives = (CORPORA[:1], OBJECTIVES[:1]) if args.quick else (CORPORA, OBJECTIVES)
+    if args.quick:
+        args.clicks = min(args.clicks, 2)
+    args.out = args.out or str(out_file("APP_RESULTS_quick.md") if args.quick else BENCH / "APP_RESULTS.md")
     os.chdir(ROOT)
     import logging
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     lines = ["# App speed and memory (bench/app_speed.py)", "",
-             f"{_dt.date.today()} · Python {platform.python_version()} · {platform.machine()} · "
-             f"{os.cpu_count()} CPUs · load average {os.getloadavg()[0]:.1f} at the start (other jobs on the "
+             f"{machine_line()} (other jobs on the "
              "machine slow the browser figures down) · defaults of the sidebar (d = 20, window 2, negative 5, "
              "sample 0)", ""]
 
     print("Next click in AppTest (server side)...")
     rows = ["| corpus | model | V | Next (ms, median) | Next (ms, max) | Next 100 (ms) | Undo (ms) |",
             "|---|---|---:|---:|---:|---:|---:|"]
-    configs = [(c, "skipgram", o) for c in CORPORA for o in OBJECTIVES] + [("royalty", "cbow", o) for o in OBJECTIVES]
+    configs = [(c, "skipgram", o) for c in corpora for o in objectives]
+    if not args.quick:
+        configs += [("royalty", "cbow", o) for o in objectives]
     worst = 0.0
     for corpus, arch, obj in configs:
         r = apptest_times(corpus, arch, obj, args.clicks)
@@ -242,10 +214,10 @@ def main(argv=None) -> int:
               "Step page script with all its charts, and Streamlit's element tree. Medians of "
               f"{args.clicks} clicks after 3 warm-up clicks.", ""] + rows + [""]
 
-    if CHROMIUM.exists() and not args.no_browser:
+    if have_chromium() and not args.no_browser:
         print("Next click in headless Chromium...")
         bconf = [("tiny", "softmax"), ("royalty", "negative_sampling"), ("royalty", "softmax"),
-                 ("capitals", "hierarchical_softmax")]
+                 ("capitals", "hierarchical_softmax")][:1 if args.quick else None]
         res = browser_times(bconf, args.clicks)
         brows = ["| corpus | objective (skip-gram) | new count on screen (ms, median) | run finished and painted "
                  "(ms, median) | painted, slowest (ms) |", "|---|---|---:|---:|---:|"]
@@ -265,8 +237,8 @@ def main(argv=None) -> int:
     print("Memory of one session after Next 100...")
     mrows = ["| corpus | objective (skip-gram) | V | weights W_in + W_out (KB) | whole session (KB) | "
              "shared corpus (KB, once for all sessions) |", "|---|---|---:|---:|---:|---:|"]
-    for corpus in CORPORA:
-        for obj in OBJECTIVES:
+    for corpus in corpora:
+        for obj in objectives:
             m = session_memory(corpus, obj)
             row = (f"| {corpus} | {obj.replace('_', ' ')} | {m['V']} | {m['weights'] / 1024:.0f} | "
                    f"{m['session'] / 1024:.0f} | {m['corpus_shared'] / 1024:.0f} |")

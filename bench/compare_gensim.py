@@ -17,8 +17,10 @@ each, for 3 rounds with a different seed per round, and records:
     (engine.KeyedVectors) so that only the vectors differ;
   - how busy the rest of the machine was during each run (CPU seconds used by other processes).
 It also times full softmax (no gensim peer) on the sample corpora, and checks that our peak memory
-does not grow with corpus length (head500 x1 vs x4). Writes bench/results.json and bench/RESULTS.md.
-What it does not do: the step() speed (bench/step_speed.py does, and appends to the same files).
+does not grow with corpus length (head500 x1 vs x4). Writes the raw results to bench/out/results.json
+and the tables to bench/RESULTS.md, keeping the sections other scripts wrote there (step_speed.py's,
+cbow_gradient.py's); --render-only rewrites the tables from bench/out/results.json.
+What it does not do: the step() speed (bench/step_speed.py does, into its own section of RESULTS.md).
 
     make bench                                   # the full run (about 15-20 minutes on 2 cores)
     .venv/bin/python bench/compare_gensim.py --quick   # lee only, 1 epoch, 1 round, into a temp dir
@@ -27,25 +29,21 @@ What it does not do: the step() speed (bench/step_speed.py does, and appends to 
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
-import os
-import platform
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchlib import (BENCH, GENSIM_CORPORA, OUT, STEMMED, TokenFile, benchmark_lists, cpu_seconds,
+                      current_rss_mb, dump_json, evaluate, gensim_file, load_json, machine_info, now_utc,
+                      peak_rss_mb, run_child, snapshot_engine, spread, stemmed_lists, wait_quiet, write_markdown,
+                      write_token_file)
 
-CORPORA = {"head500": "head500.noblanks.cor", "lee": "lee_background.cor"}
-STEMMED = {"head500"}                     # corpora whose text is Porter-stemmed
+CORPORA = GENSIM_CORPORA                  # name -> file in gensim's test data
+RESULTS_JSON = OUT / "results.json"
+RESULTS_MD = BENCH / "RESULTS.md"
 
 # name -> (architecture, objective, alpha)
 CONFIGS = {
@@ -69,67 +67,6 @@ SPEED_TARGET = 1.0             # every other config / worker count
 QUALITY_MARGIN = 0.03          # Spearman: ours >= gensim's 3-seed median - 0.03
 MEMORY_LIMIT_MB = 400          # peak RSS on head500
 DISTURBED = 0.3                # other processes using more cores than this during a run: it shared the machine
-
-
-# ====================================================================== shared helpers
-class TokenFile:
-    """Sentences of a pre-tokenised file (space-separated tokens, one sentence a line), re-iterable.
-
-    The same class feeds both trainers, so both pay the same (small) reading cost each epoch.
-    list(TokenFile(p)) -> [['anarch', 'greek', ...], ...]
-    """
-
-    def __init__(self, path, repeat: int = 1):
-        self.path = str(path)
-        self.repeat = repeat
-
-    def __iter__(self):
-        for _ in range(self.repeat):
-            with open(self.path, encoding="utf-8") as f:
-                for line in f:
-                    tokens = line.split()
-                    if tokens:
-                        yield tokens
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB: VmHWM from /proc/self/status.
-
-    (resource.getrusage's ru_maxrss is no good in a subprocess: Linux carries the parent's high-water
-    mark over fork + exec, so every child would report at least the parent's size.)
-    """
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def current_rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def evaluate(index_to_key, vectors, evals: dict) -> dict:
-    """Score vectors with engine.KeyedVectors on every list of evals {name: (kind, path)}."""
-    from engine import KeyedVectors
-
-    kv = KeyedVectors(index_to_key, vectors)
-    out = {}
-    for name, (kind, path) in evals.items():
-        if kind == "pairs":
-            p, s, oov = kv.evaluate_word_pairs(path)
-            out[name] = {"spearman": s, "pearson": p, "oov": oov}
-        else:
-            acc, sections = kv.evaluate_word_analogies(path)
-            total = sections[-1]
-            n = total["correct"] + total["incorrect"]
-            out[name] = {"accuracy": acc, "questions": n, "skipped": total.get("skipped", 0),
-                         "coverage": n / max(1, n + total.get("skipped", 0))}
-    return out
 
 
 # ====================================================================== the child: one training run
@@ -202,217 +139,12 @@ def child(spec: dict) -> dict:
             r = model.wv.evaluate_word_pairs(spec["evals"][first_pairs][1])
             res["gensim_evaluator_" + first_pairs] = float(r[1][0])
     res["baseline_rss_mb"] = baseline
-    res["cpu_s"] = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    res["cpu_s"] = cpu_seconds()
     res["quality"] = evaluate(keys, vectors, {k: tuple(v) for k, v in spec["evals"].items()})
     return res
 
 
 # ====================================================================== the parent
-def cpu_snapshot() -> dict:
-    """{pid: user+system CPU seconds} of every process (for measuring what else ran meanwhile)."""
-    import psutil
-
-    snap = {}
-    for proc in psutil.process_iter():
-        try:
-            t = proc.cpu_times()
-            snap[proc.pid] = t.user + t.system
-        except Exception:  # the process ended meanwhile, or no permission
-            pass
-    return snap
-
-
-def other_cpu_cores(interval: float = 0.5) -> float:
-    """CPU cores that processes other than this one used over `interval` seconds."""
-    me = os.getpid()
-    a = cpu_snapshot()
-    time.sleep(interval)
-    b = cpu_snapshot()
-    return max(0.0, sum(v - a.get(pid, 0.0) for pid, v in b.items() if pid != me)) / interval
-
-
-def wait_quiet(max_wait: float, threshold: float = 0.3) -> float:
-    """Wait (up to max_wait s) until other processes use < threshold cores; returns the seconds waited."""
-    t = time.perf_counter()
-    while max_wait > 0 and other_cpu_cores() >= threshold and time.perf_counter() - t < max_wait:
-        time.sleep(1.5)
-    return time.perf_counter() - t
-
-
-def run_child(spec: dict, timeout: float = 1800) -> dict:
-    """Run child(spec) in a fresh interpreter; returns its result plus the load around it."""
-    load = os.getloadavg()[0]
-    before = cpu_snapshot()
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
-    wall = time.perf_counter() - t
-    after = cpu_snapshot()
-    me = os.getpid()
-    other = sum(v - before.get(pid, 0.0) for pid, v in after.items() if pid != me)
-    if proc.returncode != 0:
-        raise RuntimeError(f"child failed ({spec['impl']} {spec.get('label')}):\n{proc.stderr[-3000:]}")
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
-    res.update(load1_at_start=load, other_cpu_cores=max(0.0, other) / wall, process_wall_s=wall)
-    return res
-
-
-def benchmark_lists() -> dict:
-    """{name: (kind, path)} of the benchmark lists in gensim's test data: WordSim-353, SimLex-999, Google."""
-    from engine import gensim_data_path
-
-    return {"ws353": ("pairs", str(gensim_data_path("wordsim353.tsv"))),
-            "simlex": ("pairs", str(gensim_data_path("simlex999.txt"))),
-            "analogy": ("analogy", str(gensim_data_path("questions-words.txt")))}
-
-
-def stemmed_lists(lists: dict, work: Path) -> tuple:
-    """Porter-stemmed copies of lists in work/ (gensim's PorterStemmer), for the stemmed head500 corpus.
-
-    Returns ({name: (kind, path of the copy)}, what stem_analogies reports about the analogy list).
-    """
-    from gensim.parsing.porter import PorterStemmer
-
-    stem = PorterStemmer().stem
-    out, info = {}, None
-    for name, (kind, path) in lists.items():
-        dst = work / f"{name}_stem.txt"
-        if kind == "pairs":
-            stem_pairs(Path(path), dst, stem)
-        else:
-            info = stem_analogies(Path(path), dst, stem)
-        out[name] = (kind, str(dst))
-    return out, info
-
-
-def write_token_file(src: Path, dst: Path) -> tuple:
-    """Tokenise src with our tokenizer into dst; returns (sentences, tokens)."""
-    from engine import read_corpus
-
-    n_sent = n_tok = 0
-    with open(dst, "w", encoding="utf-8") as f:
-        for sentence in read_corpus(src):
-            f.write(" ".join(sentence) + "\n")
-            n_sent += 1
-            n_tok += len(sentence)
-    # both trainers must see exactly our tokens: check the round trip once
-    assert [s for s in TokenFile(dst)] == [s for s in read_corpus(src)], "token file differs from read_corpus"
-    return n_sent, n_tok
-
-
-def stem_pairs(src: Path, dst: Path, stem) -> None:
-    """A copy of a word-pair list (gensim's format) with both words Porter-stemmed."""
-    out = []
-    for line in src.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if line.startswith("#") or len(parts) < 3:
-            out.append(line)
-            continue
-        out.append("\t".join([stem(parts[0].lower()), stem(parts[1].lower())] + parts[2:]))
-    dst.write_text("\n".join(out) + "\n", encoding="utf-8")
-
-
-def stem_analogies(src: Path, dst: Path, stem) -> dict:
-    """A stemmed copy of questions-words.txt; questions whose 4 stems are not distinct are dropped
-    (e.g. 'banana bananas apple apples': the answer would be one of the excluded question words)."""
-    out, kept, dropped = [], 0, 0
-    for line in src.read_text(encoding="utf-8").splitlines():
-        if line.startswith(":"):
-            out.append(line)
-            continue
-        words = [stem(w.lower()) for w in line.split()]
-        if len(words) == 4 and len(set(words)) == 4:
-            out.append(" ".join(words))
-            kept += 1
-        else:
-            dropped += 1
-    dst.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return {"kept": kept, "dropped_collisions": dropped}
-
-
-def use_engine_rev(rev: str = None) -> str:
-    """Make `import engine` load engine/ as committed at git revision rev (a temporary copy), or the
-    working tree when rev is None; returns the short hash of the engine's last commit at rev."""
-    if rev:
-        dst = Path(tempfile.mkdtemp(prefix="w2v_engine_"))
-        archive = subprocess.run(["git", "archive", rev, "engine"], capture_output=True, cwd=ROOT, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(dst)], input=archive, check=True)
-        sys.path.insert(0, str(dst))
-    out = subprocess.run(["git", "log", "-1", "--format=%h", *([rev] if rev else []), "--", "engine"],
-                         capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    return out + ("" if rev else " (+ working tree)")
-
-
-def snapshot_engine(dst: Path, rev: str = None) -> dict:
-    """Copy engine/ to dst/engine, so every run of this benchmark trains the same code even if the
-    working tree changes meanwhile (rev: take it from that git revision instead, e.g. HEAD); returns
-    the copy's content hash and the repository state."""
-    import hashlib
-    import shutil
-
-    if rev:
-        dst.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", rev, "engine"], capture_output=True, cwd=ROOT, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(dst)], input=archive, check=True)
-        dirty = []
-        commit = subprocess.run(["git", "log", "-1", "--format=%h %s", rev, "--", "engine"], capture_output=True,
-                                text=True, cwd=ROOT).stdout.strip()
-    else:
-        shutil.copytree(ROOT / "engine", dst / "engine", ignore=shutil.ignore_patterns("__pycache__"))
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "engine"], capture_output=True, text=True,
-                               cwd=ROOT).stdout.strip().splitlines()
-        commit = subprocess.run(["git", "log", "-1", "--format=%h %s", "--", "engine"], capture_output=True,
-                                text=True, cwd=ROOT).stdout.strip()
-    h = hashlib.sha1()
-    for f in sorted((dst / "engine").glob("*.py")):
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return {"engine_sha1": h.hexdigest()[:12], "engine_dirty": dirty, "engine_rev": rev or "working tree",
-            "engine_commit": commit}
-
-
-def machine_info() -> dict:
-    cpu = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {}
-    for mod in ("numpy", "numba", "gensim"):
-        try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:
-            versions[mod] = None
-
-    def git(*args):
-        try:
-            return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-        except OSError:
-            return ""
-
-    try:
-        import psutil
-        mem_gb = psutil.virtual_memory().total / 2**30
-    except Exception:
-        mem_gb = None
-    return {
-        "nproc": os.cpu_count(), "cpu_model": cpu, "memory_gb": mem_gb,
-        "python": platform.python_version(), "platform": platform.platform(), **versions,
-        "openblas_env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_", "MKL_"))},
-        "git_head": git("rev-parse", "--short", "HEAD"),
-        "engine_fast_commit": git("log", "-1", "--format=%h %s", "--", "engine/fast.py"),
-    }
-
-
-def spread(values) -> dict:
-    values = [v for v in values if v is not None and v == v]
-    if not values:
-        return {"median": None, "min": None, "max": None, "n": 0}
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
-
-
 def summarise(runs: list, tokens: dict, epochs: int) -> list:
     """One row per corpus x config x workers: medians and min-max over the rounds, and the targets."""
     rows = []
@@ -655,69 +387,22 @@ def render_markdown(res: dict) -> str:
             L.append(f"| {x['corpus']} | {x['tokens']:,} | {x['vocab_size']} | {x['architecture']} | "
                      f"{x['softmax_wps']:,.0f} | {x['ns_wps']:,.0f} |")
         L.append("")
-    L.extend(render_experiments())
-    L.append("<!-- step_speed -->")
-    ss = res.get("step_speed")
-    L.append(render_step_speed(ss) if ss else "## step() speed\n\nRun `bench/step_speed.py` to fill this in.")
-    L.append("<!-- /step_speed -->")
-    L.append("")
     return "\n".join(L)
 
 
-def render_experiments() -> list:
-    """The sections of bench/cbow_gradient.py and bench/sg_roles.py, from their JSON files if present."""
-    L = []
-    cg, sg = BENCH / "cbow_gradient.json", BENCH / "sg_roles.json"
-    if not (cg.exists() or sg.exists()):
-        return L
-    L.append("## Where the quality gaps come from (experiments, workers 1, 3 seeds, medians)")
-    L.append("")
-    L.append("Each variant changes one thing in our trainer for the experiment only (engine/ is untouched); "
-             "same settings as above; head500 scored on the stemmed lists.")
-    L.append("")
-    for path, script in ((sg, "sg_roles.py"), (cg, "cbow_gradient.py")):
-        if not path.exists():
-            continue
-        data = json.loads(path.read_text())
-        L.append(f"`bench/{script}`" + (f" (engine {data['engine_commit']})" if data.get("engine_commit") else "") + ":")
-        L.append("")
-        L.append("| corpus | model | variant | WS-353 | SimLex-999 | analogy |")
-        L.append("|---|---|---|---:|---:|---:|")
-        for row in data["rows"]:
-            model = ("SG-" if "alpha" not in row else "CBOW-") + ("NS" if row["objective"] == "negative_sampling" else "HS")
-            if "alpha" in row:
-                model += f" a={row['alpha']}"
-            for variant, v in row.items():
-                if isinstance(v, dict) and "ws353" in v:
-                    L.append(f"| {row['corpus']} | {model} | {variant.replace('|', '&#124;')} | {v['ws353']['median']:.3f} | "
-                             f"{v['simlex']['median']:.3f} | {v['analogy']['median']:.3f} |")
-        L.append("")
-    return L
-
-
-def render_step_speed(ss: dict) -> str:
-    L = ["## step() speed (traced updates per second)", ""]
-    L.append(f"`{ss.get('command', 'bench/step_speed.py')}`, {ss['date']} (UTC), engine {ss.get('engine_commit')}: corpus {ss['corpus']}, V = {ss['vocab_size']}, "
-             f"d = {ss['vector_size']}, window {ss['window']}, negative {ss['negative']}; "
-             f"{ss['batches']} batches of {ss['batch']} `model.step()` calls (each returns a full StepTrace, "
-             "with undo kept), median batch. Target: >= 2,000/s for skip-gram negative sampling.")
-    L.append("")
-    L.append("| model | steps/s median [min–max] | 'Next 100' ms | target |")
-    L.append("|---|---:|---:|---|")
-    for r in ss["rows"]:
-        target = ""
-        if r.get("target") is not None:
-            target = f">= {r['target']:,}/s {'PASS' if r['pass'] else '**FAIL**'}"
-        L.append(f"| {r['model']} | {r['steps_per_sec']['median']:,.0f} [{r['steps_per_sec']['min']:,.0f}–"
-                 f"{r['steps_per_sec']['max']:,.0f}] | {100_000 / r['steps_per_sec']['median']:.1f} | {target} |")
-    return "\n".join(L)
-
-
-def write_outputs(res: dict, out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "results.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+def write_outputs(res: dict, json_path: Path, md_path: Path) -> None:
+    """The raw results to json_path; the tables to md_path, keeping the sections other scripts wrote there."""
+    dump_json(json_path, res)
     if res.get("summary"):
-        (out_dir / "RESULTS.md").write_text(render_markdown(res), encoding="utf-8")
+        write_markdown(md_path, render_markdown(res), placeholders={
+            "step_speed": "## step() speed\n\nRun `bench/step_speed.py` to fill this in."})
+
+
+def paths(out_dir=None) -> tuple:
+    """(results.json, RESULTS.md): both in out_dir when given, else bench/out/results.json and bench/RESULTS.md."""
+    if out_dir:
+        return Path(out_dir) / "results.json", Path(out_dir) / "RESULTS.md"
+    return RESULTS_JSON, RESULTS_MD
 
 
 def main(argv=None) -> int:
@@ -729,7 +414,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", default=None, help="e.g. 1,2")
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--epochs", type=int, default=None)
-    ap.add_argument("--out-dir", default=None, help="where results.json and RESULTS.md go (default bench/)")
+    ap.add_argument("--out-dir", default=None,
+                    help="put results.json and RESULTS.md here (default: bench/out/results.json, bench/RESULTS.md)")
     ap.add_argument("--wait-quiet", type=float, default=60,
                     help="before each ours/gensim pair, wait up to this many seconds for other processes to "
                          "use < 0.3 cores (0: do not wait)")
@@ -737,7 +423,7 @@ def main(argv=None) -> int:
                     help="train engine/ as committed at this git revision (e.g. HEAD) instead of the working tree")
     ap.add_argument("--no-extras", action="store_true", help="skip full softmax and memory scaling")
     ap.add_argument("--render-only", action="store_true",
-                    help="rewrite RESULTS.md from results.json (e.g. after running the experiments)")
+                    help="rewrite RESULTS.md from results.json (e.g. after changing how the tables look)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -745,12 +431,15 @@ def main(argv=None) -> int:
         print(json.dumps(child(json.loads(args.child))))
         return 0
     if args.render_only:
-        out_dir = Path(args.out_dir) if args.out_dir else BENCH
-        write_outputs(json.loads((out_dir / "results.json").read_text()), out_dir)
-        print(f"rewrote {out_dir / 'RESULTS.md'}")
+        json_path, md_path = paths(args.out_dir)
+        res = load_json(json_path)
+        if res is None:
+            ap.error(f"{json_path} is missing: run the benchmark first (raw results are not in git)")
+        write_outputs(res, json_path, md_path)
+        print(f"rewrote {md_path} from {json_path}")
         return 0
 
-    from engine import gensim_data_path, read_corpus, sample_corpora
+    from engine import sample_corpora
 
     quick = args.quick
     corpora = (args.corpora or ("lee" if quick else "head500,lee")).split(",")
@@ -758,17 +447,13 @@ def main(argv=None) -> int:
     workers_list = [int(w) for w in (args.workers or ("1" if quick else "1,2")).split(",")]
     rounds = args.rounds or (1 if quick else 3)
     epochs = args.epochs or (1 if quick else COMMON["epochs"])
-    out_dir = Path(args.out_dir) if args.out_dir else (
-        Path(tempfile.gettempdir()) / "w2v_bench_quick" if quick else BENCH)
+    json_path, md_path = paths(args.out_dir or (Path(tempfile.gettempdir()) / "w2v_bench_quick" if quick else None))
     for c in corpora:
         if c not in CORPORA:
             ap.error(f"unknown corpus {c!r}; choose from {', '.join(CORPORA)}")
     for c in configs:
         if c not in CONFIGS:
             ap.error(f"unknown config {c!r}; choose from {', '.join(CONFIGS)}")
-    if gensim_data_path(CORPORA[corpora[0]]) is None:
-        print("gensim (and its test data) is not installed: run `make venv` first", file=sys.stderr)
-        return 2
 
     work = Path(tempfile.mkdtemp(prefix="w2v_bench_"))
     snapshot = snapshot_engine(work / "snapshot", args.engine_rev)
@@ -778,7 +463,7 @@ def main(argv=None) -> int:
     stem_evals = {name + "_stem": v for name, v in stemmed.items()}
     for c in corpora:
         dst = work / (c + ".tok")
-        n_sent, n_tok = write_token_file(gensim_data_path(CORPORA[c]), dst)
+        n_sent, n_tok = write_token_file(gensim_file(CORPORA[c]), dst)
         tokens[c], token_files[c] = n_tok, str(dst)
         eval_sets[c] = dict(base_evals, **(stem_evals if c in STEMMED else {}))
         print(f"{c}: {n_sent} sentences, {n_tok:,} tokens", flush=True)
@@ -788,17 +473,9 @@ def main(argv=None) -> int:
         command = ".venv/bin/python bench/compare_gensim.py " + " ".join(sys.argv[1:])
     settings = dict(COMMON, epochs=epochs, rounds=rounds, workers=workers_list, configs=configs,
                     wait_quiet=args.wait_quiet)
-    res = {"date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M"), "command": command,
+    res = {"date": now_utc(), "command": command,
            "machine": dict(machine_info(), **snapshot), "settings": settings, "corpora": corpora, "corpus_tokens": tokens,
            "stemmed_analogies": stem_info, "runs": [], "summary": []}
-    old = out_dir / "results.json"
-    if old.exists():  # keep step_speed.py's section
-        try:
-            prev = json.loads(old.read_text())
-            if "step_speed" in prev:
-                res["step_speed"] = prev["step_speed"]
-        except ValueError:
-            pass
 
     # compile the kernels into the snapshot's numba cache first, so no measured run pays for compiling
     t = time.perf_counter()
@@ -806,7 +483,7 @@ def main(argv=None) -> int:
                                                                  ("skipgram", "negative_sampling"),
                                                                  ("cbow", "negative_sampling")}):
         for w in sorted(set(workers_list) | {1}):
-            run_child({"engine_root": str(work / "snapshot"), "impl": "ours", "warm_only": True,
+            run_child(__file__, {"engine_root": str(work / "snapshot"), "impl": "ours", "warm_only": True,
                        "corpus_file": "", "params": {"architecture": arch, "objective": obj}, "seed": 1,
                        "workers": w, "evals": {}})
     print(f"compiled the kernels into the snapshot's cache in {time.perf_counter() - t:.0f} s", flush=True)
@@ -827,7 +504,7 @@ def main(argv=None) -> int:
                         for impl in ("ours", "gensim"):
                             spec = {"engine_root": str(work / "snapshot"), "impl": impl, "corpus_file": token_files[c], "params": params, "seed": seed,
                                     "workers": w, "evals": eval_sets[c], "label": f"{c} {cfg} w{w} seed{seed}"}
-                            r = run_child(spec)
+                            r = run_child(__file__, spec)
                             r.update(impl=impl, corpus=c, config=cfg, workers=w, seed=seed, round=rnd + 1,
                                      waited_s=waited, attempt=attempt,
                                      words_per_sec=tokens[c] * epochs / r["train_s"])
@@ -852,7 +529,7 @@ def main(argv=None) -> int:
                     k += len(pair)
                     res["runs"].extend(pair)
                 res["summary"] = summarise(res["runs"], tokens, epochs)
-                write_outputs(res, out_dir)
+                write_outputs(res, json_path, md_path)
 
     loads = [r["load1_at_start"] for r in res["runs"]]
     others = [r["other_cpu_cores"] for r in res["runs"]]
@@ -872,7 +549,7 @@ def main(argv=None) -> int:
             for repeat in (1, 4):
                 params = dict(COMMON, architecture="skipgram", objective="negative_sampling", alpha=0.025,
                               epochs=1, min_count=COMMON["min_count"] * repeat)
-                r = run_child({"engine_root": str(work / "snapshot"), "impl": "ours", "corpus_file": token_files[base], "repeat": repeat,
+                r = run_child(__file__, {"engine_root": str(work / "snapshot"), "impl": "ours", "corpus_file": token_files[base], "repeat": repeat,
                                "params": params, "seed": 1, "workers": 1, "evals": {}})
                 res["memory_scaling"].append({"repeat": repeat, "tokens": tokens[base] * repeat,
                                               "min_count": params["min_count"], **{
@@ -890,15 +567,15 @@ def main(argv=None) -> int:
                 for obj, key in (("softmax", "softmax_wps"), ("negative_sampling", "ns_wps")):
                     params = dict(COMMON, architecture=arch, objective=obj, alpha=0.025, epochs=sm_epochs,
                                   min_count=1, sample=0.0)
-                    r = run_child({"engine_root": str(work / "snapshot"), "impl": "ours", "corpus_file": str(dst), "params": params, "seed": 1,
+                    r = run_child(__file__, {"engine_root": str(work / "snapshot"), "impl": "ours", "corpus_file": str(dst), "params": params, "seed": 1,
                                    "workers": 1, "evals": {}})
                     row[key] = n_tok * sm_epochs / r["train_s"]
                     row["vocab_size"] = r["vocab_size"]
                 res["softmax"].append(row)
                 print(f"softmax {name} {arch}: {row['softmax_wps']:,.0f} w/s (NS {row['ns_wps']:,.0f})", flush=True)
     res["total_s"] = time.perf_counter() - t_start
-    write_outputs(res, out_dir)
-    print(f"wrote {out_dir / 'RESULTS.md'} and {out_dir / 'results.json'} in {res['total_s']:.0f} s")
+    write_outputs(res, json_path, md_path)
+    print(f"wrote {md_path} and {json_path} in {res['total_s']:.0f} s")
     return 0
 
 

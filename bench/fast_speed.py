@@ -19,18 +19,16 @@ Writes bench/out/fast_speed.md and bench/out/fast_speed.json as well.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchlib import OUT, dump_json, gensim_file, md_table
 
-import engine  # noqa: E402
-from engine import Word2Vec, fast  # noqa: E402
+import engine
+from engine import Word2Vec, fast
 
 CONFIGS = {  # name: (architecture, objective) for us, (sg, hs, negative) for gensim
     "sg-ns": (("skipgram", "negative_sampling"), (1, 0, 5)),
@@ -69,13 +67,10 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=1, help="repeat each measurement; the best is kept")
     ap.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
     ap.add_argument("--workers", nargs="*", type=int, default=[1, 2], choices=[1, 2])
-    ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
+    ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args(argv)
 
-    path = engine.gensim_data_path("head500.noblanks.cor")
-    if path is None:
-        print("gensim is not installed: its test data (head500.noblanks.cor) is needed", file=sys.stderr)
-        return 1
+    path = gensim_file("head500.noblanks.cor")
     corpus = engine.read_corpus(path)
     tokens = sum(len(s) for s in corpus)
     print(f"corpus {path.name}: {tokens:,} tokens; cpus: {os.cpu_count()}")
@@ -104,16 +99,12 @@ def main(argv=None) -> int:
                   flush=True)
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "fast_speed.json").write_text(json.dumps(dict(corpus=path.name, tokens=tokens, settings=SETTINGS,
-                                                         rows=rows), indent=2))
+    dump_json(out / "fast_speed.json", dict(corpus=path.name, tokens=tokens, settings=SETTINGS, rows=rows))
     lines = [f"head500.noblanks.cor, {tokens:,} tokens x {epochs} epochs; best of {args.rounds} interleaved "
-             "round(s); words/s = tokens x epochs / training seconds", "",
-             "| config | workers | ours words/s | gensim words/s | ratio | target | median ratio |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['config']} | {r['workers']} | {r['ours_words_per_sec']:,.0f} | "
-              f"{r['gensim_words_per_sec']:,.0f} | {r['ratio']:.2f} | {r['target']:.1f} | "
-              f"{r['median_ratio']:.2f} |" for r in rows]
+             "round(s); words/s = tokens x epochs / training seconds", ""]
+    lines += md_table(["config", "workers", "ours words/s", "gensim words/s", "ratio", "target", "median ratio"],
+                      [[r["config"], r["workers"], f"{r['ours_words_per_sec']:,.0f}", f"{r['gensim_words_per_sec']:,.0f}",
+                        f"{r['ratio']:.2f}", f"{r['target']:.1f}", f"{r['median_ratio']:.2f}"] for r in rows])
     (out / "fast_speed.md").write_text("\n".join(lines) + "\n")
     print(f"wrote {out / 'fast_speed.md'} and fast_speed.json")
     return 0

@@ -3,7 +3,7 @@
 Measures, and writes bench/LIVE_RESULTS.md:
   1. server work per frame (train 1,000 updates, stable PCA, hover neighbours, chart data), no browser;
   2. frames per second a real browser receives while training continues between frames: the app runs
-     with `streamlit run`, headless Chromium (Playwright, /usr/bin/chromium) opens the live page on each
+     with `streamlit run` (devtools.app_server), headless Chromium (devtools.browser) opens the live page on each
      sample corpus, presses Play and counts how often the "updates" number changes over 8 seconds;
   3. t-SNE of 1,000 word vectors (d = 50), from PCA and from the previous layout.
 Quality bar (issue 5): >= 5 frames/s on the sample corpora; t-SNE of 1,000 words < 5 s on 2 cores.
@@ -11,6 +11,7 @@ The machine's load average is recorded with the figures: other work on the same 
 
     .venv/bin/python bench/live_view.py            # all three
     .venv/bin/python bench/live_view.py --no-browser
+    .venv/bin/python bench/live_view.py --quick    # one corpus, 3 s, one t-SNE run, into bench/out/
 """
 
 from __future__ import annotations
@@ -18,17 +19,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchlib import BENCH, ROOT, AppServer, have_chromium, launch_chromium, load_average, out_file
 
 from engine import Word2Vec, read_corpus, sample_corpora  # noqa: E402
 from engine.projection import init_from_previous, tsne  # noqa: E402
@@ -63,35 +60,18 @@ def server_frame_ms(corpus: str, frames: int = 40) -> float:
     return statistics.median(times)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def browser_fps(seconds: float = 8.0, extra_args=()) -> dict:
+def browser_fps(corpora, seconds: float = 8.0, extra_args=()) -> dict:
     """{corpus: (frames/s seen by the browser, frames/s the page reports, browser busy ms per frame)}."""
     from playwright.sync_api import expect, sync_playwright
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.headless", "true", "--server.runOnSave", "false", *extra_args],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            for corpus in CORPORA:
+    with AppServer(extra_args=extra_args) as app, sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            for corpus in corpora:
                 page = browser.new_page(viewport={"width": 1400, "height": 2400})
-                for _ in range(60):
-                    try:
-                        # tiny has 130 tokens: 500 epochs so that training outlasts the measurement
-                        epochs = 500 if corpus == "tiny" else SETTINGS["epochs"]
-                        page.goto(f"http://127.0.0.1:{port}/?corpus={corpus}&epochs={epochs}")
-                        break
-                    except Exception:
-                        time.sleep(0.5)
+                # tiny has 130 tokens: 500 epochs so that training outlasts the measurement
+                epochs = 500 if corpus == "tiny" else SETTINGS["epochs"]
+                page.goto(f"{app.url}/?corpus={corpus}&epochs={epochs}")
                 expect(page.locator("h1").first).to_be_visible(timeout=60_000)
                 page.get_by_role("link", name="Embedding space (live)").first.click()
                 play = page.get_by_role("button", name=re.compile("Play"))
@@ -120,10 +100,8 @@ def browser_fps(seconds: float = 8.0, extra_args=()) -> dict:
                 else:
                     out[corpus] = (fps, reported + " (training ended during the measurement)", busy / max(changes, 1))
                 page.close()
+        finally:
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return out
 
 
@@ -148,10 +126,17 @@ def tsne_seconds(repeats: int = 3) -> dict:
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="check that it runs: one corpus, 3 s, one t-SNE run, into bench/out/LIVE_RESULTS_quick.md")
+    ap.add_argument("--out", default=None, help="default bench/LIVE_RESULTS.md")
     args = ap.parse_args()
-    load_before = os.getloadavg()[0]
+    corpora = CORPORA[:1] if args.quick else CORPORA
+    out = Path(args.out) if args.out else (out_file("LIVE_RESULTS_quick.md") if args.quick
+                                           else BENCH / "LIVE_RESULTS.md")
+    seconds, repeats = (3.0, 1) if args.quick else (8.0, 3)
+    load_before = load_average()
     lines = ["# Live view and t-SNE timings", "",
              f"Machine: {os.cpu_count()} cores; load average at start {load_before:.2f} "
              "(other processes on the same cores slow every figure below). Written by `bench/live_view.py`.", ""]
@@ -160,16 +145,16 @@ def main():
     lines += ["## Server work per frame (no browser)", "",
               f"Train {PER_FRAME:,} updates, stable PCA of up to 150 words, hover neighbours, 3 trails, chart data.", "",
               "| corpus | V | median ms per frame |", "|---|---:|---:|"]
-    for c in CORPORA:
-        ms = server_frame_ms(c)
+    for c in corpora:
+        ms = server_frame_ms(c, frames=5 if args.quick else 40)
         V = len(Word2Vec(**SETTINGS).build_vocab(list(read_corpus(sample_corpora()[c]))).vocab)
         print(f"  {c}: {ms:.1f} ms")
         lines.append(f"| {c} | {V} | {ms:.1f} |")
 
-    if not args.no_browser and Path("/usr/bin/chromium").exists():
+    if not args.no_browser and have_chromium():
         lines += ["", "## Frames per second in a real browser", "",
                   "Headless Chromium on the same machine, page asks for 10 pictures a second, "
-                  f"{PER_FRAME:,} updates per frame, 8 s after a 2 s warm-up. *Seen* = how often the browser's "
+                  f"{PER_FRAME:,} updates per frame, {seconds:.0f} s after a 2 s warm-up. *Seen* = how often the browser's "
                   "update counter changed; *reported* = the page's own figure (server side, last 20 frames); "
                   "*busy* = the browser's long tasks (drawing) per frame.", "",
                   "Streamlit runs Python's full garbage collector after every script run, fragment runs "
@@ -181,7 +166,7 @@ def main():
             variants.append(("with --runner.postScriptGC false", ("--runner.postScriptGC", "false")))
         for title, extra in variants:
             print(f"browser frames per second, {title} ...", flush=True)
-            res = browser_fps(extra_args=extra)
+            res = browser_fps(corpora, seconds=seconds, extra_args=extra)
             lines += [f"**{title}**", "",
                       "| corpus | frames/s seen | frames/s reported | browser busy ms/frame | >= 5 |",
                       "|---|---:|---:|---:|:---:|"]
@@ -193,17 +178,17 @@ def main():
         lines += ["", "(browser frames per second: skipped, no /usr/bin/chromium or --no-browser)"]
 
     print("t-SNE of 1,000 words ...", flush=True)
-    t = tsne_seconds()
+    t = tsne_seconds(repeats=repeats)
     lines += ["", "## t-SNE of 1,000 words", "",
               f"{t['n']} words × {t['d']} dimensions, perplexity 30, 500 iterations, scikit-learn Barnes-Hut, "
-              "cosine distance; median of 3 runs.", "",
+              "cosine distance; " + (f"median of {repeats} runs." if repeats > 1 else "one run."), "",
               "| start | seconds | < 5 s |", "|---|---:|:---:|",
               f"| PCA | {t['pca']:.2f} | {'yes' if t['pca'] < 5 else 'no'} |",
               f"| previous layout | {t['previous']:.2f} | {'yes' if t['previous'] < 5 else 'no'} |"]
     print(f"  PCA start {t['pca']:.2f} s, previous layout {t['previous']:.2f} s")
-    lines += ["", f"Load average at the end: {os.getloadavg()[0]:.2f}.", ""]
-    (ROOT / "bench" / "LIVE_RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
-    print("wrote bench/LIVE_RESULTS.md")
+    lines += ["", f"Load average at the end: {load_average():.2f}.", ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -3,29 +3,25 @@
 What it does: builds each of the six models on head500.noblanks.cor (gensim's test data) at
 min_count 5, which gives V = 8,050 words (the issue's V ~ 8k), d = 100, window 5, negative 5, and
 times `batches` batches of `batch` model.step() calls (each call returns a full StepTrace and keeps
-undo history, exactly what the app does), after a short warm-up. Prints a table and writes it into
-bench/results.json (key "step_speed") and the step() section of bench/RESULTS.md, leaving the rest of
-those files as compare_gensim.py wrote them. Target: >= 2,000 steps/s for skip-gram negative sampling.
+undo history, exactly what the app does), after a short warm-up. Prints a table, writes the raw
+figures to bench/out/step_speed.json and the table into the step() section of bench/RESULTS.md,
+leaving the rest of that file as the other scripts wrote it (--render-only: the section again from the
+JSON). Target: >= 2,000 steps/s for skip-gram negative sampling.
 What it does not do: time train() (compare_gensim.py does).
 
     .venv/bin/python bench/step_speed.py            # about half a minute
+    .venv/bin/python bench/step_speed.py --only-target --batches 2 --out-dir /tmp/w2v_step   # a quick check
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
-import json
-import re
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchlib import (BENCH, OUT, command_line, dump_json, gensim_file, load_json, md_table, now_utc, spread,
+                      use_engine_rev, write_section)
 
 TARGET = 2000  # traced steps per second, skip-gram negative sampling
 
@@ -50,6 +46,26 @@ def measure(sentences, architecture, objective, *, vector_size, window, negative
     return len(model.vocab), rates
 
 
+def render_step_speed(ss: dict) -> str:
+    """The step() section of RESULTS.md."""
+    L = ["## step() speed (traced updates per second)", ""]
+    L.append(f"`{ss.get('command', 'bench/step_speed.py')}`, {ss['date']} (UTC), engine {ss.get('engine_commit')}: corpus {ss['corpus']}, V = {ss['vocab_size']}, "
+             f"d = {ss['vector_size']}, window {ss['window']}, negative {ss['negative']}; "
+             f"{ss['batches']} batches of {ss['batch']} `model.step()` calls (each returns a full StepTrace, "
+             "with undo kept), median batch. Target: >= 2,000/s for skip-gram negative sampling.")
+    L.append("")
+    rows = []
+    for r in ss["rows"]:
+        target = ""
+        if r.get("target") is not None:
+            target = f">= {r['target']:,}/s {'PASS' if r['pass'] else '**FAIL**'}"
+        rows.append([r["model"], f"{r['steps_per_sec']['median']:,.0f} [{r['steps_per_sec']['min']:,.0f}–"
+                                 f"{r['steps_per_sec']['max']:,.0f}]",
+                     f"{100_000 / r['steps_per_sec']['median']:.1f}", target])
+    L += md_table(["model", "steps/s median [min–max]", "'Next 100' ms", "target"], rows, "lrrl")
+    return "\n".join(L)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default="head500.noblanks.cor", help="a file in gensim's test data")
@@ -57,29 +73,34 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--batches", type=int, default=20)
     ap.add_argument("--only-target", action="store_true", help="only skip-gram negative sampling")
-    ap.add_argument("--out-dir", default=str(BENCH))
+    ap.add_argument("--out-dir", default=None,
+                    help="put step_speed.json and RESULTS.md here (default: bench/out/, bench/RESULTS.md)")
+    ap.add_argument("--render-only", action="store_true", help="rewrite the section from step_speed.json")
     ap.add_argument("--engine-rev", default=None,
                     help="time engine/ as committed at this git revision (e.g. HEAD) instead of the working tree")
     args = ap.parse_args(argv)
-    sys.path.insert(0, str(BENCH))
-    from compare_gensim import render_step_speed, use_engine_rev
+    out = Path(args.out_dir) if args.out_dir else None
+    jpath = out / "step_speed.json" if out else OUT / "step_speed.json"
+    mpath = out / "RESULTS.md" if out else BENCH / "RESULTS.md"
+    if args.render_only:
+        result = load_json(jpath)
+        if result is None:
+            ap.error(f"{jpath} is missing: run this script first (raw results are not in git)")
+        write_section(mpath, "step_speed", render_step_speed(result))
+        print(f"rewrote the step() section of {mpath} from {jpath}")
+        return 0
 
     engine_commit = use_engine_rev(args.engine_rev)
-    from engine import gensim_data_path, read_corpus
+    from engine import read_corpus
 
-    path = gensim_data_path(args.corpus)
-    if path is None:
-        print(f"{args.corpus} not found: gensim (with its test data) is not installed; run `make venv`",
-              file=sys.stderr)
-        return 2
-    sentences = list(read_corpus(path))
+    sentences = list(read_corpus(gensim_file(args.corpus)))
     settings = dict(vector_size=100, window=5, negative=5, min_count=args.min_count,
                     batch=args.batch, batches=args.batches)
     rows = []
     V = None
     for arch, obj in (MODELS[:1] if args.only_target else MODELS):
         V, rates = measure(sentences, arch, obj, **settings)
-        s = {"median": statistics.median(rates), "min": min(rates), "max": max(rates), "n": len(rates)}
+        s = spread(rates)
         row = {"model": f"{arch} {obj}", "architecture": arch, "objective": obj, "steps_per_sec": s}
         if (arch, obj) == ("skipgram", "negative_sampling"):
             row["target"] = TARGET
@@ -89,31 +110,14 @@ def main(argv=None) -> int:
               f"Next {args.batch}: {1000 * args.batch / s['median']:.1f} ms"
               + (f"   target >= {TARGET:,}/s: {'PASS' if row['pass'] else 'FAIL'}" if "target" in row else ""),
               flush=True)
-    result = {"date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M"), "corpus": args.corpus,
+    result = {"date": now_utc(), "corpus": args.corpus,
               "vocab_size": V, "rows": rows, **settings, "engine_rev": args.engine_rev or "working tree",
               "engine_commit": engine_commit,
-              "command": ".venv/bin/python bench/step_speed.py" + (" " + " ".join(sys.argv[1:]) if argv is None and sys.argv[1:] else "")}
-
-    out = Path(args.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    jpath, mpath = out / "results.json", out / "RESULTS.md"
-    data = {}
-    if jpath.exists():
-        try:
-            data = json.loads(jpath.read_text())
-        except ValueError:
-            data = {}
-    data["step_speed"] = result
-    jpath.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-
-    section = "<!-- step_speed -->\n" + render_step_speed(result) + "\n<!-- /step_speed -->"
-    md = mpath.read_text(encoding="utf-8") if mpath.exists() else "# Benchmark results\n\n"
-    if "<!-- step_speed -->" in md:
-        md = re.sub(r"<!-- step_speed -->.*?<!-- /step_speed -->", lambda _: section, md, flags=re.S)
-    else:
-        md = md.rstrip("\n") + "\n\n" + section + "\n"
-    mpath.write_text(md, encoding="utf-8")
-    print(f"wrote the step() section of {mpath} and key 'step_speed' of {jpath}")
+              "command": command_line(".venv/bin/python bench/step_speed.py") if argv is None
+              else ".venv/bin/python bench/step_speed.py"}
+    dump_json(jpath, result)
+    write_section(mpath, "step_speed", render_step_speed(result))
+    print(f"wrote the step() section of {mpath} and {jpath}")
     return 0
 
 

@@ -74,3 +74,47 @@ def figure_by_title(at, text: str) -> dict:
         if any(text in t for t in titles):
             return fig
     raise AssertionError(f"no chart titled like {text!r}")
+
+
+# ---------------------------------------------------------------------------------------------- markers
+# Marked `slow` here so that `make test-fast` (-m "not slow and not browser") skips them: tests that
+# take more than about 3 s (all their parametrizations together; measured with --durations on the
+# 2-core machine), and every test that runs t-SNE (the first t-SNE in a process costs ~5 s, which
+# would only move to the next one). "file::test function" (every parametrization) or "file::doctest
+# name". The browser test carries its own `browser` mark.
+SLOW = {
+    "test_fast.py::test_kernel_compiled_for_the_vector_size_equals_stepping",           # 15 s (compiles)
+    "test_fast.py::test_private_copy_of_the_top_tree_nodes_gives_the_same_updates_in_one_thread",  # 9 s
+    "test_fast.py::test_a_new_vector_size_compiles_its_own_kernel_once",                # 9 s
+    "test_fast.py::test_two_workers_train_all_examples_and_reduce_the_loss",            # 8 s
+    "test_fast.py::test_train_equals_stepping_with_other_settings",                     # 7 x 1-3 s
+    "test_fast.py::test_one_epoch_of_train_equals_stepping_every_example",              # 6 x 1-2.5 s
+    "test_pages.py::test_next_and_undo_change_and_restore_the_weights_exactly",         # 3.5 s
+    "test_projection.py::test_tsne_separates_clusters_and_is_seeded",                   # 11 s, t-SNE
+    "test_projection.py::test_tsne_from_the_previous_layout_stays_recognisable",        # 7 s, t-SNE
+    "test_projection.py::test_docstring_examples",                                      # t-SNE
+    "projection.py::engine.projection.tsne",                                            # 4 s, t-SNE (doctest)
+    "test_pages_part2.py::test_embedding_space_tsne_and_imported_vectors",              # 8 s, t-SNE
+}
+
+
+def _slow_key(item) -> str:
+    return f"{item.path.name}::{getattr(item, 'originalname', None) or item.name}"
+
+
+@pytest.hookimpl(tryfirst=True)      # before -m deselects anything
+def pytest_collection_modifyitems(config, items):
+    keys = set()
+    for item in items:
+        key = _slow_key(item)
+        keys.add(key)
+        if key in SLOW:
+            item.add_marker(pytest.mark.slow)
+    # a whole-suite run says so when a listed test was renamed or removed (its mark would be lost)
+    whole = not config.option.keyword and not any("::" in a for a in config.args)
+    files = {item.path.name for item in items}
+    missing = sorted(k for k in SLOW if k.split("::")[0] in files and k not in keys)
+    if whole and missing:
+        import warnings
+
+        warnings.warn(pytest.PytestWarning(f"tests/conftest.py SLOW lists tests that do not exist: {missing}"))

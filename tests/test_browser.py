@@ -2,31 +2,32 @@
 
 It opens each page listed in app.py's navigation (by clicking the sidebar, so one browser session
 walks the whole app), presses Next on the Step page, checks that no exception box appears, and saves a
-screenshot of each page to docs/screenshots/<page file name>.png (the README shows them).
-Skipped, with the reason, on a machine without Debian's /usr/bin/chromium (.ci/run installs it).
+screenshot of each page to build/screenshots/<page file name>.png (git-ignored). `make screenshots`
+sets UPDATE_SCREENSHOTS=1, which also copies them to docs/screenshots/ (the README shows those).
+Marked `browser` (`make test-fast` skips it). Skipped, with the reason, on a machine without Debian's
+/usr/bin/chromium (.ci/run installs it).
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from urllib.parse import urlparse
+import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "docs" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from devtools.app_server import AppServer
+from devtools.browser import CHROMIUM, have_chromium, launch_chromium
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "build" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not have_chromium(), reason=f"Chromium not installed at {CHROMIUM}")]
 
 
 def app_pages():
@@ -49,42 +50,10 @@ def url_path(script: str) -> str:
     return page_icon_and_name(Path(script))[1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.runOnSave", "false",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with AppServer(log=tmp_path_factory.mktemp("streamlit") / "server.log") as app:
+        yield app.url
 
 
 SETTLED = """() => {
@@ -117,8 +86,10 @@ def test_every_page_opens_without_exception_and_is_screenshotted(server):
     pages = app_pages()
     assert len(pages) >= 10
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):                          # only this run's pictures can reach docs/
+        old.unlink()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2400})
             page.goto(server + "/")
@@ -149,4 +120,9 @@ def test_every_page_opens_without_exception_and_is_screenshotted(server):
                 screenshot(page, SHOTS / f"{Path(script).stem}.png")
         finally:
             browser.close()
-    assert len(list(SHOTS.glob("*.png"))) >= len(pages)
+    shots = [SHOTS / f"{Path(script).stem}.png" for script, _, _ in pages]
+    assert all(s.exists() for s in shots)
+    if os.environ.get("UPDATE_SCREENSHOTS"):               # make screenshots
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        for shot in shots:
+            shutil.copy2(shot, DOCS_SHOTS / shot.name)

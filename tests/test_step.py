@@ -99,19 +99,29 @@ def test_undo_restores_weights_and_stream_exactly():
 
 
 def test_undo_across_chunks_and_epochs():
-    # tiny chunks: every chunk boundary and epoch boundary is crossed within 100 steps
-    m = make("skipgram", "hierarchical_softmax", chunk_words=5, epochs=3)
+    # nine sentences, window 1, no subsampling: one epoch is 2 (n - 1) examples per sentence of n words
+    # (62), and a chunk every 5 words, so 100 steps cross many chunk boundaries and the end of epoch 0,
+    # and undoing the last 50 crosses that back
+    sentences = SENTENCES[:9]
+    per_epoch = sum(2 * (len(s) - 1) for s in sentences)
+    assert 50 < per_epoch < 100
+    m = Word2Vec(architecture="skipgram", objective="hierarchical_softmax", vector_size=8, window=1, seed=7,
+                 sample=0, chunk_words=5, epochs=3).build_vocab(sentences)
     before = [(m.W_in.copy(), m.W_out.copy())]
     traces = []
     for _ in range(100):
         traces.append(m.step())
         before.append((m.W_in.copy(), m.W_out.copy()))
-    assert len({t.epoch for t in traces}) >= 1
+    # stepping past epoch 0's last example moves to epoch 1, and to nothing else
+    assert [t.epoch for t in traces] == [0] * per_epoch + [1] * (100 - per_epoch)
+    assert [t.step for t in traces] == list(range(traces[0].step, traces[0].step + 100))
     for k in range(100, 50, -1):
         m.undo()
         assert np.array_equal(m.W_in, before[k - 1][0])
+    assert m.epoch == 0                      # back in epoch 0
     redo = m.steps(50)
     assert [t.step for t in redo] == [t.step for t in traces[50:]]
+    assert [t.epoch for t in redo] == [t.epoch for t in traces[50:]]
     np.testing.assert_array_equal(m.W_in, before[100][0])
     np.testing.assert_array_equal(m.W_out, before[100][1])
 

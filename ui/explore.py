@@ -50,7 +50,9 @@ def choose_source(key: str):
 def vocab_tag(kv) -> str:
     """A short tag of the vocabulary, for widget keys: a new corpus or file gives new boxes with fitting defaults.
 
-        vocab_tag(kv) -> "3f2a9c1d"
+    >>> from engine import KeyedVectors
+    >>> vocab_tag(KeyedVectors(["king", "queen", "man"], np.eye(3, dtype=np.float32)))
+    'fee5bfda'
     """
     return f"{zlib.crc32(' '.join(kv.index_to_key[:200]).encode('utf-8')) ^ len(kv):08x}"
 
@@ -58,7 +60,12 @@ def vocab_tag(kv) -> str:
 def lookup(kv, raw: str) -> Tuple[Optional[str], Optional[str]]:
     """(word, None) if the typed text is in the vocabulary (as typed or lowercased), else (None, message).
 
-        lookup(kv, " King ") -> ("king", None);  lookup(kv, "kong") -> (None, "'kong' is not in ... did you mean king?")
+    >>> from engine import KeyedVectors
+    >>> kv = KeyedVectors(["king", "queen", "man"], np.eye(3, dtype=np.float32))
+    >>> lookup(kv, " King ")
+    ('king', None)
+    >>> lookup(kv, "kong")
+    (None, "'kong' is not in the vocabulary (3 words). Did you mean king?")
     """
     w = (raw or "").strip()
     if not w:

@@ -48,7 +48,9 @@ def _via_files(write, *suffixes) -> Tuple[bytes, ...]:
 def word2vec_bytes(kv: KeyedVectors, binary: bool) -> bytes:
     """The word2vec file (text or binary) that kv.save_word2vec_format writes, as bytes.
 
-        word2vec_bytes(kv, binary=False).splitlines()[0] -> b'121 20'
+    >>> kv = KeyedVectors(["king", "queen", "man"], np.eye(3, dtype=np.float32))
+    >>> word2vec_bytes(kv, binary=False).splitlines()[0]      # header: number of words, dimensions
+    b'3 3'
     """
     return _via_files(lambda p: kv.save_word2vec_format(p, binary=binary), ".bin" if binary else ".txt")[0]
 

@@ -143,7 +143,10 @@ def hover_texts(words: Sequence[str], counts, X: np.ndarray, rows: slice, topn: 
     words: the whole vocabulary in id order (neighbours can be words that are not shown); X: (V, d);
     counts: the counts of the shown words (or None). Neighbours are searched among the NEIGHBOUR_POOL
     most frequent words (and all shown ones).
-        hover_texts(vocab, counts[10:20], W_in, slice(10, 20))[0] -> "<b>king</b> (count 40)<br>nearest:<br>queen 0.93..."
+
+    >>> X = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]])
+    >>> hover_texts(["king", "queen", "apple"], [40, 30, 5], X, slice(0, 1), topn=2)
+    ['<b>king</b> (count 40)<br>nearest:<br>queen 0.99<br>apple 0.00']
     """
     ids = np.arange(len(X))[rows]                                       # (n,)
     pool = min(len(X), max(NEIGHBOUR_POOL, int(ids.max()) + 1 if len(ids) else 0))
