@@ -18,6 +18,9 @@ from .model import Word2Vec
 from .objectives import OBJECTIVE_FUNCTIONS, binary_logistic_loss, output_rows, softmax_loss
 from .step import StepTrace, TrainingDiverged
 from .vocab import Vocabulary, alias_table, alias_draw
+from .corpus import decode_corpus_bytes, sample_analogies, sample_groups
+from .encoding import decode_text, encoding_label
+from .segment import SEGMENTERS, looks_unsegmented, tokens_per_type
 
 __all__ = [
     "ARCHITECTURES", "OBJECTIVES", "Config", "Corpus", "read_corpus", "sample_corpora",
@@ -26,4 +29,6 @@ __all__ = [
     "leaf_probabilities", "KeyedVectors", "load_word2vec_format", "parse_word2vec_bytes", "Word2Vec",
     "OBJECTIVE_FUNCTIONS", "binary_logistic_loss", "output_rows", "softmax_loss", "StepTrace",
     "TrainingDiverged", "Vocabulary", "alias_table", "alias_draw",
+    "decode_corpus_bytes", "sample_analogies", "sample_groups", "decode_text", "encoding_label",
+    "SEGMENTERS", "looks_unsegmented", "tokens_per_type",
 ]
