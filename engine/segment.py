@@ -68,7 +68,7 @@ def has_cjk(text: str) -> bool:
     >>> has_cjk("king 国王"), has_cjk("king")
     (True, False)
     """
-    return _CJK.search(text) is not None
+    return not text.isascii() and _CJK.search(text) is not None   # isascii(): a fast exit for English
 
 
 def split_cjk(token: str) -> List[Tuple[str, bool]]:
