@@ -11,7 +11,7 @@ CJK characters. The choice is per corpus, one of SEGMENTERS:
     "characters"  each CJK character is a token; everything else as "spaces"
     "spaces"      the text is already separated by spaces: a CJK run stays one token
 
-What it does: only runs of Han characters (CJK unified ideographs, extensions A-F, compatibility
+What it does: only runs of Han characters (CJK unified ideographs, extensions A-G, compatibility
 ideographs and 〇) are cut; English words and numbers between them stay whole ("用Word2Vec训练"
 gives 用, word2vec, 训练), because corpus.tokenize has already split the line at spaces and
 punctuation (Chinese punctuation such as ，。、“”《》 included) before this module sees it.
@@ -46,7 +46,7 @@ from typing import Iterable, List, Tuple
 SEGMENTERS = ("auto", "words", "characters", "spaces")
 
 # Han characters: CJK unified ideographs and extension A, compatibility ideographs, ideographic zero,
-# and the supplementary planes' extensions B-F.
+# and the supplementary planes' extensions B-G.
 CJK_CHARS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
 _CJK = re.compile(f"[{CJK_CHARS}]")
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}']+(?:'[^{CJK_CHARS}']+)*")
