@@ -66,3 +66,85 @@ def test_sample_corpora_are_utf8_with_enough_words():
         sentences = list(read_corpus(path))
         tokens = sum(len(s) for s in sentences)
         assert tokens >= 100, name
+
+
+# ---------------------------------------------------------------- sample corpora, their groups and analogies
+def test_sample_corpora_are_the_txt_corpora_only():
+    from engine.corpus import SAMPLE_DIR
+
+    names = sample_corpora()
+    assert set(names) == {"tiny", "royalty", "capitals", "fruits_animals_verbs", "chinese"}
+    assert all(p.suffix == ".txt" and p.parent == SAMPLE_DIR for p in names.values())
+    companions = {p.name for p in SAMPLE_DIR.iterdir()} - {p.name for p in names.values()}
+    assert {"chinese.groups.tsv", "chinese.analogies.txt", "royalty.analogies.txt"} <= companions
+
+
+@pytest.mark.parametrize("name", ["tiny", "royalty", "capitals", "fruits_animals_verbs", "chinese"])
+def test_sample_groups_are_words_of_the_corpus(name):
+    from collections import Counter
+
+    from engine import Vocabulary, sample_groups
+
+    groups = sample_groups(name)
+    vocab = Vocabulary.build(list(read_corpus(sample_corpora()[name])))
+    missing = [w for w in groups if w not in vocab]
+    assert not missing, missing
+    sizes = Counter(groups.values())
+    assert len(sizes) >= 3 and min(sizes.values()) >= 3, sizes
+
+
+@pytest.mark.parametrize("name, sections", [
+    ("royalty", {"gender", "royalty"}), ("capitals", {"capital-country", "country-language"}),
+    ("chinese", {"gender", "royalty", "capital-country", "country-language"}),
+    ("tiny", None), ("fruits_animals_verbs", None),
+])
+def test_sample_analogies(name, sections):
+    from engine import Vocabulary, sample_analogies
+
+    path = sample_analogies(name)
+    if sections is None:
+        assert path is None
+        return
+    vocab = Vocabulary.build(list(read_corpus(sample_corpora()[name])))
+    found = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(":"):
+            found.add(line[1:].strip())
+            continue
+        words = line.split()
+        assert len(words) == 4 and all(w in vocab for w in words), line
+        assert len(set(words)) == 4, line
+    assert found == sections
+
+
+def test_sample_helpers_refuse_unknown_names():
+    from engine import sample_analogies, sample_groups
+
+    with pytest.raises(KeyError, match="no sample corpus named 'nope'"):
+        sample_groups("nope")
+    with pytest.raises(KeyError, match="nope"):
+        sample_analogies("nope")
+
+
+def test_chinese_sample_is_segmented_into_its_planted_words():
+    from engine import looks_unsegmented, sample_groups, tokens_per_type
+
+    sentences = list(read_corpus(sample_corpora()["chinese"]))
+    tokens = [t for s in sentences for t in s]
+    assert 4000 <= len(tokens) <= 8000
+    assert not any(" " in line for line in sample_corpora()["chinese"].read_text(encoding="utf-8").splitlines())
+    assert set(sample_groups("chinese")) <= set(tokens)
+    assert tokens_per_type(sentences) > 10 and not looks_unsegmented(sentences)
+    assert looks_unsegmented(list(read_corpus(sample_corpora()["chinese"], segmenter="spaces")))
+
+
+def test_chinese_sample_is_what_its_script_writes():
+    import subprocess
+    import sys
+
+    from engine.corpus import SAMPLE_DIR
+
+    out = subprocess.run([sys.executable, str(SAMPLE_DIR / "make_chinese.py"), "--check"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "up to date" in out.stdout

@@ -1,8 +1,9 @@
 """Corpus glue for the pages: what each corpus is for, uploads, and cached vocabularies.
 
 What it does: describes the corpora offered in the sidebar, turns an uploaded file into sentences
-(with a clear message for an empty, binary, non-UTF-8 or too large file; the previous corpus and
-model are kept), and builds the full vocabulary (min_count=1) of the chosen corpus once per corpus.
+(UTF-8, UTF-16, GBK/GB18030 or Big5, detected and named in the upload's name; a clear message for
+an empty, binary, undecodable or too large file, and the previous corpus and model are kept), and
+builds the full vocabulary (min_count=1) of the chosen corpus once per corpus.
 What it does not do: count or filter words itself (engine.Vocabulary and engine.inspect_tools do).
 """
 
@@ -50,14 +51,15 @@ def accept_upload(name: str, data: bytes) -> Optional[str]:
         return (f"{name} is {len(data) / 1e6:.1f} MB; the upload limit is {limit} MB "
                 "(server.maxUploadSize in .streamlit/config.toml). Use a smaller part of the text.")
     try:
-        sentences = engine.sentences_from_bytes(data, name=name)
+        sentences, encoding = engine.decode_corpus_bytes(data, name=name)
     except ValueError as e:
         return f"Could not use {name}: {e}."
     if not sentences:
         return f"Could not use {name}: it holds no words."
     digest = hashlib.sha1(data).hexdigest()[:10]
     st.session_state[state.UPLOAD_SENTENCES] = sentences
-    st.session_state[state.UPLOAD_NAME] = f"{name} ({digest})"
+    decoded = "" if encoding == "utf-8" else f", decoded as {engine.encoding_label(encoding)}"
+    st.session_state[state.UPLOAD_NAME] = f"{name} ({digest}{decoded})"   # shown on the corpus page
     st.session_state["sb_corpus"] = state.UPLOAD_CHOICE
     return None
 
