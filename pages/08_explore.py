@@ -80,9 +80,9 @@ with tab_an:
         mul = kv.most_similar_cosmul(positive=[b, c], negative=[a], topn=topn_an)
         l, r = st.columns(2)
         l.markdown(f"**3CosAdd** (Mikolov et al. 2013): {a} : {b} :: {c} : **{add[0][0] if add else '—'}**")
-        l.dataframe(pd.DataFrame(add, columns=["answer", "score"]), hide_index=True, width="stretch")
+        l.dataframe(pd.DataFrame(add, columns=["answer", "score"]), hide_index=True, width="stretch", key="explore_an_add")
         r.markdown(f"**3CosMul** (Levy & Goldberg 2014): {a} : {b} :: {c} : **{mul[0][0] if mul else '—'}**")
-        r.dataframe(pd.DataFrame(mul, columns=["answer", "score"]), hide_index=True, width="stretch")
+        r.dataframe(pd.DataFrame(mul, columns=["answer", "score"]), hide_index=True, width="stretch", key="explore_an_mul")
         raw_best = ex.analogy_including_inputs(kv, a, b, c, topn=3)
         st.info(f"Excluded from the answers: **{a}**, **{b}** and **{c}** (the input words), as gensim and the "
                 f"Google benchmark do. Without that rule the top answers would be "

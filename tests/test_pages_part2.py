@@ -218,7 +218,7 @@ def test_explore_queries_messages_and_training():
 
     info = " ".join(i.value for i in at.info)
     assert "Excluded from the answers: **man**, **king** and **woman**" in info
-    add = at.dataframe[1].value
+    add = [d.value for d in at.dataframe if list(d.value.columns) == ["answer", "score"]][0]   # 3CosAdd, then 3CosMul
     assert list(add["answer"]) == [w for w, _ in model.wv.most_similar(positive=["king", "woman"],
                                                                           negative=["man"], topn=5)]
 
