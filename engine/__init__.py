@@ -5,7 +5,7 @@ Glossary, from the lecture note to word2vec.c and gensim:
   W_out  = the note's W'     = syn1neg (negative sampling)  = gensim's syn1neg         (V, d)
            (for hierarchical softmax: the internal nodes' vectors, syn1)                (V-1, d)
   h      = the hidden layer  = neu1 in word2vec.c (CBOW)
-  window = the note's skip_window;  num_skips = how many context words per centre (skip-gram)
+  window = the note's skip_window;  num_skips = how many context words per center (skip-gram)
 """
 
 from .config import ARCHITECTURES, OBJECTIVES, SETTINGS, Config, SettingTypeError, coerce_setting

@@ -25,15 +25,15 @@ class Chunk:
 
     Tokens are the kept (post-subsampling) ids of the chunk's sentences, concatenated; examples point
     into them. Example e has inputs input_ids[input_ptr[e]:input_ptr[e+1]], target targets[e],
-    centre tokens[center_pos[e]] and learning rate lr[e].
+    center tokens[center_pos[e]] and learning rate lr[e].
     """
     seq: int                     # chunk number in the whole stream (0, 1, 2, ... across epochs)
     epoch: int                   # epoch this chunk belongs to
     tokens: np.ndarray           # (n,) int32 kept token ids
     sentence_start: np.ndarray   # (n,) int32 position of the first token of each token's sentence
     sentence_end: np.ndarray     # (n,) int32 one past the last token of its sentence
-    radius: np.ndarray           # (n,) int32 reduced window radius of each token as centre
-    center_pos: np.ndarray       # (E,) int32 position in tokens of each example's centre
+    radius: np.ndarray           # (n,) int32 reduced window radius of each token as center
+    center_pos: np.ndarray       # (E,) int32 position in tokens of each example's center
     targets: np.ndarray          # (E,) int32 id predicted by each example
     input_ptr: np.ndarray        # (E+1,) int64 CSR offsets into input_ids
     input_ids: np.ndarray        # (sum n_in,) int32 ids whose W_in rows make h
@@ -59,7 +59,7 @@ class Chunk:
         return max(int(self.sentence_start[i]), i - r), min(int(self.sentence_end[i]), i + r + 1)
 
     def context(self, e: int) -> np.ndarray:
-        """Ids in the (reduced) window around example e's centre, left to right."""
+        """Ids in the (reduced) window around example e's center, left to right."""
         i = int(self.center_pos[e])
         lo, hi = self.window_bounds(i)
         return np.concatenate([self.tokens[lo:i], self.tokens[i + 1:hi]])

@@ -39,7 +39,7 @@ SKIPGRAM_INPUTS = ("center", "context")
 
 @dataclass
 class Config:
-    architecture: str = "skipgram"        # "skipgram": centre -> each context word; "cbow": context -> centre
+    architecture: str = "skipgram"        # "skipgram": center -> each context word; "cbow": context -> center
     objective: str = "negative_sampling"  # "softmax" (all V), "hierarchical_softmax" (Huffman path), "negative_sampling"
     vector_size: int = 50                 # d, the length of every word vector
     window: int = 2                       # radius of the context window (the note's skip_window); CBOW's c <= 2*window
@@ -53,8 +53,8 @@ class Config:
     epochs: int = 5                       # passes over the corpus that train() plans
     cbow_mean: bool = False               # CBOW: h = sum of the context vectors, the note's h = Σ W(a_i) (True: their
                                           # mean, as word2vec.c and gensim; see cbow_update for its gradient)
-    shrink_windows: bool = True           # draw the radius uniformly from 1..window per centre, as word2vec.c
-    num_skips: Optional[int] = None       # skip-gram: use this many of the window's context words per centre (None = all)
+    shrink_windows: bool = True           # draw the radius uniformly from 1..window per center, as word2vec.c
+    num_skips: Optional[int] = None       # skip-gram: use this many of the window's context words per center (None = all)
     seed: int = 1                         # the only source of randomness: np.random.default_rng(seed)
     workers: int = 1                      # 1: deterministic, same stream as step(); 2: Hogwild threads in train()
     chunk_words: int = 10_000             # sentences are processed in chunks of about this many tokens
@@ -64,9 +64,9 @@ class Config:
                                           # "word2vec" does not, as word2vec.c and gensim (larger steps)
     init_scale: float = 1.0               # W_in starts uniform in [-init_scale/d, init_scale/d): 1 = gensim 4's range
                                           # (W_out starts at zero); the app steps with 3 so learning shows sooner
-    skipgram_input: str = "center"        # skip-gram: whose W_in row is h. "center": the centre word's, predicting
+    skipgram_input: str = "center"        # skip-gram: whose W_in row is h. "center": the center word's, predicting
                                           # each context word (the textbook direction); "context": each context
-                                          # word's, predicting the centre, in word2vec.c's and gensim's order
+                                          # word's, predicting the center, in word2vec.c's and gensim's order
 
     def validate(self) -> "Config":
         """Raise TypeError / ValueError naming the setting, its value and the allowed range; else return self."""

@@ -14,18 +14,18 @@ once, in examples_compiled.py (compiled by numba; the tests check the interprete
 Random draws per chunk, always in this order (a draw is skipped only when its feature is off):
   1. subsampling: one uniform per in-vocabulary token; keep it if u < p_keep(w)   (sample > 0)
   2. dynamic window: one radius per kept token, uniform in 1..window              (shrink_windows)
-  3. num_skips: one uniform key per (centre, offset); the num_skips smallest valid keys win
+  3. num_skips: one uniform key per (center, offset); the num_skips smallest valid keys win
                                                                                  (skip-gram, num_skips)
   4. negatives: `negative` ids per example from the alias table of P_n, redrawn while equal to the target
      (at most MAX_REDRAWS rounds; a slot still equal to its target after that is drawn from P_n
      without the target's mass, the same distribution in bounded time)        (negative sampling)
 
-Roles: skip-gram predicts each context word from the centre word (inputs = [centre],
+Roles: skip-gram predicts each context word from the center word (inputs = [center],
 target = context word), as in the lecture note. word2vec.c and gensim swap the two roles (they
-predict the centre from each context word's input vector); over a symmetric window both see the
+predict the center from each context word's input vector); over a symmetric window both see the
 same pairs, in the same order, but the updates differ (ours updates one W_in row 2r times in a
 row, theirs 2r different rows). skipgram_input="context" gives word2vec.c's roles. CBOW predicts
-the centre from the context words (inputs = context, target = centre).
+the center from the context words (inputs = context, target = center).
 
     >>> context_pairs([5, 7, 9], window=1)
     [(5, 7), (7, 5), (7, 9), (9, 7)]
@@ -54,7 +54,7 @@ def learning_rate(alpha: float, min_alpha: float, progress) -> np.ndarray:
 
 
 def context_pairs(tokens, window: int):
-    """(centre, context) skip-gram pairs of one sentence with a fixed radius (no shrinking, no sampling),
+    """(center, context) skip-gram pairs of one sentence with a fixed radius (no shrinking, no sampling),
     laid out by the stream's own window loop.
 
     >>> context_pairs([5, 7, 9], window=1)
@@ -98,7 +98,7 @@ def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, config, ke
     offset = (epoch - round_epoch) * words_per_epoch + words_before
     lr_token = loops.token_lr(kept_pos, offset, max(1, round_epochs * words_per_epoch),
                               float(config.alpha), float(config.min_alpha))          # (n,)
-    # 3. num_skips: one uniform key per (centre, offset)
+    # 3. num_skips: one uniform key per (center, offset)
     cbow = config.architecture != "skipgram"
     if not cbow and config.num_skips is not None and n:
         keys, num_skips = rng.random((n, 2 * window)), int(config.num_skips)         # (n, 2*window)
@@ -106,7 +106,7 @@ def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, config, ke
         keys, num_skips = np.zeros((1, 1)), -1
     center_pos, targets, input_ptr, input_ids, lr = loops.windows(kept, radius, start, end, window, keys,
                                                                   num_skips, lr_token, cbow)
-    if not cbow and config.skipgram_input == "context":   # word2vec.c's order: the context word predicts the centre
+    if not cbow and config.skipgram_input == "context":   # word2vec.c's order: the context word predicts the center
         targets, input_ids = input_ids, targets
     E = len(targets)
     # 4. negatives from the alias table, redrawn (in row-major order) while equal to the target

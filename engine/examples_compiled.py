@@ -2,7 +2,7 @@
 
 What it does: the bookkeeping between the random draws of examples.make_chunk, as plain loops over
 NumPy arrays: which tokens survive subsampling and where their sentence starts and ends, the
-learning rate of each kept token, the (reduced) context window of each centre and num_skips' picks,
+learning rate of each kept token, the (reduced) context window of each center and num_skips' picks,
 the layout of the examples (skip-gram pairs or CBOW windows), and the alias-table look-ups of the
 negatives. There is one copy of each: make_chunk calls these functions, compiled by numba when it
 is installed (about 5x faster than the vectorised NumPy it replaced) and interpreted otherwise; the
@@ -13,9 +13,9 @@ fixed order) or know about the model.
     >>> import numpy as np
     >>> ids = np.array([5, 7, 9], dtype=np.int32)
     >>> start, end = np.zeros(3, np.int32), np.full(3, 3, np.int32)
-    >>> centre, targets, ptr, inputs, lr = windows(ids, np.ones(3, np.int32), start, end, 1,
+    >>> center, targets, ptr, inputs, lr = windows(ids, np.ones(3, np.int32), start, end, 1,
     ...                                             np.zeros((1, 1)), -1, np.zeros(3), False)
-    >>> [(int(inputs[e]), int(targets[e])) for e in range(len(targets))]   # (centre, context) pairs
+    >>> [(int(inputs[e]), int(targets[e])) for e in range(len(targets))]   # (center, context) pairs
     [(5, 7), (7, 5), (7, 9), (9, 7)]
 """
 
@@ -64,7 +64,7 @@ def token_lr(pos0, offset, denominator, alpha, min_alpha):
 
 
 def valid_offsets(i, window, radius, start, end, keys, num_skips, valid):
-    """valid[c] for the 2W offsets -window..-1, 1..window of centre i (num_skips < 0: no limit)."""
+    """valid[c] for the 2W offsets -window..-1, 1..window of center i (num_skips < 0: no limit)."""
     count = 0
     for c in range(2 * window):
         off = c - window if c < window else c - window + 1
@@ -92,9 +92,9 @@ def windows(ids, radius, start, end, window, keys, num_skips, lr_token, cbow):
     """The examples of a chunk: (center_pos, targets, input_ptr, input_ids, lr), as make_chunk lays them out."""
     n = ids.shape[0]
     valid = np.zeros(2 * window, dtype=np.bool_)
-    # the (reduced) window of centre i is [lo, i) and (i, hi): count first, to size the arrays
+    # the (reduced) window of center i is [lo, i) and (i, hi): count first, to size the arrays
     total = 0
-    n_centres = 0
+    n_centers = 0
     for i in range(n):
         if num_skips >= 0:
             c = valid_offsets(i, window, radius, start, end, keys, num_skips, valid)
@@ -102,8 +102,8 @@ def windows(ids, radius, start, end, window, keys, num_skips, lr_token, cbow):
             c = min(end[i], i + radius[i] + 1) - max(start[i], i - radius[i]) - 1
         total += c
         if c > 0:
-            n_centres += 1
-    E = n_centres if cbow else total
+            n_centers += 1
+    E = n_centers if cbow else total
     center_pos = np.empty(E, dtype=np.int32)
     targets = np.empty(E, dtype=np.int32)
     input_ptr = np.empty(E + 1, dtype=np.int64)
@@ -127,7 +127,7 @@ def windows(ids, radius, start, end, window, keys, num_skips, lr_token, cbow):
             if cbow:
                 input_ids[q] = ids[j]          # the context words, left to right
                 q += 1
-            else:                              # skip-gram: one example per (centre, context word)
+            else:                              # skip-gram: one example per (center, context word)
                 center_pos[e] = i
                 targets[e] = ids[j]
                 input_ids[e] = ids[i]

@@ -238,14 +238,14 @@ def row_changes(trace) -> Dict[str, np.ndarray]:
     }
 
 
-def weights_before_step(W: np.ndarray, rows, rows_before) -> np.ndarray:
-    """A copy of W with the rows a step changed put back (from trace.out_rows / trace.out_before).
+def weights_before_step(weights: np.ndarray, rows, rows_before) -> np.ndarray:
+    """A copy of weights with the rows a step changed put back (from trace.out_rows / trace.out_before).
 
     With it a page can recompute any quantity "as the step saw it", before its update.
     >>> weights_before_step(np.ones((2, 1)), [1], np.zeros((1, 1))).ravel().tolist()
     [1.0, 0.0]
     """
-    out = np.array(W, copy=True)                                                   # (n, d)
+    out = np.array(weights, copy=True)                                                 # (n, d)
     out[np.asarray(rows, dtype=np.int64)] = rows_before
     return out
 

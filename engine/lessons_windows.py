@@ -25,8 +25,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class CenterWindow:
-    """The window around one centre of a sentence (positions count the sentence's kept tokens)."""
-    center: int                 # position of the centre word
+    """The window around one center of a sentence (positions count the sentence's kept tokens)."""
+    center: int                 # position of the center word
     radius: int                 # reduced radius the stream drew for it (= window without shrinking)
     full: Tuple[int, ...]       # positions inside the full window (radius = window), left to right
     reduced: Tuple[int, ...]    # positions inside the reduced window
@@ -68,7 +68,7 @@ def sentence_view(stream, sentence: int, max_chunks: Optional[int] = None) -> Op
         return None
     first, L = int(where[0]), len(where)
     window = int(config.window)
-    examples_of = {}                                                       # centre position -> example ids
+    examples_of = {}                                                       # center position -> example ids
     for e in np.nonzero((chunk.center_pos >= first) & (chunk.center_pos < first + L))[0]:
         examples_of.setdefault(int(chunk.center_pos[e]) - first, []).append(int(e))
     windows, examples, negatives, lrs = [], [], [], []
@@ -108,7 +108,7 @@ def epoch_examples(stream) -> int:
 
 
 def clip_windows(windows: List[CenterWindow], start: int, end: int) -> List[CenterWindow]:
-    """The windows of the centres in positions start..end-1, renumbered from start, cut to that range.
+    """The windows of the centers in positions start..end-1, renumbered from start, cut to that range.
 
     For drawing a piece of a long line: positions outside the piece are left out of every window.
 

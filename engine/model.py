@@ -169,7 +169,7 @@ class Word2Vec:
                              "larger corpus or a lower min_count")
         if not any(sum(w in vocab.key_to_index for w in s) >= 2 for s in sentences):
             raise ValueError("no training examples: no sentence has two or more words in the vocabulary "
-                             "(a window needs a centre and at least one context word); use longer "
+                             "(a window needs a center and at least one context word); use longer "
                              "sentences or a lower min_count")
         self._config = cfg
         self.vocab = vocab

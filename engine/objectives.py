@@ -148,8 +148,8 @@ class Architecture:
 
 ARCHITECTURE_TABLE = {
     a.name: a for a in (
-        Architecture("skipgram", "skip-gram", "each context word from the centre word"),
-        Architecture("cbow", "CBOW", "the centre word from its context words"),
+        Architecture("skipgram", "skip-gram", "each context word from the center word"),
+        Architecture("cbow", "CBOW", "the center word from its context words"),
     )
 }
 

@@ -29,7 +29,7 @@ PCA_MODES = ("aligned", "fixed", "fresh")  # aligned to the previous frame / fro
 
 @dataclass(frozen=True)
 class PCAResult:
-    mean: np.ndarray         # (d,) the centre that was subtracted
+    mean: np.ndarray         # (d,) the center that was subtracted
     components: np.ndarray   # (d, n) unit, orthogonal directions of largest variance, as columns
     explained: np.ndarray    # (n,) share of the total variance along each component (sums to <= 1)
 
@@ -39,7 +39,7 @@ class PCAResult:
 
 
 def pca(X: np.ndarray, n_components: int = 2) -> PCAResult:
-    """Principal components of the rows of X by SVD of the centred matrix.
+    """Principal components of the rows of X by SVD of the centerd matrix.
 
     pca(np.array([[0., 0.], [2., 0.], [4., 0.]])).explained -> array([1., 0.])
     """

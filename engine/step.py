@@ -31,8 +31,8 @@ class StepTrace:
     step: int                  # global update number (1 for the first update)
     epoch: int                 # epoch the example belongs to (0-based)
     lr: float                  # learning rate of this update
-    center: int                # id of the centre word
-    context: tuple             # ids in the (reduced) window around the centre
+    center: int                # id of the center word
+    context: tuple             # ids in the (reduced) window around the center
     inputs: np.ndarray         # (n_in,) ids whose W_in rows make h: [center] (skip-gram) or the context (CBOW)
     target: int                # id being predicted
     hidden: np.ndarray         # (d,) h = W_in[inputs].sum(0), or .mean(0) for the CBOW mean

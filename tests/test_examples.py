@@ -69,15 +69,15 @@ def test_shrunk_radius_is_uniform_and_bounds_the_context():
             assert len(c.context(e)) <= 2 * c.radius[i]
 
 
-def test_num_skips_limits_context_words_per_centre():
+def test_num_skips_limits_context_words_per_center():
     sents = [list("abcdefghij")] * 5
     m = Word2Vec(window=3, num_skips=2, shrink_windows=False, sample=0, epochs=1).build_vocab(sents)
-    per_centre = {}
+    per_center = {}
     for c, e in all_examples(m):
-        per_centre.setdefault((c.seq, int(c.center_pos[e])), []).append(int(c.targets[e]))
+        per_center.setdefault((c.seq, int(c.center_pos[e])), []).append(int(c.targets[e]))
         assert int(c.targets[e]) in c.context(e).tolist()
-    assert all(len(v) == 2 and len(set(v)) == 2 for v in per_centre.values())
-    assert len(per_centre) == 50
+    assert all(len(v) == 2 and len(set(v)) == 2 for v in per_center.values())
+    assert len(per_center) == 50
 
 
 def test_subsampling_keeps_words_at_the_formula_rate():
