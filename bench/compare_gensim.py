@@ -53,9 +53,17 @@ CONFIGS = {
     "CBOW-HS": ("cbow", "hierarchical_softmax", 0.025),
     "CBOW-NS a=0.05": ("cbow", "negative_sampling", 0.05),
     "CBOW-HS a=0.05": ("cbow", "hierarchical_softmax", 0.05),
+    # the "defaults" block: OUR default CBOW rule (h = sum of the context vectors, the note's formula,
+    # with its exact gradient) against gensim's default (cbow_mean=1, word2vec.c's undivided update),
+    # everything else identical
+    "CBOW-NS defaults": ("cbow", "negative_sampling", 0.025),
+    "CBOW-HS defaults": ("cbow", "hierarchical_softmax", 0.025),
 }
+OURS_OVERRIDES = {"CBOW-NS defaults": dict(cbow_mean=False, cbow_update="exact"),
+                  "CBOW-HS defaults": dict(cbow_mean=False, cbow_update="exact")}
 COMMON = dict(vector_size=100, window=5, negative=5, ns_exponent=0.75, sample=1e-3, min_count=5,
               min_alpha=1e-4, epochs=5,
+              cbow_mean=True,       # gensim's default CBOW hidden layer: the mean of the context vectors
               # gensim's and word2vec.c's CBOW mean does not divide the context rows' update by their
               # number; cbow_update="word2vec" runs that same rule ("exact", our default, divides)
               cbow_update="word2vec",
@@ -97,7 +105,7 @@ def child(spec: dict) -> dict:
                          ns_exponent=p["ns_exponent"], sample=p["sample"], min_count=p["min_count"],
                          alpha=p["alpha"], min_alpha=p["min_alpha"], epochs=p["epochs"],
                          seed=spec["seed"], workers=spec["workers"],
-                         **{k: p[k] for k in ("cbow_update", "skipgram_input") if k in p})
+                         **{k: p[k] for k in ("cbow_mean", "cbow_update", "skipgram_input") if k in p})
         t = time.perf_counter()
         model.build_vocab(sentences)
         res["vocab_s"] = time.perf_counter() - t
@@ -502,7 +510,8 @@ def main(argv=None) -> int:
                         waited = wait_quiet(args.wait_quiet)
                         pair = []
                         for impl in ("ours", "gensim"):
-                            spec = {"engine_root": str(work / "snapshot"), "impl": impl, "corpus_file": token_files[c], "params": params, "seed": seed,
+                            mine = dict(params, **OURS_OVERRIDES.get(cfg, {})) if impl == "ours" else params
+                            spec = {"engine_root": str(work / "snapshot"), "impl": impl, "corpus_file": token_files[c], "params": mine, "seed": seed,
                                     "workers": w, "evals": eval_sets[c], "label": f"{c} {cfg} w{w} seed{seed}"}
                             r = run_child(__file__, spec)
                             r.update(impl=impl, corpus=c, config=cfg, workers=w, seed=seed, round=rnd + 1,
