@@ -412,6 +412,11 @@ def parse_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str =
     return KeyedVectors(words, vectors)
 
 
+def _words(n: int) -> str:
+    """'1 word', '3 words'."""
+    return f"{n:,} word" + ("" if n == 1 else "s")
+
+
 def _read_text(body: bytes, V: int, d: int, limit: int, name: str, text: Optional[str] = None):
     """(words, (limit, d) float32) from a text body: one word and d numbers per line."""
     if text is None:
@@ -425,7 +430,7 @@ def _read_text(body: bytes, V: int, d: int, limit: int, name: str, text: Optiona
         raise ValueError(f"{name} is truncated: the header promises {V} words, the file has {len(lines)} lines "
                          "of vectors")
     if limit == V and len(lines) > V:
-        raise ValueError(f"{name}: the header says {V} words, but the file has {len(lines)} lines of vectors; "
+        raise ValueError(f"{name}: the header says {_words(V)}, but the file has {len(lines)} lines of vectors; "
                          "correct the header's first number (or read only the first words with max_words)")
     words: List[str] = []
     vectors = np.empty((limit, d), dtype=np.float32)                      # (limit, d)
@@ -467,7 +472,7 @@ def _read_binary(body: bytes, V: int, d: int, limit: int, name: str):
         while pos < len(body) and body[pos:pos + 1] in (b"\n", b"\r"):
             pos += 1
     if limit == V and body[pos:].strip():
-        raise ValueError(f"{name}: the header says {V} words, but {len(body) - pos:,} more bytes follow the "
+        raise ValueError(f"{name}: the header says {_words(V)}, but {len(body) - pos:,} more bytes follow the "
                          f"last of them; correct the header's first number (or read only the first words "
                          "with max_words)")
     return words, vectors
