@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from engine.config import SETTINGS, SettingTypeError
 from engine.vocab import CorpusTypeError
 from ui import state
 
+ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = [["the", "king", "rules", "the", "land"], ["the", "queen", "rules", "the", "sea"]] * 5
 
 
@@ -282,3 +284,167 @@ def test_tiny_vocabularies_step_and_train_with_every_objective():
                 assert trace.probs.sum() == pytest.approx(1.0)
             m.train()
             assert m.training_complete and np.isfinite(m.W_in).all()
+
+
+# ============================================================================ 4. every page with 1, 2 and 3 words
+HOME, CORPUS, STEP = "pages/01_home.py", "pages/02_corpus.py", "pages/04_step.py"
+SPACE, EXPLORE, COMPARE, IMPORT = ("pages/07_embedding_space.py", "pages/08_explore.py", "pages/09_compare.py",
+                                   "pages/10_import_export.py")
+PAGES = ["pages/01_home.py", "pages/02_corpus.py", "pages/03_windows.py", "pages/04_step.py",
+         "pages/05_hierarchical_softmax.py", "pages/06_negative_sampling.py", SPACE, EXPLORE, COMPARE, IMPORT]
+TINY_TEXTS = {1: b"a a\n" * 10, 2: b"a b a b\n" * 10, 3: b"a b c a b\n" * 10}
+# (buttons with a callback: a button read by `if st.button(...)` is tested on its page alone, below, because
+# AppTest through app.py's navigation reruns the page and drops such a click)
+BUTTONS = {HOME: ["home_train"], STEP: ["step_next", "step_next10", "step_undo"],
+           "pages/05_hierarchical_softmax.py": ["hs_next", "hs_next10"],
+           "pages/06_negative_sampling.py": ["ns_next", "ns_next10"]}
+# the message a page shows where its lesson needs more words: (page, shown for V in range(low, need), text)
+NOTES = [(HOME, 1, 2, "Comparing word vectors needs at least 2 words"),
+         (STEP, 1, 2, "a full softmax over one word gives it probability 1"),
+         (SPACE, 1, 3, "PCA needs 3 words for two axes"),
+         (EXPLORE, 1, 2, "Exploring neighbours needs at least 2 words"),
+         (EXPLORE, 2, 4, "An analogy a : b :: c : ? needs three words and a fourth")]   # (the page stops at V = 1)
+
+
+def messages(at) -> str:
+    return " ".join(str(e.value) for e in [*at.info, *at.warning, *at.error])
+
+
+def click(at, key: str) -> None:
+    buttons = [b for b in at.button if b.key == key]
+    assert buttons, f"no button {key}"
+    buttons[0].click().run()
+
+
+def upload_tiny_corpus(open_page, V: int, **session):
+    at = open_page(CORPUS, sb_corpus="tiny", **session)
+    before = at.session_state[state.MODEL]
+    at.file_uploader(key="corpus_upload").upload(f"v{V}.txt", TINY_TEXTS[V], "text/plain")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, before
+
+
+SLOW = pytest.mark.slow        # more than ~3 s each on the 2-core machine: `make test-fast` leaves them out
+
+
+@pytest.mark.parametrize("V,objective", [(1, "softmax"), pytest.param(2, "hierarchical_softmax", marks=SLOW),
+                                         pytest.param(2, "negative_sampling", marks=SLOW),
+                                         pytest.param(3, "softmax", marks=SLOW)])
+def test_every_page_works_with_a_vocabulary_of_1_2_or_3_words(open_page, V, objective):
+    at, _ = upload_tiny_corpus(open_page, V, sb_objective=objective)
+    model = at.session_state[state.MODEL]
+    assert len(model.vocab) == V and model.objective == objective
+    for page in PAGES:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for key in BUTTONS.get(page, []):
+            if any(b.key == key and not b.disabled for b in at.button):
+                click(at, key)
+                assert not at.exception, (page, key, [e.value for e in at.exception])
+        shown = messages(at)
+        for where, low, need, text in NOTES:
+            if where == page:
+                assert (text in shown) == (low <= V < need), (page, V, text, shown[:300])
+
+
+def test_a_one_word_upload_that_the_objective_cannot_use_keeps_the_previous_model(open_page):
+    at, before = upload_tiny_corpus(open_page, 1, sb_objective="negative_sampling")
+    assert "negative sampling needs at least 2 words in the vocabulary, found 1 (['a'])" in messages(at)
+    assert at.session_state[state.MODEL] is before and len(before.vocab) > 1
+    at.switch_page(STEP)
+    at.run()
+    click(at, "step_next")
+    assert not at.exception and before.step_count == 1
+
+
+def page_alone(page: str, V: int, objective: str = "softmax"):
+    """The page without app.py, on the uploaded corpus of V words (as the corpus page stores it)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.session_state[state.UPLOAD_SENTENCES] = engine.sentences_from_bytes(TINY_TEXTS[V])
+    at.session_state[state.UPLOAD_NAME] = f"v{V}.txt"
+    at.session_state["sb_corpus"] = state.UPLOAD_CHOICE
+    at.session_state["sb_objective"] = objective
+    at.run()
+    return at
+
+
+@pytest.mark.parametrize("V", [1, 2, 3])
+def test_the_embedding_space_plays_and_scrubs_with_1_2_or_3_words(clear_streamlit_caches, V):
+    at = page_alone(SPACE, V)
+    assert not at.exception and ("PCA needs 3 words" in messages(at)) == (V < 3)
+    click(at, "live_play")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    model = at.session_state[state.MODEL]
+    assert model.step_count > 0 and np.isfinite(model.W_in).all()
+    if at.session_state[state.LIVE_VIEW].playing:
+        click(at, "live_play")                          # Pause
+    time_sliders = [s for s in at.slider if s.key and s.key.startswith("live_time")]
+    if time_sliders:                                     # scrub back to the first snapshot
+        time_sliders[0].set_value(0).run()
+        assert not at.exception, [e.value for e in at.exception]
+    for matrix in ("W_out", "sum", "W_in"):
+        at.radio(key="live_matrix").set_value(matrix).run()
+        assert not at.exception, (matrix, [e.value for e in at.exception])
+    at.radio(key="live_method").set_value("t-SNE").run()
+    assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
+
+
+@pytest.mark.parametrize("V", [1, 2])
+def test_explore_trains_and_compare_trains_six_models_with_1_or_2_words(clear_streamlit_caches, V):
+    at = page_alone(EXPLORE, V)
+    if V == 1:
+        assert "Exploring neighbours needs at least 2 words, and these vectors have 1 (a)" in messages(at)
+    else:
+        click(at, "explore_train_go")
+        assert not at.exception and at.session_state[state.MODEL].training_complete
+    at = page_alone(COMPARE, V)
+    at.radio(key="cmp_corpus_kind").set_value("sidebar").run()
+    at.checkbox(key="cmp_gensim").uncheck().run()
+    click(at, "cmp_six_go")
+    assert not at.exception, [e.value for e in at.exception]
+    if V == 1:                               # full softmax trains; hierarchical softmax needs 2 words and says so
+        assert "Could not train: hierarchical softmax needs at least 2 words" in messages(at)
+    else:
+        assert len(at.session_state[state.CMP_SIX]["rows"]) == 6
+
+
+def vectors_file(n: int, d: int, zero_row: int = -1) -> bytes:
+    rng = np.random.default_rng(n * 10 + d)
+    vecs = rng.normal(size=(n, d))
+    if 0 <= zero_row < n:
+        vecs[zero_row] = 0.0
+    lines = [f"{n} {d}"] + [f"w{i} " + " ".join(f"{x:.4f}" for x in v) for i, v in enumerate(vecs)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("n,d", [(1, 3), (2, 1), pytest.param(3, 2, marks=SLOW), pytest.param(4, 5, marks=SLOW)])
+def test_imported_vectors_of_1_to_4_words_on_explore_and_the_embedding_space(open_page, n, d):
+    at = open_page(IMPORT, sb_corpus="tiny")
+    at.file_uploader(key="ie_upload").upload(f"v{n}.txt", vectors_file(n, d, zero_row=3), "text/plain")
+    at.run()
+    assert not at.exception and len(at.session_state[state.LOADED_KV]) == n
+    at.switch_page(EXPLORE)
+    at.run()
+    at.radio(key="explore_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = messages(at)
+    assert ("Exploring neighbours needs at least 2 words" in shown) == (n < 2)
+    if n >= 2:
+        assert ("An analogy a : b :: c : ?" in shown) == (n < 4)
+        assert [df for df in at.dataframe if "cosine" in df.value.columns], "the neighbours table"
+    if n == 4:                                           # w3 has a zero vector: named, not ranked
+        text_inputs = [ti for ti in at.text_input if ti.key and ti.key.startswith("explore_nn_word")]
+        text_inputs[0].set_value("w3").run()
+        assert not at.exception and "The vector of 'w3' is zero" in messages(at)
+    at.switch_page(SPACE)
+    at.run()
+    at.radio(key="live_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert ("PCA needs 3 words" in messages(at)) == (n < 3)
+    at.radio(key="live_method").set_value("t-SNE").run()
+    assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
