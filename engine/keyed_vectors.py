@@ -433,7 +433,7 @@ def _read_text(body: bytes, V: int, d: int, limit: int, name: str, text: Optiona
         raise ValueError(f"{name}: the header says {_words(V)}, but the file has {len(lines)} lines of vectors; "
                          "correct the header's first number (or read only the first words with max_words)")
     words: List[str] = []
-    vectors = np.empty((limit, d), dtype=np.float32)                      # (limit, d)
+    rows: List[np.ndarray] = []                  # (d,) each; stacked at the end (a header's d is not trusted)
     for i, (n, line) in enumerate(lines[:limit]):
         parts = [p for p in line.split(" ") if p]            # one or more spaces between values
         if len(parts) != d + 1 and "\t" in line:
@@ -447,10 +447,10 @@ def _read_text(body: bytes, V: int, d: int, limit: int, name: str, text: Optiona
                              f"values{hint}")
         words.append(parts[0])
         try:
-            vectors[i] = np.array(parts[1:], dtype=np.float32)
+            rows.append(np.array(parts[1:], dtype=np.float32))
         except ValueError:
             raise ValueError(f"{name}, line {n}: the values after {parts[0]!r} are not all numbers") from None
-    return words, vectors
+    return words, np.stack(rows).reshape(limit, d)                       # (limit, d)
 
 
 def _read_binary(body: bytes, V: int, d: int, limit: int, name: str):

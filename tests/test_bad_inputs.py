@@ -170,6 +170,8 @@ def test_a_corpus_path_that_is_a_directory_or_missing_is_named(tmp_path):
         engine.read_corpus(tmp_path)
     with pytest.raises(ValueError, match="does not exist"):
         engine.read_corpus(tmp_path / "nope.txt")
+    with pytest.raises(TypeError, match=r"path=None is not a file path"):
+        engine.read_corpus(None)
 
 
 def test_a_bad_byte_after_the_first_64_kib_is_named_with_its_offset_inside_build_vocab(tmp_path):
