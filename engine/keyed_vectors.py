@@ -366,7 +366,9 @@ def parse_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str =
     binary=None: a body that is UTF-8 text is read as text (values separated by one or more spaces, or
     by tabs), else as binary; a UTF-8 body that is not a valid text file but a valid binary one (all-zero
     vectors are UTF-8 too) is read as binary. Every word the header promises must be there, and nothing
-    but blank lines may follow them (unless max_words asks for the first words only).
+    but blank lines may follow them (unless max_words asks for the first words only). A word holding
+    whitespace (possible in a binary file) is refused as save_word2vec_format refuses it, so whatever
+    is read here can be saved again.
     """
     if not data:
         raise ValueError(f"{name} is empty: expected a word2vec file starting with a 'V d' header line")
@@ -403,6 +405,12 @@ def parse_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str =
                     words, vectors = _read_binary(body, V, d, limit, name)
                 except ValueError:
                     raise text_error from None
+    for i, w in enumerate(words):           # what save_word2vec_format could not write back: refused here too
+        space = next((c for c in w if c.isspace()), None)
+        if not w or space is not None:
+            raise ValueError(f"{name}, word {i + 1}: " + (f"{w!r} holds whitespace ({space!r})" if w else
+                             "the word is empty") + "; a word2vec file cannot hold such a word reliably (a space "
+                             "ends a word, a line break a line), so it would not read back the same")
     if not np.isfinite(vectors).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     if len(set(words)) != len(words):

@@ -236,6 +236,12 @@ def test_saving_a_word_the_format_cannot_hold_is_refused_naming_it_and_writes_no
         assert not path.exists()
 
 
+def test_a_word_with_whitespace_inside_a_binary_file_is_refused_at_reading_as_at_saving():
+    data = b"2 2\n" + b"a\tb " + np.array([1, 2], np.float32).tobytes() + b"\nc " + np.array([3, 4], np.float32).tobytes()
+    with pytest.raises(ValueError, match=r"t.bin, word 1: 'a\\tb' holds whitespace \('\\t'\)"):
+        parse_word2vec_bytes(data, name="t.bin")
+
+
 def test_the_projector_metadata_refuses_a_line_break_and_keeps_rows_aligned(tmp_path):
     kv = KeyedVectors(["king", "line\nbreak"], np.ones((2, 2), dtype=np.float32))
     with pytest.raises(ValueError, match=r"word 1 \('line\\nbreak'\) cannot be a line of metadata.tsv"):

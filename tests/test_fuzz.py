@@ -6,7 +6,7 @@ Every call either works or raises one of the documented errors (ValueError, Type
 subclasses SettingTypeError, CorpusTypeError, TrainingDiverged) with a message that names what is wrong;
 step() and train() leave finite weights or raise TrainingDiverged with the last good ones; save/load of
 word2vec files gives back every vocabulary that save accepts (save refuses, naming it, a word the format
-cannot hold: one with whitespace).
+cannot hold: one with whitespace), and whatever a file is read as can be saved and read back the same.
 
 Profiles (HYPOTHESIS_PROFILE): "ci" (the default; few examples, derandomized, for `make test`) and "nightly"
 (thousands of random examples: `make fuzz`). No example database is written (nothing to git-ignore); a
@@ -225,6 +225,9 @@ def test_any_bytes_read_as_vectors_or_a_value_error_that_says_why(data, binary, 
         assert "x.w2v" in str(e) or "max_words" in str(e), str(e)
         return
     assert np.isfinite(kv.vectors).all() and len(kv) == len(set(kv.index_to_key)) >= 1
+    check_savable_words(kv.index_to_key)                   # what was read can be written back ...
+    with tempfile.TemporaryDirectory() as tmp:
+        check_roundtrip(kv, Path(tmp))                     # ... and read again, the same
 
 
 QUERY_ARG = st.one_of(st.none(), st.integers(-3, 12), st.floats(allow_nan=True), st.text(max_size=3), st.booleans())
