@@ -333,12 +333,12 @@ def upload_tiny_corpus(open_page, V: int, **session):
     return at, before
 
 
-SLOW = pytest.mark.slow        # more than ~3 s each on the 2-core machine: `make test-fast` leaves them out
+SLOW = pytest.mark.slow   # more than ~3 s on the 2-core machine (tests/conftest.py's rule): not in `make test-fast`
 
 
-@pytest.mark.parametrize("V,objective", [(1, "softmax"), pytest.param(2, "hierarchical_softmax", marks=SLOW),
-                                         pytest.param(2, "negative_sampling", marks=SLOW),
-                                         pytest.param(3, "softmax", marks=SLOW)])
+@SLOW
+@pytest.mark.parametrize("V,objective", [(1, "softmax"), (2, "hierarchical_softmax"), (2, "negative_sampling"),
+                                         (3, "softmax")])
 def test_every_page_works_with_a_vocabulary_of_1_2_or_3_words(open_page, V, objective):
     at, _ = upload_tiny_corpus(open_page, V, sb_objective=objective)
     model = at.session_state[state.MODEL]
@@ -380,7 +380,7 @@ def page_alone(page: str, V: int, objective: str = "softmax"):
     return at
 
 
-@pytest.mark.parametrize("V", [1, 2, 3])
+@pytest.mark.parametrize("V", [pytest.param(1, marks=SLOW), 2, pytest.param(3, marks=SLOW)])
 def test_the_embedding_space_plays_and_scrubs_with_1_2_or_3_words(clear_streamlit_caches, V):
     at = page_alone(SPACE, V)
     assert not at.exception and ("PCA needs 3 words" in messages(at)) == (V < 3)
@@ -402,14 +402,21 @@ def test_the_embedding_space_plays_and_scrubs_with_1_2_or_3_words(clear_streamli
     assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
 
 
-@pytest.mark.parametrize("V", [1, 2])
-def test_explore_trains_and_compare_trains_six_models_with_1_or_2_words(clear_streamlit_caches, V):
+@pytest.mark.parametrize("V", [1, 2, 3])
+def test_explore_with_1_2_or_3_words_gives_a_message_not_a_traceback(clear_streamlit_caches, V):
     at = page_alone(EXPLORE, V)
-    if V == 1:
-        assert "Exploring neighbours needs at least 2 words, and these vectors have 1 (a)" in messages(at)
-    else:
+    assert not at.exception, [e.value for e in at.exception]
+    shown = messages(at)
+    assert ("Exploring neighbours needs at least 2 words, and these vectors have 1 (a)" in shown) == (V == 1)
+    assert ("An analogy a : b :: c : ? needs three words" in shown) == (V in (2, 3))
+    if V > 1:
         click(at, "explore_train_go")
         assert not at.exception and at.session_state[state.MODEL].training_complete
+
+
+@SLOW
+@pytest.mark.parametrize("V", [1, 2])
+def test_the_six_models_on_an_upload_of_1_or_2_words(clear_streamlit_caches, V):
     at = page_alone(COMPARE, V)
     at.radio(key="cmp_corpus_kind").set_value("sidebar").run()
     at.checkbox(key="cmp_gensim").uncheck().run()
@@ -430,7 +437,8 @@ def vectors_file(n: int, d: int, zero_row: int = -1) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.mark.parametrize("n,d", [(1, 3), (2, 1), pytest.param(3, 2, marks=SLOW), pytest.param(4, 5, marks=SLOW)])
+@pytest.mark.parametrize("n,d", [pytest.param(1, 3, marks=SLOW), (2, 1), pytest.param(3, 2, marks=SLOW),
+                                 pytest.param(4, 5, marks=SLOW)])
 def test_imported_vectors_of_1_to_4_words_on_explore_and_the_embedding_space(open_page, n, d):
     at = open_page(IMPORT, sb_corpus="tiny")
     at.file_uploader(key="ie_upload").upload(f"v{n}.txt", vectors_file(n, d, zero_row=3), "text/plain")
