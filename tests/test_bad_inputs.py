@@ -464,3 +464,20 @@ def test_imported_vectors_of_1_to_4_words_on_explore_and_the_embedding_space(ope
     assert ("PCA needs 3 words" in messages(at)) == (n < 3)
     at.radio(key="live_method").set_value("t-SNE").run()
     assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
+
+
+def test_the_tiny_vocabulary_messages_exist_in_both_languages_with_the_same_placeholders():
+    from ui.guards import too_few_words
+    from ui.i18n import catalogue
+
+    en, zh = catalogue("en"), catalogue("zh")
+    keys = sorted(k for k in en if k.startswith("errors."))
+    assert keys and keys == sorted(k for k in zh if k.startswith("errors."))
+    for key in keys:
+        assert set(re.findall(r"\{(\w+)\}", en[key])) == set(re.findall(r"\{(\w+)\}", zh[key])), key
+    used = set()
+    for page in PAGES + ["ui/explore.py"]:
+        used |= set(re.findall(r'(?:require_words|note_words)\([^"]*"(\w+)"', (ROOT / page).read_text()))
+        used |= set(re.findall(r't\("errors\.(\w+)"', (ROOT / page).read_text()))
+    assert used and all(f"errors.{name}" in en for name in used), used
+    assert "1 个（a）" in too_few_words(1, 2, "home_vectors", ["a"], lang="zh")
