@@ -1,14 +1,14 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
 #   make run   -> .venv + pinned requirements, then the app
 #   make test  -> .venv + pinned requirements, then the whole test suite
-# While working: make test-fast (no browser, no slow tests, well under a minute);
+# While working: make test-fast (no browser, no slow tests, well under a minute); make fuzz (long fuzzing);
 # make screenshots refreshes docs/screenshots/ from the browser test.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast screenshots bench venv clean
+.PHONY: run test test-fast fuzz screenshots bench venv clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: venv
 
 test-fast: venv
 	$(PY) -m pytest -q -m "not slow and not browser"
+
+# the engine's fuzz test with thousands of random examples (make test runs it with a few, derandomized)
+fuzz: venv
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/test_fuzz.py
 
 screenshots: venv
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/test_browser.py

@@ -131,11 +131,12 @@ class Setting:
             text = "True or False"
         else:
             noun = "an integer" if self.kind is int else "a number"
-            lo = "" if self.low is None else f"{'(' if self.low_open else '['}{self.low:g}"
+            num = (lambda x: f"{int(x)}") if self.kind is int else (lambda x: f"{x:g}")   # 4294967295, not 4.29e+09
+            lo = "" if self.low is None else f"{'(' if self.low_open else '['}{num(self.low)}"
             if self.low is not None and self.high is not None:
-                text = f"{noun} in {lo}, {self.high:g}]"
+                text = f"{noun} in {lo}, {num(self.high)}]"
             elif self.low is not None:
-                text = f"{noun} {'>' if self.low_open else '>='} {self.low:g}"
+                text = f"{noun} {'>' if self.low_open else '>='} {num(self.low)}"
             else:
                 text = noun
         return ("None or " + text) if self.optional else text

@@ -22,6 +22,7 @@ What it does not do: build the vocabulary or drop rare words (see vocab.py).
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
@@ -152,6 +153,8 @@ def read_corpus(path, segmenter: str = "auto") -> Corpus:
     halfway through training), or if segmenter is not one of SEGMENTERS.
     """
     check_segmenter(segmenter)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path={path!r} is not a file path: give the path of a text file (str or pathlib.Path)")
     p = Path(path)
     if p.is_dir():
         raise ValueError(f"corpus path {str(p)!r} is a directory, not a file: give one text file")

@@ -49,6 +49,14 @@ class KeyedVectors:
     def __init__(self, index_to_key: List[str], vectors: np.ndarray, counts: Optional[np.ndarray] = None):
         self.index_to_key = list(index_to_key)
         self.key_to_index: Dict[str, int] = {w: i for i, w in enumerate(self.index_to_key)}
+        shape = getattr(vectors, "shape", None)
+        if shape is None or len(shape) != 2 or shape[0] != len(self.index_to_key):
+            raise ValueError(f"vectors of shape {shape} do not fit {len(self.index_to_key)} words: expected "
+                             f"({len(self.index_to_key)}, d)")
+        if len(self.key_to_index) != len(self.index_to_key):
+            seen: set = set()
+            twice = next(w for w in self.index_to_key if w in seen or seen.add(w))
+            raise ValueError(f"the word {twice!r} is listed twice: each word needs exactly one vector")
         self.vectors = vectors                                         # (V, d)
         self.counts = counts
         self._norm_cache = None
@@ -104,28 +112,44 @@ class KeyedVectors:
 
         most_similar("king") -> [("queen", 0.81), ...];  most_similar(positive=["king", "woman"], negative=["man"])
         """
+        topn = _check_topn(topn)
+        limit = _check_restrict(restrict_vocab, len(self))
         positive, negative = self._as_lists(positive, negative)
         if not positive and not negative:
             raise ValueError("most_similar needs at least one word in positive or negative")
         n = self.normed()
         ids = [self.index(w) for w in positive + negative]
+        self._refuse_zero(positive + negative)
         weights = np.array([1.0] * len(positive) + [-1.0] * len(negative))  # (q,)
         query = (weights[:, None] * n[ids]).mean(axis=0)                   # (d,)
-        query /= max(np.linalg.norm(query), 1e-12)
-        limit = len(self) if restrict_vocab is None else min(restrict_vocab, len(self))
-        sims = n[:limit] @ query                                           # (limit,)
+        norm = np.linalg.norm(query)
+        if norm < 1e-6:
+            raise ValueError(f"the query vector is zero (positive={positive}, negative={negative} cancel out): "
+                             "no word is nearer to it than another")
+        sims = n[:limit] @ (query / norm)                                  # (limit,)
         return self._top(sims, set(ids), topn)
 
     def most_similar_cosmul(self, positive=None, negative=None, topn: int = 10) -> List[Tuple[str, float]]:
         """3CosMul (Levy & Goldberg 2014): prod (1+cos(w,p))/2 / (prod (1+cos(w,n))/2 + 1e-6), query words excluded."""
+        topn = _check_topn(topn)
         positive, negative = self._as_lists(positive, negative)
         if not positive:
             raise ValueError("most_similar_cosmul needs at least one positive word")
         n = self.normed()
+        for w in positive + negative:
+            self.index(w)                                                  # KeyError naming an unknown word
+        self._refuse_zero(positive + negative)
         pos = [(1 + n @ n[self.index(w)]) / 2 for w in positive]           # each (V,)
         neg = [(1 + n @ n[self.index(w)]) / 2 for w in negative]
         score = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 1e-6) if neg else np.prod(pos, axis=0)
         return self._top(score, {self.index(w) for w in positive + negative}, topn)
+
+    def _refuse_zero(self, words) -> None:
+        """ValueError naming the first word whose vector is zero: its cosine with any word is undefined."""
+        for w in words:
+            if not np.any(self.vectors[self.index(w)]):
+                raise ValueError(f"the vector of {w!r} is zero (all {self.vector_size} numbers are 0): it has no "
+                                 "direction, so no word is nearer to it than another")
 
     def _top(self, sims: np.ndarray, exclude: set, topn: int) -> List[Tuple[str, float]]:
         sims = np.asarray(sims, dtype=np.float64).copy()
@@ -209,7 +233,7 @@ class KeyedVectors:
         Returns (accuracy, sections) with sections = [{"section", "correct", "incorrect"}], the last
         one being "Total accuracy", like gensim. The question's three words are excluded from answers.
         """
-        limit = len(self) if restrict_vocab is None else min(restrict_vocab, len(self))
+        limit = _check_restrict(restrict_vocab, len(self))
         vocab = {w: i for w, i in self.key_to_index.items() if i < limit}
         sections: List[dict] = []
         questions: List[Tuple[int, int, int, int, int]] = []
@@ -249,7 +273,14 @@ class KeyedVectors:
 
     # ------------------------------------------------------------------ files
     def save_word2vec_format(self, path, binary: bool = False) -> None:
-        """word2vec.c's format: a header 'V d', then per line the word and its d numbers (or float32 bytes)."""
+        """word2vec.c's format: a header 'V d', then per line the word and its d numbers (or float32 bytes).
+
+        Raises ValueError naming the first word the format cannot hold (nothing is written then): an empty
+        word, or one with whitespace (a space ends the word, a newline the line), so that every file
+        written here reads back with the same words (here and in gensim). Replace such characters first,
+        e.g. "new york" -> "new_york", as word2phrase and gensim's Phrases do.
+        """
+        check_savable_words(self.index_to_key)
         vectors = np.asarray(self.vectors, dtype=np.float32)
         with open(path, "wb") as f:
             f.write(f"{len(self)} {self.vector_size}\n".encode("utf-8"))
@@ -260,11 +291,66 @@ class KeyedVectors:
                     f.write((word + " " + " ".join(repr(float(x)) for x in vec) + "\n").encode("utf-8"))
 
     def save_projector_tsv(self, vectors_path, metadata_path) -> None:
-        """The TensorFlow Embedding Projector's two files: vectors.tsv (numbers) and metadata.tsv (words)."""
+        """The TensorFlow Embedding Projector's two files: vectors.tsv (numbers) and metadata.tsv (words).
+
+        A tab inside a word is written as a space (a tab would start a second column); a word with a line
+        break, or an empty word, raises ValueError naming it (one line per word keeps the rows aligned).
+        """
+        for i, w in enumerate(self.index_to_key):
+            if not isinstance(w, str) or not w or w.splitlines() != [w]:
+                raise ValueError(f"word {i} ({w!r}) cannot be a line of metadata.tsv: "
+                                 + ("it is empty" if w == "" else "it holds a line break" if isinstance(w, str)
+                                    else "words must be strings"))
         np.savetxt(vectors_path, np.asarray(self.vectors, dtype=np.float32), delimiter="\t", fmt="%.6g")
         with open(metadata_path, "w", encoding="utf-8") as f:
             for w in self.index_to_key:
                 f.write(w.replace("\t", " ") + "\n")
+
+
+def check_savable_words(words) -> None:
+    """Raise ValueError naming the first word that a word2vec file cannot hold: not a string, empty, or
+    holding whitespace (" " ends a word; "\\n" and the other line breaks end a line).
+
+    >>> check_savable_words(["king", "new york"])
+    Traceback (most recent call last):
+    ...
+    ValueError: word 1 ('new york') cannot be saved in word2vec format: it holds whitespace (' '), which the format reads as the end of the word; replace it first (e.g. 'new_york')
+    """
+    for i, w in enumerate(words):
+        if not isinstance(w, str):
+            raise ValueError(f"word {i} ({w!r}, {type(w).__name__}) cannot be saved in word2vec format: words must "
+                             "be strings")
+        if not w:
+            raise ValueError(f"word {i} is empty: the word2vec format cannot hold an empty word")
+        space = next((c for c in w if c.isspace()), None)
+        if space is not None:
+            suggestion = re.sub(r"\s+", "_", w)
+            raise ValueError(f"word {i} ({w!r}) cannot be saved in word2vec format: it holds whitespace "
+                             f"({space!r}), which the format reads as the end of the word; replace it first "
+                             f"(e.g. {suggestion!r})")
+
+
+def _check_topn(topn) -> int:
+    """topn as an int >= 0, or TypeError / ValueError naming it: _check_topn(3.0) -> 3."""
+    if isinstance(topn, bool) or not isinstance(topn, (int, float, np.integer, np.floating)) or (
+            isinstance(topn, (float, np.floating)) and not float(topn).is_integer()):
+        raise TypeError(f"topn={topn!r} is not allowed: topn must be an integer >= 0 (how many words to return)")
+    if topn < 0:
+        raise ValueError(f"topn={topn!r} is not allowed: topn must be an integer >= 0 (how many words to return)")
+    return int(topn)
+
+
+def _check_restrict(restrict_vocab, V: int) -> int:
+    """How many of the most frequent words to search: restrict_vocab (None = all V), checked."""
+    if restrict_vocab is None:
+        return V
+    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, (int, np.integer)):
+        raise TypeError(f"restrict_vocab={restrict_vocab!r} is not allowed: restrict_vocab must be None or an "
+                        "integer >= 1 (search only the most frequent words)")
+    if restrict_vocab < 1:
+        raise ValueError(f"restrict_vocab={restrict_vocab!r} is not allowed: restrict_vocab must be None or an "
+                         "integer >= 1 (search only the most frequent words)")
+    return min(int(restrict_vocab), V)
 
 
 def load_word2vec_format(path, binary: Optional[bool] = None, max_words: Optional[int] = None) -> KeyedVectors:
@@ -275,9 +361,19 @@ def load_word2vec_format(path, binary: Optional[bool] = None, max_words: Optiona
 
 def parse_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str = "file",
                          max_words: Optional[int] = None) -> KeyedVectors:
-    """Parse word2vec-format bytes (as uploaded). See load_word2vec_format."""
+    """Parse word2vec-format bytes (as uploaded). See load_word2vec_format.
+
+    binary=None: a body that is UTF-8 text is read as text (values separated by one or more spaces, or
+    by tabs), else as binary; a UTF-8 body that is not a valid text file but a valid binary one (all-zero
+    vectors are UTF-8 too) is read as binary. Every word the header promises must be there, and nothing
+    but blank lines may follow them (unless max_words asks for the first words only). A word holding
+    whitespace (possible in a binary file) is refused as save_word2vec_format refuses it, so whatever
+    is read here can be saved again.
+    """
     if not data:
         raise ValueError(f"{name} is empty: expected a word2vec file starting with a 'V d' header line")
+    if data.startswith(b"\xef\xbb\xbf"):                  # a UTF-8 byte-order mark
+        data = data[3:]
     nl = data.find(b"\n")
     header = data[:nl if nl >= 0 else len(data)]
     m = re.fullmatch(rb"\s*(\d+)\s+(\d+)\s*", header)
@@ -287,54 +383,104 @@ def parse_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str =
     V, d = int(m.group(1)), int(m.group(2))
     if V < 1 or d < 1:
         raise ValueError(f"{name}: the header says {V} words of {d} dimensions; both must be at least 1")
-    if max_words is not None:
-        V = min(V, max_words)
-    body = data[nl + 1:]
-    if binary is None:
-        binary = _looks_binary(body, d)
-    words: List[str] = []
-    vectors = np.empty((V, d), dtype=np.float32)                          # (V, d)
-    if binary:
-        pos = 0
-        for i in range(V):
-            sp = body.find(b" ", pos)
-            if sp < 0 or sp + 1 + 4 * d > len(body):
-                raise ValueError(f"{name} is truncated: the header promises {V} words but word {i + 1} is incomplete")
-            words.append(body[pos:sp].decode("utf-8", errors="replace").strip())
-            vectors[i] = np.frombuffer(body, dtype=np.float32, count=d, offset=sp + 1)
-            pos = sp + 1 + 4 * d
-            while pos < len(body) and body[pos:pos + 1] in (b"\n", b"\r"):
-                pos += 1
+    if max_words is not None and (isinstance(max_words, bool) or not isinstance(max_words, (int, np.integer))
+                                  or max_words < 1):
+        raise ValueError(f"max_words={max_words!r} is not allowed: max_words must be None or an integer >= 1")
+    limit = V if max_words is None else min(V, int(max_words))
+    body = data[nl + 1:] if nl >= 0 else b""
+    if binary is not None:
+        words, vectors = (_read_binary if binary else _read_text)(body, V, d, limit, name)
     else:
         try:
-            lines = body.decode("utf-8").splitlines()
-        except UnicodeDecodeError as e:
-            raise ValueError(f"{name} is neither a text word2vec file (invalid UTF-8 at byte {e.start}) "
-                             "nor a readable binary one") from None
-        lines = [ln for ln in lines if ln.strip()]
-        if len(lines) < V:
-            raise ValueError(f"{name} is truncated: the header promises {V} words, the file has {len(lines)} lines")
-        for i, line in enumerate(lines[:V]):
-            parts = line.rstrip().split(" ")
-            if len(parts) != d + 1:
-                raise ValueError(f"{name}, line {i + 2}: expected a word and {d} numbers, found {len(parts) - 1} values")
-            words.append(parts[0])
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is None:
+            words, vectors = _read_binary(body, V, d, limit, name)
+        else:
             try:
-                vectors[i] = np.array(parts[1:], dtype=np.float32)
-            except ValueError:
-                raise ValueError(f"{name}, line {i + 2}: the values after {parts[0]!r} are not all numbers") from None
+                words, vectors = _read_text(body, V, d, limit, name, text)
+            except ValueError as text_error:
+                try:
+                    words, vectors = _read_binary(body, V, d, limit, name)
+                except ValueError:
+                    raise text_error from None
+    for i, w in enumerate(words):           # what save_word2vec_format could not write back: refused here too
+        space = next((c for c in w if c.isspace()), None)
+        if not w or space is not None:
+            raise ValueError(f"{name}, word {i + 1}: " + (f"{w!r} holds whitespace ({space!r})" if w else
+                             "the word is empty") + "; a word2vec file cannot hold such a word reliably (a space "
+                             "ends a word, a line break a line), so it would not read back the same")
     if not np.isfinite(vectors).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     if len(set(words)) != len(words):
-        raise ValueError(f"{name} lists the same word twice")
+        seen = set()
+        twice = next(w for w in words if w in seen or seen.add(w))
+        raise ValueError(f"{name} lists the same word twice: {twice!r}")
     return KeyedVectors(words, vectors)
 
 
-def _looks_binary(body: bytes, d: int) -> bool:
-    """A text file's first line is a word and d numbers in ASCII; anything else is taken as binary."""
-    first = body[: body.find(b"\n")] if b"\n" in body else body
-    try:
-        parts = first.decode("utf-8").rstrip().split(" ")
-    except UnicodeDecodeError:
-        return True
-    return len(parts) != d + 1
+def _words(n: int) -> str:
+    """'1 word', '3 words'."""
+    return f"{n:,} word" + ("" if n == 1 else "s")
+
+
+def _read_text(body: bytes, V: int, d: int, limit: int, name: str, text: Optional[str] = None):
+    """(words, (limit, d) float32) from a text body: one word and d numbers per line."""
+    if text is None:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{name} is not a text word2vec file: invalid UTF-8 at byte {e.start} after the "
+                             "header") from None
+    lines = [(n, ln.rstrip("\r")) for n, ln in enumerate(text.split("\n"), start=2) if ln.strip()]
+    if len(lines) < limit:
+        raise ValueError(f"{name} is truncated: the header promises {V} words, the file has {len(lines)} lines "
+                         "of vectors")
+    if limit == V and len(lines) > V:
+        raise ValueError(f"{name}: the header says {_words(V)}, but the file has {len(lines)} lines of vectors; "
+                         "correct the header's first number (or read only the first words with max_words)")
+    words: List[str] = []
+    rows: List[np.ndarray] = []                  # (d,) each; stacked at the end (a header's d is not trusted)
+    for i, (n, line) in enumerate(lines[:limit]):
+        parts = [p for p in line.split(" ") if p]            # one or more spaces between values
+        if len(parts) != d + 1 and "\t" in line:
+            parts = line.split()                               # tab-separated values
+        if len(parts) != d + 1:
+            hint = ""
+            if i == 0 and len(parts) > 1:
+                hint = (f"; the header says {d} dimensions: if every line has {len(parts) - 1} numbers, "
+                        "the header's second number is wrong")
+            raise ValueError(f"{name}, line {n}: expected a word and {d} numbers, found {len(parts) - 1} "
+                             f"values{hint}")
+        words.append(parts[0])
+        try:
+            rows.append(np.array(parts[1:], dtype=np.float32))
+        except ValueError:
+            raise ValueError(f"{name}, line {n}: the values after {parts[0]!r} are not all numbers") from None
+    return words, np.stack(rows).reshape(limit, d)                       # (limit, d)
+
+
+def _read_binary(body: bytes, V: int, d: int, limit: int, name: str):
+    """(words, (limit, d) float32) from a binary body: each word, a space, d little-endian float32s."""
+    if len(body) < limit * (4 * d + 2):                   # each entry: a word, a space, 4*d bytes
+        raise ValueError(f"{name} is truncated: the header promises {V} words of {d} dimensions "
+                         f"(at least {limit * (4 * d + 2):,} bytes as binary), the file has {len(body):,} "
+                         "bytes after its header")
+    words: List[str] = []
+    vectors = np.empty((limit, d), dtype=np.float32)                      # (limit, d)
+    pos = 0
+    for i in range(limit):
+        sp = body.find(b" ", pos)
+        if sp < 0 or sp + 1 + 4 * d > len(body):
+            raise ValueError(f"{name} is truncated: the header promises {V} words but word {i + 1} is incomplete")
+        words.append(body[pos:sp].decode("utf-8", errors="replace").strip())
+        vectors[i] = np.frombuffer(body, dtype=np.float32, count=d, offset=sp + 1)
+        pos = sp + 1 + 4 * d
+        while pos < len(body) and body[pos:pos + 1] in (b"\n", b"\r"):
+            pos += 1
+    if limit == V and body[pos:].strip():
+        raise ValueError(f"{name}: the header says {_words(V)}, but {len(body) - pos:,} more bytes follow the "
+                         f"last of them; correct the header's first number (or read only the first words "
+                         "with max_words)")
+    return words, vectors

@@ -23,14 +23,14 @@ from typing import Callable, Iterable, List, Optional
 
 import numpy as np
 
-from .config import Config
+from .config import SETTINGS, Config
 from .examples import ExampleStream, StreamCursor
 from .huffman import build_huffman
 from .keyed_vectors import KeyedVectors
 from .pipeline import TrainingRun
 from .step import StepTrace, apply_example
 from .update import UpdateRule
-from .vocab import NoiseTable, Vocabulary
+from .vocab import NoiseTable, Vocabulary, check_corpus
 
 REAL = np.float32  # the weights' dtype, as in word2vec.c and gensim
 SETTING_NAMES = tuple(f.name for f in fields(Config))
@@ -49,6 +49,7 @@ class _Setting:
         return self if obj is None else getattr(obj._config, self.name)
 
     def __set__(self, obj, value):
+        value = SETTINGS[self.name].check(value)   # model.epochs = 10**6: the same error as Word2Vec(epochs=10**6)
         if obj.vocab is not None and self.name not in LIVE_SETTINGS:
             if value == getattr(obj._config, self.name):
                 return
@@ -156,6 +157,7 @@ class Word2Vec:
         one-shot generator is first turned into a list. A Corpus (read_corpus) streams from disk.
         """
         cfg = self.config.validate()
+        check_corpus(sentences)                # None, 5, "one string": CorpusTypeError naming it
         if iter(sentences) is sentences:       # a generator can be read only once
             sentences = list(sentences)
         vocab = Vocabulary.build(sentences, cfg.min_count, cfg.max_vocab_size)

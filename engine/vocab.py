@@ -20,6 +20,63 @@ from typing import Dict, Iterable, List, Optional
 import numpy as np
 
 
+class CorpusTypeError(TypeError, ValueError):
+    """The corpus is not an iterable of token lists (None, an int, a string, a token that is not a string):
+    a TypeError, and a ValueError like every other bad corpus, so `except ValueError` catches both."""
+
+
+def _short(value, limit: int = 40) -> str:
+    """repr(value), cut to about `limit` characters: _short("x" * 100) -> "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (102 characters)"."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 10]}… ({len(text):,} characters)"
+
+
+def check_corpus(sentences) -> None:
+    """Raise CorpusTypeError unless `sentences` can be a corpus: an iterable (not one string) of token lists.
+
+    >>> check_corpus(None)
+    Traceback (most recent call last):
+    ...
+    engine.vocab.CorpusTypeError: sentences=None is not a corpus: give an iterable of token lists, e.g. [['the', 'cat', 'sat'], ['a', 'dog']], or engine.read_corpus(path)
+    """
+    hint = "give an iterable of token lists, e.g. [['the', 'cat', 'sat'], ['a', 'dog']], or engine.read_corpus(path)"
+    if isinstance(sentences, (str, bytes)):
+        raise CorpusTypeError(f"sentences={_short(sentences)} is one string, not a corpus: {hint} "
+                              "(engine.tokenize(line) splits a line into tokens)")
+    try:
+        iter(sentences)
+    except TypeError:
+        raise CorpusTypeError(f"sentences={_short(sentences)} is not a corpus: {hint}") from None
+
+
+def _sentence_error(i: int, sentence) -> CorpusTypeError:
+    """Why sentence i could not be counted: it is not a list of tokens, or one token is unhashable."""
+    try:
+        tokens = list(sentence)
+    except TypeError:
+        return CorpusTypeError(f"sentences[{i}] is {_short(sentence)} ({type(sentence).__name__}), not a list of tokens: "
+                               "each sentence must be a list of strings")
+    for j, w in enumerate(tokens):
+        if not isinstance(w, str):
+            return CorpusTypeError(f"sentences[{i}][{j}] is {_short(w)} ({type(w).__name__}): tokens must be "
+                                   "strings (str)")
+    return CorpusTypeError(f"sentences[{i}] is {type(sentence).__name__} without a length (a one-shot iterator?): "
+                           "each sentence must be a list of strings")
+
+
+def _token_error(sentences, bad) -> CorpusTypeError:
+    """The error for a token that is not a string or is empty, naming where it first occurs (when the
+    corpus can be read again)."""
+    what = ("the empty string '': a word needs at least one character" if bad == "" else
+            f"{_short(bad)} ({type(bad).__name__}): tokens must be strings (str)")
+    if iter(sentences) is not sentences:                    # a list, a tuple or a Corpus: find the place
+        for i, sentence in enumerate(sentences):
+            for j, w in enumerate(sentence):
+                if w is bad or (type(w) is type(bad) and w == bad):
+                    return CorpusTypeError(f"sentences[{i}][{j}] is {what}")
+    return CorpusTypeError(f"a token of the corpus is {what}")
+
+
 @dataclass
 class Vocabulary:
     index_to_key: List[str]                 # id -> word, most frequent first
@@ -39,17 +96,26 @@ class Vocabulary:
               max_vocab_size: Optional[int] = None) -> "Vocabulary":
         """Count words and keep those seen at least min_count times (and the max_vocab_size most frequent).
 
-        Raises ValueError for an empty corpus, or one whose every word is below min_count.
+        Raises ValueError for an empty corpus, or one whose every word is below min_count, and
+        CorpusTypeError (a TypeError and a ValueError) naming the sentence and token index for a
+        corpus that is not an iterable of lists of non-empty strings (None, 5, "one string", [["a", 3]]).
         """
+        check_corpus(sentences)
         raw: Dict[str, int] = {}
         total = 0
-        for sentence in sentences:
-            if isinstance(sentence, str):
-                raise ValueError("sentences must be lists of tokens, not strings: "
-                                 "use engine.tokenize(line) or engine.read_corpus(path)")
-            for w in sentence:
-                raw[w] = raw.get(w, 0) + 1  # dicts keep insertion order: first-seen order breaks ties
-            total += len(sentence)
+        for i, sentence in enumerate(sentences):
+            if isinstance(sentence, (str, bytes)):
+                raise CorpusTypeError(f"sentences[{i}] is {_short(sentence)}, one string: sentences must be lists of "
+                                      "tokens, not strings: use engine.tokenize(line) or engine.read_corpus(path)")
+            try:
+                for w in sentence:
+                    raw[w] = raw.get(w, 0) + 1  # dicts keep insertion order: first-seen order breaks ties
+                total += len(sentence)
+            except TypeError:
+                raise _sentence_error(i, sentence) from None
+        bad = [w for w in raw if not isinstance(w, str) or not w]   # distinct words only: cheap
+        if bad:
+            raise _token_error(sentences, bad[0])
         if total == 0:
             raise ValueError("the corpus is empty: no tokens were found")
         words = list(raw)

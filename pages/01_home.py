@@ -4,7 +4,7 @@ import streamlit as st
 
 from engine import TrainingDiverged, Word2Vec
 from engine import inspect_tools
-from ui import charts, state, step_view
+from ui import charts, guards, state, step_view
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
 
@@ -34,6 +34,7 @@ st.subheader("Why not one-hot vectors?")
 model = step_view.page_model()
 vocab = model.vocab.index_to_key
 V = len(vocab)
+guards.require_words(V, 2, "home_vectors", vocab)
 
 # words whose trained similarities tell a story on each sample corpus (two groups and an outsider)
 PRESETS = {"royalty": ["king", "queen", "man", "woman", "throne", "old"],

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine import Word2Vec, objectives, step as engine_step
-from ui import step_view
+from ui import guards, step_view
 from ui.code import show_source
 
 st.title("Step by step")
@@ -16,6 +16,7 @@ st.markdown(
     "and **(5)** the rows of W_in and W_out before and after the update. **Undo** rewinds it.")
 
 step_view.step_buttons("step")
+guards.note_words(len(model.vocab), 2, "step_one_word", model.vocab.index_to_key)
 t = step_view.current_trace(model)
 
 if t is None:

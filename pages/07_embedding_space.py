@@ -5,6 +5,7 @@ import time
 import streamlit as st
 
 from engine import projection
+from ui import guards
 from ui import live as lv
 from ui import state
 from ui.code import show_source
@@ -35,6 +36,7 @@ if len(sources) > 1:
 # ---------------------------------------------------------------- view settings (shared by both sources)
 is_model = source == "model"
 V = len(model.vocab) if is_model else len(kv)
+guards.note_words(V, 3, "space_few_words", model.vocab.index_to_key if is_model else kv.index_to_key)
 c1, c2, c3 = st.columns([1.2, 1, 1])
 with c1:
     method = st.radio("Projection", ["PCA", "t-SNE"], horizontal=True, key="live_method",

@@ -10,6 +10,7 @@ import engine
 from engine import experiments
 from engine.keyed_vectors import KeyedVectors
 from ui import explore as ex
+from ui import guards
 from ui import live as lv
 from ui import state
 from ui.code import show_source
@@ -24,6 +25,7 @@ if kv is None:
     st.warning("There is no model yet: choose a corpus in the sidebar, or import vectors on the Import and "
                "export page.")
     st.stop()
+guards.require_words(len(kv), 2, "explore_words", kv.index_to_key)   # a 1-word vocabulary has no neighbours
 
 note = ex.training_note(model)
 if note:
@@ -66,6 +68,7 @@ with tab_an:
              r"\qquad \text{3CosMul: } \arg\max_{d} \; \frac{\cos'(d, b)\,\cos'(d, c)}{\cos'(d, a) + \varepsilon},"
              r"\;\; \cos' = \tfrac{1 + \cos}{2}")
     a0, b0, c0 = ex.first_present(kv, ex.ANALOGY_DEFAULTS, 3)
+    guards.note_words(len(kv), 4, "explore_analogy", kv.index_to_key)
     c1, c2, c3, c4 = st.columns([1, 1, 1, 0.6])
     ra = c1.text_input("a", a0, key=f"explore_an_a_{tag}")
     rb = c2.text_input("b", b0, key=f"explore_an_b_{tag}")

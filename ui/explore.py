@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 from ui import state
+from ui.i18n import t
 
 ANALOGY_DEFAULTS = [("man", "king", "woman"), ("france", "paris", "germany"), ("boy", "prince", "girl"),
                     ("fox", "dog", "cat")]
@@ -72,6 +73,8 @@ def lookup(kv, raw: str) -> Tuple[Optional[str], Optional[str]]:
         return None, "Type a word."
     for cand in (w, w.lower()):
         if cand in kv.key_to_index:
+            if not np.any(kv[cand]):                  # no direction: cosines with it are undefined
+                return None, t("errors.zero_vector", word=cand, d=kv.vector_size)
             return cand, None
     close = difflib.get_close_matches(w.lower(), kv.index_to_key[:20000], n=3, cutoff=0.7)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
@@ -91,13 +94,20 @@ def lookup_many(kv, raws: Sequence[str]) -> Tuple[List[str], List[str]]:
 
 
 def first_present(kv, candidates, fallback_n: int):
-    """The first candidate tuple whose words are all in the vocabulary, else some frequent words."""
+    """The first candidate tuple whose words are all in the vocabulary, else some frequent words; always
+    fallback_n values (empty strings where the vocabulary has fewer words).
+
+    >>> from engine import KeyedVectors
+    >>> first_present(KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32)), ANALOGY_DEFAULTS, 3)
+    ['a', 'b', '']
+    """
     for c in candidates:
         if all(w in kv.key_to_index for w in c):
             return list(c)
     words = kv.index_to_key
     start = min(len(words) - fallback_n, 10) if len(words) > fallback_n + 10 else 0
-    return list(words[start:start + fallback_n])
+    found = list(words[start:start + fallback_n])
+    return found + [""] * (fallback_n - len(found))     # a tiny vocabulary: empty boxes, never fewer values
 
 
 def analogy_including_inputs(kv, a: str, b: str, c: str, topn: int = 3) -> List[Tuple[str, float]]:

@@ -1,0 +1,483 @@
+"""The catalogue of bad inputs (docs/BAD_INPUTS.md): each gives a clear message naming the argument, its value
+and what is allowed; nothing hangs, nothing is silently wrong, and the last good model is kept.
+
+Part 1 calls the engine with every bad input of the issue; part 2 reads and writes word2vec files that used to
+be misread; part 3 checks that degenerate-but-legal inputs stay fast; part 4 opens every page of the app with a
+vocabulary of 1, 2 and 3 words (an uploaded corpus) and with imported vectors files of 1 to 4 words.
+The settings gate of links and settings JSON files has its own tests in tests/test_ui_settings.py.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import engine
+from engine import KeyedVectors, TrainingDiverged, Word2Vec, load_word2vec_format, parse_word2vec_bytes
+from engine.config import SETTINGS, SettingTypeError
+from engine.vocab import CorpusTypeError
+from ui import state
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTENCES = [["the", "king", "rules", "the", "land"], ["the", "queen", "rules", "the", "sea"]] * 5
+
+
+def built(**settings) -> Word2Vec:
+    return Word2Vec(**{"vector_size": 8, "sample": 0.0, "epochs": 1, **settings}).build_vocab(SENTENCES)
+
+
+# ============================================================================ 1. the engine's bad inputs
+# (what is called, the exception expected, fragments its message must hold: the argument, the value, the range)
+SETTING_CASES = [
+    (dict(vector_size="50"), SettingTypeError, ["vector_size='50'", "an integer in [1, 1000]"]),
+    (dict(window="2"), SettingTypeError, ["window='2'", "an integer in [1, 100]"]),
+    (dict(seed=None), SettingTypeError, ["seed=None", "an integer in [0, 4294967295]"]),
+    (dict(seed=-1), ValueError, ["seed=-1", "an integer in [0, 4294967295]"]),
+    (dict(vector_size=100000), ValueError, ["vector_size=100000", "[1, 1000]"]),
+    (dict(alpha=float("inf")), ValueError, ["alpha=inf", "a number > 0"]),
+    (dict(alpha=0.0), ValueError, ["alpha=0.0", "a number > 0"]),
+    (dict(sample=float("inf")), ValueError, ["sample=inf", "a number in [0, 1]"]),
+    (dict(window=10**6), ValueError, ["window=1000000", "[1, 100]"]),
+    (dict(epochs=10**6), ValueError, ["epochs=1000000", "[1, 10000]"]),
+    (dict(ns_exponent=10), ValueError, ["ns_exponent=10", "a number in [-2, 2]"]),
+    (dict(architecture="cbow2"), ValueError, ["architecture='cbow2'", "one of ('skipgram', 'cbow')"]),
+    (dict(min_count=0), ValueError, ["min_count=0", "[1, 1000000000]"]),
+    (dict(objective="negative_sampling", negative=0), ValueError, ["negative=0", ">= 1"]),
+    (dict(min_alpha=0.5, alpha=0.1), ValueError, ["min_alpha=0.5", "[0, alpha]"]),
+]
+
+
+@pytest.mark.parametrize("settings,error,fragments", SETTING_CASES, ids=lambda x: str(x)[:40])
+def test_a_bad_setting_is_named_with_its_value_and_allowed_range(settings, error, fragments):
+    with pytest.raises(error) as info:
+        Word2Vec(**settings).build_vocab(SENTENCES)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+    assert isinstance(info.value, ValueError)        # SettingTypeError is a TypeError and a ValueError
+
+
+def test_a_setting_changed_after_build_vocab_is_checked_and_structural_ones_refused():
+    m = built(objective="negative_sampling")
+    m.step()
+    W_out_shape, W_in = m.W_out.shape, m.W_in.copy()
+    with pytest.raises(ValueError, match=r"objective cannot change after build_vocab .*objective='negative_sampling'"):
+        m.objective = "softmax"
+    with pytest.raises(ValueError, match=r"epochs=1000000 is not allowed: epochs must be an integer in \[1, 10000\]"):
+        m.epochs = 10**6
+    with pytest.raises(SettingTypeError, match="epochs='5'"):
+        m.epochs = "5"
+    m.epochs = 3                                     # a live setting: allowed
+    assert (m.objective, m.epochs, m.W_out.shape) == ("negative_sampling", 3, W_out_shape)
+    np.testing.assert_array_equal(m.W_in, W_in)
+    m.step()                                         # and the model still trains
+
+
+@pytest.mark.parametrize("corpus,fragments", [
+    (None, ["sentences=None is not a corpus", "iterable of token lists"]),
+    (5, ["sentences=5 is not a corpus"]),
+    ("the king rules", ["sentences='the king rules' is one string"]),
+    ([["a", "b"], 7], ["sentences[1] is 7 (int), not a list of tokens"]),
+    ([["a", "b"], ["b", None, "a"]], ["sentences[1][1] is None (NoneType)", "tokens must be strings"]),
+    ([["a", 3, "b"]], ["sentences[0][1] is 3 (int)"]),
+    ([["a", "b"], ["a", ""]], ["sentences[1][1] is the empty string"]),
+    ([["a", ["b"]]], ["sentences[0][1] is ['b'] (list)"]),
+    ([["a", "b"], "a b"], ["sentences[1] is 'a b', one string"]),
+])
+def test_a_corpus_that_is_not_token_lists_is_named_where_it_goes_wrong(corpus, fragments):
+    with pytest.raises(CorpusTypeError) as info:
+        Word2Vec().build_vocab(corpus)
+    assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_a_failed_rebuild_keeps_the_model_it_had():
+    m = built()
+    m.steps(3)
+    before = (m.vocab, m.W_in.copy(), m.W_out.copy(), m.step_count)
+    for bad in (None, [["a", None]], [["only"]]):
+        with pytest.raises(ValueError):
+            m.build_vocab(bad)
+    assert m.vocab is before[0] and m.step_count == before[3]
+    np.testing.assert_array_equal(m.W_in, before[1])
+    np.testing.assert_array_equal(m.W_out, before[2])
+    m.step()
+
+
+def test_hierarchical_softmax_with_one_word_says_so_at_build_vocab():
+    with pytest.raises(ValueError, match=r"hierarchical softmax needs at least 2 words in the vocabulary.*found 1"):
+        Word2Vec(objective="hierarchical_softmax", sample=0).build_vocab([["a", "a", "a"]])
+
+
+def test_a_divergent_learning_rate_raises_training_diverged_with_the_last_good_weights():
+    m = built(objective="softmax", alpha=1e30, init_scale=100.0)
+    last_good = None
+    with pytest.raises(TrainingDiverged, match="NaN or inf.*Lower alpha"):
+        for _ in range(1000):
+            last_good = (m.W_in.copy(), m.W_out.copy())
+            m.step()
+    assert np.isfinite(m.W_in).all() and np.isfinite(m.W_out).all()
+    np.testing.assert_array_equal(m.W_in, last_good[0])
+    np.testing.assert_array_equal(m.W_out, last_good[1])
+
+
+@pytest.fixture(scope="module")
+def kv():
+    rng = np.random.default_rng(0)
+    words = ["zero", "king", "queen", "man", "woman", "apple"]
+    vecs = rng.normal(size=(len(words), 4)).astype(np.float32)
+    vecs[0] = 0.0
+    return KeyedVectors(words, vecs)
+
+
+@pytest.mark.parametrize("call,error,fragments", [
+    (lambda kv: kv.most_similar("king", topn=None), TypeError, ["topn=None", "an integer >= 0"]),
+    (lambda kv: kv.most_similar("king", topn=1.5), TypeError, ["topn=1.5"]),
+    (lambda kv: kv.most_similar("king", topn=-1), ValueError, ["topn=-1"]),
+    (lambda kv: kv.most_similar_cosmul("king", topn="3"), TypeError, ["topn='3'"]),
+    (lambda kv: kv.most_similar("king", restrict_vocab=-5), ValueError, ["restrict_vocab=-5", "integer >= 1"]),
+    (lambda kv: kv.most_similar("king", restrict_vocab=2.5), TypeError, ["restrict_vocab=2.5"]),
+    (lambda kv: kv.most_similar("zero"), ValueError, ["'zero' is zero", "no direction"]),
+    (lambda kv: kv.most_similar_cosmul("zero"), ValueError, ["'zero' is zero"]),
+    (lambda kv: kv.most_similar(positive=["king"], negative=["king"]), ValueError, ["query vector is zero"]),
+    (lambda kv: kv.most_similar("kong"), KeyError, ["'kong' is not in the vocabulary"]),
+    (lambda kv: kv.most_similar_cosmul("king", negative=["kong"]), KeyError, ["'kong'"]),
+    (lambda kv: kv.evaluate_word_analogies(engine.gensim_data_path("questions-words.txt"), restrict_vocab=0),
+     ValueError, ["restrict_vocab=0"]),
+    (lambda kv: KeyedVectors(["a", "b"], np.zeros((3, 2))), ValueError, ["(3, 2)", "2 words"]),
+    (lambda kv: KeyedVectors(["a", "a"], np.zeros((2, 2))), ValueError, ["'a' is listed twice"]),
+])
+def test_bad_query_arguments_are_named(kv, call, error, fragments):
+    with pytest.raises(error) as info:
+        call(kv)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_restrict_vocab_searches_only_the_most_frequent_words(kv):
+    assert {w for w, _ in kv.most_similar("king", restrict_vocab=3)} == {"zero", "queen"}   # ids 0..2, not king
+    assert kv.most_similar("king", topn=0) == []
+    assert len(kv.most_similar("king", topn=3.0)) == 3      # an integral float is an integer
+
+
+def test_a_corpus_path_that_is_a_directory_or_missing_is_named(tmp_path):
+    with pytest.raises(ValueError, match="is a directory, not a file"):
+        engine.read_corpus(tmp_path)
+    with pytest.raises(ValueError, match="does not exist"):
+        engine.read_corpus(tmp_path / "nope.txt")
+    with pytest.raises(TypeError, match=r"path=None is not a file path"):
+        engine.read_corpus(None)
+
+
+def test_a_bad_byte_after_the_first_64_kib_is_named_with_its_offset_inside_build_vocab(tmp_path):
+    path = tmp_path / "late.txt"
+    good = b"the cat sat on the mat\n" * 4000                 # 92,000 bytes: beyond the 64 KiB head
+    path.write_bytes(good + b"caf\xe9\n")
+    corpus = engine.read_corpus(path)                         # the head is fine
+    m = Word2Vec(sample=0)
+    with pytest.raises(ValueError, match=f"late.txt is not valid UTF-8 text at byte offset {len(good) + 3:,}"):
+        m.build_vocab(corpus)
+    assert m.vocab is None
+
+
+# ============================================================================ 2. word2vec files
+def test_a_text_file_with_double_spaces_or_tabs_is_read_as_text():
+    double = parse_word2vec_bytes(b"2 2\nking  0.5 0.25\nqueen 1.0  -2.0 \n", name="v.txt")
+    tabs = parse_word2vec_bytes(b"2 2\nking\t0.5\t0.25\nqueen\t1.0\t-2.0\n", name="v.tsv")
+    for kv in (double, tabs):
+        assert kv.index_to_key == ["king", "queen"]
+        np.testing.assert_array_equal(kv.vectors, [[0.5, 0.25], [1.0, -2.0]])
+
+
+@pytest.mark.parametrize("data,fragments", [
+    (b"2 3\nking 0.5 0.25\nqueen 1.0 2.0\n", ["line 2: expected a word and 3 numbers, found 2 values",
+                                              "the header's second number is wrong"]),
+    (b"1 2\nking 0.5 0.25\nqueen 1.0 2.0\n", ["the header says 1 word, but the file has 2 lines of vectors"]),
+    (b"3 2\nking 0.5 0.25\nqueen 1.0 2.0\n", ["truncated: the header promises 3 words, the file has 2 lines"]),
+    (b"2 2\nking 0.5 0.25\nking 1.0 2.0\n", ["lists the same word twice: 'king'"]),
+])
+def test_a_header_that_disagrees_with_the_lines_is_named(data, fragments):
+    with pytest.raises(ValueError) as info:
+        parse_word2vec_bytes(data, name="v.txt")
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_max_words_reads_the_first_words_on_purpose_and_is_checked():
+    data = b"3 2\nking 0.5 0.25\nqueen 1.0 2.0\nman 3 4\n"
+    assert parse_word2vec_bytes(data, max_words=2).index_to_key == ["king", "queen"]
+    with pytest.raises(ValueError, match="max_words=0 is not allowed"):
+        parse_word2vec_bytes(data, max_words=0)
+
+
+def test_binary_files_are_checked_for_extra_words_and_all_zero_vectors_read_back(tmp_path):
+    kv = KeyedVectors(["king", "queen"], np.zeros((2, 3), dtype=np.float32))   # bytes that are valid UTF-8
+    kv.save_word2vec_format(tmp_path / "z.bin", binary=True)
+    back = load_word2vec_format(tmp_path / "z.bin")
+    assert back.index_to_key == ["king", "queen"] and not back.vectors.any()
+    data = (tmp_path / "z.bin").read_bytes().replace(b"2 3", b"1 3", 1)
+    with pytest.raises(ValueError, match="the header says 1 word, but .* more bytes follow"):
+        parse_word2vec_bytes(data, binary=True)
+
+
+@pytest.mark.parametrize("word", ["new york", "tab\there", "line\nbreak", "nbsp\xa0x", "", "trailing "])
+def test_saving_a_word_the_format_cannot_hold_is_refused_naming_it_and_writes_nothing(tmp_path, word):
+    kv = KeyedVectors(["king", word], np.ones((2, 2), dtype=np.float32))
+    path = tmp_path / "v.txt"
+    for binary in (False, True):
+        with pytest.raises(ValueError) as info:
+            kv.save_word2vec_format(path, binary=binary)
+        assert "word 1" in str(info.value) and (repr(word) in str(info.value) or word == "")
+        assert not path.exists()
+
+
+def test_a_word_with_whitespace_inside_a_binary_file_is_refused_at_reading_as_at_saving():
+    data = b"2 2\n" + b"a\tb " + np.array([1, 2], np.float32).tobytes() + b"\nc " + np.array([3, 4], np.float32).tobytes()
+    with pytest.raises(ValueError, match=r"t.bin, word 1: 'a\\tb' holds whitespace \('\\t'\)"):
+        parse_word2vec_bytes(data, name="t.bin")
+
+
+def test_the_projector_metadata_refuses_a_line_break_and_keeps_rows_aligned(tmp_path):
+    kv = KeyedVectors(["king", "line\nbreak"], np.ones((2, 2), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"word 1 \('line\\nbreak'\) cannot be a line of metadata.tsv"):
+        kv.save_projector_tsv(tmp_path / "v.tsv", tmp_path / "m.tsv")
+
+
+# ============================================================================ 3. degenerate but legal: fast
+def _finishes(fn, seconds: float):
+    """(finished, seconds taken): run fn in a thread and wait at most `seconds` (a hang guard, not a timing)."""
+    out = {}
+
+    def run():
+        t0 = time.perf_counter()
+        fn()
+        out["t"] = time.perf_counter() - t0
+
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+    th.join(seconds)
+    return "t" in out, out.get("t")
+
+
+@pytest.mark.parametrize("ns_exponent", [2.0, 0.75, -2.0])
+def test_one_word_a_hundred_thousand_times_steps_without_hanging(ns_exponent):
+    """Negative sampling where one word holds nearly all the noise mass: every negative equals the target
+    and would be redrawn for ever; after 8 rounds NoiseTable.draw_excluding draws it in bounded time.
+    (It took 75 s before; now ~0.3 s on a quiet machine for the first step, which builds the chunk of
+    300,000 examples. The bound here only guards against a hang on a loaded machine.)"""
+    m = Word2Vec(ns_exponent=ns_exponent, sample=0, vector_size=8).build_vocab([["w"] * 100_000 + ["x"]])
+    done, _ = _finishes(lambda: (m.step(), m.step()), 30.0)
+    assert done, "step() did not return within 30 s"
+    negatives = m.cursor.chunk.negatives                       # (E, k) every negative differs from its target
+    assert (negatives != np.asarray(m.cursor.chunk.targets)[:, None]).all()
+
+
+def test_tiny_vocabularies_step_and_train_with_every_objective():
+    for V, corpus in ((1, [["a", "a"]] * 5), (2, [["a", "b"]] * 5)):
+        for objective in ("softmax", "hierarchical_softmax", "negative_sampling"):
+            m = Word2Vec(objective=objective, sample=0, vector_size=4, epochs=2)
+            if V == 1 and objective != "softmax":
+                with pytest.raises(ValueError, match="needs at least 2 words"):
+                    m.build_vocab(corpus)
+                continue
+            m.build_vocab(corpus)
+            trace = m.step()
+            assert np.isfinite(trace.loss)
+            if objective == "softmax":
+                assert trace.probs.sum() == pytest.approx(1.0)
+            m.train()
+            assert m.training_complete and np.isfinite(m.W_in).all()
+
+
+# ============================================================================ 4. every page with 1, 2 and 3 words
+HOME, CORPUS, STEP = "pages/01_home.py", "pages/02_corpus.py", "pages/04_step.py"
+SPACE, EXPLORE, COMPARE, IMPORT = ("pages/07_embedding_space.py", "pages/08_explore.py", "pages/09_compare.py",
+                                   "pages/10_import_export.py")
+PAGES = ["pages/01_home.py", "pages/02_corpus.py", "pages/03_windows.py", "pages/04_step.py",
+         "pages/05_hierarchical_softmax.py", "pages/06_negative_sampling.py", SPACE, EXPLORE, COMPARE, IMPORT]
+TINY_TEXTS = {1: b"a a\n" * 10, 2: b"a b a b\n" * 10, 3: b"a b c a b\n" * 10}
+# (buttons with a callback: a button read by `if st.button(...)` is tested on its page alone, below, because
+# AppTest through app.py's navigation reruns the page and drops such a click)
+BUTTONS = {HOME: ["home_train"], STEP: ["step_next", "step_next10", "step_undo"],
+           "pages/05_hierarchical_softmax.py": ["hs_next", "hs_next10"],
+           "pages/06_negative_sampling.py": ["ns_next", "ns_next10"]}
+# the message a page shows where its lesson needs more words: (page, shown for V in range(low, need), text)
+NOTES = [(HOME, 1, 2, "Comparing word vectors needs at least 2 words"),
+         (STEP, 1, 2, "a full softmax over one word gives it probability 1"),
+         (SPACE, 1, 3, "PCA needs 3 words for two axes"),
+         (EXPLORE, 1, 2, "Exploring neighbours needs at least 2 words"),
+         (EXPLORE, 2, 4, "An analogy a : b :: c : ? needs three words and a fourth")]   # (the page stops at V = 1)
+
+
+def messages(at) -> str:
+    return " ".join(str(e.value) for e in [*at.info, *at.warning, *at.error])
+
+
+def click(at, key: str) -> None:
+    buttons = [b for b in at.button if b.key == key]
+    assert buttons, f"no button {key}"
+    buttons[0].click().run()
+
+
+def upload_tiny_corpus(open_page, V: int, **session):
+    at = open_page(CORPUS, sb_corpus="tiny", **session)
+    before = at.session_state[state.MODEL]
+    at.file_uploader(key="corpus_upload").upload(f"v{V}.txt", TINY_TEXTS[V], "text/plain")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, before
+
+
+SLOW = pytest.mark.slow   # more than ~3 s on the 2-core machine (tests/conftest.py's rule): not in `make test-fast`
+
+
+@SLOW
+@pytest.mark.parametrize("V,objective", [(1, "softmax"), (2, "hierarchical_softmax"), (2, "negative_sampling"),
+                                         (3, "softmax")])
+def test_every_page_works_with_a_vocabulary_of_1_2_or_3_words(open_page, V, objective):
+    at, _ = upload_tiny_corpus(open_page, V, sb_objective=objective)
+    model = at.session_state[state.MODEL]
+    assert len(model.vocab) == V and model.objective == objective
+    for page in PAGES:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for key in BUTTONS.get(page, []):
+            if any(b.key == key and not b.disabled for b in at.button):
+                click(at, key)
+                assert not at.exception, (page, key, [e.value for e in at.exception])
+        shown = messages(at)
+        for where, low, need, text in NOTES:
+            if where == page:
+                assert (text in shown) == (low <= V < need), (page, V, text, shown[:300])
+
+
+def test_a_one_word_upload_that_the_objective_cannot_use_keeps_the_previous_model(open_page):
+    at, before = upload_tiny_corpus(open_page, 1, sb_objective="negative_sampling")
+    assert "negative sampling needs at least 2 words in the vocabulary, found 1 (['a'])" in messages(at)
+    assert at.session_state[state.MODEL] is before and len(before.vocab) > 1
+    at.switch_page(STEP)
+    at.run()
+    click(at, "step_next")
+    assert not at.exception and before.step_count == 1
+
+
+def page_alone(page: str, V: int, objective: str = "softmax"):
+    """The page without app.py, on the uploaded corpus of V words (as the corpus page stores it)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.session_state[state.UPLOAD_SENTENCES] = engine.sentences_from_bytes(TINY_TEXTS[V])
+    at.session_state[state.UPLOAD_NAME] = f"v{V}.txt"
+    at.session_state["sb_corpus"] = state.UPLOAD_CHOICE
+    at.session_state["sb_objective"] = objective
+    at.run()
+    return at
+
+
+@pytest.mark.parametrize("V", [pytest.param(1, marks=SLOW), 2, pytest.param(3, marks=SLOW)])
+def test_the_embedding_space_plays_and_scrubs_with_1_2_or_3_words(clear_streamlit_caches, V):
+    at = page_alone(SPACE, V)
+    assert not at.exception and ("PCA needs 3 words" in messages(at)) == (V < 3)
+    click(at, "live_play")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    model = at.session_state[state.MODEL]
+    assert model.step_count > 0 and np.isfinite(model.W_in).all()
+    if at.session_state[state.LIVE_VIEW].playing:
+        click(at, "live_play")                          # Pause
+    time_sliders = [s for s in at.slider if s.key and s.key.startswith("live_time")]
+    if time_sliders:                                     # scrub back to the first snapshot
+        time_sliders[0].set_value(0).run()
+        assert not at.exception, [e.value for e in at.exception]
+    for matrix in ("W_out", "sum", "W_in"):
+        at.radio(key="live_matrix").set_value(matrix).run()
+        assert not at.exception, (matrix, [e.value for e in at.exception])
+    at.radio(key="live_method").set_value("t-SNE").run()
+    assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
+
+
+@pytest.mark.parametrize("V", [1, 2, 3])
+def test_explore_with_1_2_or_3_words_gives_a_message_not_a_traceback(clear_streamlit_caches, V):
+    at = page_alone(EXPLORE, V)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = messages(at)
+    assert ("Exploring neighbours needs at least 2 words, and these vectors have 1 (a)" in shown) == (V == 1)
+    assert ("An analogy a : b :: c : ? needs three words" in shown) == (V in (2, 3))
+    if V > 1:
+        click(at, "explore_train_go")
+        assert not at.exception and at.session_state[state.MODEL].training_complete
+
+
+@SLOW
+@pytest.mark.parametrize("V", [1, 2])
+def test_the_six_models_on_an_upload_of_1_or_2_words(clear_streamlit_caches, V):
+    at = page_alone(COMPARE, V)
+    at.radio(key="cmp_corpus_kind").set_value("sidebar").run()
+    at.checkbox(key="cmp_gensim").uncheck().run()
+    click(at, "cmp_six_go")
+    assert not at.exception, [e.value for e in at.exception]
+    if V == 1:                               # full softmax trains; hierarchical softmax needs 2 words and says so
+        assert "Could not train: hierarchical softmax needs at least 2 words" in messages(at)
+    else:
+        assert len(at.session_state[state.CMP_SIX]["rows"]) == 6
+
+
+def vectors_file(n: int, d: int, zero_row: int = -1) -> bytes:
+    rng = np.random.default_rng(n * 10 + d)
+    vecs = rng.normal(size=(n, d))
+    if 0 <= zero_row < n:
+        vecs[zero_row] = 0.0
+    lines = [f"{n} {d}"] + [f"w{i} " + " ".join(f"{x:.4f}" for x in v) for i, v in enumerate(vecs)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("n,d", [pytest.param(1, 3, marks=SLOW), (2, 1), pytest.param(3, 2, marks=SLOW),
+                                 pytest.param(4, 5, marks=SLOW)])
+def test_imported_vectors_of_1_to_4_words_on_explore_and_the_embedding_space(open_page, n, d):
+    at = open_page(IMPORT, sb_corpus="tiny")
+    at.file_uploader(key="ie_upload").upload(f"v{n}.txt", vectors_file(n, d, zero_row=3), "text/plain")
+    at.run()
+    assert not at.exception and len(at.session_state[state.LOADED_KV]) == n
+    at.switch_page(EXPLORE)
+    at.run()
+    at.radio(key="explore_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = messages(at)
+    assert ("Exploring neighbours needs at least 2 words" in shown) == (n < 2)
+    if n >= 2:
+        assert ("An analogy a : b :: c : ?" in shown) == (n < 4)
+        assert [df for df in at.dataframe if "cosine" in df.value.columns], "the neighbours table"
+    if n == 4:                                           # w3 has a zero vector: named, not ranked
+        text_inputs = [ti for ti in at.text_input if ti.key and ti.key.startswith("explore_nn_word")]
+        text_inputs[0].set_value("w3").run()
+        assert not at.exception and "The vector of 'w3' is zero" in messages(at)
+    at.switch_page(SPACE)
+    at.run()
+    at.radio(key="live_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert ("PCA needs 3 words" in messages(at)) == (n < 3)
+    at.radio(key="live_method").set_value("t-SNE").run()
+    assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
+
+
+def test_the_tiny_vocabulary_messages_exist_in_both_languages_with_the_same_placeholders():
+    from ui.guards import too_few_words
+    from ui.i18n import catalogue
+
+    en, zh = catalogue("en"), catalogue("zh")
+    keys = sorted(k for k in en if k.startswith("errors."))
+    assert keys and keys == sorted(k for k in zh if k.startswith("errors."))
+    for key in keys:
+        assert set(re.findall(r"\{(\w+)\}", en[key])) == set(re.findall(r"\{(\w+)\}", zh[key])), key
+    used = set()
+    for page in PAGES + ["ui/explore.py"]:
+        used |= set(re.findall(r'(?:require_words|note_words)\([^"]*"(\w+)"', (ROOT / page).read_text()))
+        used |= set(re.findall(r't\("errors\.(\w+)"', (ROOT / page).read_text()))
+    assert used and all(f"errors.{name}" in en for name in used), used
+    assert "1 个（a）" in too_few_words(1, 2, "home_vectors", ["a"], lang="zh")
