@@ -140,10 +140,13 @@ def draw_negatives(rng: np.random.Generator, noise, targets: np.ndarray, k: int,
     flat = negatives.reshape(-1)                                                     # (E*k,) a view
     rounds = 0
     while len(again) and rounds < MAX_REDRAWS:
+        before = len(again)
         column = rng.integers(0, V, size=len(again))
         coin = rng.random(size=len(again))
         again = loops.alias_pick(column, coin, noise.accept, noise.alias, targets, flat, again)
         rounds += 1
+        if len(again) > 1000 and len(again) > before // 2:   # one word holds most of the mass: redrawing
+            break                                             # barely helps, draw the rest exactly
     if len(again):
         flat[again] = noise.draw_excluding(targets[again // max(1, k)], rng)
     return negatives
