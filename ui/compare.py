@@ -325,7 +325,8 @@ def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional
             marker_color=ARCH_COLOURS[arch],
             error_y=dict(type="data", array=[0.0 if math.isnan(i["half"]) else i["half"] for i in iv], visible=True)))
     if chance is not None:
-        fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text=t("compare.fig.chance"))
+        fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text=t("compare.fig.chance"),
+                      annotation_position="top left")
     fig.update_layout(barmode="group", title=title, yaxis_title=metric, height=380,
                       margin=dict(l=10, r=10, t=50, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
