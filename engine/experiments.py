@@ -622,7 +622,8 @@ def verdict(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> dict
     """Compare two sets of scores (higher is better) by their confidence intervals.
 
     outcome: "a" or "b" (its interval lies wholly above the other's), "noise" (the intervals overlap:
-    the runs cannot tell them apart), or "unknown" (fewer than two scores on a side: no interval).
+    the runs cannot tell them apart), "unknown" (fewer than two scores on a side: no interval), or
+    "unscored" (a side has no score at all, e.g. too few benchmark pairs were known: NaN).
     Also: the two intervals ("a", "b") and gap = mean(a) - mean(b).
 
         >>> verdict([0.80, 0.82, 0.81], [0.60, 0.62, 0.61])["outcome"]
@@ -631,7 +632,9 @@ def verdict(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> dict
         'noise'
     """
     ia, ib = interval(a, level), interval(b, level)
-    if ia["n"] < 2 or ib["n"] < 2:
+    if ia["n"] == 0 or ib["n"] == 0:
+        outcome = "unscored"
+    elif ia["n"] < 2 or ib["n"] < 2:
         outcome = "unknown"
     elif ia["lo"] > ib["hi"]:
         outcome = "a"

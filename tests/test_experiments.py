@@ -206,6 +206,7 @@ def test_verdict_names_the_winner_or_says_within_noise():
     assert E.verdict(a, [x - 2 * half for x in a])["outcome"] == "noise"
     assert E.verdict(a, [x - 2 * half - 1e-6 for x in a])["outcome"] == "a"
     assert E.verdict([0.9], [0.1, 0.2])["outcome"] == "unknown"        # one seed: no interval
+    assert E.verdict([float("nan")] * 3, [0.1, 0.2, 0.3])["outcome"] == "unscored"   # no score at all
 
 
 def test_claims_summary_per_size():

@@ -336,8 +336,8 @@ def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional
 def outcome_text(s: dict, where: str) -> str:
     """One verdict sentence: who is ahead (with both intervals) or 'within noise'."""
     sg, cb = s["skipgram"], s["cbow"]
-    if s["outcome"] == "unknown":
-        return t("compare.verdict.unknown", where=where)
+    if s["outcome"] in ("unknown", "unscored"):
+        return t(f"compare.verdict.{s['outcome']}", where=where, n=exps.MIN_PAIRS)
     vals = dict(where=where, sg=sg["mean"], sg_lo=sg["lo"], sg_hi=sg["hi"], cb=cb["mean"], cb_lo=cb["lo"],
                 cb_hi=cb["hi"])
     key = {"a": "compare.verdict.skipgram", "b": "compare.verdict.cbow", "noise": "compare.verdict.noise"}[s["outcome"]]
@@ -348,7 +348,7 @@ def short_outcome(s: Optional[dict]) -> str:
     if s is None:
         return t("compare.verdict.none")
     return t({"a": "compare.short.skipgram", "b": "compare.short.cbow", "noise": "compare.short.noise",
-              "unknown": "compare.short.unknown"}[s["outcome"]])
+              "unknown": "compare.short.unknown", "unscored": "compare.short.unscored"}[s["outcome"]])
 
 
 def runs_table(rows: Sequence[dict], metric: str) -> pd.DataFrame:
