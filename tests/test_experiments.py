@@ -279,3 +279,10 @@ def test_docstring_examples():
 
     import engine.experiments as module
     assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
+
+
+def test_claims_docstring_examples():
+    import doctest
+
+    import engine.claims as module
+    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
