@@ -6,9 +6,13 @@ What it does:
                    dot products per update (V, about log2 V, k+1), the loss per epoch, benchmark scores,
                    the planted-truth score, neighbour lists, and optionally the same settings in gensim
                    with the overlap of the two neighbour lists.
-  corpus_growth    CBOW versus skip-gram as the corpus grows (fractions of a planted corpus, several seeds).
-  rare_vs_frequent neighbour precision on rare versus frequent planted words, per architecture and seed.
-  summarize        mean, standard deviation and count over seeds, for error bars.
+  claims_experiment  (engine/claims.py, re-exported here) the textbook claims, tested fairly: skip-gram versus CBOW on growing sizes of a
+                   corpus (the hard planted corpus, or shares of a real one scored on WordSim-353 /
+                   SimLex-999), several seeds, under one budget held equal for both: epochs, SGD updates
+                   or seconds (train_budgeted); CBOW's update rule chosen (CBOW_RULES) and reported;
+                   scores binned rare / frequent. Runs are cached by run_key.
+  interval, verdict  mean with a Student-t interval, and "a" / "b" / "noise" (intervals overlap).
+  summarize        mean, standard deviation and count over seeds.
 Every long function takes progress(done, total, label) and stop() callables: progress returning False
 or stop() returning True ends the work early, between two models (and inside one, between slices).
 What it does not do: draw, or import streamlit. gensim is imported only if asked for and installed.
@@ -32,6 +36,11 @@ from .corpus import gensim_data_path
 from .model import Word2Vec
 from .objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE, model_name  # names and display names: one table each
 from .synthetic import PlantedCorpus, coverage, neighbour_precision, quality_by_frequency
+from .claims import (BUDGETS, CBOW_RULES, CLAIMS_SETTINGS, MAX_EPOCHS, MIN_PAIRS, PAIR_BINS,  # noqa: F401
+                     PAIR_LISTS, PLANTED_BINS, PLANTED_METRIC, PLANTED_SIZES, REAL_CORPORA, REAL_SHARES,
+                     SECONDS_HEADROOM, ClaimsData, cbow_updates_per_epoch, claims_experiment, claims_settings,
+                     claims_summary, claims_values, interval, load_real, pair_spearman, porter_stem,
+                     probe_words_per_sec, run_key, token_prefix, train_budgeted, verdict, word_pairs)
 
 ARCHITECTURES = tuple(ARCHITECTURE_TABLE)          # ("skipgram", "cbow")
 OBJECTIVES = tuple(OBJECTIVE_TABLE)                # ("softmax", "hierarchical_softmax", "negative_sampling")
@@ -219,77 +228,6 @@ def train_six(sentences, settings: dict, words: Sequence[str] = (), topn: int = 
         if progress is not None and progress(i + 1, total, label) is False:
             break
     return results
-
-
-def _planted_run(sentences, settings: dict, corpus: PlantedCorpus, k: int, n_bins: int, stop: Stop):
-    model = Word2Vec(**settings)
-    model.build_vocab(sentences)
-    t0 = time.perf_counter()
-    info = model.train(stop=stop)
-    elapsed = time.perf_counter() - t0
-    if info.get("stopped"):
-        raise Stopped()
-    scores = neighbour_precision(model.wv, corpus, k=k)
-    return model, scores, elapsed
-
-
-def corpus_growth(corpus: PlantedCorpus, fractions: Sequence[float], seeds: Sequence[int], settings: dict,
-                  architectures: Sequence[str] = ARCHITECTURES, k: int = 5,
-                  progress: Progress = None, stop: Stop = None, out: Optional[list] = None) -> List[dict]:
-    """CBOW versus skip-gram trained on growing prefixes of a planted corpus, for several seeds.
-
-    Returns one row per run: fraction, tokens, architecture, seed, precision (mean neighbour
-    precision@k over the planted words in the vocabulary), coverage, time. Rows done before a stop
-    are returned; with `out`, each row is appended to it as soon as it is done.
-    """
-    runs = [(f, a, s) for f in fractions for a in architectures for s in seeds]
-    rows = [] if out is None else out
-    for n, (frac, arch, seed) in enumerate(runs):
-        if (stop is not None and stop()) or (progress is not None and
-                                               progress(n, len(runs), f"{ARCHITECTURE_TABLE[arch].label}, {frac:.0%} of the corpus, seed {seed}") is False):
-            break
-        sentences = corpus.prefix(frac)
-        try:
-            model, scores, elapsed = _planted_run(sentences, {**settings, "architecture": arch, "seed": seed},
-                                                  corpus, k, 3, stop)
-        except Stopped:
-            break
-        except ValueError:  # e.g. a tiny prefix left no training example: score it as nothing learnt
-            rows.append({"fraction": frac, "tokens": sum(map(len, sentences)), "architecture": arch, "seed": seed,
-                         "precision": float("nan"), "coverage": 0.0, "time": 0.0})
-            continue
-        rows.append({"fraction": frac, "tokens": sum(map(len, sentences)), "architecture": arch, "seed": seed,
-                     "precision": float(np.mean(list(scores.values()))) if scores else float("nan"),
-                     "coverage": coverage(model.wv, corpus), "time": elapsed})
-    if progress is not None:
-        progress(len(rows), len(runs), "done")
-    return rows
-
-
-def rare_vs_frequent(corpus: PlantedCorpus, seeds: Sequence[int], settings: dict,
-                     architectures: Sequence[str] = ARCHITECTURES, k: int = 5, n_bins: int = 3,
-                     progress: Progress = None, stop: Stop = None, out: Optional[list] = None) -> List[dict]:
-    """Neighbour precision@k on rare / middle / frequent planted words, per architecture and seed.
-
-    Returns one row per (architecture, seed, bin): architecture, seed, bin, min_count, max_count,
-    words, in_vocab, precision. With `out`, rows are appended to it as each run finishes.
-    """
-    runs = [(a, s) for a in architectures for s in seeds]
-    rows = [] if out is None else out
-    for n, (arch, seed) in enumerate(runs):
-        if (stop is not None and stop()) or (progress is not None and
-                                               progress(n, len(runs), f"{ARCHITECTURE_TABLE[arch].label}, seed {seed}") is False):
-            break
-        try:
-            model, _, _ = _planted_run(corpus.sentences, {**settings, "architecture": arch, "seed": seed},
-                                       corpus, k, n_bins, stop)
-        except Stopped:
-            break
-        for b in quality_by_frequency(model.wv, corpus, k=k, n_bins=n_bins):
-            rows.append({"architecture": arch, "seed": seed, **b})
-    if progress is not None:
-        progress(len(rows) // max(1, n_bins), len(runs), "done")
-    return rows
 
 
 def summarize(rows: Sequence[dict], by: Sequence[str], value: str = "precision") -> List[dict]:

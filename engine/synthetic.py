@@ -75,18 +75,45 @@ class PlantedCorpus:
         return float(sum(s * (s - 1) for s in sizes) / (n * (n - 1))) if n > 1 else float("nan")
 
 
+# The hard set-up of the claims experiments: 400 planted words in 20 groups with a steep Zipf law (the
+# rarest words are seen a few times even in 600,000 tokens), 15% of group words from another group, 20%
+# from the sibling group, and ten sentences per line. Neither architecture saturates: measured best
+# precision@5 at 600,000 tokens is below 0.95 (bench/CLAIMS_RESULTS.md), where the old easy set-up
+# (8 groups of 10) scored 1.000 for both from 100,000 tokens on.
+HARD = dict(n_groups=20, group_size=20, zipf_s=1.2, noise=0.15, sibling=0.2, per_line=10)
+
+
+def hard_planted(n_tokens: int, seed: int = 1) -> "PlantedCorpus":
+    """The planted corpus of the claims experiments (HARD) with n_tokens tokens."""
+    return planted_corpus(n_tokens=n_tokens, seed=seed, **HARD)
+
+
+def sibling_of(n_groups: int) -> np.ndarray:
+    """(n_groups,) the sibling of each group: 0<->1, 2<->3, ...; with an odd number the last group's is 0.
+
+        >>> sibling_of(5).tolist()
+        [1, 0, 3, 2, 0]
+    """
+    return (np.arange(n_groups) ^ 1) % n_groups
+
+
 def _group_names(n_groups: int) -> List[str]:
     return [THEMES[i] if i < len(THEMES) else f"group{i + 1}" for i in range(n_groups)]
 
 
 def planted_corpus(n_tokens: int = 20_000, n_groups: int = 8, group_size: int = 10, zipf_s: float = 1.0,
                    topic_share: float = 0.5, noise: float = 0.05, seed: int = 1,
-                   min_len: int = 6, max_len: int = 12) -> PlantedCorpus:
+                   min_len: int = 6, max_len: int = 12, sibling: float = 0.0, per_line: int = 1) -> PlantedCorpus:
     """Generate a corpus of about n_tokens tokens with n_groups planted groups of group_size words.
 
     zipf_s: the Zipf exponent (0 = all planted words equally frequent, 1 = classic Zipf, larger =
     steeper, so the rarest words are seen only a handful of times). Ranks are shuffled across groups
     with the seed, so each group has frequent and rare members.
+    sibling: the share of a sentence's group words drawn from its sibling group instead (groups are
+    paired: animal with fruit, colour with city, ...), so sibling groups share contexts and are easy
+    to confuse (0 = off). per_line: how many consecutive sentences make one line (the trainer's
+    windows do not cross a line's end, so with per_line > 1 a window at a sentence boundary sees
+    words of another topic, as in running text). HARD (below) is the set-up the claims experiments use.
 
         >>> planted_corpus(n_tokens=500, n_groups=2, group_size=3).groups["animal"]
         ['animal1', 'animal2', 'animal3']
@@ -97,7 +124,9 @@ def planted_corpus(n_tokens: int = 20_000, n_groups: int = 8, group_size: int = 
               ("zipf_s", 0 <= zipf_s <= 3, "a number in [0, 3]"),
               ("topic_share", 0 < topic_share <= 1, "a number in (0, 1]"),
               ("noise", 0 <= noise < 1, "a number in [0, 1)"),
-              ("min_len", 2 <= min_len <= max_len, "an integer in [2, max_len]")]
+              ("min_len", 2 <= min_len <= max_len, "an integer in [2, max_len]"),
+              ("sibling", 0 <= sibling < 1 and noise + sibling < 1, "a number in [0, 1 - noise)"),
+              ("per_line", 1 <= per_line <= 1000, "an integer in [1, 1000]")]
     for name, ok, allowed in checks:
         if not ok:
             value = locals()[name]
@@ -128,6 +157,10 @@ def planted_corpus(n_tokens: int = 20_000, n_groups: int = 8, group_size: int = 
     is_noise = rng.random(T) < noise                                        # (T,)
     shift = rng.integers(1, max(2, n_groups), size=T)                       # (T,) another group, never the same
     src = np.where(is_noise & (n_groups > 1), (sent_group + shift) % n_groups, sent_group)  # (T,)
+    if sibling > 0:                                                         # drawn only when asked: the
+        u_sib = rng.random(T)                                               # stream of older set-ups is unchanged
+        is_sib = ~is_noise & (u_sib < sibling / max(1e-12, 1.0 - noise))    # (T,) overall share = sibling
+        src = np.where(is_sib, sibling_of(n_groups)[sent_group], src)
     u = rng.random(T)                                                       # (T,) one uniform per token
     token_ids = np.empty(T, dtype=np.int64)                                 # planted ids >= 0, fillers < 0
     for g in range(n_groups):                                               # inverse-CDF draw inside group g
@@ -140,13 +173,19 @@ def planted_corpus(n_tokens: int = 20_000, n_groups: int = 8, group_size: int = 
     token_ids[fill] = -1 - np.minimum(np.searchsorted(fcdf, u[fill] * fcdf[-1], side="right"), len(fcdf) - 1)
     names_all = np.array(words + FILLERS[::-1], dtype=object)               # index -1 - f -> FILLERS[f]
     tokens = names_all[np.where(token_ids >= 0, token_ids, len(words) + len(FILLERS) + token_ids)]
-    sentences: List[List[str]] = [list(s) for s in np.split(tokens, np.cumsum(lengths)[:-1])]
+    if per_line > 1:                                                        # several sentences per line
+        ends = np.cumsum(lengths)[per_line - 1::per_line]
+        cuts = ends[ends < T]
+    else:
+        cuts = np.cumsum(lengths)[:-1]
+    sentences: List[List[str]] = [list(s) for s in np.split(tokens, cuts)]
 
     group_of = {w: names[int(gi)] for w, gi in zip(words, group_index)}
     zipf_rank = {w: int(r) for w, r in zip(words, ranks)}
     groups = {n: [w for w in words if group_of[w] == n] for n in names}
     settings = dict(n_tokens=n_tokens, n_groups=n_groups, group_size=group_size, zipf_s=zipf_s,
-                    topic_share=topic_share, noise=noise, seed=seed, min_len=min_len, max_len=max_len)
+                    topic_share=topic_share, noise=noise, seed=seed, min_len=min_len, max_len=max_len,
+                    sibling=sibling, per_line=per_line)
     return PlantedCorpus(sentences, group_of, groups, zipf_rank, list(FILLERS), settings)
 
 

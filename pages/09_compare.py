@@ -1,180 +1,219 @@
-"""Compare models: the six models side by side, and experiments that test textbook claims on a planted corpus."""
+"""Compare models: the six models side by side, and fair experiments on two textbook claims."""
 
 import streamlit as st
 
 from engine import experiments as exps
-from engine.synthetic import planted_corpus, quality_by_frequency
+from engine.synthetic import hard_planted, planted_corpus, quality_by_frequency
 from ui import compare as cmp
 from ui import state
 from ui.code import show_source
-from ui.settings import objective_label
+from ui.i18n import t
+from ui.settings import architecture_label, objective_label
 
-st.title("Compare models")
-st.markdown(
-    "Word2Vec is six models: two **architectures** (skip-gram predicts each context word from the centre "
-    "word; CBOW predicts the centre word from its context) times three **output layers** (full softmax over "
-    "all V words; hierarchical softmax along a Huffman-tree path; negative sampling against k noise words). "
-    "Train all six on the same text with the same seed and see what differs.")
-st.latex(r"\text{dot products per update:}\quad \underbrace{V}_{\text{full softmax}} \quad"
+st.title(t("compare.title"))
+st.markdown(t("compare.intro"))
+st.latex(r"\text{" + t("compare.latex_label") + r"}\quad \underbrace{V}_{\text{full softmax}} \quad"
          r"\underbrace{\approx \log_2 V}_{\text{hierarchical softmax}} \quad \underbrace{k+1}_{\text{negative sampling}}")
 
 settings = state.current_settings()
 base = {k: settings[k] for k in state.SETTING_NAMES}
 
 # ---------------------------------------------------------------- which corpus
-st.header("1. The corpus")
-corpus_kind = st.radio("Train on", ["sidebar", "planted"], horizontal=True, key="cmp_corpus_kind", index=1,
-                       format_func={"sidebar": f"the sidebar's corpus ({settings['corpus']})",
-                                    "planted": "a generated corpus with planted groups (known right answers)"}.get)
+st.header(t("compare.corpus.header"))
+corpus_kind = st.radio(t("compare.corpus.train_on"), ["sidebar", "planted"], horizontal=True, key="cmp_corpus_kind",
+                       index=1, format_func={"sidebar": t("compare.corpus.sidebar", name=settings["corpus"]),
+                                             "planted": t("compare.corpus.planted")}.get)
 c1, c2, c3, c4, c5 = st.columns(5)
-n_tokens = c1.select_slider("Tokens", [2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000], 10_000,
-                            key="cmp_tokens", help="How much text to generate.")
-n_groups = c2.slider("Groups", 2, 24, 8, key="cmp_groups")
-group_size = c3.slider("Words per group", 3, 50, 10, key="cmp_group_size")
-zipf_s = c4.slider("Zipf exponent s", 0.0, 2.0, 1.1, 0.1, key="cmp_zipf",
-                   help="The r-th most frequent planted word occurs about 1/r^s as often as the first. "
-                        "Larger s: more very rare words.")
-gen_seed = c5.number_input("Corpus seed", 0, 10_000, 1, key="cmp_gen_seed")
+n_tokens = c1.select_slider(t("compare.corpus.tokens"), [2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000],
+                            10_000, key="cmp_tokens", help=t("compare.corpus.tokens_help"))
+n_groups = c2.slider(t("compare.corpus.groups"), 2, 24, 8, key="cmp_groups")
+group_size = c3.slider(t("compare.corpus.group_size"), 3, 50, 10, key="cmp_group_size")
+zipf_s = c4.slider(t("compare.corpus.zipf"), 0.0, 2.0, 1.1, 0.1, key="cmp_zipf", help=t("compare.corpus.zipf_help"))
+gen_seed = c5.number_input(t("compare.corpus.seed"), 0, 10_000, 1, key="cmp_gen_seed")
 planted = cmp.get_planted(int(n_tokens), int(n_groups), int(group_size), float(zipf_s), int(gen_seed))
-with st.expander(f"Look at the planted corpus ({planted.n_tokens():,} tokens, {len(planted.sentences):,} "
-                 f"sentences, {len(planted.group_of)} planted words)", expanded=False):
-    st.markdown(
-        "Each sentence is about one group: about half of its words come from that group (words of "
-        "one group are drawn in proportion to a Zipf law), the rest are filler words (*the, of, ...*), and "
-        "5% of the group words are noise from another group. A good model puts each word near the "
-        "**other words of its group**. We score that as **neighbour precision@5**: of a word's 5 nearest "
-        "planted words, the share from its own group (1 = perfect; chance = "
-        f"{planted.chance_precision():.2f}).")
+with st.expander(t("compare.corpus.look", tokens=planted.n_tokens(), sentences=len(planted.sentences),
+                   words=len(planted.group_of)), expanded=False):
+    st.markdown(t("compare.corpus.explain", chance=planted.chance_precision()))
     st.code("\n".join(" ".join(s) for s in planted.sentences[:6]), language=None)
     l, r = st.columns([1.3, 1])
     l.dataframe(cmp.group_table(planted), hide_index=True, width="stretch")
     r.plotly_chart(cmp.zipf_figure(planted), key="cmp_zipf_fig")
-show_source(planted_corpus)
+show_source(planted_corpus, label=t("compare.show_code"))
 
 if corpus_kind == "planted":
-    sentences, truth, corpus_label = planted.sentences, planted, f"planted corpus ({planted.n_tokens():,} tokens)"
+    sentences, truth = planted.sentences, planted
+    corpus_label = t("compare.corpus.planted_label", tokens=planted.n_tokens())
 else:
     try:
         sentences, truth, corpus_label = state.current_sentences(), None, settings["corpus"]
     except ValueError as e:
-        st.error(f"Could not read the sidebar's corpus: {e}")
+        st.error(t("compare.corpus.read_error", error=e))
         st.stop()
 
 # ---------------------------------------------------------------- six models
-st.header("2. Six models side by side")
-st.caption(f"On the {corpus_label}, with the sidebar's settings (d = {base['vector_size']}, window = {base['window']}, "
-           f"k = {base['negative']}, sample = {base['sample']:g}, min_count = {base['min_count']}, alpha = "
-           f"{base['alpha']:g}, seed = {base['seed']}) and the epochs below.")
+st.header(t("compare.six.header"))
+st.caption(t("compare.six.caption", corpus=corpus_label, d=base["vector_size"], window=base["window"],
+             k=base["negative"], sample=f"{base['sample']:g}", min_count=base["min_count"], alpha=f"{base['alpha']:g}",
+             seed=base["seed"]))
 c1, c2, c3 = st.columns([1, 2, 1.2])
-six_epochs = c1.number_input("Epochs", 1, 200, 5, key="cmp_six_epochs")
+six_epochs = c1.number_input(t("compare.six.epochs"), 1, 200, 5, key="cmp_six_epochs")
 model = state.get_model()
 vocab_words = planted.planted_words if truth is not None else (model.vocab.index_to_key if model else [])
 default_words = ([planted.groups[g][0] for g in list(planted.groups)[:3]] if truth is not None
                  else [w for w in ["king", "paris", "apple", "dog", "fox"] if w in set(vocab_words)][:3])
-chosen = c2.multiselect("Words whose neighbours to compare", vocab_words, default=default_words, max_selections=6,
+chosen = c2.multiselect(t("compare.six.words"), vocab_words, default=default_words, max_selections=6,
                         key=f"cmp_words_{corpus_kind}_{settings['corpus']}")
-with_gensim = c3.checkbox("Also train gensim with the same settings", value=exps.gensim_available(),
-                          disabled=not exps.gensim_available(), key="cmp_gensim",
-                          help="Shows how many of the top-10 neighbours gensim finds too. gensim has no full softmax.")
-with_bench = c3.checkbox("Score on WordSim / SimLex / Google", value=False, key="cmp_bench",
-                         help="Meaningful only for real corpora with a large vocabulary.")
+with_gensim = c3.checkbox(t("compare.six.gensim"), value=exps.gensim_available(),
+                          disabled=not exps.gensim_available(), key="cmp_gensim", help=t("compare.six.gensim_help"))
+with_bench = c3.checkbox(t("compare.six.bench"), value=False, key="cmp_bench", help=t("compare.six.bench_help"))
 six_settings = {**base, "epochs": int(six_epochs)}
 six_key = {"corpus": corpus_label, "planted": planted.settings if truth else None, **six_settings,
            "words": list(chosen), "gensim": with_gensim, "bench": with_bench}
-if st.button("Train the six models", key="cmp_six_go", type="primary"):
+if st.button(t("compare.six.button"), key="cmp_six_go", type="primary"):
     def run_six(out, progress):
         exps.train_six(sentences, six_settings, words=chosen, truth=truth, benchmarks=with_bench,
                        with_gensim=with_gensim, progress=progress, out=out)
     try:
-        cmp.run_with_progress(state.CMP_SIX, six_key, run_six, "six models")
+        cmp.run_with_progress(state.CMP_SIX, six_key, run_six, t("compare.six.label"))
     except ValueError as e:
-        st.error(f"Could not train: {e}")
+        st.error(t("compare.six.train_error", error=e))
 res = cmp.stored(state.CMP_SIX, six_key)
 if res and res["rows"]:
     rows = res["rows"]
-    if not res["done"] or len(rows) < 6 or rows[-1].get("stopped"):
-        st.warning(f"Stopped: {len(rows)} of 6 models finished" + (" (the last one part-way)." if rows[-1].get("stopped") else "."))
+    if rows[-1].get("stopped"):
+        st.warning(t("compare.six.stopped_partway", n=len(rows)))
+    elif not res["done"] or len(rows) < 6:
+        st.warning(t("compare.six.stopped", n=len(rows)))
     st.dataframe(cmp.six_table(rows), hide_index=True, width="stretch")
     l, r = st.columns(2)
     l.plotly_chart(cmp.loss_figure(rows), key="cmp_loss_fig")
-    l.caption("Colour = output layer, dashed = CBOW. The three losses are on different scales (softmax: −log p "
-              "over V words; hierarchical softmax: a sum of about log2 V binary losses; negative sampling: a "
-              "sum of k+1), so compare the shapes, not the heights.")
+    l.caption(t("compare.six.loss_caption"))
     r.plotly_chart(cmp.cost_figure(rows), key="cmp_cost_fig")
-    r.caption("Skip-gram makes one update per (centre, context) pair, CBOW one per centre word, so skip-gram "
-              "does about window + 1 times more updates per epoch (the radius is drawn from 1..window, so a centre "
-              "has window + 1 context words on average).")
+    r.caption(t("compare.six.cost_caption"))
     if rows[0].get("planted_bins"):
-        st.markdown("**Planted truth, by word frequency** (precision@5 on rare / middle / frequent planted words):")
-        st.dataframe([{"model": r["name"], **{b["bin"]: round(b["precision"], 3) for b in r["planted_bins"]}}
+        st.markdown(t("compare.six.bins_title"))
+        st.dataframe([{t("compare.col.model"): r["name"],
+                       **{t(f"compare.bin.{b['bin']}"): round(b["precision"], 3) for b in r["planted_bins"]}}
                       for r in rows], hide_index=True)
     if truth is not None and chosen:
-        st.caption("Neighbour tables: green = a word of the same planted group (right), red = another group or a filler.")
+        st.caption(t("compare.six.neighbour_caption"))
     for w in chosen:
-        st.markdown(f"**Neighbours of '{w}'**")
+        st.markdown(t("compare.six.neighbours_of", word=w))
         table = cmp.neighbour_table(rows, w, 5, truth)
         if getattr(table, "empty", False):
-            st.info(f"'{w}' is not in the vocabulary of these models (min_count may have removed it).")
+            st.info(t("compare.six.not_in_vocab", word=w))
         else:
             st.dataframe(table, width="stretch")
 elif res is None and st.session_state.get(state.CMP_SIX):
-    st.caption("Settings changed since the last run: press the button to train again.")
-show_source(exps.train_six, exps.dot_products_per_update)
+    st.caption(t("compare.six.changed"))
+show_source(exps.train_six, exps.dot_products_per_update, label=t("compare.show_code"))
 
-# ---------------------------------------------------------------- experiments
-st.header("3. Test the claims yourself")
-st.markdown(
-    "Books and courses repeat two claims about the architectures: **CBOW** is faster and does well on "
-    "frequent words, while **skip-gram** needs more updates but represents **rare words** better (Mikolov's "
-    "word2vec notes); and one of them suits **small** corpora, the other **large** ones (sources disagree on "
-    "which). On the planted corpus above the right answers are known, so you can measure both.")
-arch_obj = st.selectbox("Output layer for both architectures", exps.OBJECTIVES,
-                        index=exps.OBJECTIVES.index(settings["objective"]), key="cmp_exp_objective",
-                        format_func=objective_label)
-c1, c2 = st.columns(2)
-exp_epochs = c1.number_input("Epochs per run", 1, 100, 5, key="cmp_exp_epochs")
-n_seeds = c2.slider("Seeds per point (for error bars)", 1, 8, 3, key="cmp_seeds")
+# ---------------------------------------------------------------- the claims, tested fairly
+st.header(t("compare.claims.title"))
+st.markdown(t("compare.claims.intro"))
+lit_col, data_col = st.columns(2)
+lit_col.subheader(t("compare.claims.lit_header"))
+lit_col.markdown(t("compare.claims.lit_body"))
+data_col.subheader(t("compare.claims.data_header"))
+verdict_box = data_col.container()          # filled below, once the runs are known
+
+c1, c2, c3 = st.columns([1.4, 1, 1])
+data_kind = c1.radio(t("compare.claims.data"), cmp.CLAIMS_DATA, key="cmp_claims_data",
+                     format_func=lambda k: t(f"compare.claims.data_{k}"))
+scale = c2.radio(t("compare.claims.scale"), ["default", "larger"], key="cmp_claims_scale",
+                 format_func=lambda k: t(f"compare.claims.scale_{k}"))
+n_seeds = c3.slider(t("compare.claims.seeds"), 2, 8, 3, key="cmp_seeds", help=t("compare.claims.seeds_help"))
 seeds = list(range(1, n_seeds + 1))
-exp_settings = {**base, "objective": arch_obj, "epochs": int(exp_epochs)}
+c1, c2, c3 = st.columns([1.4, 1, 1])
+budget = c1.radio(t("compare.claims.budget"), exps.BUDGETS, index=1, horizontal=True, key="cmp_budget",
+                  format_func=lambda b: t(f"compare.claims.budget_{b}"))
+c1.caption(t(f"compare.claims.budget_help_{budget}"))
+if budget == "seconds":
+    amount = float(c2.number_input(t("compare.claims.seconds_amount"), 0.2, 30.0, 1.0, 0.1, key="cmp_seconds"))
+else:
+    amount = float(c2.number_input(t("compare.claims.epochs"), 1, 20, 5, key="cmp_exp_epochs"))
+objective = c3.selectbox(t("compare.claims.objective"), ["negative_sampling", "hierarchical_softmax"],
+                         key="cmp_exp_objective", format_func=objective_label)
+cbow_rule = st.radio(t("compare.claims.cbow_rule"), list(exps.CBOW_RULES), horizontal=True, key="cmp_cbow_rule",
+                     format_func=lambda r: t(f"compare.claims.rule_{r}"))
 
-st.subheader("a. CBOW versus skip-gram as the corpus grows")
-fractions = st.multiselect("Shares of the planted corpus to train on", [0.05, 0.1, 0.25, 0.5, 0.75, 1.0],
-                           default=[0.1, 0.25, 0.5, 1.0], format_func=lambda f: f"{f:.0%}", key="cmp_fractions")
-growth_key = {"planted": planted.settings, **exp_settings, "fractions": sorted(fractions), "seeds": seeds}
-n_runs = len(fractions) * 2 * len(seeds)
-if st.button(f"Run ({n_runs} trainings)", key="cmp_growth_go", type="primary", disabled=not fractions):
-    cmp.run_with_progress(state.CMP_GROWTH, growth_key,
-                          lambda out, progress: exps.corpus_growth(planted, sorted(fractions), seeds, exp_settings,
-                                                                   progress=progress, out=out),
-                          "corpus growth")
-res = cmp.stored(state.CMP_GROWTH, growth_key)
-if res and res["rows"]:
-    if not res["done"]:
-        st.warning(f"Stopped: {len(res['rows'])} of {n_runs} trainings finished.")
-    summary = exps.summarize(res["rows"], ["fraction", "tokens", "architecture"])
-    st.plotly_chart(cmp.growth_figure(summary, planted.chance_precision()), key="cmp_growth_fig")
-    st.caption("Each point: the mean over seeds of the neighbour precision@5 of all planted words; bars: ± one "
-               "standard deviation. With the same number of epochs, skip-gram does more updates than CBOW "
-               "(see the seconds per run below).")
-    st.markdown(cmp.verdict(summary, "tokens", lambda t: f"{t:,} tokens"))
-    st.dataframe(cmp.growth_table(res["rows"]), hide_index=True)
+claims_base = {**exps.CLAIMS_SETTINGS, "objective": objective}
+try:
+    data = cmp.claims_data(data_kind, scale)
+except ValueError as e:
+    st.error(t("compare.claims.not_installed", error=e))
+    st.stop()
+sizes = cmp.claims_sizes(data_kind, scale, data.n_tokens)
+st.caption(t("compare.claims.settings_caption", objective=objective_label(objective), d=claims_base["vector_size"],
+             window=claims_base["window"], k=claims_base["negative"], sample=f"{claims_base['sample']:g}",
+             min_count=claims_base["min_count"], alpha=f"{claims_base['alpha']:g}",
+             min_alpha=f"{claims_base['min_alpha']:g}", sizes=" / ".join(f"{s:,}" for s in sizes)))
 
-st.subheader("b. Rare versus frequent words")
-n_bins = st.radio("Frequency groups", [2, 3, 4], index=1, horizontal=True, key="cmp_bins")
-rare_key = {"planted": planted.settings, **exp_settings, "seeds": seeds, "bins": n_bins}
-if st.button(f"Run ({2 * len(seeds)} trainings on the whole planted corpus)", key="cmp_rare_go", type="primary"):
-    cmp.run_with_progress(state.CMP_RARE, rare_key,
-                          lambda out, progress: exps.rare_vs_frequent(planted, seeds, exp_settings, n_bins=n_bins,
-                                                                      progress=progress, out=out),
-                          "rare versus frequent")
-res = cmp.stored(state.CMP_RARE, rare_key)
-if res and res["rows"]:
-    if not res["done"]:
-        st.warning("Stopped before all runs finished; the bars show the runs that did.")
-    summary = exps.summarize(res["rows"], ["bin", "architecture"])
-    ranges = {r["bin"]: f"seen {r['min_count']}–{r['max_count']} times" for r in res["rows"]}
-    st.plotly_chart(cmp.bins_figure(summary, planted.chance_precision(), ranges), key="cmp_rare_fig")
-    st.caption("Planted words sorted by how often they occur in the corpus and cut into equal groups. "
-               "Rare words get few updates, so their vectors stay closer to where they started.")
-    st.markdown(cmp.verdict(summary, "bin", lambda b: f"the {b} words"))
-show_source(exps.corpus_growth, exps.rare_vs_frequent, quality_by_frequency)
+st.markdown("**" + t("compare.claims.rules_header") + "**")
+r1, r2 = st.columns(2)
+for col, arch, rule_name in ((r1, "skipgram", "skipgram"), (r2, "cbow", cbow_rule)):
+    col.markdown(t("compare.claims.rule_of", arch=architecture_label(arch), rule=cmp.rule_text(arch, cbow_rule)))
+    col.latex(cmp.RULE_LATEX[rule_name])
+
+n_runs = len(sizes) * 2 * len(seeds)
+if scale == "larger" or data_kind != "planted":
+    st.caption(t("compare.claims.estimate_slow", low=30, high=180))
+exp_key = {"data": data.key, "sizes": sizes, "seeds": seeds, "base": claims_base, "budget": budget,
+           "amount": amount, "cbow_rule": cbow_rule}
+if st.button(t("compare.claims.run", n=n_runs), key="cmp_claims_go", type="primary", help=t("compare.claims.run_help")):
+    cmp.run_claims(exp_key, data, sizes, seeds, claims_base, budget, amount, cbow_rule)
+
+rows = cmp.cached_rows(data, sizes, seeds, claims_base, budget, amount, cbow_rule)
+record = cmp.claims_record(exp_key)
+errors = [r["error"] for r in (record or {}).get("rows", []) if "error" in r]
+if errors:
+    st.warning(t("compare.claims.errors", error=errors[0]))
+if rows and len(rows) < n_runs:
+    st.warning(t("compare.claims.partial", n=len(rows), total=n_runs))
+
+with verdict_box:
+    if not rows:
+        st.info(t("compare.claims.data_none"))
+if rows:
+    metrics = data.metrics
+    metric = (st.radio(t("compare.claims.metric"), metrics, horizontal=True, key="cmp_claims_metric")
+              if len(metrics) > 1 else metrics[0])
+    chance = data.truth.chance_precision() if data.kind == "planted" else None
+    summary = exps.claims_summary(rows, metric)
+    st.plotly_chart(cmp.claims_figure(summary, metric, chance, t("compare.claims.growth_title")),
+                    key="cmp_claims_fig")
+    st.caption(t("compare.claims.growth_caption"))
+    st.markdown(t("compare.claims.verdicts"))
+    st.markdown("\n".join("- " + cmp.outcome_text(s, t("compare.verdict.tokens", size=f"{s['size']:,}"))
+                          for s in summary))
+    largest = max(s["size"] for s in summary)
+    bin_summaries = {b: next((s for s in exps.claims_summary(rows, metric, b) if s["size"] == largest), None)
+                     for b in data.bins}
+    bin_summaries = {b: s for b, s in bin_summaries.items() if s is not None}
+    if bin_summaries:
+        st.plotly_chart(cmp.claims_bins_figure(bin_summaries, metric, chance,
+                                               t("compare.claims.bins_title", size=f"{largest:,}")),
+                        key="cmp_claims_bins_fig")
+        st.caption(t(f"compare.claims.bins_caption_{data.kind}"))
+        st.markdown("\n".join("- " + cmp.outcome_text(s, t(f"compare.bin.{b}")) for b, s in bin_summaries.items()))
+    with verdict_box:
+        small, large = summary[0], summary[-1]
+        lines = [t("compare.claims.data_small", size=f"{small['size']:,}", outcome=cmp.short_outcome(small)),
+                 t("compare.claims.data_large", size=f"{large['size']:,}", outcome=cmp.short_outcome(large))]
+        for b in ("rare", "frequent"):
+            if b in bin_summaries:
+                lines.append(t(f"compare.claims.data_{b}", size=f"{largest:,}", outcome=cmp.short_outcome(bin_summaries[b])))
+        st.markdown("\n".join("- " + x for x in lines))
+        st.caption(t("compare.claims.data_setup", budget=t(f"compare.claims.budget_{budget}"),
+                     rule=t(f"compare.claims.rule_{cbow_rule}"), seeds=len(seeds),
+                     data=t(f"compare.claims.data_{data_kind}")))
+        st.caption(t("compare.claims.data_note"))
+    facts = cmp.ratio_facts(rows)
+    with st.expander(t("compare.claims.why_header"), expanded=True):
+        if facts:
+            st.markdown(t("compare.claims.why_body", **facts))
+    with st.expander(t("compare.claims.runs_header")):
+        st.dataframe(cmp.runs_table(rows, metric), hide_index=True, width="stretch")
+        st.caption(t("compare.claims.coverage_note"))
+show_source(exps.claims_experiment, exps.train_budgeted, exps.verdict, hard_planted, quality_by_frequency,
+            label=t("compare.show_code"))

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from engine import Word2Vec, gensim_data_path
-from engine.experiments import (SIX_MODELS, benchmark_scores, corpus_growth, dot_products_per_update,
-                                gensim_available, gensim_kwargs, neighbour_overlap, rare_vs_frequent, summarize,
-                                train_six)
+from engine import experiments as E
+from engine.experiments import (SIX_MODELS, benchmark_scores, dot_products_per_update, gensim_available,
+                                gensim_kwargs, neighbour_overlap, summarize, train_six)
 from engine.keyed_vectors import KeyedVectors
-from engine.synthetic import planted_corpus
+from engine.synthetic import hard_planted, planted_corpus
 
 SMALL = dict(vector_size=16, window=2, sample=0.0, epochs=3, negative=5, min_count=1)
 
@@ -97,24 +97,161 @@ def test_same_settings_in_gensim_find_the_same_neighbours(corpus):
     assert ns["gensim"]["overlap"] > 0.5
 
 
-def test_corpus_growth_more_text_helps(corpus):
-    rows = corpus_growth(corpus, [0.1, 1.0], [1, 2], {**SMALL, "epochs": 5})
-    assert len(rows) == 2 * 2 * 2
-    small = np.mean([r["precision"] for r in rows if r["fraction"] == 0.1])
-    full = np.mean([r["precision"] for r in rows if r["fraction"] == 1.0])
-    assert full > small + 0.1
-    assert {r["tokens"] for r in rows if r["fraction"] == 1.0} == {corpus.n_tokens()}
+# ---------------------------------------------------------------- the claims experiments
+FAST = dict(E.CLAIMS_SETTINGS, vector_size=16)
 
 
-def test_rare_vs_frequent_rows_and_summary(corpus):
-    rows = rare_vs_frequent(corpus, [1, 2], {**SMALL, "epochs": 5}, n_bins=2)
-    assert len(rows) == 2 * 2 * 2
-    summary = summarize(rows, ["bin", "architecture"])
-    for s in summary:
-        vals = [r["precision"] for r in rows if r["bin"] == s["bin"] and r["architecture"] == s["architecture"]]
-        assert s["n"] == 2
-        assert s["mean"] == pytest.approx(np.mean(vals))
-        assert s["std"] == pytest.approx(np.std(vals, ddof=1))
+@pytest.fixture(scope="module")
+def hard():
+    return E.ClaimsData.planted(hard_planted(40_000, seed=1))
+
+
+def _pair(rows, size):
+    by = {r["architecture"]: r for r in rows if r["size"] == size}
+    return by["skipgram"], by["cbow"]
+
+
+def test_equal_epochs_budget(hard):
+    rows = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 2)
+    assert len(rows) == 4
+    for size in (8_000, 20_000):
+        sg, cb = _pair(rows, size)
+        assert sg["epochs_planned"] == cb["epochs_planned"] == 2
+        assert sg["passes"] == pytest.approx(2) and cb["passes"] == pytest.approx(2)
+        assert sg["ended_by"] == cb["ended_by"] == "plan"
+        # one update per (centre, context) pair against one per centre: about window + 1 = 4 times as many
+        assert 3 < sg["updates"] / cb["updates"] < 4.5
+        assert sg["tokens"] == cb["tokens"] == size
+        assert "sum of the context vectors" in cb["rule"] and "input word's vector" in sg["rule"]
+
+
+@pytest.mark.parametrize("rule", ["sum", "mean_word2vec"])
+def test_equal_updates_budget(hard, rule):
+    rows = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "updates", 2, cbow_rule=rule)
+    assert len(rows) == 4
+    for r in rows:
+        if r["architecture"] == "cbow":
+            sg = [x for x in rows if x["architecture"] == "skipgram" and x["size"] == r["size"]
+                  and x["seed"] == r["seed"]][0]
+            assert abs(r["updates"] - sg["updates"]) <= 0.01 * sg["updates"]
+            assert r["passes"] > 2.5 * sg["passes"]          # CBOW needs more passes for as many updates
+            assert r["lr_end"] < 0.2 * FAST["alpha"]         # and its learning rate still decays (nearly) fully
+            assert r["rule"] == Word2Vec(architecture="cbow", **E.CBOW_RULES[rule]).build_vocab(
+                hard.subset(2000)).rule.describe()
+        else:
+            assert r["epochs_planned"] == 2 and r["ended_by"] == "plan"
+
+
+def test_equal_seconds_budget_both_stopped_by_the_deadline(hard):
+    for arch in ("skipgram", "cbow"):
+        s = E.claims_settings(FAST, arch, "sum", 1)
+        # plan far more work than fits: the deadline must be what ends the run
+        model, facts = E.train_budgeted(hard.sentences, s, "seconds", 0.4, words_per_sec=1e9)
+        assert facts["ended_by"] == "deadline" and not model.training_complete
+        assert 0.4 <= facts["seconds"] < 0.4 + 0.5
+        assert facts["updates"] == model.step_count > 0
+    rows = E.claims_experiment(hard, [20_000], [1], FAST, "seconds", 0.3)
+    assert {r["architecture"] for r in rows} == {"skipgram", "cbow"}
+    assert all(r["seconds"] < 0.3 + 0.5 and r["words_per_sec"] > 0 for r in rows)
+
+
+def test_stop_keeps_finished_runs_and_the_cache_reuses_them(hard):
+    out, cache = [], {}
+
+    def progress(done, total, label):
+        return False if done >= 2 else None               # stop once two runs are done
+
+    rows = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 1, cache=cache, progress=progress,
+                               out=out)
+    assert rows is out and len(rows) == 2 and len(cache) == 2
+    calls = []
+    again = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 1, cache=cache,
+                                progress=lambda d, t, label: calls.append(d))
+    assert again[0] is rows[0] and again[1] is rows[1]    # the finished runs were not trained again
+    assert len(again) == 4 and len(cache) == 4
+    # the key holds everything the result depends on: another CBOW rule is another run, skip-gram is shared
+    k = E.run_key(hard, 8_000, "cbow", 1, FAST, "epochs", 1, "sum")
+    assert k != E.run_key(hard, 8_000, "cbow", 1, FAST, "epochs", 1, "mean_exact")
+    assert (E.run_key(hard, 8_000, "skipgram", 1, FAST, "epochs", 1, "sum")
+            == E.run_key(hard, 8_000, "skipgram", 1, FAST, "epochs", 1, "mean_exact"))
+
+
+def test_bad_budget_and_rule():
+    with pytest.raises(ValueError, match="budget"):
+        E.train_budgeted([["a", "b"]], FAST, "minutes", 1)
+    with pytest.raises(ValueError, match="cbow_rule"):
+        E.claims_settings(FAST, "cbow", "median", 1)
+
+
+def test_interval_matches_scipy():
+    from scipy import stats
+    vals = [0.61, 0.64, 0.58, 0.66]
+    r = E.interval(vals)
+    lo, hi = stats.t.interval(0.95, len(vals) - 1, loc=np.mean(vals), scale=stats.sem(vals))
+    assert r["lo"] == pytest.approx(lo) and r["hi"] == pytest.approx(hi) and r["n"] == 4
+    assert (r["min"], r["max"]) == (0.58, 0.66)
+    one = E.interval([0.5, float("nan")])
+    assert one["n"] == 1 and math.isnan(one["half"])
+
+
+def test_verdict_names_the_winner_or_says_within_noise():
+    assert E.verdict([0.80, 0.82, 0.81], [0.60, 0.62, 0.61])["outcome"] == "a"
+    assert E.verdict([0.60, 0.62, 0.61], [0.80, 0.82, 0.81])["outcome"] == "b"
+    # means differ (0.80 vs 0.75) but the intervals overlap: within noise
+    v = E.verdict([0.70, 0.80, 0.90], [0.65, 0.75, 0.85])
+    assert v["outcome"] == "noise" and v["gap"] == pytest.approx(0.05)
+    # just touching counts as overlapping; barely apart does not
+    a = [0.5, 0.6, 0.7]
+    half = E.interval(a)["half"]
+    assert E.verdict(a, [x - 2 * half for x in a])["outcome"] == "noise"
+    assert E.verdict(a, [x - 2 * half - 1e-6 for x in a])["outcome"] == "a"
+    assert E.verdict([0.9], [0.1, 0.2])["outcome"] == "unknown"        # one seed: no interval
+    assert E.verdict([float("nan")] * 3, [0.1, 0.2, 0.3])["outcome"] == "unscored"   # no score at all
+
+
+def test_claims_summary_per_size():
+    rows = [{"size": s, "architecture": a, "seed": seed, "scores": {"m": v}, "bins": {"m": {"rare": v - 0.1}}}
+            for s, a, vs in [(10, "skipgram", [0.2, 0.21, 0.22]), (10, "cbow", [0.5, 0.52, 0.51]),
+                             (100, "skipgram", [0.7, 0.8, 0.9]), (100, "cbow", [0.72, 0.82, 0.88])]
+            for seed, v in enumerate(vs)]
+    summary = E.claims_summary(rows, "m")
+    assert [(s["size"], s["outcome"]) for s in summary] == [(10, "b"), (100, "noise")]
+    assert summary[0]["cbow"]["mean"] == pytest.approx(0.51)
+    rare = E.claims_summary(rows, "m", "rare")
+    assert rare[0]["skipgram"]["mean"] == pytest.approx(0.11)
+
+
+def test_pair_scores_on_made_up_vectors():
+    # vectors whose cosines follow the human scores exactly: Spearman 1 on every known pair
+    pairs = [(f"a{i}", f"b{i}", float(i)) for i in range(40)]
+    words, vecs = [], []
+    for i in range(40):
+        angle = (40 - i) / 40 * 1.5
+        words += [f"a{i}", f"b{i}"]
+        vecs += [[1.0, 0.0, 0.01 * i], [np.cos(angle), np.sin(angle), 0.01 * i]]
+    kv = KeyedVectors(words, np.array(vecs))
+    assert E.pair_spearman(kv, pairs) == pytest.approx(1.0, abs=0.01)
+    assert math.isnan(E.pair_spearman(kv, pairs[:E.MIN_PAIRS - 1]))     # too few pairs: not reported
+
+
+@pytest.mark.skipif(gensim_data_path("head500.noblanks.cor") is None, reason="gensim's test data is not installed")
+def test_real_data_stemmed_lists_and_coverage():
+    stemmed = E.word_pairs("wordsim353.tsv", True)
+    plain = E.word_pairs("wordsim353.tsv", False)
+    assert ("love", "sex", 6.77) in plain and ("love", "sex", 6.77) in stemmed
+    assert any(a == "comput" for a, _, _ in stemmed) and not any(a == "comput" for a, _, _ in plain)
+    data = E.ClaimsData.real("head500")
+    assert data.n_tokens > 300_000 and data.metrics == ("WordSim-353", "SimLex-999")
+    part = data.subset(30_000)
+    model = Word2Vec(**{**FAST, "epochs": 1}).build_vocab(part)
+    model.train()
+    out = data.score(model.wv, part)
+    # the stemmed list is covered far better than the plain one would be on a stemmed corpus
+    vocab = model.wv.key_to_index
+    plain_cov = sum(a in vocab and b in vocab for a, b, _ in plain) / len(plain)
+    assert out["coverage"]["WordSim-353"] > plain_cov + 0.1
+    assert out["used"]["WordSim-353"] == round(out["coverage"]["WordSim-353"] * len(stemmed))
+    assert set(out["bins"]["SimLex-999"]) == {"rare", "frequent"}
 
 
 @pytest.mark.skipif(gensim_data_path("wordsim353.tsv") is None, reason="gensim's test data is not installed")
@@ -141,4 +278,11 @@ def test_docstring_examples():
     import doctest
 
     import engine.experiments as module
+    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
+
+
+def test_claims_docstring_examples():
+    import doctest
+
+    import engine.claims as module
     assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

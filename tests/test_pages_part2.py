@@ -75,6 +75,14 @@ def loss_chart(at):
     return found[0][0]
 
 
+def figure_array(value) -> np.ndarray:
+    """A plotly array from a figure dict: a plain list, or {'dtype', 'bdata'} (base64)."""
+    import base64
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value)
+
+
 def page_text(at) -> str:
     return " ".join(m.value for m in at.markdown)
 
@@ -247,7 +255,8 @@ def test_explore_works_on_imported_vectors():
 
 
 # ---------------------------------------------------------------- 09 compare
-def test_compare_six_models_and_both_experiments():
+@pytest.mark.slow            # > 3 s: trains several models through the page
+def test_compare_six_models():
     at = page("09_compare.py")
     at.select_slider(key="cmp_tokens").set_value(2000)
     at.slider(key="cmp_groups").set_value(3)
@@ -264,22 +273,87 @@ def test_compare_six_models_and_both_experiments():
     assert "no counterpart" in set(table["gensim: same top-10 neighbours"])
     assert chart(at, "cmp_loss_fig") and chart(at, "cmp_cost_fig")
 
-    at.multiselect(key="cmp_fractions").set_value([0.5, 1.0])
+
+
+@pytest.fixture
+def small_claims(monkeypatch):
+    """The claims experiment on two small sizes of the hard planted corpus (the page's sizes come from here)."""
+    from engine import experiments as exps
+    monkeypatch.setitem(exps.PLANTED_SIZES, "default", (3_000, 9_000))
+    return exps
+
+
+@pytest.mark.slow            # > 3 s: trains several models through the page
+def test_compare_claims_budgets_rules_and_error_bars(small_claims):
+    exps = small_claims
+    from engine import Word2Vec
+    at = page("09_compare.py")
+    budget = at.radio(key="cmp_budget")
+    assert budget.options == ["epochs", "SGD updates", "seconds"] and budget.value == "updates"
+    rule = at.radio(key="cmp_cbow_rule")
+    assert rule.value == "sum"
+
+    def shown_rules():
+        return [m.value for m in at.markdown if m.value.startswith("**skip-gram**") or m.value.startswith("**CBOW**")]
+
+    sentences = [["a", "b", "c", "a", "b"]] * 3
+    for name in exps.CBOW_RULES:
+        at.radio(key="cmp_cbow_rule").set_value(name).run()
+        expected_cbow = Word2Vec(architecture="cbow", min_count=1, **exps.CBOW_RULES[name]).build_vocab(sentences)
+        expected_sg = Word2Vec(architecture="skipgram", min_count=1).build_vocab(sentences)
+        assert shown_rules() == [f"**skip-gram**: {expected_sg.rule.describe()}",
+                                 f"**CBOW**: {expected_cbow.rule.describe()}"]
+    at.radio(key="cmp_cbow_rule").set_value("sum")
     at.slider(key="cmp_seeds").set_value(2)
     at.number_input(key="cmp_exp_epochs").set_value(2)
     at.run()
-    at.button(key="cmp_growth_go").click().run()
-    assert not at.exception
-    growth = chart(at, "cmp_growth_fig")
-    assert {t["name"] for t in growth["data"]} == {"skip-gram", "CBOW"}
-    assert "In these runs" in page_text(at)
-    table = [d.value for d in at.dataframe if "share of the corpus" in d.value.columns][0]
-    assert len(table) == 4 and set(table["seeds"]) == {2}
-    at.button(key="cmp_rare_go").click().run()
-    assert not at.exception
-    assert len(chart(at, "cmp_rare_fig")["data"]) == 2
+    assert "Press **Run** below" in " ".join(i.value for i in at.info)
+    at.button(key="cmp_claims_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    fig = chart(at, "cmp_claims_fig")
+    assert {tr["name"] for tr in fig["data"]} == {"skip-gram", "CBOW"}
+    for tr in fig["data"]:
+        bars = figure_array(tr["error_y"]["array"])
+        assert len(bars) == 2 and np.all(bars > 0) and tr["error_y"]["visible"]     # 95% intervals over 2 seeds
+        assert list(figure_array(tr["x"])) == [3_000, 9_000]
+    bins = chart(at, "cmp_claims_bins_fig")
+    assert len(bins["data"]) == 2 and all(len(figure_array(tr["error_y"]["array"])) == 3 for tr in bins["data"])
+    text = page_text(at)
+    assert text.count("3,000 tokens: **") + text.count("9,000 tokens: **") == 2     # one verdict per size
+    assert "**Smallest size (3,000 tokens)**" in text and "**Largest size (9,000 tokens)**" in text
+    runs = [d.value for d in at.dataframe if "passes over the text" in d.value.columns][0]
+    assert len(runs) == 2 * 2 * 2
+    for (tokens, seed), g in runs.groupby(["tokens", "seed"]):
+        assert g["updates"].nunique() == 1                       # equal updates, per size and seed
+    # switching the budget keeps the finished runs; coming back shows them without training again
+    at.radio(key="cmp_budget").set_value("epochs").run()
+    assert not [c for c in charts(at) if c.endswith("-cmp_claims_fig")]
+    at.radio(key="cmp_budget").set_value("updates").run()
+    assert chart(at, "cmp_claims_fig")
 
 
+@pytest.mark.slow            # > 3 s: trains several models through the page
+def test_compare_claims_seconds_budget_and_real_data(small_claims):
+    at = page("09_compare.py")
+    at.radio(key="cmp_budget").set_value("seconds").run()
+    at.number_input(key="cmp_seconds").set_value(0.2)
+    at.slider(key="cmp_seeds").set_value(2)
+    at.run()
+    at.button(key="cmp_claims_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    runs = [d.value for d in at.dataframe if "passes over the text" in d.value.columns][0]
+    assert len(runs) == 8 and (runs["seconds"] < 0.2 + 0.6).all()
+    if gensim_data_path("lee_background.cor") is not None:
+        at.radio(key="cmp_claims_data").set_value("lee").run()
+        assert not at.exception
+        from ui.compare import claims_sizes
+        n = sum(len(s) for s in small_claims.load_real("lee"))
+        sizes = " / ".join(f"{round(f * n):,}" for f in small_claims.REAL_SHARES["default"])
+        assert any(sizes in c.value for c in at.caption)                # the sizes are shares of Lee's tokens
+        assert claims_sizes("lee", "default", n) == [round(f * n) for f in small_claims.REAL_SHARES["default"]]
+
+
+@pytest.mark.slow            # > 3 s: trains several models through the page
 def test_compare_on_the_sidebar_corpus():
     at = page("09_compare.py")
     at.radio(key="cmp_corpus_kind").set_value("sidebar")
