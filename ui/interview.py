@@ -221,7 +221,10 @@ def prediction_form(question: Q.Question, facts: dict, scope: str, setup, key: s
                     help=t("interview.col_tolerance") + ": " + tolerance_text(field))
         if question.heavy:
             st.caption(tx("heavy_note"))
-        submitted = st.form_submit_button(tx("run"), type="primary", icon=":material/science:")
+        flag = f"iv_submitted_{scope}_{qid}"
+        clicked = st.form_submit_button(tx("run"), type="primary", icon=":material/science:", on_click=_set_flag,
+                                        args=(flag,))
+    submitted = st.session_state.pop(flag, False) or clicked
     if not submitted:
         return
     missing = Q.complete(question, values)
@@ -236,6 +239,12 @@ def prediction_form(question: Q.Question, facts: dict, scope: str, setup, key: s
         return
     record(scope, question, values, result, key)
     st.rerun()
+
+
+def _set_flag(flag: str) -> None:
+    """A button's callback: remember the click in session state. (A click seen only through the button's
+    return value is lost when the run is restarted before the button is drawn, e.g. by state.ensure_app_entry.)"""
+    st.session_state[flag] = True
 
 
 def _show(field: Q.Field, value, question: Q.Question, facts: dict) -> str:
@@ -268,7 +277,10 @@ def reveal(question: Q.Question, answer: dict, facts: dict, setup, scope: str, k
     if result is None:                                   # restored from a link: run it on request
         st.info(tx("restored_answer", verdict=tx("restored_right" if answer["ok"] else "restored_wrong")),
                 icon=":material/history:")
-        if st.button(tx("run"), key=f"iv_rerun_{scope}_{qid}", type="primary", icon=":material/science:"):
+        flag = f"iv_rerun_flag_{scope}_{qid}"
+        st.button(tx("run"), key=f"iv_rerun_{scope}_{qid}", type="primary", icon=":material/science:",
+                  on_click=_set_flag, args=(flag,))
+        if st.session_state.pop(flag, False):
             try:
                 run_experiment(question, setup, key)
             except (ValueError, KeyError, TrainingDiverged) as e:
@@ -279,6 +291,8 @@ def reveal(question: Q.Question, answer: dict, facts: dict, setup, scope: str, k
         _answer_again(qid, scope)
         return
     ok = Q.score(question, answer["p"], result)["right"]
+    if answer.get("key") and answer["key"] != key:
+        st.caption(tx("answered_on", corpus=answer["key"].split("|")[1]))
     (st.success if ok else st.error)(tx("verdict_right" if ok else "verdict_wrong"),
                                      icon=":material/check_circle:" if ok else ":material/cancel:")
     comparison_table(question, answer, result, facts)
@@ -296,13 +310,16 @@ def reveal(question: Q.Question, answer: dict, facts: dict, setup, scope: str, k
         _answer_again(qid, scope)
 
 
+def _forget(qid: str, scope: str) -> None:
+    if scope == "mock" and st.session_state.get(MOCK):
+        st.session_state[MOCK]["answers"].pop(qid, None)
+    else:
+        all_answers().pop(qid, None)
+
+
 def _answer_again(qid: str, scope: str) -> None:
-    if st.button(tx("again"), key=f"iv_again_{scope}_{qid}", icon=":material/replay:"):
-        if scope == "mock" and st.session_state.get(MOCK):
-            st.session_state[MOCK]["answers"].pop(qid, None)
-        else:
-            all_answers().pop(qid, None)
-        st.rerun()
+    st.button(tx("again"), key=f"iv_again_{scope}_{qid}", icon=":material/replay:", on_click=_forget,
+              args=(qid, scope))
 
 
 def question_card(qid: str, scope: str, answers: Dict[str, dict]) -> None:
@@ -350,7 +367,9 @@ def walkthrough() -> None:
         return f"{i + 1}. {qtext(qid, 'title')}{mark}"
 
     c1, c2, c3 = st.columns([6, 1.5, 1.3], vertical_alignment="bottom")
-    c1.selectbox(tx("pick"), range(len(Q.QUESTIONS)), format_func=label, key=PICK, label_visibility="collapsed")
+    labels = [label(i) for i in range(len(Q.QUESTIONS))]      # computed here, in the session's language
+    c1.selectbox(tx("pick"), range(len(Q.QUESTIONS)), format_func=labels.__getitem__, key=PICK,
+                 label_visibility="collapsed")
     c2.button(tx("prev"), on_click=_move, args=(-1,), key="iv_prev", icon=":material/arrow_back:",
               use_container_width=True)
     c3.button(tx("next"), on_click=_move, args=(1,), key="iv_next", icon=":material/arrow_forward:",
@@ -446,8 +465,9 @@ def page() -> None:
     st.caption(tx("intro"))
     left, right = st.columns([2, 3], vertical_alignment="center")
     modes = {"walk": tx("mode_walk"), "mock": tx("mode_mock")}
+    _ss(MODE, "walk")
     mode = left.segmented_control(tx("mode_label"), list(modes), format_func=modes.get, key=MODE,
-                                  default="walk", label_visibility="collapsed")
+                                  label_visibility="collapsed")
     progress_header(right)
     if mode == "mock":
         mock_interview()
