@@ -282,11 +282,11 @@ def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
                 main.locator('[data-testid="stSelectbox"]').first.click()
                 page.get_by_role("option", name=re.compile(rf"^{Q.number(qid)}\. ")).click()
                 settle(page)
-                numbers = main.locator('[data-testid="stNumberInput"] input')
+                numbers = main.locator('[data-testid="stForm"] [data-testid="stNumberInput"] input')
                 for i, value in enumerate(fill):
                     numbers.nth(i).fill(value)
                     numbers.nth(i).press("Enter")
-                for group in main.locator('[role="radiogroup"]').all():
+                for group in main.locator('[data-testid="stForm"] [role="radiogroup"]').all():
                     group.locator("label").first.click()
                 main.locator("button", has_text=t("interview.run")).first.click()
                 page.mouse.move(0, 0)

@@ -134,7 +134,8 @@ def evidence(qid: str, r: dict, facts: dict) -> None:
     elif qid == "huffman":
         table(r["rows"], qid)
     elif qid == "hs_sum":
-        table(r["rows"], qid, digits=12)
+        table([{**x, "sum": f"{x['sum']:.12f}", "p_largest": f"{x['p_largest']:.4f}",
+                "p_smallest": f"{x['p_smallest']:.2e}"} for x in r["rows"]], qid)
     elif qid == "ns_rows":
         rows = []
         for arch in ("skipgram", "cbow"):
