@@ -9,7 +9,9 @@ What it does not do: draw, know about Streamlit, or cache (the page keeps result
 
 Shared conventions: `Setup` says which corpus (and, for sample corpora, its semantic groups);
 trained models use vector_size < 32 so that every experiment shares one compiled kernel; a long
-experiment takes progress(fraction, label) and calls it between runs.
+experiment takes progress(fraction, label) and calls it between runs; a label is words from a small
+fixed set ("training", "counting", "done", "small", "large", "rare", "tied", "two", "skipgram", "cbow")
+and "seed N" / "alpha = X", joined by ", " (the page translates them).
 
     >>> s = Setup((("the", "cat", "sat", "on", "the", "mat"), ("the", "dog", "sat")), "demo")
     >>> examples_per_sentence(s)["truth"]
@@ -202,7 +204,7 @@ def _planted_runs(corpus, seeds, settings: dict, progress: Progress, start: floa
     rows = []
     runs = [(a, s) for s in seeds for a in ("skipgram", "cbow")]
     for n, (arch, seed) in enumerate(runs):
-        _report(progress, start + span * n / len(runs), f"{label}: {arch}, seed {seed}")
+        _report(progress, start + span * n / len(runs), f"{label}, {arch}, seed {seed}")
         m = Word2Vec(**{**settings, "architecture": arch, "seed": seed})
         m.build_vocab(corpus.sentences)
         t0 = time.perf_counter()
@@ -282,7 +284,7 @@ def rare_words(seeds: Sequence[int] = SEEDS, tokens: int = RARE_TOKENS, epochs: 
     from .synthetic import planted_corpus
 
     corpus = planted_corpus(n_tokens=tokens, seed=11, **PLANTED)
-    runs = _planted_runs(corpus, seeds, {**PLANTED_MODEL, "epochs": epochs}, progress, 0.0, 1.0, "rare words")
+    runs = _planted_runs(corpus, seeds, {**PLANTED_MODEL, "epochs": epochs}, progress, 0.0, 1.0, "rare")
     rare, freq = _summary(runs, "rare"), _summary(runs, "frequent")
     sg, cb = rare["skipgram"]["mean"], rare["cbow"]["mean"]
     better = "either" if abs(sg - cb) <= 0.03 else ("skipgram" if sg > cb else "cbow")

@@ -161,7 +161,7 @@ def train_tied(setup: Setup, tied: bool, max_updates: int = 6_000, negative: int
             done += 1
         seq += 1
         if progress is not None:
-            progress(done / max_updates, "tied" if tied else "two matrices")
+            progress(done / max_updates, "tied" if tied else "two")
     scores = W_in @ W_out.T                                                # (V, V) word . context
     V = len(scores)
     tail = losses[-max(1, len(losses) // 5):]

@@ -103,7 +103,7 @@ def run_experiment(question: Q.Question, setup, key: str) -> dict:
     bar = st.progress(0.0, text=tx("running", label="…"))
 
     def progress(fraction, label):
-        bar.progress(fraction, text=tx("running", label=label))
+        bar.progress(fraction, text=tx("running", label=progress_label(label)))
 
     try:
         result = Q.run(question, setup, progress, sentence_for(question))
@@ -111,6 +111,20 @@ def run_experiment(question: Q.Question, setup, key: str) -> dict:
         bar.empty()
     results[key] = result
     return result
+
+
+def progress_label(label: str) -> str:
+    """An experiment's progress label ("small, skipgram, seed 2", "alpha = 25") in the session's language."""
+    out = []
+    for part in label.split(", "):
+        if part.startswith("seed "):
+            out.append(tx("val.seed_n", n=part[5:]))
+        elif part.startswith("alpha = "):
+            out.append(f"α = {part[8:]}")
+        else:
+            text = t(f"interview.run_label.{part}")
+            out.append(part if text == f"interview.run_label.{part}" else text)
+    return ", ".join(out)
 
 
 # ------------------------------------------------------------------------------------------ answers
@@ -266,8 +280,7 @@ def comparison_table(question: Q.Question, answer: dict, result: dict, facts: di
                      tx("col_measured"): _show(field, result["truth"][field.name], question, facts),
                      tx("col_tolerance"): tolerance_text(field),
                      tx("col_ok"): tx("mark_right") if verdict["fields"][field.name] else tx("mark_wrong")})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True,
-                 key=f"iv_cmp_{question.id}_{id(answer) % 997}")
+    st.table(pd.DataFrame(rows).set_index(tx("col_item")))        # a static table: long choices wrap
 
 
 def reveal(question: Q.Question, answer: dict, facts: dict, setup, scope: str, key: str) -> None:
@@ -413,7 +426,7 @@ def _clock_body() -> None:
     if left <= 0:
         _finish_mock(timeout=True)
         st.rerun(scope="app")
-    st.markdown(f"### {tx('mock.left', time=_clock(left))}")
+    st.markdown(f"### :material/timer: {tx('mock.left', time=_clock(left))}")
 
 
 def mock_interview() -> None:

@@ -120,7 +120,7 @@ def evidence(qid: str, r: dict, facts: dict) -> None:
     elif qid == "num_skips":
         table([{"centre": p["centre"], "context": p["context"]} for p in r["pairs"]], qid, height=250)
     elif qid == "small_large":
-        table([{"corpus": size, "tokens": _tokens(r, size), "architecture": arch, "mean": s["mean"], "std": s["std"],
+        table([{"corpus": size, "tokens": _tokens(r, size), "architecture": arch, "precision": s["mean"], "std": s["std"],
                 "updates": int(s["updates"]), "time": s["time"]}
                for size, by in r["summary"].items() for arch, s in by.items()], qid, digits=3)
     elif qid == "rare":
@@ -157,7 +157,7 @@ def evidence(qid: str, r: dict, facts: dict) -> None:
     elif qid == "tied":
         table(r["rows"], qid, digits=3)
     elif qid == "pmi":
-        left, right = st.columns([3, 2])
+        left, right = st.columns([1, 1])
         with left:
             st.plotly_chart(pmi_chart(r), key="iv_pmi_chart", use_container_width=True)
         with right:
