@@ -38,8 +38,8 @@ UPDATE_BUDGET = 300_000       # about this many updates per trained model (epoch
 
 @dataclass(frozen=True)
 class Setup:
-    """The corpus an experiment runs on: sentences (tuples of tokens), its name, its groups if known."""
-    sentences: Tuple[Tuple[str, ...], ...]
+    """The corpus an experiment runs on: its sentences (token sequences, read only), its name, its groups if known."""
+    sentences: Sequence[Sequence[str]]
     name: str = "corpus"
     groups: Optional[Dict[str, str]] = field(default=None, hash=False, compare=False)   # word -> group
     seed: int = 1
@@ -138,7 +138,8 @@ def one_hot_vs_dense(setup: Setup, progress: Progress = None) -> dict:
     vocab = vocabulary(setup)
     a, b, c = three_words(setup, vocab)
     ids = [vocab.index(w) for w in (a, b, c)]
-    one_hot = np.eye(len(vocab))[ids]                                  # (3, V)
+    one_hot = np.zeros((3, len(vocab)))                                # (3, V): rows of the V x V identity
+    one_hot[np.arange(3), ids] = 1.0
     cos_1h = cosine_matrix(one_hot)
     _report(progress, 0.1, "training")
     model = reference_model(setup)

@@ -17,7 +17,7 @@ What it does not do: draw, know about Streamlit, or cache.
 from __future__ import annotations
 
 import math
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import numpy as np
 
@@ -296,6 +296,7 @@ def learning_rate_too_large(setup: Setup, base: float = 0.025, factor: float = 1
 
 
 # ------------------------------------------------------------------------------------------ question 17
+MAX_COUNT_V = 5_000          # the count vectors are a dense (V, V) matrix: 200 MB at this size
 def _neighbours(X: np.ndarray, i: int, words: List[str], topn: int = 5):
     sims = cosine_matrix(X)[i] if len(X) <= 3000 else (X @ X[i]) / (
         np.linalg.norm(X, axis=1) * np.linalg.norm(X[i]) + 1e-12)
@@ -339,6 +340,9 @@ def neighbours_three_ways(setup: Setup, tie: float = 0.05, progress: Progress = 
     vocab = model.vocab
     words = vocab.index_to_key
     V = len(words)
+    if V > MAX_COUNT_V:
+        raise ValueError(f"the count vectors of this experiment are a dense V x V matrix: V = {V} is above "
+                         f"{MAX_COUNT_V}; use a smaller corpus")
     w, c, n = pair_counts(sentences, vocab, window=2)
     counts = np.zeros((V, V))
     np.add.at(counts, (w, c), n)                                          # (V, V) window counts

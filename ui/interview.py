@@ -69,8 +69,7 @@ def corpus_setup(question: Optional[Q.Question] = None):
         name, sentences, groups = GROUPED_SAMPLE, state.load_corpus(GROUPED_SAMPLE), sample_groups(GROUPED_SAMPLE)
     upload = st.session_state.get(state.UPLOAD_NAME) if name == state.UPLOAD_CHOICE else None
     key = f"{name}|{upload}"
-    return L1.Setup(tuple(tuple(s) for s in sentences) if not isinstance(sentences, tuple) else sentences,
-                    name, groups), key, note
+    return L1.Setup(sentences, name, groups), key, note           # the shared tuple (or the upload's list), not copied
 
 
 def sentence_for(question: Q.Question):
@@ -180,15 +179,12 @@ def progress_header(container) -> None:
     bar.progress(len(answers) / total, text=tx("progress", answered=len(answers), total=total, right=right))
     with share.popover(tx("share"), icon=":material/share:", use_container_width=True):
         if answers:
-            code = share_code()
-            st.query_params["iq"] = code
+            st.query_params["iq"] = share_code()
             params = {k: st.query_params.get(k) for k in st.query_params}
             st.code((st.context.url or "") + "?" + urlencode(params), language=None, wrap_lines=True)
             st.caption(tx("share_help"))
         else:
             st.caption(tx("share_empty"))
-    if answers:
-        st.query_params["iq"] = share_code()
     n, readable = st.session_state.get(RESTORED, (0, True))
     if not readable:
         st.warning(tx("restore_bad"), icon=":material/link_off:")
