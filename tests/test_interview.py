@@ -285,7 +285,7 @@ def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
                 numbers = main.locator('[data-testid="stForm"] [data-testid="stNumberInput"] input')
                 for i, value in enumerate(fill):
                     numbers.nth(i).fill(value)
-                    numbers.nth(i).press("Enter")
+                    numbers.nth(i).press("Tab")
                 for group in main.locator('[data-testid="stForm"] [role="radiogroup"]').all():
                     group.locator("label").first.click()
                 main.locator("button", has_text=t("interview.run")).first.click()
