@@ -20,6 +20,7 @@ PAGES = {
         st.Page("pages/08_explore.py", title="Explore and evaluate", icon=":material/search:"),
         st.Page("pages/09_compare.py", title="Compare models", icon=":material/balance:"),
         st.Page("pages/10_import_export.py", title="Import and export", icon=":material/save:"),
+        st.Page("pages/11_interview.py", title="Interview prep", icon=":material/quiz:"),
     ],
 }
 

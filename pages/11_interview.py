@@ -1,0 +1,5 @@
+"""Interview prep: predict, then run. Every classic Word2Vec question answered by a live experiment."""
+
+from ui import interview
+
+interview.page()
