@@ -98,7 +98,7 @@ for j in positions:
     elif j in w.full:
         spans.append(f"<span style='background:#e0e0e0;padding:2px 6px;border-radius:4px'>{word}</span>")
     else:
-        spans.append(word)
+        spans.append(f"<span>{word}</span>")
 st.markdown("<div style='font-size:1.25rem;line-height:2.2'>" + " ".join(spans) + "</div>", unsafe_allow_html=True)
 st.caption(t("windows.center_caption", word=tokens[center], window=window, radius=w.radius))
 

@@ -23,6 +23,7 @@ file. Terms follow the note's vocabulary: 词向量, 中心词, 上下文, 负�
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,29 @@ def catalogue(lang: str) -> Dict[str, str]:
     return out
 
 
+_OUTSIDE = threading.local()     # the language of calls made outside a script run (default English)
+
+
+def outside_runs(lang: str = DEFAULT) -> None:
+    """Set the language t() uses outside a script run, in this thread: for tests, where AppTest calls a
+    widget's format_func after the run (a page that passes a label function such as objective_label
+    as format_func then finds its options). The app itself never calls this.
+    """
+    _OUTSIDE.lang = lang
+
+
+def _outside() -> str:
+    return getattr(_OUTSIDE, "lang", DEFAULT)
+
+
+def _in_run() -> bool:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+    except ImportError:  # pragma: no cover
+        return False
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
 def _url_or_browser() -> str:
     """The language a new session starts in: ?lang= in the URL, else the browser's, else English."""
     import streamlit as st
@@ -73,10 +97,12 @@ def _session_lang() -> str:
         import streamlit as st
     except ImportError:  # pragma: no cover
         return DEFAULT
+    if not _in_run():                 # doctests, bench, a test reading a widget after the run
+        return _outside()
     try:
         lang = st.session_state.get(LANG_KEY)
-    except Exception:  # outside a script run (doctests, bench)
-        return DEFAULT
+    except Exception:  # pragma: no cover
+        return _outside()
     return lang if lang in LANGUAGES else _url_or_browser()
 
 
