@@ -22,8 +22,8 @@ settings = state.current_settings()
 name, segmenter = settings["corpus"], settings["segmenter"]
 c1, c2 = st.columns([3, 2])
 with c1:
-    st.markdown("\n".join(f"- **{state.corpus_label(n)}**{t('corpus.chosen') if n == name else ''}: "
-                          f"{corpus_view.note(n)}" for n in state.corpus_choices()))
+    st.markdown("\n".join(f"- **{state.corpus_label(n)}**{t('corpus.chosen') if n == name else ''}"
+                          f"{t('corpus.name_sep')}{corpus_view.note(n)}" for n in state.corpus_choices()))
     st.caption(t("corpus.choose_caption"))
 with c2:
     limit = corpus_view.upload_limit_mb()

@@ -162,6 +162,24 @@ def test_good_upload_becomes_the_corpus_and_builds_a_model(open_page):
     assert model_of(at).vocab.index_to_key[:3] == ["the", "sat", "on"]
 
 
+def test_a_gbk_upload_names_its_encoding_and_follows_the_segmenter(open_page):
+    at = open_page(CORPUS, **TINY)
+    text = "国王住在北京的宫殿里。\n王后住在北京的宫殿里。\n国王和王后很高兴。\n"
+    at.file_uploader(key="corpus_upload").upload("royal.txt", text.encode("gbk"), "text/plain")
+    at.run()
+    assert not at.exception and not at.error
+    assert any("royal.txt" in s.value and "GBK" not in s.value for s in at.success)   # the name, then a note
+    assert any("read as **GBK**" in i.value for i in at.info)
+    assert "国王" in model_of(at).vocab.key_to_index                # cut into words (jieba)
+    at.radio(key=state.widget_key("segmenter")).set_value("characters").run()
+    assert not at.exception
+    assert set(model_of(at).vocab.index_to_key) >= {"国", "王", "京"} and "国王" not in model_of(at).vocab.key_to_index
+    assert at.query_params["segmenter"] == "characters"
+    at.file_uploader(key="corpus_upload").upload("plain.txt", b"the cat sat on the mat\nthe dog sat\n", "text/plain")
+    at.run()
+    assert not at.info and "Read as UTF-8." in texts(at.caption)
+
+
 def test_upload_too_short_for_training_keeps_the_previous_model(open_page):
     at = open_page(CORPUS, **TINY)
     before = model_of(at)
