@@ -102,7 +102,8 @@ left.plotly_chart(charts.code_lengths(vocab, model.vocab.counts, tree.lengths, m
                   key="hs_lengths")
 with right:
     codes = pd.DataFrame({t("hs.word"): vocab, t("hs.col_count"): model.vocab.counts,
-                          t("hs.col_code"): ["".join(map(str, c)) for c in tree.codes], t("hs.col_length"): tree.lengths,
+                          t("hs.col_code"): ["".join(map(str, c)) for c in tree.codes],
+                          t("hs.col_length"): tree.lengths,
                           t("hs.col_path"): [" → ".join(map(str, p)) for p in tree.paths]})
     st.dataframe(codes, hide_index=True, height=400, key="hs_codes")
 

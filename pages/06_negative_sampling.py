@@ -93,7 +93,8 @@ else:
         st.markdown(t("ns.step_text", step=trace.step, inputs=sep.join(step_view.words(model, trace.inputs)),
                       target=vocab[trace.target], k=k, negatives=sep.join(step_view.words(model, trace.negatives))))
         st.dataframe(df, hide_index=True, key="ns_terms_table",
-                     column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ["u·h", "σ(u·h)", col_value]})
+                     column_config={c: st.column_config.NumberColumn(format="%.4f")
+                                    for c in ["u·h", "σ(u·h)", col_value]})
         st.caption(t("ns.terms_caption"))
     with right:
         st.latex(r"L = -(" + f"{terms['target_term']:.4f}" + r") - (" + f"{terms['negative_terms'].sum():.4f}"

@@ -134,8 +134,10 @@ with tab_bench:
             measures = {"accuracy": t("explore.measure_accuracy"), "Spearman": t("explore.measure_spearman")}
             for name, r in stored[1].items():
                 too_few = r["used"] < 20
-                rows.append({t("explore.col_benchmark"): name, t("explore.col_measure"): measures.get(r["measure"], r["measure"]),
-                             t("explore.col_score"): "—" if too_few or math.isnan(r["score"]) else f"{r['score']:.4f}",
+                score = "—" if too_few or math.isnan(r["score"]) else f"{r['score']:.4f}"
+                rows.append({t("explore.col_benchmark"): name,
+                             t("explore.col_measure"): measures.get(r["measure"], r["measure"]),
+                             t("explore.col_score"): score,
                              t("explore.col_scored"): r["used"], t("explore.col_coverage"): f"{r['coverage']:.1%}",
                              t("explore.col_note"): t("explore.too_few") if too_few else ""})
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

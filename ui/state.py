@@ -40,7 +40,7 @@ UPLOAD_ENCODING = "upload_encoding"  # the codec the upload was decoded with ("u
 UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
 UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
-UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), looks unsegmented?) of the upload
+UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), unsegmented?) of the upload
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
 VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
@@ -50,7 +50,7 @@ LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/
 LIVE_TSNE_KV = "live_tsne_kv"   # the t-SNE layout of imported vectors (embedding-space page)
 WINDOWS_LENGTHS = "_windows_lengths"  # (model key, sentence lengths after min_count) for the windows page
 WINDOWS_COUNTS = "_windows_counts"    # {(model key, window, shrink, num_skips): (skip-gram, CBOW) examples per epoch}
-WINDOWS_VIEWS = "_windows_views"      # ((model key, widgets, sentence), (skip-gram view, CBOW view)) of the windows page
+WINDOWS_VIEWS = "_windows_views"      # ((model key, widgets, sentence), {architecture: view}): windows page
 HOME_TRAIN_REQUESTED = "home_train_requested"  # the home page's Train button was pressed
 EXPLORE_BENCH = "explore_bench"  # (vectors key, benchmark scores) of the explore page
 CMP_SIX = "cmp_six"             # results of the compare page's runs: {"key", "rows", "done"}
@@ -99,15 +99,20 @@ def corpus_label(name: str, lang: Optional[str] = None) -> str:
     return t("sidebar.upload_choice", lang) if name == UPLOAD_CHOICE else name
 
 
-@st.cache_resource(show_spinner=False)
-def load_corpus(name: str, segmenter: str = "auto") -> Corpus:
+def load_corpus(name: str, segmenter: str = ui_settings.DEFAULT_SEGMENTER) -> Corpus:
     """Sentences of a sample or gensim corpus: ONE tuple of tuples shared by every session.
 
     st.cache_resource (not cache_data, which hands each call its own copy) so that a classroom of
     sessions on the Wikipedia sample holds one copy of its 336,000 tokens, not one per session.
     Tuples, so that no session can change what the others read (the engine only reads sentences).
     segmenter: how Chinese text is cut (engine.segment); English text reads the same with any of them.
+    (The cache is keyed by both arguments always, so load_corpus("tiny") is the app's own copy.)
     """
+    return _load_corpus(name, segmenter)
+
+
+@st.cache_resource(show_spinner=False)
+def _load_corpus(name: str, segmenter: str) -> Corpus:
     samples = engine.sample_corpora()
     if name in samples:
         path = samples[name]
@@ -247,8 +252,9 @@ def sidebar() -> dict:
     notes += _settle_widget_values()
     sb = st.sidebar
     i18n.language_switch(sb)
-    sb.selectbox(t("sidebar.corpus"), corpus_choices(), key=widget_key("corpus"), format_func=lambda n, lang=i18n.current_language(): corpus_label(n, lang),
-                 help=t("sidebar.corpus_help"))
+    lang = i18n.current_language()
+    sb.selectbox(t("sidebar.corpus"), corpus_choices(), key=widget_key("corpus"), help=t("sidebar.corpus_help"),
+                 format_func=lambda n: corpus_label(n, lang))
     rows = ui_settings.SIDEBAR_BY_NAME
     _draw_setting(rows["architecture"], sb)
     _draw_setting(rows["objective"], sb)
