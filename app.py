@@ -1,26 +1,28 @@
-"""Word2Vec, step by step: the entry point. Page config, navigation over pages/, the shared sidebar."""
+"""Word2Vec, step by step: the entry point. Page config, language, navigation over pages/, the shared sidebar."""
 
 import streamlit as st
 
-from ui import state
+from ui import i18n, state
+from ui.i18n import t
 
-st.set_page_config(page_title="Word2Vec, step by step", page_icon=":material/calculate:", layout="wide")
+i18n.init_language()               # before any text: ?lang=zh, else the browser's language, else English
+st.set_page_config(page_title=t("nav.app_title"), page_icon=":material/calculate:", layout="wide")
 
 PAGES = {
-    "Learn": [
-        st.Page("pages/01_home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/02_corpus.py", title="Corpus and vocabulary", icon=":material/menu_book:"),
-        st.Page("pages/03_windows.py", title="Context windows", icon=":material/view_week:"),
-        st.Page("pages/04_step.py", title="Step by step", icon=":material/footprint:"),
-        st.Page("pages/05_hierarchical_softmax.py", title="Hierarchical softmax", icon=":material/account_tree:"),
-        st.Page("pages/06_negative_sampling.py", title="Negative sampling", icon=":material/casino:"),
+    t("nav.section_learn"): [
+        st.Page("pages/01_home.py", title=t("nav.home"), icon=":material/home:", default=True),
+        st.Page("pages/02_corpus.py", title=t("nav.corpus"), icon=":material/menu_book:"),
+        st.Page("pages/03_windows.py", title=t("nav.windows"), icon=":material/view_week:"),
+        st.Page("pages/04_step.py", title=t("nav.step"), icon=":material/footprint:"),
+        st.Page("pages/05_hierarchical_softmax.py", title=t("nav.hs"), icon=":material/account_tree:"),
+        st.Page("pages/06_negative_sampling.py", title=t("nav.ns"), icon=":material/casino:"),
     ],
-    "Train and explore": [
-        st.Page("pages/07_embedding_space.py", title="Embedding space (live)", icon=":material/scatter_plot:"),
-        st.Page("pages/08_explore.py", title="Explore and evaluate", icon=":material/search:"),
-        st.Page("pages/09_compare.py", title="Compare models", icon=":material/balance:"),
-        st.Page("pages/10_import_export.py", title="Import and export", icon=":material/save:"),
-        st.Page("pages/11_interview.py", title="Interview prep", icon=":material/quiz:"),
+    t("nav.section_train"): [
+        st.Page("pages/07_embedding_space.py", title=t("nav.embedding"), icon=":material/scatter_plot:"),
+        st.Page("pages/08_explore.py", title=t("nav.explore"), icon=":material/search:"),
+        st.Page("pages/09_compare.py", title=t("nav.compare"), icon=":material/balance:"),
+        st.Page("pages/10_import_export.py", title=t("nav.export"), icon=":material/save:"),
+        st.Page("pages/11_interview.py", title=t("nav.interview"), icon=":material/quiz:"),
     ],
 }
 

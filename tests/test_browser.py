@@ -4,6 +4,8 @@ It opens each page listed in app.py's navigation (by clicking the sidebar, so on
 walks the whole app), presses Next on the Step page, checks that no exception box appears, and saves a
 screenshot of each page to build/screenshots/<page file name>.png (git-ignored). `make screenshots`
 sets UPDATE_SCREENSHOTS=1, which also copies them to docs/screenshots/ (the README shows those).
+Three pages (corpus, windows, explore) are also opened in Chinese (?lang=zh) and saved as
+build/screenshots/zh_<page file name>.png; .ci/run installs fonts-noto-cjk so that the characters render.
 Marked `browser` (`make test-fast` skips it). Skipped, with the reason, on a machine without Debian's
 /usr/bin/chromium (.ci/run installs it).
 """
@@ -30,13 +32,24 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not have_chromium(), reason=f"Chromium not installed at {CHROMIUM}")]
 
 
-def app_pages():
+def _title(node, lang: str):
+    """A page title as app.py writes it: a string, or t("nav.<key>") read from the catalogue."""
+    from ui.i18n import catalogue
+
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args:
+        return catalogue(lang)[node.args[0].value]
+    return None
+
+
+def app_pages(lang: str = "en"):
     """(script path, title, is default) of every st.Page in app.py, in menu order (read, not executed)."""
     pages = []
     for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args:
             kw = {k.arg: k.value for k in node.keywords}
-            title = kw["title"].value if "title" in kw else None
+            title = _title(kw["title"], lang) if "title" in kw else None
             default = bool(kw["default"].value) if "default" in kw else False
             pages.append((node.args[0].value, title, default))
     pages.sort(key=lambda p: p[0])
@@ -64,20 +77,20 @@ SETTLED = """() => {
 }"""
 
 
-def settle(page, title: str):
+def settle(page, title: str, timeout: int = 60_000):
     """Wait until the app's own navigation shows and the script has finished running."""
     page.wait_for_timeout(500)
-    page.wait_for_function(SETTLED % title, timeout=60_000)
+    page.wait_for_function(SETTLED % title, timeout=timeout)
     page.wait_for_timeout(1_000)       # let plotly draw
 
 
-def screenshot(page, path: Path):
+def screenshot(page, path: Path, width: int = 1400):
     """A screenshot as tall as the page's content (the app scrolls inside its own container)."""
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": int(min(max(height + 40, 1200), 7000))})
+    page.set_viewport_size({"width": width, "height": int(min(max(height + 40, 1200), 7000))})
     page.wait_for_timeout(800)
     page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1400, "height": 2400})
+    page.set_viewport_size({"width": width, "height": 2400})
 
 
 def test_every_page_opens_without_exception_and_is_screenshotted(server):
@@ -91,7 +104,7 @@ def test_every_page_opens_without_exception_and_is_screenshotted(server):
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="en-US")
             page.goto(server + "/")
             settle(page, pages[0][1])
             for script, title, default in pages:
@@ -121,6 +134,41 @@ def test_every_page_opens_without_exception_and_is_screenshotted(server):
         finally:
             browser.close()
     shots = [SHOTS / f"{Path(script).stem}.png" for script, _, _ in pages]
+    assert all(s.exists() for s in shots)
+    if os.environ.get("UPDATE_SCREENSHOTS"):               # make screenshots
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        for shot in shots:
+            shutil.copy2(shot, DOCS_SHOTS / shot.name)
+
+
+ZH_PAGES = ("pages/02_corpus.py", "pages/03_windows.py", "pages/08_explore.py")
+
+
+def test_three_pages_in_chinese_open_without_exception_and_are_screenshotted(server):
+    """The corpus, windows and explore pages opened with ?lang=zh: Chinese titles and navigation, no
+    exception box, a screenshot each (zh_<page>.png) at the classroom's 1280 pixels width."""
+    from playwright.sync_api import sync_playwright
+
+    from ui.i18n import catalogue
+
+    titles = {script: title for script, title, _ in app_pages("zh")}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 2400}, locale="en-US")
+            for script in ZH_PAGES:
+                page.goto(f"{server}/{url_path(script)}?lang=zh")
+                settle(page, titles[script], timeout=180_000)   # the CJK fonts load on the first page
+                heading = page.locator("h1").first.inner_text()
+                assert catalogue("zh")[f"{Path(script).stem.split('_', 1)[1]}.title"] in heading
+                errors = page.locator('[data-testid="stException"]')
+                assert errors.count() == 0, f"{script}: {errors.first.inner_text()[:2000]}"
+                assert "lang=zh" in page.url
+                screenshot(page, SHOTS / f"zh_{Path(script).stem}.png", width=1280)
+        finally:
+            browser.close()
+    shots = [SHOTS / f"zh_{Path(script).stem}.png" for script in ZH_PAGES]
     assert all(s.exists() for s in shots)
     if os.environ.get("UPDATE_SCREENSHOTS"):               # make screenshots
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)

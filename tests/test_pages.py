@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import engine
+import engine.lessons_windows
 from engine import inspect_tools
 from tests.conftest import figure_array, figure_by_title, plotly_figures
 from ui import state
@@ -161,6 +162,24 @@ def test_good_upload_becomes_the_corpus_and_builds_a_model(open_page):
     assert model_of(at).vocab.index_to_key[:3] == ["the", "sat", "on"]
 
 
+def test_a_gbk_upload_names_its_encoding_and_follows_the_segmenter(open_page):
+    at = open_page(CORPUS, **TINY)
+    text = "国王住在北京的宫殿里。\n王后住在北京的宫殿里。\n国王和王后很高兴。\n"
+    at.file_uploader(key="corpus_upload").upload("royal.txt", text.encode("gbk"), "text/plain")
+    at.run()
+    assert not at.exception and not at.error
+    assert any("royal.txt" in s.value and "GBK" not in s.value for s in at.success)   # the name, then a note
+    assert any("read as **GBK**" in i.value for i in at.info)
+    assert "国王" in model_of(at).vocab.key_to_index                # cut into words (jieba)
+    at.radio(key=state.widget_key("segmenter")).set_value("characters").run()
+    assert not at.exception
+    assert set(model_of(at).vocab.index_to_key) >= {"国", "王", "京"} and "国王" not in model_of(at).vocab.key_to_index
+    assert at.query_params["segmenter"] == "characters"
+    at.file_uploader(key="corpus_upload").upload("plain.txt", b"the cat sat on the mat\nthe dog sat\n", "text/plain")
+    at.run()
+    assert not at.info and "Read as UTF-8." in texts(at.caption)
+
+
 def test_upload_too_short_for_training_keeps_the_previous_model(open_page):
     at = open_page(CORPUS, **TINY)
     before = model_of(at)
@@ -172,18 +191,58 @@ def test_upload_too_short_for_training_keeps_the_previous_model(open_page):
 
 
 # ---------------------------------------------------------------------------------------------- windows
-def test_windows_page_grid_and_counts_match_inspect_tools(open_page):
-    at = open_page(WINDOWS, **TINY)
+def stream_examples(m, chunk):
+    """Every example of a chunk as (input words, target word), in training order."""
+    words = m.vocab.index_to_key
+    return [(tuple(words[int(i)] for i in chunk.inputs(e)), words[int(chunk.targets[e])])
+            for e in range(chunk.n_examples)]
+
+
+@pytest.mark.parametrize("architecture,columns", [("skipgram", ("input (center)", "→ target (context word)")),
+                                                  ("cbow", ("inputs (context words, summed into h)",
+                                                            "→ target (center)"))])
+def test_windows_page_shows_exactly_the_examples_the_model_trains_on(open_page, architecture, columns):
+    at = open_page(WINDOWS, sb_architecture=architecture, **TINY)
     m = model_of(at)
-    idx = at.number_input(key="windows_sentence").value - 1
-    tokens = [m.vocab.index_to_key[i] for i in m.vocab.encode(m.sentences[idx])]
-    grid = plotly_figures(at)[0]
-    assert list(grid["layout"]["xaxis"]["ticktext"]) == tokens
-    lengths = [len(m.vocab.encode(s)) for s in m.sentences]
-    counts = inspect_tools.example_counts(lengths, m.window, seed=m.seed)
+    assert "exactly the examples your model trains on" in texts(at.success)
+    shown = []
+    for sentence in range(1, 8):                                   # the first sentences, one after the other
+        at.number_input(key="windows_sentence").set_value(sentence).run()
+        assert not at.exception
+        tokens = [m.vocab.index_to_key[i] for i in m.vocab.encode(m.sentences[sentence - 1])]
+        grid = plotly_figures(at)[0]
+        assert list(grid["layout"]["xaxis"]["ticktext"]) == tokens
+        table = table_with(at, columns[0])
+        shown += [(tuple(i.split(", ")), t) for i, t in zip(table[columns[0]], table[columns[1]])]
+    trained = stream_examples(m, m.stream.chunk(0))                # what step() and train() consume
+    assert len(shown) > 20 and shown == trained[:len(shown)]
+    sg, cbow = (engine.lessons_windows.epoch_examples(m.replay_stream(architecture=a)) for a in ("skipgram", "cbow"))
     metrics = {x.label: x.value for x in at.metric}
-    assert metrics["skip-gram examples (this draw)"] == f"{counts['skipgram']:,}"
-    assert metrics["CBOW examples"] == f"{counts['cbow']:,}"
+    assert metrics["skip-gram examples (epoch 1)"] == f"{sg:,}" and metrics["CBOW examples (epoch 1)"] == f"{cbow:,}"
+    assert (sg if architecture == "skipgram" else cbow) == len(trained)   # tiny: one chunk holds the epoch
+
+
+def test_windows_page_with_other_settings_shows_what_such_a_model_would_train_on(open_page):
+    at = open_page(WINDOWS, sb_window=2, **TINY)
+    m = model_of(at)
+    at.slider(key="windows_window").set_value(3).run()
+    at.toggle(key="windows_shrink").set_value(False).run()
+    assert not at.exception and not at.success
+    assert "would train on" in texts(at.info)
+    other = m.replay_stream(window=3, shrink_windows=False)
+    idx = at.number_input(key="windows_sentence").value - 1
+    view = engine.lessons_windows.sentence_view(other, idx)
+    table = table_with(at, "input (center)")
+    words = m.vocab.index_to_key
+    assert list(table["→ target (context word)"]) == [words[t] for _, t in view.examples]
+    assert all(w.radius == 3 for w in view.windows)                # no shrinking: every radius is the window
+    metrics = {x.label: x.value for x in at.metric}
+    n = engine.lessons_windows.epoch_examples(m.replay_stream(window=3, shrink_windows=False))
+    assert metrics["skip-gram examples (epoch 1)"] == f"{n:,}"
+    assert metrics["skip-gram, full window"] == f"{n:,}"          # without shrinking the draw is the full window
+    at.slider(key="windows_window").set_value(2).run()
+    at.toggle(key="windows_shrink").set_value(True).run()
+    assert "exactly the examples your model trains on" in texts(at.success)
 
 
 def test_window_larger_than_every_sentence_is_explained(open_page):

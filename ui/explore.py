@@ -19,11 +19,14 @@ import streamlit as st
 from ui import state
 from ui.i18n import t
 
+# the first of these whose words are all in the vocabulary fills the boxes (English and Chinese samples)
+NEIGHBOUR_DEFAULTS = [("king",), ("paris",), ("apple",), ("fox",), ("国王",), ("巴黎",)]
 ANALOGY_DEFAULTS = [("man", "king", "woman"), ("france", "paris", "germany"), ("boy", "prince", "girl"),
-                    ("fox", "dog", "cat")]
-SIMILARITY_DEFAULTS = [("king", "queen"), ("paris", "berlin"), ("apple", "banana"), ("fox", "dog")]
+                    ("fox", "dog", "cat"), ("男人", "国王", "女人"), ("法国", "巴黎", "德国")]
+SIMILARITY_DEFAULTS = [("king", "queen"), ("paris", "berlin"), ("apple", "banana"), ("fox", "dog"),
+                       ("国王", "王后"), ("巴黎", "柏林")]
 ODD_DEFAULTS = [["king", "queen", "prince", "bread"], ["paris", "berlin", "rome", "french"],
-                ["apple", "banana", "cherry", "dog"], ["dog", "fox", "cat", "seeds"]]
+                ["apple", "banana", "cherry", "dog"], ["dog", "fox", "cat", "seeds"], ["国王", "王后", "王子", "苹果"]]
 
 
 def choose_source(key: str):
@@ -37,11 +40,11 @@ def choose_source(key: str):
         options.append("imported")
     if not options:
         return None, None, None
-    name = st.session_state.get(state.LOADED_KV_NAME) or "imported vectors"
-    labels = {"model": "this session's model", "imported": f"imported file: {name}"}
+    name = st.session_state.get(state.LOADED_KV_NAME) or t("explore.imported_vectors")
+    labels = {"model": t("explore.source_model"), "imported": t("explore.source_imported", name=name)}
     choice = options[0]
     if len(options) > 1:
-        choice = st.radio("Vectors to explore", options, format_func=labels.get, horizontal=True, key=key,
+        choice = st.radio(t("explore.source"), options, format_func=labels.get, horizontal=True, key=key,
                           index=len(options) - 1)
     if choice == "model":
         return model.wv, labels["model"], model
@@ -70,15 +73,15 @@ def lookup(kv, raw: str) -> Tuple[Optional[str], Optional[str]]:
     """
     w = (raw or "").strip()
     if not w:
-        return None, "Type a word."
+        return None, t("explore.type_a_word")
     for cand in (w, w.lower()):
         if cand in kv.key_to_index:
             if not np.any(kv[cand]):                  # no direction: cosines with it are undefined
                 return None, t("errors.zero_vector", word=cand, d=kv.vector_size)
             return cand, None
     close = difflib.get_close_matches(w.lower(), kv.index_to_key[:20000], n=3, cutoff=0.7)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
-    return None, f"'{w}' is not in the vocabulary ({len(kv):,} words).{hint}"
+    hint = t("explore.did_you_mean", words=t("explore.word_sep").join(close)) if close else ""
+    return None, t("explore.not_in_vocabulary", word=w, n=f"{len(kv):,}") + hint
 
 
 def lookup_many(kv, raws: Sequence[str]) -> Tuple[List[str], List[str]]:
@@ -129,7 +132,7 @@ def odd_one_out_table(kv, words: Sequence[str]) -> List[dict]:
     vecs = n[[kv.index(w) for w in words]]                              # (m, d)
     mean = vecs.mean(axis=0)
     mean = mean / max(np.linalg.norm(mean), 1e-12)
-    return [{"word": w, "cosine with the group's mean direction": float(v @ mean)} for w, v in zip(words, vecs)]
+    return [{t("explore.col_word"): w, t("explore.col_group_cosine"): float(v @ mean)} for w, v in zip(words, vecs)]
 
 
 def training_note(model) -> Optional[str]:
@@ -137,9 +140,7 @@ def training_note(model) -> Optional[str]:
     if model is None:
         return None
     if model.step_count == 0:
-        return ("This model has not been trained yet (0 updates): its vectors are random, so every answer "
-                "below is noise. Train it here, or watch it train on the Embedding space page.")
+        return t("explore.untrained")
     if not model.training_complete:
-        return (f"This model is part-way through training ({model.progress_fraction():.0%} of the planned "
-                f"epochs, {model.step_count:,} updates).")
+        return t("explore.part_trained", share=f"{model.progress_fraction():.0%}", steps=f"{model.step_count:,}")
     return None

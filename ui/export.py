@@ -20,6 +20,7 @@ import streamlit as st
 from engine import KeyedVectors, parse_word2vec_bytes
 from ui import settings as ui_settings
 from ui import state
+from ui.i18n import say, t
 
 
 def export_vectors(model, matrix: str = "W_in") -> KeyedVectors:
@@ -86,17 +87,17 @@ def parse_settings_json(data: bytes, current: Optional[dict] = None) -> Tuple[Op
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        return None, f"This is not a settings JSON file: {e}", []
+        return None, t("export.json_not_settings", detail=e), []
     if not isinstance(doc, dict):
-        return None, "This is not a settings JSON file: expected an object with the settings", []
+        return None, t("export.json_not_object"), []
     src = doc.get("app_settings", doc)
     if not isinstance(src, dict):
-        return None, "This is not a settings JSON file: 'app_settings' should be an object", []
+        return None, t("export.json_app_settings"), []
     current = state.current_settings() if current is None else current
     out, notes = ui_settings.sidebar_values(src, current, state.corpus_choices())
     if not out:
         known = ", ".join(ui_settings.DEFAULTS)
-        return None, f"No usable setting in this file; expected some of: {known}", notes
+        return None, t("export.json_no_setting", known=known), notes
     return out, None, notes
 
 
@@ -110,19 +111,21 @@ def apply_settings(settings: dict) -> None:
         st.session_state[state.widget_key(name)] = value
 
 
-def load_vectors_upload(data: bytes, name: str, max_words: Optional[int] = None) -> Optional[str]:
+def load_vectors_upload(data: bytes, name: str, max_words: Optional[int] = None) -> Optional[tuple]:
     """Parse an uploaded word2vec file into the session (LOADED_KV). Returns an error message, or None on success.
 
-    On error nothing changes: vectors loaded before stay loaded.
+    The message is a (catalogue key, values) pair, shown with ui.i18n.say in the page's language (a value
+    named "error" is the engine's English message). On error nothing changes: vectors loaded before stay loaded.
     """
     if len(data) > state.upload_limit_bytes():
-        return f"{name} is {len(data) / 1e6:.1f} MB; the limit is {state.upload_limit_mb()} MB."
+        return ("export.vectors_too_large", {"name": name, "size": f"{len(data) / 1e6:.1f}",
+                                             "limit": state.upload_limit_mb()})
     try:
         kv = parse_word2vec_bytes(data, name=name, max_words=max_words)
     except ValueError as e:
-        return f"Could not read {name}: {e}"
+        return ("export.vectors_unreadable", {"name": name, "error": str(e).rstrip(".")})
     except Exception as e:  # an upload can be anything; never show a traceback
-        return f"Could not read {name} as a word2vec file ({type(e).__name__}: {e})"
+        return ("export.vectors_crashed", {"name": name, "kind": type(e).__name__, "detail": str(e)})
     st.session_state[state.LOADED_KV] = kv
     st.session_state[state.LOADED_KV_NAME] = name
     return None
@@ -139,5 +142,12 @@ def on_vectors_upload(uploader_key: str, max_words_key: str, error_key: str) -> 
         return
     had = st.session_state.get(state.LOADED_KV) is not None
     err = load_vectors_upload(up.getvalue(), up.name, int(st.session_state.get(max_words_key) or 0) or None)
-    st.session_state[error_key] = (err.rstrip(".") + (". The vectors loaded before are kept." if had else
-                                                      ". Nothing was loaded.") if err else None)
+    st.session_state[error_key] = (err, "export.vectors_kept" if had else "export.vectors_none") if err else None
+
+
+def upload_error_text(stored) -> str:
+    """The message kept by on_vectors_upload, in the page's language ('' for none)."""
+    if not stored:
+        return ""
+    err, after = stored
+    return say(err) + t("common.sentence_sep") + t(after)

@@ -6,7 +6,9 @@ setting has one row here (its label and widget kind) while its bounds come from 
 value that does not come from a widget (a shared link, a settings JSON, session state written by code):
 a value inside the sidebar's range is kept, a finite number outside it is clamped (with a note), and
 anything else (wrong type, garbage, inf, nan) is refused (with a note) and the fallback kept. It never
-raises. Display names come from the engine's ARCHITECTURE_TABLE and OBJECTIVE_TABLE.
+raises. Display names come from the engine's ARCHITECTURE_TABLE and OBJECTIVE_TABLE (in English; in
+another language from the catalogue, ui/texts/<lang>/sidebar.toml, as are the labels and help texts).
+The notes are written in English, like the engine's messages, and shown through ui.i18n.engine_message.
 What it does not do: draw widgets or touch st.session_state (ui/state.py does), or know which corpora
 exist (ui/state.corpus_choices).
 
@@ -26,6 +28,8 @@ from typing import Any, Optional, Sequence, Tuple
 
 from engine.config import SETTINGS, Config
 from engine.objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE
+from ui.i18n import DEFAULT as DEFAULT_LANGUAGE
+from ui.i18n import current_language, t
 
 # The app's defaults: the engine's Config with the overrides that suit the small sample corpora
 # (sample=0: with a few thousand tokens subsampling throws away most pairs; see sample_corpora/README.md).
@@ -37,32 +41,47 @@ from engine.objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE
 APP_OVERRIDES = dict(vector_size=20, sample=0.0, epochs=20, alpha=0.25, init_scale=3.0)
 APP_CONFIG = Config(**APP_OVERRIDES).validate()
 DEFAULT_CORPUS = "royalty"
+# How a corpus's Chinese (Han) text is cut into tokens (engine.segment): jieba's words, single characters,
+# or only at spaces (text already separated). Part of the corpus: set on the Corpus page, kept in the URL.
+SEGMENTER_CHOICES = ("words", "characters", "spaces")
+DEFAULT_SEGMENTER = "words"
 SAMPLE_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2)       # the sidebar's subsampling steps
 
 
-def architecture_label(name: str) -> str:
-    """'skipgram' -> 'skip-gram' (the engine's ARCHITECTURE_TABLE)."""
-    return ARCHITECTURE_TABLE[name].label
+def architecture_label(name: str, lang: Optional[str] = None) -> str:
+    """'skipgram' -> 'skip-gram' (the engine's ARCHITECTURE_TABLE; the catalogue's name in another language)."""
+    if (lang or current_language()) == DEFAULT_LANGUAGE:
+        return ARCHITECTURE_TABLE[name].label
+    return t(f"sidebar.arch_{name}", lang)
 
 
-def objective_label(name: str) -> str:
-    """'negative_sampling' -> 'negative sampling' (the engine's OBJECTIVE_TABLE)."""
-    return OBJECTIVE_TABLE[name].label
+def objective_label(name: str, lang: Optional[str] = None) -> str:
+    """'negative_sampling' -> 'negative sampling' (the engine's OBJECTIVE_TABLE; 负采样 in Chinese)."""
+    if (lang or current_language()) == DEFAULT_LANGUAGE:
+        return OBJECTIVE_TABLE[name].label
+    return t(f"sidebar.obj_{name}", lang)
 
 
-def sample_label(value: float) -> str:
-    return "off" if value == 0 else f"{value:g}"
+def sample_label(value: float, lang: Optional[str] = None) -> str:
+    return t("sidebar.sample_off", lang) if value == 0 else f"{value:g}"
+
+
+def cbow_update_label(value: str, lang: Optional[str] = None) -> str:
+    return t(f"sidebar.cbow_update_{value}", lang)
 
 
 @dataclass(frozen=True)
 class SidebarSetting:
     """One setting of the sidebar: how it is drawn. Its type and bounds are the engine's (SETTINGS)."""
     name: str
-    label: str
     widget: str                       # "radio", "selectbox", "slider", "select_slider" or "number_input"
     step: Optional[float] = None
     options: Tuple = ()               # select_slider: the fixed choices
     format: Optional[str] = None      # number_input's printf format
+
+    @property
+    def label(self) -> str:
+        return t(f"sidebar.label_{self.name}")
 
     @property
     def setting(self):
@@ -86,12 +105,17 @@ class SidebarSetting:
 
     @property
     def format_func(self):
-        """How a choice widget names its values (the engine's display names), or None."""
-        return {"architecture": architecture_label, "objective": objective_label, "sample": sample_label}.get(self.name)
+        """How a choice widget names its values (the engine's display names, in this run's language), or None."""
+        label = {"architecture": architecture_label, "objective": objective_label, "sample": sample_label,
+                 "cbow_update": cbow_update_label}.get(self.name)
+        if label is None:
+            return None
+        lang = current_language()      # fixed now: a widget may call its format_func outside the run (AppTest)
+        return lambda value: label(value, lang)
 
     @property
     def help(self) -> Optional[str]:
-        return HELP.get(self.name)
+        return t(f"sidebar.help_{self.name}")
 
     @property
     def choices(self) -> Tuple:
@@ -99,34 +123,25 @@ class SidebarSetting:
         return self.options or self.setting.choices
 
 
-SIDEBAR = (
-    SidebarSetting("architecture", "Architecture", "radio"),
-    SidebarSetting("objective", "Objective (output layer)", "selectbox"),
-    SidebarSetting("vector_size", "vector_size (d)", "slider"),
-    SidebarSetting("window", "window (radius)", "slider"),
-    SidebarSetting("negative", "negative (k)", "slider"),
-    SidebarSetting("ns_exponent", "ns_exponent", "slider", step=0.05),
-    SidebarSetting("sample", "sample (subsampling)", "select_slider", options=SAMPLE_CHOICES),
-    SidebarSetting("min_count", "min_count", "number_input"),
-    SidebarSetting("alpha", "alpha (learning rate)", "number_input", format="%.4f"),
-    SidebarSetting("epochs", "epochs", "number_input"),
-    SidebarSetting("seed", "seed", "number_input"),
-    SidebarSetting("init_scale", "init_scale (W_in starts in ±init_scale/d)", "number_input", format="%.2f"),
-    SidebarSetting("cbow_mean", "CBOW: h = mean of the context vectors (off: their sum, the note's h)", "toggle"),
-    SidebarSetting("cbow_update", "CBOW mean: update of each context row", "radio"),
+SIDEBAR = (                          # labels and help: ui/texts/<lang>/sidebar.toml, label_<name> / help_<name>
+    SidebarSetting("architecture", "radio"),
+    SidebarSetting("objective", "selectbox"),
+    SidebarSetting("vector_size", "slider"),
+    SidebarSetting("window", "slider"),
+    SidebarSetting("negative", "slider"),
+    SidebarSetting("ns_exponent", "slider", step=0.05),
+    SidebarSetting("sample", "select_slider", options=SAMPLE_CHOICES),
+    SidebarSetting("min_count", "number_input"),
+    SidebarSetting("alpha", "number_input", format="%.4f"),
+    SidebarSetting("epochs", "number_input"),
+    SidebarSetting("seed", "number_input"),
+    SidebarSetting("init_scale", "number_input", format="%.2f"),
+    SidebarSetting("cbow_mean", "toggle"),
+    SidebarSetting("cbow_update", "radio"),
 )
-HELP = {
-    "init_scale": "W_in starts uniform in [-init_scale/d, init_scale/d); W_out starts at zero. 1 is gensim's "
-                  "range; the app uses 3 so that learning shows within a few hundred steps.",
-    "cbow_mean": "Off (default): h = W(a_1) + ... + W(a_c), the note's formula. On: h = their mean, as word2vec.c "
-                 "and gensim do.",
-    "cbow_update": "exact: each context row moves by lr * grad_h / c, the true gradient of the mean. "
-                   "word2vec: each moves by lr * grad_h, not divided by c (what word2vec.c and gensim do: "
-                   "c times larger steps).",
-}
 SIDEBAR_BY_NAME = {row.name: row for row in SIDEBAR}
 SETTING_NAMES = tuple(SIDEBAR_BY_NAME)                       # the model settings of the sidebar, in order
-DEFAULTS = {"corpus": DEFAULT_CORPUS, **{row.name: row.default for row in SIDEBAR}}
+DEFAULTS = {"corpus": DEFAULT_CORPUS, "segmenter": DEFAULT_SEGMENTER, **{row.name: row.default for row in SIDEBAR}}
 
 
 def ui_range(name: str) -> tuple:
@@ -230,7 +245,7 @@ def _gate(name: str, raw: Any, fallback: Any) -> Tuple[Any, Optional[str], bool]
     value = s.kind(value)                          # inside the range now: 3.0 -> 3 for an integer setting
     if row.options and value not in row.options:
         near = _nearest_choice(value, row.options)
-        steps = ", ".join(sample_label(c) for c in row.options)
+        steps = ", ".join("off" if c == 0 else f"{c:g}" for c in row.options)   # notes stay English
         return near, f"{shown} is not one of the sidebar's steps ({steps}); using {_fmt(near)}", False
     return value, None, False
 
@@ -251,6 +266,20 @@ def corpus_value(raw: Any, choices: Sequence[str], fallback: str) -> Tuple[str, 
                       f"keeping {fallback}")
 
 
+def segmenter_value(raw: Any, fallback: str) -> Tuple[str, Optional[str]]:
+    """(one of SEGMENTER_CHOICES, a note or None): anything else is refused and the fallback kept.
+
+    >>> segmenter_value("characters", "words")
+    ('characters', None)
+    >>> segmenter_value("jieba", "words")
+    ('words', "segmenter='jieba' is not one of 'words', 'characters', 'spaces'; keeping 'words'")
+    """
+    if isinstance(raw, str) and raw.strip() in SEGMENTER_CHOICES:
+        return raw.strip(), None
+    return fallback, (f"segmenter={_shown(raw, quote_text=True)} is not one of "
+                      f"{', '.join(map(repr, SEGMENTER_CHOICES))}; keeping {fallback!r}")
+
+
 def sidebar_values(raw: dict, current: dict, corpus_choices: Sequence[str]) -> Tuple[dict, list]:
     """Every sidebar setting found in `raw` (a link's parameters, a JSON object), through sidebar_value().
 
@@ -264,6 +293,12 @@ def sidebar_values(raw: dict, current: dict, corpus_choices: Sequence[str]) -> T
             notes.append(note)
         else:
             values["corpus"] = value
+    if "segmenter" in raw:
+        value, note = segmenter_value(raw["segmenter"], current.get("segmenter", DEFAULT_SEGMENTER))
+        if note:
+            notes.append(note)
+        else:
+            values["segmenter"] = value
     for name in SETTING_NAMES:
         if name in raw:
             value, note, refused = _gate(name, raw[name], current.get(name, DEFAULTS[name]))

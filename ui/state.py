@@ -19,7 +19,9 @@ import streamlit as st
 
 import engine
 from engine import Word2Vec
+from ui import i18n
 from ui import settings as ui_settings
+from ui.i18n import engine_message, t
 from ui.settings import DEFAULTS, SETTING_NAMES, SIDEBAR
 
 # ---------------------------------------------------------------- session-state keys (one place, so pages
@@ -27,13 +29,18 @@ from ui.settings import DEFAULTS, SETTING_NAMES, SIDEBAR
 MODEL = "model"                 # the Word2Vec of this session
 MODEL_KEY = "model_key"         # (corpus, settings) it was built from
 MODEL_ERROR = "model_error"     # the message of the last failed rebuild (the previous model is kept)
+MODEL_ERROR_RAW = "_model_error_raw"  # that failure's engine message (English), shown in each run's language
 HISTORY = "step_history"        # list of dicts, one row per step() for the history table
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
 UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (its own list, not shared)
+UPLOAD_SEGMENTER = "_upload_segmenter"  # the segmenter UPLOAD_SENTENCES were cut with
+UPLOAD_TEXT = "_upload_text"    # the uploaded file's decoded text (cut again when the segmenter changes)
+UPLOAD_ENCODING = "upload_encoding"  # the codec the upload was decoded with ("utf-8", "gbk", ...)
 UPLOAD_NAME = "upload_name"
-UPLOAD_ERROR = "upload_error"
+UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
 UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
+UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), unsegmented?) of the upload
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
 VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
@@ -42,6 +49,8 @@ SETTINGS_NOTES = "_settings_notes"  # ([notes], settings they describe): values 
 LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/live.py)
 LIVE_TSNE_KV = "live_tsne_kv"   # the t-SNE layout of imported vectors (embedding-space page)
 WINDOWS_LENGTHS = "_windows_lengths"  # (model key, sentence lengths after min_count) for the windows page
+WINDOWS_COUNTS = "_windows_counts"    # {(model key, window, shrink, num_skips): (skip-gram, CBOW) examples per epoch}
+WINDOWS_VIEWS = "_windows_views"      # ((model key, widgets, sentence), {architecture: view}): windows page
 HOME_TRAIN_REQUESTED = "home_train_requested"  # the home page's Train button was pressed
 EXPLORE_BENCH = "explore_bench"  # (vectors key, benchmark scores) of the explore page
 CMP_SIX = "cmp_six"             # results of the compare page's runs: {"key", "rows", "done"}
@@ -85,14 +94,25 @@ def corpus_choices() -> List[str]:
     return names
 
 
-@st.cache_resource(show_spinner="Reading the corpus...")
-def load_corpus(name: str) -> Corpus:
+def corpus_label(name: str, lang: Optional[str] = None) -> str:
+    """How the corpus select box names a corpus: its own name, or "uploaded file" in the page's language."""
+    return t("sidebar.upload_choice", lang) if name == UPLOAD_CHOICE else name
+
+
+def load_corpus(name: str, segmenter: str = ui_settings.DEFAULT_SEGMENTER) -> Corpus:
     """Sentences of a sample or gensim corpus: ONE tuple of tuples shared by every session.
 
     st.cache_resource (not cache_data, which hands each call its own copy) so that a classroom of
     sessions on the Wikipedia sample holds one copy of its 336,000 tokens, not one per session.
     Tuples, so that no session can change what the others read (the engine only reads sentences).
+    segmenter: how Chinese text is cut (engine.segment); English text reads the same with any of them.
+    (The cache is keyed by both arguments always, so load_corpus("tiny") is the app's own copy.)
     """
+    return _load_corpus(name, segmenter)
+
+
+@st.cache_resource(show_spinner=False)
+def _load_corpus(name: str, segmenter: str) -> Corpus:
     samples = engine.sample_corpora()
     if name in samples:
         path = samples[name]
@@ -102,14 +122,33 @@ def load_corpus(name: str) -> Corpus:
             raise ValueError(f"{name} needs gensim's test data, and gensim is not installed")
     else:
         raise ValueError(f"unknown corpus {name!r}")
-    return tuple(tuple(sentence) for sentence in engine.read_corpus(path))
+    return tuple(tuple(sentence) for sentence in engine.read_corpus(path, segmenter=segmenter))
+
+
+def upload_sentences(segmenter: str) -> List[List[str]]:
+    """This session's uploaded corpus, cut with segmenter (cut again from its text when that changes)."""
+    ss = st.session_state
+    text = ss.get(UPLOAD_TEXT)
+    if text is not None and ss.get(UPLOAD_SEGMENTER) != segmenter:
+        ss[UPLOAD_SENTENCES] = engine.sentences_from_text(text, segmenter)
+        ss[UPLOAD_SEGMENTER] = segmenter
+    return ss.get(UPLOAD_SENTENCES) or []
+
+
+def sentences_of(name: str, segmenter: str) -> Sequence[Sequence[str]]:
+    """The sentences of a corpus of the select box, cut with segmenter."""
+    if name == UPLOAD_CHOICE:
+        return upload_sentences(segmenter)
+    if name in engine.sample_corpora() or name in GENSIM_CHOICES:
+        # the spinner appears only if reading takes more than half a second (a cached corpus is instant)
+        with st.spinner(t("corpus.reading")):
+            return load_corpus(name, segmenter)
+    return load_corpus(name, segmenter)
 
 
 def current_sentences() -> Sequence[Sequence[str]]:
-    name = current_settings()["corpus"]
-    if name == UPLOAD_CHOICE:
-        return st.session_state.get(UPLOAD_SENTENCES) or []
-    return load_corpus(name)
+    settings = current_settings()
+    return sentences_of(settings["corpus"], settings["segmenter"])
 
 
 def _init_from_query() -> List[str]:
@@ -126,7 +165,7 @@ def _init_from_query() -> List[str]:
     values, notes = ui_settings.sidebar_values(raw, DEFAULTS, corpus_choices())
     for name, value in values.items():
         st.session_state[widget_key(name)] = value
-    return [f"From the link: {n}" for n in notes]
+    return [f"From the link: {n}" for n in notes]      # English, like the engine's: shown via engine_message
 
 
 def _settle_widget_values() -> List[str]:
@@ -144,6 +183,10 @@ def _settle_widget_values() -> List[str]:
         ss[key] = DEFAULTS["corpus"] if DEFAULTS["corpus"] in choices else choices[0]
     else:
         ss[key] = ss[key]
+    key = widget_key("segmenter")           # drawn on the Corpus page; kept here so it survives other pages
+    ss[key], note = ui_settings.segmenter_value(ss.get(key, DEFAULTS["segmenter"]), DEFAULTS["segmenter"])
+    if note:
+        notes.append(note)
     for name in SETTING_NAMES:
         key = widget_key(name)
         if key not in ss:
@@ -159,7 +202,9 @@ def _settle_widget_values() -> List[str]:
 def current_settings() -> dict:
     """The sidebar's values (defaults before the sidebar has been drawn), each one its widget accepts."""
     ss = st.session_state
-    out = {"corpus": ss.get(widget_key("corpus"), DEFAULTS["corpus"])}
+    out = {"corpus": ss.get(widget_key("corpus"), DEFAULTS["corpus"]),
+           "segmenter": ui_settings.segmenter_value(ss.get(widget_key("segmenter"), DEFAULTS["segmenter"]),
+                                                    DEFAULTS["segmenter"])[0]}
     for name in SETTING_NAMES:
         out[name] = ui_settings.sidebar_value(name, ss.get(widget_key(name), DEFAULTS[name]), DEFAULTS[name])[0]
     return out
@@ -197,21 +242,23 @@ def _show_notes(notes: List[str], settings: dict) -> None:
         st.session_state[SETTINGS_NOTES] = (notes, settings)
     kept = st.session_state.get(SETTINGS_NOTES)
     if kept and kept[1] == settings:
-        st.sidebar.warning("Some settings could not be used as given:\n"
-                           + "\n".join(f"- {n}" for n in kept[0]), icon=":material/tune:")
+        st.sidebar.warning(t("sidebar.notes_title") + "\n"
+                           + "\n".join(f"- {engine_message(n)}" for n in kept[0]), icon=":material/tune:")
 
 
 def sidebar() -> dict:
-    """Draw the shared sidebar (corpus + model settings) and return the settings."""
+    """Draw the shared sidebar (language, corpus + model settings) and return the settings."""
     notes = _init_from_query()
     notes += _settle_widget_values()
     sb = st.sidebar
-    sb.selectbox("Corpus", corpus_choices(), key=widget_key("corpus"),
-                 help="Upload your own text on the Corpus page.")
+    i18n.language_switch(sb)
+    lang = i18n.current_language()
+    sb.selectbox(t("sidebar.corpus"), corpus_choices(), key=widget_key("corpus"), help=t("sidebar.corpus_help"),
+                 format_func=lambda n: corpus_label(n, lang))
     rows = ui_settings.SIDEBAR_BY_NAME
     _draw_setting(rows["architecture"], sb)
     _draw_setting(rows["objective"], sb)
-    with sb.expander("Model settings", expanded=False):
+    with sb.expander(t("sidebar.model_settings"), expanded=False):
         now = current_settings()
         off = {"negative": now["objective"] != "negative_sampling",
                "cbow_mean": now["architecture"] != "cbow",
@@ -220,14 +267,16 @@ def sidebar() -> dict:
             _draw_setting(row, st, disabled=off.get(row.name, False))
     settings = current_settings()
     _show_notes(notes, settings)
-    st.query_params.from_dict({k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE})
+    query = {k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE}
+    query[i18n.LANG_KEY] = i18n.current_language()
+    st.query_params.from_dict(query)
     model = get_model()
     err = st.session_state.get(MODEL_ERROR)
     if err:
         sb.error(err)
     if model is not None:
-        sb.caption(f"V = {len(model.vocab)} words, {model.step_count} updates so far, "
-                   f"epoch {model.epoch + 1} of {model.planned_epochs}")
+        sb.caption(t("sidebar.model_caption", V=f"{len(model.vocab):,}", steps=f"{model.step_count:,}",
+                     epoch=model.epoch + 1, epochs=model.planned_epochs))
     return settings
 
 
@@ -271,22 +320,25 @@ def get_model() -> Optional[Word2Vec]:
     ensure_app_entry()
     settings = current_settings()
     key = json.dumps(settings, sort_keys=True) + f"|upload={st.session_state.get(UPLOAD_NAME)}"
-    if st.session_state.get(MODEL_KEY) != key:
+    ss = st.session_state
+    if ss.get(MODEL_KEY) != key:
         try:
             sentences = current_sentences()
             model = Word2Vec(**model_kwargs(settings))
             model.build_vocab(sentences)
         except (ValueError, KeyError) as e:
-            st.session_state[MODEL_ERROR] = f"Could not build the model: {e}. The previous model is kept."
-            st.session_state[MODEL_KEY] = key
-            return st.session_state.get(MODEL)
-        st.session_state[MODEL] = model
-        st.session_state[MODEL_KEY] = key
-        st.session_state[MODEL_ERROR] = None
-        st.session_state[HISTORY] = []
-        st.session_state[LAST_TRACE] = None
-        st.session_state[STEP_ERROR] = None
-    return st.session_state.get(MODEL)
+            ss[MODEL_ERROR_RAW] = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
+            ss[MODEL_KEY] = key
+        else:
+            ss[MODEL] = model
+            ss[MODEL_KEY] = key
+            ss[MODEL_ERROR_RAW] = None
+            ss[HISTORY] = []
+            ss[LAST_TRACE] = None
+            ss[STEP_ERROR] = None
+    raw = ss.get(MODEL_ERROR_RAW)      # written in this run's language (the switch may have changed it)
+    ss[MODEL_ERROR] = t("sidebar.model_error", error=engine_message(raw).rstrip(".")) if raw else None
+    return ss.get(MODEL)
 
 
 def reset_model():
