@@ -19,6 +19,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .word2vec_format import check_savable_words, read_word2vec_bytes  # noqa: F401  (check_savable_words: re-exported)
+
 
 def _rank(x: np.ndarray) -> np.ndarray:
     """Ranks with ties averaged (as scipy.stats.rankdata): _rank([10, 20, 20]) -> [1, 2.5, 2.5]"""
@@ -307,29 +309,6 @@ class KeyedVectors:
                 f.write(w.replace("\t", " ") + "\n")
 
 
-def check_savable_words(words) -> None:
-    """Raise ValueError naming the first word that a word2vec file cannot hold: not a string, empty, or
-    holding whitespace (" " ends a word; "\\n" and the other line breaks end a line).
-
-    >>> check_savable_words(["king", "new york"])
-    Traceback (most recent call last):
-    ...
-    ValueError: word 1 ('new york') cannot be saved in word2vec format: it holds whitespace (' '), which the format reads as the end of the word; replace it first (e.g. 'new_york')
-    """
-    for i, w in enumerate(words):
-        if not isinstance(w, str):
-            raise ValueError(f"word {i} ({w!r}, {type(w).__name__}) cannot be saved in word2vec format: words must "
-                             "be strings")
-        if not w:
-            raise ValueError(f"word {i} is empty: the word2vec format cannot hold an empty word")
-        space = next((c for c in w if c.isspace()), None)
-        if space is not None:
-            suggestion = re.sub(r"\s+", "_", w)
-            raise ValueError(f"word {i} ({w!r}) cannot be saved in word2vec format: it holds whitespace "
-                             f"({space!r}), which the format reads as the end of the word; replace it first "
-                             f"(e.g. {suggestion!r})")
-
-
 def _check_topn(topn) -> int:
     """topn as an int >= 0, or TypeError / ValueError naming it: _check_topn(3.0) -> 3."""
     if isinstance(topn, bool) or not isinstance(topn, (int, float, np.integer, np.floating)) or (
@@ -361,126 +340,5 @@ def load_word2vec_format(path, binary: Optional[bool] = None, max_words: Optiona
 
 def parse_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str = "file",
                          max_words: Optional[int] = None) -> KeyedVectors:
-    """Parse word2vec-format bytes (as uploaded). See load_word2vec_format.
-
-    binary=None: a body that is UTF-8 text is read as text (values separated by one or more spaces, or
-    by tabs), else as binary; a UTF-8 body that is not a valid text file but a valid binary one (all-zero
-    vectors are UTF-8 too) is read as binary. Every word the header promises must be there, and nothing
-    but blank lines may follow them (unless max_words asks for the first words only). A word holding
-    whitespace (possible in a binary file) is refused as save_word2vec_format refuses it, so whatever
-    is read here can be saved again.
-    """
-    if not data:
-        raise ValueError(f"{name} is empty: expected a word2vec file starting with a 'V d' header line")
-    if data.startswith(b"\xef\xbb\xbf"):                  # a UTF-8 byte-order mark
-        data = data[3:]
-    nl = data.find(b"\n")
-    header = data[:nl if nl >= 0 else len(data)]
-    m = re.fullmatch(rb"\s*(\d+)\s+(\d+)\s*", header)
-    if not m:
-        raise ValueError(f"{name} is not a word2vec file: its first line should be '<number of words> "
-                         f"<dimensions>', found {header[:60]!r}")
-    V, d = int(m.group(1)), int(m.group(2))
-    if V < 1 or d < 1:
-        raise ValueError(f"{name}: the header says {V} words of {d} dimensions; both must be at least 1")
-    if max_words is not None and (isinstance(max_words, bool) or not isinstance(max_words, (int, np.integer))
-                                  or max_words < 1):
-        raise ValueError(f"max_words={max_words!r} is not allowed: max_words must be None or an integer >= 1")
-    limit = V if max_words is None else min(V, int(max_words))
-    body = data[nl + 1:] if nl >= 0 else b""
-    if binary is not None:
-        words, vectors = (_read_binary if binary else _read_text)(body, V, d, limit, name)
-    else:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if text is None:
-            words, vectors = _read_binary(body, V, d, limit, name)
-        else:
-            try:
-                words, vectors = _read_text(body, V, d, limit, name, text)
-            except ValueError as text_error:
-                try:
-                    words, vectors = _read_binary(body, V, d, limit, name)
-                except ValueError:
-                    raise text_error from None
-    for i, w in enumerate(words):           # what save_word2vec_format could not write back: refused here too
-        space = next((c for c in w if c.isspace()), None)
-        if not w or space is not None:
-            raise ValueError(f"{name}, word {i + 1}: " + (f"{w!r} holds whitespace ({space!r})" if w else
-                             "the word is empty") + "; a word2vec file cannot hold such a word reliably (a space "
-                             "ends a word, a line break a line), so it would not read back the same")
-    if not np.isfinite(vectors).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if len(set(words)) != len(words):
-        seen = set()
-        twice = next(w for w in words if w in seen or seen.add(w))
-        raise ValueError(f"{name} lists the same word twice: {twice!r}")
-    return KeyedVectors(words, vectors)
-
-
-def _words(n: int) -> str:
-    """'1 word', '3 words'."""
-    return f"{n:,} word" + ("" if n == 1 else "s")
-
-
-def _read_text(body: bytes, V: int, d: int, limit: int, name: str, text: Optional[str] = None):
-    """(words, (limit, d) float32) from a text body: one word and d numbers per line."""
-    if text is None:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise ValueError(f"{name} is not a text word2vec file: invalid UTF-8 at byte {e.start} after the "
-                             "header") from None
-    lines = [(n, ln.rstrip("\r")) for n, ln in enumerate(text.split("\n"), start=2) if ln.strip()]
-    if len(lines) < limit:
-        raise ValueError(f"{name} is truncated: the header promises {V} words, the file has {len(lines)} lines "
-                         "of vectors")
-    if limit == V and len(lines) > V:
-        raise ValueError(f"{name}: the header says {_words(V)}, but the file has {len(lines)} lines of vectors; "
-                         "correct the header's first number (or read only the first words with max_words)")
-    words: List[str] = []
-    rows: List[np.ndarray] = []                  # (d,) each; stacked at the end (a header's d is not trusted)
-    for i, (n, line) in enumerate(lines[:limit]):
-        parts = [p for p in line.split(" ") if p]            # one or more spaces between values
-        if len(parts) != d + 1 and "\t" in line:
-            parts = line.split()                               # tab-separated values
-        if len(parts) != d + 1:
-            hint = ""
-            if i == 0 and len(parts) > 1:
-                hint = (f"; the header says {d} dimensions: if every line has {len(parts) - 1} numbers, "
-                        "the header's second number is wrong")
-            raise ValueError(f"{name}, line {n}: expected a word and {d} numbers, found {len(parts) - 1} "
-                             f"values{hint}")
-        words.append(parts[0])
-        try:
-            rows.append(np.array(parts[1:], dtype=np.float32))
-        except ValueError:
-            raise ValueError(f"{name}, line {n}: the values after {parts[0]!r} are not all numbers") from None
-    return words, np.stack(rows).reshape(limit, d)                       # (limit, d)
-
-
-def _read_binary(body: bytes, V: int, d: int, limit: int, name: str):
-    """(words, (limit, d) float32) from a binary body: each word, a space, d little-endian float32s."""
-    if len(body) < limit * (4 * d + 2):                   # each entry: a word, a space, 4*d bytes
-        raise ValueError(f"{name} is truncated: the header promises {V} words of {d} dimensions "
-                         f"(at least {limit * (4 * d + 2):,} bytes as binary), the file has {len(body):,} "
-                         "bytes after its header")
-    words: List[str] = []
-    vectors = np.empty((limit, d), dtype=np.float32)                      # (limit, d)
-    pos = 0
-    for i in range(limit):
-        sp = body.find(b" ", pos)
-        if sp < 0 or sp + 1 + 4 * d > len(body):
-            raise ValueError(f"{name} is truncated: the header promises {V} words but word {i + 1} is incomplete")
-        words.append(body[pos:sp].decode("utf-8", errors="replace").strip())
-        vectors[i] = np.frombuffer(body, dtype=np.float32, count=d, offset=sp + 1)
-        pos = sp + 1 + 4 * d
-        while pos < len(body) and body[pos:pos + 1] in (b"\n", b"\r"):
-            pos += 1
-    if limit == V and body[pos:].strip():
-        raise ValueError(f"{name}: the header says {_words(V)}, but {len(body) - pos:,} more bytes follow the "
-                         f"last of them; correct the header's first number (or read only the first words "
-                         "with max_words)")
-    return words, vectors
+    """Parse word2vec-format bytes (as uploaded) into KeyedVectors; see word2vec_format.read_word2vec_bytes."""
+    return KeyedVectors(*read_word2vec_bytes(data, binary=binary, name=name, max_words=max_words))

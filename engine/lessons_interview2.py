@@ -132,8 +132,8 @@ def train_tied(setup: Setup, tied: bool, max_updates: int = 6_000, negative: int
                vector_size: int = 16, alpha: float = 0.25, progress: Progress = None) -> dict:
     """Skip-gram with negative sampling, one update at a time, with W_out tied to W_in (tied=True) or not.
 
-    The same example stream (the engine's: replay_stream) and the same objective function
-    (objectives.binary_logistic_loss) as the engine; tied=True uses ONE matrix W for both roles, so the
+    The same example stream (the engine's: replay_stream) and the same update rule (model.rule.apply)
+    as the engine; tied=True uses ONE matrix W for both roles, so the
     score of word w as its own context is W[w] . W[w] = |W[w]|^2 >= 0 and sigma of it >= 1/2.
     """
     sentences = setup.capped(5_000)
@@ -148,16 +148,10 @@ def train_tied(setup: Setup, tied: bool, max_updates: int = 6_000, negative: int
         for e in range(chunk.n_examples):
             if done >= max_updates:
                 break
-            inputs, target = chunk.inputs(e), int(chunk.targets[e])
-            rows = np.concatenate([[target], chunk.negatives[e]]).astype(np.int64)   # (k+1,)
-            labels = np.zeros(len(rows))
-            labels[0] = 1.0
             lr = alpha * (1.0 - done / max_updates) + 1e-4 * done / max_updates
-            h = W_in[inputs].sum(axis=0)                                   # (d,)
-            loss, (grad_h, grad_rows), _ = binary_logistic_loss(h, W_out[rows], labels)
-            np.add.at(W_out, rows, -lr * grad_rows)
-            np.add.at(W_in, inputs, -lr * grad_h)
-            losses.append(loss)
+            # THE update rule (update.py); with W_out the same array as W_in, both roles write one matrix
+            update = m.rule.apply(W_in, W_out, chunk.inputs(e), int(chunk.targets[e]), chunk.negatives[e], lr)
+            losses.append(update.loss)
             done += 1
         seq += 1
         if progress is not None:

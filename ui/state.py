@@ -58,6 +58,7 @@ CMP_GROWTH = "cmp_growth"
 CMP_RARE = "cmp_rare"
 
 SIDEBAR_PREFIX = "sb_"
+KEPT_URL_PARAMS = ("iq", "presenter")    # URL parameters that are not settings but must survive the rewrite
 UPLOAD_CHOICE = "uploaded file"
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
 
@@ -269,7 +270,11 @@ def sidebar() -> dict:
     _show_notes(notes, settings)
     query = {k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE}
     query[i18n.LANG_KEY] = i18n.current_language()
-    st.query_params.from_dict(query)
+    for k in KEPT_URL_PARAMS:                     # a page's own parameters (the interview's progress code)
+        if k in st.query_params:
+            query[k] = st.query_params[k]
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)
     model = get_model()
     err = st.session_state.get(MODEL_ERROR)
     if err:
