@@ -30,6 +30,7 @@ MODEL_ERROR = "model_error"     # the message of the last failed rebuild (the pr
 HISTORY = "step_history"        # list of dicts, one row per step() for the history table
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
+STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair and its probability per update
 UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (its own list, not shared)
 UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"
