@@ -578,7 +578,7 @@ def scores_and_probs(model: Word2Vec, t, key: str) -> None:
             note = tr("step.probs.softmax_top", V=V)
         colors = [charts.TARGET if i == t.target else charts.OTHER for i in ids]
         hover = [f"{w}: u·h = {s:.4f}" for w, s in zip(words(model, ids), np.asarray(t.scores)[ids])]
-        fig = charts.bars(words(model, ids), np.asarray(t.probs)[ids], colors=colors, hover=hover,
+        fig = step_charts.bars(words(model, ids), np.asarray(t.probs)[ids], colors=colors, hover=hover,
                           title=tr("step.probs.softmax_chart", note=note, target=target),
                           x_title=tr("step.word"), y_title="p(word | h)", height=360)
         right.plotly_chart(fig, key=f"{key}_probs")
@@ -592,7 +592,7 @@ def scores_and_probs(model: Word2Vec, t, key: str) -> None:
         labels = [f"node {n}<br>bit {b}" for n, b in zip(t.path, t.code)]
         branch = _branch(t)
         hover = [f"node {n}, bit {b}: σ(θ·h) = {p:.4f} → {q:.4f}" for n, b, p, q in zip(t.path, t.code, t.probs, branch)]
-        fig = charts.bars(labels, branch, colors=[charts.PATH] * len(labels), hover=hover,
+        fig = step_charts.bars(labels, branch, colors=[charts.PATH] * len(labels), hover=hover,
                           text=[f"{q:.3f}" for q in branch], y_range=[0, 1.15],
                           title=tr("step.probs.hs_chart", target=target), x_title=tr("step.probs.hs_x"),
                           y_title=tr("step.probs.hs_y"), height=340)
@@ -607,7 +607,7 @@ def scores_and_probs(model: Word2Vec, t, key: str) -> None:
         labels = [f"{target}<br>({tr('step.probs.target')})"] + [f"{w}<br>({tr('step.probs.noise')})" for w in neg]
         colors = [charts.TARGET] + [charts.NEGATIVE] * len(neg)
         hover = [f"{w}: u·h = {s:.4f}" for w, s in zip([target] + neg, t.scores)]
-        fig = charts.bars(labels, t.probs, colors=colors, hover=hover, text=[f"{p:.3f}" for p in t.probs],
+        fig = step_charts.bars(labels, t.probs, colors=colors, hover=hover, text=[f"{p:.3f}" for p in t.probs],
                           y_range=[0, 1.15], title=tr("step.probs.ns_chart"), x_title=tr("step.probs.ns_x"),
                           y_title="σ(u · h)", height=340)
         right.plotly_chart(fig, key=f"{key}_probs")
