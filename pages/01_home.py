@@ -57,6 +57,21 @@ if len(chosen) < 2:
     st.stop()
 ids = [model.vocab.key_to_index[w] for w in chosen]
 
+# the lesson in two numbers: a related pair against an unrelated one (from the corpus's groups file)
+c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="center")
+centred = c3.toggle(t("home.centred"), value=True, key="home_centred", help=t("home.centred_help"))
+if pairs is not None:
+    (a, b), (_, c) = pairs
+    kv = model.vocab.key_to_index
+    S = home_view.similarity(model.W_in, [kv[a], kv[b], kv[c]], centred)
+    c1.metric(t("home.related", a=a, b=b), f"{S[0, 1]:.2f}", help=t("home.related_help", group=groups[a]))
+    c2.metric(t("home.unrelated", a=a, b=c), f"{S[0, 2]:.2f}",
+              help=t("home.unrelated_help", g1=groups[a], g2=groups[c]))
+    means = home_view.group_means(model.W_in, kv, groups, centred)
+    if means is not None:
+        c3.caption(t("home.group_means", within=f"{means[0]:.2f}", across=f"{means[1]:.2f}", n=model.step_count))
+st.caption(t("home.centred_note") if centred else t("home.raw_note"))
+
 st.latex(r"\cos(a, b) = \frac{a \cdot b}{\lVert a \rVert\, \lVert b \rVert}")
 left, right = st.columns(2)
 with left:
@@ -71,19 +86,6 @@ with left:
                                    show_values=True, colorbar_title=t("home.cosine")), key="home_onehot_cos")
 with right:
     st.markdown(t("home.dense_text", d=model.vector_size, n=model.step_count))
-    centred = st.toggle(t("home.centred"), value=True, key="home_centred", help=t("home.centred_help"))
-    st.caption(t("home.centred_note") if centred else t("home.raw_note"))
-    if pairs is not None:
-        (a, b), (_, c) = pairs
-        kv = model.vocab.key_to_index
-        S = home_view.similarity(model.W_in, [kv[a], kv[b], kv[c]], centred)
-        m1, m2 = st.columns(2)
-        m1.metric(t("home.related", a=a, b=b), f"{S[0, 1]:.2f}", help=t("home.related_help", group=groups[a]))
-        m2.metric(t("home.unrelated", a=a, b=c), f"{S[0, 2]:.2f}",
-                  help=t("home.unrelated_help", g1=groups[a], g2=groups[c]))
-        means = home_view.group_means(model.W_in, kv, groups, centred)
-        if means is not None:
-            st.caption(t("home.group_means", within=f"{means[0]:.2f}", across=f"{means[1]:.2f}"))
     dense = model.W_in[ids]                                                 # (k, d)
     title = t("home.dense_cos_centred" if centred else "home.dense_cos_raw", n=model.step_count)
     st.plotly_chart(charts.heatmap(home_view.similarity(model.W_in, ids, centred), chosen, chosen, title=title,

@@ -28,8 +28,8 @@ def _layout(title: str, x_title: str, y_title: str, height: int, legend: bool = 
     layout = dict(title=dict(text=title, font=dict(size=14), y=0.985, yanchor="top"), font=_FONT, height=height,
                   margin=dict(l=10, r=10, t=56 if legend else 40, b=10), showlegend=legend,
                   legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", font=dict(size=11)),
-                  xaxis=dict(title=dict(text=x_title, standoff=4), tickformat="d"),
-                  yaxis=dict(title=dict(text=y_title, standoff=4)))
+                  xaxis=dict(title=dict(text=x_title), tickformat="d"),
+                  yaxis=dict(title=dict(text=y_title)))
     for key, value in more.items():
         layout[key] = {**layout.get(key, {}), **value}
     return layout
