@@ -2,106 +2,97 @@
 
 import streamlit as st
 
+import engine
 from engine import TrainingDiverged, Word2Vec
 from engine import inspect_tools
-from ui import charts, guards, state, step_view
+from ui import charts, guards, home_view, state, step_view
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
+from ui.i18n import engine_message, t
 
-st.title("Word2Vec, step by step")
-st.markdown(
-    "Word2Vec learns a short vector of numbers for every word from nothing but raw text: words that appear in "
-    "similar contexts end up with similar vectors. This app trains a **real** Word2Vec (skip-gram or CBOW; full "
-    "softmax, hierarchical softmax or negative sampling) **one update at a time** and shows every number that "
-    "moves, then trains it fast so you can explore what it learned. The sidebar on every page holds the corpus "
-    "and the model settings; changing them rebuilds the model for your browser tab only.")
+st.title(t("home.title"))
+st.markdown(t("home.intro"))
 
-st.subheader("The path")
-path = [
-    ("pages/02_corpus.py", "Corpus and vocabulary", "tokens and types, Zipf's law, min_count, subsampling"),
-    ("pages/03_windows.py", "Context windows", "the sliding window, its random shrinking, the training pairs"),
-    ("pages/04_step.py", "Step by step", "one SGD update: h, scores, loss, gradients, rows before and after"),
-    ("pages/05_hierarchical_softmax.py", "Hierarchical softmax", "the Huffman tree, log2 V decisions per word"),
-    ("pages/06_negative_sampling.py", "Negative sampling", "the noise distribution and k + 1 dot products"),
-    ("pages/07_embedding_space.py", "Embedding space (live)", "train fast and watch the words move"),
-]
-for i, (page, label, what) in enumerate(path, start=1):
+st.subheader(t("home.path_title"))
+PATH = ["02_corpus", "03_windows", "04_step", "05_hierarchical_softmax", "06_negative_sampling", "07_embedding_space"]
+for i, page in enumerate(PATH, start=1):
     c1, c2 = st.columns([2, 5])
-    c1.page_link(page, label=f"{i}. {label}")
-    c2.markdown(what)
+    c1.page_link(f"pages/{page}.py", label=f"{i}. {t(f'home.path.{page}')}")
+    c2.markdown(t(f"home.path.{page}_what"))
 
-st.subheader("Why not one-hot vectors?")
+st.subheader(t("home.onehot_title"))
 model = step_view.page_model()
 vocab = model.vocab.index_to_key
 V = len(vocab)
 guards.require_words(V, 2, "home_vectors", vocab)
-
-# words whose trained similarities tell a story on each sample corpus (two groups and an outsider)
-PRESETS = {"royalty": ["king", "queen", "man", "woman", "throne", "old"],
-           "capitals": ["paris", "berlin", "france", "germany", "french", "german"],
-           "fruits_animals_verbs": ["apple", "banana", "dog", "cat", "runs", "red"],
-           "tiny": ["fox", "dog", "cat", "fish", "meat", "sleeps"]}
 corpus = state.current_settings()["corpus"]
-default = [w for w in PRESETS.get(corpus, []) if w in model.vocab]
+groups = engine.sample_groups(corpus) if corpus in engine.sample_corpora() else {}
+pairs = home_view.compare_pairs(groups, model.vocab.key_to_index)
+default = home_view.default_words(groups, model.vocab.key_to_index)
 if len(default) < 3:
     default = [w for w in vocab if len(w) > 3][:6] or vocab[:6]
-chosen = st.multiselect("Words to compare", vocab if V <= 5000 else vocab[:5000], default=default,
-                        max_selections=10, key="home_words")
-if len(chosen) < 2:
-    st.info("Choose at least two words.")
-    st.stop()
-ids = [model.vocab.key_to_index[w] for w in chosen]
-
-st.latex(r"\cos(a, b) = \frac{a \cdot b}{\lVert a \rVert\, \lVert b \rVert}")
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**One-hot:** word i is a vector of length V = {V} with a single 1 at position i. Two different "
-                "words never share a position, so every dot product, and every cosine, between them is 0: "
-                "*king* is as far from *queen* as from *banana*.")
-    onehot = inspect_tools.one_hot(ids, V)                                  # (k, V)
-    st.plotly_chart(charts.heatmap(onehot[:, ids], chosen, chosen, title=f"One-hot vectors (only these {len(ids)} "
-                                   f"of the {V} columns; all others are 0)", x_title="position (word)",
-                                   zmid=None, zmin=0, zmax=1, colorscale="Blues", show_values=True,
-                                   value_format=".0f", colorbar_title="entry"), key="home_onehot")
-    st.plotly_chart(charts.heatmap(inspect_tools.cosine_matrix(onehot), chosen, chosen,
-                                   title="Cosine similarity of one-hot vectors: 1 on the diagonal, 0 elsewhere",
-                                   x_title="word", zmid=0, zmin=-1, zmax=1, show_values=True,
-                                   colorbar_title="cosine"), key="home_onehot_cos")
-with right:
-    st.markdown(f"**Dense (Word2Vec):** each word is a row of W_in, only d = {model.vector_size} numbers. "
-                f"This is **your session's model right now, after {model.step_count} updates**. Random at first; "
-                "after training, words used in similar contexts point in similar directions.")
-    dense = model.W_in[ids]                                                 # (k, d)
-    st.plotly_chart(charts.heatmap(dense, chosen, title=f"Dense vectors: the W_in rows ({model.vector_size} numbers "
-                                   "each)", colorbar_title="value"), key="home_dense")
-    st.plotly_chart(charts.heatmap(inspect_tools.cosine_matrix(dense), chosen, chosen,
-                                   title=f"Cosine similarity of the vectors after {model.step_count} updates",
-                                   x_title="word", zmid=0, zmin=-1, zmax=1, show_values=True,
-                                   colorbar_title="cosine"), key="home_dense_cos")
-    st.caption("On a small corpus all trained vectors share a common direction, so every cosine is fairly high: "
-               "read them relative to each other (king–queen against king–old, say), or look for clusters on "
-               "the Embedding space page.")
 
 
 def request_training():
     st.session_state[state.HOME_TRAIN_REQUESTED] = True
 
 
-c1, c2 = st.columns([2, 3])
-c1.button("Train this model to the end of its epochs", key="home_train", type="primary", on_click=request_training,
-          help="Runs the fast trainer over the remaining planned epochs (the Step page's undo history is cleared)")
-c2.caption("Training runs every remaining update of the planned epochs with the compiled trainer; then compare "
-           "the two cosine matrices again. The Step page shows the same training one update at a time.")
+c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+chosen = c1.multiselect(t("home.words"), vocab if V <= 5000 else vocab[:5000], default=default,
+                        max_selections=10, key="home_words")
+c2.button(t("home.train"), key="home_train", type="primary", on_click=request_training, width="stretch",
+          help=t("home.train_help"))
 if st.session_state.pop(state.HOME_TRAIN_REQUESTED, False):
     ensure_fast_trainer(model.vector_size, model.workers)
-    bar = st.progress(0.0, text="Training...")
+    bar = st.progress(0.0, text=t("home.training"))
     try:
-        model.train(progress=lambda f, i: bar.progress(min(1.0, f), text=f"Training: epoch {i['epoch'] + 1}, "
-                                                       f"loss {i['loss']:.3f}"))
+        model.train(progress=lambda f, i: bar.progress(min(1.0, f), text=t("home.training_epoch", epoch=i["epoch"] + 1,
+                                                                            loss=f"{i['loss']:.3f}")))
         bar.empty()
         st.rerun()
     except TrainingDiverged as e:
         bar.empty()
-        st.error(f"Training diverged: {e} The model keeps its last good weights; lower alpha in the sidebar.")
+        st.error(t("home.diverged", error=engine_message(str(e))))
+if len(chosen) < 2:
+    st.info(t("home.choose_two"))
+    st.stop()
+ids = [model.vocab.key_to_index[w] for w in chosen]
 
-show_source(inspect_tools.one_hot, inspect_tools.cosine_matrix, Word2Vec.train)
+# the lesson in two numbers: a related pair against an unrelated one (from the corpus's groups file)
+c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="center")
+centred = c3.toggle(t("home.centred"), value=True, key="home_centred", help=t("home.centred_help"))
+if pairs is not None:
+    (a, b), (_, c) = pairs
+    kv = model.vocab.key_to_index
+    S = home_view.similarity(model.W_in, [kv[a], kv[b], kv[c]], centred)
+    c1.metric(t("home.related", a=a, b=b), f"{S[0, 1]:.2f}", help=t("home.related_help", group=groups[a]))
+    c2.metric(t("home.unrelated", a=a, b=c), f"{S[0, 2]:.2f}",
+              help=t("home.unrelated_help", g1=groups[a], g2=groups[c]))
+    means = home_view.group_means(model.W_in, kv, groups, centred)
+    if means is not None:
+        c3.caption(t("home.group_means", within=f"{means[0]:.2f}", across=f"{means[1]:.2f}", n=model.step_count))
+st.caption(t("home.centred_note") if centred else t("home.raw_note"))
+
+st.latex(r"\cos(a, b) = \frac{a \cdot b}{\lVert a \rVert\, \lVert b \rVert}")
+left, right = st.columns(2)
+with left:
+    st.markdown(t("home.onehot_text", V=V))
+    onehot = inspect_tools.one_hot(ids, V)                                  # (k, V)
+    st.plotly_chart(charts.heatmap(onehot[:, ids], chosen, chosen, title=t("home.onehot_chart", k=len(ids), V=V),
+                                   x_title=t("home.position"), zmid=None, zmin=0, zmax=1, colorscale="Blues",
+                                   show_values=True, value_format=".0f", colorbar_title=t("home.entry")),
+                    key="home_onehot")
+    st.plotly_chart(charts.heatmap(inspect_tools.cosine_matrix(onehot), chosen, chosen,
+                                   title=t("home.onehot_cos_chart"), x_title=t("home.word"), zmid=0, zmin=-1, zmax=1,
+                                   show_values=True, colorbar_title=t("home.cosine")), key="home_onehot_cos")
+with right:
+    st.markdown(t("home.dense_text", d=model.vector_size, n=model.step_count))
+    dense = model.W_in[ids]                                                 # (k, d)
+    title = t("home.dense_cos_centred" if centred else "home.dense_cos_raw", n=model.step_count)
+    st.plotly_chart(charts.heatmap(home_view.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
+                                   x_title=t("home.word"), zmid=0, zmin=-1, zmax=1, show_values=True,
+                                   colorbar_title=t("home.cosine")), key="home_dense_cos")
+    st.plotly_chart(charts.heatmap(dense, chosen, title=t("home.dense_chart", d=model.vector_size),
+                                   x_title=t("home.dimension"), colorbar_title=t("home.value")), key="home_dense")
+
+show_source(inspect_tools.one_hot, home_view.centered_cosines, Word2Vec.train, label=t("home.source"))

@@ -1,53 +1,47 @@
-"""Step by step: one SGD update of the session's model at a time, every number on screen."""
+"""Step by step: one SGD update of the session's model at a time, and the learning you can see."""
 
 import streamlit as st
 
 from engine import Word2Vec, objectives, step as engine_step
-from ui import guards, step_view
+from ui import guards, state, step_view
 from ui.code import show_source
+from ui.i18n import t
 
-st.title("Step by step")
+st.title(t("step.title"))
 model = step_view.page_model()
+step_view.setup_panel(model, intro=t("step.intro"))
 
-st.markdown(
-    "Each press of **Next** runs exactly one stochastic-gradient-descent update of this session's model on the "
-    "next training example, and shows every number it used: **(1)** the input rows and the hidden vector "
-    "*h*, **(2)** the scores and probabilities of the output layer, **(3)** the loss, **(4)** the gradients "
-    "and **(5)** the rows of W_in and W_out before and after the update. **Undo** rewinds it.")
 
-step_view.step_buttons("step")
-guards.note_words(len(model.vocab), 2, "step_one_word", model.vocab.index_to_key)
-t = step_view.current_trace(model)
-
-if t is None:
-    if model.step_count == 0:
-        st.info("Press **Next** to run the first update. Change the architecture or the objective in the "
-                "sidebar to see the other five models.")
-        st.markdown(f"**What one update of this model ({model.architecture}, {model.objective.replace('_', ' ')}) "
-                    "computes:**")
-        step_view.overview_formulas(model)
+@st.fragment
+def lesson():
+    """What a Next click changes: only this part runs again (the set-up line and the formulas below do not)."""
+    m = st.session_state.get(state.MODEL)
+    if m is None:
+        return
+    step_view.step_buttons("step")
+    guards.note_words(len(m.vocab), 2, "step_one_word", m.vocab.index_to_key)
+    trace = step_view.current_trace(m)
+    if trace is not None:
+        step_view.describe_example(m, trace)
+    elif m.step_count == 0:
+        st.info(t("step.first", model=step_view.architecture_name(m.architecture) + ", "
+                  + step_view.objective_name(m.objective)))
     else:
-        st.info(f"The model is at update {model.step_count}, but the details of that update are no longer "
-                "in memory (it was trained on another page, or undone back to its first step). "
-                "Press **Next** to see the next one.")
-else:
-    step_view.describe_example(model, t)
-    st.subheader("1. Forward: the hidden layer h")
-    step_view.forward_hidden(model, t, "step")
-    st.subheader("2. Scores and probabilities")
-    step_view.scores_and_probs(model, t, "step")
-    st.subheader("3. The loss of this example")
-    step_view.loss_formula(model, t)
-    st.subheader("4. Backward: the gradients")
-    step_view.gradients(model, t, "step")
-    st.subheader("5. The update: rows before and after")
-    step_view.update_rows(model, t, "step")
-    st.subheader("6. The whole matrices")
-    step_view.whole_matrices(model, t, "step")
+        st.info(t("step.no_trace", n=m.step_count))
+    step_view.lesson_numbers(m, trace)
+    step_view.lesson_charts(m)
+    st.subheader(t("step.inside"))
+    section = step_view.section_picker("step_section")
+    step_view.draw_section(m, trace, section, "step")
+    if trace is None and section not in (None, "history"):
+        st.caption(t("step.inside_empty"))
 
-st.subheader("Step history")
-st.caption("One row per update, newest first (the last 200). Undo removes the last row.")
-step_view.history_table(model)
+
+lesson()
+
+st.subheader(t("step.formulas", model=step_view.architecture_name(model.architecture) + ", "
+               + step_view.objective_name(model.objective)))
+step_view.overview_formulas(model)
 
 show_source(Word2Vec.step, engine_step.apply_example, objectives.OBJECTIVE_FUNCTIONS[model.objective],
-            objectives.output_rows)
+            objectives.output_rows, label=t("step.source"))

@@ -33,6 +33,7 @@ MODEL_ERROR_RAW = "_model_error_raw"  # that failure's engine message (English),
 HISTORY = "step_history"        # list of dicts, one row per step() for the history table
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
+STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair and its probability per update
 UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (its own list, not shared)
 UPLOAD_SEGMENTER = "_upload_segmenter"  # the segmenter UPLOAD_SENTENCES were cut with
 UPLOAD_TEXT = "_upload_text"    # the uploaded file's decoded text (cut again when the segmenter changes)

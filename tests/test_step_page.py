@@ -1,0 +1,288 @@
+"""The Step page's lesson (pages/04_step.py, ui/step_view.py): learning you can see.
+
+Engine-level checks of the claims the page makes with the app's defaults (the running loss falls by at
+least 10% within 300 updates; a watched pair is re-scored with the model's own rule), and AppTest checks
+that the page shows exactly those numbers, stops at the end of the planned training, switches set-ups
+through the sidebar's widgets, names the update rule that ran, and speaks both languages. Every expected
+number is recomputed here from an independent model or from the session's model, never hard-coded.
+"""
+
+import re
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import engine
+from engine import Word2Vec, read_corpus, sample_corpora
+from engine.lessons_windows import epoch_examples
+from tests.conftest import figure_array, figure_by_title
+from ui import state, step_view
+from ui.i18n import t
+from ui.settings import APP_CONFIG, DEFAULTS
+
+STEP = "pages/04_step.py"
+TINY = dict(sb_corpus="tiny")
+DROP = 0.10          # the running loss of the last 100 updates is at least 10% below the first 100's
+
+
+def model_of(at):
+    return at.session_state[state.MODEL]
+
+
+def metric(at, label_start: str):
+    found = [m for m in at.metric if m.label.startswith(label_start)]
+    assert found, f"no metric labelled {label_start!r}: {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def app_model(corpus: str = "royalty", **changes) -> Word2Vec:
+    """A model built exactly as the app builds it from the sidebar's defaults (plus changes)."""
+    settings = {**DEFAULTS, **changes}
+    sentences = [tuple(s) for s in read_corpus(sample_corpora()[corpus])]
+    return Word2Vec(**state.model_kwargs(settings)).build_vocab(sentences)
+
+
+# ---------------------------------------------------------------------------------------------- engine claims
+def test_app_defaults_are_the_stepping_setup():
+    assert DEFAULTS["corpus"] == "royalty"
+    assert (APP_CONFIG.alpha, APP_CONFIG.init_scale) == (step_view.SETUPS["stepping"]["alpha"],
+                                                         step_view.SETUPS["stepping"]["init_scale"])
+    assert step_view.SETUPS["word2vec"] == {"alpha": engine.Config().alpha, "init_scale": engine.Config().init_scale}
+    assert step_view.setup_name(DEFAULTS) == "stepping"
+    assert step_view.setup_name({**DEFAULTS, **step_view.SETUPS["word2vec"]}) == "word2vec"
+    assert step_view.setup_name({**DEFAULTS, "alpha": 0.1}) is None
+
+
+def test_with_the_app_defaults_300_steps_lower_the_running_loss_by_at_least_10_percent():
+    m = app_model()
+    losses = [m.step().loss for _ in range(300)]
+    first, last = np.mean(losses[:100]), np.mean(losses[-100:])
+    assert last <= (1 - DROP) * first, (first, last)
+    summary = step_view.loss_summary([{"loss": x} for x in losses])
+    assert np.isclose(summary["first"], first) and np.isclose(summary["last"], last) and summary["n"] == 300
+
+
+def test_running_mean_is_the_mean_of_the_last_window():
+    x = np.random.default_rng(0).random(250)
+    r = step_view.running_mean(x, window=100)
+    assert np.isclose(r[0], x[0]) and np.isclose(r[49], x[:50].mean()) and np.isclose(r[-1], x[-100:].mean())
+
+
+@pytest.mark.parametrize("objective", ["negative_sampling", "hierarchical_softmax", "softmax"])
+def test_pair_probability_is_the_traces_target_probability_after_the_update(objective):
+    m = app_model("tiny", objective=objective)
+    for _ in range(30):
+        tr = m.step()
+        assert np.isclose(step_view.pair_probability(m, int(tr.inputs[0]), tr.target), tr.target_prob_after)
+
+
+def test_most_repeated_pair_is_counted_from_the_examples_step_will_train():
+    m = app_model()
+    (source, target), count = step_view.most_repeated_pair(m, horizon=300)
+    seen = [(int(x.inputs[0]), x.target) for x in m.steps(300)]
+    assert seen.count((source, target)) == count >= 2
+    assert all(seen.count(p) <= count for p in set(seen))
+
+
+# ---------------------------------------------------------------------------------------------- the page
+def test_next_shows_this_examples_loss_and_probability_before_and_after(open_page):
+    at = open_page(STEP)
+    assert "Press **Next**" in " ".join(i.value for i in at.info)
+    at.button(key="step_next").click().run()
+    assert not at.exception and not at.error
+    tr = at.session_state[state.LAST_TRACE]
+    loss = metric(at, "This example's loss")
+    assert loss.value == f"{tr.loss_after:.3f}" and f"{tr.loss:.3f}" in loss.proto.delta
+    assert tr.loss_after < tr.loss and loss.proto.delta.startswith("-")     # shown falling (green: inverse)
+    word = model_of(at).vocab.index_to_key[tr.target]
+    prob = metric(at, f"σ(u·h) of {word}")
+    assert prob.value == f"{tr.target_prob_after:.3f}" and f"{tr.target_prob:.3f}" in prob.proto.delta
+    assert "This step's example" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.slow                                          # 5-9 s: 300 updates through the page
+def test_next_100_three_times_shows_the_running_loss_falling(open_page):
+    at = open_page(STEP)                                   # the app's defaults: royalty, the stepping set-up
+    for _ in range(3):
+        at.button(key="step_next100").click().run()
+    assert not at.exception and model_of(at).step_count == 300
+    m = app_model()                                        # the same set-up, stepped outside the app
+    reference = [m.step().loss for _ in range(300)]
+    first, last = np.mean(reference[:100]), np.mean(reference[-100:])
+    shown = metric(at, "Mean loss, last 100 updates")
+    assert shown.value == f"{last:.3f}"
+    change, pct = re.match(r"([+-]\d+\.\d+) \(([+-]\d+)%\)", shown.proto.delta).groups()
+    assert np.isclose(float(change), last - first, atol=1e-3) and int(pct) <= -100 * DROP
+    chart = figure_by_title(at, "running mean over 100")
+    assert np.allclose(figure_array(chart["data"][0]["y"]), reference, atol=1e-5)       # each update's loss
+    assert np.isclose(figure_array(chart["data"][1]["y"])[-1], last, atol=1e-5)
+
+
+@pytest.mark.slow                                          # 5-9 s: 300 updates through the page
+def test_the_watched_pair_is_rescored_after_every_update_and_rises(open_page):
+    at = open_page(STEP)
+    fresh = app_model()
+    (source, target), _ = step_view.most_repeated_pair(fresh)
+    for _ in range(3):
+        at.button(key="step_next100").click().run()
+    m = model_of(at)
+    w = at.session_state[state.STEP_WATCH]
+    assert w["pair"] == (source, target) and w["steps"] == list(range(301))
+    assert np.isclose(w["probs"][-1], step_view.pair_probability(m, source, target))
+    history = at.session_state[state.HISTORY]
+    words = m.vocab.index_to_key
+    trained = [r["step"] for r in history if r["inputs"] == words[source] and r["target"] == words[target]]
+    assert w["hits"] == trained and len(trained) >= 2
+    ups = [w["probs"][s] > w["probs"][s - 1] for s in trained]
+    assert sum(ups) > len(ups) / 2                         # an update on the pair mostly raises its probability
+    assert w["probs"][-1] > w["probs"][0]                  # and over the 300 updates it rose
+    shown = metric(at, f"Watched: {words[source]} → {words[target]}")
+    assert shown.value == f"{w['probs'][-1]:.3f}"
+    chart = figure_by_title(at, f"Watching {words[source]} → {words[target]}")
+    assert np.allclose(figure_array(chart["data"][0]["y"]), w["probs"])
+    assert list(figure_array(chart["data"][1]["x"])) == trained
+
+    at.button(key="step_undo").click().run()               # undo forgets the undone update's point
+    w = at.session_state[state.STEP_WATCH]
+    assert w["steps"][-1] == 299 == model_of(at).step_count
+
+    at.button(key="step_watch_this").click().run()         # watch this step's pair from now on
+    tr = at.session_state[state.LAST_TRACE]
+    w = at.session_state[state.STEP_WATCH]
+    assert w["pair"] == (int(tr.inputs[0]), tr.target) and w["steps"] == [299]
+
+
+@pytest.mark.slow                                          # 5-9 s: 300 updates through the page
+def test_training_complete_stops_next_and_a_new_round_starts_only_when_asked(open_page):
+    at = open_page(STEP, sb_epochs=2, **TINY)
+    m = model_of(at)
+    stream, total, seq = m.replay_stream(), 0, 0           # every example of the 2 planned epochs
+    while (chunk := stream.chunk(seq)) is not None:
+        total, seq = total + chunk.n_examples, seq + 1
+    assert total > epoch_examples(m.replay_stream())
+    while not model_of(at).training_complete:
+        before = model_of(at).step_count
+        at.button(key="step_next100").click().run()
+        assert model_of(at).step_count == min(before + 100, total)         # never past the end
+    m = model_of(at)
+    assert m.step_count == total
+    assert all(at.button(key=k).disabled for k in ("step_next", "step_next10", "step_next100"))
+    assert f"Training is complete ({m.planned_epochs} epochs" in " ".join(s.value for s in at.success)
+    at.button(key="step_new_round").click().run()
+    m = model_of(at)
+    assert m.step_count == total + 1 and m.planned_epochs == 4 and not m.training_complete
+    assert not at.button(key="step_next").disabled and not at.success
+
+
+def test_setup_buttons_write_the_sidebar_and_rebuild_the_model(open_page):
+    at = open_page(STEP, **TINY)
+    assert "Stepping set-up" in " ".join(m.value for m in at.markdown)
+    at.button(key="step_setup_word2vec").click().run()
+    assert not at.exception
+    m = model_of(at)
+    assert at.session_state[state.widget_key("alpha")] == engine.Config().alpha == m.alpha
+    assert at.session_state[state.widget_key("init_scale")] == engine.Config().init_scale == m.init_scale
+    assert "word2vec's training defaults" in " ".join(x.value for x in at.markdown)
+    assert at.button(key="step_setup_word2vec").disabled
+    at.button(key="step_setup_stepping").click().run()
+    assert (model_of(at).alpha, model_of(at).init_scale) == (APP_CONFIG.alpha, APP_CONFIG.init_scale)
+
+
+def rule_models():
+    tiny = list(read_corpus(sample_corpora()["tiny"]))
+    kw = dict(vector_size=4, sample=0)
+    return [Word2Vec(architecture="skipgram", **kw).build_vocab(tiny),
+            Word2Vec(architecture="cbow", cbow_mean=False, **kw).build_vocab(tiny),
+            Word2Vec(architecture="cbow", cbow_mean=True, cbow_update="exact", **kw).build_vocab(tiny),
+            Word2Vec(architecture="cbow", cbow_mean=True, cbow_update="word2vec", **kw).build_vocab(tiny)]
+
+
+def test_english_rule_sentences_are_the_engines():
+    kinds = set()
+    for m in rule_models():
+        r = m.rule
+        kind = step_view.rule_kind(m.architecture, r.hidden_is_mean, r.divide_inputs)
+        kinds.add(kind)
+        assert t("step.rule." + kind, lang="en") == r.describe() == m.step().rule
+        assert t("step.rule." + kind, lang="zh") != r.describe()                  # translated
+    assert len(kinds) == 4
+
+
+@pytest.mark.parametrize("mean,update", [(False, "exact"), (True, "word2vec")])
+def test_cbow_page_names_the_rule_that_ran(open_page, mean, update):
+    at = open_page(STEP, sb_architecture="cbow", sb_cbow_mean=mean, sb_cbow_update=update, **TINY)
+    at.button(key="step_next").click().run()
+    at.segmented_control(key="step_section").set_value("update").run()
+    assert not at.exception
+    tr = at.session_state[state.LAST_TRACE]
+    shown = " ".join(m.value for m in at.markdown)
+    assert f"**Update rule that ran:** {tr.rule}" in shown
+    assert "not divided by C" in " ".join(c.value for c in at.caption)       # the interview point
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+@pytest.mark.parametrize("objective,chart", [("softmax", "p(word | h)"),
+                                             ("hierarchical_softmax", "branch taken"),
+                                             ("negative_sampling", "for the target and each negative")])
+def test_step_page_draws_each_of_the_six_models(open_page, architecture, objective, chart):
+    at = open_page(STEP, sb_architecture=architecture, sb_objective=objective, **TINY)
+    at.button(key="step_next10").click().run()
+    at.segmented_control(key="step_section").set_value("all").run()
+    assert not at.exception and not at.error
+    t_ = at.session_state[state.LAST_TRACE]
+    m = model_of(at)
+    fig = figure_by_title(at, chart)
+    probs = figure_array(fig["data"][0]["y"])
+    if objective == "softmax":
+        assert len(probs) == len(m.vocab) and np.allclose(probs, t_.probs)   # a bar for every word
+    elif objective == "hierarchical_softmax":
+        assert len(probs) == len(t_.path)                                   # a bar per path node
+    else:
+        assert len(probs) == len(t_.negatives) + 1 and np.allclose(probs, t_.probs)
+    hidden = figure_by_title(at, "hidden vector h")
+    assert list(hidden["layout"]["yaxis"]["ticktext"])[-1] == "h"
+    assert np.allclose(figure_array(hidden["data"][0]["z"])[-1], t_.hidden)
+    # tiny corpus: the whole matrices are drawn, the changed rows framed
+    whole = figure_by_title(at, "W_in: ")
+    framed_in = [sh for sh in whole["layout"]["shapes"] if sh["yref"] == "y"]
+    framed_out = [sh for sh in whole["layout"]["shapes"] if sh["yref"] == "y2"]
+    assert len(framed_in) == len(set(int(i) for i in t_.inputs))
+    assert len(framed_out) == len(set(int(i) for i in t_.out_rows))
+    assert len(at.dataframe) >= 1 + 2                      # the history table and the numbers tables
+
+
+def test_one_section_at_a_time_keeps_a_click_light(open_page):
+    at = open_page(STEP, **TINY)
+    at.button(key="step_next").click().run()
+    assert at.segmented_control(key="step_section").value == "probs"
+    titles = [s.value for s in at.subheader]
+    assert "2. Scores and probabilities" in titles and "1. Forward: the hidden layer h" not in titles
+    assert len(at.get("plotly_chart")) == 3                # loss, watched pair, probabilities
+
+
+def test_chinese_step_page(open_page):
+    at = open_page(STEP, lang="zh")
+    at.button(key="step_next10").click().run()
+    assert not at.exception
+    assert at.title[0].value == "逐步训练"
+    assert any(m.label.startswith("本样本的损失") for m in at.metric)
+    assert "已完成 **10** 次更新" in " ".join(m.value for m in at.markdown)
+
+
+def test_step_texts_have_the_same_keys_and_fields_in_both_languages():
+    texts = Path(__file__).resolve().parent.parent / "ui" / "texts"
+
+    def flat(d, prefix=""):
+        out = {}
+        for k, v in d.items():
+            out.update(flat(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k: v})
+        return out
+
+    for area in ("step", "home"):
+        en, zh = (flat(tomllib.loads((texts / lang / f"{area}.toml").read_text(encoding="utf-8")))
+                  for lang in ("en", "zh"))
+        assert en.keys() == zh.keys(), area
+        for key in en:
+            assert set(re.findall(r"\{(\w+)\}", en[key])) == set(re.findall(r"\{(\w+)\}", zh[key])), (area, key)
