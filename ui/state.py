@@ -281,8 +281,9 @@ def sidebar() -> dict:
     if err:
         sb.error(err)
     if model is not None:
-        sb.caption(t("sidebar.model_caption", V=f"{len(model.vocab):,}", steps=f"{model.step_count:,}",
-                     epoch=model.epoch + 1, epochs=model.planned_epochs))
+        # (no update count here: a Next click re-runs only the Step page's fragment, which cannot redraw the
+        # sidebar, so a count would go stale; the pages show it)
+        sb.caption(t("sidebar.model_caption", V=f"{len(model.vocab):,}", epochs=model.planned_epochs))
     return settings
 
 
