@@ -1,7 +1,7 @@
 """The training pipeline behind Word2Vec.train(): slices of the example stream run by the compiled kernel.
 
-What it does: walks the model's StreamCursor from where it is, cuts the stream into slices of about
-0.1 s of work, and keeps `workers + 1` slices queued in a pool of kernel threads while this thread
+What it does: walks the model's StreamCursor from where it is, cuts the stream into slices of a fixed
+amount of work (slice_examples: the same on every run, so workers=1 is bit-for-bit deterministic), and keeps `workers + 1` slices queued in a pool of kernel threads while this thread
 builds the next chunk (so the threads never wait); collects each slice's loss and count in stream
 order, reports progress, stops between two slices when asked, and raises TrainingDiverged (weights:
 the last good ones) when the kernel met a NaN or inf. With workers=1 the pool has one thread, which
@@ -23,8 +23,25 @@ from . import kernel
 from .threads import quick_gil_handoff
 from .update import TrainingDiverged, diverged_message
 
-FIRST_SLICE = 2_000      # examples in the first slice; later slices aim at SLICE_SECONDS of work
-SLICE_SECONDS = 0.1      # short enough that progress and stop are responsive
+SLICE_WORK = 3e7         # multiply-adds per slice (~10-50 ms of kernel time): progress and stop stay responsive
+MIN_SLICE, MAX_SLICE = 200, 1_000_000
+
+
+def slice_examples(model) -> int:
+    """How many examples one slice holds: SLICE_WORK divided by an example's multiply-adds (the rows it
+    scores and the input rows, times d). It depends only on the settings, never on timing, so the
+    slices, and with them every float sum (the losses), are the same on every run.
+
+    >>> from engine import Word2Vec
+    >>> slice_examples(Word2Vec(vector_size=100).build_vocab([["a", "b", "c"]] * 3))   # 1 + 5 negatives, 1 input
+    42857
+    """
+    objective = model.rule.objective
+    V = len(model.vocab)
+    rows = V if objective.name == "softmax" else (
+        max(1.0, np.log2(max(V, 2))) if objective.needs_tree else 1 + model.negative)
+    inputs = 2 * model.window if model.architecture == "cbow" else 1
+    return int(min(MAX_SLICE, max(MIN_SLICE, SLICE_WORK / ((rows + inputs) * model.vector_size))))
 
 
 class TrainingRun:
@@ -41,9 +58,9 @@ class TrainingRun:
     def run(self) -> dict:
         m = self.model
         cursor = m.cursor
-        start_time = last_report = last_done = time.perf_counter()
+        start_time = last_report = time.perf_counter()
         done, loss_sum, words_done = 0, 0.0, 0.0
-        slice_size = FIRST_SLICE
+        slice_size = slice_examples(m)
         stopped = stopping = False
         stream_error = diverged_at = None
         pool = ThreadPoolExecutor(max_workers=m.workers, thread_name_prefix="word2vec-train")
@@ -73,7 +90,6 @@ class TrainingRun:
                     chunk, e, end, job = inflight.popleft()
                     s, n, diverged = job.result()
                     now = time.perf_counter()
-                    dt, last_done = now - last_done, now
                     cursor.move_to(chunk, e + n)
                     m.record_updates(chunk.epoch, s, n)
                     done += n
@@ -86,8 +102,6 @@ class TrainingRun:
                         stopping = True              # later slices see the flag and apply nothing more
                     if stopping:
                         continue                     # only finishing the queued slices now
-                    if n == end - e and dt > 0:
-                        slice_size = int(min(1_000_000, max(500, slice_size * min(4.0, SLICE_SECONDS / dt))))
                     want_stop = m.stop_requested or (self.stop is not None and self.stop())
                     if self.progress is not None and (now - last_report >= self.report_every or want_stop):
                         last_report = now

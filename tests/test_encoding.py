@@ -121,8 +121,12 @@ def test_gbk_upload_on_the_corpus_page_says_how_it_was_decoded(open_page):
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     success = " ".join(str(e.value) for e in at.success)
-    assert "royal_gbk.txt" in success and "decoded as GBK" in success, success
+    shown = " ".join(str(e.value) for kind in ("success", "info", "warning", "caption", "markdown")
+                     for e in getattr(at, kind))
+    assert "royal_gbk.txt" in success and "read as **GBK**" in shown, shown
     assert at.session_state["upload_sentences"][0] == ["国王", "和", "王后", "住", "在", "北京", "的", "宫殿", "里"]
     at.file_uploader(key="corpus_upload").upload("plain.txt", "国王和王后。\n".encode("utf-8") * 2, "text/plain")
     at.run()
-    assert "decoded as" not in " ".join(str(e.value) for e in at.success)   # UTF-8 needs no note
+    shown = " ".join(str(e.value) for kind in ("success", "info", "warning", "caption", "markdown")
+                     for e in getattr(at, kind))
+    assert "not UTF-8" not in shown and "Read as UTF-8" in shown     # UTF-8: no warning, just the fact

@@ -49,7 +49,12 @@ def app_pages() -> list:
 
 
 def fields(text: str) -> set:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The {placeholders} of a text; a text holding LaTeX braces is not a format string (t() is called
+    without values for it), so it has none."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return set()
 
 
 # ---------------------------------------------------------------- the catalogues
