@@ -4,7 +4,7 @@ import streamlit as st
 
 import engine
 from engine import TrainingDiverged, Word2Vec
-from engine import inspect_tools
+from engine import lessons
 from ui import charts, guards, home_view, state, step_view
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
@@ -77,12 +77,12 @@ st.latex(r"\cos(a, b) = \frac{a \cdot b}{\lVert a \rVert\, \lVert b \rVert}")
 left, right = st.columns(2)
 with left:
     st.markdown(t("home.onehot_text", V=V))
-    onehot = inspect_tools.one_hot(ids, V)                                  # (k, V)
+    onehot = lessons.one_hot(ids, V)                                  # (k, V)
     st.plotly_chart(charts.heatmap(onehot[:, ids], chosen, chosen, title=t("home.onehot_chart", k=len(ids), V=V),
                                    x_title=t("home.position"), zmid=None, zmin=0, zmax=1, colorscale="Blues",
                                    show_values=True, value_format=".0f", colorbar_title=t("home.entry")),
                     key="home_onehot")
-    st.plotly_chart(charts.heatmap(inspect_tools.cosine_matrix(onehot), chosen, chosen,
+    st.plotly_chart(charts.heatmap(lessons.cosine_matrix(onehot), chosen, chosen,
                                    title=t("home.onehot_cos_chart"), x_title=t("home.word"), zmid=0, zmin=-1, zmax=1,
                                    show_values=True, colorbar_title=t("home.cosine")), key="home_onehot_cos")
 with right:
@@ -95,4 +95,4 @@ with right:
     st.plotly_chart(charts.heatmap(dense, chosen, title=t("home.dense_chart", d=model.vector_size),
                                    x_title=t("home.dimension"), colorbar_title=t("home.value")), key="home_dense")
 
-show_source(inspect_tools.one_hot, home_view.centered_cosines, Word2Vec.train, label=t("home.source"))
+show_source(lessons.one_hot, home_view.centered_cosines, Word2Vec.train, label=t("home.source"))

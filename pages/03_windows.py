@@ -6,7 +6,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from engine import examples, inspect_tools, lessons_windows
+from engine import examples, lessons, lessons_windows
 from ui import charts, step_view
 from ui import windows_view as wv
 from ui.code import show_source
@@ -135,7 +135,7 @@ st.caption(whose + " " + t("windows.roles_caption"))
 
 st.subheader(t("windows.counts_title"))
 counts = wv.epoch_counts(model, ws)
-analytic = inspect_tools.example_counts(lengths, window, shrink=shrink, num_skips=num_skips)
+analytic = lessons.example_counts(lengths, window, shrink=shrink, num_skips=num_skips)
 m = st.columns(4)
 m[0].metric(t("windows.m_tokens"), f"{sum(lengths):,}")
 m[1].metric(t("windows.m_sg"), f"{counts['skipgram']:,}")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import Vocabulary, alias_table, binary_logistic_loss, inspect_tools
+from engine import Vocabulary, alias_table, binary_logistic_loss, lessons
 from ui import charts, step_view
 from ui.code import show_source
 from ui.i18n import t
@@ -34,7 +34,7 @@ with left:
     alpha = st.slider(t("ns.alpha"), *ui_range("ns_exponent"), float(model.ns_exponent), 0.05,
                       key="ns_alpha", help=t("ns.alpha_help"))
     st.markdown(t("ns.alpha_text"))
-    shares = inspect_tools.noise_mass(model.vocab.counts, [1.0, alpha, 0.0])
+    shares = lessons.noise_mass(model.vocab.counts, [1.0, alpha, 0.0])
     st.markdown(t("ns.shares", one=f"{shares[1.0]:.1%}", mid=f"{shares[alpha]:.1%}", alpha=f"{alpha:g}",
                   zero=f"{shares[0.0]:.1%}"))
     if is_ns and abs(alpha - model.ns_exponent) > 1e-9:
@@ -78,7 +78,7 @@ st.subheader(t("ns.step_title"))
 if trace is None:
     st.info(t("ns.press_next"))
 else:
-    terms = inspect_tools.ns_terms(trace.scores)
+    terms = lessons.ns_terms(trace.scores)
     words_ = step_view.words(model, trace.out_rows)
     k = len(trace.negatives)
     col_value = t("ns.col_value")
@@ -110,4 +110,4 @@ else:
                                     title=t("ns.chart_terms"), x_title=t("ns.chart_x"), y_title="log σ(±u·h)",
                                     height=300), key="ns_terms_bars")
 
-show_source(Vocabulary.noise_distribution, alias_table, binary_logistic_loss, inspect_tools.ns_terms)
+show_source(Vocabulary.noise_distribution, alias_table, binary_logistic_loss, lessons.ns_terms)

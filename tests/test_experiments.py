@@ -272,17 +272,3 @@ def test_benchmark_scores_match_scipy_spearman():
     assert ws["coverage"] == 1.0 and ws["used"] == len(pairs)
     assert ws["score"] == pytest.approx(ref, abs=1e-9)
     assert 0 <= scores["Google analogies"]["coverage"] <= 1
-
-
-def test_docstring_examples():
-    import doctest
-
-    import engine.experiments as module
-    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
-
-
-def test_claims_docstring_examples():
-    import doctest
-
-    import engine.claims as module
-    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import engine
-from engine import inspect_tools, read_corpus, sample_corpora
+from engine import lessons, read_corpus, sample_corpora
 from tests.conftest import figure_array, figure_by_title
 from ui import home_view, state
 
@@ -34,9 +34,9 @@ def test_centred_cosines_ignore_a_direction_every_vector_shares():
     assert np.allclose(home_view.centered_cosines(W, rows), home_view.centered_cosines(shifted, rows))
     raw = home_view.cosines(shifted[rows])
     assert raw[np.triu_indices(3, 1)].min() > 0.8          # raw cosines: all high, the shared direction dominates
-    assert np.allclose(home_view.cosines(W[rows]), inspect_tools.cosine_matrix(W[rows]))
+    assert np.allclose(home_view.cosines(W[rows]), lessons.cosine_matrix(W[rows]))
     centred = W - W.mean(axis=0)                           # the mean of ALL rows, not of the rows compared
-    assert np.allclose(home_view.centered_cosines(W, rows), inspect_tools.cosine_matrix(centred[rows]))
+    assert np.allclose(home_view.centered_cosines(W, rows), lessons.cosine_matrix(centred[rows]))
 
 
 @pytest.mark.parametrize("corpus", sorted(sample_corpora()))
@@ -66,12 +66,12 @@ def test_home_one_hot_cosines_are_identity_and_dense_ones_are_the_models(open_pa
     m = model_of(at)
     ids = [m.vocab.key_to_index[w] for w in words]
     centred = figure_array(figure_by_title(at, "Centred cosine similarity of the vectors")["data"][0]["z"])
-    expected = inspect_tools.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[ids])
+    expected = lessons.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[ids])
     assert np.allclose(centred, expected) and not np.allclose(centred, np.eye(len(words)))
     assert "mean of all V word vectors is subtracted" in " ".join(c.value for c in at.caption)
     at.toggle(key="home_centred").set_value(False).run()                     # the raw cosine is one click away
     raw = figure_array(figure_by_title(at, "Cosine similarity of the vectors")["data"][0]["z"])
-    assert np.allclose(raw, inspect_tools.cosine_matrix(m.W_in[ids]))
+    assert np.allclose(raw, lessons.cosine_matrix(m.W_in[ids]))
 
 
 def test_home_train_button_trains_this_sessions_model(open_page):
@@ -94,7 +94,7 @@ def test_after_training_on_royalty_related_words_are_clearly_more_similar(open_p
     assert related - unrelated >= MARGIN, (related, unrelated)
     m = model_of(at)
     kv = m.vocab.key_to_index
-    S = inspect_tools.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[[kv[a], kv[b], kv[c]]])
+    S = lessons.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[[kv[a], kv[b], kv[c]]])
     assert np.isclose(related, S[0, 1], atol=0.005) and np.isclose(unrelated, S[0, 2], atol=0.005)
     within, across = home_view.group_means(m.W_in, kv, groups)
     assert within - across >= MARGIN                                         # not just one lucky pair

@@ -9,7 +9,7 @@ import pytest
 
 import engine
 import engine.lessons_windows
-from engine import inspect_tools
+from engine import lessons
 from tests.conftest import figure_array, figure_by_title, plotly_figures
 from ui import state
 

@@ -111,13 +111,5 @@ def test_exports():
         assert hasattr(engine, name), name
 
 
-@pytest.mark.parametrize("name", ["engine.segment", "engine.encoding"])
-def test_docstring_examples(name):
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0 and result.attempted > 0
-
-
 def test_segment_module_does_not_import_streamlit():
     assert "streamlit" not in open(segment.__file__, encoding="utf-8").read()

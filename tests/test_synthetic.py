@@ -112,13 +112,6 @@ def test_rare_words_score_lower_when_their_vectors_are_noise():
     assert coverage(missing, c) == 0.5
 
 
-def test_docstring_examples():
-    import doctest
-
-    import engine.synthetic as module
-    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
-
-
 def test_sibling_groups_and_lines_of_several_sentences():
     from engine.synthetic import sibling_of
     assert sibling_of(4).tolist() == [1, 0, 3, 2] and sibling_of(3).tolist() == [1, 0, 0]

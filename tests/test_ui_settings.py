@@ -86,12 +86,6 @@ def test_display_names_come_from_the_engine_tables():
 
 
 # ---------------------------------------------------------------- the gate, as a plain function
-def test_docstring_examples():
-    import doctest
-
-    assert doctest.testmod(ui_settings).failed == 0
-
-
 @pytest.mark.parametrize("name", NUMERIC)
 def test_out_of_range_numbers_are_clamped_with_a_note(name):
     row = SIDEBAR_BY_NAME[name]

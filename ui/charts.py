@@ -2,7 +2,7 @@
 
 What it does: turns arrays and the words that label them into plotly Figures with titled, labelled
 axes and the words (never bare ids) on the axes or in the hover text.
-What it does not do: compute anything about the model (the engine and engine.inspect_tools do), or
+What it does not do: compute anything about the model (the engine and engine.lessons do), or
 call Streamlit (the pages draw the figures with st.plotly_chart).
 
 Rows are placed at integer positions with the words as tick labels, so a word that appears twice
@@ -214,7 +214,7 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
 # ------------------------------------------------------------------------------------------ Huffman page
 def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (), target: Optional[int] = None,
                  node_text: Optional[Dict[int, str]] = None, height: Optional[int] = None) -> go.Figure:
-    """Draw a tree laid out by engine.inspect_tools.tree_layout; the target's path in green.
+    """Draw a tree laid out by engine.lessons.tree_layout; the target's path in green.
 
     node_text: extra hover / label text for internal nodes (e.g. "sigma = 0.62") by node id.
     """

@@ -25,7 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import Config, TrainingDiverged, Word2Vec
-from engine import inspect_tools
+from engine import lessons
 from ui import charts, state, step_charts
 from ui.i18n import engine_message, t as tr
 from ui.settings import APP_CONFIG
@@ -146,7 +146,7 @@ def undo_step() -> None:
         st.session_state[state.STEP_ERROR] = tr("step.error_undo")
         return
     undone = model.step_count
-    st.session_state[state.LAST_TRACE] = inspect_tools.undo_and_retrace(model)
+    st.session_state[state.LAST_TRACE] = lessons.undo_and_retrace(model)
     history = st.session_state.get(state.HISTORY) or []
     if history and history[-1]["step"] == undone:
         history.pop()
@@ -630,7 +630,7 @@ def loss_formula(model: Word2Vec, t) -> None:
                  r"\sigma(\theta_n\cdot h)\bigr)\Bigr] = -\log p(" + target + r"\mid h) = " + f"{t.loss:.4f}")
         st.caption(tr("step.loss.hs", n=len(t.path)))
     else:
-        terms = inspect_tools.ns_terms(t.scores)
+        terms = lessons.ns_terms(t.scores)
         st.latex(r"L = -\log\sigma(u_{" + target + r"}\cdot h) - \sum_{i=1}^{k}\log\sigma(-u_i\cdot h) = "
                  + f"{-terms['target_term']:.4f} + {-terms['negative_terms'].sum():.4f} = {t.loss:.4f}")
         st.caption(tr("step.loss.ns", q=len(t.scores), value=f"{len(t.scores) * np.log(2):.3f}"))
@@ -700,7 +700,7 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
     if t.architecture == "cbow":
         st.caption(tr("step.rule_interview"))
     st.caption(tr("step.update.text"))
-    ch = inspect_tools.row_changes(t)
+    ch = lessons.row_changes(t)
     in_words = words(model, t.inputs)
     rows, labels = [], []
     before, after = tr("step.update.before"), tr("step.update.after")

@@ -1,11 +1,11 @@
-"""engine/inspect_tools.py against the engine itself and against the formulas."""
+"""engine/lessons.py against the engine itself and against the formulas."""
 
 import numpy as np
 import pytest
 
 import engine
 from engine import Word2Vec, build_huffman, context_pairs, leaf_probabilities
-from engine import inspect_tools as it
+from engine import lessons as it
 
 TINY = list(engine.read_corpus(engine.sample_corpora()["tiny"]))
 
@@ -227,9 +227,3 @@ def test_undo_and_retrace_gives_plain_undo_weights_and_the_earlier_trace(objecti
     m2 = tiny_model(objective=objective)
     m2.step()
     assert it.undo_and_retrace(m2) is None and m2.step_count == 0
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    assert doctest.testmod(it, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
