@@ -1,6 +1,5 @@
 """Chinese segmentation (engine/segment.py) through the tokenizer and readers of engine/corpus.py."""
 
-import doctest
 import subprocess
 import sys
 
