@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import state
+from ui import presenter, state
 
 st.set_page_config(page_title="Word2Vec, step by step", page_icon=":material/calculate:", layout="wide")
+presenter.apply()   # formulas fit their column; projector mode (?presenter=1): wide, large type, sidebar folded
 
 PAGES = {
     "Learn": [
@@ -27,6 +28,7 @@ page = st.navigation(PAGES)
 state.mark_app_entry(True)
 try:
     state.sidebar()
+    presenter.toggle()
     page.run()
 finally:
     state.mark_app_entry(False)

@@ -208,14 +208,17 @@ async def play(target: Target, n: int, seconds: float) -> dict:
     await asyncio.gather(*(t.click(**PLAY) for t in tabs))
     await asyncio.sleep(3.0)                               # warm-up frames
     counts0 = [t.fragment_runs for t in tabs]
+    early0 = sum(t.early_runs for t in tabs)
     cpu0, t0 = target.cpu_s(), time.perf_counter()
     await asyncio.sleep(seconds)
     wall = time.perf_counter() - t0
     fps = [(t.fragment_runs - c) / wall for t, c in zip(tabs, counts0)]
+    early = sum(t.early_runs for t in tabs) - early0
     cpu = target.cpu_s() - cpu0
     await close_tabs(tabs)
     frames = sum(fps) * wall
     return {"sessions": n, "fps_median": statistics.median(fps), "fps_min": min(fps), "fps_total": sum(fps),
+            "early_per_s": early / wall,
             "server_cpu_per_frame_s": cpu / max(1, frames), "load1": load_average()}
 
 
@@ -256,10 +259,12 @@ async def compile_stall(target: Target, n: int, before_s: float) -> dict:
     stop_at = mark["end"] + 4.0
     while time.perf_counter() < stop_at:
         await asyncio.sleep(0.1)
-    for t in tabs:
-        t.stop_timers()
-    await close_tabs(tabs + newcomer)
     loops.cancel()
+    try:
+        await loops
+    except (asyncio.CancelledError, Exception):
+        pass
+    await close_tabs(tabs + newcomer)
     before = [s for t, s in samples if t - s < mark["start"]]
     during = [s for t, s in samples if t >= mark["start"] and t - s <= mark["end"] + 0.5]
     return {"sessions": n, "vector_size": d, "first_frame_s": mark["end"] - mark["start"],
@@ -270,18 +275,116 @@ async def compile_stall(target: Target, n: int, before_s: float) -> dict:
 
 
 async def softmax_memory(target: Target, rounds: int) -> dict:
+    """One tab: the page's first run (model built), one Next, then Next 100 `rounds` times; server RSS each time."""
     query = "corpus=wikipedia_head500&objective=softmax&vector_size=300"
     tab = (await open_tabs(target.url, 1, STEP_PAGE, query))[0]
-    await tab.click(**NEXT)
+    tab.timeout = 1800
     rss = [target.rss_mb()]
-    secs = []
+    secs = [(await tab.click(**NEXT)).seconds]
+    rss.append(target.rss_mb())
     for _ in range(rounds):
-        r = await tab.click(**NEXT100)
-        secs.append(r.seconds)
+        secs.append((await tab.click(**NEXT100)).seconds)
         rss.append(target.rss_mb())
     await close_tabs([tab])
-    return {"rss_mb": rss, "added_by_first_next100_mb": rss[1] - rss[0], "added_total_mb": rss[-1] - rss[0],
-            "rounds": rounds, "next100_s": secs}
+    return {"rss_mb": rss, "added_by_first_next_mb": rss[1] - rss[0], "added_by_next100_mb": rss[-1] - rss[1],
+            "rounds": rounds, "seconds": secs}
+
+
+PAGES = ["home", "corpus", "windows", "step", "hierarchical_softmax", "negative_sampling", "embedding_space",
+         "explore", "compare", "import_export"]
+
+
+async def pages_server(target: Target, corpus: str) -> dict:
+    """Server round trip of each page: its first visit in a new session, then a second visit (navigation)."""
+    tab = (await open_tabs(target.url, 1, "home", f"corpus={corpus}"))[0]
+    first, again = {}, {}
+    for page in PAGES:
+        first[page] = (await tab.goto(page)).seconds
+    for page in PAGES:
+        again[page] = (await tab.goto(page)).seconds
+    await close_tabs([tab])
+    return {"first": first, "again": again}
+
+
+def pages_browser(url: str, corpus: str, width: int = 1280, height: int = 720) -> dict:
+    """Headless Chromium: click each page's link in the navigation; seconds until its title is shown and
+    the run has finished (no stale element, no running indicator). First visit, then a second visit."""
+    from playwright.sync_api import sync_playwright
+
+    from benchlib import launch_chromium
+
+    done_js = """(title) => {
+      const h = document.querySelector('h1');
+      return !!h && h.textContent.trim().startsWith(title) && !document.querySelector('[data-stale="true"]')
+        && !document.querySelector('[data-testid="stStatusWidget"]') && !document.querySelector('[data-testid="stSkeleton"]');
+    }"""
+    out = {"first": {}, "again": {}, "titles": {}}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        tab = browser.new_page(viewport={"width": width, "height": height})
+        t0 = time.perf_counter()
+        tab.goto(f"{url}/?corpus={corpus}")
+        tab.wait_for_selector("h1", timeout=120_000)
+        tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+        out["app_open_s"] = time.perf_counter() - t0
+        links = tab.locator('[data-testid="stSidebarNav"] a')
+        names = [links.nth(i).inner_text().strip() for i in range(links.count())]
+        out["names"] = names
+        for rnd in ("first", "again"):
+            for i, name in enumerate(names):
+                if rnd == "first" and i == 0:
+                    continue                      # the home page: opened above
+                link = tab.locator('[data-testid="stSidebarNav"] a').nth(i)
+                t0 = time.perf_counter()
+                link.click()
+                try:
+                    # the new page's title: the h1 that replaces the old one
+                    tab.wait_for_function(
+                        "(old) => { const h = document.querySelector('h1'); return h && h.textContent.trim() !== old; }",
+                        arg=out["titles"].get("current", ""), timeout=60_000)
+                    title = tab.locator("h1").first.inner_text().strip()
+                    tab.wait_for_function(done_js, arg=title[:20], timeout=60_000, polling=50)
+                    out[rnd][name] = time.perf_counter() - t0
+                    out["titles"]["current"] = title
+                except Exception as e:          # a page that never finishes: recorded, not fatal
+                    out[rnd][name] = None
+                    out.setdefault("errors", []).append(f"{name}: {type(e).__name__}")
+        browser.close()
+    out["titles"].pop("current", None)
+    return out
+
+
+# ====================================================================== chart building (no server)
+def chart_costs(repeats: int = 20) -> dict:
+    """ms to build the Step page's biggest Plotly figure (ui.charts.heatmap_pair, as after a Next on the default
+    set-up) three ways: as today (make_subplots + update_* calls), the same figure from one dict in one
+    go.Figure(...) call (what st.plotly_chart validates anyway), and as a plain dict handed to JSON (no Plotly
+    objects: the cost floor, as Vega-Lite specs in ui/live.py are)."""
+    import json as _json
+
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from ui import charts
+
+    rng = np.random.default_rng(0)
+    left = {"z": rng.normal(size=(6, 20)), "rows": [f"w{i}" for i in range(6)], "title": "before", "colorbar": "value"}
+    right = {"z": rng.normal(size=(6, 20)), "rows": [f"w{i}" for i in range(6)], "title": "after", "colorbar": "value"}
+
+    def best(fn):
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            times.append(1000 * (time.perf_counter() - t0))
+        return statistics.median(times)
+
+    spec = charts.heatmap_pair(left, right).to_dict()
+    today = best(lambda: charts.heatmap_pair(left, right))
+    one_dict = best(lambda: go.Figure(spec))
+    floor = best(lambda: _json.dumps(spec, default=lambda a: a.tolist()))
+    unvalidated = best(lambda: go.Figure(spec, _validate=False))   # plotly's private switch: no validation
+    return {"today_ms": today, "one_dict_ms": one_dict, "unvalidated_ms": unvalidated, "json_only_ms": floor}
 
 
 # ====================================================================== the upload (no server)
@@ -349,9 +452,11 @@ def report(res: dict, target_label: str, cmd: str) -> str:
     if res.get("play"):
         lines += ["**Play on the embedding page** (royalty, 1,000 updates a frame, the page asks for 10 frames/s). "
                   "Frames = fragment runs each tab received per second. Aim: ≥ 5 with 10 tabs.", ""]
-        lines += md_table(["sessions", "frames/s per tab (median, min)", "frames/s, all tabs", "server CPU per frame (ms)"],
+        lines += md_table(["sessions", "frames/s per tab (median, min)", "frames/s, all tabs", "server CPU per frame (ms)",
+                           "runs ended early for a rerun, /s", "load avg"],
                           [[r["sessions"], f"{r['fps_median']:.1f}, {r['fps_min']:.1f}", f"{r['fps_total']:.1f}",
-                            f"{1000 * r['server_cpu_per_frame_s']:.0f}"] for r in res["play"]], "lrrr") + [""]
+                            f"{1000 * r['server_cpu_per_frame_s']:.0f}", f"{r.get('early_per_s', 0):.1f}",
+                            f"{r['load1']:.1f}"] for r in res["play"]], "lrrrrr") + [""]
     if res.get("memory"):
         m = res["memory"]
         lines += [f"**Memory**: server RSS {m['rss_one_tab_mb']:.0f} MB with one tab, {m['rss_all_tabs_mb']:.0f} MB "
@@ -367,11 +472,18 @@ def report(res: dict, target_label: str, cmd: str) -> str:
                   f"{ms(c['during_max_s'])} ms ({c['during_clicks']} clicks).", ""]
     if res.get("softmax"):
         s = res["softmax"]
-        lines += [f"**Full softmax, Wikipedia sample (V ≈ 28k), d = 300**: server RSS "
-                  f"{' → '.join(f'{x:.0f}' for x in s['rss_mb'])} MB over {s['rounds']} × Next 100: "
-                  f"**+{s['added_by_first_next100_mb']:.0f} MB** for the first Next 100, "
-                  f"+{s['added_total_mb']:.0f} MB in all (undo history capped at 32 MB); Next 100 took "
-                  f"{', '.join(f'{x:.1f}' for x in s['next100_s'])} s.", ""]
+        lines += [f"**Full softmax, Wikipedia sample (V ≈ 28k), d = 300**, one tab: server RSS "
+                  f"{' → '.join(f'{x:.0f}' for x in s['rss_mb'])} MB (model built → Next → "
+                  f"{s['rounds']} × Next 100): the first Next adds **{s['added_by_first_next_mb']:.0f} MB**, "
+                  f"Next 100 then **{s['added_by_next100_mb']:+.0f} MB** (undo history capped at 32 MB). Next took "
+                  f"{s['seconds'][0]:.1f} s, Next 100 {', '.join(f'{x:.0f}' for x in s['seconds'][1:])} s.", ""]
+    if res.get("charts"):
+        c = res["charts"]
+        lines += [f"**Building one Step-page figure** (`ui.charts.heatmap_pair`, 2 x 6 x 20 heatmaps, no server): "
+                  f"{c['today_ms']:.0f} ms as today (make_subplots + update_* calls); {c['one_dict_ms']:.0f} ms for the "
+                  f"same figure from one dict in one `go.Figure(...)`; {c['unvalidated_ms']:.0f} ms with "
+                  f"`go.Figure(spec, _validate=False)` (a private Plotly switch); {c['json_only_ms']:.1f} ms as a plain dict "
+                  f"to JSON (the floor; Vega-Lite specs cost this). Median of 20.", ""]
     if res.get("upload"):
         u = res["upload"]
         lines += [f"**An uploaded corpus** of {u['file_mb']:.0f} MB ({u['tokens']:,} tokens, {u['distinct']:,} "
@@ -379,6 +491,26 @@ def report(res: dict, target_label: str, cmd: str) -> str:
                   f"({u['lists_mb'] / u['file_mb']:.1f}x the file; peak {u['lists_peak_mb']:.0f} MB while "
                   f"reading); as token ids (int32) + sentence offsets + the distinct words once: "
                   f"{u['ids_mb']:.0f} MB ({u['ids_mb'] / u['file_mb']:.1f}x).", ""]
+    if res.get("pages_server"):
+        ps, pb = res["pages_server"], res.get("pages_browser", {})
+        lines += ["**Pages on the Lee corpus** (lee_background, default settings). Server: the page's script run "
+                  "over the websocket. Browser: headless Chromium at 1280x720 clicking the page's link until its "
+                  "title is shown and the run has finished (software rendering, on the same loaded cores). "
+                  "Aim: first visit < 3 s, navigation < 1 s.", ""]
+        names = pb.get("names", [])
+        rows = []
+        for i, page in enumerate(PAGES):
+            name = names[i] if i < len(names) else page
+            bf = pb.get("first", {}).get(name)
+            ba = pb.get("again", {}).get(name)
+            f, a = ps["first"][page], ps["again"][page]
+            ok = (bf or f) < 3 and (ba or a) < 1
+            rows.append([page, f"{f:.2f}", f"{a:.2f}", "—" if bf is None else f"{bf:.2f}",
+                         "—" if ba is None else f"{ba:.2f}", "yes" if ok else "**no**"])
+        lines += md_table(["page", "server first (s)", "server again (s)", "browser first (s)", "browser again (s)",
+                           "meets aim"], rows, "lrrrrc") + [""]
+        if pb.get("app_open_s"):
+            lines += [f"Opening the app (home page, new session) in Chromium: {pb['app_open_s']:.1f} s.", ""]
     return "\n".join(lines)
 
 
@@ -386,10 +518,13 @@ async def run_all(args, target: Target) -> dict:
     res = {"machine": f"{time.strftime('%Y-%m-%d')} · {os.cpu_count()} CPUs · load average "
                       f"{load_average():.1f} at the start"}
     only = set(args.only.split(",")) if args.only else {"next", "saturate", "memory", "play", "compile", "softmax",
-                                                        "upload"}
+                                                        "pages", "upload"}
     warm = await open_tabs(target.url, 1, STEP_PAGE)       # imports, caches, the first compile
     await warm[0].click(**NEXT)
     await close_tabs(warm)
+    if "memory" in only:
+        res["memory"] = await memory_and_expiry(target, max(args.sessions), 3 if args.quick else 10)
+        print("memory:", res["memory"], flush=True)
     if "next" in only:
         res["next"] = []
         for n in args.sessions:
@@ -402,9 +537,6 @@ async def run_all(args, target: Target) -> dict:
         r = await clicking(target, max(args.sessions), min(args.seconds, 20), 0.0)
         print(f"saturate: {r['clicks_per_s']:.1f} clicks/s, median {ms(r['median_s'])} ms", flush=True)
         res["saturate"] = r
-    if "memory" in only:
-        res["memory"] = await memory_and_expiry(target, max(args.sessions), 3 if args.quick else 10)
-        print("memory:", res["memory"], flush=True)
     if "play" in only:
         res["play"] = []
         for n in args.play_sessions:
@@ -412,11 +544,16 @@ async def run_all(args, target: Target) -> dict:
             print(f"play x{n}: {r['fps_median']:.1f} frames/s per tab (min {r['fps_min']:.1f})", flush=True)
             res["play"].append(r)
     if "compile" in only:
-        res["compile"] = await compile_stall(target, 10, 4 if args.quick else 10)
+        res["compile"] = await compile_stall(target, args.compile_sessions, 4 if args.quick else 10)
         print("compile:", res["compile"], flush=True)
     if "softmax" in only:
-        res["softmax"] = await softmax_memory(target, 1 if args.quick else 3)
+        res["softmax"] = await softmax_memory(target, 1)
         print("softmax:", res["softmax"], flush=True)
+    if "pages" in only:
+        res["pages_server"] = await pages_server(target, "lee_background")
+        print("pages (server):", res["pages_server"], flush=True)
+        res["pages_browser"] = await asyncio.to_thread(pages_browser, target.url, "lee_background")
+        print("pages (browser):", res["pages_browser"], flush=True)
     return res
 
 
@@ -424,6 +561,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", default="1,10,30", help="tab counts for the Next scenario")
     ap.add_argument("--play-sessions", default="1,10")
+    ap.add_argument("--compile-sessions", type=int, default=5, help="tabs pressing Next while a new size compiles")
     ap.add_argument("--seconds", type=float, default=30.0, help="length of each Next measurement")
     ap.add_argument("--only", default="", help="comma list of: next,saturate,memory,play,compile,softmax,upload")
     ap.add_argument("--deploy", type=int, default=0, help="measure N app processes behind nginx (deploy/)")
@@ -443,7 +581,7 @@ def main():
         ports = range(int(lo), int(hi or lo) + 1)
     only = set(args.only.split(",")) if args.only else set()
     res = {}
-    if only != {"upload"}:
+    if not only or only - {"upload", "charts"}:
         if args.url:
             target = Target(args.url, [int(p) for p in args.pids.split(",") if p], None, f"server at {args.url}")
         elif args.deploy:
@@ -460,6 +598,9 @@ def main():
     else:
         label = "no server"
         res["machine"] = f"{time.strftime('%Y-%m-%d')} · {os.cpu_count()} CPUs · load average {load_average():.1f}"
+    if not only or "charts" in only:
+        res["charts"] = chart_costs()
+        print("charts:", res["charts"], flush=True)
     if not only or "upload" in only:
         res["upload"] = upload_memory(3 if args.quick else args.upload_mb)
         print("upload:", res["upload"], flush=True)

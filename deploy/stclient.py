@@ -88,6 +88,7 @@ class StreamlitTab:
         self.session_id = ""
         self.fragment_runs = 0                  # script_finished of fragment runs (frames of an st.fragment)
         self.fragment_times: List[float] = []   # when each fragment run finished (time.perf_counter())
+        self.early_runs = 0                     # runs that ended early because another rerun was asked for
         self.messages = 0
         self.bytes = 0
         self._finished: asyncio.Queue = asyncio.Queue()
@@ -95,6 +96,7 @@ class StreamlitTab:
         self._reader: Optional[asyncio.Task] = None
         self._timers: Dict[str, asyncio.Task] = {}
         self.closed_error: Optional[BaseException] = None
+        self.alerts: List[str] = []             # st.error / st.warning / st.info texts drawn, newest last
 
     # ------------------------------------------------------------------ connection
     async def open(self) -> RunResult:
@@ -238,6 +240,8 @@ class StreamlitTab:
             if fragment:
                 self.fragment_runs += 1
                 self.fragment_times.append(now)
+            elif status == FINISHED.FINISHED_EARLY_FOR_RERUN:
+                self.early_runs += 1
             self._finished.put_nowait((status, fragment, now))
 
     def _delta(self, msg: ForwardMsg) -> None:
@@ -248,6 +252,9 @@ class StreamlitTab:
         which = el.WhichOneof("type")
         if which == "exception":
             self._exceptions.append(f"{el.exception.type}: {el.exception.message}")
+            return
+        if which == "alert":
+            self.alerts = (self.alerts + [el.alert.body])[-50:]
             return
         proto = getattr(el, which, None) if which else None
         wid = getattr(proto, "id", "") if proto is not None else ""

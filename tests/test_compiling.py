@@ -12,8 +12,9 @@ from ui import compiling
 
 
 @pytest.fixture(autouse=True)
-def _clean(monkeypatch):
+def _clean(monkeypatch, tmp_path):
     monkeypatch.setattr(compiling, "_BUILDS", {})
+    monkeypatch.setattr(compiling, "STAMP_FILE", tmp_path / "stamps.json")
     kernel.DEFERRED_SIZES.clear()
     yield
     kernel.DEFERRED_SIZES.clear()
@@ -83,6 +84,22 @@ def test_a_failed_background_compile_falls_back_to_compiling_here(monkeypatch):
     assert compiling.compile_state(90) == "failed"
     assert compiling.ensure_fast_trainer(90) is True
     assert loaded == [(90, 1)]
+
+
+def test_a_size_compiled_before_is_loaded_at_once_without_a_process(monkeypatch):
+    _record_ui(monkeypatch)
+    loaded = _fake_compiler(monkeypatch, 5)
+    compiling.mark_on_disk(81)
+    assert compiling.on_disk(81) and not compiling.on_disk(81, workers=2) and not compiling.on_disk(82)
+    assert compiling.ensure_fast_trainer(81) is True
+    assert loaded == [(81, 1)] and compiling._BUILDS == {}
+
+
+def test_a_stamp_from_other_source_files_does_not_count(monkeypatch):
+    compiling.mark_on_disk(81)
+    real = compiling._source_stamp()
+    monkeypatch.setattr(compiling, "_source_stamp", lambda: real[:-1] + [[real[-1][0], 1, 2]])
+    assert not compiling.on_disk(81)
 
 
 def test_the_messages_name_the_size_only_when_it_has_its_own_kernel():

@@ -9,6 +9,8 @@ of 30 all waits for one student's new vector size). So:
   fills numba's on-disk cache; until it is there the session trains with the any-size kernel
   (engine.kernel.DEFERRED_SIZES, a few % slower) and sees one line saying why;
 - when that process has finished, the next call loads the kernel from disk (a fraction of a second);
+  a size compiled by an earlier process (stamped in STAMP_FILE, valid while the kernel's source files
+  are unchanged, as numba's cache itself) is loaded at once, with no process started;
 - the any-size kernels themselves (needed before any training) are compiled the same way, in another
   process, while this session alone waits behind a spinner; other sessions go on;
 - deploy/serve_class.sh compiles the common sizes before the class arrives:
@@ -19,6 +21,7 @@ What it does not do: train anything.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +33,9 @@ from engine import fast, kernel
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMON_SIZES = (32, 50, 64, 100, 128, 200, 300)
+
+STAMP_FILE = ROOT / "engine" / "__pycache__" / "w2v_compiled.json"   # beside numba's own cache files
+_SOURCES = ("kernel.py", "kernel_rows.py", "examples_compiled.py")      # numba's cache follows these files
 
 _LOCK = threading.Lock()
 _BUILDS: Dict[Tuple[int, int], subprocess.Popen] = {}   # (size, workers) -> the compiling process
@@ -68,6 +74,43 @@ def start_compile(size: int, workers: int = 1) -> subprocess.Popen:
         return proc
 
 
+def _source_stamp() -> list:
+    out = []
+    for name in _SOURCES:
+        try:
+            st_ = (ROOT / "engine" / name).stat()
+            out.append([name, st_.st_mtime_ns, st_.st_size])
+        except OSError:
+            out.append([name, 0, 0])
+    return out
+
+
+def on_disk(size: int, workers: int = 1) -> bool:
+    """Was (size, workers) compiled into numba's disk cache from the kernel's current source files?"""
+    try:
+        stamps = json.loads(STAMP_FILE.read_text())
+    except (OSError, ValueError):
+        return False
+    return stamps.get(f"{int(size)}:{int(workers)}") == _source_stamp()
+
+
+def mark_on_disk(size: int, workers: int = 1) -> None:
+    """Record that (size, workers) is in numba's disk cache (written atomically; last writer wins)."""
+    with _LOCK:
+        try:
+            stamps = json.loads(STAMP_FILE.read_text())
+        except (OSError, ValueError):
+            stamps = {}
+        stamps[f"{int(size)}:{int(workers)}"] = _source_stamp()
+        tmp = STAMP_FILE.with_name(f"{STAMP_FILE.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            STAMP_FILE.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(stamps))
+            os.replace(tmp, STAMP_FILE)
+        except OSError:             # a read-only checkout: the stamp is an optimisation only
+            pass
+
+
 def compile_state(size: int, workers: int = 1) -> str:
     """'none' (never started here), 'compiling', 'done' or 'failed'."""
     proc = _BUILDS.get((int(size), int(workers)))
@@ -82,6 +125,7 @@ def _load(vector_size: Optional[int], workers: int) -> None:
     size = fast.static_size(vector_size) if vector_size is not None else 0
     kernel.DEFERRED_SIZES.discard(size)
     fast.warm_up(vector_size, workers)
+    mark_on_disk(size, workers)
 
 
 def _tell_once(size: int) -> None:
@@ -106,14 +150,18 @@ def ensure_fast_trainer(vector_size: int, workers: int = 1) -> bool:
         kernel.DEFERRED_SIZES.discard(fast.static_size(vector_size))
         return True
     if not fast.is_warm(None, workers):                     # nothing can train yet: the any-size kernels
-        proc = start_compile(0, workers)
-        with st.spinner(message(0)):
-            proc.wait()
-            _load(None, workers)
+        if on_disk(0, workers):
+            _load(None, workers)                            # compiled before: only loaded
+        else:
+            proc = start_compile(0, workers)
+            with st.spinner(message(0)):
+                proc.wait()
+                _load(None, workers)
     size = fast.static_size(vector_size)
     if not size:
         return True
-    if compile_state(size, workers) in ("none", "compiling") and start_compile(size, workers).poll() is None:
+    if not on_disk(size, workers) and compile_state(size, workers) in ("none", "compiling") \
+            and start_compile(size, workers).poll() is None:
         kernel.DEFERRED_SIZES.add(size)
         _tell_once(size)
         return False
@@ -126,6 +174,9 @@ def warm_sizes(sizes, workers=(1, 2)) -> None:
     for w in workers:
         for size in sizes:
             fast.warm_up(int(size) if size else None, w)
+            if size:
+                mark_on_disk(fast.static_size(int(size)), w)
+            mark_on_disk(0, w)
 
 
 if __name__ == "__main__":   # python -m ui.compiling [--workers W] SIZE... (0 = the any-size kernels)
