@@ -57,7 +57,7 @@ def compile_command(size: int, workers: int) -> list:
 
 def _nice():  # pragma: no cover - runs in the child
     try:
-        os.nice(5)
+        os.nice(19)
     except OSError:
         pass
 
