@@ -71,13 +71,15 @@ start() {
     echo "compiling the fast trainer's common vector sizes (once per machine)..."
     "$PY" -m ui.compiling 32 50 64 100 128 200 300
   fi
+  # each app process in its own session (setsid): Ctrl-C in the terminal reaches this script only, which
+  # then stops them in order; nginx detaches by itself
   # the same cookie secret in every process: a browser's XSRF cookie is valid whichever one set it
   SECRET=$("$PY" -c "import secrets; print(secrets.token_hex(24))")
   SLOTS=$(( $(nproc) / N )); [ "$SLOTS" -ge 1 ] || SLOTS=1
   servers=""
   for i in $(seq 0 $((N - 1))); do
     p=$((FIRST + i))
-    STREAMLIT_SERVER_COOKIE_SECRET=$SECRET W2V_HEAVY_SLOTS=$SLOTS nohup "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 \
+    STREAMLIT_SERVER_COOKIE_SECRET=$SECRET W2V_HEAVY_SLOTS=$SLOTS setsid nohup "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 \
       --server.headless true --server.runOnSave false --server.fileWatcherType none \
       --browser.gatherUsageStats false --server.disconnectedSessionTTL "$TTL" \
       >"$DIR/app-$i.log" 2>&1 &
