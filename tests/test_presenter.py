@@ -68,6 +68,7 @@ def test_without_the_flag_presenter_mode_is_off_but_formulas_still_fit():
     assert any(presenter.FIT_SCRIPT.strip()[:40] in el.proto.body for el in at.get("html"))
 
 
+@pytest.mark.slow                                   # ~3.7 s: two Next clicks on the Step page
 @pytest.mark.usefixtures("clear_streamlit_caches")
 def test_step_page_charts_have_text_of_at_least_14_px_in_presenter_mode_only():
     at = _open({"presenter": "1"}, sb_corpus="tiny")
