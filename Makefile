@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast fuzz screenshots bench venv clean
+.PHONY: run test test-fast fuzz screenshots bench venv clean serve-class
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ screenshots: venv
 bench: venv
 	$(PY) bench/compare_gensim.py
 	$(PY) bench/step_speed.py
+
+# a class: N app processes (default: one per core) behind nginx on PORT, sticky by cookie; Ctrl-C stops all
+serve-class: venv
+	deploy/serve_class.sh run $(or $(N),$(shell nproc)) $(PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build

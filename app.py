@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import i18n, state
+from ui import i18n, presenter, state
 from ui.i18n import t
 
 i18n.init_language()               # before any text: ?lang=zh, else the browser's language, else English
 st.set_page_config(page_title=t("nav.app_title"), page_icon=":material/calculate:", layout="wide")
+presenter.apply()   # formulas fit their column; projector mode (?presenter=1): wide, large type, sidebar folded
 
 PAGES = {
     t("nav.section_learn"): [
@@ -30,6 +31,7 @@ page = st.navigation(PAGES)
 state.mark_app_entry(True)
 try:
     state.sidebar()
+    presenter.toggle()
     page.run()
 finally:
     state.mark_app_entry(False)

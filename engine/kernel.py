@@ -69,6 +69,7 @@ HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's priv
 HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
 STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
 MAX_STATIC_D = 1000      # numba's tuples (the size marker) stay short below this; larger sizes use the generic kernel
+DEFERRED_SIZES: set = set()  # sizes whose own kernel compiles in another process: the any-size one serves them meanwhile (ui/compiling.py)
 
 
 # ---------------------------------------------------------------------------- the NumPy reference
@@ -349,7 +350,7 @@ def _size_marker(d: int) -> tuple:
     >>> _size_marker(8), len(_size_marker(40))
     ((), 40)
     """
-    return (0,) * static_size(d)
+    return () if int(d) in DEFERRED_SIZES else (0,) * static_size(d)
 
 
 def _hot_marker(objective_code: int, workers: int) -> tuple:

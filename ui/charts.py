@@ -19,6 +19,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # one palette for every page: what is predicted, what is fed in, what is noise
 TARGET = "#d62728"      # red: the word to predict (label 1)
@@ -29,13 +30,63 @@ PATH = "#2ca02c"        # green: the Huffman path
 
 _FONT = dict(size=13)
 
+# Presenter mode (ui/presenter.py, for a projector): every chart text at least 14 px. The template sets
+# the sizes of what a figure leaves unset; presenter_style() raises the sizes a figure sets itself.
+PRESENTER_TEMPLATE = "w2v_presenter"
+PRESENTER_FONT = 16                 # body text, tick labels, legend, hover
+PRESENTER_MIN = 14                  # the smallest text (values written inside heatmap cells, labels)
+pio.templates[PRESENTER_TEMPLATE] = go.layout.Template(layout=dict(
+    font=dict(size=PRESENTER_FONT), title=dict(font=dict(size=PRESENTER_FONT + 4)),
+    legend=dict(font=dict(size=PRESENTER_FONT - 1)), hoverlabel=dict(font=dict(size=PRESENTER_FONT)),
+    annotationdefaults=dict(font=dict(size=PRESENTER_FONT - 1))))
+
+
+def _presenter_on() -> bool:
+    try:
+        from ui import presenter
+        return presenter.is_on()
+    except Exception:  # pragma: no cover - outside the app
+        return False
+
+
+def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
+    """Larger chart text for a projector when this session is in presenter mode (or force=True); else unchanged.
+
+    >>> f = presenter_style(bars(["a", "b"], [1, 2], title="t", x_title="x", y_title="y"), force=True)
+    >>> f.layout.font.size, f.layout.title.font.size
+    (16, 20)
+    """
+    if not (_presenter_on() if force is None else force):
+        return fig
+    fig.update_layout(template="plotly+" + PRESENTER_TEMPLATE, font=dict(size=PRESENTER_FONT),
+                      hoverlabel=dict(font=dict(size=PRESENTER_FONT)), legend=dict(font=dict(size=PRESENTER_FONT - 1)))
+    # Streamlit's chart theme sets the axes' own tick font (12 px): set it here, on every axis
+    axis_fonts = dict(tickfont=dict(size=PRESENTER_FONT - 1), title_font=dict(size=PRESENTER_FONT))
+    fig.update_xaxes(**axis_fonts)
+    fig.update_yaxes(**axis_fonts)
+    if fig.layout.title.text:
+        fig.layout.title.font.size = PRESENTER_FONT + 4
+    for ann in fig.layout.annotations or ():
+        if ann.font.size is None or ann.font.size < PRESENTER_MIN:
+            ann.font.size = PRESENTER_FONT - 1
+    for trace in fig.data:
+        if "colorbar" in trace:
+            trace.colorbar.tickfont.size = PRESENTER_FONT - 1
+            trace.colorbar.title.font.size = PRESENTER_FONT - 1
+        tf = getattr(trace, "textfont", None)
+        if tf is not None and tf.size is not None:
+            sizes = np.atleast_1d(tf.size)
+            if (sizes < PRESENTER_MIN).any():
+                trace.textfont.size = PRESENTER_MIN if sizes.size == 1 else np.maximum(sizes, PRESENTER_MIN).tolist()
+    return fig
+
 
 def _finish(fig: go.Figure, title: str, x_title: str, y_title: str, height: Optional[int]) -> go.Figure:
     fig.update_layout(title=dict(text=title, font=dict(size=15)), font=_FONT,
                       margin=dict(l=10, r=10, t=50, b=10), height=height)
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
-    return fig
+    return presenter_style(fig)
 
 
 def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = None, *, title: str,
@@ -103,7 +154,7 @@ def heatmap_pair(left: dict, right: dict, *, x_title: str = "dimension of the ve
     fig.update_annotations(font=dict(size=14))
     fig.update_layout(font=_FONT, margin=dict(l=10, r=10, t=40, b=95),
                       height=height or max(280, min(1000, 230 + 24 * n_max)))
-    return fig
+    return presenter_style(fig)
 
 
 def bars(labels: Sequence[str], values, *, title: str, x_title: str, y_title: str,

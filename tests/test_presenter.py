@@ -1,0 +1,126 @@
+"""ui/presenter.py: projector mode from the toggle or ?presenter=1; larger chart text; formulas' CSS for all."""
+
+import json
+
+import pytest
+
+from tests.conftest import APP, plotly_figures
+from ui import charts, presenter
+
+
+def _open(query=None, **session):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    for k, v in session.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _styles(at) -> str:
+    return "\n".join(el.proto.body for el in at.get("html"))
+
+
+def _font_sizes(fig: dict) -> list:
+    """Every font size a Plotly figure dict sets: layout font, title, annotations, axes, traces' text."""
+    sizes = []
+    lay = fig.get("layout", {})
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("font", "tickfont", "textfont") and isinstance(v, dict) and "size" in v:
+                    s = v["size"]
+                    sizes.extend(s if isinstance(s, list) else [s])
+                if k != "template":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(lay)
+    walk(fig.get("data", []))
+    return sizes
+
+
+@pytest.mark.usefixtures("clear_streamlit_caches")
+def test_the_url_flag_turns_presenter_mode_on_with_its_css_and_the_toggle_shows_it():
+    at = _open({"presenter": "1"})
+    assert at.session_state[presenter.PRESENTER] is True
+    assert at.toggle(key=presenter.PRESENTER).value is True
+    css = _styles(at)
+    assert "stMainBlockContainer" in css and ".katex-display > .katex" in css
+    at.toggle(key=presenter.PRESENTER).set_value(False).run()
+    assert "stMainBlockContainer" not in _styles(at)          # off: only the formulas' CSS stays
+    assert ".katex-display > .katex" in _styles(at)
+
+
+@pytest.mark.usefixtures("clear_streamlit_caches")
+def test_without_the_flag_presenter_mode_is_off_but_formulas_still_fit():
+    at = _open()
+    assert at.toggle(key=presenter.PRESENTER).value is False
+    css = _styles(at)
+    assert "stMainBlockContainer" not in css and "white-space: normal" in css
+    assert any(presenter.FIT_SCRIPT.strip()[:40] in el.proto.body for el in at.get("html"))
+
+
+@pytest.mark.slow                                   # ~3.7 s: two Next clicks on the Step page
+@pytest.mark.usefixtures("clear_streamlit_caches")
+def test_step_page_charts_have_text_of_at_least_14_px_in_presenter_mode_only():
+    at = _open({"presenter": "1"}, sb_corpus="tiny")
+    at.switch_page("pages/04_step.py").run()
+    at.button(key="step_next").click().run()
+    assert not at.exception
+    figs = plotly_figures(at)
+    assert figs, "the Step page drew no Plotly chart"
+    for fig in figs:
+        sizes = _font_sizes(fig)
+        assert sizes and min(sizes) >= charts.PRESENTER_MIN, (fig["layout"].get("title"), sizes)
+
+    at.toggle(key=presenter.PRESENTER).set_value(False).run()
+    at.button(key="step_next").click().run()
+    small = [min(_font_sizes(f)) for f in plotly_figures(at) if _font_sizes(f)]
+    assert small and min(small) < charts.PRESENTER_MIN          # the normal charts keep their own sizes
+
+
+def test_presenter_style_raises_every_small_text_and_leaves_other_figures_alone():
+    fig = charts.heatmap([[0.1, 0.2], [0.3, 0.4]], ["king", "queen"], title="rows", show_values=True)
+    before = json.loads(fig.to_json())
+    assert charts.presenter_style(fig, force=False) is fig and json.loads(fig.to_json()) == before
+    big = json.loads(charts.presenter_style(fig, force=True).to_json())
+    assert min(_font_sizes(big)) >= charts.PRESENTER_MIN
+    assert big["layout"]["title"]["font"]["size"] == charts.PRESENTER_FONT + 4
+
+
+def test_vega_config_is_empty_unless_presenting(monkeypatch):
+    assert presenter.vega_config() == {}
+    monkeypatch.setattr(presenter, "is_on", lambda: True)
+    cfg = presenter.vega_config()
+    assert cfg["axis"]["labelFontSize"] >= charts.PRESENTER_MIN and cfg["legend"]["titleFontSize"] >= 14
+
+
+def test_intro_folds_into_an_expander_when_presenting():
+    from streamlit.testing.v1 import AppTest
+
+    def page(on):
+        import streamlit as st
+        from ui import presenter
+        st.session_state[presenter.PRESENTER] = on
+        presenter.intro("A long introduction.")
+
+    for on, expanders in ((True, 1), (False, 0)):
+        at = AppTest.from_function(page, args=(on,)).run()
+        assert len(at.expander) == expanders
+        assert [m.value for m in at.markdown] == ["A long introduction."]
+
+
+def test_the_developer_toolbar_is_hidden_for_users():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "viewer"
