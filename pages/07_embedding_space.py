@@ -102,7 +102,7 @@ corpus_name = state.current_settings()["corpus"] if is_model else None
 colour = ec.colouring(words, ec.corpus_groups(corpus_name), counts)
 trail_words = []
 if is_model:
-    trail_words = st.multiselect(t("embedding.trails"), words, default=lv.default_trail_words(words),
+    trail_words = st.multiselect(t("embedding.trails"), words, default=lv.default_trail_words(words, groups=colour.group),
                                  max_selections=10, key=f"live_trails_{corpus_name}", help=t("embedding.trails_help"))
 view = dict(centered=centered, unit=unit, remove_top=remove_top)
 remove_top_ok = remove_top <= (model.vector_size if is_model else kv.vector_size) - 2

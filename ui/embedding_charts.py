@@ -146,6 +146,7 @@ def label_order(words: Sequence[str], colour: Colouring, chosen: Sequence[str] =
 
 
 # ---------------------------------------------------------------- where the labels go
+@lru_cache(maxsize=20_000)
 def text_width(text: str, font_px: float = FONT_PX) -> float:
     """Estimated width in pixels of `text` in a sans-serif font: CJK characters are square (one em),
     Latin letters about 0.58 em on average.

@@ -282,10 +282,11 @@ def trail_paths(live: LiveState, trail_words: Sequence[str], words: Sequence[str
     for w in trail_words:
         i = list(words).index(w)                        # row in the picture
         wid = skip + i                                  # id in the vocabulary
-        path = [live.projector.transform(snapshot_vectors(s, matrix)[wid:wid + 1])[0] for s in upto]
+        rows = np.vstack([snapshot_vectors(s, matrix)[wid:wid + 1] for s in upto])     # (t, d)
+        path = live.projector.transform(rows)                                           # (t, 2)
         if scrub is None:
-            path.append(coords[i])
-        trails[w] = np.array(path)
+            path = np.vstack([path, coords[i:i + 1]])
+        trails[w] = path
     return trails
 
 
@@ -318,9 +319,16 @@ def layout_coords(result: dict, words: Sequence[str]):
     return keep, np.array([result["layout"][words[i]] for i in keep]).reshape(len(keep), 2)
 
 
-def default_trail_words(words: Sequence[str], n: int = 3) -> List[str]:
+def default_trail_words(words: Sequence[str], n: int = 3, groups: Optional[Sequence[Optional[str]]] = None) -> List[str]:
+    """Words to follow at first: well-known ones (king, queen, ...), else the most frequent words that have
+    a group (groups: each word's group or None), else three frequent words after the very most frequent.
+
+        >>> default_trail_words(["的", "是", "国王", "王后", "了", "男人"], groups=[None, None, "royal", "royal", None, "male"])
+        ['国王', '王后', '男人']
+    """
     nice = [w for w in NICE_WORDS if w in set(words)]
-    return (nice or list(words[5:8]))[:n]
+    grouped = [w for w, g in zip(words, groups or []) if g is not None]
+    return (nice or grouped or list(words[5:8]))[:n]
 
 
 def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: str = "train") -> Optional[dict]:
