@@ -331,7 +331,7 @@ def knn_group_accuracy(Y: np.ndarray, labels, k: int = 5, metric: str = "euclide
     return knn_vote_accuracy(knn_ids(Y, k, metric), labels)
 
 
-def chance_accuracy(neighbours: np.ndarray, labels, shuffles: int = 50, seed: int = 0) -> float:
+def chance_accuracy(neighbours: np.ndarray, labels, shuffles: int = 20, seed: int = 0) -> float:
     """The vote accuracy with the groups shuffled among the same words (mean of `shuffles` seeded
     shuffles): what a picture that ignores meaning would score with these group sizes.
 
