@@ -186,14 +186,14 @@ if not is_model:
     st.stop()
 
 # ---------------------------------------------------------------- the session's model: live training
-b1, b3, b4 = st.columns(3)
-with b3:
+s1, s2, s3 = st.columns(3)
+with s2:
     per_frame = st.select_slider(t("embedding.per_frame"), [10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000],
                                  value=1000, key="live_per_frame", help=t("embedding.per_frame_help"))
-with b4:
+with s3:
     every = st.select_slider(t("embedding.every"), [100, 300, 1000, 3000, 10_000, 30_000], value=1000,
                              key="live_every", help=t("embedding.every_help"))
-with b1:
+with s1:
     target_fps = st.select_slider(t("embedding.fps"), [1, 2, 5, 10, 15], value=10, key="live_fps",
                                   help=t("embedding.fps_help"))
 interval = 1.0 / target_fps
