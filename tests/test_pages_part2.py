@@ -88,6 +88,11 @@ def page_text(at) -> str:
 
 
 # ---------------------------------------------------------------- 07 embedding space
+def live_text(at) -> str:
+    """The page's markdown and captions (the picture's title and separation figure are captions)."""
+    return page_text(at) + " " + " ".join(c.value for c in at.caption)
+
+
 def test_embedding_space_plays_snapshots_and_scrubs():
     at = page("07_embedding_space.py")
     assert at.title[0].value.startswith("The embedding space")
@@ -121,11 +126,11 @@ def test_embedding_space_plays_snapshots_and_scrubs():
     time_sliders = [s for s in at.slider if s.key and s.key.startswith("live_time")]
     assert time_sliders, "the time slider appears when paused"
     time_sliders[0].set_value(0).run()
-    assert "snapshot at update 0" in page_text(at)
+    assert "snapshot at update 0" in live_text(at)
 
     at.radio(key="live_matrix").set_value("sum").run()
     assert not at.exception
-    assert "PCA of W_in + W_out" in page_text(at)
+    assert "PCA of W_in + W_out" in live_text(at)
 
 
 @pytest.mark.parametrize("objective, architecture", [("hierarchical_softmax", "cbow"), ("softmax", "skipgram")])
@@ -188,9 +193,9 @@ def test_embedding_space_tsne_and_imported_vectors():
     at.button(key="live_tsne_go").click().run()
     assert not at.exception
     assert "king" in set(live_chart(at)[0]["word"])
-    assert "t-SNE of W_in" in page_text(at) and "started from the previous layout" not in page_text(at)
+    assert "t-SNE of W_in" in live_text(at) and "started from the previous layout" not in live_text(at)
     at.button(key="live_tsne_go").click().run()          # again: it starts from the previous layout
-    assert "started from the previous layout" in page_text(at)
+    assert "started from the previous layout" in live_text(at)
 
     rng = np.random.default_rng(0)
     at.session_state[state.LOADED_KV] = KeyedVectors([f"w{i}" for i in range(50)], rng.normal(size=(50, 8)))
@@ -199,6 +204,75 @@ def test_embedding_space_tsne_and_imported_vectors():
     at.radio(key="live_source").set_value("imported").run()
     assert not at.exception
     assert set(live_chart(at)[0]["word"]) == {f"w{i}" for i in range(50)}
+
+
+def test_embedding_space_colours_the_royalty_words_by_group_and_shows_the_separation():
+    at = page("07_embedding_space.py")
+    points, datasets, spec = live_chart(at)
+    group_of = dict(zip(points["word"], points["group"]))
+    assert group_of["king"] == group_of["queen"] == "royal" and group_of["man"] == "male"
+    assert group_of["woman"] == "female" and group_of["the"] == "no group"
+    colour = [layer for layer in spec["layer"] if "color" in layer.get("encoding", {})][0]["encoding"]["color"]
+    assert colour["field"] == "group"
+    assert colour["scale"]["domain"] == ["royal", "male", "female", "royal thing", "feeling", "thing", "no group"]
+    assert len(set(colour["scale"]["range"])) == 7                   # one colour per group, grey for the rest
+    labels = datasets["labels"]
+    assert 0 < len(labels) <= at.slider(key="live_n_labels").value
+    kinds = ["grouped" if g != "no group" else "other" for g in labels["group"]]
+    assert list(labels["word"][:3]) == ["king", "queen", "man"]       # the trail words first
+    if "other" in kinds:                                              # then every word with a group
+        assert "grouped" not in kinds[kinds.index("other"):]
+    text = live_text(at)
+    assert "Groups kept apart" in text and "in this picture" in text and "(39 words in 6 groups)" in text
+    assert "same length, centered" in text                           # the picture says how it was made
+    # the view options change the picture (and the title says so)
+    before = points[["x", "y"]].to_numpy()
+    at.toggle(key="live_unit").set_value(False).run()
+    at.select_slider(key="live_remove_top").set_value(1).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "centered, top 1 direction(s) removed" in live_text(at)
+    assert not np.allclose(live_chart(at)[0][["x", "y"]].to_numpy(), before)
+
+
+def test_embedding_space_in_chinese_names_the_groups_in_chinese():
+    at = AppTest.from_file(str(ROOT / "pages" / "07_embedding_space.py"), default_timeout=90)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value.startswith("词向量空间")
+    points = live_chart(at)[0]
+    assert points[points["word"] == "queen"]["group"].iloc[0] == "王室"
+    assert "各组分得开吗" in live_text(at)
+
+
+def test_embedding_space_colours_an_upload_by_frequency():
+    at = AppTest.from_file(str(ROOT / "pages" / "07_embedding_space.py"), default_timeout=90)
+    sentences = [["the", "cat", "sat", "on", "the", "mat"], ["the", "dog", "sat", "on", "a", "log"]] * 20
+    at.session_state[state.UPLOAD_SENTENCES] = sentences
+    at.session_state[state.UPLOAD_NAME] = "mine.txt"
+    at.session_state["sb_corpus"] = state.UPLOAD_CHOICE
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    points, _, spec = live_chart(at)
+    assert points[points["word"] == "the"]["group"].iloc[0] == "most frequent third"
+    assert "in this picture **" not in live_text(at) and "how often each word occurs" in live_text(at)
+
+
+@pytest.mark.slow                                                      # ~5 s: 20 epochs through the page
+def test_embedding_space_default_view_separates_the_groups_after_training():
+    """Train to the end with the app's defaults (royalty), as a teacher would with Play: the page's own
+    separation figure in the default view is at least 0.70 (chance ~0.15; seed 1 of bench/separation.py)."""
+    at = page("07_embedding_space.py")
+    at.select_slider(key="live_per_frame").set_value(100_000).run()
+    at.button(key="live_play").click().run()
+    for _ in range(3):
+        at.run()
+    model = at.session_state[state.MODEL]
+    assert model.training_complete
+    text = live_text(at)
+    view = float(text.split("in this picture **")[1].split("**")[0])
+    chance = float(text.split("by chance ")[1].split()[0])
+    assert view >= 0.70 and view > 4 * chance, text
 
 
 # ---------------------------------------------------------------- 08 explore

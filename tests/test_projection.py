@@ -1,9 +1,12 @@
-"""engine.projection: PCA against scikit-learn, Procrustes, the stable basis between frames, t-SNE, neighbours."""
+"""engine.projection: PCA against scikit-learn, Procrustes, the stable basis between frames, t-SNE, neighbours,
+the view options (unit length, centering, all-but-the-top) and the k-NN group accuracy of a picture."""
 
 import numpy as np
 import pytest
 
-from engine.projection import (StablePCA, init_from_previous, nearest_neighbours, pca, procrustes, tsne)
+from engine.projection import (StablePCA, center, chance_accuracy, fit_view, init_from_previous, knn_group_accuracy,
+                               knn_ids, knn_vote_accuracy, nearest_neighbours, pca, procrustes, remove_top_directions,
+                               separation, top_directions, tsne, unit_rows)
 
 
 def test_pca_matches_sklearn():
@@ -151,6 +154,108 @@ def test_nearest_neighbours_match_brute_force():
         expect = np.argsort(-sims)[:4]
         np.testing.assert_array_equal(ids[r], expect)
         np.testing.assert_allclose(cos[r], sims[expect])
+
+
+# ---------------------------------------------------------------- view options
+def _shifted_cloud(seed=8, n=60, d=6):
+    """A cloud far from the origin with one long direction: what word vectors often look like."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)) * np.array([4.0, 2.0, 1.0, 0.5, 0.3, 0.2]) + 10.0
+
+
+def test_centering_makes_the_mean_zero_and_unit_rows_have_length_one():
+    X = _shifted_cloud()
+    np.testing.assert_allclose(center(X).mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(np.linalg.norm(unit_rows(X), axis=1), 1)
+    assert np.all(unit_rows(np.zeros((2, 3))) == 0)                        # a zero row stays zero, no NaN
+    prep = fit_view(X, centered=True, unit=True)
+    np.testing.assert_allclose(prep.apply(X).mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(prep.apply(X) + prep.mean, unit_rows(X))   # only the mean was subtracted
+    assert np.all(fit_view(X, centered=False).mean == 0)
+
+
+def test_all_but_the_top_removes_the_top_directions():
+    X = _shifted_cloud()
+    top = pca(X, 2).components                                              # (d, 2) of the centered rows
+    for n in (1, 2):
+        R = remove_top_directions(X, n)
+        np.testing.assert_allclose(R @ top[:, :n], 0, atol=1e-9)            # nothing left along them
+        np.testing.assert_allclose(R.mean(axis=0), 0, atol=1e-9)
+        # what is left is the rest of the spread: total minus the removed directions' variance
+        Xc = center(X)
+        np.testing.assert_allclose((R ** 2).sum(), (Xc ** 2).sum() - ((Xc @ top[:, :n]) ** 2).sum(), rtol=1e-10)
+    np.testing.assert_allclose(remove_top_directions(X, 0), center(X))
+    with pytest.raises(ValueError, match="n=7"):
+        top_directions(X, 7)
+
+
+def test_stable_pca_with_view_options_draws_snapshots_in_the_same_frame():
+    X = _shifted_cloud()
+    proj = StablePCA("aligned", centered=True, unit=True, remove_top=1)
+    Y = proj.project(X)
+    np.testing.assert_allclose(proj.transform(X), Y)
+    prep = fit_view(X, centered=True, unit=True, remove_top=1)
+    np.testing.assert_allclose(proj.basis.T @ prep.removed, 0, atol=1e-9)  # the axes avoid the removed direction
+    np.testing.assert_allclose(Y, prep.apply(X) @ proj.basis)
+    # without centering the first axis points along the mean (the cloud sits far from the origin)
+    raw = StablePCA("fresh", centered=False)
+    raw.project(X)
+    mean_dir = X.mean(axis=0) / np.linalg.norm(X.mean(axis=0))
+    assert abs(raw.basis[:, 0] @ mean_dir) > 0.95
+    with pytest.raises(ValueError, match="remove_top"):
+        StablePCA(remove_top=5).project(X)                                 # d = 6: at most 4 can go
+
+
+def test_changing_the_view_restarts_a_frozen_basis():
+    proj = StablePCA("fixed", warmup=1)
+    frames = _frames(steps=4, eps=0.3)
+    proj.project(frames[0])
+    frozen = proj.basis.copy()
+    proj.project(frames[1])
+    np.testing.assert_array_equal(proj.basis, frozen)                      # frozen after the warm-up
+    proj.configure(centered=True, unit=True)
+    proj.project(frames[2])
+    assert not np.allclose(proj.basis, frozen)                             # refitted with the new view
+    proj.configure(centered=True, unit=True)                               # the same options: nothing changes
+    b = proj.basis.copy()
+    proj.project(frames[3])
+    np.testing.assert_array_equal(proj.basis, b)
+
+
+# ---------------------------------------------------------------- how well a picture keeps groups apart
+def test_knn_accuracy_is_one_on_separable_clusters_and_near_chance_on_random_labels():
+    rng = np.random.default_rng(9)
+    labels = np.repeat(["a", "b", "c", "d"], 50)
+    centres = {"a": (0, 0), "b": (20, 0), "c": (0, 20), "d": (20, 20)}
+    Y = np.array([centres[g] for g in labels]) + rng.normal(size=(200, 2))
+    assert knn_group_accuracy(Y, labels, k=5) == 1.0
+    shuffled = rng.permutation(labels)                                     # the same picture, random groups
+    acc = knn_group_accuracy(Y, shuffled, k=5)
+    chance = chance_accuracy(knn_ids(Y, 5), shuffled)
+    assert abs(chance - 0.25) < 0.05 and abs(acc - 0.25) < 0.1
+    assert knn_group_accuracy(Y, labels, k=5, metric="cosine") > 0.6      # cosine sees directions from 0
+    with pytest.raises(ValueError, match="labels"):
+        knn_group_accuracy(Y, labels[:10])
+
+
+def test_knn_neighbours_and_the_vote_with_ties():
+    Y = np.array([[0.0], [1.0], [3.0], [10.0]])
+    np.testing.assert_array_equal(knn_ids(Y, 2), [[1, 2], [0, 2], [1, 0], [2, 1]])
+    # row 0's neighbours are groups b, c (a tie): the nearer one (b) wins, which is not a -> wrong
+    assert knn_vote_accuracy(np.array([[1, 2], [0, 2], [1, 0]]), ["a", "b", "c"]) == 0.0
+    assert knn_vote_accuracy(np.array([[1, 2], [0, 2], [0, 1]]), ["a", "a", "a"]) == 1.0
+
+
+def test_separation_counts_only_words_with_a_group():
+    rng = np.random.default_rng(10)
+    coords = np.vstack([rng.normal(size=(10, 2)), rng.normal(size=(10, 2)) + 30, rng.normal(size=(5, 2)) + 15])
+    X = np.repeat(np.eye(3), [10, 10, 5], axis=0) + 0.1 * rng.normal(size=(25, 3))   # the full space: 3 directions
+    groups = ["a"] * 10 + ["b"] * 10 + [None] * 5
+    sep = separation(coords, X, groups, k=5)
+    assert (sep.view, sep.n_words, sep.n_groups, sep.k) == (1.0, 20, 2, 5)
+    assert sep.full == 1.0 and 0.3 < sep.chance < 0.7
+    assert separation(coords, X, ["a"] * 20 + [None] * 5) is None           # one group: nothing to separate
+    assert separation(coords[:4], X[:4], ["a", "b", "a", "b"], k=5) is None  # too few words for k
 
 
 def test_docstring_examples():

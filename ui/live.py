@@ -2,7 +2,9 @@
 
 What it does: keeps, per browser session, what the live view needs between frames (the stable PCA,
 the snapshots for the time slider and trails, the loss of each frame, frame times for the frame
-rate, the last t-SNE layout); trains one frame's worth of updates; builds the Plotly figures. Also
+rate, the last t-SNE layout); trains one frame's worth of updates; says how the picture was made
+(view options, the groups' separation); builds the loss chart (the projection chart is in
+ui/embedding_charts.py). Also
 train_with_progress(), the "train to the end" button with a progress bar that other pages use.
 What it does not do: any maths of its own (engine.projection does the projections), or share state
 between users (everything is in st.session_state).
@@ -22,14 +24,23 @@ import streamlit as st
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
 from engine import projection
 from engine.projection import StablePCA, nearest_neighbours
+from ui import embedding_charts as ec
 from ui import state
 from ui.compiling import ensure_fast_trainer
+from ui.i18n import t
 
 LIVE = state.LIVE_VIEW              # session key: the LiveState of this session
 SNAPSHOT_WORDS = 1000               # snapshots keep the rows of the most frequent 1,000 words
 SNAPSHOT_BUDGET = 16 * 2 ** 20      # bytes per session for snapshots; older ones are thinned out beyond it
 NEIGHBOUR_POOL = 2000               # hover neighbours are searched among the 2,000 most frequent words
 MATRICES = {"W_in": "W_in (input vectors)", "W_out": "W_out (output vectors)", "sum": "W_in + W_out"}
+# the default view: PCA of unit-length, centered vectors, no direction removed (bench/separation.py:
+# on the sample corpora this keeps the groups apart best on average; see bench/SEPARATION_RESULTS.md)
+VIEW_DEFAULTS = dict(centered=True, unit=True, remove_top=0)
+REMOVE_TOP_CHOICES = (0, 1, 2)
+SEPARATION_K = 5
+PICTURE_COLUMNS = [2.6, 1]           # the picture and, next to it, how well it keeps the groups apart
+TRAIL_POINTS = 16                   # a trail joins at most this many snapshots (plus the word's place now)
 NICE_WORDS = ["king", "queen", "man", "woman", "paris", "france", "berlin", "apple", "dog", "cat", "fox",
               "red", "prince", "princess"]
 
@@ -159,6 +170,11 @@ def hover_texts(words: Sequence[str], counts, X: np.ndarray, rows: slice, topn: 
     return out
 
 
+def matrix_label(matrix: str) -> str:
+    """'W_in' -> 'W_in (input vectors)' in the session's language."""
+    return t(f"embedding.matrix_{matrix}")
+
+
 def progress_label(m: Word2Vec) -> str:
     """Where training is, in words: 'epoch 3 of 20 · update 12,000 · 15% of the planned training'.
 
@@ -169,11 +185,30 @@ def progress_label(m: Word2Vec) -> str:
     first, n = getattr(s, "round_epoch", 0), getattr(s, "round_epochs", m.planned_epochs) or m.planned_epochs
     rnd = first // max(1, n) + 1
     if m.training_complete:
-        return (f"training complete: {m.planned_epochs} epochs, {m.step_count:,} updates · Play starts another "
-                f"round of {m.epochs} epochs")
+        return t("embedding.progress_done", epochs=m.planned_epochs, updates=f"{m.step_count:,}", more=m.epochs)
     e = min(m.epoch - first + 1, n)
-    where = f"round {rnd}, epoch {e} of {n}" if rnd > 1 else f"epoch {e} of {n}"
-    return f"{where} · update {m.step_count:,} · {m.progress_fraction():.0%} of the planned training"
+    where = (t("embedding.progress_round", round=rnd, epoch=e, n=n) if rnd > 1
+             else t("embedding.progress_epoch", epoch=e, n=n))
+    return t("embedding.progress", where=where, updates=f"{m.step_count:,}", share=f"{m.progress_fraction():.0%}")
+
+
+def view_text(centered: bool, unit: bool, remove_top: int) -> str:
+    """How the vectors were prepared before PCA, in words: 'unit length, centered'."""
+    parts = []
+    if unit:
+        parts.append(t("embedding.view_unit"))
+    parts.append(t("embedding.view_centered") if centered else t("embedding.view_not_centered"))
+    if remove_top:
+        parts.append(t("embedding.view_removed", n=remove_top))
+    return t("embedding.list_sep").join(parts)
+
+
+def separation_of(coords: np.ndarray, X_rows: np.ndarray, colour: "ec.Colouring") -> Optional[projection.Separation]:
+    """k-NN group accuracy of the words drawn that have a group (None without groups): in the picture
+    (coords, (n, 2)) and in the full space (X_rows, (n, d), the same words' vectors, cosine)."""
+    if colour.kind != "groups":
+        return None
+    return projection.separation(coords, X_rows, colour.group, k=SEPARATION_K)
 
 
 # ---------------------------------------------------------------- the embedding-space page's numbers
@@ -217,10 +252,11 @@ def shown_ids(skip: int, n_words: int) -> slice:
     return slice(skip, skip + n_words)
 
 
-def pca_still(X: np.ndarray, sel: slice):
-    """(coords (n, 2), explained (2,)) of one PCA of the rows X[sel] (imported vectors: a still picture)."""
-    fit = projection.pca(X[sel])
-    return fit.transform(X[sel]), fit.explained
+def pca_still(X: np.ndarray, sel: slice, centered: bool = True, unit: bool = False, remove_top: int = 0):
+    """(coords (n, 2), explained (2,)) of one PCA of the rows X[sel] prepared by the view options
+    (imported vectors: a still picture)."""
+    proj = StablePCA("fresh", centered=centered, unit=unit, remove_top=remove_top)
+    return proj.project(X[sel]), proj.explained
 
 
 def frame_coords(live: LiveState, X_now: np.ndarray, X_show: np.ndarray, sel: slice, scrubbing: bool) -> np.ndarray:
@@ -235,17 +271,22 @@ def frame_coords(live: LiveState, X_now: np.ndarray, X_show: np.ndarray, sel: sl
 
 def trail_paths(live: LiveState, trail_words: Sequence[str], words: Sequence[str], skip: int, matrix: str,
                 coords: np.ndarray, scrub: Optional[Snapshot] = None) -> dict:
-    """{word: (t, 2) its positions at each snapshot (up to `scrub`), drawn in today's axes}; without a scrub
-    the last point is the word's place now (`coords` of the frame). words: the words shown, from id `skip`."""
+    """{word: (t, 2) its positions at the snapshots (up to `scrub`; at most TRAIL_POINTS of them, evenly
+    spread, the first and the last always), drawn in today's axes}; without a scrub the last point is the
+    word's place now (`coords` of the frame). words: the words shown, from id `skip`."""
     upto = [s for s in live.snapshots if scrub is None or s.step <= scrub.step]
+    if len(upto) > TRAIL_POINTS:                        # a readable trail: at most TRAIL_POINTS snapshots, evenly spread
+        keep = np.unique(np.linspace(0, len(upto) - 1, TRAIL_POINTS).round().astype(int))
+        upto = [upto[k] for k in keep]
     trails = {}
     for w in trail_words:
         i = list(words).index(w)                        # row in the picture
         wid = skip + i                                  # id in the vocabulary
-        path = [live.projector.transform(snapshot_vectors(s, matrix)[wid:wid + 1])[0] for s in upto]
+        rows = np.vstack([snapshot_vectors(s, matrix)[wid:wid + 1] for s in upto])     # (t, d)
+        path = live.projector.transform(rows)                                           # (t, 2)
         if scrub is None:
-            path.append(coords[i])
-        trails[w] = np.array(path)
+            path = np.vstack([path, coords[i:i + 1]])
+        trails[w] = path
     return trails
 
 
@@ -278,9 +319,16 @@ def layout_coords(result: dict, words: Sequence[str]):
     return keep, np.array([result["layout"][words[i]] for i in keep]).reshape(len(keep), 2)
 
 
-def default_trail_words(words: Sequence[str], n: int = 3) -> List[str]:
+def default_trail_words(words: Sequence[str], n: int = 3, groups: Optional[Sequence[Optional[str]]] = None) -> List[str]:
+    """Words to follow at first: well-known ones (king, queen, ...), else the most frequent words that have
+    a group (groups: each word's group or None), else three frequent words after the very most frequent.
+
+        >>> default_trail_words(["的", "是", "国王", "王后", "了", "男人"], groups=[None, None, "royal", "royal", None, "male"])
+        ['国王', '王后', '男人']
+    """
     nice = [w for w in NICE_WORDS if w in set(words)]
-    return (nice or list(words[5:8]))[:n]
+    grouped = [w for w, g in zip(words, groups or []) if g is not None]
+    return (nice or grouped or list(words[5:8]))[:n]
 
 
 def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: str = "train") -> Optional[dict]:
@@ -312,59 +360,25 @@ def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: s
 
 
 def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trails=None, ranges=None,
-                    axis_titles=("axis 1", "axis 2"), height: int = 620):
-    """(data, spec) for st.vega_lite_chart: the words as points, labels, trails; hover = word + neighbours.
+                    axis_titles=None, height: int = ec.CHART_HEIGHT, colour=None, chosen=()):
+    """(data, spec) for st.vega_lite_chart: the words as points coloured by `colour` (an
+    embedding_charts.Colouring; default: by frequency band from counts), labels that do not overlap,
+    trails; hover = word, group, nearest neighbours. See embedding_charts.projection_chart.
 
     The spec stays the same from frame to frame (the page writes the changing title above the chart),
     so the browser only swaps the data of a canvas instead of rebuilding a figure: this is what keeps
     the live view fluid. ranges: fixed ((x0, x1), (y0, y1)) axes, e.g. to compare snapshots.
     """
-    n = len(words)
-    logc = np.log10(np.maximum(np.asarray(counts, dtype=float), 1)) if counts is not None else np.zeros(n)
-    points = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "word": list(words), "log10 count": logc,
-                           "nearest": [h.split("nearest:<br>")[-1].replace("<br>", ", ") for h in hover],
-                           "label": [w if i < n_labels else "" for i, w in enumerate(words)]})
-    rows = [{"x": float(x), "y": float(y), "word": w, "t": t}
-            for w, path in (trails or {}).items() for t, (x, y) in enumerate(path)]
-    trail_df = pd.DataFrame(rows, columns=["x", "y", "word", "t"])
-    heads = trail_df.groupby("word", sort=False).tail(1) if len(trail_df) else trail_df
-    xs = {"field": "x", "type": "quantitative", "title": axis_titles[0], "scale": {"zero": False}}
-    ys = {"field": "y", "type": "quantitative", "title": axis_titles[1], "scale": {"zero": False}}
-    if ranges is not None:
-        xs["scale"] = {"domain": [float(v) for v in ranges[0]], "clip": True}
-        ys["scale"] = {"domain": [float(v) for v in ranges[1]], "clip": True}
-    spec = {
-        "height": height,
-        "datasets": {"trails": trail_df, "heads": heads},
-        "layer": [
-            {"mark": {"type": "circle", "size": 70, "opacity": 0.8},
-             "encoding": {"x": xs, "y": ys,
-                          "color": {"field": "log10 count", "type": "quantitative", "scale": {"scheme": "viridis"},
-                                    "legend": {"title": "log10 count", "orient": "right"}},
-                          "tooltip": [{"field": "word"}, {"field": "nearest", "title": "nearest (cosine)"}]}},
-            {"mark": {"type": "text", "dy": -10, "fontSize": 11, "color": "#444"},
-             "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
-            {"data": {"name": "trails"}, "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
-             "encoding": {"x": xs, "y": ys, "order": {"field": "t"},
-                          "color": {"field": "word", "type": "nominal", "scale": {"scheme": "category10"},
-                                    "legend": {"title": "trails", "orient": "top"}}}},
-            {"data": {"name": "heads"}, "mark": {"type": "text", "dy": 14, "fontSize": 13, "fontWeight": "bold"},
-             "encoding": {"x": xs, "y": ys, "text": {"field": "word"},
-                          "color": {"field": "word", "type": "nominal", "scale": {"scheme": "category10"},
-                                    "legend": None}}},
-        ],
-        "resolve": {"scale": {"color": "independent"}},
-    }
-    if not len(trail_df):                       # no trails: no empty legend
-        spec["layer"] = spec["layer"][:2]
-        del spec["datasets"]
-    return points, spec
+    if colour is None:
+        colour = ec.colouring(words, {}, counts)
+    chosen = list(chosen) or list(trails or {})
+    return ec.projection_chart(words, coords, hover, colour, n_labels, trails, ranges, chosen, axis_titles, height)
 
 
-def loss_vega(live: "LiveState", height: int = 280):
+def loss_vega(live: "LiveState", height: int = 200):
     """(data, spec) of the loss chart: each frame's mean loss, each epoch's mean, and the overall mean (one table)."""
     m = live.model
-    frame_curve, epoch_curve = "mean over each frame's updates", "mean of each epoch"
+    frame_curve, epoch_curve = t("embedding.loss_frame_curve"), t("embedding.loss_epoch_curve")
     rows = [{"update": s, "loss": l, "curve": frame_curve, "label": ""} for s, l in live.frame_loss]
     done = 0
     for _, (total, n) in m.loss_sums.items():
@@ -374,10 +388,10 @@ def loss_vega(live: "LiveState", height: int = 280):
     overall = m.mean_loss()
     if np.isfinite(overall):
         rows.append({"update": done, "loss": overall, "curve": "overall",
-                     "label": f"mean over all updates: {overall:.4f}"})
+                     "label": t("embedding.loss_overall_label", loss=f"{overall:.4f}")})
     data = pd.DataFrame(rows, columns=["update", "loss", "curve", "label"])
-    x = {"field": "update", "type": "quantitative", "title": "updates (SGD steps)"}
-    y = {"field": "loss", "type": "quantitative", "title": "loss per update", "scale": {"zero": False}}
+    x = {"field": "update", "type": "quantitative", "title": t("embedding.loss_x")}
+    y = {"field": "loss", "type": "quantitative", "title": t("embedding.loss_y"), "scale": {"zero": False}}
     spec = {
         "height": height,
         "layer": [

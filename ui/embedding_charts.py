@@ -1,0 +1,316 @@
+"""The embedding picture: colour by meaning, labels that do not overlap, one Vega-Lite spec per corpus.
+
+What it does: finds the groups of the words drawn (a sample corpus ships them in
+sample_corpora/<name>.groups.tsv; a planted corpus knows its own; an upload or a real corpus has none,
+so its words are coloured by frequency band instead), gives every group a fixed colour, places the
+labels greedily so that no two overlap at the chart's size (the words left without a label show on
+hover), and builds the (data, spec) pair for st.vega_lite_chart.
+What it does not do: project (engine.projection does), or call Streamlit (the page draws the chart).
+
+Why the spec never changes between frames: the live view swaps only the chart's data, which keeps
+it fluid. Everything that moves (points, label places, trails, the axes' extent) is data; the axes'
+extent is set by two invisible corner points, so the labels, placed in pixels, land where they were
+placed.
+
+    >>> place_labels(np.array([[0.0, 0.0], [0.01, 0.0]]), ["king", "queen"], [0, 1],
+    ...              ((-1.0, 1.0), (-1.0, 1.0)), size=(400, 300))[0][0]
+    0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import pandas as pd
+
+import engine
+from ui.i18n import catalogue, current_language, t
+
+# colours of the groups (dark enough for text on white), then the grey of words without a group
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e6730e", "#8c564b", "#d6479f", "#138d90",
+           "#7f7f00", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#31a354", "#756bb1",
+           "#e6550d", "#636363", "#bd9e39", "#ad494a", "#a55194", "#6b6ecf", "#8ca252", "#ce6dbd"]
+NO_GROUP_COLOUR = "#a8a8a8"
+BAND_COLOURS = ["#08519c", "#4292c6", "#9ecae1"]          # frequent, middle, rare
+
+# the chart, in pixels: what the label placement assumes (a 1280x720 screen with the sidebar open gives a
+# plot area about 390 px wide next to the legend; a wider screen only gives the labels more room). Vega-Lite's height is the
+# plot area's; the axes come on top of it.
+CHART_HEIGHT = 350
+PLOT_SIZE = (380, CHART_HEIGHT)            # width, height of the plot area (the chart minus axes and legend)
+MARGIN_PX = (36, 14)              # room left around the points for labels at the edges
+FONT_PX = 12
+POINT_PX = 5                      # radius of a point (size 80 in Vega-Lite is about 5 px)
+
+
+# ---------------------------------------------------------------- which group each word is in
+@lru_cache(maxsize=None)
+def _sample_groups(name: str) -> Tuple[Tuple[str, str], ...]:
+    return tuple(engine.sample_groups(name).items())          # the files do not change while the app runs
+
+
+def corpus_groups(name: Optional[str], planted=None) -> Dict[str, str]:
+    """{word: group} for the corpus the model was trained on: a sample corpus's groups file, a
+    PlantedCorpus's planted groups (pass it as `planted`), else {} (uploads and real corpora).
+
+        >>> corpus_groups("royalty")["king"], corpus_groups("uploaded file")
+        ('royal', {})
+    """
+    if planted is not None:
+        return dict(planted.group_of)
+    if name in engine.sample_corpora():
+        return dict(_sample_groups(name))
+    return {}
+
+
+def group_label(name: str, lang: Optional[str] = None) -> str:
+    """A group's name as shown: translated when the catalogue knows it ('royal' -> '王室'), else as is."""
+    key = f"embedding.group.{name}"
+    return t(key, lang) if key in catalogue("en") else name
+
+
+def frequency_bands(counts: Optional[Sequence[float]], n_bands: int = 3) -> Optional[np.ndarray]:
+    """(n,) band of each word by count among the words given: 0 = most frequent third ... n_bands - 1
+    = rarest (ties share a band by rank order). None without counts.
+
+        >>> frequency_bands([50, 40, 30, 3, 2, 1]).tolist()
+        [0, 0, 1, 1, 2, 2]
+    """
+    if counts is None:
+        return None
+    c = np.asarray(counts, dtype=np.float64)
+    if len(c) == 0:
+        return np.zeros(0, dtype=np.int64)
+    rank = np.empty(len(c), dtype=np.int64)
+    rank[np.argsort(-c, kind="stable")] = np.arange(len(c))
+    return (rank * n_bands // len(c)).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Colouring:
+    """What colours the points: each word's category (its group's name as shown, a frequency band, or
+    'no group'), the legend's categories in order with their colours, and which words have a group."""
+    kind: str                      # "groups" | "bands" | "none"
+    category: List[str]            # (n,) shown name of each word's category
+    group: List[Optional[str]]     # (n,) the word's group (the file's name) or None
+    domain: List[str]              # legend order
+    colours: List[str]             # colour of each domain entry
+    title: str                     # legend title
+
+
+def colouring(words: Sequence[str], groups: Dict[str, str], counts=None, lang: Optional[str] = None) -> Colouring:
+    """Colour by group when the corpus has groups, else by frequency band (needs counts), else one grey.
+
+    Every group of the corpus keeps its colour whichever words are shown (colours follow the groups'
+    order in the file), so the picture does not recolour when the word sliders move.
+
+        >>> c = colouring(["the", "king", "queen"], {"king": "royal", "queen": "royal", "man": "male"}, lang="en")
+        >>> c.kind, c.category, c.domain[-1]
+        ('groups', ['no group', 'royal', 'royal'], 'no group')
+    """
+    lang = lang or current_language()
+    none = t("embedding.no_group", lang)
+    if groups:
+        names = list(dict.fromkeys(groups.values()))                     # file order, each once
+        shown = {g: group_label(g, lang) for g in names}
+        group = [groups.get(w) for w in words]
+        category = [shown[g] if g is not None else none for g in group]
+        domain = [shown[g] for g in names] + [none]
+        colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))] + [NO_GROUP_COLOUR]
+        return Colouring("groups", category, group, domain, colours, t("embedding.legend_groups", lang))
+    bands = frequency_bands(counts)
+    if bands is None:
+        return Colouring("none", [none] * len(words), [None] * len(words), [none], [NO_GROUP_COLOUR],
+                         t("embedding.legend_groups", lang))
+    names = [t("embedding.band_frequent", lang), t("embedding.band_middle", lang), t("embedding.band_rare", lang)]
+    return Colouring("bands", [names[b] for b in bands], [None] * len(words), names, list(BAND_COLOURS),
+                     t("embedding.legend_bands", lang))
+
+
+def label_order(words: Sequence[str], colour: Colouring, chosen: Sequence[str] = ()) -> List[int]:
+    """Which words get a label first: the chosen ones (trails), then words with a group, then the rest,
+    each in the order given (by frequency).
+
+        >>> label_order(["the", "cat", "king"], Colouring("groups", [], [None, "a", "b"], [], [], ""), ["cat"])
+        [1, 2, 0]
+    """
+    pos = {w: i for i, w in enumerate(words)}
+    first = [pos[w] for w in chosen if w in pos]
+    seen = set(first)
+    grouped = [i for i, g in enumerate(colour.group) if g is not None and i not in seen]
+    rest = [i for i in range(len(words)) if i not in seen and colour.group[i] is None]
+    return first + grouped + rest
+
+
+# ---------------------------------------------------------------- where the labels go
+@lru_cache(maxsize=20_000)
+def text_width(text: str, font_px: float = FONT_PX) -> float:
+    """Estimated width in pixels of `text` in a sans-serif font: CJK characters are square (one em),
+    Latin letters about 0.58 em on average.
+
+        >>> text_width("king", 10), text_width("国王", 10)
+        (23.2, 20.0)
+    """
+    w = 0.0
+    for ch in text:
+        o = ord(ch)
+        wide = 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+        w += font_px * (1.0 if wide else 0.58)
+    return round(w, 6)
+
+
+def view_domain(coords: np.ndarray, size: Tuple[int, int] = PLOT_SIZE, margin_px: Tuple[int, int] = MARGIN_PX
+                ) -> Tuple[Tuple[float, float], Tuple[float, float]]:
+    """((x0, x1), (y0, y1)) that hold every point with `margin_px` to spare and one data unit the same
+    number of pixels on both axes (so distances on screen are the distances PCA kept).
+
+        >>> [[round(v, 9) for v in axis] for axis in view_domain(np.array([[0., 0.], [2., 1.]]), (220, 120), (10, 10))]
+        [[-0.1, 2.1], [-0.1, 1.1]]
+    """
+    c = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    if len(c) == 0:
+        return (-1.0, 1.0), (-1.0, 1.0)
+    lo, hi = c.min(axis=0), c.max(axis=0)
+    mid = (lo + hi) / 2
+    W, H = size
+    span = np.maximum(hi - lo, 1e-9)
+    per_px = max(span[0] / max(W - 2 * margin_px[0], 1), span[1] / max(H - 2 * margin_px[1], 1))
+    half = np.array([W, H]) * per_px / 2
+    return ((float(mid[0] - half[0]), float(mid[0] + half[0])), (float(mid[1] - half[1]), float(mid[1] + half[1])))
+
+
+def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int], domain, size=PLOT_SIZE,
+                 max_labels: int = 40, font_px: float = FONT_PX, point_px: float = POINT_PX
+                 ) -> List[Tuple[int, float, float]]:
+    """Greedy label placement: [(row, dx, dy)]: the centre of the row's label is dx pixels right of and dy
+    pixels below the row's point (pixel offsets stay right whatever width the browser gives the chart).
+
+    For each row in `order` (most wanted first) until max_labels are placed, try eight spots around its
+    point (right, left, above, below, then the corners); a spot is allowed when its box lies inside the
+    plot and overlaps no label placed before; among the allowed spots the one covering the fewest other
+    points wins (the first on a tie). A row with no allowed spot gets no label (its word shows on hover).
+    domain: ((x0, x1), (y0, y1)) of the axes; size: the plot area in pixels.
+    """
+    (x0, x1), (y0, y1) = domain
+    W, H = size
+    c = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    px = (c[:, 0] - x0) / max(x1 - x0, 1e-12) * W                       # (n,) pixels from the left
+    py = (y1 - c[:, 1]) / max(y1 - y0, 1e-12) * H                       # (n,) pixels from the top
+    h = font_px + 2.0
+    r = point_px + 2.0
+    # the eight spots: (dx, dy) of the box centre from the point, in units of (w/2 + r, h/2 + r)
+    sx = np.array([1.0, -1.0, 0.0, 0.0, 1.0, -1.0, 1.0, -1.0])
+    sy = np.array([0.0, 0.0, -1.0, 1.0, -1.0, -1.0, 1.0, 1.0])
+    diag = np.array([1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5])          # corners: closer in
+    boxes = np.empty((min(len(order), max_labels), 4))                  # placed boxes x0, y0, x1, y1
+    n_placed = 0
+    far = len(c) + 1                                                    # "covers" more points than there are
+    out: List[Tuple[int, float, float]] = []
+    for i in order:
+        if n_placed >= max_labels:
+            break
+        w = text_width(texts[i], font_px) + 2.0
+        cx = px[i] + sx * (w / 2 + r * diag)                            # (8,) box centres
+        cy = py[i] + sy * (h / 2 + r * diag)
+        bx0, bx1, by0, by1 = cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2   # (8,) each
+        ok = (bx0 >= 0) & (by0 >= 0) & (bx1 <= W) & (by1 <= H)
+        if n_placed:
+            P = boxes[:n_placed]
+            hit = ((P[:, 0] < bx1[:, None]) & (P[:, 2] > bx0[:, None]) &
+                   (P[:, 1] < by1[:, None]) & (P[:, 3] > by0[:, None]))  # (8, p)
+            ok &= ~hit.any(axis=1)
+        if not ok.any():
+            continue
+        covered = ((px > bx0[:, None] - point_px) & (px < bx1[:, None] + point_px) &
+                   (py > by0[:, None] - point_px) & (py < by1[:, None] + point_px)).sum(axis=1)   # (8,)
+        j = int(np.argmin(np.where(ok, covered, far)))                  # fewest points covered, first on a tie
+        boxes[n_placed] = (bx0[j], by0[j], bx1[j], by1[j])
+        n_placed += 1
+        out.append((int(i), float(cx[j] - px[i]), float(cy[j] - py[i])))
+    return out
+
+
+# ---------------------------------------------------------------- the chart
+def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[str], colour: Colouring,
+                     n_labels: int = 40, trails: Optional[dict] = None, ranges=None, chosen: Sequence[str] = (),
+                     axis_titles: Optional[Tuple[str, str]] = None, height: int = CHART_HEIGHT,
+                     lang: Optional[str] = None):
+    """(data, spec) for st.vega_lite_chart: points coloured by group (or band), readable labels, trails.
+
+    data: one row per word (x, y, word, group = its category as shown, grouped, nearest). Named
+    datasets: "labels" (x, y of the word's point, dx, dy the label's offset in pixels, word, group; the
+    chosen words first), "corners"
+    (the axes' extent) and "trails" (x, y, word, group, t: drawn in the word's colour, ending at its
+    labelled point). ranges: fixed ((x0, x1), (y0, y1)) axes (scrubbing); otherwise the axes
+    hold the points with one scale for both axes.
+    """
+    lang = lang or current_language()
+    axis_titles = axis_titles or (t("embedding.axis_1", lang), t("embedding.axis_2", lang))
+    coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    n = len(words)
+    grouped = [g is not None for g in colour.group] if colour.kind == "groups" else [True] * n
+    nearest = [h.split("nearest:<br>")[-1].replace("<br>", ", ") for h in hover]
+    points = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "word": list(words), "group": colour.category,
+                           "grouped": grouped, "nearest": nearest})
+    if ranges is not None:
+        domain = ((float(ranges[0][0]), float(ranges[0][1])), (float(ranges[1][0]), float(ranges[1][1])))
+    else:
+        domain = view_domain(coords)
+    order = label_order(words, colour, chosen)
+    spots = place_labels(coords, words, order, domain, max_labels=n_labels)
+    rows_l = [s[0] for s in spots]
+    labels = pd.DataFrame({"x": coords[rows_l, 0], "y": coords[rows_l, 1], "dx": [s[1] for s in spots],
+                           "dy": [s[2] for s in spots], "word": [words[i] for i in rows_l],
+                           "group": [colour.category[i] for i in rows_l]},
+                          columns=["x", "y", "dx", "dy", "word", "group"])
+    corners = pd.DataFrame({"x": [domain[0][0], domain[0][1]], "y": [domain[1][0], domain[1][1]]})
+    category = dict(zip(words, colour.category))
+    rows = [{"x": float(x), "y": float(y), "word": w, "group": category.get(w, colour.domain[-1]), "t": k}
+            for w, path in (trails or {}).items() for k, (x, y) in enumerate(path)]
+    trail_df = pd.DataFrame(rows, columns=["x", "y", "word", "group", "t"])
+
+    scale = {"zero": False, "nice": False}
+    xs = {"field": "x", "type": "quantitative", "title": axis_titles[0], "scale": scale}
+    ys = {"field": "y", "type": "quantitative", "title": axis_titles[1], "scale": scale}
+    if ranges is not None:
+        xs = {**xs, "scale": {**scale, "clip": True}}
+        ys = {**ys, "scale": {**scale, "clip": True}}
+    # one colour scale and one legend, the same in every layer (a layer with legend None would hide it)
+    colour_enc = {"field": "group", "type": "nominal", "scale": {"domain": colour.domain, "range": colour.colours},
+                  "legend": {"title": colour.title, "orient": "right", "labelLimit": 120}}
+    spec = {
+        "height": height,
+        "datasets": {"labels": labels, "corners": corners, "trails": trail_df},
+        "layer": [
+            {"data": {"name": "corners"}, "mark": {"type": "point", "opacity": 0}, "encoding": {"x": xs, "y": ys}},
+            {"data": {"name": "trails"}, "mark": {"type": "line", "point": {"size": 10}, "strokeWidth": 1.2,
+                                                  "opacity": 0.55},
+             "encoding": {"x": xs, "y": ys, "order": {"field": "t"}, "detail": {"field": "word"},
+                          "color": colour_enc}},
+            {"mark": {"type": "circle"},
+             "encoding": {"x": xs, "y": ys,
+                          "color": colour_enc,
+                          "size": {"field": "grouped", "type": "nominal", "scale": {"domain": [True, False],
+                                                                                     "range": [80, 30]},
+                                   "legend": None},
+                          "opacity": {"field": "grouped", "type": "nominal",
+                                      "scale": {"domain": [True, False], "range": [0.9, 0.45]}, "legend": None},
+                          "tooltip": [{"field": "word", "title": t("embedding.tip_word", lang)},
+                                      {"field": "group", "title": t("embedding.tip_group", lang)},
+                                      {"field": "nearest", "title": t("embedding.tip_nearest", lang)}]}},
+            {"data": {"name": "labels"},                 # a white halo under each label, so it reads over lines
+             "mark": {"type": "text", "fontSize": FONT_PX, "align": "center", "baseline": "middle",
+                      "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}, "stroke": "white", "strokeWidth": 3,
+                      "strokeOpacity": 0.85, "fill": "white"},
+             "encoding": {"x": xs, "y": ys, "text": {"field": "word"}}},
+            {"data": {"name": "labels"},
+             "mark": {"type": "text", "fontSize": FONT_PX, "align": "center", "baseline": "middle",
+                      "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}},
+             "encoding": {"x": xs, "y": ys, "text": {"field": "word"},
+                          "color": colour_enc}},
+        ],
+    }
+    return points, spec
