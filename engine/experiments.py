@@ -77,15 +77,22 @@ def dot_products_per_update(model: Word2Vec) -> tuple:
     return mean_len, f"mean path {mean_len:.1f} (log2 V = {math.log2(max(V, 2)):.1f})"
 
 
-def benchmark_scores(kv) -> Dict[str, dict]:
+def benchmark_scores(kv, own_analogies=None) -> Dict[str, dict]:
     """Scores on gensim's benchmark files that are installed: {name: {score, measure, coverage}}.
 
     WordSim-353 and SimLex-999: Spearman correlation with human ratings, over the pairs whose words are
     both known (coverage = 1 - OOV share). Google analogies: 3CosAdd accuracy over the questions whose
     four words are known. "used" counts the pairs / questions scored. An empty dict when gensim's test
-    data is not installed.
+    data is not installed. own_analogies: a corpus's own analogy list (sample_analogies(name), the
+    Google format), scored the same way under the name "own analogies".
     """
     out = {}
+    if own_analogies is not None:
+        acc, sections = kv.evaluate_word_analogies(own_analogies)
+        total = sections[-1]
+        asked = total["correct"] + total["incorrect"]
+        out["own analogies"] = {"score": acc, "measure": "accuracy", "used": asked,
+                                "coverage": asked / max(1, asked + total.get("skipped", 0))}
     for name, fname in BENCHMARK_FILES.items():
         path = gensim_data_path(fname)
         if path is None:

@@ -124,13 +124,14 @@ with tab_sim:
 with tab_bench:
     st.markdown(t("explore.bench_intro"))
     files = {name: engine.gensim_data_path(f) for name, f in experiments.BENCHMARK_FILES.items()}
-    if not any(files.values()):
+    own = engine.sample_analogies(state.current_settings()["corpus"]) if model is not None else None
+    if not any(files.values()) and own is None:
         st.info(t("explore.no_gensim"))
     else:
         key = ("bench", id(kv), getattr(model, "step_count", None))
         if st.button(t("explore.bench_go"), key="explore_bench_go", type="primary"):
             with st.spinner(t("explore.scoring")):
-                st.session_state[state.EXPLORE_BENCH] = (key, experiments.benchmark_scores(kv))
+                st.session_state[state.EXPLORE_BENCH] = (key, experiments.benchmark_scores(kv, own))
         stored = st.session_state.get(state.EXPLORE_BENCH)
         if stored and stored[0] == key:
             rows = []
@@ -138,7 +139,7 @@ with tab_bench:
             for name, r in stored[1].items():
                 too_few = r["used"] < 20
                 score = "—" if too_few or math.isnan(r["score"]) else f"{r['score']:.4f}"
-                rows.append({t("explore.col_benchmark"): name,
+                rows.append({t("explore.col_benchmark"): t("explore.own_analogies") if name == "own analogies" else name,
                              t("explore.col_measure"): measures.get(r["measure"], r["measure"]),
                              t("explore.col_score"): score,
                              t("explore.col_scored"): r["used"], t("explore.col_coverage"): f"{r['coverage']:.1%}",

@@ -313,7 +313,11 @@ def test_explore_queries_messages_and_training():
         assert any("gensim" in i.value for i in at.info)
     else:
         bench = at.dataframe[-1].value
-        assert list(bench["benchmark"]) == ["WordSim-353", "SimLex-999", "Google analogies"]
+        assert list(bench["benchmark"]) == ["this corpus's own analogies", "WordSim-353", "SimLex-999",
+                                            "Google analogies"]
+        from engine import sample_analogies
+        own_accuracy = model.wv.evaluate_word_analogies(sample_analogies("royalty"))[0]
+        assert bench["score"].iloc[0] == f"{own_accuracy:.4f}"          # royalty's own list, scored live
 
 
 def test_explore_works_on_imported_vectors():
