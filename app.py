@@ -19,6 +19,7 @@ PAGES = {
         st.Page("pages/07_embedding_space.py", title="Embedding space (live)", icon=":material/scatter_plot:"),
         st.Page("pages/08_explore.py", title="Explore and evaluate", icon=":material/search:"),
         st.Page("pages/09_compare.py", title="Compare models", icon=":material/balance:"),
+        st.Page("pages/12_hyperparameters.py", title="Hyperparameters", icon=":material/tune:"),
         st.Page("pages/10_import_export.py", title="Import and export", icon=":material/save:"),
     ],
 }

@@ -1,0 +1,224 @@
+"""How long a hyperparameter sweep takes, which way of using the two cores is faster, and what a sweep costs
+the other users of the server.
+
+What it does:
+1. Sweep time: 5 values x 3 seeds of one setting (default: window 1..5) on gensim's Lee corpus
+   (lee_background.cor, 60k tokens), every other setting the app's sidebar default (skip-gram, negative
+   sampling, d = 20, 20 epochs, alpha 0.25, ...), scored on WordSim-353 and SimLex-999 as the page does,
+   with each way of using the cores (engine.sweep.STRATEGIES): two runs at once with workers=1 each,
+   one run at a time with workers=2, and one run at a time with workers=1. Strategies are interleaved
+   round by round; no result cache. Wall time of the whole sweep (what the page's user waits for),
+   training seconds per run, words/s per run, and the cores that *other* processes used meanwhile
+   (on a shared machine that number says how much of the two cores the sweep could have).
+2. Responsiveness: the engine time of a Next 100 click of the Step page (100 step() calls on the
+   royalty corpus, pure Python + NumPy holding the GIL) alone, and while a sweep runs in the
+   background as the page runs it (a SweepJob, nice +5), and with nice 0.
+Writes bench/SWEEP_RESULTS.md (whole file) and bench/out/sweep.json.
+
+    .venv/bin/python bench/sweep.py                       # 1 round (~1-3 minutes on a quiet machine)
+    .venv/bin/python bench/sweep.py --rounds 3 --setting ns_exponent --values "0..1 step 0.25"
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import threading
+import time
+
+from benchlib import (BENCH, cpu_seconds, cpu_snapshot, dump_json, gensim_file, load_average, machine_info, machine_line,
+                      md_table, now_utc, out_file, write_markdown)
+
+import os
+
+from engine import fast, read_corpus, sample_corpora, Word2Vec
+from engine import sweep as sw
+from ui.settings import DEFAULTS, SETTING_NAMES
+
+RESULTS = BENCH / "SWEEP_RESULTS.md"
+TARGET_S = 30.0
+LABELS = {"two_runs": "two runs at once (workers=1 each)", "workers2": "one run at a time, workers=2",
+          "one": "one run at a time, workers=1 (one core)"}
+
+
+def other_cores(before: dict, after: dict, wall: float) -> float:
+    me = os.getpid()
+    return max(0.0, sum(v - before.get(pid, 0.0) for pid, v in after.items() if pid != me)) / max(wall, 1e-9)
+
+
+def lee_corpus() -> sw.SweepCorpus:
+    sentences = tuple(tuple(s) for s in read_corpus(gensim_file("lee_background.cor")))
+    return sw.SweepCorpus("gensim:lee_background", "lee_background", sentences)
+
+
+def time_sweep(plan: sw.SweepPlan, corpus: sw.SweepCorpus) -> dict:
+    before = cpu_snapshot()
+    load = load_average()
+    cpu0 = cpu_seconds()
+    t0 = time.perf_counter()
+    rows = sw.run_sweep(plan, corpus, cache=None, slots=sw.SlotPool(2))
+    wall = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
+    other = other_cores(before, cpu_snapshot(), wall)
+    ok = [r for r in rows if r["status"] == "ok"]
+    return {"strategy": plan.strategy, "wall": wall, "runs": len(rows), "errors": len(rows) - len(ok),
+            "train_s": [r["time"] for r in ok], "build_s": [r["build_time"] for r in ok],
+            "words_per_sec": [r["words_per_sec"] for r in ok], "other_cores": other, "load1": load, "cpu": cpu,
+            "rows": rows}
+
+
+def next100_ms(model: Word2Vec, n: int = 100) -> float:
+    t = time.perf_counter()
+    model.steps(n)
+    return (time.perf_counter() - t) * 1000
+
+
+def responsiveness(plan: sw.SweepPlan, corpus: sw.SweepCorpus, reps: int = 15) -> dict:
+    """Next 100 latency (ms) alone, and while a SweepJob runs with nice 5 and with nice 0."""
+    royalty = tuple(tuple(s) for s in read_corpus(sample_corpora()["royalty"]))
+    m = Word2Vec(**{k: DEFAULTS[k] for k in SETTING_NAMES})
+    m.build_vocab(royalty)
+    next100_ms(m)
+    out = {"alone": [next100_ms(m) for _ in range(reps)]}
+    for nice in (5, 0):
+        job = sw.SweepJob(plan, corpus, cache=None, slots=sw.SlotPool(2), nice=nice).start()
+        time.sleep(1.0)                                   # the sweep is under way
+        times = []
+        while job.running and len(times) < reps:
+            times.append(next100_ms(m))
+            time.sleep(0.2)                               # a student clicks now and then
+        job.stop()
+        job.wait()
+        out[f"during sweep, nice {nice}"] = times
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--setting", default="window")
+    ap.add_argument("--values", default="1..5")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--strategies", default=",".join(sw.STRATEGIES))
+    ap.add_argument("--no-responsiveness", action="store_true")
+    ap.add_argument("--note", default="", help="a sentence for the results file (e.g. how busy the machine was)")
+    args = ap.parse_args()
+
+    corpus = lee_corpus()
+    base = {k: DEFAULTS[k] for k in SETTING_NAMES}
+    values = sw.parse_values(args.setting, args.values)
+    seeds = list(range(1, args.seeds + 1))
+    strategies = args.strategies.split(",")
+    print(machine_line())
+    t = time.perf_counter()
+    sizes = {int(base["vector_size"])} | ({int(v) for v in values} if args.setting == "vector_size" else set())
+    for d in sizes:
+        fast.warm_up(d, 2)
+    print(f"kernels ready in {time.perf_counter() - t:.1f} s")
+    start = machine_line()
+
+    results = []
+    for rnd in range(args.rounds):
+        order = strategies if rnd % 2 == 0 else strategies[::-1]
+        for strategy in order:
+            plan = sw.SweepPlan.make(args.setting, values, seeds, base, strategy=strategy)
+            res = time_sweep(plan, corpus)
+            res["round"] = rnd + 1
+            results.append(res)
+            print(f"round {rnd + 1} {strategy:9s} {res['wall']:6.1f} s  ({res['runs']} runs, "
+                  f"median {statistics.median(res['train_s']):.2f} s training per run, {res['cpu']:.1f} CPU s, "
+                  f"other processes used {res['other_cores']:.1f} cores, load {res['load1']:.1f})")
+
+    quality_rows = results[0]["rows"]
+    resp = {}
+    if not args.no_responsiveness:
+        plan = sw.SweepPlan.make(args.setting, values, seeds, base, strategy=sw.DEFAULT_STRATEGY)
+        resp = responsiveness(plan, corpus)
+        for k, v in resp.items():
+            print(f"Next 100, {k}: median {statistics.median(v):.0f} ms (max {max(v):.0f}, n {len(v)})")
+
+    dump_json(out_file("sweep.json"), {"machine": machine_info(), "args": vars(args),
+                                        "results": [{k: v for k, v in r.items() if k != "rows"} for r in results],
+                                        "responsiveness": resp})
+    write_results(args, values, seeds, base, results, quality_rows, resp, start)
+    print(f"wrote {RESULTS.relative_to(BENCH.parent)}")
+
+
+def write_results(args, values, seeds, base, results, quality_rows, resp, start):
+    by = {}
+    for r in results:
+        by.setdefault(r["strategy"], []).append(r)
+    rows = []
+    for strategy, rs in by.items():
+        walls = [r["wall"] for r in rs]
+        per_run = [x for r in rs for x in r["train_s"]]
+        wps = [x for r in rs for x in r["words_per_sec"]]
+        other = statistics.median(r["other_cores"] for r in rs)
+        cpu = statistics.median(r["cpu"] for r in rs)
+        rows.append([LABELS.get(strategy, strategy), f"**{min(walls):.1f}**",
+                     f"{statistics.median(walls):.1f}", f"{statistics.median(per_run):.2f}",
+                     f"{statistics.median(wps):,.0f}", f"{cpu:.1f}",
+                     f"{statistics.median(r['cpu'] / r['wall'] for r in rs):.2f}", f"{other:.1f}",
+                     f"{cpu / 2:.1f}", "yes" if min(walls) < TARGET_S else "no"])
+    fastest = min(by, key=lambda s: min(r["wall"] for r in by[s]))
+    n_runs = len(values) * len(seeds)
+    summary = sw.summarize(quality_rows, "wordsim353")
+    cov = sw.coverage_range(quality_rows, "wordsim353")
+    loss = {(s["value"]): s for s in sw.summarize(quality_rows, "final_loss")}
+    q_rows = [[sw.format_value(s["value"]), f"{s['mean']:.3f} ± {s['std']:.3f}",
+               f"{loss[s['value']]['mean']:.3f} ± {loss[s['value']]['std']:.3f}"] for s in summary]
+    v = sw.verdict(summary, "wordsim353")
+    lines = [
+        "# Hyperparameter sweep: time, the two cores, and the other users",
+        "",
+        f"Measured by `bench/sweep.py` ({now_utc()} UTC; {start}). {args.note}".rstrip(),
+        "",
+        f"The sweep: {args.setting} = {sw.values_text(values)} x seeds {', '.join(map(str, seeds))} "
+        f"({n_runs} trainings) on gensim's Lee corpus (60k tokens), every other setting the app's sidebar "
+        f"default ({', '.join(f'{k} {sw.format_value(base[k])}' for k in ('architecture', 'objective', 'vector_size', 'window', 'negative', 'sample', 'min_count', 'alpha', 'epochs') if k != args.setting)}), "
+        "each run scored on WordSim-353 and SimLex-999 as the page does (training + scoring), no result cache, "
+        f"{args.rounds} round(s), strategies interleaved. Target: under {TARGET_S:.0f} s.",
+        "",
+        "<!-- sweep_time -->",
+        *md_table(["how the two cores are used", "sweep wall time (s, best)", "median", "training s per run",
+                   "words/s per run", "CPU s of the sweep", "cores the sweep got", "cores other processes used",
+                   "CPU s / 2", f"best < {TARGET_S:.0f} s"],
+                  rows, "lrrrrrrrrc"),
+        "",
+        f"Fastest here (best wall time): **{LABELS.get(fastest, fastest)}**; the app uses `{sw.DEFAULT_STRATEGY}` "
+        "by default (engine/sweep.py DEFAULT_STRATEGY). 'CPU s of the sweep' is this process's CPU time (training, "
+        "scoring, chunk building): it does not depend on how busy the machine is, and 'CPU s / 2' is the wall "
+        "time the sweep would take on two free cores with both busy all the time. 'Cores the sweep got' = CPU s / "
+        "wall time; 'cores other processes used' = the CPU time of every other process on the machine during "
+        "the sweep / its wall time.",
+        "<!-- /sweep_time -->",
+        "",
+        "<!-- sweep_quality -->",
+        f"What the sweep found (first round, WordSim-353 Spearman over the pairs in the Lee vocabulary; coverage "
+        f"{cov[0]:.0%}–{cov[1]:.0%} of the 353 pairs; mean ± standard deviation over {len(seeds)} seeds):"
+        if cov else "WordSim-353 could not be scored (gensim's test data missing).",
+        "",
+        *md_table([args.setting, "WordSim-353 Spearman", "final loss"], q_rows, "lrr"),
+        "",
+        (f"Best: {args.setting} = {sw.format_value(v[0]['best']['value'])}; clearly worse (gap larger than "
+         f"the two standard deviations added): {sw.values_text(v[0]['clearly']) or 'none'}; within the "
+         f"seed-to-seed spread: {sw.values_text(v[0]['within']) or 'none'}.") if v else "",
+        "<!-- /sweep_quality -->",
+    ]
+    if resp:
+        r_rows = [[k, f"{statistics.median(x):.0f}", f"{max(x):.0f}", len(x)] for k, x in resp.items()]
+        lines += [
+            "",
+            "<!-- sweep_responsive -->",
+            "Another user's click while a sweep runs: engine time of a Next 100 on the Step page (100 `step()` "
+            "calls, royalty corpus) in this process, alone and while a sweep runs in the background as the page "
+            "runs it (`SweepJob`: its threads at nice +5, and for comparison at nice 0).",
+            "",
+            *md_table(["Next 100", "median ms", "max ms", "clicks"], r_rows, "lrrr"),
+            "<!-- /sweep_responsive -->",
+        ]
+    write_markdown(RESULTS, "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
