@@ -22,14 +22,13 @@ Writes bench/SWEEP_RESULTS.md (whole file) and bench/out/sweep.json.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
-import threading
 import time
 
-from benchlib import (BENCH, cpu_seconds, cpu_snapshot, dump_json, gensim_file, load_average, machine_info, machine_line,
-                      md_table, now_utc, out_file, write_markdown)
-
-import os
+from benchlib import (BENCH, cpu_seconds, cpu_snapshot, dump_json, gensim_file, load_average, machine_info,
+                      load_json, machine_line, md_table, now_utc, out_file,
+                      write_markdown)
 
 from engine import fast, read_corpus, sample_corpora, Word2Vec
 from engine import sweep as sw
@@ -37,6 +36,7 @@ from ui.settings import DEFAULTS, SETTING_NAMES
 
 RESULTS = BENCH / "SWEEP_RESULTS.md"
 TARGET_S = 30.0
+SHOWN = ("architecture", "objective", "vector_size", "window", "negative", "sample", "min_count", "alpha", "epochs")
 LABELS = {"two_runs": "two runs at once (workers=1 each)", "workers2": "one run at a time, workers=2",
           "one": "one run at a time, workers=1 (one core)"}
 
@@ -102,7 +102,10 @@ def main():
     ap.add_argument("--strategies", default=",".join(sw.STRATEGIES))
     ap.add_argument("--no-responsiveness", action="store_true")
     ap.add_argument("--note", default="", help="a sentence for the results file (e.g. how busy the machine was)")
+    ap.add_argument("--from-json", help="only write the results file again from this dump (bench/out/sweep.json)")
     args = ap.parse_args()
+    if args.from_json:
+        return rewrite_from_json(args.from_json)
 
     corpus = lee_corpus()
     base = {k: DEFAULTS[k] for k in SETTING_NAMES}
@@ -127,7 +130,7 @@ def main():
             results.append(res)
             print(f"round {rnd + 1} {strategy:9s} {res['wall']:6.1f} s  ({res['runs']} runs, "
                   f"median {statistics.median(res['train_s']):.2f} s training per run, {res['cpu']:.1f} CPU s, "
-                  f"other processes used {res['other_cores']:.1f} cores, load {res['load1']:.1f})")
+                  f"visible other processes used {res['other_cores']:.1f} cores, load {res['load1']:.1f})")
 
     quality_rows = results[0]["rows"]
     resp = {}
@@ -137,11 +140,27 @@ def main():
         for k, v in resp.items():
             print(f"Next 100, {k}: median {statistics.median(v):.0f} ms (max {max(v):.0f}, n {len(v)})")
 
-    dump_json(out_file("sweep.json"), {"machine": machine_info(), "args": vars(args),
+    dump_json(out_file("sweep.json"), {"machine": machine_info(), "args": vars(args), "start": start,
                                         "results": [{k: v for k, v in r.items() if k != "rows"} for r in results],
-                                        "responsiveness": resp})
+                                        "quality_rows": quality_rows, "responsiveness": resp})
     write_results(args, values, seeds, base, results, quality_rows, resp, start)
     print(f"wrote {RESULTS.relative_to(BENCH.parent)}")
+
+
+def rewrite_from_json(path) -> None:
+    """Write bench/SWEEP_RESULTS.md again from a dump of an earlier run (after a change of wording)."""
+    data = load_json(path)
+    args = argparse.Namespace(**data["args"])
+    values = sw.parse_values(args.setting, args.values)
+    base = {k: DEFAULTS[k] for k in SETTING_NAMES}
+    write_results(args, values, list(range(1, args.seeds + 1)), base, data["results"], data["quality_rows"],
+                  data["responsiveness"], data["start"])
+    print(f"wrote {RESULTS.relative_to(BENCH.parent)} from {path}")
+
+
+def cov_text(cov) -> str:
+    lo, hi = cov
+    return f"{lo:.0%}" if round(lo, 2) == round(hi, 2) else f"{lo:.0%}–{hi:.0%}"
 
 
 def write_results(args, values, seeds, base, results, quality_rows, resp, start):
@@ -175,7 +194,7 @@ def write_results(args, values, seeds, base, results, quality_rows, resp, start)
         "",
         f"The sweep: {args.setting} = {sw.values_text(values)} x seeds {', '.join(map(str, seeds))} "
         f"({n_runs} trainings) on gensim's Lee corpus (60k tokens), every other setting the app's sidebar "
-        f"default ({', '.join(f'{k} {sw.format_value(base[k])}' for k in ('architecture', 'objective', 'vector_size', 'window', 'negative', 'sample', 'min_count', 'alpha', 'epochs') if k != args.setting)}), "
+        f"default ({', '.join(f'{k} {sw.format_value(base[k])}' for k in SHOWN if k != args.setting)}), "
         "each run scored on WordSim-353 and SimLex-999 as the page does (training + scoring), no result cache, "
         f"{args.rounds} round(s), strategies interleaved. Target: under {TARGET_S:.0f} s.",
         "",
@@ -187,15 +206,16 @@ def write_results(args, values, seeds, base, results, quality_rows, resp, start)
         "",
         f"Fastest here (best wall time): **{LABELS.get(fastest, fastest)}**; the app uses `{sw.DEFAULT_STRATEGY}` "
         "by default (engine/sweep.py DEFAULT_STRATEGY). 'CPU s of the sweep' is this process's CPU time (training, "
-        "scoring, chunk building): it does not depend on how busy the machine is, and 'CPU s / 2' is the wall "
-        "time the sweep would take on two free cores with both busy all the time. 'Cores the sweep got' = CPU s / "
-        "wall time; 'cores other processes used' = the CPU time of every other process on the machine during "
-        "the sweep / its wall time.",
+        "scoring, chunk building): it hardly depends on how busy the machine is, and 'CPU s / 2' is the wall time "
+        "the sweep would take on two free cores kept busy all the time. 'Cores the sweep got' = CPU s / wall "
+        "time: when it is far below 2, the wall times measure the machine's load more than the strategy. 'Cores "
+        "other processes used' counts the processes this one can see (the load average also counts work in "
+        "other containers on the same host).",
         "<!-- /sweep_time -->",
         "",
         "<!-- sweep_quality -->",
         f"What the sweep found (first round, WordSim-353 Spearman over the pairs in the Lee vocabulary; coverage "
-        f"{cov[0]:.0%}–{cov[1]:.0%} of the 353 pairs; mean ± standard deviation over {len(seeds)} seeds):"
+        f"{cov_text(cov)} of the 353 pairs; mean ± standard deviation over {len(seeds)} seeds):"
         if cov else "WordSim-353 could not be scored (gensim's test data missing).",
         "",
         *md_table([args.setting, "WordSim-353 Spearman", "final loss"], q_rows, "lrr"),

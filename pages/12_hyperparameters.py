@@ -1,11 +1,10 @@
-"""Hyperparameters: sweep one setting (and optionally a second as colour) over seeds; see quality, loss and time move."""
+"""Hyperparameters: sweep one setting (optionally a second as colour) over seeds; see quality, loss and time move."""
 
 import streamlit as st
 
-from engine import sweep as sw
 from ui import state
 from ui import sweep as ui
-from ui.i18n import t
+from ui.i18n import engine_message, t
 
 state.ensure_app_entry()
 st.title(t("sweep.title"))
@@ -19,7 +18,7 @@ with st.container(border=True):
         try:
             ui.start(plan, ui.make_corpus(corpus_name))
         except (ValueError, KeyError) as e:
-            start_error = t("sweep.corpus_error", error=str(e))
+            start_error = t("sweep.corpus_error", error=engine_message(str(e)))
     job = ui.current_job()
     running = job is not None and job.running
     go_col, opt_col, info_col = st.columns([1, 0.8, 3.2], vertical_alignment="center")
@@ -61,7 +60,7 @@ st.caption(ui.status_line(snap, plan_done) + " · " + ui.settings_caption(plan_d
 if snap["state"] == "stopped":
     st.warning(t("sweep.stopped", done=snap["done"], total=snap["total"]), icon=":material/stop_circle:")
 if snap["state"] == "failed":
-    st.error(t("sweep.failed", error=snap["error"]))
+    st.error(t("sweep.failed", error=engine_message(snap["error"])))
 failed = ui.failed_runs(rows, plan_done)
 if failed:
     st.warning("\n".join(f"- {f}" for f in failed))
@@ -72,11 +71,8 @@ if not rows:
 
 metrics = ui.available_metrics(rows, corpus)
 c1, c2 = st.columns([2, 1])
-if metrics:
-    metric = c1.selectbox(t("sweep.metric_label"), metrics, format_func=ui.metric_label, key=METRIC_KEY,
-                          help=t("sweep.metric_help"))
-else:
-    metric = None
+metric = ui.metric_select(c1, metrics, METRIC_KEY)
+if metric is None:
     c1.warning(t("sweep.no_quality"))
 fmt = c2.radio(t("sweep.format_label"), ["png", "svg"], format_func=str.upper, horizontal=True,
                key=ui.PREFIX + "format", help=t("sweep.format_help"))

@@ -121,6 +121,7 @@ def test_running_again_takes_every_run_from_the_cache_with_the_same_numbers(page
         np.testing.assert_array_equal(figure_array(panel(after, n)[0]["y"]), figure_array(panel(before, n)[0]["y"]))
 
 
+@pytest.mark.slow                                                      # ~5 s: 60-epoch runs so that Stop comes in time
 def test_stop_keeps_the_finished_runs(page):
     at = page(sb_corpus="royalty", sb_epochs=60)
     set_values(at, "1..8", 3)
@@ -298,3 +299,36 @@ def test_the_page_after_a_sweep_in_a_real_browser():
             page.screenshot(path=str(shots / "12_hyperparameters_sweep.png"))
         finally:
             browser.close()
+
+
+# ------------------------------------------------------------------------------------------ reference marks
+@pytest.mark.parametrize("setting, values, marks", [
+    ("window", [1, 2, 3, 5, 8], [("both", 5, None), ("recommended", 2, 8)]),
+    ("window", [20, 30], []),                                      # defaults and advice outside the sweep
+    ("alpha", [0.0125, 0.025, 0.05], [("both", 0.025, None), ("recommended", 0.025, 0.025)]),
+    ("sample", [0.0, 1e-5, 1e-4, 1e-3, 1e-2],                      # 0 on the axis: categories
+     [("recommended", "1e-05", "0.001"), ("both", "0.001", None)]),
+    ("architecture", ["skipgram", "cbow"], [("both", "CBOW", None), ("recommended", "skip-gram", "skip-gram")]),
+])
+def test_defaults_and_recommendations_are_marked_where_the_sweep_reaches_them(setting, values, marks):
+    base = {"architecture": "skipgram", "objective": "negative_sampling"}
+    plan = sw.SweepPlan.make(setting, values, [1], base)
+    assert ui.reference_marks(plan) == marks
+
+
+def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+    rng = np.random.default_rng(0)
+    upload = [[str(w) for w in rng.choice(words, 8)] for _ in range(60)]
+    at = page(upload_sentences=upload, upload_name="mine.txt", **TINY)
+    at.selectbox(key="sw_corpus").set_value("uploaded file").run()                # state.UPLOAD_CHOICE
+    set_values(at, "1, 2", 1)
+    job = run_sweep(at)
+    assert job.corpus.key.startswith("upload:") and job.corpus.metrics() == [
+        m for m in ("wordsim353", "simlex999") if m in job.corpus.metrics()]
+    assert "No quality measure is possible on this corpus" in texts(at.warning)
+    assert "Sweep of window on your uploaded file mine.txt" in [h.value for h in at.subheader]
+    fig = sweep_figure(at)
+    assert "quality: not measurable" in fig["layout"]["annotations"][0]["text"]
+    assert [len(figure_array(tr["x"])) for tr in fig["data"]] == [2, 2, 2]   # loss, time, words/s
+    assert not [b for b in at.button if b.key == "sw_apply"]

@@ -39,7 +39,7 @@ from engine import sweep as sw
 from engine.config import SETTINGS
 from ui import settings as ui_settings
 from ui import state
-from ui.i18n import current_language, t
+from ui.i18n import engine_message, t
 from ui.settings import architecture_label, objective_label
 
 # ---------------------------------------------------------------- this page's session-state keys
@@ -115,7 +115,7 @@ def error_text(e: sw.SweepInputError) -> str:
     if e.code == "not_allowed":
         return t("sweep.err.not_allowed", name=name, item=item, allowed=allowed_text(name))
     if e.code == "combination":
-        return t("sweep.err.combination", name=name, item=item, detail=str(e))
+        return t("sweep.err.combination", name=name, item=item, detail=engine_message(str(e)))
     if e.code in ("too_many", "too_many_runs", "no_seeds"):
         return t(f"sweep.err.{e.code}", name=name, item=item, n=extra.get("n", item),
                  limit=extra.get("limit", sw.MAX_VALUES))
@@ -131,7 +131,7 @@ def corpus_label(name: str) -> str:
     if name == PLANTED:
         return t("sweep.corpus_planted")
     if name == state.UPLOAD_CHOICE:
-        return t("sweep.corpus_upload", name=st.session_state.get(state.UPLOAD_NAME) or "")
+        return t("sweep.corpus_upload")
     return name
 
 
@@ -150,7 +150,8 @@ def make_corpus(name: str) -> sw.SweepCorpus:
         if not known or known[0] != id(sentences):
             known = (id(sentences), sw.tokens_key(sentences))
             st.session_state[UPLOAD_KEY] = known
-        return sw.SweepCorpus(f"upload:{known[1]}", corpus_label(name), sentences)
+        label = f"{corpus_label(name)} {st.session_state.get(state.UPLOAD_NAME) or ''}".strip()
+        return sw.SweepCorpus(f"upload:{known[1]}", label, sentences)
     sentences = state.load_corpus(name)
     if name in engine.sample_corpora():
         return sw.SweepCorpus(f"sample:{name}", name, sentences, groups=engine.sample_groups(name) or None,
@@ -170,10 +171,6 @@ def base_settings() -> dict:
 
 
 # ================================================================ controls
-def default_values_text(name: str) -> str:
-    return sw.values_text(sw.SWEEPABLE[name].suggested)
-
-
 def values_widget(name: str, container, key_prefix: str, defaults: Sequence[Any], label: str) -> Tuple[list, str]:
     """The values of `name`: a multiselect for a choice setting, a text box otherwise.
     Returns (values, error message or '')."""
@@ -341,6 +338,16 @@ def available_metrics(rows: Sequence[dict], corpus: sw.SweepCorpus) -> List[str]
     return out
 
 
+def metric_select(container, metrics: Sequence[str], key: str) -> Optional[str]:
+    """The quality measure to plot (the first one when the remembered choice is not offered for this sweep)."""
+    if not metrics:
+        return None
+    if st.session_state.get(key) not in metrics:
+        st.session_state[key] = metrics[0]
+    return container.selectbox(t("sweep.metric_label"), list(metrics), format_func=metric_label, key=key,
+                               help=t("sweep.metric_help"))
+
+
 def coverage_text(rows: Sequence[dict], metric: str) -> str:
     cov = sw.coverage_range(rows, metric)
     if cov is None:
@@ -372,11 +379,17 @@ def reference_marks(plan: sw.SweepPlan) -> List[Tuple[str, Any, Any]]:
     if _is_category(plan):
         shown = set(plan.values)
         same = ref["word2vec_c"] == ref["gensim"]
+        rec = ref["recommended"]
+        if isinstance(rec, tuple):                  # a range on a category axis: the band over the values inside it
+            inside = [v for v in plan.values if isinstance(v, (int, float)) and rec[0] <= v <= rec[1]]
+            if inside:
+                marks.append(("recommended", x_of(plan, inside[0]), x_of(plan, inside[-1])))
         for kind in ("word2vec_c", "recommended") if same else ("word2vec_c", "gensim", "recommended"):
             v = ref[kind]
             if v is not None and not isinstance(v, tuple) and v in shown:
                 x = x_of(plan, v)
-                marks.append(("both" if same and kind == "word2vec_c" else kind, x, x if kind == "recommended" else None))
+                kind_shown = "both" if same and kind == "word2vec_c" else kind
+                marks.append((kind_shown, x, x if kind == "recommended" else None))
         return marks
     lo, hi = min(plan.values), max(plan.values)
     same = ref["word2vec_c"] == ref["gensim"]
@@ -395,13 +408,13 @@ def reference_marks(plan: sw.SweepPlan) -> List[Tuple[str, Any, Any]]:
 
 
 def _shape_x(plan: sw.SweepPlan, x, order: Sequence):
-    """Where a shape (line, band) sits on the x axis: log10 of the value on a log axis (Plotly places shapes
-    in the axis's own units), the position on a category axis, the value otherwise."""
+    """Where a shape (line, band) sits on the x axis: the position on a category axis, else the value (Plotly
+    places shapes in data units, on a log axis too)."""
     if x is None:
         return None
     if _is_category(plan):
         return order.index(x)
-    return math.log10(x) if _is_log(plan) else x
+    return x
 
 
 def figure(rows: Sequence[dict], plan: sw.SweepPlan, metric: Optional[str]) -> go.Figure:
@@ -443,21 +456,31 @@ def figure(rows: Sequence[dict], plan: sw.SweepPlan, metric: Optional[str]) -> g
                                f"<br>{t('sweep.hover_seeds')} %{{customdata[1]}}<extra>%{{fullData.name}}</extra>")),
                 row=r, col=c)
         if category:
-            fig.update_xaxes(type="category", categoryorder="array", categoryarray=order, row=r, col=c)
+            fig.update_xaxes(type="category", categoryorder="array", categoryarray=order,
+                             range=[-0.5, len(order) - 0.5], row=r, col=c)
         elif _is_log(plan):
-            fig.update_xaxes(type="log", row=r, col=c)
+            fig.update_xaxes(type="log", tickvals=list(plan.values), ticktext=order, row=r, col=c)
+        else:
+            fig.update_xaxes(tickvals=list(plan.values), ticktext=order, row=r, col=c)
         for kind, x0, x1 in reference_marks(plan):
             a, b = _shape_x(plan, x0, order), _shape_x(plan, x1, order)
             if x1 is not None:
-                if a == b:                                    # one recommended value: a narrow band around it
-                    half = 0.35 if category else 0.012 * (_shape_x(plan, max(plan.values), order)
-                                                          - _shape_x(plan, min(plan.values), order) or 1)
-                    a, b = a - half, b + half
+                if category:                                  # around the categories' points
+                    a, b = a - 0.4, b + 0.4
+                elif a == b:                                  # one recommended value: a narrow band around it
+                    if _is_log(plan):
+                        f = (max(plan.values) / min(plan.values)) ** 0.025
+                        a, b = a / f, b * f
+                    else:
+                        half = 0.025 * ((max(plan.values) - min(plan.values)) or 1)
+                        a, b = a - half, b + half
                 fig.add_vrect(x0=a, x1=b, fillcolor=REF_COLOURS[kind], opacity=0.12, line_width=0, row=r, col=c)
             else:
                 fig.add_vline(x=a, line_dash="dot" if kind == "gensim" else "dash",
                               line_color=REF_COLOURS[kind], line_width=1.5, row=r, col=c)
     fig.update_xaxes(title_text=plan.setting, title_standoff=4)
+    if category and len(colours) > 1:
+        fig.update_layout(scattermode="group", scattergap=0.6)      # the colours side by side at each category
     fig.update_layout(height=560, margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="bottom", y=1.07, x=0, title_text=""),
                       showlegend=plan.colour_setting is not None)
@@ -473,8 +496,8 @@ def reference_legend(plan: sw.SweepPlan) -> str:
 def plot_config(plan: sw.SweepPlan, fmt: str) -> dict:
     """Plotly's own export (the camera icon of the chart's toolbar) as PNG or SVG."""
     return {"displaylogo": False,
-            "toImageButtonOptions": {"format": fmt, "filename": f"sweep_{plan.setting}", "scale": 2 if fmt == "png" else 1,
-                                     "width": 1100, "height": 650}}
+            "toImageButtonOptions": {"format": fmt, "filename": f"sweep_{plan.setting}",
+                                     "scale": 2 if fmt == "png" else 1, "width": 1100, "height": 650}}
 
 
 def reference_card(name: str, base: dict) -> str:
@@ -506,8 +529,8 @@ def verdict_lines(rows: Sequence[dict], plan: sw.SweepPlan, metric: str) -> List
     out = []
     for v in sw.verdict(sw.summarize(rows, metric), metric):
         best = v["best"]
-        prefix = (t("sweep.verdict_colour", name=plan.colour_setting, value=value_label(plan.colour_setting, v["colour"]))
-                  if plan.colour_setting else "")
+        prefix = (t("sweep.verdict_colour", name=plan.colour_setting,
+                    value=value_label(plan.colour_setting, v["colour"])) if plan.colour_setting else "")
         head = t("sweep.verdict_best", name=plan.setting, value=value_label(plan.setting, best["value"]),
                  mean=f"{best['mean']:.3f}", std=f"{best['std']:.3f}")
         if v["seeds"] < 2:
@@ -617,9 +640,5 @@ def failed_runs(rows: Sequence[dict], plan: sw.SweepPlan) -> List[str]:
             what = f"{plan.setting} = {value_label(plan.setting, r['value'])}"
             if plan.colour_setting:
                 what += f", {plan.colour_setting} = {value_label(plan.colour_setting, r['colour'])}"
-            out.append(t("sweep.failed_run", what=what, seed=r["seed"], error=r.get("error", "")))
+            out.append(t("sweep.failed_run", what=what, seed=r["seed"], error=engine_message(r.get("error", ""))))
     return out
-
-
-def language() -> str:
-    return current_language()
