@@ -520,7 +520,7 @@ def reference_card(name: str, base: dict) -> str:
              "",
              t(f"sweep.advice.{name}"),
              "",
-             f"*{t('sweep.ref_source')}: {ref['source']}*"]
+             f"*{t('sweep.ref_source')}: {ref['source'].replace(sw.W2V_PAGE, t('sweep.w2v_page'))}*"]
     return "\n".join(lines)
 
 
