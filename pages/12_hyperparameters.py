@@ -56,7 +56,7 @@ if running:
 snap = job.snapshot()
 rows, plan_done, corpus = snap["rows"], job.plan, job.corpus
 st.subheader(t("sweep.results_title", name=plan_done.setting, corpus=corpus.label))
-st.caption(ui.status_line(snap, plan_done) + " · " + ui.settings_caption(plan_done))
+st.caption(ui.status_line(snap, plan_done))
 if snap["state"] == "stopped":
     st.warning(t("sweep.stopped", done=snap["done"], total=snap["total"]), icon=":material/stop_circle:")
 if snap["state"] == "failed":
@@ -69,6 +69,7 @@ if plan is not None and plan != plan_done:
 if not rows:
     st.stop()
 
+verdict_box = st.container()          # the verdict first (above the fold), for the measure chosen below it
 metrics = ui.available_metrics(rows, corpus)
 c1, c2 = st.columns([2, 1])
 metric = ui.metric_select(c1, metrics, METRIC_KEY)
@@ -76,10 +77,9 @@ if metric is None:
     c1.warning(t("sweep.no_quality"))
 fmt = c2.radio(t("sweep.format_label"), ["png", "svg"], format_func=str.upper, horizontal=True,
                key=ui.PREFIX + "format", help=t("sweep.format_help"))
-
 if metric:
     for line in ui.verdict_lines(rows, plan_done, metric):
-        st.markdown(f"**{t('sweep.verdict')}** " + line)
+        verdict_box.markdown(f"**{t('sweep.verdict')}** " + line)
 
 fig_col, ref_col = st.columns([3, 1.1])
 fig_col.plotly_chart(ui.figure(rows, plan_done, metric), key=ui.PREFIX + "fig", config=ui.plot_config(plan_done, fmt))
@@ -95,7 +95,7 @@ if metric:
     best = ui.best_values(rows, plan_done, metric)
     if best:
         to_apply, notes, missing = ui.apply_plan(best)
-        a1, a2 = st.columns([1.4, 2])
+        a1, a2 = st.columns([1.6, 2])
         if to_apply:
             a1.button(t("sweep.apply", values=", ".join(f"{k} = {ui.value_label(k, v)}" for k, v in best.items()
                                                         if k in to_apply)),
@@ -111,4 +111,4 @@ st.download_button(t("sweep.download_csv"), ui.csv_bytes(rows, plan_done, corpus
                    icon=":material/download:")
 with st.expander(t("sweep.table_title", n=len(rows))):
     st.dataframe(ui.runs_table(rows, plan_done, metrics), hide_index=True, width="stretch")
-st.caption(t("sweep.loss_note"))
+st.caption(ui.settings_caption(plan_done) + " " + t("sweep.loss_note"))
