@@ -102,6 +102,13 @@ def test_a_small_sweep_plots_one_point_per_value_with_error_bars(page):
     best = sw.best_point(sw.summarize(rows, metric), metric)["value"]
     assert f"the best window is **{best}**" in texts(at.markdown)
     assert "6 of 6 runs (0 from the cache)" in texts(at.caption)
+    import io
+    import pandas as pd
+    csv = pd.read_csv(io.BytesIO(ui.csv_bytes(rows, job.plan, job.corpus)))         # what the download holds
+    assert len(csv) == 6 and list(csv["value"]) == [r["value"] for r in rows]
+    np.testing.assert_allclose(csv["groups"], [r["groups"] for r in rows])
+    assert set(csv["setting_epochs"]) == {3} and set(csv["corpus"]) == {"tiny"}
+    assert len(at.get("download_button")) == 1
 
 
 def test_running_again_takes_every_run_from_the_cache_with_the_same_numbers(page):
