@@ -22,6 +22,7 @@ PAGES = {
         st.Page("pages/07_embedding_space.py", title=t("nav.embedding"), icon=":material/scatter_plot:"),
         st.Page("pages/08_explore.py", title=t("nav.explore"), icon=":material/search:"),
         st.Page("pages/09_compare.py", title=t("nav.compare"), icon=":material/balance:"),
+        st.Page("pages/12_hyperparameters.py", title=t("nav.hyperparameters"), icon=":material/tune:"),
         st.Page("pages/10_import_export.py", title=t("nav.export"), icon=":material/save:"),
         st.Page("pages/11_interview.py", title=t("nav.interview"), icon=":material/quiz:"),
     ],

@@ -1,0 +1,382 @@
+"""engine/sweep.py: values in, plans, runs, the cache, the shared cores, stopping, summaries and the verdict."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from engine import KeyedVectors, read_corpus, sample_analogies, sample_corpora, sample_groups
+from engine import sweep as sw
+from engine.config import SETTINGS, Config
+
+TINY_BASE = dict(architecture="skipgram", objective="negative_sampling", vector_size=8, window=2, negative=3,
+                 sample=0.0, min_count=1, alpha=0.05, epochs=2, init_scale=1.0)
+
+
+def sample(name: str) -> sw.SweepCorpus:
+    sentences = tuple(tuple(s) for s in read_corpus(sample_corpora()[name]))
+    return sw.SweepCorpus(f"sample:{name}", name, sentences, groups=sample_groups(name) or None,
+                          analogies=sample_analogies(name))
+
+
+# ------------------------------------------------------------------------------------------ values
+@pytest.mark.parametrize("name, text, expected", [
+    ("window", "1, 2, 5", [1, 2, 5]),
+    ("window", "5 1 2 2", [1, 2, 5]),                           # spaces, repeats, sorted
+    ("window", "1..4", [1, 2, 3, 4]),
+    ("window", "1..3; 8", [1, 2, 3, 8]),
+    ("ns_exponent", "0..1 step 0.25", [0.0, 0.25, 0.5, 0.75, 1.0]),
+    ("alpha", "0.01..1 x10", [0.01, 0.1, 1.0]),
+    ("sample", "0, 1e-5..1e-3 *10", [0.0, 1e-5, 1e-4, 1e-3]),
+    ("vector_size", "10，20、50", [10, 20, 50]),                   # Chinese commas
+    ("architecture", "cbow, skipgram", ["cbow", "skipgram"]),    # choices keep their order
+    ("shrink_windows", "false, true", [False, True]),
+])
+def test_parse_values_reads_lists_and_ranges(name, text, expected):
+    assert sw.parse_values(name, text) == expected
+
+
+@pytest.mark.parametrize("name, text, code, item", [
+    ("window", "", "empty", None),
+    ("window", "2.5", "not_allowed", "2.5"),
+    ("window", "1, 0", "not_allowed", "0"),
+    ("window", "abc", "not_allowed", "abc"),
+    ("alpha", "0", "not_allowed", "0"),
+    ("architecture", "cbow, sg", "not_allowed", "sg"),
+    ("ns_exponent", "0..1", "bad_range", "0..1"),                # no step for non-integers
+    ("window", "5..1", "bad_range", "5..1"),
+    ("window", "1..x", "bad_range", "1..x"),
+    ("ns_exponent", "0..1 step 0", "bad_step", "0..1 step 0"),
+    ("alpha", "0..1 x10", "bad_step", "0..1 x10"),
+    ("window", "1..20", "too_many", None),
+    ("epochs", "1..100 step 1", "too_many", "1..100 step 1"),
+])
+def test_bad_values_are_refused_naming_the_item(name, text, code, item):
+    with pytest.raises(sw.SweepInputError) as e:
+        sw.parse_values(name, text)
+    assert e.value.code == code
+    assert e.value.setting == name
+    if item is not None:
+        assert e.value.item == item
+        assert item in str(e.value)
+
+
+def test_a_value_the_engine_refuses_carries_the_engines_message():
+    with pytest.raises(sw.SweepInputError) as e:
+        sw.parse_values("negative", "5, 101")
+    assert "negative must be an integer in [0, 100]" in str(e.value)
+
+
+def test_every_sweepable_settings_suggestions_and_defaults_are_values_the_engine_accepts():
+    for name, spec in sw.SWEEPABLE.items():
+        assert name in SETTINGS
+        assert sw.parse_values(name, sw.values_text(spec.suggested)) == list(
+            spec.suggested if spec.categorical else sorted(spec.suggested))
+        for arch in ("skipgram", "cbow"):
+            ref = sw.reference(name, {"architecture": arch})
+            for v in (ref["word2vec_c"], ref["gensim"]):
+                assert SETTINGS[name].check(v) == v
+            rec = ref["recommended"]
+            for v in (rec if isinstance(rec, tuple) else () if rec is None else (rec,)):
+                assert SETTINGS[name].check(v) == v
+            assert ref["source"]
+
+
+def test_references_follow_word2vec_c_and_gensim():
+    assert sw.reference("alpha", {"architecture": "skipgram"})["word2vec_c"] == 0.025
+    assert sw.reference("alpha", {"architecture": "cbow"})["word2vec_c"] == 0.05
+    assert sw.reference("alpha", {"architecture": "cbow"})["gensim"] == 0.025
+    assert sw.reference("window")["word2vec_c"] == 5 and sw.reference("negative")["gensim"] == 5
+    assert sw.reference("ns_exponent")["recommended"] == 0.75
+    assert sw.reference("architecture")["word2vec_c"] == "cbow"
+
+
+# ------------------------------------------------------------------------------------------ plans
+def test_plan_lists_every_run_seed_major_with_the_swept_values_and_the_base():
+    plan = sw.SweepPlan.make("window", [3, 1], [7, 8], {**TINY_BASE, "seed": 99, "workers": 2})
+    runs = plan.runs()
+    assert [(r.value, r.seed) for r in runs] == [(1, 7), (3, 7), (1, 8), (3, 8)]
+    assert [r.index for r in runs] == [0, 1, 2, 3]
+    for r in runs:
+        kw = r.kwargs
+        assert kw["window"] == r.value and kw["seed"] == r.seed and kw["workers"] == 1
+        assert all(kw[k] == v for k, v in TINY_BASE.items() if k != "window")
+
+
+def test_a_2d_plan_crosses_both_settings_and_workers_follow_the_strategy():
+    plan = sw.SweepPlan.make("window", [1, 2], [1], TINY_BASE, "architecture", ["skipgram", "cbow"],
+                             strategy="workers2")
+    runs = plan.runs()
+    assert {(r.value, r.colour) for r in runs} == {(1, "skipgram"), (1, "cbow"), (2, "skipgram"), (2, "cbow")}
+    assert all(r.kwargs["architecture"] == r.colour and r.kwargs["workers"] == 2 for r in runs)
+
+
+@pytest.mark.parametrize("kwargs, code", [
+    (dict(setting="negative", values=[0, 5]), "combination"),               # NS needs k >= 1
+    (dict(setting="window", values=list(range(1, 11)), colour_setting="epochs",
+          colour_values=list(range(1, 6)), seeds=[1, 2, 3]), "too_many_runs"),
+    (dict(setting="window", values=[1], colour_setting="window", colour_values=[2]), "same_setting"),
+    (dict(setting="window", values=[1], seeds=[]), "no_seeds"),
+    (dict(setting="workers", values=[1]), "not_sweepable"),
+])
+def test_plans_that_cannot_run_are_refused_with_a_code(kwargs, code):
+    args = {"seeds": [1], "base": TINY_BASE, **kwargs}
+    with pytest.raises(sw.SweepInputError) as e:
+        sw.SweepPlan.make(**args)
+    assert e.value.code == code
+
+
+# ------------------------------------------------------------------------------------------ scores
+def test_group_precision_is_one_for_vectors_that_put_each_group_together():
+    groups = {"a1": "a", "a2": "a", "a3": "a", "b1": "b", "b2": "b", "b3": "b"}
+    words = list(groups) + ["filler"]
+    rng = np.random.default_rng(0)
+    centre = {"a": np.array([1.0, 0, 0]), "b": np.array([0, 1.0, 0])}
+    vecs = np.array([centre[groups[w]] + 0.05 * rng.standard_normal(3) if w in groups else [0, 0, 1.0]
+                     for w in words])
+    kv = KeyedVectors(words, vecs.astype(np.float32))
+    assert sw.group_precision(kv, groups) == (1.0, 1.0)
+    scrambled = KeyedVectors(words, rng.standard_normal((len(words), 3)).astype(np.float32))
+    assert sw.group_precision(scrambled, groups)[0] < 1.0
+    p, cov = sw.group_precision(kv, {**groups, "missing": "a"})
+    assert p == 1.0 and cov == pytest.approx(6 / 7)
+
+
+def test_a_sample_corpus_is_scored_on_its_groups_and_analogies_with_coverage():
+    corpus = sample("royalty")
+    assert corpus.metrics()[:2] == ["groups", "analogies"]
+    plan = sw.SweepPlan.make("window", [2], [1], {**TINY_BASE, "epochs": 5})
+    row = sw.run_sweep(plan, corpus, slots=None)[0]
+    assert row["status"] == "ok"
+    assert 0 <= row["groups"] <= 1 and row["groups_coverage"] == 1.0
+    assert 0 <= row["analogies"] <= 1 and 0 < row["analogies_coverage"] <= 1
+    if "wordsim353" in corpus.metrics():          # gensim's lists: far too few pairs in a tiny vocabulary
+        assert np.isnan(row["wordsim353"]) and row["wordsim353_pairs"] < sw.MIN_PAIRS
+        assert 0 <= row["wordsim353_coverage"] < 0.1
+
+
+def test_a_planted_corpus_is_scored_against_its_truth():
+    from engine.synthetic import planted_corpus
+    planted = planted_corpus(n_tokens=3000, n_groups=3, group_size=5, seed=2)
+    corpus = sw.SweepCorpus("planted:test", "planted", planted.sentences, planted=planted, benchmarks=False)
+    assert corpus.metrics() == ["planted"]
+    row = sw.run_sweep(sw.SweepPlan.make("epochs", [3], [1], TINY_BASE), corpus, slots=None)[0]
+    assert 0 <= row["planted"] <= 1 and row["planted_coverage"] == 1.0
+
+
+# ------------------------------------------------------------------------------------------ running
+def test_rows_carry_time_speed_and_loss_and_workers_1_runs_are_reproducible():
+    corpus = sample("tiny")
+    plan = sw.SweepPlan.make("window", [1, 3], [1, 2], TINY_BASE)
+    a = sorted(sw.run_sweep(plan, corpus, slots=None), key=lambda r: r["index"])
+    b = sorted(sw.run_sweep(plan, corpus, slots=None), key=lambda r: r["index"])
+    assert [r["index"] for r in a] == [0, 1, 2, 3]
+    for ra, rb in zip(a, b):
+        assert ra["time"] > 0 and ra["words_per_sec"] > 0 and ra["examples"] > 0 and np.isfinite(ra["final_loss"])
+        for key in ("final_loss", "groups", "examples", "V"):
+            assert ra[key] == rb[key]
+    # a wider window makes more pairs, so more updates
+    assert a[1]["examples"] > a[0]["examples"]
+
+
+def test_the_cache_returns_the_same_numbers_without_training(monkeypatch):
+    corpus = sample("tiny")
+    cache = sw.ResultCache()
+    plan = sw.SweepPlan.make("negative", [1, 4], [1, 2], TINY_BASE)
+    first = {r["index"]: r for r in sw.run_sweep(plan, corpus, cache=cache, slots=None)}
+    assert cache.misses == 4 and cache.hits == 0 and len(cache) == 4
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(sw, "train_one", no_training)
+    second = {r["index"]: r for r in sw.run_sweep(plan, corpus, cache=cache, slots=None)}
+    assert cache.hits == 4
+    for i, row in second.items():
+        assert row["cached"] and not first[i]["cached"]
+        assert {k: v for k, v in row.items() if k != "cached"} == {k: v for k, v in first[i].items() if k != "cached"}
+    # another corpus, another seed or another setting is another entry
+    other = sw.SweepPlan.make("negative", [1], [3], TINY_BASE)
+    with pytest.raises(AssertionError, match="trained again"):
+        sw.run_sweep(other, corpus, cache=cache, slots=None)
+
+
+def test_the_cache_forgets_the_least_recently_used_rows():
+    cache = sw.ResultCache(maxsize=2)
+    runs = sw.SweepPlan.make("window", [1, 2, 3], [1], TINY_BASE).runs()
+    for r in runs[:2]:
+        cache.put("c", r, {"index": r.index, "value": r.value})
+    assert cache.get("c", runs[0]) is not None          # runs[0] is now the most recent
+    cache.put("c", runs[2], {"index": 2, "value": 3})
+    assert cache.get("c", runs[1]) is None and cache.get("c", runs[0]) is not None and len(cache) == 2
+
+
+def test_stop_keeps_the_finished_runs_and_leaves_no_partial_one():
+    corpus = sample("royalty")
+    plan = sw.SweepPlan.make("window", [1, 2, 3, 4, 5], [1, 2], {**TINY_BASE, "epochs": 40})
+    out: list = []
+    rows = sw.run_sweep(plan, corpus, stop=lambda: len(out) >= 1, out=out, slots=None)
+    assert rows is out
+    assert 1 <= len(rows) < len(plan.runs())
+    for r in rows:
+        assert r["status"] == "ok" and np.isfinite(r["final_loss"]) and r["examples"] > 0
+
+
+def test_a_run_the_engine_refuses_or_that_diverges_is_an_error_row_and_the_sweep_goes_on():
+    corpus = sample("tiny")
+    rows = sw.run_sweep(sw.SweepPlan.make("min_count", [1, 1000], [1], TINY_BASE), corpus, slots=None)
+    by = {r["value"]: r for r in rows}
+    assert by[1]["status"] == "ok"
+    assert by[1000]["status"] == "error" and "min_count" in by[1000]["error"]
+    rows = sw.run_sweep(sw.SweepPlan.make("alpha", [0.05, 1e6], [1], TINY_BASE), corpus, slots=None)
+    by = {r["value"]: r for r in rows}
+    assert by[0.05]["status"] == "ok" and by[1e6]["status"] == "error"
+    assert {s["value"]: s["n"] for s in sw.summarize(rows, "final_loss")} == {0.05: 1, 1e6: 0}  # no number
+
+
+# ------------------------------------------------------------------------------------------ cores
+def test_slot_pool_never_gives_more_slots_than_it_has_and_serves_in_order():
+    pool = sw.SlotPool(2)
+    busy, most, order = [0], [0], []
+    lock = threading.Lock()
+
+    def job(name, k, hold):
+        with pool.slots(k) as got:
+            assert got
+            with lock:
+                busy[0] += k
+                most[0] = max(most[0], busy[0])
+                order.append(name)
+            time.sleep(hold)
+            with lock:
+                busy[0] -= k
+
+    assert pool.acquire(2)                              # everything taken: the others queue in order
+    threads = []
+    for name, k in [("a", 2), ("b", 1), ("c", 1)]:
+        th = threading.Thread(target=job, args=(name, k, 0.05))
+        th.start()
+        threads.append(th)
+        time.sleep(0.05)
+    assert pool.waiting == 3
+    pool.release(2)
+    for th in threads:
+        th.join(5)
+    assert order[0] == "a" and sorted(order) == ["a", "b", "c"]
+    assert most[0] <= 2 and pool.free == 2
+
+
+def test_a_wait_for_a_slot_ends_when_stop_says_so():
+    pool = sw.SlotPool(1)
+    assert pool.acquire(1)
+    waited = []
+    t0 = time.perf_counter()
+    assert pool.acquire(1, stop=lambda: time.perf_counter() - t0 > 0.2, on_wait=lambda: waited.append(1)) is False
+    assert waited == [1] and pool.waiting == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="this system has no per-thread nice (os.setpriority)")
+def test_the_sweep_threads_run_at_a_lower_priority_and_threads_they_start_inherit_it():
+    seen = {}
+
+    def child():
+        seen["child"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def parent():
+        me = threading.get_native_id()
+        seen["before"] = os.getpriority(os.PRIO_PROCESS, me)
+        seen["ok"] = sw.lower_thread_priority(3)
+        seen["after"] = os.getpriority(os.PRIO_PROCESS, me)
+        th = threading.Thread(target=child)
+        th.start()
+        th.join()
+
+    th = threading.Thread(target=parent)
+    th.start()
+    th.join()
+    if seen["before"] >= 19:
+        pytest.skip("this process already runs at the lowest priority (nice 19)")
+    assert seen["ok"] and seen["after"] == min(19, seen["before"] + 3) and seen["child"] == seen["after"]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == seen["before"]   # not this thread
+
+
+def test_a_job_runs_in_the_background_and_stop_keeps_its_finished_rows():
+    corpus = sample("royalty")
+    plan = sw.SweepPlan.make("window", [1, 2, 3, 4, 5], [1, 2, 3], {**TINY_BASE, "epochs": 40})
+    job = sw.SweepJob(plan, corpus, slots=sw.SlotPool(2)).start()
+    assert job.running
+    deadline = time.time() + 120
+    while not job.snapshot()["rows"] and time.time() < deadline:
+        time.sleep(0.05)
+    job.stop()
+    assert job.wait(60)
+    snap = job.snapshot()
+    assert snap["state"] == "stopped" and 1 <= snap["done"] < snap["total"] == 15
+    assert [r["index"] for r in snap["rows"]] == sorted(r["index"] for r in snap["rows"])
+    assert all(r["status"] == "ok" for r in snap["rows"])
+
+
+def test_a_job_that_finishes_is_done_with_every_row():
+    job = sw.SweepJob(sw.SweepPlan.make("window", [1, 2], [1], TINY_BASE), sample("tiny"), slots=None).start()
+    assert job.wait(60)
+    snap = job.snapshot()
+    assert snap["state"] == "done" and snap["done"] == snap["total"] == 2 and snap["fraction"] == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------------------------------ summaries
+def rows_of(values_by_value: dict, metric="groups"):
+    rows = []
+    for value, xs in values_by_value.items():
+        for seed, x in enumerate(xs, 1):
+            rows.append({"value": value, "colour": None, "seed": seed, "status": "ok", metric: x})
+    return rows
+
+
+def test_summarize_gives_mean_and_standard_deviation_over_seeds():
+    s = sw.summarize(rows_of({1: [0.2, 0.4], 2: [0.5], 3: [float("nan"), 0.9]}), "groups")
+    assert [(p["value"], p["n"]) for p in s] == [(1, 2), (2, 1), (3, 1)]
+    assert s[0]["mean"] == pytest.approx(0.3) and s[0]["std"] == pytest.approx(np.std([0.2, 0.4], ddof=1))
+    assert s[1]["std"] == 0.0 and s[2]["mean"] == pytest.approx(0.9)
+
+
+def test_the_verdict_separates_gaps_larger_than_the_spread_from_noise():
+    rows = rows_of({1: [0.50, 0.52, 0.48], 2: [0.80, 0.82, 0.78], 3: [0.70, 0.90, 0.80]})
+    v = sw.verdict(sw.summarize(rows, "groups"), "groups")[0]
+    assert v["best"]["value"] == 2 and v["clearly"] == [1] and v["within"] == [3] and v["seeds"] == 3
+    assert sw.best_point(sw.summarize(rows, "groups"), "groups")["value"] == 2
+
+
+def test_for_time_and_loss_lower_is_better():
+    rows = rows_of({1: [3.0, 3.1], 2: [1.0, 1.1]}, metric="time")
+    assert sw.best_point(sw.summarize(rows, "time"), "time")["value"] == 2
+    assert sw.verdict(sw.summarize(rows, "time"), "time")[0]["clearly"] == [1]
+
+
+def test_with_one_seed_the_verdict_claims_nothing():
+    v = sw.verdict(sw.summarize(rows_of({1: [0.1], 2: [0.9]}), "groups"), "groups")[0]
+    assert v["best"]["value"] == 2 and v["seeds"] == 1 and v["clearly"] == [] and v["within"] == []
+
+
+def test_a_2d_verdict_has_one_line_per_colour():
+    rows = [{"value": v, "colour": c, "seed": s, "status": "ok", "groups": x}
+            for (v, c, x) in [(1, "a", 0.1), (2, "a", 0.9), (1, "b", 0.8), (2, "b", 0.2)] for s in (1, 2)]
+    out = {v["colour"]: v["best"]["value"] for v in sw.verdict(sw.summarize(rows, "groups"), "groups")}
+    assert out == {"a": 2, "b": 1}
+    best = sw.best_point(sw.summarize(rows, "groups"), "groups")
+    assert (best["value"], best["colour"]) == (2, "a")
+
+
+def test_tokens_key_names_the_text():
+    assert sw.tokens_key([["a", "b"], ["c"]]) == sw.tokens_key((("a", "b"), ("c",)))
+    assert sw.tokens_key([["a", "b"], ["c"]]) != sw.tokens_key([["a"], ["b", "c"]])
+
+
+def test_config_defaults_of_the_engine_are_what_the_table_calls_gensims_where_they_agree():
+    # the engine follows gensim 4 for these (README: "Our parameters, gensim's and word2vec.c's")
+    c = Config()
+    for name in ("negative", "ns_exponent", "alpha", "epochs", "sample"):
+        assert getattr(c, name) == sw.reference(name)["gensim"], name

@@ -1,0 +1,341 @@
+"""The Hyperparameters page in AppTest (through app.py and its sidebar), its texts, and a real-browser look.
+
+A sweep runs in a background thread (engine.sweep.SweepJob); these tests press Run, wait for the job and run
+the page again, as the page's half-second fragment does in a browser. Numbers on the page are compared with
+the engine's own summary of the job's rows, not with numbers written here.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine import sweep as sw
+from tests.conftest import figure_array, plotly_figures
+from ui import sweep as ui
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/12_hyperparameters.py"
+TINY = dict(sb_corpus="tiny", sb_epochs=3)
+
+
+@pytest.fixture
+def page(open_page):
+    """open_page for this page; every sweep still running at the end of the test is stopped."""
+    opened = []
+
+    def _open(**session):
+        at = open_page(PAGE, **session)
+        opened.append(at)
+        return at
+
+    yield _open
+    for at in opened:
+        job = at.session_state[ui.JOB] if ui.JOB in at.session_state else None
+        if job is not None:
+            job.stop()
+            job.wait(60)
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def run_sweep(at, timeout: float = 180) -> sw.SweepJob:
+    """Press Run, wait for the background job, draw the page with its results."""
+    at.button(key="sw_run").click().run()
+    no_exception(at)
+    job = at.session_state[ui.JOB]
+    assert job.wait(timeout), "the sweep did not finish"
+    at.run()
+    no_exception(at)
+    return job
+
+
+def sweep_figure(at) -> dict:
+    figs = [f for f in plotly_figures(at) if any(tr.get("error_y") for tr in f.get("data", []))]
+    assert len(figs) == 1, f"{len(figs)} sweep figures"
+    return figs[0]
+
+
+def panel(fig: dict, n: int) -> list:
+    """The traces of subplot n (1 = quality, 2 = final loss, 3 = training time, 4 = words/s)."""
+    axis = "x" if n == 1 else f"x{n}"
+    return [tr for tr in fig["data"] if tr.get("xaxis", "x") == axis]
+
+
+def texts(elements) -> str:
+    return " ".join(str(e.value) for e in elements)
+
+
+def set_values(at, text: str, seeds: int, setting: str = "window"):
+    at.text_input(key=f"sw_values_{setting}").set_value(text)
+    at.slider(key="sw_seeds").set_value(seeds)
+    at.run()
+    no_exception(at)
+
+
+# ------------------------------------------------------------------------------------------ a sweep
+def test_a_small_sweep_plots_one_point_per_value_with_error_bars(page):
+    at = page(**TINY)
+    set_values(at, "1, 3, 4", 2)
+    job = run_sweep(at)
+    rows = job.snapshot()["rows"]
+    assert len(rows) == 6 and all(r["status"] == "ok" for r in rows)
+    fig = sweep_figure(at)
+    metric = at.selectbox(key="sw_metric").value
+    assert metric == "groups"                                      # the tiny corpus's own groups
+    for n, key in enumerate([metric, "final_loss", "time", "words_per_sec"], 1):
+        (trace,) = panel(fig, n)
+        summary = {s["value"]: s for s in sw.summarize(rows, key)}
+        assert list(figure_array(trace["x"])) == [1, 3, 4]            # one point per value
+        np.testing.assert_allclose(figure_array(trace["y"]), [summary[v]["mean"] for v in (1, 3, 4)])
+        assert trace["error_y"]["visible"] is True
+        np.testing.assert_allclose(figure_array(trace["error_y"]["array"]), [summary[v]["std"] for v in (1, 3, 4)])
+        assert all(summary[v]["n"] == 2 for v in (1, 3, 4))
+    assert "coverage: 100% of the grouped words" in fig["layout"]["annotations"][0]["text"]
+    best = sw.best_point(sw.summarize(rows, metric), metric)["value"]
+    assert f"the best window is **{best}**" in texts(at.markdown)
+    assert "6 of 6 runs (0 from the cache)" in texts(at.caption)
+    import io
+    import pandas as pd
+    csv = pd.read_csv(io.BytesIO(ui.csv_bytes(rows, job.plan, job.corpus)))         # what the download holds
+    assert len(csv) == 6 and list(csv["value"]) == [r["value"] for r in rows]
+    np.testing.assert_allclose(csv["groups"], [r["groups"] for r in rows])
+    assert set(csv["setting_epochs"]) == {3} and set(csv["corpus"]) == {"tiny"}
+    assert len(at.get("download_button")) == 1
+
+
+def test_running_again_takes_every_run_from_the_cache_with_the_same_numbers(page):
+    at = page(**TINY)
+    set_values(at, "1, 2", 2)
+    first = run_sweep(at)
+    before = sweep_figure(at)
+    cache = ui.shared_cache()
+    hits = cache.hits
+    second = run_sweep(at, timeout=30)
+    assert second is not first
+    assert cache.hits == hits + 4
+    assert all(r["cached"] for r in second.snapshot()["rows"])
+    assert "4 of 4 runs (4 from the cache)" in texts(at.caption)
+    after = sweep_figure(at)
+    for n in (1, 2):                                                   # quality and loss: the very same numbers
+        np.testing.assert_array_equal(figure_array(panel(after, n)[0]["y"]), figure_array(panel(before, n)[0]["y"]))
+
+
+@pytest.mark.slow                                                      # ~5 s: 60-epoch runs so that Stop comes in time
+def test_stop_keeps_the_finished_runs(page):
+    at = page(sb_corpus="royalty", sb_epochs=60)
+    set_values(at, "1..8", 3)
+    at.button(key="sw_run").click().run()
+    no_exception(at)
+    job = at.session_state[ui.JOB]
+    deadline = time.time() + 180
+    while not job.snapshot()["rows"] and time.time() < deadline:
+        time.sleep(0.1)
+    at.button(key="sw_stop").click().run()                            # the fragment's Stop
+    no_exception(at)
+    assert job.wait(60)
+    at.run()
+    no_exception(at)
+    snap = job.snapshot()
+    done = snap["done"]
+    assert snap["state"] == "stopped" and 1 <= done < 24
+    assert f"Stopped: {done} of 24 runs finished" in texts(at.warning)
+    (trace,) = panel(sweep_figure(at), 2)                              # final loss of the finished runs
+    finished = sorted({r["value"] for r in snap["rows"]})
+    assert list(figure_array(trace["x"])) == finished
+    assert any(e.label == f"Every run ({done})" for e in at.expander)
+
+
+def test_apply_writes_the_best_value_into_the_sidebar(page):
+    at = page(**TINY)
+    assert at.session_state["sb_window"] == 2
+    set_values(at, "1, 3, 4", 2)                                       # the sidebar's 2 is not among them
+    job = run_sweep(at)
+    best = sw.best_point(sw.summarize(job.snapshot()["rows"], "groups"), "groups")["value"]
+    at.button(key="sw_apply").click().run()
+    no_exception(at)
+    assert at.session_state["sb_window"] == best
+    assert at.slider(key="sb_window").value == best
+    assert f"Applied to the sidebar: window = {best}" in texts(at.success)
+
+
+def test_a_setting_that_is_not_in_the_sidebar_cannot_be_applied(page):
+    at = page(**TINY)
+    at.selectbox(key="sw_setting").set_value("skipgram_input").run()
+    at.slider(key="sw_seeds").set_value(1).run()
+    run_sweep(at)
+    assert not [b for b in at.button if b.key == "sw_apply"]
+    assert "skipgram_input is not a sidebar setting" in texts(at.info)
+
+
+def test_invalid_values_are_named_and_nothing_runs(page):
+    at = page(**TINY)
+    set_values(at, "1, 2.5, 4", 1)
+    assert "window = 2.5 is not allowed: window must be an integer in [1, 100]" in texts(at.error)
+    assert at.button(key="sw_run").disabled
+    at.selectbox(key="sw_setting").set_value("ns_exponent").run()
+    at.text_input(key="sw_values_ns_exponent").set_value("0..1").run()
+    assert "'0..1' is not a range" in texts(at.error)
+    assert at.button(key="sw_run").disabled
+    assert ui.JOB not in at.session_state
+
+
+def test_a_2d_sweep_draws_one_colour_per_value_of_the_second_setting(page):
+    at = page(**TINY)
+    set_values(at, "1, 2", 1)
+    at.selectbox(key="sw_colour").set_value("architecture").run()
+    no_exception(at)
+    job = run_sweep(at)
+    assert len(job.snapshot()["rows"]) == 4
+    traces = panel(sweep_figure(at), 1)
+    assert sorted(tr["name"] for tr in traces) == ["architecture = CBOW", "architecture = skip-gram"]
+    assert all(len(figure_array(tr["x"])) == 2 for tr in traces)
+    assert texts(at.markdown).count("**Verdict:**") == 2               # one verdict line per colour
+
+
+def test_the_planted_corpus_is_scored_against_its_truth(page):
+    at = page(**TINY)
+    at.selectbox(key="sw_corpus").set_value(ui.PLANTED).run()
+    set_values(at, "1, 2", 1)
+    run_sweep(at)
+    assert at.selectbox(key="sw_metric").value == "planted"
+    assert "of the planted words" in sweep_figure(at)["layout"]["annotations"][0]["text"]
+
+
+@pytest.fixture
+def test_thread_in_chinese():
+    """AppTest words a select box's value with its format_func in the test's own thread, outside any script
+    run, where st.session_state is Streamlit's stand-in: the language is set there too, so that the words
+    match the page's."""
+    import streamlit as st
+    st.session_state["lang"] = "zh"
+    yield
+    del st.session_state["lang"]
+
+
+def test_the_page_speaks_chinese(page, test_thread_in_chinese):
+    at = page(lang="zh", **TINY)
+    assert at.title[0].value == "超参数"
+    set_values(at, "1, 2", 2)
+    run_sweep(at)
+    assert "结论：" in texts(at.markdown)
+    assert "最好的 window 是" in texts(at.markdown)
+    assert "2 个取值 x 2 个种子" in texts(at.caption)
+
+
+# ------------------------------------------------------------------------------------------ texts
+def catalogue(lang: str) -> dict:
+    with open(ROOT / "ui" / "texts" / lang / "sweep.toml", "rb") as f:
+        data = tomllib.load(f)
+    out = {}
+
+    def flat(prefix, table):
+        for k, v in table.items():
+            if isinstance(v, dict):
+                flat(f"{prefix}{k}.", v)
+            else:
+                out[prefix + k] = v
+    flat("", data)
+    return out
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    en, zh = catalogue("en"), catalogue("zh")
+    assert set(en) == set(zh)
+    for key in en:
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", zh[key])), key
+
+
+def test_every_key_the_page_uses_is_in_the_catalogue():
+    en = catalogue("en")
+    code = (ROOT / "ui" / "sweep.py").read_text() + (ROOT / PAGE).read_text()
+    used = set(re.findall(r't\("sweep\.([\w.]+)"', code))
+    assert used and used <= set(en), used - set(en)
+    for name in sw.SWEEPABLE:                                           # keys built from names
+        assert f"setting.{name}" in en and f"advice.{name}" in en
+    for key, metric in sw.METRICS.items():
+        assert f"metric.{key}" in en
+        if metric.coverage:
+            assert f"coverage.{key}" in en
+    for s in sw.STRATEGIES:
+        assert f"strategy.{s}" in en
+    for code_ in ("empty", "not_allowed", "bad_range", "bad_step", "too_many", "too_many_runs", "no_seeds",
+                  "combination", "not_sweepable", "same_setting"):
+        assert f"err.{code_}" in en
+
+
+# ------------------------------------------------------------------------------------------ browser
+@pytest.mark.browser
+def test_the_page_after_a_sweep_in_a_real_browser():
+    from devtools.app_server import AppServer
+    from devtools.browser import CHROMIUM, have_chromium, launch_chromium
+    if not have_chromium():
+        pytest.skip(f"Chromium not installed at {CHROMIUM}")
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = ROOT / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    with AppServer() as app, sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(f"{app.url}/hyperparameters?corpus=royalty&epochs=10")
+            expect(page.locator('[data-testid="stSidebarNav"]', has_text="Hyperparameters")).to_be_visible(
+                timeout=60_000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                   timeout=60_000)
+            run = page.get_by_role("button", name="Run the sweep")           # the visible one
+            expect(run).to_be_enabled(timeout=30_000)
+            run.click()
+            page.mouse.move(5, 700)
+            expect(page.get_by_text("Verdict:").first).to_be_visible(timeout=180_000)
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+            page.wait_for_timeout(1_500)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.screenshot(path=str(shots / "12_hyperparameters_sweep_viewport.png"))
+            height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+            page.set_viewport_size({"width": 1280, "height": int(min(max(height + 40, 720), 5000))})
+            page.wait_for_timeout(1_000)
+            page.screenshot(path=str(shots / "12_hyperparameters_sweep.png"))
+        finally:
+            browser.close()
+
+
+# ------------------------------------------------------------------------------------------ reference marks
+@pytest.mark.parametrize("setting, values, marks", [
+    ("window", [1, 2, 3, 5, 8], [("both", 5, None), ("recommended", 2, 8)]),
+    ("window", [20, 30], []),                                      # defaults and advice outside the sweep
+    ("alpha", [0.0125, 0.025, 0.05], [("both", 0.025, None), ("recommended", 0.025, 0.025)]),
+    ("sample", [0.0, 1e-5, 1e-4, 1e-3, 1e-2],                      # 0 on the axis: categories
+     [("recommended", "1e-05", "0.001"), ("both", "0.001", None)]),
+    ("architecture", ["skipgram", "cbow"], [("both", "CBOW", None), ("recommended", "skip-gram", "skip-gram")]),
+])
+def test_defaults_and_recommendations_are_marked_where_the_sweep_reaches_them(setting, values, marks):
+    base = {"architecture": "skipgram", "objective": "negative_sampling"}
+    plan = sw.SweepPlan.make(setting, values, [1], base)
+    assert ui.reference_marks(plan) == marks
+
+
+def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+    rng = np.random.default_rng(0)
+    upload = [[str(w) for w in rng.choice(words, 8)] for _ in range(60)]
+    at = page(upload_sentences=upload, upload_name="mine.txt", **TINY)
+    at.selectbox(key="sw_corpus").set_value("uploaded file").run()                # state.UPLOAD_CHOICE
+    set_values(at, "1, 2", 1)
+    job = run_sweep(at)
+    assert job.corpus.key.startswith("upload:") and job.corpus.metrics() == [
+        m for m in ("wordsim353", "simlex999") if m in job.corpus.metrics()]
+    assert "No quality measure is possible on this corpus" in texts(at.warning)
+    assert "Sweep of window on your uploaded file mine.txt" in [h.value for h in at.subheader]
+    fig = sweep_figure(at)
+    assert "quality: not measurable" in fig["layout"]["annotations"][0]["text"]
+    assert [len(figure_array(tr["x"])) for tr in fig["data"]] == [2, 2, 2]   # loss, time, words/s
+    assert not [b for b in at.button if b.key == "sw_apply"]
