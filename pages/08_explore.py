@@ -124,7 +124,8 @@ with tab_sim:
 with tab_bench:
     st.markdown(t("explore.bench_intro"))
     files = {name: engine.gensim_data_path(f) for name, f in experiments.BENCHMARK_FILES.items()}
-    own = engine.sample_analogies(state.current_settings()["corpus"]) if model is not None else None
+    corpus_name = state.current_settings()["corpus"]
+    own = engine.sample_analogies(corpus_name) if model is not None and corpus_name in engine.sample_corpora() else None
     if not any(files.values()) and own is None:
         st.info(t("explore.no_gensim"))
     else:

@@ -93,7 +93,7 @@ SLOW = {
     "test_projection.py::test_tsne_separates_clusters_and_is_seeded",                   # 11 s, t-SNE
     "test_projection.py::test_tsne_from_the_previous_layout_stays_recognisable",        # 7 s, t-SNE
     "test_projection.py::test_docstring_examples",                                      # t-SNE
-    "projection.py::engine.projection.tsne",                                            # 4 s, t-SNE (doctest)
+    "tsne.py::engine.tsne.tsne",                                            # 4 s, t-SNE (doctest)
     "test_pages_part2.py::test_embedding_space_tsne_and_imported_vectors",              # 8 s, t-SNE
 }
 

@@ -214,10 +214,10 @@ def test_thread_in_chinese():
     """AppTest words a select box's value with its format_func in the test's own thread, outside any script
     run, where st.session_state is Streamlit's stand-in: the language is set there too, so that the words
     match the page's."""
-    import streamlit as st
-    st.session_state["lang"] = "zh"
+    from ui import i18n
+    i18n.outside_runs("zh")          # the language t() uses outside a script run, in this thread
     yield
-    del st.session_state["lang"]
+    i18n.outside_runs("en")
 
 
 def test_the_page_speaks_chinese(page, test_thread_in_chinese):

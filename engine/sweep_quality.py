@@ -1,0 +1,223 @@
+"""How a sweep scores its runs and summarises them over seeds (see sweep.py for the sweep itself).
+
+What it does: SweepCorpus bundles a corpus with what can score vectors trained on it (planted truth, a
+sample corpus's groups and analogies, WordSim-353 / SimLex-999 when enough pairs are known);
+evaluate() scores one run with its coverage; summarize / verdict / best_point give the mean and
+spread over seeds, which differences exceed the seed-to-seed spread, and the best value.
+What it does not do: train.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import math
+import os
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import fast
+from .config import SETTINGS, Config
+from .corpus import gensim_data_path
+from .model import Word2Vec
+from .update import TrainingDiverged
+
+
+
+
+# ============================================================================ the corpus and its scores
+MIN_PAIRS = 20          # a benchmark list is scored only when at least this many of its pairs are known
+GROUP_K = 5             # group precision@k (capped at the group's known size - 1)
+BENCHMARK_LISTS = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A number each run reports. coverage: the key of its coverage (None for time, loss...)."""
+    key: str
+    higher_is_better: bool
+    coverage: Optional[str] = None
+    quality: bool = True
+
+
+METRICS: Dict[str, Metric] = {m.key: m for m in (
+    Metric("planted", True, "planted_coverage"),
+    Metric("groups", True, "groups_coverage"),
+    Metric("analogies", True, "analogies_coverage"),
+    Metric("wordsim353", True, "wordsim353_coverage"),
+    Metric("simlex999", True, "simlex999_coverage"),
+    Metric("final_loss", False, quality=False),
+    Metric("time", False, quality=False),
+    Metric("words_per_sec", True, quality=False),
+)}
+
+
+@dataclass(frozen=True)
+class SweepCorpus:
+    """The sentences of a sweep and what can score vectors trained on them.
+
+    key: the corpus's identity in the result cache ("sample:royalty", "upload:<sha1 of the tokens>"...);
+    groups: {word: group} of a sample corpus; analogies: its analogy list; planted: a PlantedCorpus
+    (engine.synthetic) whose truth scores the run; benchmarks: score WordSim-353 / SimLex-999 too.
+    """
+    key: str
+    label: str
+    sentences: Sequence
+    groups: Optional[Mapping[str, str]] = None
+    analogies: Optional[Path] = None
+    planted: Any = None
+    benchmarks: bool = True
+
+    def metrics(self) -> List[str]:
+        """The quality measures this corpus can have, best first: its planted truth, its own groups and
+        analogies, then the benchmark lists installed (whether their coverage allows a score is per run)."""
+        out = []
+        if self.planted is not None:
+            out.append("planted")
+        if self.groups:
+            out.append("groups")
+        if self.analogies is not None:
+            out.append("analogies")
+        if self.benchmarks:
+            out += [k for k, f in BENCHMARK_LISTS.items() if gensim_data_path(f) is not None]
+        return out
+
+
+def tokens_key(sentences: Sequence[Sequence[str]]) -> str:
+    """A short fingerprint of a corpus's tokens (for uploads: same text, same cache entries)."""
+    h = hashlib.sha1()
+    for s in sentences:
+        h.update("\x1f".join(s).encode("utf-8"))
+        h.update(b"\x1e")
+    return h.hexdigest()[:16]
+
+
+def group_precision(kv, groups: Mapping[str, str], k: int = GROUP_K) -> Tuple[float, float]:
+    """(precision, coverage) of a sample corpus's groups: for each grouped word in the vocabulary, the share of
+    its k nearest neighbours (kv.most_similar, over the whole vocabulary) that are in its own group, k capped at
+    the number of other known words of that group; the mean over words. coverage: the share of grouped words
+    in the vocabulary. (nan, coverage) when no group has two known words."""
+    known = [w for w in groups if w in kv.key_to_index]
+    size = collections.Counter(groups[w] for w in known)
+    scores = []
+    for w in known:
+        kk = min(k, size[groups[w]] - 1)
+        if kk < 1:
+            continue
+        near = kv.most_similar(w, topn=kk)
+        scores.append(sum(groups.get(x) == groups[w] for x, _ in near) / kk)
+    cov = len(known) / len(groups) if groups else 0.0
+    return (float(np.mean(scores)) if scores else float("nan")), cov
+
+
+def evaluate(kv, corpus: SweepCorpus) -> dict:
+    """Every quality measure of corpus.metrics() for trained vectors, each with its coverage (0..1).
+
+    planted: neighbour precision@5 against the planted groups; groups: group_precision; analogies:
+    3CosAdd accuracy on the corpus's list (coverage: questions whose four words are known); wordsim353 /
+    simlex999: Spearman correlation with the human ratings over the known pairs (nan when fewer than
+    MIN_PAIRS pairs are known; coverage = 1 - OOV share, *_pairs = pairs scored).
+    """
+    out: Dict[str, float] = {}
+    for key in corpus.metrics():
+        if key == "planted":
+            from .synthetic import coverage, neighbour_precision
+            scores = neighbour_precision(kv, corpus.planted, k=GROUP_K)
+            out["planted"] = float(np.mean(list(scores.values()))) if scores else float("nan")
+            out["planted_coverage"] = coverage(kv, corpus.planted)
+        elif key == "groups":
+            out["groups"], out["groups_coverage"] = group_precision(kv, corpus.groups)
+        elif key == "analogies":
+            acc, sections = kv.evaluate_word_analogies(corpus.analogies)
+            total = sections[-1]
+            asked = total["correct"] + total["incorrect"]
+            out["analogies"] = float(acc) if asked else float("nan")
+            out["analogies_coverage"] = asked / max(1, asked + total.get("skipped", 0))
+        else:
+            path = gensim_data_path(BENCHMARK_LISTS[key])
+            _, rho, oov = kv.evaluate_word_pairs(path)
+            used = sum(sim is not None for *_, sim in kv.word_pair_details(path))
+            out[key] = float(rho) if used >= MIN_PAIRS else float("nan")
+            out[f"{key}_coverage"] = 1.0 - float(oov)
+            out[f"{key}_pairs"] = used
+    return out
+
+
+def summarize(rows: Sequence[dict], metric: str) -> List[dict]:
+    """Per (value, colour): mean, standard deviation over seeds (ddof=1; 0 for one seed) and n of `metric`,
+    over the rows that have a number for it; in the order the values first appear.
+
+        >>> summarize([{"value": 1, "colour": None, "time": 2.0}, {"value": 1, "colour": None, "time": 4.0}], "time")
+        [{'value': 1, 'colour': None, 'mean': 3.0, 'std': 1.4142135623730951, 'n': 2}]
+    """
+    groups: Dict[tuple, List[float]] = {}
+    for r in rows:
+        groups.setdefault((r["value"], r["colour"]), [])
+        x = r.get(metric)
+        if r.get("status", "ok") == "ok" and isinstance(x, (int, float)) and math.isfinite(x):
+            groups[(r["value"], r["colour"])].append(float(x))
+    out = []
+    for (value, colour), xs in groups.items():
+        v = np.array(xs, dtype=np.float64)
+        out.append({"value": value, "colour": colour, "mean": float(v.mean()) if len(v) else float("nan"),
+                    "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "n": int(len(v))})
+    return out
+
+
+def coverage_range(rows: Sequence[dict], metric: str) -> Optional[Tuple[float, float]]:
+    """(lowest, highest) coverage of a quality measure over the runs, or None if it has none."""
+    key = METRICS[metric].coverage if metric in METRICS else None
+    vals = [r[key] for r in rows if key and isinstance(r.get(key), (int, float))]
+    return (min(vals), max(vals)) if vals else None
+
+
+def best_point(summary: Sequence[dict], metric: str) -> Optional[dict]:
+    """The summary entry with the best mean (highest, or lowest for time and loss); None if none has a number."""
+    pts = [s for s in summary if s["n"] and math.isfinite(s["mean"])]
+    if not pts:
+        return None
+    sign = 1 if METRICS[metric].higher_is_better else -1
+    return max(pts, key=lambda s: sign * s["mean"])
+
+
+def verdict(summary: Sequence[dict], metric: str) -> List[dict]:
+    """For each colour (one entry for a 1-D sweep): the best value and, for every other value, whether the
+    gap to the best exceeds the seed-to-seed spread (the two standard deviations added).
+
+    Returns [{colour, best (summary entry), clearly (values clearly worse), within (values inside the
+    spread), seeds (fewest seeds behind a point)}]; with one seed there is no spread to compare against, so
+    both lists stay empty.
+
+        >>> s = [{"value": 1, "colour": None, "mean": 0.5, "std": 0.05, "n": 3},
+        ...      {"value": 2, "colour": None, "mean": 0.8, "std": 0.05, "n": 3},
+        ...      {"value": 3, "colour": None, "mean": 0.78, "std": 0.05, "n": 3}]
+        >>> v = verdict(s, "groups")[0]
+        >>> v["best"]["value"], v["clearly"], v["within"]
+        (2, [1], [3])
+    """
+    out = []
+    colours = list(dict.fromkeys(s["colour"] for s in summary))
+    sign = 1 if METRICS[metric].higher_is_better else -1
+    for c in colours:
+        pts = [s for s in summary if s["colour"] == c and s["n"] and math.isfinite(s["mean"])]
+        if not pts:
+            continue
+        best = max(pts, key=lambda s: sign * s["mean"])
+        seeds = min(s["n"] for s in pts)
+        clearly, within = [], []
+        for s in pts:
+            if s is best or seeds < 2:
+                continue
+            gap = sign * (best["mean"] - s["mean"])
+            (clearly if gap > best["std"] + s["std"] else within).append(s["value"])
+        out.append({"colour": c, "best": best, "clearly": clearly, "within": within, "seeds": seeds})
+    return out

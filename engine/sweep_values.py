@@ -1,0 +1,262 @@
+"""What a hyperparameter sweep can vary, and how its values are read (see sweep.py for the sweep itself).
+
+What it does: SWEEPABLE lists the settings a sweep can vary, each with its word2vec.c and gensim defaults
+and what the literature recommends (with a short citation); parse_values reads "1, 2, 5", "1..5",
+"0..1 step 0.25", "1e-4..1e-1 x10" into values checked against engine.config.SETTINGS.
+What it does not do: train or score anything.
+
+    >>> parse_values("window", "1..3, 5")
+    [1, 2, 3, 5]
+    >>> parse_values("sample", "0, 1e-5..1e-3 x10")
+    [0.0, 1e-05, 0.0001, 0.001]
+    >>> parse_values("window", "2.5")
+    Traceback (most recent call last):
+    ...
+    engine.sweep_values.SweepInputError: window='2.5' is not allowed: window must be an integer in [1, 100]
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import math
+import os
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import fast
+from .config import SETTINGS, Config
+from .corpus import gensim_data_path
+from .model import Word2Vec
+from .update import TrainingDiverged
+
+
+# ============================================================================ the settings a sweep can vary
+
+
+@dataclass(frozen=True)
+class Sweepable:
+    """One setting a sweep can vary, and what is known about it.
+
+    word2vec_c / gensim: their defaults (word2vec.c: the variables at the top of word2vec.c; gensim 4's
+    Word2Vec signature). recommended: (low, high) for a range the literature recommends, a single value,
+    or None; source: whose recommendation (the UI gives the advice in words, per language).
+    axis: "linear", "log" (when every value is > 0) or "category".
+    """
+    name: str
+    suggested: Tuple
+    axis: str
+    word2vec_c: Any
+    gensim: Any
+    recommended: Any
+    source: str
+
+    @property
+    def setting(self):
+        return SETTINGS[self.name]
+
+    @property
+    def categorical(self) -> bool:
+        return self.setting.kind in (str, bool)
+
+    @property
+    def choices(self) -> Tuple:
+        s = self.setting
+        return (True, False) if s.kind is bool else tuple(s.choices)
+
+
+def _row(*args) -> Sweepable:
+    return Sweepable(*args)
+
+
+MIKOLOV_A = "Mikolov et al. 2013a"     # Efficient Estimation of Word Representations in Vector Space
+MIKOLOV_B = "Mikolov et al. 2013b"     # Distributed Representations of Words and Phrases and their Compositionality
+LEVY = "Levy, Goldberg & Dagan 2015"   # Improving Distributional Similarity with Lessons Learned from Word Embeddings
+W2V_PAGE = "the word2vec project page (Mikolov 2013)"   # code.google.com/archive/p/word2vec: "Performance"
+
+SWEEPABLE: Dict[str, Sweepable] = {r.name: r for r in (
+    _row("window", (1, 2, 3, 5, 8), "linear", 5, 5, (2, 10), f"Levy & Goldberg 2014; {LEVY}; {W2V_PAGE}"),
+    _row("vector_size", (10, 20, 50, 100), "log", 100, 100, (100, 300), MIKOLOV_A),
+    _row("negative", (1, 2, 5, 10, 20), "linear", 5, 5, (5, 20), f"{MIKOLOV_B}; {LEVY}"),
+    _row("ns_exponent", (0.0, 0.25, 0.5, 0.75, 1.0), "linear", 0.75, 0.75, 0.75, f"{MIKOLOV_B}; {LEVY}"),
+    _row("sample", (0.0, 1e-5, 1e-4, 1e-3, 1e-2), "log", 1e-3, 1e-3, (1e-5, 1e-3), f"{MIKOLOV_B}; {W2V_PAGE}"),
+    _row("alpha", (0.0125, 0.025, 0.05, 0.1, 0.25), "log", {"skipgram": 0.025, "cbow": 0.05}, 0.025,
+         {"skipgram": 0.025, "cbow": 0.05}, W2V_PAGE),
+    _row("epochs", (1, 2, 5, 10, 20), "linear", 5, 5, None, "word2vec.c; gensim 4"),
+    _row("min_count", (1, 2, 3, 5, 10), "linear", 5, 5, None, "word2vec.c; gensim 4"),
+    _row("architecture", ("skipgram", "cbow"), "category", "cbow", "cbow", "skipgram", f"{MIKOLOV_A}; {W2V_PAGE}"),
+    _row("objective", ("hierarchical_softmax", "negative_sampling"), "category", "negative_sampling",
+         "negative_sampling", None, W2V_PAGE),
+    _row("init_scale", (0.5, 1.0, 3.0), "log", 0.5, 1.0, None, "word2vec.c; gensim 4"),
+    _row("shrink_windows", (True, False), "category", True, True, True, LEVY),
+    _row("skipgram_input", ("center", "context"), "category", "context", "context", None, "word2vec.c; gensim 4"),
+)}
+
+
+def reference(name: str, base: Optional[Mapping] = None) -> dict:
+    """The defaults and the recommendation of a setting as values, for the settings `base` (alpha's depend
+    on the architecture): {"word2vec_c", "gensim", "recommended" (value, (low, high) or None), "source"}.
+
+        >>> reference("alpha", {"architecture": "cbow"})["word2vec_c"]
+        0.05
+    """
+    s = SWEEPABLE[name]
+    arch = (base or {}).get("architecture", "skipgram")
+
+    def pick(v):
+        return v.get(arch) if isinstance(v, dict) else v
+
+    return {"word2vec_c": pick(s.word2vec_c), "gensim": pick(s.gensim), "recommended": pick(s.recommended),
+            "source": s.source}
+
+
+# ============================================================================ values: parsing and checking
+MAX_VALUES = 12       # values of one setting in one sweep
+MAX_RUNS = 120        # trainings in one sweep (values x colour values x seeds)
+MAX_SEEDS = 5
+
+
+class SweepInputError(ValueError):
+    """A sweep that cannot run as asked. `code` says what (the UI words it in the user's language),
+    `item` is the offending piece of text or value, `setting` the setting; str() is an English message.
+
+    codes: empty, not_a_number, bad_range, bad_step, too_many, not_allowed, combination, not_sweepable,
+    same_setting, too_many_runs, no_seeds."""
+
+    def __init__(self, code: str, message: str, item: Any = None, setting: Optional[str] = None, **extra):
+        super().__init__(message)
+        self.code, self.item, self.setting, self.extra = code, item, setting, extra
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_RANGE = re.compile(rf"^({_NUMBER})\s*\.\.\s*({_NUMBER})(?:\s*(step|\+|x|\*|×)\s*({_NUMBER}))?$", re.I)
+_SEPARATORS = re.compile(r"[,;，、；]")
+
+
+def _clean(x: float) -> float:
+    """Round away float noise of a generated sequence: 0.30000000000000004 -> 0.3."""
+    return float(f"{x:.12g}")
+
+
+def _expand(name: str, item: str) -> List[Any]:
+    """One piece of the values text -> values (not yet checked against the setting's range)."""
+    s = SETTINGS[name]
+    m = _RANGE.match(item)
+    if not m:
+        if ".." in item:
+            raise SweepInputError("bad_range", f"{item!r} is not a range like 1..5, 0..1 step 0.25 or "
+                                  "1e-4..1e-1 x10", item=item, setting=name)
+        return [item]
+    a, b, op, step = float(m.group(1)), float(m.group(2)), (m.group(3) or "").lower(), m.group(4)
+    if b < a:
+        raise SweepInputError("bad_range", f"{item!r}: the range must go upwards (from the smaller value)",
+                              item=item, setting=name)
+    if not op:
+        if s.kind is not int or a != int(a) or b != int(b):
+            raise SweepInputError("bad_range", f"{item!r}: a range without a step needs whole numbers "
+                                  "(add 'step 0.25' or 'x10')", item=item, setting=name)
+        values = list(range(int(a), int(b) + 1))
+    elif op in ("step", "+"):
+        d = float(step)
+        if d <= 0:
+            raise SweepInputError("bad_step", f"{item!r}: the step must be > 0", item=item, setting=name)
+        n = int(math.floor((b - a) / d + 1e-9)) + 1
+        if n > MAX_VALUES:
+            raise SweepInputError("too_many", f"{item!r} gives {n} values; a sweep takes at most {MAX_VALUES}",
+                                  item=item, setting=name, n=n, limit=MAX_VALUES)
+        values = [_clean(a + i * d) for i in range(n)]
+    else:
+        r = float(step)
+        if r <= 1 or a <= 0:
+            raise SweepInputError("bad_step", f"{item!r}: a factor range needs a start > 0 and a factor > 1",
+                                  item=item, setting=name)
+        n = int(math.floor(math.log(b / a) / math.log(r) + 1e-9)) + 1
+        if n > MAX_VALUES:
+            raise SweepInputError("too_many", f"{item!r} gives {n} values; a sweep takes at most {MAX_VALUES}",
+                                  item=item, setting=name, n=n, limit=MAX_VALUES)
+        values = [_clean(a * r ** i) for i in range(n)]
+    if len(values) > MAX_VALUES:
+        raise SweepInputError("too_many", f"{item!r} gives {len(values)} values; a sweep takes at most "
+                              f"{MAX_VALUES}", item=item, setting=name, n=len(values), limit=MAX_VALUES)
+    return [int(v) if s.kind is int else v for v in values]
+
+
+def check_value(name: str, raw: Any) -> Any:
+    """One value of a setting, parsed and checked by the engine's table (SETTINGS): '3' -> 3 for window;
+    SweepInputError("not_allowed", the engine's message) when the engine would refuse it."""
+    if name not in SWEEPABLE:
+        raise SweepInputError("not_sweepable", f"{name!r} cannot be swept (choose one of {', '.join(SWEEPABLE)})",
+                              item=name, setting=name)
+    try:
+        return SETTINGS[name].parse(raw)
+    except (TypeError, ValueError) as e:
+        raise SweepInputError("not_allowed", str(e), item=raw, setting=name) from None
+
+
+def parse_values(name: str, text: str) -> List[Any]:
+    """The values written in `text`, checked, without repeats; numbers sorted upwards, choices in the order given.
+
+    Pieces are separated by commas (or semicolons); a piece is a value, several values separated by
+    spaces, or a range: a..b (whole numbers), a..b step s, a..b x m (a factor: 1e-4..1e-1 x10).
+    """
+    if name not in SWEEPABLE:
+        check_value(name, None)
+    items = []
+    for piece in _SEPARATORS.split(text or ""):
+        piece = piece.strip()
+        if not piece:
+            continue
+        items.extend([piece] if ".." in piece else piece.split())
+    if not items:
+        raise SweepInputError("empty", f"no values given for {name}", setting=name)
+    values: List[Any] = []
+    for item in items:
+        for raw in _expand(name, item):
+            values.append(check_value(name, raw))
+    return unique_values(name, values)
+
+
+def unique_values(name: str, values: Sequence[Any]) -> List[Any]:
+    """Values without repeats (numbers sorted), at most MAX_VALUES of them (SweepInputError otherwise)."""
+    out = list(dict.fromkeys(values))
+    if not SWEEPABLE[name].categorical:
+        out.sort()
+    if not out:
+        raise SweepInputError("empty", f"no values given for {name}", setting=name)
+    if len(out) > MAX_VALUES:
+        raise SweepInputError("too_many", f"{len(out)} values of {name}; a sweep takes at most {MAX_VALUES}",
+                              item=len(out), setting=name, n=len(out), limit=MAX_VALUES)
+    return out
+
+
+def format_value(value: Any) -> str:
+    """How a value is written in tables and labels: 5, 0.75, 1e-05, cbow, True."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def values_text(values: Sequence[Any]) -> str:
+    """The text parse_values reads back: values_text([1, 2, 5]) -> '1, 2, 5'."""
+    return ", ".join(format_value(v) for v in values)
+
+
+# ============================================================================ the plan
+STRATEGIES = ("two_runs", "workers2", "one")
+# The faster way to use two cores for a sweep of small runs, measured by bench/sweep.py on this machine
+# (bench/SWEEP_RESULTS.md: interleaved short sweeps): two runs at once with workers=1 each.
+DEFAULT_STRATEGY = "two_runs"
+
+
+def run_workers(strategy: str) -> int:
+    """workers of each training: 2 for "workers2", else 1."""
+    return 2 if strategy == "workers2" else 1
