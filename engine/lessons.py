@@ -1,20 +1,18 @@
 """Small pure helpers that compute what the teaching pages show (and nothing the trainers use).
 
 What it does: the numbers a page needs that are not already a field of the model or of a StepTrace:
-the windows of one sentence, one subsampling draw over one sentence, how many examples an epoch
-holds, cosine matrices, the rows of one hierarchical-softmax path, the terms of the negative-sampling
-objective, how much noise mass rare words get, a layout for drawing the Huffman tree, and "undo
+how many examples an epoch holds (closed form), one subsampling draw over one sentence, cosine
+matrices, the rows of one hierarchical-softmax path, the terms of the negative-sampling objective, how much noise mass rare words get, a layout for drawing the Huffman tree, and "undo
 and show me the step before". Every function is pure NumPy (the last one calls the model's own
 undo/step), so the pages hold no maths and the tests can check these against the formulas.
 What it does not do: train, or change any weight (except undo_and_retrace, which only uses the
 model's public undo() and step()), or draw anything.
 
-Randomness: functions that draw take a `seed` and make their own np.random.Generator, so a page
-shows *one* draw that a student can repeat; the trainer draws from its own stream (examples.py),
-in the same way (same distributions) but not the same numbers.
+Randomness: the windows and examples a page shows are the training stream's own (lessons_windows.py);
+the one function here that draws (subsample_mask, a "try one draw" illustration) takes a `seed`.
 
-    >>> [w.radius for w in sentence_windows(3, window=2, shrink=False)]
-    [2, 2, 2]
+    >>> example_counts([3], window=2, shrink=False)["skipgram_full"]
+    6
 """
 
 from __future__ import annotations
@@ -26,99 +24,21 @@ import numpy as np
 
 
 # ---------------------------------------------------------------------------------------------- windows
-@dataclass(frozen=True)
-class CenterWindow:
-    """The window around one center position of a sentence."""
-    center: int                 # position of the center word in the sentence
-    radius: int                 # reduced radius drawn for it (= window without shrinking)
-    full: Tuple[int, ...]       # positions inside the full window (radius = window), left to right
-    reduced: Tuple[int, ...]    # positions inside the reduced window
-    used: Tuple[int, ...]       # positions that become training examples (reduced, then num_skips)
-
-
-def sentence_windows(n_tokens: int, window: int, shrink: bool = True, num_skips: Optional[int] = None,
-                     seed: int = 0) -> List[CenterWindow]:
-    """The context window of every center of a sentence of n_tokens words, with one random draw.
-
-    As the trainer does (examples.py): the reduced radius is uniform in 1..window when `shrink`, and
-    for skip-gram `num_skips` keeps that many of the reduced window's positions, chosen at random.
-
-    >>> w = sentence_windows(4, window=1, shrink=False)
-    >>> [x.used for x in w]
-    [(1,), (0, 2), (1, 3), (2,)]
-    """
-    if window < 1:
-        raise ValueError(f"window={window} is not allowed: window must be an integer >= 1")
-    if num_skips is not None and not (1 <= num_skips <= 2 * window):
-        raise ValueError(f"num_skips={num_skips} is not allowed: it must be None or in [1, {2 * window}]")
-    rng = np.random.default_rng(seed)
-    if shrink:
-        radius = rng.integers(1, window + 1, size=n_tokens)                        # (n,)
-    else:
-        radius = np.full(n_tokens, window)                                         # (n,)
-    out = []
-    for i in range(n_tokens):
-        full = tuple(j for j in range(max(0, i - window), min(n_tokens, i + window + 1)) if j != i)
-        r = int(radius[i])
-        reduced = tuple(j for j in full if abs(j - i) <= r)
-        used = reduced
-        if num_skips is not None and len(reduced) > num_skips:
-            keys = rng.random(len(reduced))                                        # (len(reduced),)
-            chosen = np.sort(np.argsort(keys, kind="stable")[:num_skips])
-            used = tuple(reduced[k] for k in chosen)
-        out.append(CenterWindow(i, r, full, reduced, used))
-    return out
-
-
-def clip_windows(windows: List[CenterWindow], start: int, end: int) -> List[CenterWindow]:
-    """The windows of the centers in positions start..end-1, renumbered from start, cut to that range.
-
-    For drawing a piece of a long line: positions outside the piece are left out of every window.
-    >>> [w.used for w in clip_windows(sentence_windows(4, 1, shrink=False), 1, 3)]
-    [(1,), (0,)]
-    """
-    def cut(positions):
-        return tuple(j - start for j in positions if start <= j < end)
-
-    return [CenterWindow(w.center - start, w.radius, cut(w.full), cut(w.reduced), cut(w.used))
-            for w in windows[start:end]]
-
-
-def training_pairs(tokens: Sequence, windows: List[CenterWindow], architecture: str):
-    """The training examples one sentence yields, as (inputs, target) with the tokens themselves.
-
-    skip-gram: one example per (center, context word): inputs (center,), target the context word.
-    CBOW: one example per center with a non-empty window: inputs the context words, target the center.
-
-    >>> ws = sentence_windows(3, window=1, shrink=False)
-    >>> training_pairs(["a", "b", "c"], ws, "cbow")
-    [(('b',), 'a'), (('a', 'c'), 'b'), (('b',), 'c')]
-    """
-    pairs = []
-    for w in windows:
-        if architecture == "skipgram":
-            pairs += [((tokens[w.center],), tokens[j]) for j in w.used]
-        elif architecture == "cbow":
-            if w.reduced:
-                pairs.append((tuple(tokens[j] for j in w.reduced), tokens[w.center]))
-        else:
-            raise ValueError(f"architecture={architecture!r} is not one of ('skipgram', 'cbow')")
-    return pairs
-
-
+# The windows and examples of a sentence are the training stream's own (engine/lessons_windows.py reads
+# them from model.stream); here only the closed-form counts the Windows page sets beside them.
 def example_counts(lengths: Sequence[int], window: int, shrink: bool = True,
-                   num_skips: Optional[int] = None, seed: int = 0) -> Dict[str, float]:
+                   num_skips: Optional[int] = None) -> Dict[str, float]:
     """How many training examples one epoch holds, for sentences of the given lengths (no subsampling).
 
-    Returns skipgram (pairs with this seed's reduced windows), cbow (centers with at least one
-    context word), skipgram_full (pairs with the full window) and skipgram_expected (the mean over
-    all draws of the radius: each radius 1..window equally likely).
+    Closed form, no random draw: skipgram_full (pairs with the full window), skipgram_expected (the
+    mean over all draws of the reduced radius, each radius 1..window equally likely, as the stream draws
+    it when `shrink`) and cbow (centers with at least one context word: every center of a sentence of
+    two or more words, whatever radius is drawn).
 
-    >>> example_counts([3], window=1, shrink=False)["skipgram"]
-    4
+    >>> example_counts([3], window=1, shrink=False)
+    {'skipgram_full': 4, 'skipgram_expected': 4.0, 'cbow': 3}
     """
-    rng = np.random.default_rng(seed)
-    sg = cbow = full = 0
+    full = cbow = 0
     expected = 0.0
     for L in lengths:
         L = int(L)
@@ -126,20 +46,15 @@ def example_counts(lengths: Sequence[int], window: int, shrink: bool = True,
             continue
         pos = np.arange(L)                                                         # (L,)
         left, right = pos, L - 1 - pos                                             # (L,), (L,)
-        r = rng.integers(1, window + 1, size=L) if shrink else np.full(L, window)  # (L,)
-        n = np.minimum(left, r) + np.minimum(right, r)                             # (L,) context words
-        if num_skips is not None:
-            n = np.minimum(n, num_skips)
-        sg += int(n.sum())
-        cbow += int((n > 0).sum())
-        nf = np.minimum(left, window) + np.minimum(right, window)                  # (L,)
+        cbow += L
+        nf = np.minimum(left, window) + np.minimum(right, window)                  # (L,) context words
         full += int(np.minimum(nf, num_skips).sum() if num_skips is not None else nf.sum())
         radii = np.arange(1, window + 1) if shrink else np.array([window])        # (R,)
         ne = np.minimum(left[:, None], radii) + np.minimum(right[:, None], radii)  # (L, R)
         if num_skips is not None:
             ne = np.minimum(ne, num_skips)
         expected += float(ne.mean(axis=1).sum())
-    return {"skipgram": sg, "cbow": cbow, "skipgram_full": full, "skipgram_expected": expected}
+    return {"skipgram_full": full, "skipgram_expected": expected, "cbow": cbow}
 
 
 # ---------------------------------------------------------------------------------------------- vocabulary
@@ -226,15 +141,17 @@ def one_hot(ids: Sequence[int], vocab_size: int) -> np.ndarray:
     return x
 
 
-def row_changes(trace) -> Dict[str, np.ndarray]:
+def row_changes(trace, out_positions=None) -> Dict[str, np.ndarray]:
     """What an update did to each row it touched, from a StepTrace: after - before, in float64.
 
-    Keys: in_delta (n_in, d) for the W_in rows of trace.inputs, out_delta (k, d) for trace.out_rows.
+    Keys: in_delta (n_in, d) for the W_in rows of trace.inputs, out_delta for trace.out_rows: (k, d), or
+    (m, d) for the positions out_positions only (e.g. trace.shown_rows(), all a large softmax trace keeps).
     For a row that appears once these equal -lr * gradient (the trace's gradients).
     """
+    pos = np.arange(len(trace.out_rows)) if out_positions is None else np.asarray(out_positions, dtype=np.int64)
     return {
         "in_delta": np.asarray(trace.in_after, np.float64) - np.asarray(trace.in_before, np.float64),
-        "out_delta": np.asarray(trace.out_after, np.float64) - np.asarray(trace.out_before, np.float64),
+        "out_delta": np.asarray(trace.out_after[pos], np.float64) - np.asarray(trace.out_before[pos], np.float64),
     }
 
 
