@@ -311,7 +311,7 @@ class Word2Vec:
         self.cursor.move_to(chunk, e + 1)
         self.record_updates(chunk.epoch, trace.loss, 1)
         self.wv.invalidate()
-        return trace
+        return trace.compact()                        # a large full softmax: kilobytes, not V x d (step.py)
 
     def steps(self, n: int) -> List[StepTrace]:
         """n updates with step(); returns their traces."""

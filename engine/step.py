@@ -7,22 +7,105 @@ input rows, score the output rows with the objective, a pure function, then writ
 and record everything about it in a StepTrace. Everything in the trace is computed from the
 weights *before* the update. If the loss or a gradient is NaN or inf, nothing is written and
 TrainingDiverged is raised: the weights stay the last good ones.
+A full-softmax trace over a large vocabulary is kept small (StepTrace.compact, called by Word2Vec.step):
+its (V, d) gradient is the rank-one outer(p - y, h), kept as those two vectors (RankOneRows), and W_out
+before/after are kept for the rows a page shows (KeptRows: the target and the largest |p - y|), so a
+session that presses Next 100 on a 28,000-word vocabulary holds kilobytes per trace, not 130 MB.
 What it does not do: decide which example comes next (examples.py), decide how the update is made
 (update.py), or train fast (kernel.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
 import numpy as np
 
 from .update import TrainingDiverged, UpdateRule  # noqa: F401  (TrainingDiverged: re-exported)
+
+
+TRACE_FULL_MAX = 250_000    # a trace keeps every scored row while k * d is at most this (2 MB as float64)
+TRACE_ROWS_KEPT = 32        # else W_out before/after only for this many rows (StepTrace.shown_rows)
 
 
 def _ro(a) -> np.ndarray:
     a = np.array(a, copy=True)
     a.setflags(write=False)
     return a
+
+
+class RankOneRows:
+    """A read-only (k, d) matrix outer(g, h) kept as its two factors; rows are computed when indexed.
+
+    The full-softmax gradient d loss / d W_out = outer(p - y, h) is exactly this, bit for bit.
+
+    >>> m = RankOneRows(np.array([1.0, -2.0]), np.array([0.5, 3.0]))
+    >>> m.shape, m[1].tolist(), m[[0, 1]].shape, np.asarray(m).tolist()
+    ((2, 2), [-1.0, -6.0], (2, 2), [[0.5, 3.0], [-1.0, -6.0]])
+    """
+
+    ndim = 2
+    dtype = np.dtype(np.float64)
+
+    def __init__(self, g, h):
+        self.g = _ro(np.asarray(g, dtype=np.float64))                # (k,)
+        self.h = _ro(np.asarray(h, dtype=np.float64))                # (d,)
+        self.shape = (len(self.g), len(self.h))
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, idx) -> np.ndarray:
+        g = self.g[idx]
+        return g * self.h if np.ndim(g) == 0 else np.outer(g, self.h)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        full = np.outer(self.g, self.h)                                # (k, d)
+        return full if dtype is None else full.astype(dtype)
+
+    @property
+    def nbytes(self) -> int:
+        return self.g.nbytes + self.h.nbytes
+
+
+class KeptRows:
+    """A read-only (k, d) matrix of which only some rows were kept (the ones a page shows).
+
+    Indexing a kept row (or an array of kept rows) returns it; any other row raises IndexError naming
+    the kept ones, rather than a silently wrong value.
+
+    >>> r = KeptRows(np.arange(8.0).reshape(4, 2), [2, 0])
+    >>> r[2].tolist(), r[[0, 2]].tolist(), r.shape
+    ([4.0, 5.0], [[0.0, 1.0], [4.0, 5.0]], (4, 2))
+    """
+
+    ndim = 2
+
+    def __init__(self, full: np.ndarray, keep):
+        self.kept = np.array(sorted(int(i) for i in keep), dtype=np.int64)   # (m,) positions kept
+        self.values = _ro(np.asarray(full)[self.kept])                       # (m, d)
+        self.shape = tuple(np.shape(full))
+        self.dtype = self.values.dtype
+        self._where = {int(i): n for n, i in enumerate(self.kept)}
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, idx) -> np.ndarray:
+        wanted = np.atleast_1d(np.arange(self.shape[0])[idx])
+        missing = [int(i) for i in wanted if int(i) not in self._where]
+        if missing:
+            raise IndexError(f"rows {missing[:5]} of this trace's {self.shape} matrix were not kept: a large "
+                             f"full-softmax trace keeps rows {self.kept.tolist()} (StepTrace.shown_rows)")
+        out = self.values[[self._where[int(i)] for i in wanted]]
+        return out[0] if np.ndim(idx) == 0 and not isinstance(idx, slice) else out
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(f"only rows {self.kept.tolist()} of this {self.shape} matrix were kept; index them")
+
+    @property
+    def nbytes(self) -> int:
+        return self.values.nbytes + self.kept.nbytes
 
 
 @dataclass(frozen=True)
@@ -78,6 +161,40 @@ class StepTrace:
     @property
     def input_scale(self) -> int:
         return len(self.inputs) if (self.architecture == "cbow" and self.cbow_mean and self.divide_inputs) else 1
+
+    def shown_rows(self, max_rows: int = 12) -> np.ndarray:
+        """Positions in out_rows worth drawing: all of them for HS / NS (or a small softmax), else the
+        target's and the max_rows - 1 others with the largest |p - y| (the rows the update moves most),
+        in order. A prefix of a longer list: shown_rows(8) is inside shown_rows(32).
+
+        >>> t = StepTrace(1, 0, 0.1, 0, (), np.array([0]), 2, np.zeros(1), np.arange(4), np.array([0, 0, 1, 0.]),
+        ...               np.zeros(4), np.array([.1, .5, .3, .1]), 1.2, np.zeros(1), np.zeros((4, 1)), (), (), (),
+        ...               objective="softmax")
+        >>> t.shown_rows(2).tolist()
+        [1, 2]
+        """
+        k = len(self.out_rows)
+        if self.objective != "softmax" or k <= max_rows:
+            return np.arange(k)
+        e = np.abs(np.asarray(self.probs) - np.asarray(self.labels))                    # (k,)
+        order = np.argsort(-e, kind="stable")
+        top = order[order != self.target][: max_rows - 1]
+        return np.sort(np.concatenate([[self.target], top])).astype(np.int64)
+
+    @property
+    def kept_rows(self) -> np.ndarray:
+        """Positions whose out_before / out_after this trace holds (all, unless compacted)."""
+        kept = getattr(self.out_before, "kept", None)
+        return np.arange(len(self.out_rows)) if kept is None else kept
+
+    def compact(self, max_elements: int = TRACE_FULL_MAX, rows_kept: int = TRACE_ROWS_KEPT) -> "StepTrace":
+        """This trace, small: for a full softmax with more than max_elements scored entries (k * d), the
+        gradient as its two factors and W_out before/after for shown_rows(rows_kept) only; else itself."""
+        if self.objective != "softmax" or self.out_before is None or np.size(self.out_before) <= max_elements:
+            return self
+        keep = self.shown_rows(rows_kept)
+        return replace(self, grad_out=RankOneRows(np.asarray(self.probs) - np.asarray(self.labels), self.hidden),
+                       out_before=KeptRows(self.out_before, keep), out_after=KeptRows(self.out_after, keep))
 
 
 def _target_prob(objective, labels, probs, target, rows) -> float:

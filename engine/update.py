@@ -117,7 +117,11 @@ class UpdateRule:
             raise TrainingDiverged(diverged_message(step, lr, loss))
         dtype = W_in.dtype
         with np.errstate(over="ignore", invalid="ignore"):                           # checked just below
-            np.add.at(W_out, rows, (-lr * grad_rows).astype(dtype))                  # rows may repeat (negatives)
+            out_step = (-lr * grad_rows).astype(dtype)                                 # (k, d)
+            if len(rows) == len(W_out) and self.objective.name == "softmax":            # all V rows, each once
+                W_out += out_step                          # the same float32 sums as add.at, ~10x faster
+            else:
+                np.add.at(W_out, rows, out_step)                                     # rows may repeat (negatives)
             step_in = (-lr / self.input_scale(len(inputs)) * grad_hidden).astype(dtype)  # (d,)
             np.add.at(W_in, inputs, np.broadcast_to(step_in, in_before.shape))      # ids may repeat (CBOW)
         if not (np.isfinite(W_out[rows]).all() and np.isfinite(W_in[inputs]).all()):

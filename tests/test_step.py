@@ -164,3 +164,49 @@ def test_undo_history_is_capped_in_memory(monkeypatch):
         m.undo()
     assert m.step_count == 50 - kept > 0                   # undo stops at the oldest kept step
     assert m.undo_bytes == 0
+
+
+def test_a_large_full_softmax_trace_is_kept_small_and_exact():
+    """Word2Vec.step() returns a compact trace when k * d is large: the gradient as outer(p - y, h), exact
+    row for row; W_out before/after for the shown rows only, equal to the full trace's; other rows refuse."""
+    from engine import gensim_data_path, read_corpus
+    from engine import step as step_module
+
+    sentences = read_corpus(gensim_data_path("lee_background.cor"))              # V ≈ 7,000 at min_count 1
+    big = Word2Vec(objective="softmax", vector_size=50, sample=0, seed=3).build_vocab(sentences)
+    V, d = big.W_out.shape
+    assert V * d > step_module.TRACE_FULL_MAX
+    before = big.W_out.copy()
+    t = big.step()
+    # the compact gradient is the rank-one product, exactly
+    g = np.asarray(t.probs) - np.asarray(t.labels)
+    assert np.array_equal(np.asarray(t.grad_out), np.outer(g, np.asarray(t.hidden, np.float64)))
+    shown = t.shown_rows(12)
+    assert np.array_equal(t.grad_out[shown], np.outer(g[shown], np.asarray(t.hidden, np.float64)))
+    assert t.target in shown and set(t.shown_rows(8)) <= set(t.kept_rows) and len(t.kept_rows) == 32
+    for i in t.kept_rows:
+        assert np.array_equal(t.out_before[i], before[i]) and np.array_equal(t.out_after[i], big.W_out[i])
+    other = next(i for i in range(V) if i not in set(t.kept_rows))
+    with pytest.raises(IndexError, match="were not kept"):
+        t.out_before[other]
+    size = sum(getattr(x, "nbytes", 0) for x in (t.grad_out, t.out_before, t.out_after))
+    assert size < 0.05 * V * d * 8                          # vs (V, d) float64 + two (V, d) float32 copies
+    # a small model keeps everything (the tests above read every row)
+    small = make("skipgram", "softmax").step()
+    assert isinstance(small.out_before, np.ndarray) and isinstance(small.grad_out, np.ndarray)
+
+
+def test_compact_is_the_same_trace_with_fewer_rows():
+    m = make("cbow", "softmax", cbow_mean=True)
+    t = m.step()
+    c = t.compact(max_elements=10, rows_kept=4)
+    assert c is not t and len(c.kept_rows) == 4
+    assert np.array_equal(np.asarray(c.grad_out), t.grad_out)          # exact: the same product
+    for i in c.kept_rows:
+        assert np.array_equal(c.out_before[i], t.out_before[i]) and np.array_equal(c.out_after[i], t.out_after[i])
+    from engine import lessons
+    ch_c, ch_t = lessons.row_changes(c, c.shown_rows(4)), lessons.row_changes(t, c.shown_rows(4))
+    assert np.array_equal(ch_c["out_delta"], ch_t["out_delta"])
+    assert c.loss == t.loss and c.target_prob == t.target_prob
+    ns = make("skipgram", "negative_sampling").step()
+    assert ns.compact(max_elements=1) is ns                              # few rows: nothing to compact

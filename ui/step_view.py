@@ -18,6 +18,7 @@ Every text comes from ui/texts/<lang>/step.toml through t().
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -28,6 +29,7 @@ from engine import Config, TrainingDiverged, Word2Vec
 from engine import lessons
 from ui import charts, state, step_charts
 from ui.i18n import engine_message, t as tr
+from ui.jobs import heavy_job, is_heavy_step
 from ui.settings import APP_CONFIG
 
 HISTORY_MAX = 5_000          # summary rows kept for the history table (the oldest are dropped)
@@ -121,14 +123,17 @@ def run_steps(n: int, new_round: bool = False) -> None:
     history = st.session_state.setdefault(state.HISTORY, [])
     st.session_state[state.STEP_ERROR] = None
     watch = watch_state(model)
+    # full softmax over a large vocabulary touches all V rows of W_out per update: one server-wide slot
+    slot = heavy_job("softmax_step") if is_heavy_step(model.objective, len(model.vocab)) else nullcontext()
     try:
-        for i in range(n):
-            if model.training_complete and not (new_round and i == 0):
-                break
-            t = model.step()
-            history.append(summary_row(model, t))
-            st.session_state[state.LAST_TRACE] = t
-            watch_record(model, watch, t)
+        with slot:
+            for i in range(n):
+                if model.training_complete and not (new_round and i == 0):
+                    break
+                t = model.step()
+                history.append(summary_row(model, t))
+                st.session_state[state.LAST_TRACE] = t
+                watch_record(model, watch, t)
     except TrainingDiverged as e:
         st.session_state[state.STEP_ERROR] = tr("step.error_diverged", error=engine_message(str(e)),
                                                 step=model.step_count)
@@ -649,7 +654,7 @@ def gradients(model: Word2Vec, t, key: str) -> None:
         st.markdown(tr("step.grads.text"))
         if t.input_scale > 1:
             st.caption(tr("step.grads.mean", c=t.input_scale))
-    rows = np.vstack([np.asarray(t.grad_out)[sel], np.asarray(t.grad_hidden)[None, :]])  # (m + 1, d)
+    rows = np.vstack([t.grad_out[sel], np.asarray(t.grad_hidden)[None, :]])             # (m + 1, d)
     lab = [f"{labels[i]} (e = {e[i]:+.3f})" for i in sel] + ["∂L/∂h"]
     title = tr("step.grads.chart")
     if len(sel) < len(ids):
@@ -683,12 +688,7 @@ def out_row_labels(model: Word2Vec, t):
 
 def _out_selection(t, max_rows: int = 12) -> np.ndarray:
     """Which scored rows to draw: all for HS / NS, the target and the largest |e| for a big softmax."""
-    k = len(t.out_rows)
-    if t.objective != "softmax" or k <= max_rows:
-        return np.arange(k)
-    e = np.abs(np.asarray(t.probs) - np.asarray(t.labels))                               # (k,)
-    top = [i for i in np.argsort(-e) if i != t.target][: max_rows - 1]
-    return np.array([t.target] + sorted(top))
+    return t.shown_rows(max_rows)
 
 
 def update_rows(model: Word2Vec, t, key: str) -> None:
@@ -700,7 +700,8 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
     if t.architecture == "cbow":
         st.caption(tr("step.rule_interview"))
     st.caption(tr("step.update.text"))
-    ch = lessons.row_changes(t)
+    sel = _out_selection(t, max_rows=8)
+    ch = lessons.row_changes(t, out_positions=sel)
     in_words = words(model, t.inputs)
     rows, labels = [], []
     before, after = tr("step.update.before"), tr("step.update.after")
@@ -713,14 +714,13 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
         dict(z=ch["in_delta"], rows=[f"{w}: {change}" for w in in_words], title=tr("step.update.win_change"),
              colorbar=change), x_title=tr("step.dimension")), key=f"{key}_win")
     ids, labels = out_row_labels(model, t)
-    sel = _out_selection(t, max_rows=8)
     rows, lab = [], []
     for i in sel:
         rows += [t.out_before[i], t.out_after[i]]
         lab += [f"{labels[i]} {before}", f"{labels[i]} {after}"]
     st.plotly_chart(charts.heatmap_pair(
         dict(z=np.array(rows), rows=lab, title=tr("step.update.wout"), colorbar=tr("step.value")),
-        dict(z=ch["out_delta"][sel], rows=[f"{labels[i]}: {change}" for i in sel],
+        dict(z=ch["out_delta"], rows=[f"{labels[i]}: {change}" for i in sel],
              title=tr("step.update.wout_change"), colorbar=change), x_title=tr("step.dimension")),
         key=f"{key}_wout")
 
