@@ -16,7 +16,7 @@ Scenarios (all by default; --only picks some), written to bench/CLASSROOM_RESULT
             on this machine (Play on the embedding page): the others' Next latency before and during;
   softmax   one tab, Wikipedia sample (wikipedia_head500), full softmax, d = 300: server RSS added by
             Next 100 (x3);
-  upload    (no server) memory of a 20 MB uploaded corpus held as lists of words (today) and as token ids.
+  upload    (no server) memory of a 20 MB uploaded corpus as the app keeps it (text + token ids) and as lists.
 
     .venv/bin/python bench/classroom.py                      # one app process (streamlit run app.py)
     .venv/bin/python bench/classroom.py --deploy 2           # make serve-class N=2: 2 processes behind nginx
@@ -394,25 +394,24 @@ def chart_costs(repeats: int = 20) -> dict:
 UPLOAD_CHILD = r"""
 import gc, json, os, sys, tracemalloc
 sys.path.insert(0, sys.argv[1])
-import numpy as np
 import engine
 data = open(sys.argv[2], "rb").read()
 gc.collect(); tracemalloc.start()
-sentences, enc = engine.decode_corpus_bytes(data, name="big.txt")
-lists_mb = tracemalloc.get_traced_memory()[0] / 2**20
-peak_lists = tracemalloc.get_traced_memory()[1] / 2**20
-tokens = sum(len(s) for s in sentences)
-# the same corpus as token ids: one int32 per token, sentence offsets, the distinct words once
+# what ui/corpus_view.accept_upload keeps for the session: the decoded text (to cut it again with another
+# segmenter) and its sentences as an EncodedCorpus (token ids)
+text, enc = engine.decode_text(data, name="big.txt")
+corpus = engine.encode_text(text, "auto")
+gc.collect()
+held_mb, held_peak_mb = (x / 2**20 for x in tracemalloc.get_traced_memory())
+# for comparison: the same sentences as lists of words (what the app held before)
 tracemalloc.reset_peak()
-index = {}
-ids = np.fromiter((index.setdefault(w, len(index)) for s in sentences for w in s), dtype=np.int32, count=tokens)
-offsets = np.cumsum([0] + [len(s) for s in sentences], dtype=np.int64)
-words = list(index)
-del index
-kept = sys.getsizeof(words) + sum(sys.getsizeof(w) for w in words) + ids.nbytes + offsets.nbytes
-del sentences; gc.collect()
-print(json.dumps({"file_mb": len(data) / 2**20, "tokens": tokens, "distinct": len(words),
-                  "lists_mb": lists_mb, "lists_peak_mb": peak_lists, "ids_mb": kept / 2**20}))
+base = tracemalloc.get_traced_memory()[0]
+lists = engine.sentences_from_text(text, "auto")
+lists_mb = (tracemalloc.get_traced_memory()[0] - base) / 2**20
+assert len(lists) == len(corpus)
+print(json.dumps({"file_mb": len(data) / 2**20, "tokens": corpus.n_tokens, "distinct": len(corpus.words),
+                  "lists_mb": lists_mb, "held_mb": held_mb, "held_peak_mb": held_peak_mb,
+                  "ids_mb": corpus.nbytes / 2**20}))
 """
 
 
@@ -491,10 +490,10 @@ def report(res: dict, target_label: str, cmd: str) -> str:
     if res.get("upload"):
         u = res["upload"]
         lines += [f"**An uploaded corpus** of {u['file_mb']:.0f} MB ({u['tokens']:,} tokens, {u['distinct']:,} "
-                  f"distinct): as lists of words (today's `upload_sentences`) {u['lists_mb']:.0f} MB "
-                  f"({u['lists_mb'] / u['file_mb']:.1f}x the file; peak {u['lists_peak_mb']:.0f} MB while "
-                  f"reading); as token ids (int32) + sentence offsets + the distinct words once: "
-                  f"{u['ids_mb']:.0f} MB ({u['ids_mb'] / u['file_mb']:.1f}x).", ""]
+                  f"distinct), as the app keeps it (the decoded text + an `engine.EncodedCorpus` of token ids): "
+                  f"{u['held_mb']:.0f} MB ({u['held_mb'] / u['file_mb']:.1f}x the file; the token ids alone "
+                  f"{u['ids_mb']:.0f} MB; peak {u['held_peak_mb']:.0f} MB while reading); the same sentences as "
+                  f"lists of words (before) {u['lists_mb']:.0f} MB ({u['lists_mb'] / u['file_mb']:.1f}x).", ""]
     if res.get("pages_server"):
         ps, pb = res["pages_server"], res.get("pages_browser", {})
         lines += ["**Pages on the Lee corpus** (lee_background, default settings). Server: the page's script run "

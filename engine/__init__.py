@@ -21,7 +21,7 @@ from .objectives import (ARCHITECTURE_TABLE, OBJECTIVE_FUNCTIONS, OBJECTIVE_TABL
 from .step import StepTrace
 from .update import TrainingDiverged, UpdateRule
 from .vocab import NoiseTable, Vocabulary, alias_draw, alias_table
-from .corpus import decode_corpus_bytes, sample_analogies, sample_groups
+from .corpus import EncodedCorpus, decode_corpus_bytes, encode_text, sample_analogies, sample_groups
 from .encoding import decode_text, encoding_label
 from .segment import SEGMENTERS, looks_unsegmented, tokens_per_type
 
@@ -33,6 +33,6 @@ __all__ = [
     "OBJECTIVE_FUNCTIONS", "binary_logistic_loss", "output_rows", "softmax_loss", "StepTrace",
     "TrainingDiverged", "Vocabulary", "alias_table", "alias_draw", "SETTINGS", "SettingTypeError",
     "coerce_setting", "StreamCursor", "ARCHITECTURE_TABLE", "OBJECTIVE_TABLE", "model_name", "UpdateRule",
-    "NoiseTable", "decode_corpus_bytes", "sample_analogies", "sample_groups", "decode_text", "encoding_label",
+    "NoiseTable", "EncodedCorpus", "encode_text", "decode_corpus_bytes", "sample_analogies", "sample_groups", "decode_text", "encoding_label",
     "SEGMENTERS", "looks_unsegmented", "tokens_per_type",
 ]

@@ -24,8 +24,12 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import sys
+from array import array
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
+
+import numpy as np
 
 from .encoding import decode_text, encoding_label, stream_codec
 from .segment import (SEGMENTERS, check_segmenter, has_cjk, looks_unsegmented, segment_tokens,  # noqa: F401
@@ -71,17 +75,88 @@ def split_long(tokens: List[str], max_len: int = MAX_SENTENCE_TOKENS) -> Iterato
         yield tokens[start:start + max_len]
 
 
+def _text_sentences(text: str, segmenter: str) -> Iterator[List[str]]:
+    check_segmenter(segmenter)
+    for line in text.splitlines():
+        for piece in split_long(tokenize(line, segmenter)):
+            if piece:
+                yield piece
+
+
 def sentences_from_text(text: str, segmenter: str = "auto") -> List[List[str]]:
     """Every non-empty line of text as a token list (long lines cut into pieces).
 
     sentences_from_text("A cat.\\n\\nA dog!") -> [['a', 'cat'], ['a', 'dog']]
     """
-    check_segmenter(segmenter)
-    out = []
-    for line in text.splitlines():
-        tokens = tokenize(line, segmenter)
-        out.extend(split_long(tokens))
-    return [s for s in out if s]
+    return list(_text_sentences(text, segmenter))
+
+
+def encode_text(text: str, segmenter: str = "auto") -> "EncodedCorpus":
+    """The sentences of sentences_from_text, held as an EncodedCorpus (never as one big list of lists).
+
+    >>> list(encode_text("A cat.\\n\\nA dog!"))
+    [['a', 'cat'], ['a', 'dog']]
+    """
+    return EncodedCorpus.from_sentences(_text_sentences(text, segmenter))
+
+
+class EncodedCorpus:
+    """Sentences held compactly: each distinct word once, one int32 per token, where each sentence starts.
+
+    An uploaded 20 MB text held as lists of Python strings costs ~190 MB (a list per sentence, a pointer
+    and often a string object per token); held like this it costs ~0.7 bytes per byte of text. It reads
+    like a list of sentences (iterate, len, index, slice), each sentence a new list of words, which is all
+    the engine does with a corpus.
+
+    >>> c = EncodedCorpus.from_sentences([["the", "king"], ["the", "queen", "the"]])
+    >>> list(c), len(c), c[1], c.n_tokens, c.words
+    ([['the', 'king'], ['the', 'queen', 'the']], 2, ['the', 'queen', 'the'], 5, ('the', 'king', 'queen'))
+    """
+
+    def __init__(self, words, ids, offsets):
+        self.words = tuple(words)                                      # (V,) each distinct token once
+        self.ids = np.asarray(ids, dtype=np.int32)                     # (n_tokens,) index into words
+        self.offsets = np.asarray(offsets, dtype=np.int64)            # (n_sentences + 1,) starts, then the end
+
+    @classmethod
+    def from_sentences(cls, sentences) -> "EncodedCorpus":
+        index: Dict[str, int] = {}
+        ids, offsets = array("i"), array("q", [0])
+        for sentence in sentences:
+            ids.extend([index.setdefault(w, len(index)) for w in sentence])
+            offsets.append(len(ids))
+        return cls(index, np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, np.int32),
+                   np.frombuffer(offsets, dtype=np.int64))
+
+    @property
+    def n_tokens(self) -> int:
+        return int(self.offsets[-1])
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays and the word strings (what a session holds for it)."""
+        return self.ids.nbytes + self.offsets.nbytes + sum(sys.getsizeof(w) for w in self.words)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"sentence {i} of a corpus of {n}")
+        i %= n
+        words = self.words
+        return [words[k] for k in self.ids[self.offsets[i]:self.offsets[i + 1]].tolist()]
+
+    def __iter__(self) -> Iterator[List[str]]:
+        words, ids, offsets = self.words, self.ids, self.offsets.tolist()
+        for a, b in zip(offsets, offsets[1:]):
+            yield [words[k] for k in ids[a:b].tolist()]
+
+    def __repr__(self) -> str:
+        return f"EncodedCorpus({len(self):,} sentences, {self.n_tokens:,} tokens, {len(self.words):,} words)"
 
 
 class Corpus:

@@ -148,3 +148,51 @@ def test_chinese_sample_is_what_its_script_writes():
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "up to date" in out.stdout
+
+
+def _held_bytes(make):
+    """Bytes still allocated (tracemalloc) by what make() returns, after it returned."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        obj = make()
+        gc.collect()
+        return obj, tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_upload_is_held_as_token_ids_in_at_most_three_times_its_size(lang):
+    """An uploaded text held as an EncodedCorpus: the same sentences as sentences_from_text, read the
+    same way by the trainer, in at most 3x the file's bytes (lists of strings take ~9x)."""
+    import numpy as np
+    from engine import EncodedCorpus, Word2Vec, encode_text
+
+    rng = np.random.default_rng(0)
+    if lang == "en":
+        vocab = [f"w{i}" + "x" * (i % 7) for i in range(5000)]
+        lines = [" ".join(vocab[j] for j in rng.zipf(1.3, size=12) % 5000) for _ in range(30_000)]
+    else:
+        vocab = ["国王", "王后", "北京", "东京", "苹果", "香蕉", "男人", "女人", "住在", "喜欢"]
+        lines = ["".join(vocab[j] for j in rng.integers(0, 10, size=12)) + "。" for _ in range(8_000)]
+    text = "\n".join(lines)
+    size = len(text.encode("utf-8"))
+    # what the process shares, not the session: jieba's dictionary (loaded once) and engine.segment's
+    # bounded cache of segmented runs (lru_cache, 65,536 runs), both warmed here
+    encode_text(text, "words")
+    corpus, held = _held_bytes(lambda: encode_text(text, "words"))
+    lists, held_lists = _held_bytes(lambda: sentences_from_text(text, "words"))
+    assert isinstance(corpus, EncodedCorpus)
+    assert list(corpus) == lists and len(corpus) == len(lists) and corpus[-1] == lists[-1]
+    assert corpus[3:5] == lists[3:5]
+    assert held <= 3 * size, (held, size)
+    assert held < held_lists / 2                    # and far less than the lists of strings
+    a = Word2Vec(vector_size=8, sample=0, seed=2).build_vocab(corpus)
+    b = Word2Vec(vector_size=8, sample=0, seed=2).build_vocab(lists)
+    a.steps(5), b.steps(5)
+    assert a.vocab.index_to_key == b.vocab.index_to_key and np.array_equal(a.W_in, b.W_in)

@@ -50,7 +50,7 @@ def accept_upload(name: str, data: bytes, segmenter: str = "words") -> Optional[
                                             "limit": upload_limit_mb()})
     try:
         text, encoding = engine.decode_text(data, name=name)
-        sentences = engine.sentences_from_text(text, segmenter)
+        sentences = engine.encode_text(text, segmenter)          # token ids: ~0.7x the file, not ~9x as lists
     except ValueError as e:
         return ("corpus.upload_failed", {"name": name, "error": str(e)})
     if not sentences:

@@ -34,7 +34,7 @@ HISTORY = "step_history"        # list of dicts, one row per step() for the hist
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
 STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair and its probability per update
-UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (its own list, not shared)
+UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (an engine.EncodedCorpus, not shared)
 UPLOAD_SEGMENTER = "_upload_segmenter"  # the segmenter UPLOAD_SENTENCES were cut with
 UPLOAD_TEXT = "_upload_text"    # the uploaded file's decoded text (cut again when the segmenter changes)
 UPLOAD_ENCODING = "upload_encoding"  # the codec the upload was decoded with ("utf-8", "gbk", ...)
@@ -132,7 +132,7 @@ def upload_sentences(segmenter: str) -> List[List[str]]:
     ss = st.session_state
     text = ss.get(UPLOAD_TEXT)
     if text is not None and ss.get(UPLOAD_SEGMENTER) != segmenter:
-        ss[UPLOAD_SENTENCES] = engine.sentences_from_text(text, segmenter)
+        ss[UPLOAD_SENTENCES] = engine.encode_text(text, segmenter)
         ss[UPLOAD_SEGMENTER] = segmenter
     return ss.get(UPLOAD_SENTENCES) or []
 
