@@ -9,6 +9,7 @@ from ui import charts, guards, home_view, state, step_view
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
 from ui.i18n import engine_message, t
+from ui.jobs import heavy_job
 
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
@@ -46,8 +47,9 @@ if st.session_state.pop(state.HOME_TRAIN_REQUESTED, False):
     ensure_fast_trainer(model.vector_size, model.workers)
     bar = st.progress(0.0, text=t("home.training"))
     try:
-        model.train(progress=lambda f, i: bar.progress(min(1.0, f), text=t("home.training_epoch", epoch=i["epoch"] + 1,
-                                                                            loss=f"{i['loss']:.3f}")))
+        with heavy_job("train"):
+            model.train(progress=lambda f, i: bar.progress(
+                min(1.0, f), text=t("home.training_epoch", epoch=i["epoch"] + 1, loss=f"{i['loss']:.3f}")))
         bar.empty()
         st.rerun()
     except TrainingDiverged as e:

@@ -15,6 +15,7 @@ from ui import live as lv
 from ui import state
 from ui.code import show_source
 from ui.i18n import engine_message, t
+from ui.jobs import heavy_job
 
 st.title(t("embedding.title"))
 st.caption(t("embedding.intro"))
@@ -134,7 +135,7 @@ def tsne_panel(X_full, live_state=None):
         st.warning(t("embedding.tsne_perplexity_too_big", perplexity=perplexity, n=n_words))
         return None
     if st.button(t("embedding.tsne_go", n=n_words), key="live_tsne_go", type="primary"):
-        with st.spinner(t("embedding.tsne_running", n=n_words)):
+        with heavy_job("tsne"), st.spinner(t("embedding.tsne_running", n=n_words)):
             store.tsne = lv.run_tsne(X_full, sel, words, tsne_start, tsne_seed, perplexity, store.tsne,
                                      step=getattr(store.model, "step_count", None), matrix=matrix)
     if not store.tsne:
@@ -198,8 +199,8 @@ with s3:
 with s1:
     target_fps = st.select_slider(t("embedding.fps"), [1, 2, 5, 10, 15], value=10, key="live_fps",
                                   help=t("embedding.fps_help"))
-interval = 1.0 / target_fps
 live = lv.get_live(model, every)
+interval = live.interval if (live.playing and live.interval) else 1.0 / target_fps   # paced: lv.paced_interval
 if method == "PCA":
     live.projector.mode = mode
     if remove_top_ok:
@@ -214,6 +215,7 @@ with top:
                      help=t("embedding.play_help"), width="stretch"):
             live.playing = not live.playing
             live.message = None
+            live.interval = None
             if live.playing and model.training_complete:
                 st.toast(t("embedding.another_round"))
             st.rerun()
@@ -295,6 +297,8 @@ def frame():
     st.vega_lite_chart(data, spec, key="live_loss", width="stretch")
     live.frame_ms.append(1000 * (time.perf_counter() - t_start))
     st.caption(t("embedding.frame_caption", frame=live.frames, ms=f"{live.frame_ms[-1]:.0f}"))
+    if live.playing and live.frames % 5 == 0 and lv.repace(live, 1.0 / target_fps):
+        st.rerun(scope="app")                          # a new run_every: ask for frames only as fast as they come
 
 
 with stage:

@@ -140,3 +140,37 @@ def test_heavy_job_gives_up_with_a_translated_message():
     assert not at.exception
     assert "server is busy" in at.error[0].value and "1 slots" in at.error[0].value
     assert not at.markdown
+
+
+class RecordingSlots(jobs.JobSlots):
+    """Slots that remember the kind of every job that held one."""
+
+    def __init__(self, slots: int):
+        super().__init__(slots)
+        self.kinds = []
+
+    def hold(self, kind, *args, **kwargs):
+        self.kinds.append(kind)
+        return super().hold(kind, *args, **kwargs)
+
+
+def test_the_apps_heavy_work_takes_a_slot(open_page, monkeypatch):
+    """A full-softmax Next over a large vocabulary and Train (Home) each run in a server-wide slot;
+    a cheap Next (negative sampling) does not queue behind them."""
+    slots = RecordingSlots(2)
+    monkeypatch.setattr(jobs, "SLOTS", slots)
+    monkeypatch.setattr(jobs, "HEAVY_SOFTMAX_V", 10)          # royalty's ~120 words count as "large" here
+    at = open_page("pages/04_step.py", sb_corpus="royalty", sb_objective="negative_sampling")
+    at.button(key="step_next").click().run()
+    assert not at.exception and slots.kinds == []
+    at.session_state["sb_objective"] = "softmax"
+    at.run()
+    at.button(key="step_next").click().run()
+    assert not at.exception and slots.kinds == ["softmax_step"]
+    at.switch_page("pages/01_home.py")
+    at.run()
+    at.button(key="home_train").click().run()
+    assert not at.exception and slots.kinds == ["softmax_step", "train"]
+    from ui import state
+    assert at.session_state[state.MODEL].training_complete
+    assert slots.running() == 0                                # every slot given back

@@ -251,3 +251,22 @@ def test_the_default_view_separates_the_royalty_groups_after_training():
     assert sep.view >= 0.70 and sep.view > 4 * sep.chance
     old = projection.StablePCA().project(X[sel])               # PCA of the raw vectors, as the page drew them
     assert sep.view > projection.separation(old, X[sel], colour.group).view
+
+
+def test_play_asks_for_frames_no_faster_than_the_server_makes_them():
+    """With a class playing, frames take longer than 1 / fps: the pace follows the server (with hysteresis,
+    since every change redraws the page), and comes back to the user's fps when the server is free again."""
+    from ui import live as lv
+
+    state = lv.LiveState(model=None)
+    target = 0.1                                            # the user asked for 10 frames/s
+    state.frame_ms.extend([20, 22, 25, 21, 24])            # one tab: 20 ms frames
+    assert not lv.repace(state, target) and state.interval is None
+    state.frame_ms.extend([300, 350, 400, 380, 320])       # 10 tabs: each frame takes ~350 ms of wall time
+    assert lv.repace(state, target) and state.interval == pytest.approx(2 * 0.35)
+    state.frame_ms.extend([330, 360, 390, 370, 340])       # about the same: no new redraw
+    assert not lv.repace(state, target)
+    state.frame_ms.extend([20, 22, 25, 21, 24])            # the class paused: back to 10 frames/s
+    assert lv.repace(state, target) and state.interval == pytest.approx(target)
+    state.frame_ms.extend([5000] * 5)                      # never slower than one frame every 2 s
+    assert lv.repace(state, target) and state.interval == lv.PACE_MAX_INTERVAL

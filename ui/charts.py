@@ -21,6 +21,8 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ui.i18n import t
+
 # one palette for every page: what is predicted, what is fed in, what is noise
 TARGET = "#d62728"      # red: the word to predict (label 1)
 INPUT = "#1f77b4"       # blue: the input word(s)
@@ -90,9 +92,9 @@ def _finish(fig: go.Figure, title: str, x_title: str, y_title: str, height: Opti
 
 
 def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = None, *, title: str,
-            x_title: str = "dimension of the vector", y_title: str = "", zmid: Optional[float] = 0.0,
+            x_title: Optional[str] = None, y_title: str = "", zmid: Optional[float] = 0.0,
             zmin=None, zmax=None, colorscale: str = "RdBu_r", show_values: Optional[bool] = None,
-            height: Optional[int] = None, highlight_rows: Sequence[int] = (), colorbar_title: str = "value",
+            height: Optional[int] = None, highlight_rows: Sequence[int] = (), colorbar_title: Optional[str] = None,
             value_format: str = ".2f") -> go.Figure:
     """A matrix as a heatmap, one labelled row per word; highlight_rows get a black frame."""
     z = np.asarray(z, dtype=np.float64)
@@ -106,10 +108,10 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
     fig = go.Figure(go.Heatmap(
         z=z, x=list(range(n_cols)), y=list(range(n_rows)), customdata=hover_rows,
         colorscale=colorscale, zmid=zmid if (zmin is None and zmax is None) else None, zmin=zmin, zmax=zmax,
-        colorbar=dict(title=dict(text=colorbar_title, side="right"), thickness=12, nticks=5,
+        colorbar=dict(title=dict(text=colorbar_title or t("charts.value"), side="right"), thickness=12, nticks=5,
                       tickformat=".2~g"),
         texttemplate=f"%{{z:{value_format}}}" if show_values else None, textfont=dict(size=9),
-        hovertemplate="%{customdata}<br>column %{x}: %{z:.4f}<extra></extra>"))
+        hovertemplate="%{customdata}<br>" + t("charts.column") + " %{x}: %{z:.4f}<extra></extra>"))
     fig.update_yaxes(tickvals=list(range(n_rows)), ticktext=list(row_labels), autorange="reversed")
     step = max(1, n_cols // 25)
     fig.update_xaxes(tickvals=list(range(0, n_cols, step)), ticktext=cols[::step])
@@ -118,10 +120,10 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
                       line=dict(color="black", width=2.5))
     if height is None:
         height = max(200, min(900, 90 + 26 * n_rows))
-    return _finish(fig, title, x_title, y_title, height)
+    return _finish(fig, title, x_title or t("charts.dimension"), y_title, height)
 
 
-def heatmap_pair(left: dict, right: dict, *, x_title: str = "dimension of the vector",
+def heatmap_pair(left: dict, right: dict, *, x_title: Optional[str] = None,
                  height: Optional[int] = None) -> go.Figure:
     """Two heatmaps side by side in ONE figure (fewer charts for the browser to redraw after each step).
 
@@ -141,13 +143,13 @@ def heatmap_pair(left: dict, right: dict, *, x_title: str = "dimension of the ve
         fig.add_trace(go.Heatmap(
             z=z, x=list(range(n_cols)), y=list(range(n_rows)), colorscale="RdBu_r", zmid=0,
             customdata=[[rows[i]] * n_cols for i in range(n_rows)],
-            colorbar=dict(title=dict(text=spec.get("colorbar", "value"), side="top"), thickness=10, nticks=5,
+            colorbar=dict(title=dict(text=spec.get("colorbar") or t("charts.value"), side="top"), thickness=10, nticks=5,
                           tickformat=".2~g", orientation="h", x=0.195 if col == 1 else 0.805, xanchor="center",
                           y=0.0, yanchor="bottom", yref="container", len=0.3),
-            hovertemplate="%{customdata}<br>column %{x}: %{z:.5f}<extra></extra>"), row=1, col=col)
+            hovertemplate="%{customdata}<br>" + t("charts.column") + " %{x}: %{z:.5f}<extra></extra>"), row=1, col=col)
         fig.update_yaxes(tickvals=list(range(n_rows)), ticktext=rows, autorange="reversed", row=1, col=col)
         step = max(1, n_cols // 20)
-        fig.update_xaxes(tickvals=list(range(0, n_cols, step)), title_text=x_title, row=1, col=col)
+        fig.update_xaxes(tickvals=list(range(0, n_cols, step)), title_text=x_title or t("charts.dimension"), row=1, col=col)
         for r in spec.get("highlight", ()):
             fig.add_shape(type="rect", x0=-0.5, x1=n_cols - 0.5, y0=r - 0.5, y1=r + 0.5,
                           line=dict(color="black", width=2.5), row=1, col=col)
@@ -191,46 +193,67 @@ def line(x, ys: Dict[str, Sequence[float]], *, title: str, x_title: str, y_title
 
 
 # ------------------------------------------------------------------------------------------ corpus page
+MAX_POINTS = 600          # a scatter of a whole vocabulary draws at most about this many points (SVG in the browser)
+
+
+def thin_ranks(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices 0..n-1 to draw on a log axis: all when n is small, else the first ones and then
+    log-spaced ranks (a log-log plot of 7,400 words looks the same with ~600, and draws 10x faster).
+
+    >>> thin_ranks(5).tolist()
+    [0, 1, 2, 3, 4]
+    >>> r = thin_ranks(100_000); len(r) <= 600, int(r[0]), int(r[-1])
+    (True, 0, 99999)
+    """
+    if n <= max_points:
+        return np.arange(n)
+    head = np.arange(max_points // 4)
+    tail = np.unique(np.geomspace(max_points // 4 + 1, n, max_points - len(head)).astype(np.int64) - 1)
+    return np.unique(np.concatenate([head, tail, [n - 1]]))
+
+
 def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380) -> go.Figure:
     """Count against rank on log-log axes; the most frequent words are named on the chart."""
     counts = np.asarray(counts)
+    idx = thin_ranks(len(counts))                                  # (m,) ranks drawn
     rank = np.arange(1, len(counts) + 1)
-    fig = go.Figure(go.Scatter(x=rank, y=counts, mode="markers", customdata=list(words),
+    fig = go.Figure(go.Scatter(x=rank[idx], y=counts[idx], mode="markers", customdata=[words[i] for i in idx],
                                marker=dict(size=6, color=INPUT),
-                               hovertemplate="%{customdata}: rank %{x}, count %{y}<extra></extra>"))
+                               hovertemplate=t("charts.zipf.hover")))
     for i in range(min(n_labels, len(words))):
         fig.add_annotation(x=np.log10(rank[i]), y=np.log10(counts[i]), text=words[i], showarrow=False,
                            xanchor="left", yanchor="bottom", font=dict(size=11))
     fig.update_xaxes(type="log")
     fig.update_yaxes(type="log")
-    return _finish(fig, "Zipf's law: a few words are very frequent, most are rare",
-                   "rank of the word (1 = most frequent, log scale)", "count in the corpus (log scale)", height)
+    return _finish(fig, t("charts.zipf.title"), t("charts.zipf.x"), t("charts.zipf.y"), height)
 
 
 def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labels: int = 8,
                      height: int = 380) -> go.Figure:
     """p_keep against relative frequency f(w)/T, one point per word, frequent words named."""
     freqs, keep = np.asarray(freqs, dtype=np.float64), np.asarray(keep, dtype=np.float64)
-    order = np.argsort(freqs)
-    fig = go.Figure(go.Scatter(x=freqs[order], y=keep[order], mode="lines+markers",
-                               customdata=[words[i] for i in order], marker=dict(size=6, color=INPUT),
-                               hovertemplate="%{customdata}: f/T = %{x:.4f}, p_keep = %{y:.3f}<extra></extra>"))
+    order = np.argsort(freqs, kind="stable")
+    # words of the same frequency are one point (named by its first words): a few hundred points, not V
+    _, first = np.unique(freqs[order], return_index=True)
+    groups = np.split(order, first[1:])
+    names = [", ".join(words[i] for i in g[:3]) + (f" (+{len(g) - 3})" if len(g) > 3 else "") for g in groups]
+    at = np.array([g[0] for g in groups], dtype=np.int64)
+    fig = go.Figure(go.Scatter(x=freqs[at], y=keep[at], mode="lines+markers",
+                               customdata=names, marker=dict(size=6, color=INPUT),
+                               hovertemplate=t("charts.keep.hover")))
     top = np.argsort(-freqs)[:n_labels]
     for i in top:
         fig.add_annotation(x=np.log10(freqs[i]), y=keep[i], text=words[i], showarrow=True, arrowhead=0,
                            ax=0, ay=-22, font=dict(size=11))
     if sample > 0:
-        fig.add_vline(x=sample, line_dash="dot", annotation_text=f"f/T = sample = {sample:g}")
+        fig.add_vline(x=sample, line_dash="dot", annotation_text=t("charts.keep.sample_line", sample=f"{sample:g}"))
     fig.update_xaxes(type="log")
     fig.update_yaxes(range=[0, 1.08])
-    return _finish(fig, "Keep probability of each word", "relative frequency f(w)/T (log scale)",
-                   "probability the word is kept", height)
+    return _finish(fig, t("charts.keep.title"), t("charts.keep.x"), t("charts.keep.y"), height)
 
 
 # ------------------------------------------------------------------------------------------ windows page
-WINDOW_CODES = {0: "outside the window", 1: "in the full window, cut by the reduced radius",
-                2: "in the reduced window, not picked by num_skips", 3: "context word used",
-                4: "center word"}
+WINDOW_CODES = {0: "outside", 1: "cut", 2: "not_picked", 3: "used", 4: "center"}   # cell value -> text key
 
 
 def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None) -> go.Figure:
@@ -250,7 +273,8 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
     for k, c in enumerate(colors):
         scale += [[k / 5, c], [(k + 1) / 5, c]]
     text = [[tokens[j] for j in range(n)] for _ in range(n)]
-    meaning = [[WINDOW_CODES[int(z[i, j])] for j in range(n)] for i in range(n)]
+    names = {code: t(f"charts.window.{key}") for code, key in WINDOW_CODES.items()}
+    meaning = [[names[int(z[i, j])] for j in range(n)] for i in range(n)]
     fig = go.Figure(go.Heatmap(z=z, x=list(range(n)), y=list(range(n)), zmin=-0.5, zmax=4.5,
                                colorscale=scale, showscale=False, text=text, customdata=meaning,
                                texttemplate="%{text}", textfont=dict(size=11), xgap=2, ygap=2,
@@ -258,7 +282,7 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
     fig.update_xaxes(tickvals=list(range(n)), ticktext=list(tokens), side="top", tickangle=-45 if n > 10 else 0)
     fig.update_yaxes(tickvals=list(range(n)),
                      ticktext=[f"{tokens[w.center]} (r={w.radius})" for w in windows], autorange="reversed")
-    return _finish(fig, "", "the sentence, word by word", "center word (reduced radius r)",
+    return _finish(fig, "", t("charts.window.x"), t("charts.window.y"),
                    height or max(220, 60 + 30 * n))
 
 
@@ -291,7 +315,7 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
     fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#bbbbbb", width=1),
                              hoverinfo="skip", showlegend=False))
     fig.add_trace(go.Scatter(x=px, y=py, mode="lines", line=dict(color=PATH, width=4),
-                             hoverinfo="skip", name="path of the target word"))
+                             hoverinfo="skip", name=t("charts.tree.path")))
     fig.add_trace(go.Scatter(x=bit_x, y=bit_y, mode="text", text=bit_t, textposition="top center",
                              textfont=dict(size=10, color="#555555"), hoverinfo="skip", showlegend=False))
     node_text = node_text or {}
@@ -302,12 +326,12 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
         textposition="top center", textfont=dict(size=10, color=PATH),
         marker=dict(size=[12 if n.key in on_path else 7 for n in inner],
                     color=[PATH if n.key in on_path else "#999999" for n in inner], symbol="square"),
-        customdata=[f"internal node {n.key[1:]} ({n.n_words} words below)"
+        customdata=[t("charts.tree.node", id=n.key[1:], n=n.n_words)
                     + (f"<br>{node_text[int(n.key[1:])]}" if int(n.key[1:]) in node_text else "")
                     for n in inner],
-        hovertemplate="%{customdata}<extra></extra>", name="internal node (a vector theta_n)"))
+        hovertemplate="%{customdata}<extra></extra>", name=t("charts.tree.inner")))
     leaves = [n for n in nodes if n.key[0] in "wc"]
-    labels = [words[int(n.key[1:])] if n.key[0] == "w" else f"… {n.n_words} words" for n in leaves]
+    labels = [words[int(n.key[1:])] if n.key[0] == "w" else t("charts.tree.folded", n=n.n_words) for n in leaves]
     fig.add_trace(go.Scatter(
         x=[n.x for n in leaves], y=[n.y for n in leaves], mode="markers+text", text=labels,
         textposition="middle right",
@@ -315,12 +339,12 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
         marker=dict(size=[11 if n.key in on_path else 6 for n in leaves],
                     color=[TARGET if n.key in on_path else (OTHER if n.key[0] == "w" else "#dddddd")
                            for n in leaves]),
-        customdata=labels, hovertemplate="%{customdata}<extra></extra>", name="word (leaf)"))
+        customdata=labels, hovertemplate="%{customdata}<extra></extra>", name=t("charts.tree.leaf")))
     depth = max(n.x for n in nodes) if nodes else 1
     fig.update_xaxes(range=[-0.5, depth + 2.2], dtick=1)
     fig.update_yaxes(autorange="reversed", showticklabels=False)
     fig.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
-    return _finish(fig, "", "depth in the tree (= number of decisions, one per bit of the code)", "",
+    return _finish(fig, "", t("charts.tree.x"), "",
                    height or max(300, 60 + 17 * len(leaves)))
 
 
@@ -331,17 +355,16 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
     jitter = (np.arange(V) % 5 - 2) * 0.04     # spread words of equal count and length apart a little
     fig = go.Figure(go.Scatter(x=counts, y=np.asarray(lengths) + jitter, mode="markers", customdata=list(words),
                                marker=dict(size=7, color=INPUT, opacity=0.7),
-                               hovertemplate="%{customdata}: count %{x}, code length %{y:.0f}<extra></extra>"))
+                               hovertemplate=t("charts.codes.hover")))
     for i in range(min(6, V)):
         fig.add_annotation(x=np.log10(counts[i]), y=lengths[i], text=words[i], showarrow=False,
                            yanchor="bottom", font=dict(size=11))
     fig.add_hline(y=mean_length, line_dash="dash", line_color=PATH,
-                  annotation_text=f"average over the tokens: {mean_length:.2f}")
+                  annotation_text=t("charts.codes.mean", mean=f"{mean_length:.2f}"))
     fig.add_hline(y=np.log2(V), line_dash="dot", line_color=TARGET,
                   annotation_text=f"log2 V = {np.log2(V):.2f}", annotation_position="bottom right")
     fig.update_xaxes(type="log")
-    return _finish(fig, "Frequent words get short codes", "count of the word (log scale)",
-                   "code length (bits = dot products per update)", height)
+    return _finish(fig, t("charts.codes.title"), t("charts.codes.x"), t("charts.codes.y"), height)
 
 
 # ------------------------------------------------------------------------------------------ negative sampling
@@ -372,11 +395,10 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text", text=[marks[i] for i in marks if i in ids],
                                  textposition="top center", marker=dict(symbol="triangle-down", size=12,
                                                                         color="black"),
-                                 name="drawn as a negative at this step", hoverinfo="skip"))
+                                 name=t("charts.noise.drawn"), hoverinfo="skip"))
     step = max(1, len(x) // 60)
     fig.update_xaxes(tickvals=x[::step], ticktext=labels[::step], tickangle=-60)
     fig.update_yaxes(type="log")
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
                       bargap=0.15)
-    return _finish(fig, "", "words, from the most frequent (left) to the rarest (right)",
-                   "probability of being drawn as a negative (log scale)", height)
+    return _finish(fig, "", t("charts.noise.x"), t("charts.noise.y"), height)

@@ -24,6 +24,7 @@ from engine import experiments as exps
 from engine.synthetic import PlantedCorpus, planted_corpus
 from engine.synthetic import hard_planted
 from ui import state
+from ui.jobs import heavy_job
 from ui.compiling import ensure_fast_trainer
 from ui.i18n import t
 from ui.settings import architecture_label, objective_label
@@ -63,7 +64,8 @@ def run_with_progress(store_key: str, key: dict, run: Callable, total_label: str
     def progress(done, total, label):
         bar.progress(min(1.0, done / max(total, 1)), text=t("compare.progress", done=done, total=total, label=label))
 
-    run(entry["rows"], progress)
+    with heavy_job("compare"):
+        run(entry["rows"], progress)
     entry["done"] = True
     box.empty()
 
@@ -244,8 +246,9 @@ def run_claims(exp_key: dict, data: exps.ClaimsData, sizes, seeds, base: dict, b
         bar.progress(min(1.0, done / max(total, 1)),
                      text=t("compare.progress", done=done, total=total, label=label))
 
-    exps.claims_experiment(data, sizes, seeds, base, budget, amount, cbow_rule, cache=run_cache(),
-                           progress=progress, out=entry["rows"])
+    with heavy_job("compare"):
+        exps.claims_experiment(data, sizes, seeds, base, budget, amount, cbow_rule, cache=run_cache(),
+                               progress=progress, out=entry["rows"])
     entry["done"] = True
     box.empty()
 

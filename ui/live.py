@@ -27,7 +27,8 @@ from engine.projection import StablePCA, nearest_neighbours
 from ui import embedding_charts as ec
 from ui import state
 from ui.compiling import ensure_fast_trainer
-from ui.i18n import t
+from ui.i18n import engine_message, t
+from ui.jobs import heavy_job
 
 LIVE = state.LIVE_VIEW              # session key: the LiveState of this session
 SNAPSHOT_WORDS = 1000               # snapshots keep the rows of the most frequent 1,000 words
@@ -64,6 +65,7 @@ class LiveState:
     frame_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))  # server time per frame
     frames: int = 0
     playing: bool = False
+    interval: Optional[float] = None                # the seconds between frames asked for now (paced_interval)
     tsne: Optional[dict] = None                     # {"layout": {word: (x, y)}, "step", "matrix", "seconds"}
     message: Optional[str] = None                   # e.g. the training diverged
 
@@ -78,6 +80,40 @@ class LiveState:
         """Frames per second over the recent frames (0 if fewer than 2)."""
         t = list(self.frame_times)
         return (len(t) - 1) / (t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else 0.0
+
+
+PACE_SLACK = 2.0          # ask for a frame no sooner than twice the time the last frames took on the server
+PACE_MAX_INTERVAL = 2.0   # ... but at least one frame every 2 s
+PACE_HYSTERESIS = 1.5     # change the pace only when it is off by this factor (each change redraws the page)
+
+
+def paced_interval(target: float, frame_ms: Sequence[float]) -> float:
+    """Seconds between two frames: the user's 1 / fps, or longer when the server is slower than that.
+
+    The browser asks for a frame every `run_every` seconds whatever became of the last one; a request
+    that arrives while the last frame is still being sent makes Streamlit drop it. With a class of tabs
+    playing, frames then take longer than the interval and almost none arrive; asking no sooner than
+    PACE_SLACK x the recent frames' server time (their median) keeps every computed frame delivered.
+
+    >>> paced_interval(0.1, []), paced_interval(0.1, [20, 25, 30]), paced_interval(0.1, [300, 400, 500])
+    (0.1, 0.1, 0.8)
+    """
+    recent = sorted(list(frame_ms)[-5:])
+    if not recent:
+        return target
+    need = PACE_SLACK * recent[len(recent) // 2] / 1000
+    return float(min(max(target, need), max(target, PACE_MAX_INTERVAL)))
+
+
+def repace(live: "LiveState", target: float) -> bool:
+    """Set live.interval from the recent frames; True when it changed enough for the page to be redrawn
+    with the new run_every (the caller then reruns the app)."""
+    want = paced_interval(target, live.frame_ms)
+    now = live.interval or target
+    if want > now * PACE_HYSTERESIS or want < now / PACE_HYSTERESIS:
+        live.interval = want
+        return True
+    return False
 
 
 @dataclass
@@ -331,31 +367,34 @@ def default_trail_words(words: Sequence[str], n: int = 3, groups: Optional[Seque
     return (nice or grouped or list(words[5:8]))[:n]
 
 
-def train_with_progress(model: Word2Vec, label: str = "Train to the end", key: str = "train") -> Optional[dict]:
+def train_with_progress(model: Word2Vec, label: Optional[str] = None, key: str = "train") -> Optional[dict]:
     """A button that trains the model to the end of its planned epochs with a progress bar.
 
     Clicking anything else (the Stop button shown while it runs) interrupts training between two
     slices; the weights stay those of the last finished update and training goes on from there later.
     """
-    if not st.button(label, key=f"{key}_go", type="primary"):
+    if not st.button(label or t("embedding.train_default"), key=f"{key}_go", type="primary"):
         return None
     ensure_fast_trainer(model.vector_size, model.workers)
-    bar = st.progress(0.0, text="Starting...")
-    st.button("Stop", key=f"{key}_stop", help="Stops training between two slices; nothing is lost.")
+    bar = st.progress(0.0, text=t("embedding.train_starting"))
+    st.button(t("embedding.train_stop"), key=f"{key}_stop", help=t("embedding.train_stop_help"))
     t0 = time.perf_counter()
 
     def report(fraction, info):
-        bar.progress(min(1.0, fraction), text=f"epoch {info['epoch'] + 1} of {model.planned_epochs}, "
-                     f"{info['examples']:,} updates, loss {info['loss']:.4f}, {info['words_per_sec']:,.0f} words/s")
+        bar.progress(min(1.0, fraction), text=t(
+            "embedding.train_progress", epoch=info["epoch"] + 1, epochs=model.planned_epochs,
+            examples=f"{info['examples']:,}", loss=f"{info['loss']:.4f}", speed=f"{info['words_per_sec']:,.0f}"))
 
     try:
-        info = model.train(progress=report)
+        with heavy_job("train"):
+            info = model.train(progress=report)
     except TrainingDiverged as e:
-        st.error(str(e))
+        st.error(engine_message(str(e)))
         return None
     finally:
         model.wv.invalidate()
-    bar.progress(1.0, text=f"Done: {info['examples']:,} updates in {time.perf_counter() - t0:.1f} s")
+    bar.progress(1.0, text=t("embedding.train_done", examples=f"{info['examples']:,}",
+                             seconds=f"{time.perf_counter() - t0:.1f}"))
     return info
 
 
