@@ -93,6 +93,30 @@ def screenshot(page, path: Path, width: int = 1400):
     page.set_viewport_size({"width": width, "height": 2400})
 
 
+def step_after_next_100(browser, url: str, title: str) -> None:
+    """A new session on the Step page (a fresh model, the app's defaults): Next 100 three times, as the
+    lesson says (tests/test_step_page.py checks that the running loss falls). Screenshots: the whole page, and what a projector
+    shows at 1280x720 (04_step.png, 04_step_1280x720.png)."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 2400}, locale="en-US")
+    page.goto(url)
+    settle(page, title)
+    for n in (100, 200, 300):
+        page.locator("button", has_text="Next 100").first.click()
+        page.mouse.move(0, 0)
+        settle(page, title)
+        expect(page.get_by_text(re.compile(rf"\b{n}\s+updates done"))).to_be_visible(timeout=60_000)
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()[:2000]
+    expect(page.get_by_text("This step's example")).to_be_visible()
+    screenshot(page, SHOTS / "04_step.png")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "04_step_1280x720.png"))
+    page.close()
+
+
 def test_every_page_opens_without_exception_and_is_screenshotted(server):
     from playwright.sync_api import expect, sync_playwright
 
@@ -133,10 +157,13 @@ def test_every_page_opens_without_exception_and_is_screenshotted(server):
                     expect(page.get_by_text("This step's example")).to_be_visible()
                 errors = page.locator('[data-testid="stException"]')
                 assert errors.count() == 0, f"{title}: {errors.first.inner_text()[:2000]}"
-                screenshot(page, SHOTS / f"{Path(script).stem}.png")
+                if not script.endswith("04_step.py"):              # the Step page's picture: a fresh model, below
+                    screenshot(page, SHOTS / f"{Path(script).stem}.png")
+            step_script, step_title, _ = next(p for p in pages if p[0].endswith("04_step.py"))
+            step_after_next_100(browser, server + "/" + url_path(step_script), step_title)
         finally:
             browser.close()
-    shots = [SHOTS / f"{Path(script).stem}.png" for script, _, _ in pages]
+    shots = [SHOTS / f"{Path(script).stem}.png" for script, _, _ in pages] + [SHOTS / "04_step_1280x720.png"]
     assert all(s.exists() for s in shots)
     if os.environ.get("UPDATE_SCREENSHOTS"):               # make screenshots
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
