@@ -200,7 +200,7 @@ with s1:
     target_fps = st.select_slider(t("embedding.fps"), [1, 2, 5, 10, 15], value=10, key="live_fps",
                                   help=t("embedding.fps_help"))
 live = lv.get_live(model, every)
-interval = live.interval if (live.playing and live.interval) else 1.0 / target_fps   # paced: lv.paced_interval
+interval = lv.play_interval(live, 1.0 / target_fps, time.perf_counter())   # paced to the process's playing tabs
 if method == "PCA":
     live.projector.mode = mode
     if remove_top_ok:
@@ -215,7 +215,6 @@ with top:
                      help=t("embedding.play_help"), width="stretch"):
             live.playing = not live.playing
             live.message = None
-            live.interval = None
             if live.playing and model.training_complete:
                 st.toast(t("embedding.another_round"))
             st.rerun()
@@ -240,8 +239,10 @@ if not live.playing and len(live.snapshots) > 1 and method == "PCA":
 
 @st.fragment(run_every=interval if live.playing else None)
 def frame():
-    t_start = time.perf_counter()
+    t_start, cpu_start = time.perf_counter(), time.thread_time()
     m = live.model
+    if live.playing and lv.repace(live, 1.0 / target_fps, t_start):
+        st.rerun(scope="app")                          # a new run_every: frames only as fast as the process makes them
     if live.playing:
         lv.train_frame(live, per_frame)
         if m.training_complete or live.message:
@@ -295,10 +296,9 @@ def frame():
     st.markdown(t("embedding.loss_heading"))
     data, spec = lv.loss_vega(live)
     st.vega_lite_chart(data, spec, key="live_loss", width="stretch")
-    live.frame_ms.append(1000 * (time.perf_counter() - t_start))
-    st.caption(t("embedding.frame_caption", frame=live.frames, ms=f"{live.frame_ms[-1]:.0f}"))
-    if live.playing and live.frames % 5 == 0 and lv.repace(live, 1.0 / target_fps):
-        st.rerun(scope="app")                          # a new run_every: ask for frames only as fast as they come
+    if live.playing:
+        lv.frame_finished(live, 1000 * (time.thread_time() - cpu_start), time.perf_counter())
+    st.caption(t("embedding.frame_caption", frame=live.frames, ms=f"{1000 * (time.perf_counter() - t_start):.0f}"))
 
 
 with stage:

@@ -253,20 +253,32 @@ def test_the_default_view_separates_the_royalty_groups_after_training():
     assert sep.view > projection.separation(old, X[sel], colour.group).view
 
 
-def test_play_asks_for_frames_no_faster_than_the_server_makes_them():
-    """With a class playing, frames take longer than 1 / fps: the pace follows the server (with hysteresis,
-    since every change redraws the page), and comes back to the user's fps when the server is free again."""
+def test_play_asks_for_frames_no_faster_than_the_process_makes_them(monkeypatch):
+    """Ten tabs playing on one process share its one core: each asks for frames no faster than
+    10 x a frame's CPU time x the slack, so every frame computed is delivered; alone, a tab gets the fps it
+    asked for; when the others stop, the pace comes back (with hysteresis: each change redraws the page)."""
     from ui import live as lv
 
-    state = lv.LiveState(model=None)
-    target = 0.1                                            # the user asked for 10 frames/s
-    state.frame_ms.extend([20, 22, 25, 21, 24])            # one tab: 20 ms frames
-    assert not lv.repace(state, target) and state.interval is None
-    state.frame_ms.extend([300, 350, 400, 380, 320])       # 10 tabs: each frame takes ~350 ms of wall time
-    assert lv.repace(state, target) and state.interval == pytest.approx(2 * 0.35)
-    state.frame_ms.extend([330, 360, 390, 370, 340])       # about the same: no new redraw
-    assert not lv.repace(state, target)
-    state.frame_ms.extend([20, 22, 25, 21, 24])            # the class paused: back to 10 frames/s
-    assert lv.repace(state, target) and state.interval == pytest.approx(target)
-    state.frame_ms.extend([5000] * 5)                      # never slower than one frame every 2 s
-    assert lv.repace(state, target) and state.interval == lv.PACE_MAX_INTERVAL
+    monkeypatch.setattr(lv, "PLAYERS", lv.PlayRegistry())
+    tabs = [lv.LiveState(model=None, playing=True) for _ in range(10)]
+    target = 0.1                                              # 10 frames/s asked for
+    assert lv.play_interval(tabs[0], target, now=100.0) == target       # alone, nothing measured yet
+    for t in tabs:
+        for _ in range(5):
+            lv.frame_finished(t, cpu_ms=40.0, now=100.0)     # a frame costs 40 ms of the process's time
+    assert lv.PLAYERS.playing(100.0) == 10
+    assert lv.repace(tabs[0], target, now=100.5)              # its 0.1 s no longer fits: redraw
+    need = lv.PACE_SLACK * 10 * 0.040                         # 0.6 s: the next of the few steps
+    assert lv.play_interval(tabs[0], target, now=100.5) == min(s for s in lv.PACE_STEPS if s >= need)
+    assert not lv.repace(tabs[0], target, now=100.6)          # stable while the class plays
+    for t in tabs[1:]:                                        # the others pause
+        t.playing = False
+        lv.play_interval(t, target, now=101.0)
+    assert lv.PLAYERS.playing(101.0) == 1
+    assert lv.repace(tabs[0], target, now=101.0)
+    assert lv.play_interval(tabs[0], target, now=101.0) == target
+    # a tab that stopped without pausing (closed) stops counting after PLAYING_WITHIN_S
+    lv.frame_finished(tabs[1], cpu_ms=40.0, now=101.0)
+    assert lv.PLAYERS.playing(101.0 + lv.PLAYING_WITHIN_S + 1) == 0
+    # never slower than one frame every PACE_MAX_INTERVAL s
+    assert lv.paced_interval(target, [500.0] * 5, 30) == lv.PACE_MAX_INTERVAL

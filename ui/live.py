@@ -13,6 +13,7 @@ between users (everything is in st.session_state).
 from __future__ import annotations
 
 import collections
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
@@ -65,7 +66,8 @@ class LiveState:
     frame_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))  # server time per frame
     frames: int = 0
     playing: bool = False
-    interval: Optional[float] = None                # the seconds between frames asked for now (paced_interval)
+    interval: Optional[float] = None                # the seconds between frames asked for now (play_interval)
+    frame_cpu_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))  # CPU per frame
     tsne: Optional[dict] = None                     # {"layout": {word: (x, y)}, "step", "matrix", "seconds"}
     message: Optional[str] = None                   # e.g. the training diverged
 
@@ -82,38 +84,91 @@ class LiveState:
         return (len(t) - 1) / (t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else 0.0
 
 
-PACE_SLACK = 2.0          # ask for a frame no sooner than twice the time the last frames took on the server
-PACE_MAX_INTERVAL = 2.0   # ... but at least one frame every 2 s
-PACE_HYSTERESIS = 1.5     # change the pace only when it is off by this factor (each change redraws the page)
+PACE_SLACK = 1.5          # frames of all playing tabs may fill at most 1 / PACE_SLACK of the process's time
+PACE_MAX_INTERVAL = 3.0   # ... but every tab gets at least one frame every 3 s
+PACE_HYSTERESIS = 1.4     # change a tab's pace only when it is off by this factor (each change redraws the page)
+FRAME_CPU_GUESS_MS = 40.0  # a frame's CPU time before one has been measured (royalty, 1,000 updates a frame)
+PLAYING_WITHIN_S = 4.0    # a tab counts as playing while its last frame is this recent
+PACE_STEPS = (0.2, 0.3, 0.45, 0.65, 1.0, 1.5, 2.0, 3.0)   # the slower paces a tab can be given (s per frame)
 
 
-def paced_interval(target: float, frame_ms: Sequence[float]) -> float:
-    """Seconds between two frames: the user's 1 / fps, or longer when the server is slower than that.
+class PlayRegistry:
+    """Which tabs of this server process are playing (process-wide, like ui.jobs.SLOTS; no user data).
 
-    The browser asks for a frame every `run_every` seconds whatever became of the last one; a request
-    that arrives while the last frame is still being sent makes Streamlit drop it. With a class of tabs
-    playing, frames then take longer than the interval and almost none arrive; asking no sooner than
-    PACE_SLACK x the recent frames' server time (their median) keeps every computed frame delivered.
+    One process runs its sessions' scripts one at a time (Python's GIL), so the frames of all its playing
+    tabs share one core: the pace of each tab follows from how many tabs play.
 
-    >>> paced_interval(0.1, []), paced_interval(0.1, [20, 25, 30]), paced_interval(0.1, [300, 400, 500])
-    (0.1, 0.1, 0.8)
+    >>> r = PlayRegistry(); r.beat("a", 10.0); r.beat("b", 11.0); r.playing(12.0), r.playing(14.5)
+    (2, 1)
     """
-    recent = sorted(list(frame_ms)[-5:])
-    if not recent:
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._last: dict = {}
+
+    def beat(self, key, now: float) -> None:
+        with self._lock:
+            self._last[key] = now
+
+    def leave(self, key) -> None:
+        with self._lock:
+            self._last.pop(key, None)
+
+    def playing(self, now: float, within: float = PLAYING_WITHIN_S) -> int:
+        with self._lock:
+            for key in [k for k, t in self._last.items() if now - t > within]:
+                del self._last[key]
+            return len(self._last)
+
+
+PLAYERS = PlayRegistry()
+
+
+def paced_interval(target: float, frame_cpu_ms: Sequence[float], n_playing: int = 1) -> float:
+    """Seconds between two frames of one tab: the user's 1 / fps, or longer when the process cannot
+    make that many frames for every playing tab.
+
+    The browser asks for a frame every `run_every` seconds whatever became of the last one, and a request
+    that arrives while the last frame is still running makes Streamlit stop it and start again: with a
+    class of tabs playing at 10 frames/s almost no frame is ever delivered. So each tab asks no faster
+    than n_playing x (a frame's CPU time, the median of the recent ones) x PACE_SLACK: the frames of all
+    tabs then fit in the process's one core, and every frame computed is a frame shown.
+
+    >>> paced_interval(0.1, [], 1), paced_interval(0.1, [20, 25, 30], 1), paced_interval(0.1, [40] * 5, 10)
+    (0.1, 0.1, 0.65)
+    """
+    recent = sorted(list(frame_cpu_ms)[-9:])
+    cost_ms = recent[len(recent) // 2] if recent else FRAME_CPU_GUESS_MS
+    need = PACE_SLACK * max(1, n_playing) * cost_ms / 1000
+    if need <= target:
+        return float(target)
+    # a few steps only, so that a class starting to play one tab after another redraws each page a few times
+    return float(next((s for s in PACE_STEPS if s >= need), PACE_MAX_INTERVAL))
+
+
+def frame_finished(live: "LiveState", cpu_ms: float, now: float) -> None:
+    """Record a frame that ran to its end: its own CPU time (thread time, not slowed by other sessions)."""
+    live.frame_cpu_ms.append(cpu_ms)
+    PLAYERS.beat(id(live), now)
+
+
+def play_interval(live: "LiveState", target: float, now: float) -> float:
+    """The run_every for this tab now (set when the page is drawn), from the process's playing tabs."""
+    if not live.playing:
+        PLAYERS.leave(id(live))
+        live.interval = None
         return target
-    need = PACE_SLACK * recent[len(recent) // 2] / 1000
-    return float(min(max(target, need), max(target, PACE_MAX_INTERVAL)))
+    PLAYERS.beat(id(live), now)
+    live.interval = paced_interval(target, live.frame_cpu_ms, PLAYERS.playing(now))
+    return live.interval
 
 
-def repace(live: "LiveState", target: float) -> bool:
-    """Set live.interval from the recent frames; True when it changed enough for the page to be redrawn
-    with the new run_every (the caller then reruns the app)."""
-    want = paced_interval(target, live.frame_ms)
-    now = live.interval or target
-    if want > now * PACE_HYSTERESIS or want < now / PACE_HYSTERESIS:
-        live.interval = want
-        return True
-    return False
+def repace(live: "LiveState", target: float, now: float) -> bool:
+    """True when this tab's pace is off by more than PACE_HYSTERESIS (tabs started or stopped playing,
+    or frames got cheaper or dearer): the caller reruns the page, which sets the new run_every."""
+    want = paced_interval(target, live.frame_cpu_ms, PLAYERS.playing(now))
+    current = live.interval or target
+    return want > current or want < current / PACE_HYSTERESIS       # slower at once, faster with a margin
 
 
 @dataclass
