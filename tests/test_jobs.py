@@ -174,3 +174,23 @@ def test_the_apps_heavy_work_takes_a_slot(open_page, monkeypatch):
     from ui import state
     assert at.session_state[state.MODEL].training_complete
     assert slots.running() == 0                                # every slot given back
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")
+def test_release_free_memory_gives_the_heaps_free_pages_back():
+    """After a heavy job the heap keeps its high-water mark in RSS; release_free_memory() returns it."""
+    import numpy as np
+    import psutil
+
+    proc = psutil.Process()
+    big = np.ones(2_000_000)
+    del big                                  # freeing a 16 MB mmapped block raises glibc's mmap threshold
+    base = proc.memory_info().rss
+    arrays = [np.ones(125_000) for _ in range(300)]      # 1 MB each, now from the heap
+    keep = arrays[::50]                      # a few survivors pin the heap's top
+    del arrays
+    held = proc.memory_info().rss - base
+    assert jobs.release_free_memory() is True
+    after = proc.memory_info().rss - base
+    assert held > 150 * 2**20 and after < held / 3, (held, after)
+    assert len(keep) == 6
