@@ -350,10 +350,20 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
 
 def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, height: int = 360) -> go.Figure:
     """Code length against word count: frequent words sit high in the tree."""
-    counts = np.asarray(counts)
+    counts, lengths = np.asarray(counts), np.asarray(lengths)
     V = len(words)
-    jitter = (np.arange(V) % 5 - 2) * 0.04     # spread words of equal count and length apart a little
-    fig = go.Figure(go.Scatter(x=counts, y=np.asarray(lengths) + jitter, mode="markers", customdata=list(words),
+    # words with the same count have the same code length or one bit apart: one point per (count, length),
+    # named by its first words (a few hundred points for a 7,000-word vocabulary, not 7,000)
+    pairs, first, inverse = np.unique(np.stack([counts, lengths], axis=1), axis=0, return_index=True,
+                                      return_inverse=True)
+    inverse = np.asarray(inverse).reshape(-1)
+    members = [[] for _ in range(len(pairs))]
+    for i in range(V):
+        if len(members[inverse[i]]) < 4:
+            members[inverse[i]].append(words[i])
+    sizes = np.bincount(inverse, minlength=len(pairs))
+    names = [", ".join(m[:3]) + (f" (+{n - 3})" if n > 3 else "") for m, n in zip(members, sizes)]
+    fig = go.Figure(go.Scatter(x=pairs[:, 0], y=pairs[:, 1], mode="markers", customdata=names,
                                marker=dict(size=7, color=INPUT, opacity=0.7),
                                hovertemplate=t("charts.codes.hover")))
     for i in range(min(6, V)):
