@@ -83,6 +83,10 @@ FIT_SCRIPT = """
   const schedule = function () { if (pending) return; pending = setTimeout(function () { pending = null; fit(); }, 60); };
   new MutationObserver(schedule).observe(doc.body, {childList: true, subtree: true});
   window.parent.addEventListener('resize', schedule);
+  // a column can change width with no DOM change and no window resize (the page's scrollbar appearing,
+  // the sidebar opening): fit again whenever the main area's width changes
+  const main = doc.querySelector('[data-testid="stMain"]') || doc.body;
+  if (window.parent.ResizeObserver) new window.parent.ResizeObserver(schedule).observe(main);
   schedule();
 })();
 </script>
