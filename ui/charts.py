@@ -272,13 +272,14 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
     scale = []
     for k, c in enumerate(colors):
         scale += [[k / 5, c], [(k + 1) / 5, c]]
-    text = [[tokens[j] for j in range(n)] for _ in range(n)]
+    # the word written only in the cells of a window (an n x n grid of SVG texts is what makes the browser slow)
+    text = [[tokens[j] if z[i, j] > 0 else "" for j in range(n)] for i in range(n)]
     names = {code: t(f"charts.window.{key}") for code, key in WINDOW_CODES.items()}
-    meaning = [[names[int(z[i, j])] for j in range(n)] for i in range(n)]
+    hover = [[[tokens[j], names[int(z[i, j])]] for j in range(n)] for i in range(n)]
     fig = go.Figure(go.Heatmap(z=z, x=list(range(n)), y=list(range(n)), zmin=-0.5, zmax=4.5,
-                               colorscale=scale, showscale=False, text=text, customdata=meaning,
+                               colorscale=scale, showscale=False, text=text, customdata=hover,
                                texttemplate="%{text}", textfont=dict(size=11), xgap=2, ygap=2,
-                               hovertemplate="%{text}: %{customdata}<extra></extra>"))
+                               hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
     fig.update_xaxes(tickvals=list(range(n)), ticktext=list(tokens), side="top", tickangle=-45 if n > 10 else 0)
     fig.update_yaxes(tickvals=list(range(n)),
                      ticktext=[f"{tokens[w.center]} (r={w.radius})" for w in windows], autorange="reversed")
