@@ -63,10 +63,17 @@ def vega_charts(at):
 
 
 def live_chart(at):
-    """The live projection: the Vega-Lite chart whose main table has a 'word' column."""
+    """The live projection: the Vega-Lite chart whose table has a 'word' column, as (its points,
+    {"labels", "trails", "corners": their rows}, spec) (ui.embedding_charts.parts splits the one table)."""
+    from ui.embedding_charts import parts
+
     found = [c for c in vega_charts(at) if c[0] is not None and "word" in c[0].columns]
     assert found, "no live projection chart"
-    return found[0]
+    table, _, spec = found[0]
+    split, empty = parts(table), table.iloc[0:0]
+    return (split.get("point", empty),
+            {"labels": split.get("label", empty), "trails": split.get("trail", empty),
+             "corners": split.get("corner", empty)}, spec)
 
 
 def loss_chart(at):

@@ -198,12 +198,13 @@ def test_chart_spec_is_the_same_every_frame_and_carries_the_groups():
     d1, s1 = ec.projection_chart(words, rng.normal(size=(6, 2)), hover, c, lang="en")
     d2, s2 = ec.projection_chart(words, rng.normal(size=(6, 2)), hover, c, trails={"king": np.zeros((3, 2))},
                                  chosen=["king"], lang="en")
-    strip = lambda s: {k: v for k, v in s.items() if k != "datasets"}   # noqa: E731  the data change, the spec not
-    assert strip(s1) == strip(s2)
-    assert list(d1["group"]) == ["no group", "royal", "royal", "male", "female", "feeling"]
+    assert s1 == s2                                            # the data change, the spec not
+    p1, p2 = ec.parts(d1), ec.parts(d2)                        # one table, its parts told apart by a column
+    assert list(p1["point"]["group"]) == ["no group", "royal", "royal", "male", "female", "feeling"]
     assert s1["layer"][2]["encoding"]["color"]["scale"]["domain"][:3] == ["royal", "male", "female"]
-    assert list(s2["datasets"]["trails"]["group"]) == ["royal"] * 3
-    assert s2["datasets"]["labels"]["word"].iloc[0] == "king"   # the chosen word is labelled first
+    assert list(p2["trail"]["group"]) == ["royal"] * 3
+    assert p2["label"]["word"].iloc[0] == "king"               # the chosen word is labelled first
+    assert len(p1["corner"]) == 2 and "trail" not in p1
 
 
 def test_trails_are_thinned_to_a_readable_number_of_points(live):

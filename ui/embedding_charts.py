@@ -240,12 +240,13 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
                      lang: Optional[str] = None):
     """(data, spec) for st.vega_lite_chart: points coloured by group (or band), readable labels, trails.
 
-    data: one row per word (x, y, word, group = its category as shown, grouped, nearest). Named
-    datasets: "labels" (x, y of the word's point, dx, dy the label's offset in pixels, word, group; the
-    chosen words first), "corners"
-    (the axes' extent) and "trails" (x, y, word, group, t: drawn in the word's colour, ending at its
-    labelled point). ranges: fixed ((x0, x1), (y0, y1)) axes (scrubbing); otherwise the axes
-    hold the points with one scale for both axes.
+    data: ONE table (one Arrow conversion per frame, not four), its rows told apart by `part`:
+    "point" (one per word: x, y, word, group = its category as shown, grouped, nearest), "label" (x, y
+    of the word's point, dx, dy the label's offset in pixels, word, group; the chosen words first),
+    "corner" (the axes' extent) and "trail" (x, y, word, group, t: drawn in the word's colour, ending at
+    its labelled point); each layer of the spec filters its part. `parts(data)` splits it back.
+    ranges: fixed ((x0, x1), (y0, y1)) axes (scrubbing); otherwise the axes hold the points with one
+    scale for both axes.
     """
     lang = lang or current_language()
     axis_titles = axis_titles or (t("embedding.axis_1", lang), t("embedding.axis_2", lang))
@@ -253,8 +254,6 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
     n = len(words)
     grouped = [g is not None for g in colour.group] if colour.kind == "groups" else [True] * n
     nearest = [h.split("nearest:<br>")[-1].replace("<br>", ", ") for h in hover]
-    points = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "word": list(words), "group": colour.category,
-                           "grouped": grouped, "nearest": nearest})
     if ranges is not None:
         domain = ((float(ranges[0][0]), float(ranges[0][1])), (float(ranges[1][0]), float(ranges[1][1])))
     else:
@@ -262,15 +261,26 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
     order = label_order(words, colour, chosen)
     spots = place_labels(coords, words, order, domain, max_labels=n_labels)
     rows_l = [s[0] for s in spots]
-    labels = pd.DataFrame({"x": coords[rows_l, 0], "y": coords[rows_l, 1], "dx": [s[1] for s in spots],
-                           "dy": [s[2] for s in spots], "word": [words[i] for i in rows_l],
-                           "group": [colour.category[i] for i in rows_l]},
-                          columns=["x", "y", "dx", "dy", "word", "group"])
-    corners = pd.DataFrame({"x": [domain[0][0], domain[0][1]], "y": [domain[1][0], domain[1][1]]})
     category = dict(zip(words, colour.category))
-    rows = [{"x": float(x), "y": float(y), "word": w, "group": category.get(w, colour.domain[-1]), "t": k}
-            for w, path in (trails or {}).items() for k, (x, y) in enumerate(path)]
-    trail_df = pd.DataFrame(rows, columns=["x", "y", "word", "group", "t"])
+    trail_rows = [(float(x), float(y), w, category.get(w, colour.domain[-1]), k)
+                  for w, path in (trails or {}).items() for k, (x, y) in enumerate(path)]
+    m, nt = len(rows_l), len(trail_rows)
+    part = ["point"] * n + ["label"] * m + ["corner"] * 2 + ["trail"] * nt
+    data = pd.DataFrame({
+        "part": part,
+        "x": np.concatenate([coords[:, 0], coords[rows_l, 0], [domain[0][0], domain[0][1]],
+                             [r[0] for r in trail_rows]]),
+        "y": np.concatenate([coords[:, 1], coords[rows_l, 1], [domain[1][0], domain[1][1]],
+                             [r[1] for r in trail_rows]]),
+        "word": list(words) + [words[i] for i in rows_l] + ["", ""] + [r[2] for r in trail_rows],
+        "group": list(colour.category) + [colour.category[i] for i in rows_l] + ["", ""]
+        + [r[3] for r in trail_rows],
+        "grouped": grouped + [True] * (m + 2 + nt),
+        "nearest": nearest + [""] * (m + 2 + nt),
+        "dx": np.concatenate([np.zeros(n), [s[1] for s in spots], np.zeros(2 + nt)]),
+        "dy": np.concatenate([np.zeros(n), [s[2] for s in spots], np.zeros(2 + nt)]),
+        "t": np.concatenate([np.zeros(n + m + 2, dtype=np.int64), np.array([r[4] for r in trail_rows], np.int64)]),
+    })
 
     scale = {"zero": False, "nice": False}
     xs = {"field": "x", "type": "quantitative", "title": axis_titles[0], "scale": scale}
@@ -281,16 +291,18 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
     # one colour scale and one legend, the same in every layer (a layer with legend None would hide it)
     colour_enc = {"field": "group", "type": "nominal", "scale": {"domain": colour.domain, "range": colour.colours},
                   "legend": {"title": colour.title, "orient": "right", "labelLimit": 120}}
+    def only(name):
+        return [{"filter": {"field": "part", "equal": name}}]
+
     spec = {
         "height": height,
-        "datasets": {"labels": labels, "corners": corners, "trails": trail_df},
         "layer": [
-            {"data": {"name": "corners"}, "mark": {"type": "point", "opacity": 0}, "encoding": {"x": xs, "y": ys}},
-            {"data": {"name": "trails"}, "mark": {"type": "line", "point": {"size": 10}, "strokeWidth": 1.2,
+            {"transform": only("corner"), "mark": {"type": "point", "opacity": 0}, "encoding": {"x": xs, "y": ys}},
+            {"transform": only("trail"), "mark": {"type": "line", "point": {"size": 10}, "strokeWidth": 1.2,
                                                   "opacity": 0.55},
              "encoding": {"x": xs, "y": ys, "order": {"field": "t"}, "detail": {"field": "word"},
                           "color": colour_enc}},
-            {"mark": {"type": "circle"},
+            {"transform": only("point"), "mark": {"type": "circle"},
              "encoding": {"x": xs, "y": ys,
                           "color": colour_enc,
                           "size": {"field": "grouped", "type": "nominal", "scale": {"domain": [True, False],
@@ -301,16 +313,22 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
                           "tooltip": [{"field": "word", "title": t("embedding.tip_word", lang)},
                                       {"field": "group", "title": t("embedding.tip_group", lang)},
                                       {"field": "nearest", "title": t("embedding.tip_nearest", lang)}]}},
-            {"data": {"name": "labels"},                 # a white halo under each label, so it reads over lines
+            {"transform": only("label"),                 # a white halo under each label, so it reads over lines
              "mark": {"type": "text", "fontSize": FONT_PX, "align": "center", "baseline": "middle",
                       "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}, "stroke": "white", "strokeWidth": 3,
                       "strokeOpacity": 0.85, "fill": "white"},
              "encoding": {"x": xs, "y": ys, "text": {"field": "word"}}},
-            {"data": {"name": "labels"},
+            {"transform": only("label"),
              "mark": {"type": "text", "fontSize": FONT_PX, "align": "center", "baseline": "middle",
                       "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}},
              "encoding": {"x": xs, "y": ys, "text": {"field": "word"},
                           "color": colour_enc}},
         ],
     }
-    return points, spec
+    return data, spec
+
+
+def parts(data: pd.DataFrame) -> dict:
+    """{part: its rows} of projection_chart's one table: "point", "label", "corner", "trail" (for tests and
+    readers; the browser filters the same way)."""
+    return {name: rows.reset_index(drop=True) for name, rows in data.groupby("part", sort=False)}
