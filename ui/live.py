@@ -89,7 +89,7 @@ PACE_MAX_INTERVAL = 3.0   # ... but every tab gets at least one frame every 3 s
 PACE_HYSTERESIS = 1.4     # change a tab's pace only when it is off by this factor (each change redraws the page)
 FRAME_CPU_GUESS_MS = 40.0  # a frame's CPU time before one has been measured (royalty, 1,000 updates a frame)
 PLAYING_WITHIN_S = 4.0    # a tab counts as playing while its last frame is this recent
-PACE_STEPS = (0.2, 0.3, 0.45, 0.65, 1.0, 1.5, 2.0, 3.0)   # the slower paces a tab can be given (s per frame)
+PACE_STEPS = (0.2, 0.25, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0)   # the slower paces a tab can have (s per frame)
 
 
 class PlayRegistry:
