@@ -63,7 +63,6 @@ class LiveState:
     every: int = 1000                               # take a snapshot every `every` updates (doubles when thinned)
     frame_loss: List[tuple] = field(default_factory=list)   # (step, mean loss of the frame's updates)
     frame_times: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
-    frame_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))  # server time per frame
     frames: int = 0
     playing: bool = False
     interval: Optional[float] = None                # the seconds between frames asked for now (play_interval)

@@ -646,7 +646,7 @@ def gradients(model: Word2Vec, t, key: str) -> None:
     """e = p - y per scored row, the gradient rows as a heatmap, and grad_hidden."""
     ids, labels = out_row_labels(model, t)
     e = np.asarray(t.probs) - np.asarray(t.labels)                                       # (k,)
-    sel = _out_selection(t)
+    sel = t.shown_rows(12)                                   # all for HS / NS; a big softmax: the largest |e|
     left, right = st.columns(TEXT_CHART)
     with left:
         st.latex(r"e_j = p_j - y_j")
@@ -686,11 +686,6 @@ def out_row_labels(model: Word2Vec, t):
                  for i, x in zip(ids, words(model, ids))]
 
 
-def _out_selection(t, max_rows: int = 12) -> np.ndarray:
-    """Which scored rows to draw: all for HS / NS, the target and the largest |e| for a big softmax."""
-    return t.shown_rows(max_rows)
-
-
 def update_rows(model: Word2Vec, t, key: str) -> None:
     """The rule that ran, and the rows of W_in and W_out before and after the update with the change."""
     st.latex(r"u_j \leftarrow u_j - \eta\, e_j\, h \qquad W_{in}[a_i] \leftarrow W_{in}[a_i] - \eta\,"
@@ -700,7 +695,7 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
     if t.architecture == "cbow":
         st.caption(tr("step.rule_interview"))
     st.caption(tr("step.update.text"))
-    sel = _out_selection(t, max_rows=8)
+    sel = t.shown_rows(8)
     ch = lessons.row_changes(t, out_positions=sel)
     in_words = words(model, t.inputs)
     rows, labels = [], []
