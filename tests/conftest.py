@@ -25,26 +25,34 @@ def clear_streamlit_caches():
     st.cache_resource.clear()
 
 
-@pytest.fixture
-def open_page(clear_streamlit_caches):
-    """open_page("pages/04_step.py", sb_corpus="tiny", ...) -> an AppTest that has run app.py on that page.
+def run_app(page: str | None = None, *, query: dict | None = None, locale: str | None = None,
+            timeout: float = 30, **session):
+    """An AppTest that has run app.py without an exception (then switched to `page` and run it).
 
-    Keyword arguments are put in session state before the first run (sidebar widgets are "sb_<name>").
+    query: URL parameters (a shared link); locale: the browser's language (st.context.locale); keyword
+    arguments go into session state before the first run (sidebar widgets are "sb_<name>").
     """
     from streamlit.testing.v1 import AppTest
 
-    def _open(page: str | None = None, **session):
-        at = AppTest.from_file(str(APP), default_timeout=30)
-        for key, value in session.items():
-            at.session_state[key] = value
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    if locale is not None:
+        at.context["locale"] = locale
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in session.items():
+        at.session_state[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
         at.run()
-        if page is not None:
-            at.switch_page(page)
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
-    return _open
+
+@pytest.fixture
+def open_page(clear_streamlit_caches):
+    """open_page("pages/04_step.py", sb_corpus="tiny", ...) -> run_app(...) with the caches cleared."""
+    return run_app
 
 
 def plotly_figures(at) -> list:

@@ -22,6 +22,7 @@ import engine
 from engine.config import Config
 from engine.keyed_vectors import KeyedVectors, parse_word2vec_bytes
 from engine.update import diverged_message
+from tests.conftest import run_app
 from ui import i18n, state
 from ui.i18n import ENGINE_PATTERNS, LANG_KEY, catalogue, engine_message
 
@@ -170,20 +171,8 @@ def english_outside_runs():
 
 
 def open_app(lang: str, page: str | None = None, **session):
-    from streamlit.testing.v1 import AppTest
-
     i18n.outside_runs(lang)
-
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.context["locale"] = "zh-CN" if lang == "zh" else "en-US"
-    for key, value in session.items():
-        at.session_state[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(page, locale="zh-CN" if lang == "zh" else "en-US", timeout=60, **session)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -401,13 +390,7 @@ def test_an_engine_error_on_a_chinese_page_is_in_chinese(clear_streamlit_caches)
 
 
 def test_a_link_note_in_chinese_mode_is_in_chinese(clear_streamlit_caches):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in {"lang": "zh", "vector_size": "1000", "window": "abc", "segmenter": "jieba"}.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception
+    at = run_app(query={"lang": "zh", "vector_size": "1000", "window": "abc", "segmenter": "jieba"}, timeout=60)
     notes = " ".join(w.value for w in at.sidebar.warning)
     assert "来自链接：vector_size=1000 高于侧边栏的最大值 300；改用 300" in notes
     assert "window='abc' 不是数字" in notes and "segmenter='jieba'" in notes
@@ -418,10 +401,7 @@ def test_a_link_note_in_chinese_mode_is_in_chinese(clear_streamlit_caches):
 def test_language_comes_from_the_url_then_the_browser_then_english(clear_streamlit_caches):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[LANG_KEY] = "zh"
-    at.context["locale"] = "en-GB"
-    at.run()
+    at = run_app(query={LANG_KEY: "zh"}, locale="en-GB", timeout=60)
     assert at.session_state[LANG_KEY] == "zh" and at.query_params[LANG_KEY] == "zh"
     assert at.sidebar.selectbox(key="sb_corpus").label == catalogue("zh")["sidebar.corpus"]
     for locale, lang in [("zh-TW", "zh"), ("en-US", "en"), (None, "en"), ("fr-FR", "en")]:

@@ -4,21 +4,12 @@ import json
 
 import pytest
 
-from tests.conftest import APP, plotly_figures
+from tests.conftest import APP, plotly_figures, run_app
 from ui import charts, presenter
 
 
 def _open(query=None, **session):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    for k, v in session.items():
-        at.session_state[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(query=query, timeout=60, **session)
 
 
 def _styles(at) -> str:

@@ -14,12 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.config import SETTINGS, Config
+from tests.conftest import run_app
 from ui import settings as ui_settings
 from ui import state
 from ui.settings import SIDEBAR, SIDEBAR_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 NUMERIC = [row.name for row in SIDEBAR if row.setting.kind not in (str, bool)]
 TEXT = [row.name for row in SIDEBAR if row.setting.kind is str]
 GARBAGE = ["abc", "1e999", "nan", "", "%00", "\x00", "-inf", "2.5.1", "[1]"]
@@ -151,12 +151,7 @@ def test_sidebar_values_leaves_out_refused_settings_and_unknown_names():
 
 # ---------------------------------------------------------------- the same through app.py and a link
 def open_with_link(params: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(query=params, timeout=60)
 
 
 def sidebar_notes(at) -> str:
