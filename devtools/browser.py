@@ -22,6 +22,17 @@ def have_chromium() -> bool:
     return CHROMIUM.exists()
 
 
+def full_page_screenshot(page, path, width: int, min_height: int = 720, max_height: int = 7000,
+                         wait_ms: int = 800) -> None:
+    """A screenshot of a Streamlit page as tall as its content (the app scrolls inside its own main area,
+    so Playwright's full_page sees only the window): the viewport is made that tall first, within
+    [min_height, max_height] pixels, and left so."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": int(min(max(height + 40, min_height), max_height))})
+    page.wait_for_timeout(wait_ms)
+    page.screenshot(path=str(path))
+
+
 def launch_chromium(playwright, **kwargs):
     """playwright.chromium.launch() of /usr/bin/chromium with the flags above (plus any launch kwargs)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), **kwargs)

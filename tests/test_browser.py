@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 
 from devtools.app_server import AppServer
-from devtools.browser import CHROMIUM, have_chromium, launch_chromium
+from devtools.browser import CHROMIUM, full_page_screenshot, have_chromium, launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "build" / "screenshots"
@@ -86,10 +86,7 @@ def settle(page, title: str, timeout: int = 60_000):
 
 def screenshot(page, path: Path, width: int = 1400):
     """A screenshot as tall as the page's content (the app scrolls inside its own container)."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": int(min(max(height + 40, 1200), 7000))})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(path))
+    full_page_screenshot(page, path, width, min_height=1200, max_height=7000)
     page.set_viewport_size({"width": width, "height": 2400})
 
 

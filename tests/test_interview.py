@@ -253,7 +253,7 @@ def test_mock_interview_draws_five_questions_runs_a_clock_and_summarises(open_pa
 @pytest.mark.browser
 def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
     from devtools.app_server import AppServer
-    from devtools.browser import CHROMIUM, have_chromium, launch_chromium
+    from devtools.browser import CHROMIUM, full_page_screenshot, have_chromium, launch_chromium
 
     if not have_chromium():
         pytest.skip(f"Chromium not installed at {CHROMIUM}")
@@ -296,10 +296,7 @@ def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
                 assert errors.count() == 0, errors.first.inner_text()[:2000]
             expect(main.get_by_text(re.compile(r"3 of 17 answered"))).to_be_visible()
             assert "iq=" in page.url
-            height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-            page.set_viewport_size({"width": 1280, "height": int(min(max(height + 40, 720), 4000))})
-            page.wait_for_timeout(800)
-            page.screenshot(path=str(SHOTS / "11_interview_reveal.png"))
+            full_page_screenshot(page, SHOTS / "11_interview_reveal.png", 1280, max_height=4000)
         finally:
             browser.close()
     assert (SHOTS / "11_interview_reveal.png").stat().st_size > 10_000

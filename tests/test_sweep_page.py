@@ -275,7 +275,7 @@ def test_every_key_the_page_uses_is_in_the_catalogue():
 @pytest.mark.browser
 def test_the_page_after_a_sweep_in_a_real_browser():
     from devtools.app_server import AppServer
-    from devtools.browser import CHROMIUM, have_chromium, launch_chromium
+    from devtools.browser import CHROMIUM, full_page_screenshot, have_chromium, launch_chromium
     if not have_chromium():
         pytest.skip(f"Chromium not installed at {CHROMIUM}")
     from playwright.sync_api import expect, sync_playwright
@@ -300,10 +300,7 @@ def test_the_page_after_a_sweep_in_a_real_browser():
             page.wait_for_timeout(1_500)
             assert page.locator('[data-testid="stException"]').count() == 0
             page.screenshot(path=str(shots / "12_hyperparameters_sweep_viewport.png"))
-            height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-            page.set_viewport_size({"width": 1280, "height": int(min(max(height + 40, 720), 5000))})
-            page.wait_for_timeout(1_000)
-            page.screenshot(path=str(shots / "12_hyperparameters_sweep.png"))
+            full_page_screenshot(page, shots / "12_hyperparameters_sweep.png", 1280, max_height=5000, wait_ms=1_000)
         finally:
             browser.close()
 
