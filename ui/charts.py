@@ -355,8 +355,7 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
     V = len(words)
     # words with the same count have the same code length or one bit apart: one point per (count, length),
     # named by its first words (a few hundred points for a 7,000-word vocabulary, not 7,000)
-    pairs, first, inverse = np.unique(np.stack([counts, lengths], axis=1), axis=0, return_index=True,
-                                      return_inverse=True)
+    pairs, inverse = np.unique(np.stack([counts, lengths], axis=1), axis=0, return_inverse=True)
     inverse = np.asarray(inverse).reshape(-1)
     members = [[] for _ in range(len(pairs))]
     for i in range(V):
