@@ -370,7 +370,8 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
         fig.add_annotation(x=np.log10(counts[i]), y=lengths[i], text=words[i], showarrow=False,
                            yanchor="bottom", font=dict(size=11))
     fig.add_hline(y=mean_length, line_dash="dash", line_color=PATH,
-                  annotation_text=t("charts.codes.mean", mean=f"{mean_length:.2f}"))
+                  annotation_text=t("charts.codes.mean", mean=f"{mean_length:.2f}"),
+                  annotation_position="bottom left")          # log2 V's label sits bottom right: apart
     fig.add_hline(y=np.log2(V), line_dash="dot", line_color=TARGET,
                   annotation_text=f"log2 V = {np.log2(V):.2f}", annotation_position="bottom right")
     fig.update_xaxes(type="log")
