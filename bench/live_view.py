@@ -83,15 +83,15 @@ def browser_fps(corpora, seconds: float = 8.0, extra_args=()) -> dict:
                 time.sleep(2.0)                                        # warm-up frames
                 # count changes of the "updates" number inside the page (no polling from outside)
                 page.evaluate("""() => { window.__busy = []; window.__frames = 0;
-                    const el = document.querySelector('[data-testid=stMetricValue]');
+                    const el = document.querySelector('.w2v-metric[data-metric="0"]');
                     let last = el ? el.innerText : null;
-                    new MutationObserver(() => { const e = document.querySelector('[data-testid=stMetricValue]');
+                    new MutationObserver(() => { const e = document.querySelector('.w2v-metric[data-metric="0"]');
                         if (e && e.innerText !== last) { last = e.innerText; window.__frames += 1; } })
                       .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
                 time.sleep(seconds)
                 changes = page.evaluate("() => window.__frames")
                 busy = sum(page.evaluate("() => window.__busy"))
-                reported = page.locator("[data-testid=stMetricValue]").nth(3).inner_text()
+                reported = page.locator('.w2v-metric[data-metric="3"]').first.inner_text()
                 fps = changes / seconds
                 out[corpus] = (fps, reported, busy / max(changes, 1))
                 pause = page.get_by_role("button", name=re.compile("Pause"))

@@ -89,6 +89,7 @@ class StreamlitTab:
         self.fragment_runs = 0                  # script_finished of fragment runs (frames of an st.fragment)
         self.fragment_times: List[float] = []   # when each fragment run finished (time.perf_counter())
         self.early_runs = 0                     # runs that ended early because another rerun was asked for
+        self.full_runs = 0                      # script_finished of whole-page runs
         self.messages = 0
         self.bytes = 0
         self._finished: asyncio.Queue = asyncio.Queue()
@@ -242,6 +243,8 @@ class StreamlitTab:
                 self.fragment_times.append(now)
             elif status == FINISHED.FINISHED_EARLY_FOR_RERUN:
                 self.early_runs += 1
+            elif status == FINISHED.FINISHED_SUCCESSFULLY:
+                self.full_runs += 1
             self._finished.put_nowait((status, fragment, now))
 
     def _delta(self, msg: ForwardMsg) -> None:

@@ -111,9 +111,12 @@ view = dict(centered=centered, unit=unit, remove_top=remove_top)
 remove_top_ok = remove_top <= (model.vector_size if is_model else kv.vector_size) - 2
 
 
-def side_panel(coords, X_rows, title):
-    """Next to the picture: how well it keeps the groups apart (or what the colours are), and how it was made."""
-    sep = lv.separation_of(coords, X_rows, colour)
+def side_panel(coords, X_rows, title, live_state=None, view_key=None):
+    """Next to the picture: how well it keeps the groups apart (or what the colours are), and how it was made.
+    While playing (live_state), the separation is redone every few frames only."""
+    def separation():
+        return lv.separation_of(coords, X_rows, colour)
+    sep = separation() if live_state is None else lv.every_few_frames(live_state, "separation", view_key, separation)
     if sep is not None:
         st.markdown(t("embedding.separation", k=sep.k, view=f"{sep.view:.2f}", full=f"{sep.full:.2f}",
                       d=X_rows.shape[1], chance=f"{sep.chance:.2f}", n=sep.n_words, groups=sep.n_groups),
@@ -261,7 +264,10 @@ def frame():
     else:
         X_show = X_now
         when = t("embedding.when_now", step=f"{m.step_count:,}")
-    hover = lv.hover_texts(words_all, counts, X_show, sel)
+    # what the picture's settings change (a new key redoes the slowly changing parts at once)
+    view_key = (method, matrix, skip, n_words, n_labels, tuple(trail_words), scrub.step if scrub else None,
+                tuple(view.values()), live.projector.mode)
+    hover = lv.every_few_frames(live, "hover", view_key, lambda: lv.hover_texts(words_all, counts, X_show, sel))
     if method == "PCA":
         if not remove_top_ok:
             st.warning(t("embedding.remove_top_too_many", n=remove_top, d=m.vector_size))
@@ -271,14 +277,16 @@ def frame():
         ex = live.projector.explained
         # scrubbing: the same frame for every snapshot, so growth from the center is visible
         ranges = lv.snapshot_ranges(live, sel, matrix) if scrub is not None else None
+        spots = lv.every_few_frames(live, "labels", view_key, lambda: ec.label_spots(
+            words, coords, colour, n_labels, trail_words, ranges))
         data, spec = lv.projection_vega(words, coords, hover, counts, n_labels, trails, ranges, colour=colour,
-                                        chosen=trail_words)
+                                        chosen=trail_words, labels=spots)
         left, right = st.columns(lv.PICTURE_COLUMNS)
         left.vega_lite_chart(data, spec, key="live_chart", width="stretch")
         with right:
             side_panel(coords, X_show[sel], t("embedding.pca_title", matrix=lv.matrix_label(matrix),
                                               view=lv.view_text(**view), when=when, ax1=f"{ex[0]:.0%}",
-                                              ax2=f"{ex[1]:.0%}", n=n_words))
+                                              ax2=f"{ex[1]:.0%}", n=n_words), live, view_key)
     else:
         res = live.tsne
         if res:
@@ -286,14 +294,13 @@ def frame():
                        t("embedding.tsne_title", matrix=lv.matrix_label(res["matrix"]), step=f"{res['step']:,}",
                          seconds=f"{res['seconds']:.1f}",
                          previous=t("embedding.tsne_from_previous") if res["started_from_previous"] else ""))
-    k1, k2, k3, k4 = st.columns(4)
     losses = m.epoch_losses()
-    k1.metric(t("embedding.metric_updates"), f"{m.step_count:,}")
-    k2.metric(t("embedding.metric_epoch_loss"), f"{losses[-1]:.4f}" if losses else "—")
-    k3.metric(t("embedding.metric_all_loss"), f"{m.mean_loss():.4f}" if m.step_count else "—")
-    k4.metric(t("embedding.metric_fps"), f"{live.fps():.1f}" if live.playing else t("embedding.paused"),
-              help=t("embedding.metric_fps_help"))
-    st.markdown(t("embedding.loss_heading"))
+    st.markdown(lv.metric_row([
+        (t("embedding.metric_updates"), f"{m.step_count:,}", None),
+        (t("embedding.metric_epoch_loss"), f"{losses[-1]:.4f}" if losses else "—", None),
+        (t("embedding.metric_all_loss"), f"{m.mean_loss():.4f}" if m.step_count else "—", None),
+        (t("embedding.metric_fps"), f"{live.fps():.1f}" if live.playing else t("embedding.paused"),
+         t("embedding.metric_fps_help"))]) + "\n\n" + t("embedding.loss_heading"), unsafe_allow_html=True)
     data, spec = lv.loss_vega(live)
     st.vega_lite_chart(data, spec, key="live_loss", width="stretch")
     if live.playing:

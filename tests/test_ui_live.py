@@ -283,3 +283,45 @@ def test_play_asks_for_frames_no_faster_than_the_process_makes_them(monkeypatch)
     assert lv.PLAYERS.playing(101.0 + lv.PLAYING_WITHIN_S + 1) == 0
     # never slower than one frame every PACE_MAX_INTERVAL s
     assert lv.paced_interval(target, [500.0] * 5, 30) == lv.PACE_MAX_INTERVAL
+
+
+def test_a_reused_label_placement_moves_with_its_words():
+    """The live view places labels every REFRESH_FRAMES frames: the chart then takes the placement given
+    (pixel offsets from each point), so a label follows its word; a fresh placement is what label_spots gives."""
+    words = ["the", "king", "queen", "man", "woman", "happy"]
+    c = ec.colouring(words, ec.corpus_groups("royalty"), lang="en")
+    rng = np.random.default_rng(1)
+    before, after = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
+    hover = ["<b>w</b><br>nearest:<br>x 0.50"] * 6
+    spots = ec.label_spots(words, before, c, n_labels=4, chosen=["king"])
+    fresh = ec.parts(ec.projection_chart(words, before, hover, c, n_labels=4, chosen=["king"], lang="en")[0])["label"]
+    assert [words.index(w) for w in fresh["word"]] == [i for i, _, _ in spots]
+    moved = ec.parts(ec.projection_chart(words, after, hover, c, n_labels=4, chosen=["king"], lang="en",
+                                         labels=spots)[0])["label"]
+    assert list(moved["word"]) == list(fresh["word"])           # the same words keep their labels ...
+    np.testing.assert_allclose(moved[["dx", "dy"]], fresh[["dx", "dy"]])      # ... at the same offsets ...
+    np.testing.assert_allclose(moved[["x", "y"]], after[[i for i, _, _ in spots]])   # ... from where the words are now
+    c2 = ec.colouring(words[:2], ec.corpus_groups("royalty"), lang="en")
+    few = ec.parts(ec.projection_chart(words[:2], after[:2], hover[:2], c2, lang="en", labels=spots)[0])["label"]
+    assert set(few["word"]) <= {"the", "king"}                  # rows beyond the words given are dropped
+
+
+def test_every_few_frames_redoes_at_once_when_the_settings_change_or_play_stops():
+    live = lv.LiveState(model=None, playing=True)
+    calls = []
+    def compute():
+        calls.append(live.frames)
+        return len(calls)
+    assert [lv.every_few_frames(live, "x", "a", compute) for live.frames in range(1, 4)] == [1, 1, 1]
+    live.frames = 4
+    assert lv.every_few_frames(live, "x", "b", compute) == 2      # another setting: at once
+    live.playing = False
+    assert lv.every_few_frames(live, "x", "b", compute) == 3      # paused: every run is fresh
+    assert calls == [1, 4, 4]
+
+
+def test_the_live_numbers_are_one_escaped_row():
+    row = lv.metric_row([("updates", "3,000", None), ("loss <all>", "0.1234", 'over "20" frames')])
+    assert row.count('class="w2v-metric"') == 2 and 'data-metric="1"' in row
+    assert "loss &lt;all&gt;" in row and 'title="over &quot;20&quot; frames"' in row
+    assert lv.thinned(list(range(1000)), 300)[:3] == [0, 4, 8] and lv.thinned([], 3) == []

@@ -233,11 +233,28 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int],
     return out
 
 
+def chart_domain(coords: np.ndarray, ranges=None):
+    """((x0, x1), (y0, y1)) of the chart: fixed `ranges` (scrubbing), else view_domain(coords)."""
+    if ranges is not None:
+        return ((float(ranges[0][0]), float(ranges[0][1])), (float(ranges[1][0]), float(ranges[1][1])))
+    return view_domain(coords)
+
+
+def label_spots(words: Sequence[str], coords: np.ndarray, colour: Colouring, n_labels: int = 40,
+                chosen: Sequence[str] = (), ranges=None) -> List[Tuple[int, float, float]]:
+    """[(row, dx, dy)]: which words of the chart get a label and where (place_labels in label_order, on
+    the chart's domain). The live view reuses one placement for a few frames: the offsets are in pixels
+    from each point, so a label moves with its word in between."""
+    coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    return place_labels(coords, words, label_order(words, colour, chosen), chart_domain(coords, ranges),
+                        max_labels=n_labels)
+
+
 # ---------------------------------------------------------------- the chart
 def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[str], colour: Colouring,
                      n_labels: int = 40, trails: Optional[dict] = None, ranges=None, chosen: Sequence[str] = (),
                      axis_titles: Optional[Tuple[str, str]] = None, height: int = CHART_HEIGHT,
-                     lang: Optional[str] = None):
+                     lang: Optional[str] = None, labels: Optional[Sequence[Tuple[int, float, float]]] = None):
     """(data, spec) for st.vega_lite_chart: points coloured by group (or band), readable labels, trails.
 
     data: ONE table (one Arrow conversion per frame, not four), its rows told apart by `part`:
@@ -246,7 +263,8 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
     "corner" (the axes' extent) and "trail" (x, y, word, group, t: drawn in the word's colour, ending at
     its labelled point); each layer of the spec filters its part. `parts(data)` splits it back.
     ranges: fixed ((x0, x1), (y0, y1)) axes (scrubbing); otherwise the axes hold the points with one
-    scale for both axes.
+    scale for both axes. labels: a placement from label_spots (default: placed now; rows beyond the
+    words given are dropped).
     """
     lang = lang or current_language()
     axis_titles = axis_titles or (t("embedding.axis_1", lang), t("embedding.axis_2", lang))
@@ -254,12 +272,11 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
     n = len(words)
     grouped = [g is not None for g in colour.group] if colour.kind == "groups" else [True] * n
     nearest = [h.split("nearest:<br>")[-1].replace("<br>", ", ") for h in hover]
-    if ranges is not None:
-        domain = ((float(ranges[0][0]), float(ranges[0][1])), (float(ranges[1][0]), float(ranges[1][1])))
+    domain = chart_domain(coords, ranges)
+    if labels is None:
+        spots = label_spots(words, coords, colour, n_labels, chosen, ranges)
     else:
-        domain = view_domain(coords)
-    order = label_order(words, colour, chosen)
-    spots = place_labels(coords, words, order, domain, max_labels=n_labels)
+        spots = [s for s in labels if s[0] < n][:n_labels]
     rows_l = [s[0] for s in spots]
     category = dict(zip(words, colour.category))
     trail_rows = [(float(x), float(y), w, category.get(w, colour.domain[-1]), k)

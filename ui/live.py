@@ -69,6 +69,7 @@ class LiveState:
     frame_cpu_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))  # CPU per frame
     tsne: Optional[dict] = None                     # {"layout": {word: (x, y)}, "step", "matrix", "seconds"}
     message: Optional[str] = None                   # e.g. the training diverged
+    reused: dict = field(default_factory=dict)      # every_few_frames: {name: (key, frame, value)}
 
     @property
     def max_snapshots(self) -> int:
@@ -168,6 +169,26 @@ def repace(live: "LiveState", target: float, now: float) -> bool:
     want = paced_interval(target, live.frame_cpu_ms, PLAYERS.playing(now))
     current = live.interval or target
     return want > current or want < current / PACE_HYSTERESIS       # slower at once, faster with a margin
+
+
+REFRESH_FRAMES = 3        # while playing, label places, hover neighbours and the groups' separation are redone every 3rd frame
+
+
+def every_few_frames(live: "LiveState", name: str, key, compute):
+    """compute(), or while playing its value from a frame less than REFRESH_FRAMES ago with the same `key`
+    (the page's settings that change it). What changes slowly is not redone every frame: a frame then
+    costs less of the process's one Python core, which a class's playing tabs share.
+
+    >>> live = LiveState(model=None, playing=True); calls = []
+    >>> [every_few_frames(live, "n", "k", lambda: calls.append(1) or len(calls)) for live.frames in range(5)]
+    [1, 1, 1, 2, 2]
+    """
+    hit = live.reused.get(name)
+    if live.playing and hit is not None and hit[0] == key and 0 <= live.frames - hit[1] < REFRESH_FRAMES:
+        return hit[2]
+    value = compute()
+    live.reused[name] = (key, live.frames, value)
+    return value
 
 
 @dataclass
@@ -453,36 +474,74 @@ def train_with_progress(model: Word2Vec, label: Optional[str] = None, key: str =
 
 
 def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trails=None, ranges=None,
-                    axis_titles=None, height: int = ec.CHART_HEIGHT, colour=None, chosen=()):
+                    axis_titles=None, height: int = ec.CHART_HEIGHT, colour=None, chosen=(), labels=None):
     """(data, spec) for st.vega_lite_chart: the words as points coloured by `colour` (an
     embedding_charts.Colouring; default: by frequency band from counts), labels that do not overlap,
     trails; hover = word, group, nearest neighbours. See embedding_charts.projection_chart.
 
     The spec stays the same from frame to frame (the page writes the changing title above the chart),
     so the browser only swaps the data of a canvas instead of rebuilding a figure: this is what keeps
-    the live view fluid. ranges: fixed ((x0, x1), (y0, y1)) axes, e.g. to compare snapshots.
+    the live view fluid. ranges: fixed ((x0, x1), (y0, y1)) axes, e.g. to compare snapshots. labels: a
+    placement from embedding_charts.label_spots to reuse (default: placed now).
     """
     if colour is None:
         colour = ec.colouring(words, {}, counts)
     chosen = list(chosen) or list(trails or {})
-    return ec.projection_chart(words, coords, hover, colour, n_labels, trails, ranges, chosen, axis_titles, height)
+    return ec.projection_chart(words, coords, hover, colour, n_labels, trails, ranges, chosen, axis_titles, height,
+                               labels=labels)
+
+
+LOSS_POINTS = 300            # the loss chart draws at most ~this many frame points (a long Play thins the old ones)
+
+
+def thinned(rows: Sequence, most: int = LOSS_POINTS) -> list:
+    """Every k-th of `rows` (k a power of two, the smallest giving at most `most`) and always the last:
+    the same rows stay from frame to frame until k doubles, so the curve does not flicker as it grows.
+
+    >>> thinned(list(range(10)), 4)
+    [0, 4, 8, 9]
+    """
+    step = 1
+    while len(rows) > most * step:
+        step *= 2
+    out = list(rows[::step])
+    if rows and (len(rows) - 1) % step:
+        out.append(rows[-1])
+    return out
+
+
+def metric_row(items: Sequence[tuple]) -> str:
+    """One HTML row of big numbers under small labels, [(label, value, tooltip or None)]: what st.metric
+    shows, as one element instead of a column block and a metric each (the live frame redraws it 10
+    times a second). Each value carries data-metric="<i>" for tests and the browser benchmark."""
+    import html
+    cells = []
+    for i, (label, value, tip) in enumerate(items):
+        title = f' title="{html.escape(tip)}"' if tip else ""
+        cells.append(f'<div style="flex:1 1 8rem;min-width:7rem"{title}>'
+                     f'<div style="font-size:0.875rem;opacity:0.65">{html.escape(label)}</div>'
+                     f'<div class="w2v-metric" data-metric="{i}" style="font-size:2rem;line-height:1.25">'
+                     f'{html.escape(value)}</div></div>')
+    return '<div style="display:flex;gap:1rem;flex-wrap:wrap;margin:0.2rem 0 0.4rem 0">' + "".join(cells) + "</div>"
 
 
 def loss_vega(live: "LiveState", height: int = 200):
-    """(data, spec) of the loss chart: each frame's mean loss, each epoch's mean, and the overall mean (one table)."""
+    """(data, spec) of the loss chart: each frame's mean loss (thinned to ~LOSS_POINTS), each epoch's mean,
+    and the overall mean (one table)."""
     m = live.model
     frame_curve, epoch_curve = t("embedding.loss_frame_curve"), t("embedding.loss_epoch_curve")
-    rows = [{"update": s, "loss": l, "curve": frame_curve, "label": ""} for s, l in live.frame_loss]
+    rows = [(step, loss, frame_curve, "") for step, loss in thinned(live.frame_loss)]
     done = 0
     for _, (total, n) in m.loss_sums.items():
         done += n
         if n:
-            rows.append({"update": done, "loss": total / n, "curve": epoch_curve, "label": ""})
+            rows.append((done, total / n, epoch_curve, ""))
     overall = m.mean_loss()
     if np.isfinite(overall):
-        rows.append({"update": done, "loss": overall, "curve": "overall",
-                     "label": t("embedding.loss_overall_label", loss=f"{overall:.4f}")})
-    data = pd.DataFrame(rows, columns=["update", "loss", "curve", "label"])
+        rows.append((done, overall, "overall", t("embedding.loss_overall_label", loss=f"{overall:.4f}")))
+    update, loss, curve, label = zip(*rows) if rows else ((), (), (), ())
+    data = pd.DataFrame({"update": np.asarray(update, dtype=np.int64), "loss": np.asarray(loss, dtype=np.float64),
+                         "curve": list(curve), "label": list(label)})
     x = {"field": "update", "type": "quantitative", "title": t("embedding.loss_x")}
     y = {"field": "loss", "type": "quantitative", "title": t("embedding.loss_y"), "scale": {"zero": False}}
     spec = {

@@ -48,6 +48,7 @@ PRESENTER_CSS = """
 [data-testid="stMainBlockContainer"] .stButton button p,
 [data-testid="stMainBlockContainer"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] { font-size: 2.2rem; }
+[data-testid="stMainBlockContainer"] .w2v-metric { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] .katex { font-size: 1.3em; }
 [data-testid="stHeader"] { height: 2.4rem; background: transparent; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.7rem; }
