@@ -111,21 +111,22 @@ view = dict(centered=centered, unit=unit, remove_top=remove_top)
 remove_top_ok = remove_top <= (model.vector_size if is_model else kv.vector_size) - 2
 
 
-def side_panel(coords, X_rows, title, live_state=None, view_key=None):
-    """Next to the picture: how well it keeps the groups apart (or what the colours are), and how it was made.
-    While playing (live_state), the separation is redone every few frames only."""
+def side_panel(coords, X_rows, title, live_state=None, view_key=None, footer=""):
+    """Next to the picture, as one element (the live frame redraws it): how well it keeps the groups apart
+    (or what the colours are), how it was made (title) and the footer. While playing (live_state), the
+    separation is redone every few frames only."""
     def separation():
         return lv.separation_of(coords, X_rows, colour)
     sep = separation() if live_state is None else lv.every_few_frames(live_state, "separation", view_key, separation)
+    notes = [title] + ([footer] if footer else [])
     if sep is not None:
-        st.markdown(t("embedding.separation", k=sep.k, view=f"{sep.view:.2f}", full=f"{sep.full:.2f}",
-                      d=X_rows.shape[1], chance=f"{sep.chance:.2f}", n=sep.n_words, groups=sep.n_groups),
-                    help=t("embedding.separation_help"))
-    elif colour.kind == "bands":
-        st.caption(t("embedding.colour_bands"))
+        st.markdown(lv.with_notes(t("embedding.separation", k=sep.k, view=f"{sep.view:.2f}", full=f"{sep.full:.2f}",
+                                    d=X_rows.shape[1], chance=f"{sep.chance:.2f}", n=sep.n_words,
+                                    groups=sep.n_groups), notes),
+                    help=t("embedding.separation_help"), unsafe_allow_html=True)
     else:
-        st.caption(t("embedding.colour_none"))
-    st.caption(title)
+        st.markdown(lv.with_notes("", [t("embedding.colour_bands" if colour.kind == "bands" else "embedding.colour_none")]
+                                  + notes), unsafe_allow_html=True)
 
 
 def tsne_panel(X_full, live_state=None):
@@ -242,7 +243,12 @@ if not live.playing and len(live.snapshots) > 1 and method == "PCA":
 
 @st.fragment(run_every=interval if live.playing else None)
 def frame():
-    t_start, cpu_start = time.perf_counter(), time.thread_time()
+    t_start = time.perf_counter()
+    with lv.PLAYERS.turn():                    # one frame at a time in this process (see PlayRegistry.turn)
+        draw_frame(t_start)
+
+
+def draw_frame(t_start: float):
     m = live.model
     if live.playing and lv.repace(live, 1.0 / target_fps, t_start):
         st.rerun(scope="app")                          # a new run_every: frames only as fast as the process makes them
@@ -286,7 +292,8 @@ def frame():
         with right:
             side_panel(coords, X_show[sel], t("embedding.pca_title", matrix=lv.matrix_label(matrix),
                                               view=lv.view_text(**view), when=when, ax1=f"{ex[0]:.0%}",
-                                              ax2=f"{ex[1]:.0%}", n=n_words), live, view_key)
+                                              ax2=f"{ex[1]:.0%}", n=n_words), live, view_key,
+                       footer=lv.frame_note(live))
     else:
         res = live.tsne
         if res:
@@ -303,9 +310,9 @@ def frame():
          t("embedding.metric_fps_help"))]) + "\n\n" + t("embedding.loss_heading"), unsafe_allow_html=True)
     data, spec = lv.loss_vega(live)
     st.vega_lite_chart(data, spec, key="live_loss", width="stretch")
+    live.frame_ms = 1000 * (time.perf_counter() - t_start)          # shown next to the picture in the next frame
     if live.playing:
-        lv.frame_finished(live, 1000 * (time.thread_time() - cpu_start), time.perf_counter())
-    st.caption(t("embedding.frame_caption", frame=live.frames, ms=f"{1000 * (time.perf_counter() - t_start):.0f}"))
+        lv.frame_finished(live, t_start, time.perf_counter())
 
 
 with stage:

@@ -148,6 +148,39 @@ def test_embedding_space_plays_snapshots_and_scrubs():
     assert "PCA of W_in + W_out" in live_text(at)
 
 
+def test_live_frames_train_and_draw_inside_the_process_turn(monkeypatch):
+    """A class's playing tabs share one process: each frame trains and draws while holding the process's
+    frame turn (ui.live.PlayRegistry.turn), so frames run one after another instead of fighting for the GIL."""
+    from ui import live as lv
+
+    class Recording(lv.PlayRegistry):
+        inside = False
+
+        def turn(self):
+            registry = self
+
+            class Held:
+                def __enter__(self):
+                    registry.inside = True
+
+                def __exit__(self, *exc):
+                    registry.inside = False
+            return Held()
+
+    registry = Recording()
+    monkeypatch.setattr(lv, "PLAYERS", registry)
+    seen, real_train = [], lv.train_frame
+    monkeypatch.setattr(lv, "train_frame", lambda live, n: seen.append(("train", registry.inside)) or real_train(live, n))
+    real_loss = lv.loss_vega
+    monkeypatch.setattr(lv, "loss_vega", lambda live: seen.append(("draw", registry.inside)) or real_loss(live))
+    at = page("07_embedding_space.py")
+    at.button(key="live_play").click().run()
+    at.run()
+    assert not at.exception
+    assert ("train", True) in seen and ("draw", True) in seen
+    assert all(inside for _, inside in seen) and not registry.inside      # and released after each frame
+
+
 @pytest.mark.parametrize("objective, architecture", [("hierarchical_softmax", "cbow"), ("softmax", "skipgram")])
 def test_embedding_space_other_models_and_few_words(objective, architecture):
     at = AppTest.from_file(str(ROOT / "pages" / "07_embedding_space.py"), default_timeout=90)

@@ -256,33 +256,36 @@ def test_the_default_view_separates_the_royalty_groups_after_training():
 
 def test_play_asks_for_frames_no_faster_than_the_process_makes_them(monkeypatch):
     """Ten tabs playing on one process share its one core: each asks for frames no faster than
-    10 x a frame's CPU time x the slack, so every frame computed is delivered; alone, a tab gets the fps it
-    asked for; when the others stop, the pace comes back (with hysteresis: each change redraws the page)."""
-    from ui import live as lv
-
+    10 x the process's CPU time per frame x the slack, so every frame computed is delivered; alone, a tab
+    gets the fps it asked for. A pace is kept PACE_DWELL_S (each change redraws the page) unless the
+    process is twice as busy as it allows."""
     monkeypatch.setattr(lv, "PLAYERS", lv.PlayRegistry())
     tabs = [lv.LiveState(model=None, playing=True) for _ in range(10)]
     target = 0.1                                              # 10 frames/s asked for
     assert lv.play_interval(tabs[0], target, now=100.0) == target       # alone, nothing measured yet
-    for t in tabs:
-        for _ in range(5):
-            lv.frame_finished(t, cpu_ms=40.0, now=100.0)     # a frame costs 40 ms of the process's time
-    assert lv.PLAYERS.playing(100.0) == 10
-    assert lv.repace(tabs[0], target, now=100.5)              # its 0.1 s no longer fits: redraw
-    need = lv.PACE_SLACK * 10 * 0.040                         # 0.6 s: the next of the few steps
-    assert lv.play_interval(tabs[0], target, now=100.5) == min(s for s in lv.PACE_STEPS if s >= need)
+    for k in range(50):                                       # the process spends 38 ms of CPU per frame
+        lv.PLAYERS.beat(id(tabs[k % 10]), 100.0 + k / 100)
+        lv.PLAYERS.frame_done(100.0 + k / 100, cpu_s=7.0 + 0.038 * k)
+    assert lv.PLAYERS.playing(100.5) == 10 and lv.PLAYERS.frame_cost_ms(100.5) == pytest.approx(38.0)
+    assert lv.repace(tabs[0], target, now=100.5)              # 0.1 s is far too fast: at once, within the dwell
+    need = lv.PACE_SLACK * 10 * 0.038                         # 0.475 s: the next of the few steps is 0.5
+    assert tabs[0].interval == min(s for s in lv.PACE_STEPS if s >= need)
+    assert lv.play_interval(tabs[0], target, now=100.6) == tabs[0].interval     # the page's run_every
     assert not lv.repace(tabs[0], target, now=100.6)          # stable while the class plays
     for t in tabs[1:]:                                        # the others pause
         t.playing = False
         lv.play_interval(t, target, now=101.0)
     assert lv.PLAYERS.playing(101.0) == 1
-    assert lv.repace(tabs[0], target, now=101.0)
-    assert lv.play_interval(tabs[0], target, now=101.0) == target
+    assert not lv.repace(tabs[0], target, now=101.0)          # faster, but not within the dwell
+    later = 100.5 + lv.PACE_DWELL_S + 0.1                     # (no frames in the window: the first guess)
+    assert lv.repace(tabs[0], target, now=later) and tabs[0].interval == target
+    tabs[0].interval = None                                   # another fps chosen: paced again at once
+    assert lv.play_interval(tabs[0], 0.5, now=later) == 0.5 and tabs[0].pace_target == 0.5
     # a tab that stopped without pausing (closed) stops counting after PLAYING_WITHIN_S
-    lv.frame_finished(tabs[1], cpu_ms=40.0, now=101.0)
-    assert lv.PLAYERS.playing(101.0 + lv.PLAYING_WITHIN_S + 1) == 0
+    lv.frame_finished(tabs[1], started=later - 0.02, now=later)
+    assert lv.PLAYERS.playing(later + lv.PLAYING_WITHIN_S + 1) == 0
     # never slower than one frame every PACE_MAX_INTERVAL s
-    assert lv.paced_interval(target, [500.0] * 5, 30) == lv.PACE_MAX_INTERVAL
+    assert lv.paced_interval(target, 500.0, 30) == lv.PACE_MAX_INTERVAL
 
 
 def test_a_reused_label_placement_moves_with_its_words():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
@@ -66,10 +66,13 @@ class LiveState:
     frames: int = 0
     playing: bool = False
     interval: Optional[float] = None                # the seconds between frames asked for now (play_interval)
-    frame_cpu_ms: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))  # CPU per frame
+    paced_at: Optional[float] = None                # when that pace was set
+    pace_target: Optional[float] = None             # ... and for which 1 / fps the user asked
+    frame_walls: collections.deque = field(default_factory=lambda: collections.deque(maxlen=9))  # ms per frame
     tsne: Optional[dict] = None                     # {"layout": {word: (x, y)}, "step", "matrix", "seconds"}
     message: Optional[str] = None                   # e.g. the training diverged
     reused: dict = field(default_factory=dict)      # every_few_frames: {name: (key, frame, value)}
+    frame_ms: Optional[float] = None                # the server's time of the last frame (wall clock)
 
     @property
     def max_snapshots(self) -> int:
@@ -84,27 +87,38 @@ class LiveState:
         return (len(t) - 1) / (t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else 0.0
 
 
-PACE_SLACK = 1.5          # frames of all playing tabs may fill at most 1 / PACE_SLACK of the process's time
+PACE_SLACK = 1.25         # the frames of all playing tabs may fill at most 1 / PACE_SLACK of the process's CPU time
 PACE_MAX_INTERVAL = 3.0   # ... but every tab gets at least one frame every 3 s
-PACE_HYSTERESIS = 1.4     # change a tab's pace only when it is off by this factor (each change redraws the page)
+PACE_HYSTERESIS = 1.15    # go faster only when the pace could be this much faster (a step: each change redraws the page)
+PACE_DWELL_S = 5.0        # keep a pace at least this long unless the process is twice as busy as it allows
 FRAME_CPU_GUESS_MS = 40.0  # a frame's CPU time before one has been measured (royalty, 1,000 updates a frame)
 PLAYING_WITHIN_S = 4.0    # a tab counts as playing while its last frame is this recent
-PACE_STEPS = (0.2, 0.25, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0)   # the slower paces a tab can have (s per frame)
+COST_WINDOW_S = 4.0       # a frame's cost is measured over the process's frames of the last 4 s
+WALL_FACTOR = 2.0         # ... and a tab asks no more often than every 2 x its frames' wall time (see paced_interval)
+PACE_STEPS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0)   # the slower paces a tab can have (s per frame)
 
 
 class PlayRegistry:
-    """Which tabs of this server process are playing (process-wide, like ui.jobs.SLOTS; no user data).
+    """Which tabs of this server process are playing, and what a frame costs the process (process-wide,
+    like ui.jobs.SLOTS; no user data).
 
     One process runs its sessions' scripts one at a time (Python's GIL), so the frames of all its playing
-    tabs share one core: the pace of each tab follows from how many tabs play.
+    tabs share one core: the pace of each tab follows from how many tabs play and from the process's CPU
+    time per frame: everything a frame costs (the page's Python, Streamlit's messages, the websocket),
+    and whatever else the process does meanwhile (other students' clicks make frames slower, as they should).
 
     >>> r = PlayRegistry(); r.beat("a", 10.0); r.beat("b", 11.0); r.playing(12.0), r.playing(14.5)
     (2, 1)
+    >>> for i in range(6): r.frame_done(20.0 + i / 10, cpu_s=3.0 + 0.03 * i)
+    >>> round(r.frame_cost_ms(20.6), 1), r.frame_cost_ms(30.0)
+    (30.0, None)
     """
 
     def __init__(self):
         self._lock = threading.Lock()
+        self._turn = threading.Lock()
         self._last: dict = {}
+        self._frames: collections.deque = collections.deque(maxlen=200)     # (when, process CPU seconds)
 
     def beat(self, key, now: float) -> None:
         with self._lock:
@@ -120,36 +134,70 @@ class PlayRegistry:
                 del self._last[key]
             return len(self._last)
 
+    def turn(self) -> threading.Lock:
+        """`with PLAYERS.turn():` around a frame: the frames of this process run one at a time. They are
+        Python bound, so running several at once only makes each wait for the GIL and switch back and forth
+        (with ten tabs a frame cost ~2.5x its CPU time alone); a tab waiting for its turn holds no GIL."""
+        return self._turn
+
+    def frame_done(self, now: float, cpu_s: float) -> None:
+        """A frame of any tab ran to its end at `now`; cpu_s: the process's CPU time then (time.process_time())."""
+        with self._lock:
+            self._frames.append((now, cpu_s))
+
+    def frame_cost_ms(self, now: float, window: float = COST_WINDOW_S) -> Optional[float]:
+        """The process's CPU milliseconds per frame over the frames of the last `window` seconds (None with
+        fewer than 5 of them)."""
+        with self._lock:
+            recent = [cpu for when, cpu in self._frames if now - when <= window]
+        if len(recent) < 5:
+            return None
+        return 1000 * (recent[-1] - recent[0]) / (len(recent) - 1)
+
 
 PLAYERS = PlayRegistry()
 
 
-def paced_interval(target: float, frame_cpu_ms: Sequence[float], n_playing: int = 1) -> float:
+def paced_interval(target: float, cost_ms: Optional[float], n_playing: int = 1,
+                   wall_ms: Sequence[float] = ()) -> float:
     """Seconds between two frames of one tab: the user's 1 / fps, or longer when the process cannot
     make that many frames for every playing tab.
 
-    The browser asks for a frame every `run_every` seconds whatever became of the last one, and a request
-    that arrives while the last frame is still running makes Streamlit stop it and start again: with a
-    class of tabs playing at 10 frames/s almost no frame is ever delivered. So each tab asks no faster
-    than n_playing x (a frame's CPU time, the median of the recent ones) x PACE_SLACK: the frames of all
-    tabs then fit in the process's one core, and every frame computed is a frame shown.
+    The browser asks for a frame every `run_every` seconds whatever became of the last one. Asking more
+    often than the process can answer wastes it: when a tab's next run starts before the event loop has
+    sent the last one's messages, Streamlit drops them (script_finished becomes FINISHED_EARLY_FOR_RERUN);
+    with a class of tabs playing at 10 frames/s almost no frame was ever delivered. So each tab asks no
+    faster than n_playing x (the process's CPU time per frame, cost_ms) x PACE_SLACK: the frames of all
+    tabs then fit in the process's one core with room to deliver them, and to answer other students.
+    And no faster than WALL_FACTOR x the median wall time of its recent frames (wall_ms): a frame that
+    waits for the others' takes longer than its CPU time, and a request that comes before the last frame
+    was sent throws that frame away, which would make the process busier still.
 
-    >>> paced_interval(0.1, [], 1), paced_interval(0.1, [20, 25, 30], 1), paced_interval(0.1, [40] * 5, 10)
-    (0.1, 0.1, 0.65)
+    >>> paced_interval(0.1, None, 1), paced_interval(0.1, 25.0, 1), paced_interval(0.1, 40.0, 10)
+    (0.1, 0.1, 0.5)
+    >>> paced_interval(0.1, 20.0, 5, wall_ms=[90, 120, 140])
+    0.25
     """
-    recent = sorted(list(frame_cpu_ms)[-9:])
-    cost_ms = recent[len(recent) // 2] if recent else FRAME_CPU_GUESS_MS
-    need = PACE_SLACK * max(1, n_playing) * cost_ms / 1000
+    cost = FRAME_CPU_GUESS_MS if cost_ms is None else cost_ms
+    walls = sorted(list(wall_ms)[-9:])
+    wall = walls[len(walls) // 2] if walls else 0.0
+    need = max(PACE_SLACK * max(1, n_playing) * cost, WALL_FACTOR * wall) / 1000
     if need <= target:
         return float(target)
     # a few steps only, so that a class starting to play one tab after another redraws each page a few times
     return float(next((s for s in PACE_STEPS if s >= need), PACE_MAX_INTERVAL))
 
 
-def frame_finished(live: "LiveState", cpu_ms: float, now: float) -> None:
-    """Record a frame that ran to its end: its own CPU time (thread time, not slowed by other sessions)."""
-    live.frame_cpu_ms.append(cpu_ms)
+def frame_finished(live: "LiveState", started: float, now: float) -> None:
+    """Record a frame that ran from `started` to its end `now` (this tab plays; its wall time; the
+    process's CPU time now)."""
+    live.frame_walls.append(1000 * (now - started))
     PLAYERS.beat(id(live), now)
+    PLAYERS.frame_done(now, time.process_time())
+
+
+def _pace_now(live: "LiveState", target: float, now: float) -> float:
+    return paced_interval(target, PLAYERS.frame_cost_ms(now), PLAYERS.playing(now), live.frame_walls)
 
 
 def play_interval(live: "LiveState", target: float, now: float) -> float:
@@ -159,16 +207,26 @@ def play_interval(live: "LiveState", target: float, now: float) -> float:
         live.interval = None
         return target
     PLAYERS.beat(id(live), now)
-    live.interval = paced_interval(target, live.frame_cpu_ms, PLAYERS.playing(now))
+    if live.interval is None or live.pace_target != target:          # Play pressed, or another fps chosen
+        live.interval, live.paced_at, live.pace_target = _pace_now(live, target, now), now, target
     return live.interval
 
 
 def repace(live: "LiveState", target: float, now: float) -> bool:
-    """True when this tab's pace is off by more than PACE_HYSTERESIS (tabs started or stopped playing,
-    or frames got cheaper or dearer): the caller reruns the page, which sets the new run_every."""
-    want = paced_interval(target, live.frame_cpu_ms, PLAYERS.playing(now))
+    """True when this tab should ask for frames at another pace (the caller reruns the page, which sets the
+    new run_every; play_interval then takes the new pace): tabs started or stopped playing, or frames got
+    cheaper or dearer. Slower as soon as the pace is a step too fast, faster only by PACE_HYSTERESIS; and
+    a pace is kept PACE_DWELL_S unless it is half of what is needed (each change redraws the page, which
+    itself costs the process a few frames)."""
+    want = _pace_now(live, target, now)
     current = live.interval or target
-    return want > current or want < current / PACE_HYSTERESIS       # slower at once, faster with a margin
+    if want == current:
+        return False
+    settled = live.paced_at is not None and now - live.paced_at < PACE_DWELL_S
+    change = (want >= 2 * current) or (not settled and (want > current or want < current / PACE_HYSTERESIS))
+    if change:
+        live.interval, live.paced_at = want, now
+    return change
 
 
 REFRESH_FRAMES = 3        # while playing, label places, hover neighbours and the groups' separation are redone every 3rd frame
@@ -510,6 +568,26 @@ def thinned(rows: Sequence, most: int = LOSS_POINTS) -> list:
     return out
 
 
+def with_notes(text: str, notes: Sequence[str]) -> str:
+    """Markdown `text` followed by `notes` in the small grey type of a caption (one st.markdown element
+    instead of a markdown and a caption each; em units, so presenter mode's larger type scales them).
+
+    >>> print(with_notes("**0.91**", ["PCA of W_in"]))
+    **0.91**
+    <BLANKLINE>
+    <span style="font-size:0.86em;opacity:0.7">PCA of W_in</span>
+    """
+    small = [f'<span style="font-size:0.86em;opacity:0.7">{n}</span>' for n in notes if n]
+    return "\n\n".join(([text] if text else []) + small)
+
+
+def frame_note(live: "LiveState") -> str:
+    """'Frame 120: 14 ms on the server ...' for the frame before this one ('' before the first)."""
+    if live.frame_ms is None:
+        return ""
+    return t("embedding.frame_caption", frame=max(1, live.frames - 1), ms=f"{live.frame_ms:.0f}")
+
+
 def metric_row(items: Sequence[tuple]) -> str:
     """One HTML row of big numbers under small labels, [(label, value, tooltip or None)]: what st.metric
     shows, as one element instead of a column block and a metric each (the live frame redraws it 10
@@ -540,8 +618,8 @@ def loss_vega(live: "LiveState", height: int = 200):
     if np.isfinite(overall):
         rows.append((done, overall, "overall", t("embedding.loss_overall_label", loss=f"{overall:.4f}")))
     update, loss, curve, label = zip(*rows) if rows else ((), (), (), ())
-    data = pd.DataFrame({"update": np.asarray(update, dtype=np.int64), "loss": np.asarray(loss, dtype=np.float64),
-                         "curve": list(curve), "label": list(label)})
+    data = pa.table({"update": np.asarray(update, dtype=np.int64), "loss": np.asarray(loss, dtype=np.float64),
+                     "curve": pa.array(curve, pa.string()), "label": pa.array(label, pa.string())})
     x = {"field": "update", "type": "quantitative", "title": t("embedding.loss_x")}
     y = {"field": "loss", "type": "quantitative", "title": t("embedding.loss_y"), "scale": {"zero": False}}
     spec = {
