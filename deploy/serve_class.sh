@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Serve a class: N `streamlit run app.py` processes behind nginx (Debian's /usr/sbin/nginx), sticky by cookie.
+# Serve a class: N `streamlit run app.py` processes behind nginx (Debian's /usr/sbin/nginx): a new browser goes
+# to the process with the fewest students, and a cookie keeps it there.
 #
 #   deploy/serve_class.sh run   [N] [PORT] [FIRST_APP_PORT]  # start, wait; Ctrl-C (or `stop`) stops everything
 #   deploy/serve_class.sh start [N] [PORT] [FIRST_APP_PORT]  # start in the background and return
@@ -76,7 +77,7 @@ start() {
   # the same cookie secret in every process: a browser's XSRF cookie is valid whichever one set it
   SECRET=$("$PY" -c "import secrets; print(secrets.token_hex(24))")
   SLOTS=$(( $(nproc) / N )); [ "$SLOTS" -ge 1 ] || SLOTS=1
-  servers=""
+  servers="" sticky="" one_each=""
   for i in $(seq 0 $((N - 1))); do
     p=$((FIRST + i))
     STREAMLIT_SERVER_COOKIE_SECRET=$SECRET W2V_HEAVY_SLOTS=$SLOTS setsid nohup "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 \
@@ -85,8 +86,11 @@ start() {
       >"$DIR/app-$i.log" 2>&1 &
     echo $! >"$DIR/app-$i.pid"
     servers="$servers        server 127.0.0.1:$p max_fails=3 fail_timeout=10s;\n"
+    sticky="$sticky        \"127.0.0.1:$p\" w2v_app$i;\n"
+    one_each="$one_each    upstream w2v_app$i { server 127.0.0.1:$p; }\n"
   done
   sed -e "s#@DIR@#$DIR#g" -e "s#@LISTEN@#$BIND:$PORT#g" -e "s#@SERVERS@#${servers%\\n}#" \
+    -e "s#@STICKY@#${sticky%\\n}#" -e "s#@ONE_EACH@#${one_each%\\n}#" \
     deploy/nginx.conf.template >"$DIR/nginx.conf"
   for i in $(seq 0 $((N - 1))); do
     p=$((FIRST + i))

@@ -98,12 +98,14 @@ class StreamlitTab:
         self._timers: Dict[str, asyncio.Task] = {}
         self.closed_error: Optional[BaseException] = None
         self.alerts: List[str] = []             # st.error / st.warning / st.info texts drawn, newest last
+        self.upstream = ""                      # behind deploy/'s nginx: the app process that serves this tab
 
     # ------------------------------------------------------------------ connection
     async def open(self) -> RunResult:
         headers = {"Cookie": self.cookies} if self.cookies else None
         self.ws = await connect(self.url, subprotocols=["streamlit"], max_size=None, proxy=None,
                                 additional_headers=headers, open_timeout=self.timeout, ping_interval=None)
+        self.upstream = self.ws.response.headers.get("X-W2V-Upstream", "")
         self._reader = asyncio.create_task(self._read())
         return await self.rerun(page_name=self.first_page)
 

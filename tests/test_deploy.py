@@ -1,4 +1,6 @@
-"""deploy/: two app processes behind nginx serve websocket sessions, sticky by cookie, and stop cleanly."""
+"""deploy/: two app processes behind nginx serve websocket sessions: a new browser goes to the process with
+the fewest students, a cookie keeps it there, a dead process's students are sent to a live one; and
+everything stops cleanly."""
 
 import asyncio
 import os
@@ -19,11 +21,22 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not NGINX.exists(), reason="/usr/sbin/nginx is missing (Debian's nginx package)")]
 
 
-def _upstream(port: int, cookie: str) -> str:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/_stcore/health", headers={"Cookie": f"w2v_class={cookie}"})
+def _upstream(port: int, cookie: str = "") -> tuple:
+    """(the process that answered, the w2v_class cookie the answer sets) for a request with `cookie`."""
+    headers = {"Cookie": f"w2v_class={cookie}"} if cookie else {}
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/_stcore/health", headers=headers)
     with urllib.request.urlopen(req, timeout=10) as r:
         assert r.read().strip() == b"ok"
-        return r.headers["X-W2V-Upstream"]
+        sets = [c.split(";")[0].split("=", 1)[1] for c in r.headers.get_all("Set-Cookie") or []
+                if c.startswith("w2v_class=")]
+        # after a process failed, nginx lists both: "a : b"
+        return r.headers["X-W2V-Upstream"].replace(" : ", ", ").split(", ")[-1], sets[0] if sets else None
+
+
+def _pid_of(server: dict, app_port: int) -> int:
+    """The pid of the app process listening on app_port (deploy/serve_class.sh writes app-<i>.pid)."""
+    i = server["apps"].index(app_port)
+    return int((Path(server["env"]["W2V_CLASS_DIR"]) / f"app-{i}.pid").read_text())
 
 
 def _three_free_ports() -> int:
@@ -60,10 +73,14 @@ def test_two_processes_behind_nginx_serve_websocket_sessions_and_stop_cleanly(cl
     from deploy.stclient import StreamlitTab
 
     port, apps = class_server["port"], class_server["apps"]
-    # sticky: one cookie, one process, every time; different cookies reach both processes
-    by_cookie = {c: {_upstream(port, c) for _ in range(3)} for c in "abcdefghijklmnop"}
-    assert all(len(v) == 1 for v in by_cookie.values())
-    assert set().union(*by_cookie.values()) == {f"127.0.0.1:{p}" for p in apps}
+    addresses = {f"127.0.0.1:{p}" for p in apps}
+    # a new browser gets a cookie naming the process that answered; with it, the same process every time
+    for _ in range(4):
+        served, cookie = _upstream(port)
+        assert served in addresses and cookie == served
+        assert {_upstream(port, cookie) for _ in range(3)} == {(served, served)}
+    served, cookie = _upstream(port, "not-one-of-ours")          # an unknown (or old) cookie: a new browser
+    assert served in addresses and cookie == served
 
     async def two_tabs():
         tabs = [StreamlitTab(f"http://127.0.0.1:{port}", page="step", timeout=120) for _ in range(2)]
@@ -84,8 +101,27 @@ def test_two_processes_behind_nginx_serve_websocket_sessions_and_stop_cleanly(cl
     ids = asyncio.run(two_tabs())
     assert len(set(ids)) == 2 and all(ids)
 
+    async def a_class(n: int):
+        """n tabs opened one after another, kept open: the processes that serve them."""
+        tabs = [StreamlitTab(f"http://127.0.0.1:{port}", page="home", timeout=120) for _ in range(n)]
+        try:
+            for tab in tabs:
+                assert (await tab.open()).ok
+            return [tab.upstream for tab in tabs]
+        finally:
+            await asyncio.gather(*(t.close() for t in tabs))
+
+    served = asyncio.run(a_class(6))          # the least busy process takes each new student: 3 and 3
+    assert sorted(served.count(a) for a in addresses) == [3, 3], served
+
     pids = class_server["pids"]
     assert len(pids) == 3 and all(psutil.pid_exists(p) for p in pids)
+
+    # a student whose process died is answered by the other one, and the cookie now names that one
+    first = f"127.0.0.1:{apps[0]}"
+    os.kill(_pid_of(class_server, apps[0]), 9)
+    served, cookie = _upstream(port, first)
+    assert served == f"127.0.0.1:{apps[1]}" and cookie == served
     stopped = subprocess.run([str(SCRIPT), "stop"], env=class_server["env"], cwd=ROOT, capture_output=True,
                              text=True, timeout=60)
     assert stopped.returncode == 0
