@@ -89,7 +89,7 @@ class LiveState:
 
 PACE_SLACK = 1.25         # the frames of all playing tabs may fill at most 1 / PACE_SLACK of the process's CPU time
 PACE_MAX_INTERVAL = 3.0   # ... but every tab gets at least one frame every 3 s
-PACE_HYSTERESIS = 1.15    # go faster only when the pace could be this much faster (a step: each change redraws the page)
+PACE_HYSTERESIS = 1.3     # go faster only when frames this much dearer would still allow it (each change redraws the page)
 PACE_DWELL_S = 5.0        # keep a pace at least this long unless the process is twice as busy as it allows
 FRAME_CPU_GUESS_MS = 40.0  # a frame's CPU time before one has been measured (royalty, 1,000 updates a frame)
 PLAYING_WITHIN_S = 4.0    # a tab counts as playing while its last frame is this recent
@@ -196,8 +196,11 @@ def frame_finished(live: "LiveState", started: float, now: float) -> None:
     PLAYERS.frame_done(now, time.process_time())
 
 
-def _pace_now(live: "LiveState", target: float, now: float) -> float:
-    return paced_interval(target, PLAYERS.frame_cost_ms(now), PLAYERS.playing(now), live.frame_walls)
+def _pace_now(live: "LiveState", target: float, now: float, margin: float = 1.0) -> float:
+    """The pace for this tab now; margin > 1: as if frames cost that much more (CPU and wall time)."""
+    cost = PLAYERS.frame_cost_ms(now)
+    return paced_interval(target, None if cost is None else cost * margin, PLAYERS.playing(now),
+                          [w * margin for w in live.frame_walls])
 
 
 def play_interval(live: "LiveState", target: float, now: float) -> float:
@@ -215,18 +218,21 @@ def play_interval(live: "LiveState", target: float, now: float) -> float:
 def repace(live: "LiveState", target: float, now: float) -> bool:
     """True when this tab should ask for frames at another pace (the caller reruns the page, which sets the
     new run_every; play_interval then takes the new pace): tabs started or stopped playing, or frames got
-    cheaper or dearer. Slower as soon as the pace is a step too fast, faster only by PACE_HYSTERESIS; and
-    a pace is kept PACE_DWELL_S unless it is half of what is needed (each change redraws the page, which
-    itself costs the process a few frames)."""
-    want = _pace_now(live, target, now)
+    cheaper or dearer. Slower as soon as the pace is a step too fast; faster only to a pace that would hold
+    with frames PACE_HYSTERESIS times dearer (no flapping between two steps); and a pace is kept
+    PACE_DWELL_S unless it is half of what is needed (each change redraws the page, which itself costs the
+    process a few frames)."""
     current = live.interval or target
+    if live.paced_at is not None and now - live.paced_at < PACE_DWELL_S:
+        slower = _pace_now(live, target, now)
+        want = slower if slower >= 2 * current else current
+    else:
+        slower, faster = _pace_now(live, target, now), _pace_now(live, target, now, margin=PACE_HYSTERESIS)
+        want = slower if slower > current else (faster if faster < current else current)
     if want == current:
         return False
-    settled = live.paced_at is not None and now - live.paced_at < PACE_DWELL_S
-    change = (want >= 2 * current) or (not settled and (want > current or want < current / PACE_HYSTERESIS))
-    if change:
-        live.interval, live.paced_at = want, now
-    return change
+    live.interval, live.paced_at = want, now
+    return True
 
 
 REFRESH_FRAMES = 3        # while playing, label places, hover neighbours and the groups' separation are redone every 3rd frame
