@@ -101,10 +101,16 @@ left, right = st.columns([3, 2])
 left.plotly_chart(charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
                   key="hs_lengths")
 with right:
-    codes = pd.DataFrame({t("hs.word"): vocab, t("hs.col_count"): model.vocab.counts,
-                          t("hs.col_code"): ["".join(map(str, c)) for c in tree.codes],
-                          t("hs.col_length"): tree.lengths,
-                          t("hs.col_path"): [" → ".join(map(str, p)) for p in tree.paths]})
+    ids = np.arange(V)
+    shown, cut = step_view.table_ends(pd.DataFrame({"id": ids}))          # the most frequent and the rarest words
+    ids = shown["id"].to_numpy()
+    codes = pd.DataFrame({t("hs.word"): [vocab[i] for i in ids], t("hs.col_count"): model.vocab.counts[ids],
+                          t("hs.col_code"): ["".join(map(str, tree.codes[i])) for i in ids],
+                          t("hs.col_length"): tree.lengths[ids],
+                          t("hs.col_path"): [" → ".join(map(str, tree.paths[i])) for i in ids]})
     st.dataframe(codes, hide_index=True, height=400, key="hs_codes")
+    if cut:
+        st.caption(t("hs.codes_ends", head=f"{step_view.TABLE_ENDS[0]:,}", tail=f"{step_view.TABLE_ENDS[1]:,}",
+                     V=f"{V:,}"))
 
 show_source(build_huffman, huffman.leaf_probabilities, lessons.hs_path_rows)

@@ -306,6 +306,22 @@ def test_hierarchical_softmax_page_path_matches_the_step_and_sums_to_one(open_pa
     assert model_of(at).vocab.index_to_key[t.target] in leaf_text  # the tree is labelled with words
 
 
+def test_the_codes_table_of_a_large_vocabulary_shows_its_two_ends(open_page):
+    """Lee (7,000+ words): the codes table holds the 600 most frequent and the 400 rarest words with their
+    true codes (not all V rows: 1.2 MB for the browser at every visit) and says so."""
+    at = open_page(HS, query={"corpus": "lee_background"}, timeout=120)
+    model = model_of(at)
+    V = len(model.vocab)
+    assert V > 1000
+    codes = table_with(at, "path (internal nodes)")
+    assert len(codes) == 1000
+    words = list(codes["word"])
+    assert words[:3] == model.vocab.index_to_key[:3] and words[-1] == model.vocab.index_to_key[-1]
+    rare = model.vocab.index_to_key[V - 1]
+    assert codes["code"].iloc[-1] == "".join(map(str, model.tree.codes[V - 1])) and words[-1] == rare
+    assert any(f"of the {V:,} words" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("page,prefix,objective,other", [
     (HS, "hs", "hierarchical_softmax", "negative_sampling"), (NS, "ns", "negative_sampling", "softmax")])
 def test_hs_and_ns_pages_with_another_objective_offer_the_same_switch(open_page, page, prefix, objective, other):

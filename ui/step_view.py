@@ -475,6 +475,23 @@ TEXT_CHART = [2, 3]
 SECTIONS = ("hidden", "probs", "loss", "grads", "update", "matrices", "history", "all")
 
 
+TABLE_ENDS = (600, 400)      # a whole-vocabulary table shows its first 600 and last 400 rows
+
+
+def table_ends(table: pd.DataFrame, head: int = TABLE_ENDS[0], tail: int = TABLE_ENDS[1]) -> Tuple[pd.DataFrame, bool]:
+    """(the first `head` and last `tail` rows of `table`, whether rows were left out). A table of every word
+    of a 7,000-word corpus is ~1.2 MB for the browser to decode and lay out at each visit (the HS page's
+    codes took it over 1 s); its two ends (the most frequent words, the rarest) are what it teaches.
+
+    >>> t, cut = table_ends(pd.DataFrame({"w": list("abcdefg")}), head=2, tail=1)
+    >>> list(t["w"]), cut
+    (['a', 'b', 'g'], True)
+    """
+    if len(table) <= head + tail:
+        return table, False
+    return pd.concat([table.iloc[:head], table.iloc[len(table) - tail:]]), True
+
+
 def tex_word(w: str) -> str:
     return r"\text{" + w.replace("'", "’") + "}"
 
