@@ -175,12 +175,12 @@ def paced_interval(target: float, cost_ms: Optional[float], n_playing: int = 1,
 
     >>> paced_interval(0.1, None, 1), paced_interval(0.1, 25.0, 1), paced_interval(0.1, 40.0, 10)
     (0.1, 0.1, 0.5)
-    >>> paced_interval(0.1, 20.0, 5, wall_ms=[90, 120, 140])
-    0.25
+    >>> paced_interval(0.1, 20.0, 5, wall_ms=[90, 120, 140]), paced_interval(0.1, 20.0, 1, wall_ms=[640])
+    (0.25, 0.1)
     """
     cost = FRAME_CPU_GUESS_MS if cost_ms is None else cost_ms
     walls = sorted(list(wall_ms)[-9:])
-    wall = walls[len(walls) // 2] if walls else 0.0
+    wall = walls[len(walls) // 2] if len(walls) >= 3 else 0.0       # one slow first frame is not a trend
     need = max(PACE_SLACK * max(1, n_playing) * cost, WALL_FACTOR * wall) / 1000
     if need <= target:
         return float(target)
@@ -211,6 +211,8 @@ def play_interval(live: "LiveState", target: float, now: float) -> float:
         return target
     PLAYERS.beat(id(live), now)
     if live.interval is None or live.pace_target != target:          # Play pressed, or another fps chosen
+        if live.interval is None:
+            live.frame_walls.clear()                                 # the last Play's frames say little now
         live.interval, live.paced_at, live.pace_target = _pace_now(live, target, now), now, target
     return live.interval
 
