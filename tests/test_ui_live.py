@@ -332,20 +332,23 @@ def test_the_live_numbers_are_one_escaped_row():
 
 def test_a_pace_near_a_step_does_not_flap(monkeypatch):
     """Five tabs on a process whose frames cost 15 ms: 10 frames/s would just fit (5 x 15 ms x 1.25 =
-    94 ms); a tab at 0.15 s stays there (15% dearer frames would not fit 0.1 s), a tab at 0.2 s comes down
-    to 0.15 s, and neither changes again within PACE_DWELL_S."""
+    94 ms), but not with frames PACE_HYSTERESIS dearer: a tab at the step that would fit those stays there
+    instead of flapping to 0.1 s and back, a slower tab comes down to it, and neither changes again within
+    PACE_DWELL_S."""
     monkeypatch.setattr(lv, "PLAYERS", lv.PlayRegistry())
     tabs = [lv.LiveState(model=None, playing=True) for _ in range(5)]
     for k in range(40):
         lv.PLAYERS.beat(id(tabs[k % 5]), 200.0 + k / 20)
         lv.PLAYERS.frame_done(200.0 + k / 20, cpu_s=1.0 + 0.015 * k)
     assert lv.paced_interval(0.1, lv.PLAYERS.frame_cost_ms(202.0), 5) == 0.1
-    at_15, at_20 = tabs[0], tabs[1]
-    at_15.interval, at_15.paced_at = 0.15, 190.0
-    at_20.interval, at_20.paced_at = 0.2, 190.0
-    assert not lv.repace(at_15, 0.1, now=202.0) and at_15.interval == 0.15
-    assert lv.repace(at_20, 0.1, now=202.0) and at_20.interval == 0.15
-    assert not lv.repace(at_20, 0.1, now=203.0)
+    safe = min(s for s in lv.PACE_STEPS if s >= 5 * 0.015 * lv.PACE_SLACK * lv.PACE_HYSTERESIS)
+    assert 0.1 < safe < 0.2
+    steady, slow = tabs[0], tabs[1]
+    steady.interval, steady.paced_at = safe, 190.0
+    slow.interval, slow.paced_at = 0.2, 190.0
+    assert not lv.repace(steady, 0.1, now=202.0) and steady.interval == safe
+    assert lv.repace(slow, 0.1, now=202.0) and slow.interval == safe
+    assert not lv.repace(slow, 0.1, now=203.0)
 
 
 def test_a_slow_first_frame_does_not_slow_the_start(monkeypatch):

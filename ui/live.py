@@ -89,13 +89,13 @@ class LiveState:
 
 PACE_SLACK = 1.25         # the frames of all playing tabs may fill at most 1 / PACE_SLACK of the process's CPU time
 PACE_MAX_INTERVAL = 3.0   # ... but every tab gets at least one frame every 3 s
-PACE_HYSTERESIS = 1.3     # go faster only when frames this much dearer would still allow it (each change redraws the page)
+PACE_HYSTERESIS = 1.2     # go faster only when frames this much dearer would still allow it (each change redraws the page)
 PACE_DWELL_S = 5.0        # keep a pace at least this long unless the process is twice as busy as it allows
 FRAME_CPU_GUESS_MS = 40.0  # a frame's CPU time before one has been measured (royalty, 1,000 updates a frame)
 PLAYING_WITHIN_S = 4.0    # a tab counts as playing while its last frame is this recent
 COST_WINDOW_S = 4.0       # a frame's cost is measured over the process's frames of the last 4 s
 WALL_FACTOR = 2.0         # ... and a tab asks no more often than every 2 x its frames' wall time (see paced_interval)
-PACE_STEPS = (0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.65, 0.8, 1.0, 1.5, 2.0, 3.0)   # the slower paces a tab can have (s per frame)
+PACE_STEPS = (0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.65, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)   # the slower paces a tab can have (s per frame)
 
 
 class PlayRegistry:
