@@ -244,19 +244,20 @@ if not live.playing and len(live.snapshots) > 1 and method == "PCA":
 @st.fragment(run_every=interval if live.playing else None)
 def frame():
     t_start = time.perf_counter()
-    with lv.PLAYERS.turn():                    # one frame at a time in this process (see PlayRegistry.turn)
+    m = live.model
+    if live.playing and lv.repace(live, 1.0 / target_fps, t_start):
+        st.rerun(scope="app")                          # a new run_every: frames only as fast as the process makes them
+    if live.playing:
+        lv.train_frame(live, per_frame)                # outside the turn: the compiled trainer releases the GIL
+        if m.training_complete or live.message:
+            live.playing = False
+            st.rerun(scope="app")
+    with lv.PLAYERS.turn():                    # the drawing, one frame at a time in this process (PlayRegistry.turn)
         draw_frame(t_start)
 
 
 def draw_frame(t_start: float):
     m = live.model
-    if live.playing and lv.repace(live, 1.0 / target_fps, t_start):
-        st.rerun(scope="app")                          # a new run_every: frames only as fast as the process makes them
-    if live.playing:
-        lv.train_frame(live, per_frame)
-        if m.training_complete or live.message:
-            live.playing = False
-            st.rerun(scope="app")
     live.frames += 1
     live.frame_times.append(time.perf_counter())
     if live.message:
