@@ -160,10 +160,13 @@ def main():
                   "Streamlit runs Python's full garbage collector after every script run, fragment runs "
                   "included (`runner.postScriptGC`, default true). With numba, scikit-learn, pandas and Plotly "
                   "loaded that takes about 0.1 s of CPU per frame (measured with cProfile on the server), more "
-                  "than everything the page itself does. Both settings are measured:", ""]
+                  "than everything the page itself does."]
         variants = [("as configured in .streamlit/config.toml", ())]
         if "postScriptGC" not in (ROOT / ".streamlit" / "config.toml").read_text():
             variants.append(("with --runner.postScriptGC false", ("--runner.postScriptGC", "false")))
+        lines[-1] += (" Both settings are measured:" if len(variants) > 1 else
+                      " .streamlit/config.toml turns it off (`postScriptGC = false`):")
+        lines.append("")
         for title, extra in variants:
             print(f"browser frames per second, {title} ...", flush=True)
             res = browser_fps(corpora, seconds=seconds, extra_args=extra)
