@@ -353,13 +353,16 @@ def test_a_pace_near_a_step_does_not_flap(monkeypatch):
 
 def test_a_slow_first_frame_does_not_slow_the_start(monkeypatch):
     """The first frame after Play can take half a second (a first PCA, a cold cache): one frame is not a
-    trend, so the tab keeps the fps asked for instead of waiting a dwell at 1.5 s per frame; three slow
+    trend, so the tab keeps the fps asked for instead of waiting a dwell at 1.5 s per frame; five slow
     frames in a row are a trend."""
     monkeypatch.setattr(lv, "PLAYERS", lv.PlayRegistry())
     tab = lv.LiveState(model=None, playing=True)
     assert lv.play_interval(tab, 0.1, now=300.0) == 0.1
     lv.frame_finished(tab, started=300.0, now=300.64)
     assert not lv.repace(tab, 0.1, now=300.7) and tab.interval == 0.1
-    for k in range(2):
-        lv.frame_finished(tab, started=301.0 + k, now=301.64 + k)
-    assert lv.repace(tab, 0.1, now=303.0) and tab.interval >= 1.0
+    for k in range(3):
+        lv.frame_finished(tab, started=301.0 + k, now=301.05 + k)           # quick frames after it
+    assert not lv.repace(tab, 0.1, now=304.0) and tab.interval == 0.1
+    for k in range(5):
+        lv.frame_finished(tab, started=305.0 + k, now=305.64 + k)
+    assert lv.repace(tab, 0.1, now=310.0) and tab.interval >= 0.64 * lv.WALL_FACTOR

@@ -13,6 +13,7 @@ between users (everything is in st.session_state).
 from __future__ import annotations
 
 import collections
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -94,7 +95,7 @@ PACE_DWELL_S = 5.0        # keep a pace at least this long unless the process is
 FRAME_CPU_GUESS_MS = 40.0  # a frame's CPU time before one has been measured (royalty, 1,000 updates a frame)
 PLAYING_WITHIN_S = 4.0    # a tab counts as playing while its last frame is this recent
 COST_WINDOW_S = 4.0       # a frame's cost is measured over the process's frames of the last 4 s
-WALL_FACTOR = 2.0         # ... and a tab asks no more often than every 2 x its frames' wall time (see paced_interval)
+WALL_FACTOR = 1.25        # ... and a tab asks no more often than every 1.25 x its slower frames' wall time (paced_interval)
 PACE_STEPS = (0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.65, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)   # the slower paces a tab can have (s per frame)
 
 
@@ -169,18 +170,20 @@ def paced_interval(target: float, cost_ms: Optional[float], n_playing: int = 1,
     with a class of tabs playing at 10 frames/s almost no frame was ever delivered. So each tab asks no
     faster than n_playing x (the process's CPU time per frame, cost_ms) x PACE_SLACK: the frames of all
     tabs then fit in the process's one core with room to deliver them, and to answer other students.
-    And no faster than WALL_FACTOR x the median wall time of its recent frames (wall_ms): a frame that
-    waits for the others' takes longer than its CPU time, and a request that comes before the last frame
-    was sent throws that frame away, which would make the process busier still.
+    And no faster than WALL_FACTOR x the wall time of its slower recent frames (wall_ms, the 80th
+    percentile): a frame that waits for the others' takes longer than its CPU time, and a tick that comes
+    while a frame runs throws that frame away, which would make the process busier still.
 
     >>> paced_interval(0.1, None, 1), paced_interval(0.1, 25.0, 1), paced_interval(0.1, 40.0, 10)
     (0.1, 0.1, 0.5)
-    >>> paced_interval(0.1, 20.0, 5, wall_ms=[90, 120, 140]), paced_interval(0.1, 20.0, 1, wall_ms=[640])
-    (0.25, 0.1)
+    >>> paced_interval(0.1, 20.0, 5, wall_ms=[90, 110, 120, 140, 900]), paced_interval(0.1, 20.0, 1, wall_ms=[640, 50, 60])
+    (0.175, 0.1)
     """
     cost = FRAME_CPU_GUESS_MS if cost_ms is None else cost_ms
     walls = sorted(list(wall_ms)[-9:])
-    wall = walls[len(walls) // 2] if len(walls) >= 3 else 0.0       # one slow first frame is not a trend
+    # the 80th percentile (nearest rank) of the recent frames, from 5 of them: the slowest one (a first
+    # frame after Play, a cold cache) is never taken, so one slow frame is not a trend
+    wall = walls[math.ceil(0.8 * len(walls)) - 1] if len(walls) >= 5 else 0.0
     need = max(PACE_SLACK * max(1, n_playing) * cost, WALL_FACTOR * wall) / 1000
     if need <= target:
         return float(target)
