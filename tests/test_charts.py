@@ -41,3 +41,20 @@ def test_code_lengths_is_one_point_per_count_and_length():
     pairs = {(int(c), int(n)) for c, n in zip(counts, lengths)}
     assert len(trace.x) == len(pairs) < len(words) / 5
     assert {(int(c), int(n)) for c, n in zip(trace.x, trace.y)} == pairs        # every word's point is there
+
+
+def test_the_window_grid_is_one_image_with_grid_lines_not_a_brick_per_cell():
+    """Plotly's xgap / ygap draw each cell of a heatmap as its own SVG brick (thousands on a Lee sentence,
+    ~0.3 s of the browser's time); the grid is one heatmap image with the white gaps as one path of lines
+    on the cell edges, and hovering still reaches the cells."""
+    from engine.lessons_windows import CenterWindow
+    tokens = ["the", "king", "and", "queen"]
+    windows = [CenterWindow(0, 1, (1, 2), (1,), (1,)), CenterWindow(1, 2, (0, 2, 3), (0, 2, 3), (0, 3)),
+               CenterWindow(2, 1, (0, 1, 3), (1, 3), (1, 3)), CenterWindow(3, 1, (1, 2), (2,), (2,))]
+    fig = charts.window_grid(tokens, windows)
+    grid, lines = fig.data
+    assert grid.type == "heatmap" and grid.xgap is None and grid.ygap is None
+    assert grid.text[1][0] == "the" and grid.text[0][3] == ""          # words only in window cells
+    assert lines.mode == "lines" and lines.hoverinfo == "skip"
+    xs = {x for x in lines.x if x is not None}
+    assert xs == {-0.5, 0.5, 1.5, 2.5, 3.5}                            # every cell edge, nothing inside a cell

@@ -278,8 +278,15 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
     hover = [[[tokens[j], names[int(z[i, j])]] for j in range(n)] for i in range(n)]
     fig = go.Figure(go.Heatmap(z=z, x=list(range(n)), y=list(range(n)), zmin=-0.5, zmax=4.5,
                                colorscale=scale, showscale=False, text=text, customdata=hover,
-                               texttemplate="%{text}", textfont=dict(size=11), xgap=2, ygap=2,
+                               texttemplate="%{text}", textfont=dict(size=11),
                                hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
+    # the white gaps between cells as ONE path of grid lines: Plotly's xgap / ygap draw every cell as its
+    # own SVG brick instead of one image (on the Lee corpus thousands of them: ~0.3 s of the browser's time)
+    edges = np.arange(n + 1) - 0.5
+    lines_x = [v for e in edges for v in (e, e, None)] + [v for _ in edges for v in (-0.5, n - 0.5, None)]
+    lines_y = [v for _ in edges for v in (-0.5, n - 0.5, None)] + [v for e in edges for v in (e, e, None)]
+    fig.add_trace(go.Scatter(x=lines_x, y=lines_y, mode="lines", line=dict(color="white", width=2),
+                             hoverinfo="skip", showlegend=False))
     fig.update_xaxes(tickvals=list(range(n)), ticktext=list(tokens), side="top", tickangle=-45 if n > 10 else 0)
     fig.update_yaxes(tickvals=list(range(n)),
                      ticktext=[f"{tokens[w.center]} (r={w.radius})" for w in windows], autorange="reversed")
