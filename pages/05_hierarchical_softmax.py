@@ -101,9 +101,7 @@ left, right = st.columns([3, 2])
 left.plotly_chart(charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
                   key="hs_lengths")
 with right:
-    ids = np.arange(V)
-    shown, cut = step_view.table_ends(pd.DataFrame({"id": ids}))          # the most frequent and the rarest words
-    ids = shown["id"].to_numpy()
+    ids, cut = step_view.row_ends(V)                                     # the most frequent and the rarest words
     codes = pd.DataFrame({t("hs.word"): [vocab[i] for i in ids], t("hs.col_count"): model.vocab.counts[ids],
                           t("hs.col_code"): ["".join(map(str, tree.codes[i])) for i in ids],
                           t("hs.col_length"): tree.lengths[ids],

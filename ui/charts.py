@@ -366,10 +366,10 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
     inverse = np.asarray(inverse).reshape(-1)
     members = [[] for _ in range(len(pairs))]
     for i in range(V):
-        if len(members[inverse[i]]) < 4:
+        if len(members[inverse[i]]) < 3:
             members[inverse[i]].append(words[i])
     sizes = np.bincount(inverse, minlength=len(pairs))
-    names = [", ".join(m[:3]) + (f" (+{n - 3})" if n > 3 else "") for m, n in zip(members, sizes)]
+    names = [", ".join(m) + (f" (+{n - 3})" if n > 3 else "") for m, n in zip(members, sizes)]
     fig = go.Figure(go.Scatter(x=pairs[:, 0], y=pairs[:, 1], mode="markers", customdata=names,
                                marker=dict(size=7, color=INPUT, opacity=0.7),
                                hovertemplate=t("charts.codes.hover")))

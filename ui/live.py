@@ -13,6 +13,7 @@ between users (everything is in st.session_state).
 from __future__ import annotations
 
 import collections
+import html
 import math
 import threading
 import time
@@ -603,7 +604,6 @@ def metric_row(items: Sequence[tuple]) -> str:
     """One HTML row of big numbers under small labels, [(label, value, tooltip or None)]: what st.metric
     shows, as one element instead of a column block and a metric each (the live frame redraws it 10
     times a second). Each value carries data-metric="<i>" for tests and the browser benchmark."""
-    import html
     cells = []
     for i, (label, value, tip) in enumerate(items):
         title = f' title="{html.escape(tip)}"' if tip else ""

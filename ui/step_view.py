@@ -478,18 +478,18 @@ SECTIONS = ("hidden", "probs", "loss", "grads", "update", "matrices", "history",
 TABLE_ENDS = (600, 400)      # a whole-vocabulary table shows its first 600 and last 400 rows
 
 
-def table_ends(table: pd.DataFrame, head: int = TABLE_ENDS[0], tail: int = TABLE_ENDS[1]) -> Tuple[pd.DataFrame, bool]:
-    """(the first `head` and last `tail` rows of `table`, whether rows were left out). A table of every word
-    of a 7,000-word corpus is ~1.2 MB for the browser to decode and lay out at each visit (the HS page's
-    codes took it over 1 s); its two ends (the most frequent words, the rarest) are what it teaches.
+def row_ends(n: int, head: int = TABLE_ENDS[0], tail: int = TABLE_ENDS[1]) -> Tuple[np.ndarray, bool]:
+    """(the ids of the first `head` and last `tail` of n rows, whether rows were left out). A table of every
+    word of a 7,000-word corpus is ~1.2 MB for the browser to decode and lay out at each visit (the HS
+    page's codes took it over 1 s); its two ends (the most frequent words, the rarest) are what it teaches.
 
-    >>> t, cut = table_ends(pd.DataFrame({"w": list("abcdefg")}), head=2, tail=1)
-    >>> list(t["w"]), cut
-    (['a', 'b', 'g'], True)
+    >>> ids, cut = row_ends(7, head=2, tail=1)
+    >>> ids.tolist(), cut
+    ([0, 1, 6], True)
     """
-    if len(table) <= head + tail:
-        return table, False
-    return pd.concat([table.iloc[:head], table.iloc[len(table) - tail:]]), True
+    if n <= head + tail:
+        return np.arange(n), False
+    return np.concatenate([np.arange(head), np.arange(n - tail, n)]), True
 
 
 def tex_word(w: str) -> str:
