@@ -425,3 +425,26 @@ def test_the_switch_changes_every_text_and_the_url_and_keeps_the_model(clear_str
     assert untranslated(at) == []
     at.segmented_control(key=i18n.SWITCH_KEY).set_value("en").run()
     assert at.title[0].value == catalogue("en")["windows.title"] and at.query_params[LANG_KEY] == "en"
+
+
+def test_every_bold_span_in_the_texts_opens_and_closes_in_markdown():
+    """CommonMark only closes `**` that is right-flanking: in "**“国王”**的编码" the closing `**` sits between
+    a quotation mark and a letter, so the page showed the asterisks. Every `**` that opens a span must be
+    left-flanking and every one that closes it right-flanking (placeholders count as letters)."""
+    import unicodedata
+
+    def punct(c: str) -> bool:
+        return unicodedata.category(c)[0] in "PS" and c not in "{}"
+
+    bad = []
+    for lang in ("en", "zh"):
+        for key, text in catalogue(lang).items():
+            runs = [m.start() for m in re.finditer(r"(?<!\*)\*\*(?!\*)", text)]
+            for k, i in enumerate(runs):
+                before = text[i - 1] if i else " "
+                after = text[i + 2] if i + 2 < len(text) else " "
+                left = not after.isspace() and (not punct(after) or before.isspace() or punct(before))
+                right = not before.isspace() and (not punct(before) or after.isspace() or punct(after))
+                if not (left if k % 2 == 0 else right):
+                    bad.append((lang, key, text[max(0, i - 10):i + 12]))
+    assert not bad, bad
