@@ -80,21 +80,23 @@ left, right = st.columns(2)
 with left:
     st.markdown(t("home.onehot_text", V=V))
     onehot = lessons.one_hot(ids, V)                                  # (k, V)
-    st.plotly_chart(charts.heatmap(onehot[:, ids], chosen, chosen, title=t("home.onehot_chart", k=len(ids), V=V),
-                                   x_title=t("home.position"), zmid=None, zmin=0, zmax=1, colorscale="Blues",
-                                   show_values=True, value_format=".0f", colorbar_title=t("home.entry")),
-                    key="home_onehot")
-    st.plotly_chart(charts.heatmap(lessons.cosine_matrix(onehot), chosen, chosen,
-                                   title=t("home.onehot_cos_chart"), x_title=t("home.word"), zmid=0, zmin=-1, zmax=1,
-                                   show_values=True, colorbar_title=t("home.cosine")), key="home_onehot_cos")
+    st.vega_lite_chart(*charts.heatmap(onehot[:, ids], chosen, chosen, title=t("home.onehot_chart", k=len(ids), V=V),
+                                       x_title=t("home.position"), zmid=None, zmin=0, zmax=1, colorscale="Blues",
+                                       show_values=True, value_format=".0f", colorbar_title=t("home.entry")),
+                       key="home_onehot", width="stretch")
+    st.vega_lite_chart(*charts.heatmap(lessons.cosine_matrix(onehot), chosen, chosen,
+                                       title=t("home.onehot_cos_chart"), x_title=t("home.word"), zmid=0, zmin=-1,
+                                       zmax=1, show_values=True, colorbar_title=t("home.cosine")),
+                       key="home_onehot_cos", width="stretch")
 with right:
     st.markdown(t("home.dense_text", d=model.vector_size, n=model.step_count))
     dense = model.W_in[ids]                                                 # (k, d)
     title = t("home.dense_cos_centred" if centred else "home.dense_cos_raw", n=model.step_count)
-    st.plotly_chart(charts.heatmap(home_view.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
-                                   x_title=t("home.word"), zmid=0, zmin=-1, zmax=1, show_values=True,
-                                   colorbar_title=t("home.cosine")), key="home_dense_cos")
-    st.plotly_chart(charts.heatmap(dense, chosen, title=t("home.dense_chart", d=model.vector_size),
-                                   x_title=t("home.dimension"), colorbar_title=t("home.value")), key="home_dense")
+    st.vega_lite_chart(*charts.heatmap(home_view.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
+                                       x_title=t("home.word"), zmid=0, zmin=-1, zmax=1, show_values=True,
+                                       colorbar_title=t("home.cosine")), key="home_dense_cos", width="stretch")
+    st.vega_lite_chart(*charts.heatmap(dense, chosen, title=t("home.dense_chart", d=model.vector_size),
+                                       x_title=t("home.dimension"), colorbar_title=t("home.value")),
+                       key="home_dense", width="stretch")
 
 show_source(lessons.one_hot, home_view.centered_cosines, Word2Vec.train, label=t("home.source"))

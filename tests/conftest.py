@@ -84,6 +84,40 @@ def figure_by_title(at, text: str) -> dict:
     raise AssertionError(f"no chart titled like {text!r}")
 
 
+def vega_charts(at):
+    """[(main table, {dataset name: table}, spec)] of the Vega-Lite charts on the page (data are Arrow IPC)."""
+    import pyarrow as pa
+
+    def table(raw):
+        return pa.ipc.open_stream(raw).read_all().to_pandas() if raw else None
+
+    out = []
+    for el in at.main:
+        if getattr(el, "type", "") == "vega_lite_chart":
+            p = el.proto
+            out.append((table(p.data.data), {d.name: table(d.data.data) for d in p.datasets}, json.loads(p.spec)))
+    return out
+
+
+def vega_title(spec: dict) -> str:
+    """A Vega-Lite chart's title as one line (ui.charts.title_lines breaks it into lines)."""
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def heatmap_by_title(at, text: str):
+    """(values (rows, cols), row labels, spec) of the first ui.charts.heatmap whose title contains text."""
+    for table, _, spec in vega_charts(at):
+        if table is not None and text in vega_title(spec) and {"row", "col", "value"} <= set(table.columns):
+            n_rows, n_cols = int(table["row"].max()) + 1, int(table["col"].max()) + 1
+            z = np.full((n_rows, n_cols), np.nan)
+            z[table["row"].to_numpy(), table["col"].to_numpy()] = table["value"].to_numpy()
+            labels = table.drop_duplicates("row").sort_values("row")["word"].tolist()
+            return z, labels, spec
+    raise AssertionError(f"no heatmap titled like {text!r}; titles: {[vega_title(s) for _, _, s in vega_charts(at)]}")
+
+
 # ---------------------------------------------------------------------------------------------- markers
 # Marked `slow` here so that `make test-fast` (-m "not slow and not browser") skips them: tests that
 # take more than about 3 s (all their parametrizations together; measured with --durations on the

@@ -58,3 +58,50 @@ def test_the_window_grid_is_one_image_with_grid_lines_not_a_brick_per_cell():
     assert lines.mode == "lines" and lines.hoverinfo == "skip"
     xs = {x for x in lines.x if x is not None}
     assert xs == {-0.5, 0.5, 1.5, 2.5, 3.5}                            # every cell edge, nothing inside a cell
+
+
+# ------------------------------------------------------------------------------ the Vega-Lite heatmap
+def test_heatmap_keeps_every_cell_and_a_row_per_label_even_when_labels_repeat():
+    z = np.arange(12, dtype=float).reshape(3, 4) - 5                           # (3, 4)
+    chart = charts.heatmap(z, ["of", "of", "h"], title="rows", highlight_rows=[2])
+    table = chart.data.to_pandas()
+    assert len(table) == 12
+    back = np.full((3, 4), np.nan)
+    back[table["row"], table["col"]] = table["value"]
+    assert np.array_equal(back, z)
+    assert table.drop_duplicates("row")["word"].tolist() == ["of", "of", "h"]  # two rows named "of", not one
+    y_axis = chart.spec["layer"][0]["encoding"]["y"]["axis"]
+    assert y_axis["labelExpr"] == '["of", "of", "h"][datum.value]'             # positions labelled with the words
+    assert table.loc[table["framed"], "row"].tolist() == [2]                    # one frame, around h
+    assert chart.spec["layer"][-1]["mark"]["stroke"] == "black"
+
+
+def test_heatmap_colours_are_symmetric_around_zmid_or_span_the_given_range():
+    def domain(chart):
+        return chart.spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+
+    assert domain(charts.heatmap([[0.2, -0.05]], ["a"], title="t")) == [-0.2, 0.2]   # 0 is white, as in Plotly's zmid
+    assert domain(charts.heatmap([[0.2, -0.05]], ["a"], title="t", zmin=-1, zmax=1)) == [-1, 1]
+    blues = charts.heatmap(np.eye(2), ["a", "b"], title="t", colorscale="Blues", zmid=None, zmin=0, zmax=1)
+    assert blues.spec["layer"][0]["encoding"]["color"]["scale"] == {"scheme": "blues", "domain": [0.0, 1.0]}
+
+
+def test_heatmap_writes_numbers_in_small_matrices_white_on_dark_cells():
+    chart = charts.heatmap([[1.0, 0.0, -1.0]], ["a"], ["x", "y", "z"], title="t", zmin=-1, zmax=1,
+                           value_format=".1f")
+    text = [layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "text"]
+    assert len(text) == 1 and text[0]["encoding"]["text"]["format"] == ".1f"
+    assert chart.data.column("ink").to_pylist() == ["white", "black", "white"]
+    assert chart.data.column("column").to_pylist() == ["x", "y", "z"]
+    wide = charts.heatmap(np.zeros((2, 100)), ["a", "b"], title="t")           # d = 100: colours only
+    assert not [layer for layer in wide.spec["layer"] if layer["mark"]["type"] == "text"]
+    assert wide.spec["layer"][0]["encoding"]["x"]["axis"]["values"] == list(range(0, 100, 4))  # 25 ticks
+
+
+def test_long_titles_are_broken_into_lines_that_fit_half_a_page():
+    title = "Centred cosine similarity of the vectors after 120000 updates<br>(the mean vector subtracted)"
+    lines = charts.title_lines(title)
+    assert lines[-1] == "(the mean vector subtracted)" and " ".join(lines[:-1]) in title
+    assert max(len(x) for x in lines) <= charts.TITLE_WIDTH
+    zh = charts.title_lines("0 次更新后词向量的中心化余弦相似度（减去平均向量）")
+    assert "".join(zh) == "0 次更新后词向量的中心化余弦相似度（减去平均向量）" and len(zh) == 2

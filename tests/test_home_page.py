@@ -9,7 +9,7 @@ import pytest
 
 import engine
 from engine import lessons, read_corpus, sample_corpora
-from tests.conftest import figure_array, figure_by_title
+from tests.conftest import heatmap_by_title
 from ui import home_view, state
 
 HOME = "pages/01_home.py"
@@ -61,16 +61,16 @@ def test_home_one_hot_cosines_are_identity_and_dense_ones_are_the_models(open_pa
     at = open_page(HOME, **TINY)
     words = at.multiselect(key="home_words").value
     assert len(words) >= 3
-    onehot = figure_array(figure_by_title(at, "Cosine similarity of one-hot")["data"][0]["z"])
-    assert np.array_equal(onehot, np.eye(len(words)))
+    onehot, rows, _ = heatmap_by_title(at, "Cosine similarity of one-hot")
+    assert np.array_equal(onehot, np.eye(len(words))) and rows == words
     m = model_of(at)
     ids = [m.vocab.key_to_index[w] for w in words]
-    centred = figure_array(figure_by_title(at, "Centred cosine similarity of the vectors")["data"][0]["z"])
+    centred, _, _ = heatmap_by_title(at, "Centred cosine similarity of the vectors")
     expected = lessons.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[ids])
     assert np.allclose(centred, expected) and not np.allclose(centred, np.eye(len(words)))
     assert "mean of all V word vectors is subtracted" in " ".join(c.value for c in at.caption)
     at.toggle(key="home_centred").set_value(False).run()                     # the raw cosine is one click away
-    raw = figure_array(figure_by_title(at, "Cosine similarity of the vectors")["data"][0]["z"])
+    raw, _, _ = heatmap_by_title(at, "Cosine similarity of the vectors")
     assert np.allclose(raw, lessons.cosine_matrix(m.W_in[ids]))
 
 
@@ -80,7 +80,7 @@ def test_home_train_button_trains_this_sessions_model(open_page):
     assert not at.exception
     m = model_of(at)
     assert m.step_count > 0 and m.training_complete
-    assert figure_by_title(at, f"after {m.step_count} updates")
+    assert heatmap_by_title(at, f"after {m.step_count} updates")
 
 
 def test_after_training_on_royalty_related_words_are_clearly_more_similar(open_page):

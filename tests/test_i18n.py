@@ -23,7 +23,7 @@ from engine.config import Config
 from engine.keyed_vectors import KeyedVectors, parse_word2vec_bytes
 from engine.update import diverged_message
 from tests.conftest import run_app
-from ui import i18n, state
+from ui import charts, i18n, state
 from ui.i18n import ENGINE_PATTERNS, LANG_KEY, catalogue, engine_message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -257,9 +257,34 @@ def test_chinese_pages_show_no_english_sentences(clear_streamlit_caches):
 
 
 # ---------------------------------------------------------------- texts inside the charts
+def vega_texts(chart) -> list:
+    """Every text a Vega-Lite chart (ui.charts.VegaChart) shows or shows on hover: the title's lines, axis,
+    legend and tooltip titles (anywhere in the spec), and the strings of its table (row and column labels)."""
+    out = []
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and key in ("text", "title"):
+            out.append(node)
+
+    walk(chart.spec)
+    for column in chart.data.column_names:
+        if chart.data.schema.field(column).type == "string" and column != "ink":
+            out += [str(x) for x in chart.data.column(column).to_pylist()]
+    return [x for x in out if x]
+
+
 def figure_texts(fig) -> list:
     """Every text a Plotly figure shows or shows on hover: titles, axis titles, annotations, legend
-    names, hover templates (Plotly's %{...} placeholders removed) and hover texts kept as customdata."""
+    names, hover templates (Plotly's %{...} placeholders removed) and hover texts kept as customdata.
+    A Vega-Lite chart: vega_texts."""
+    if isinstance(fig, charts.VegaChart):
+        return vega_texts(fig)
     out = []
     layout = fig.to_plotly_json()["layout"]
     out.append((layout.get("title") or {}).get("text") or "")
@@ -281,7 +306,6 @@ def chart_gallery() -> dict:
     from engine import build_huffman
     from engine.lessons import tree_layout
     from engine.lessons_windows import CenterWindow
-    from ui import charts
 
     words = ["国王", "王后", "男人", "女人", "北京", "苹果"]
     counts = np.array([60, 30, 20, 10, 5, 2])

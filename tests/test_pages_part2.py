@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from engine import KeyedVectors, gensim_data_path  # noqa: E402
 from ui import export as ie  # noqa: E402
 from ui import state  # noqa: E402
+from tests.conftest import figure_array, vega_charts  # noqa: E402
 
 
 def page(name: str) -> AppTest:
@@ -45,21 +46,6 @@ def chart(at, key):
     found = [spec for cid, spec in charts(at).items() if cid.endswith("-" + key)]
     assert found, f"no chart {key!r}; charts: {list(charts(at))}"
     return found[0]
-
-
-def vega_charts(at):
-    """[(main table, {dataset name: table}, spec)] of the Vega-Lite charts on the page (data are Arrow IPC)."""
-    import pyarrow as pa
-
-    def table(raw):
-        return pa.ipc.open_stream(raw).read_all().to_pandas() if raw else None
-
-    out = []
-    for el in at.main:
-        if getattr(el, "type", "") == "vega_lite_chart":
-            p = el.proto
-            out.append((table(p.data.data), {d.name: table(d.data.data) for d in p.datasets}, json.loads(p.spec)))
-    return out
 
 
 def live_chart(at):
@@ -88,14 +74,6 @@ def loss_chart(at):
     found = [c for c in vega_charts(at) if c[0] is not None and "curve" in c[0].columns]
     assert found, "no loss chart"
     return found[0][0]
-
-
-def figure_array(value) -> np.ndarray:
-    """A plotly array from a figure dict: a plain list, or {'dtype', 'bdata'} (base64)."""
-    import base64
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    return np.asarray(value)
 
 
 def page_text(at) -> str:

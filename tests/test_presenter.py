@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import APP, plotly_figures, run_app
+from tests.conftest import APP, plotly_figures, run_app, vega_charts
 from ui import charts, presenter
 
 
@@ -65,12 +65,17 @@ def test_step_page_charts_have_text_of_at_least_14_px_in_presenter_mode_only():
     at = _open({"presenter": "1"}, sb_corpus="tiny")
     at.switch_page("pages/04_step.py").run()
     at.button(key="step_next").click().run()
+    at.segmented_control(key="step_section").set_value("all").run()          # every section's charts
     assert not at.exception
     figs = plotly_figures(at)
     assert figs, "the Step page drew no Plotly chart"
     for fig in figs:
         sizes = _font_sizes(fig)
         assert sizes and min(sizes) >= charts.PRESENTER_MIN, (fig["layout"].get("title"), sizes)
+    vega = [spec for _, _, spec in vega_charts(at)]
+    assert vega, "the Step page drew no Vega-Lite chart"
+    for spec in vega:
+        assert min(_vega_font_sizes(spec.get("config", {})) or [0]) >= charts.PRESENTER_MIN, spec.get("title")
 
     at.toggle(key=presenter.PRESENTER).set_value(False).run()
     at.button(key="step_next").click().run()
@@ -79,12 +84,29 @@ def test_step_page_charts_have_text_of_at_least_14_px_in_presenter_mode_only():
 
 
 def test_presenter_style_raises_every_small_text_and_leaves_other_figures_alone():
-    fig = charts.heatmap([[0.1, 0.2], [0.3, 0.4]], ["king", "queen"], title="rows", show_values=True)
+    fig = charts.bars(["king", "queen"], [0.1, 0.2], title="rows", x_title="word", y_title="p", text=["0.1", "0.2"])
+    fig.update_traces(textfont=dict(size=9))                       # a small text inside the chart
     before = json.loads(fig.to_json())
     assert charts.presenter_style(fig, force=False) is fig and json.loads(fig.to_json()) == before
     big = json.loads(charts.presenter_style(fig, force=True).to_json())
     assert min(_font_sizes(big)) >= charts.PRESENTER_MIN
     assert big["layout"]["title"]["font"]["size"] == charts.PRESENTER_FONT + 4
+
+
+def _vega_font_sizes(config: dict) -> list:
+    return [v for part in config.values() for k, v in part.items() if k.endswith("ontSize")]
+
+
+def test_the_vega_heatmap_writes_its_numbers_titles_and_labels_at_14_px_or_more_when_presenting(monkeypatch):
+    def chart():
+        return charts.heatmap([[0.1, 0.2], [0.3, 0.4]], ["king", "queen"], title="rows", show_values=True)
+
+    assert chart().spec["config"] == {}                   # the normal chart: Vega-Lite's and Streamlit's sizes
+    monkeypatch.setattr(presenter, "is_on", lambda: True)
+    spec = chart().spec
+    assert set(spec["config"]) >= {"axis", "legend", "title", "text"}   # the cell numbers are text marks
+    assert min(_vega_font_sizes(spec["config"])) >= charts.PRESENTER_MIN
+    assert not any("fontSize" in layer["mark"] for layer in spec["layer"])   # no mark overrides the config
 
 
 def test_vega_config_is_empty_unless_presenting(monkeypatch):

@@ -17,7 +17,7 @@ import pytest
 import engine
 from engine import Word2Vec, read_corpus, sample_corpora
 from engine.lessons_windows import epoch_examples
-from tests.conftest import figure_array, figure_by_title
+from tests.conftest import figure_array, figure_by_title, heatmap_by_title
 from ui import state, step_view
 from ui.i18n import t
 from ui.settings import APP_CONFIG, DEFAULTS
@@ -241,9 +241,8 @@ def test_step_page_draws_each_of_the_six_models(open_page, architecture, objecti
         assert len(probs) == len(t_.path)                                   # a bar per path node
     else:
         assert len(probs) == len(t_.negatives) + 1 and np.allclose(probs, t_.probs)
-    hidden = figure_by_title(at, "hidden vector h")
-    assert list(hidden["layout"]["yaxis"]["ticktext"])[-1] == "h"
-    assert np.allclose(figure_array(hidden["data"][0]["z"])[-1], t_.hidden)
+    hidden, rows, _ = heatmap_by_title(at, "hidden vector h")
+    assert rows[-1] == "h" and np.allclose(hidden[-1], t_.hidden)
     # tiny corpus: the whole matrices are drawn, the changed rows framed
     whole = figure_by_title(at, "W_in: ")
     framed_in = [sh for sh in whole["layout"]["shapes"] if sh["yref"] == "y"]

@@ -8,18 +8,22 @@ call Streamlit (the pages draw the figures with st.plotly_chart).
 Rows are placed at integer positions with the words as tick labels, so a word that appears twice
 (a negative drawn twice, a repeated CBOW context word) keeps two rows instead of being merged.
 
-    >>> fig = heatmap(np.eye(2), ["king", "queen"], title="two rows")
-    >>> list(fig.layout.yaxis.ticktext)
+    >>> fig = bars(["king", "queen"], [2, 1], title="two bars", x_title="word", y_title="count")
+    >>> list(fig.layout.xaxis.ticktext)
     ['king', 'queen']
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+import json
+import re
+import unicodedata
+from typing import Dict, List, NamedTuple, Optional, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+import pyarrow as pa
 
 from ui.i18n import t
 
@@ -91,36 +95,150 @@ def _finish(fig: go.Figure, title: str, x_title: str, y_title: str, height: Opti
     return presenter_style(fig)
 
 
+class VegaChart(NamedTuple):
+    """A Vega-Lite chart: `data` (a pyarrow table) and `spec`, for st.vega_lite_chart(data, spec)."""
+    data: pa.Table
+    spec: dict
+
+
+HEATMAP_ROW_PX = 26          # one heatmap row's height (Vega-Lite's ordinal step)
+
+
+TITLE_WIDTH = 36             # a Vega-Lite title's line, in Latin letters (a CJK character counts 2): a chart in
+                             # half of a 1024 px page's main area (Vega-Lite cuts a longer line, never wraps it)
+
+
+def title_lines(title: str, width: int = TITLE_WIDTH) -> List[str]:
+    """A chart title as the lines Vega-Lite draws: Plotly's <br> breaks kept, a line longer than `width`
+    broken between words (between characters in Chinese, a CJK character counting twice).
+
+    >>> title_lines("One-hot vectors<br>(only these 6 columns)")
+    ['One-hot vectors', '(only these 6 columns)']
+    >>> title_lines("Centred cosine similarity of the vectors after 0 updates", width=30)
+    ['Centred cosine similarity of', 'the vectors after 0 updates']
+    >>> title_lines("向量之间的余弦相似度", width=8)
+    ['向量之间', '的余弦相', '似度']
+    """
+    def cells(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    out: List[str] = []
+    for part in re.split(r"<br\s*/?>", title):
+        line = ""
+        for token in re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|\S+\s*|\s+", part):
+            if line and cells(line) + cells(token.rstrip()) > width:
+                out.append(line.rstrip())
+                line = ""
+            line += token
+        out.append(line.rstrip())
+    return out
+
+
+def _expr_list(items: Sequence[str]) -> str:
+    """A list of strings as a Vega expression array literal (JSON is one).
+
+    >>> _expr_list(['king', '国王'])
+    '["king", "国王"]'
+    """
+    return json.dumps([str(x) for x in items], ensure_ascii=False)
+
+
 def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = None, *, title: str,
             x_title: Optional[str] = None, y_title: str = "", zmid: Optional[float] = 0.0,
             zmin=None, zmax=None, colorscale: str = "RdBu_r", show_values: Optional[bool] = None,
             height: Optional[int] = None, highlight_rows: Sequence[int] = (), colorbar_title: Optional[str] = None,
-            value_format: str = ".2f") -> go.Figure:
-    """A matrix as a heatmap, one labelled row per word; highlight_rows get a black frame."""
+            value_format: str = ".2f") -> VegaChart:
+    """A matrix as a heatmap, one labelled row per word (Vega-Lite, drawn on a canvas); highlight_rows get
+    a black frame. colorscale: "RdBu_r" (blue below zmid, red above; symmetric around zmid unless zmin /
+    zmax are given) or "Blues" (from zmin, default the smallest value, to zmax).
+
+    data: one row per cell: row, col (integer positions, so a word shown twice keeps two rows), value,
+    word (the row's label), column (the column's label), ink (the colour of the number written in the
+    cell) and framed (a highlighted row). The axes label the positions with the words.
+    A Plotly heatmap cost the browser 90-110 ms to draw here (software rendering on the server's cores);
+    four of them made the Home page's navigation miss 1 s (bench/CLASSROOM_RESULTS.md).
+
+    >>> chart = heatmap([[0.5, -1.0], [0.0, 1.0]], ["king", "king"], ["a", "b"], title="two rows")
+    >>> chart.data.column("value").to_pylist(), chart.data.column("row").to_pylist()
+    ([0.5, -1.0, 0.0, 1.0], [0, 0, 1, 1])
+    >>> chart.spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    [-1.0, 1.0]
+    """
     z = np.asarray(z, dtype=np.float64)
     if z.ndim == 1:
         z = z[None, :]
     n_rows, n_cols = z.shape
-    cols = list(col_labels) if col_labels is not None else [str(j) for j in range(n_cols)]
+    rows = [str(w) for w in row_labels]
+    cols = [str(c) for c in col_labels] if col_labels is not None else [str(j) for j in range(n_cols)]
     if show_values is None:
         show_values = n_cols <= 12 and n_rows * n_cols <= 240
-    hover_rows = [[row_labels[i]] * n_cols for i in range(n_rows)]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=list(range(n_cols)), y=list(range(n_rows)), customdata=hover_rows,
-        colorscale=colorscale, zmid=zmid if (zmin is None and zmax is None) else None, zmin=zmin, zmax=zmax,
-        colorbar=dict(title=dict(text=colorbar_title or t("charts.value"), side="right"), thickness=12, nticks=5,
-                      tickformat=".2~g"),
-        texttemplate=f"%{{z:{value_format}}}" if show_values else None, textfont=dict(size=9),
-        hovertemplate="%{customdata}<br>" + t("charts.column") + " %{x}: %{z:.4f}<extra></extra>"))
-    fig.update_yaxes(tickvals=list(range(n_rows)), ticktext=list(row_labels), autorange="reversed")
+    finite = z[np.isfinite(z)]
+    if colorscale == "Blues":
+        lo = float(zmin) if zmin is not None else (float(finite.min()) if finite.size else 0.0)
+        hi = float(zmax) if zmax is not None else (float(finite.max()) if finite.size else 1.0)
+        scale = {"scheme": "blues", "domain": [lo, hi]}
+    else:
+        if zmin is not None or zmax is not None:
+            lo = float(zmin) if zmin is not None else float(finite.min())
+            hi = float(zmax) if zmax is not None else float(finite.max())
+        else:
+            mid = 0.0 if zmid is None else float(zmid)
+            half = float(np.abs(finite - mid).max()) if finite.size else 1.0
+            half = half or 1.0
+            lo, hi = mid - half, mid + half
+        scale = {"scheme": "redblue", "reverse": True, "domain": [lo, hi]}
+    # the number in a cell is white where the cell is dark: the top 40% of "Blues", both ends of "RdBu_r"
+    norm = (z - lo) / ((hi - lo) or 1.0)                                                    # (n, m) in [0, 1]
+    dark = norm > 0.6 if colorscale == "Blues" else np.abs(norm - 0.5) > 0.3
+    framed = np.zeros(n_rows, dtype=bool)
+    framed[[r for r in highlight_rows if 0 <= r < n_rows]] = True
+    row_of, col_of = np.divmod(np.arange(n_rows * n_cols), n_cols)
+    data = pa.table({
+        "row": row_of.astype(np.int64), "col": col_of.astype(np.int64), "value": z.ravel(),
+        "word": pa.array([rows[i] for i in row_of], pa.string()),
+        "column": pa.array([cols[j] for j in col_of], pa.string()),
+        "ink": pa.array(np.where(dark.ravel(), "white", "black").tolist(), pa.string()),
+        "framed": framed[row_of] & (col_of == 0),          # one row of the table per framed heatmap row
+    })
     step = max(1, n_cols // 25)
-    fig.update_xaxes(tickvals=list(range(0, n_cols, step)), ticktext=cols[::step])
-    for r in highlight_rows:
-        fig.add_shape(type="rect", x0=-0.5, x1=n_cols - 0.5, y0=r - 0.5, y1=r + 0.5,
-                      line=dict(color="black", width=2.5))
-    if height is None:
-        height = max(200, min(900, 90 + 26 * n_rows))
-    return _finish(fig, title, x_title or t("charts.dimension"), y_title, height)
+    x = {"field": "col", "type": "ordinal", "title": x_title or t("charts.dimension"),
+         "axis": {"values": list(range(0, n_cols, step)), "labelExpr": _expr_list(cols) + "[datum.value]",
+                  # words slanted so that every one shows; dimension numbers level, thinned if they crowd
+                  **({"labelAngle": -40, "labelOverlap": False} if col_labels is not None
+                     else {"labelAngle": 0, "labelOverlap": True})}}
+    y = {"field": "row", "type": "ordinal", "title": y_title or None,
+         "axis": {"labelExpr": _expr_list(rows) + "[datum.value]", "labelLimit": 260}}
+    layers = [
+        {"mark": {"type": "rect"},
+         "encoding": {"x": x, "y": y,
+                      "color": {"field": "value", "type": "quantitative", "scale": scale,
+                                "legend": {"title": colorbar_title or t("charts.value"), "format": ".2~g",
+                                           "gradientLength": min(200, max(60, HEATMAP_ROW_PX * n_rows))}},
+                      "tooltip": [{"field": "word", "title": t("charts.row")},
+                                  {"field": "column", "title": t("charts.column")},
+                                  {"field": "value", "format": ".4f", "title": t("charts.value")}]}}]
+    if show_values:
+        layers.append({"mark": {"type": "text", "baseline": "middle"},
+                       "encoding": {"x": x, "y": y, "text": {"field": "value", "format": value_format},
+                                    "color": {"condition": {"test": "datum.ink === 'white'", "value": "white"},
+                                              "value": "black"}}})
+    if framed.any():
+        layers.append({"transform": [{"filter": "datum.framed"}],
+                       "mark": {"type": "rect", "x": 0, "x2": "width", "fill": None, "stroke": "black",
+                                "strokeWidth": 2.5},
+                       "encoding": {"y": y}})
+    spec = {"title": {"text": title_lines(title), "anchor": "start", "frame": "bounds", "limit": 1000},
+            "width": "container", "height": height if height is not None else {"step": HEATMAP_ROW_PX},
+            "layer": layers, "config": _vega_presenter_config()}
+    return VegaChart(data, spec)
+
+
+def _vega_presenter_config() -> dict:
+    try:
+        from ui import presenter
+        return presenter.vega_config()
+    except Exception:  # pragma: no cover - outside the app
+        return {}
 
 
 def heatmap_pair(left: dict, right: dict, *, x_title: Optional[str] = None,

@@ -575,9 +575,10 @@ def forward_hidden(model: Word2Vec, t, key: str) -> None:
         st.caption(tr("step.hidden.cells"))
     rows = np.vstack([np.asarray(t.in_before), np.asarray(t.hidden)[None, :]])          # (n_in + 1, d)
     labels = [f"W_in[{w}]" for w in in_words] + ["h"]
-    right.plotly_chart(charts.heatmap(rows, labels, title=tr("step.hidden.chart"), y_title="",
-                                      x_title=tr("step.dimension"), highlight_rows=[len(labels) - 1],
-                                      value_format=".3f", colorbar_title=tr("step.value")), key=f"{key}_hidden")
+    right.vega_lite_chart(*charts.heatmap(rows, labels, title=tr("step.hidden.chart"), y_title="",
+                                          x_title=tr("step.dimension"), highlight_rows=[len(labels) - 1],
+                                          value_format=".3f", colorbar_title=tr("step.value")),
+                          key=f"{key}_hidden", width="stretch")
     numbers_table(rows, labels, tr("step.hidden.numbers"))
 
 
@@ -676,9 +677,9 @@ def gradients(model: Word2Vec, t, key: str) -> None:
     title = tr("step.grads.chart")
     if len(sel) < len(ids):
         title = tr("step.grads.chart_top", m=len(sel), k=len(ids))
-    right.plotly_chart(charts.heatmap(rows, lab, title=title, y_title="", x_title=tr("step.dimension"),
-                                      colorbar_title=tr("step.gradient"), value_format=".3f",
-                                      highlight_rows=[len(lab) - 1]), key=f"{key}_gout")
+    right.vega_lite_chart(*charts.heatmap(rows, lab, title=title, y_title="", x_title=tr("step.dimension"),
+                                          colorbar_title=tr("step.gradient"), value_format=".3f",
+                                          highlight_rows=[len(lab) - 1]), key=f"{key}_gout", width="stretch")
     numbers_table(rows, lab, tr("step.grads.numbers"))
 
 
