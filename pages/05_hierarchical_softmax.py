@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import build_huffman, huffman, lessons, leaf_probabilities
-from ui import charts, step_view
+from ui import charts, pickers, step_view
 from ui.code import show_source
 from ui.i18n import t
 
@@ -38,8 +38,9 @@ if trace is not None and follow:
                  target=vocab[target]))
 else:
     c1, c2 = st.columns(2)
-    in_word = c1.selectbox(t("hs.input_word"), vocab, index=min(1, V - 1), key="hs_input")
-    target_word = c2.selectbox(t("hs.target_word"), vocab, index=min(10, V - 1), key="hs_target")
+    known = model.vocab.key_to_index
+    in_word = pickers.word_select(c1, t("hs.input_word"), vocab, known, vocab[min(1, V - 1)], key="hs_input")
+    target_word = pickers.word_select(c2, t("hs.target_word"), vocab, known, vocab[min(10, V - 1)], key="hs_target")
     target = model.vocab.key_to_index[target_word]
     hidden = model.W_in[model.vocab.key_to_index[in_word]]                               # (d,)
     W_nodes = model.W_out if is_hs else None
@@ -73,8 +74,8 @@ with right:
                       help=t("hs.whole_tree_help", n=FULL_TREE_MAX_V))
     nodes = lessons.tree_layout(tree.children, expand=None if whole else set(path))
     node_text = {r["node"]: f"σ={r['sigma']:.2f}" for r in rows} if rows else None
-    st.plotly_chart(charts.huffman_tree(nodes, vocab, path_nodes=path, target=target, node_text=node_text),
-                    key="hs_tree")
+    st.vega_lite_chart(*charts.huffman_tree(nodes, vocab, path_nodes=path, target=target, node_text=node_text),
+                       key="hs_tree", width="stretch")
     st.caption(t("hs.tree_caption"))
 
 if rows is not None:
@@ -98,8 +99,8 @@ m[2].metric(t("hs.m_mean"), f"{mean_len:.2f}")
 m[3].metric(t("hs.m_longest"), f"{tree.max_length}")
 st.markdown(t("hs.cost_text", mean=f"{mean_len:.1f}", V=f"{V:,}"))
 left, right = st.columns([3, 2])
-left.plotly_chart(charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
-                  key="hs_lengths")
+left.vega_lite_chart(*charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
+                     key="hs_lengths", width="stretch")
 with right:
     ids, cut = step_view.row_ends(V)                                     # the most frequent and the rarest words
     codes = pd.DataFrame({t("hs.word"): [vocab[i] for i in ids], t("hs.col_count"): model.vocab.counts[ids],

@@ -37,10 +37,15 @@ def test_code_lengths_is_one_point_per_count_and_length():
 
     words, counts = big_vocabulary()
     lengths = build_huffman(counts).lengths
-    trace = charts.code_lengths(words, counts, lengths, mean_length=5.0).data[0]
+    table = charts.code_lengths(words, counts, lengths, mean_length=5.0).data.to_pandas()
+    points = table[table["part"] == "point"]
     pairs = {(int(c), int(n)) for c, n in zip(counts, lengths)}
-    assert len(trace.x) == len(pairs) < len(words) / 5
-    assert {(int(c), int(n)) for c, n in zip(trace.x, trace.y)} == pairs        # every word's point is there
+    assert len(points) == len(pairs) < len(words) / 5
+    assert {(int(c), int(n)) for c, n in zip(points["count"], points["length"])} == pairs   # every word's point
+    lines = table[table["part"] == "line"]
+    assert lines["length"].tolist() == [5.0, np.log2(len(words))]              # the mean and log2 V
+    labelled = table[table["part"] == "word"]
+    assert 1 <= len(labelled) <= 6 and labelled["words"].iloc[0] == words[0]   # the most frequent word named
 
 
 def test_the_window_grid_is_one_image_with_grid_lines_not_a_brick_per_cell():
@@ -105,3 +110,33 @@ def test_long_titles_are_broken_into_lines_that_fit_half_a_page():
     assert max(len(x) for x in lines) <= charts.TITLE_WIDTH
     zh = charts.title_lines("0 次更新后词向量的中心化余弦相似度（减去平均向量）")
     assert "".join(zh) == "0 次更新后词向量的中心化余弦相似度（减去平均向量）" and len(zh) == 2
+
+
+def test_huffman_tree_draws_every_branch_as_an_elbow_and_the_path_to_the_target_in_green():
+    from engine import build_huffman
+    from engine.lessons import tree_layout
+
+    counts = np.array([40, 20, 10, 5, 3, 2])
+    words = ["the", "king", "queen", "man", "woman", "apple"]
+    tree = build_huffman(counts)
+    nodes = tree_layout(tree.children, expand=None)
+    target = 4
+    path = [int(p) for p in tree.paths[target]]
+    table = charts.huffman_tree(nodes, words, path_nodes=path, target=target,
+                                node_text={path[0]: "σ=0.62"}).data.to_pandas()
+    edges = table[table["part"] == "edge"]
+    assert len(edges) == 2 * (len(nodes) - 1)                                  # down, then across, per child
+    assert edges["hot"].sum() == 2 * len(path)                                 # root ... target: one per bit
+    leaves = table[table["part"] == "leaf"]
+    assert sorted(leaves["label"]) == sorted(words)
+    assert leaves.loc[leaves["hot"], "label"].tolist() == ["woman"]
+    bits = table[table["part"] == "bit"]
+    assert "".join(bits.loc[bits["hot"], "label"]) == "".join(map(str, tree.codes[target]))  # the code, in order
+    root = table[(table["part"] == "node") & (table["label"] == "σ=0.62")]
+    assert len(root) == 1 and "σ=0.62" in root["tip"].iloc[0]
+    big = build_huffman(np.arange(30, 0, -1))
+    path = [int(p) for p in big.paths[0]]
+    folded = charts.huffman_tree(tree_layout(big.children, expand=set(path)), [f"w{i}" for i in range(30)],
+                                 path_nodes=path, target=0).data.to_pandas()
+    side = folded[folded["role"] == charts.t("charts.tree.folded_leaf")]
+    assert len(side) >= 1 and side["label"].str.startswith("…").all()         # side branches folded into a leaf

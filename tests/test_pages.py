@@ -10,7 +10,7 @@ import pytest
 import engine
 import engine.lessons_windows
 from engine import lessons
-from tests.conftest import figure_array, figure_by_title, plotly_figures
+from tests.conftest import figure_array, figure_by_title, plotly_figures, vega_charts
 from ui import state
 
 HOME, CORPUS, WINDOWS = "pages/01_home.py", "pages/02_corpus.py", "pages/03_windows.py"
@@ -301,9 +301,14 @@ def test_hierarchical_softmax_page_path_matches_the_step_and_sums_to_one(open_pa
     assert np.isclose(table["product so far"].iloc[-1], np.exp(-t.loss))
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Σ over all words of p(w | h)"] == "1.000000"
-    tree = plotly_figures(at)[0]
-    leaf_text = [x for d in tree["data"] if d.get("mode") == "markers+text" for x in d.get("text", [])]
-    assert model_of(at).vocab.index_to_key[t.target] in leaf_text  # the tree is labelled with words
+    tree = [table for table, _, _ in vega_charts(at) if table is not None and "part" in table
+            and (table["part"] == "leaf").any()][0]
+    leaves = tree[tree["part"] == "leaf"]
+    target = model_of(at).vocab.index_to_key[t.target]
+    assert target in set(leaves["label"])                         # the tree is labelled with words
+    assert leaves.loc[leaves["hot"], "label"].tolist() == [target]  # the path ends at the target
+    sigmas = tree[(tree["part"] == "node") & tree["hot"]]["label"].tolist()
+    assert sigmas == [f"σ={p:.2f}" for p in t.probs]               # each path node's σ(θ·h), root first
 
 
 def test_the_codes_table_of_a_large_vocabulary_shows_its_two_ends(open_page):

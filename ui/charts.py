@@ -134,6 +134,12 @@ def title_lines(title: str, width: int = TITLE_WIDTH) -> List[str]:
     return out
 
 
+def vega_title(title: str, width: int = TITLE_WIDTH) -> dict:
+    """A Vega-Lite title at the chart's left edge, in lines of at most `width` (title_lines); not cut at the
+    plot's width (Vega-Lite's default limit), since the lines already fit the column."""
+    return {"text": title_lines(title, width), "anchor": "start", "frame": "bounds", "limit": 1000}
+
+
 def _expr_list(items: Sequence[str]) -> str:
     """A list of strings as a Vega expression array literal (JSON is one).
 
@@ -227,10 +233,15 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
                        "mark": {"type": "rect", "x": 0, "x2": "width", "fill": None, "stroke": "black",
                                 "strokeWidth": 2.5},
                        "encoding": {"y": y}})
-    spec = {"title": {"text": title_lines(title), "anchor": "start", "frame": "bounds", "limit": 1000},
-            "width": "container", "height": height if height is not None else {"step": HEATMAP_ROW_PX},
-            "layer": layers, "config": _vega_presenter_config()}
-    return VegaChart(data, spec)
+    return VegaChart(data, vega_spec(title, layers, height if height is not None else {"step": HEATMAP_ROW_PX}))
+
+
+def vega_spec(title: str, layers: list, height, title_width: int = TITLE_WIDTH) -> dict:
+    """A layered Vega-Lite spec as the pages draw it: as wide as its column, `height` pixels (or
+    {"step": px} per row), the title in lines above (vega_title), presenter-mode text sizes in its config.
+    autosize fit-x with the padding: a fixed height otherwise left the title above the drawn area."""
+    return {**({"title": vega_title(title, title_width)} if title else {}), "width": "container", "height": height,
+            "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers, "config": _vega_presenter_config()}
 
 
 def _vega_presenter_config() -> dict:
@@ -414,68 +425,119 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
 
 # ------------------------------------------------------------------------------------------ Huffman page
 def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (), target: Optional[int] = None,
-                 node_text: Optional[Dict[int, str]] = None, height: Optional[int] = None) -> go.Figure:
-    """Draw a tree laid out by engine.lessons.tree_layout; the target's path in green.
+                 node_text: Optional[Dict[int, str]] = None, height: Optional[int] = None) -> VegaChart:
+    """Draw a tree laid out by engine.lessons.tree_layout (Vega-Lite); the target's path in green.
 
-    node_text: extra hover / label text for internal nodes (e.g. "sigma = 0.62") by node id.
+    node_text: extra label and hover text for internal nodes on the path (e.g. "σ=0.62") by node id.
+    data: part "edge" (an elbow per parent -> child: x, y, x2, y2, hot = on the path), "bit" (the branch
+    bit at each elbow: x, y, label), "node" and "leaf" (x, y, role = the legend's name of what it is,
+    hot, label, tip = the hover text). Leaves are words, or a folded branch ("… 120 words").
     """
     pos = {n.key: n for n in nodes}
     on_path = {f"n{p}" for p in path_nodes}
     if target is not None:
         on_path.add(f"w{target}")
-    ex, ey, px, py = [], [], [], []
-    bit_x, bit_y, bit_t = [], [], []
+    node_text = node_text or {}
+    path_name, inner_name, leaf_name = t("charts.tree.path"), t("charts.tree.inner"), t("charts.tree.leaf")
+    target_name, folded_name = t("charts.tree.target"), t("charts.tree.folded_leaf")
+    rows = []                      # (part, x, y, x2, y2, hot, role, label, tip)
     for n in nodes:
         if n.parent is None:
             continue
         p = pos[n.parent]
         hot = n.parent in on_path and n.key in on_path
-        xs, ys = (px, py) if hot else (ex, ey)
-        xs += [p.x, p.x, n.x, None]
-        ys += [p.y, n.y, n.y, None]
+        rows.append(("edge", p.x, p.y, p.x, n.y, hot, "", "", ""))             # down (or up) from the parent
+        rows.append(("edge", p.x, n.y, n.x, n.y, hot, "", "", ""))             # across to the child
         if hot or len(nodes) <= 80:
-            bit_x.append(p.x + 0.5)
-            bit_y.append(n.y)
-            bit_t.append(str(n.bit))
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#bbbbbb", width=1),
-                             hoverinfo="skip", showlegend=False))
-    fig.add_trace(go.Scatter(x=px, y=py, mode="lines", line=dict(color=PATH, width=4),
-                             hoverinfo="skip", name=t("charts.tree.path")))
-    fig.add_trace(go.Scatter(x=bit_x, y=bit_y, mode="text", text=bit_t, textposition="top center",
-                             textfont=dict(size=10, color="#555555"), hoverinfo="skip", showlegend=False))
-    node_text = node_text or {}
-    inner = [n for n in nodes if n.key[0] == "n"]
-    fig.add_trace(go.Scatter(
-        x=[n.x for n in inner], y=[n.y for n in inner], mode="markers+text" if node_text else "markers",
-        text=[node_text.get(int(n.key[1:]), "") if n.key in on_path else "" for n in inner],
-        textposition="top center", textfont=dict(size=10, color=PATH),
-        marker=dict(size=[12 if n.key in on_path else 7 for n in inner],
-                    color=[PATH if n.key in on_path else "#999999" for n in inner], symbol="square"),
-        customdata=[t("charts.tree.node", id=n.key[1:], n=n.n_words)
-                    + (f"<br>{node_text[int(n.key[1:])]}" if int(n.key[1:]) in node_text else "")
-                    for n in inner],
-        hovertemplate="%{customdata}<extra></extra>", name=t("charts.tree.inner")))
-    leaves = [n for n in nodes if n.key[0] in "wc"]
-    labels = [words[int(n.key[1:])] if n.key[0] == "w" else t("charts.tree.folded", n=n.n_words) for n in leaves]
-    fig.add_trace(go.Scatter(
-        x=[n.x for n in leaves], y=[n.y for n in leaves], mode="markers+text", text=labels,
-        textposition="middle right",
-        textfont=dict(size=11, color=[TARGET if n.key in on_path else "#333333" for n in leaves]),
-        marker=dict(size=[11 if n.key in on_path else 6 for n in leaves],
-                    color=[TARGET if n.key in on_path else (OTHER if n.key[0] == "w" else "#dddddd")
-                           for n in leaves]),
-        customdata=labels, hovertemplate="%{customdata}<extra></extra>", name=t("charts.tree.leaf")))
+            rows.append(("bit", p.x + 0.5, n.y, None, None, hot, "", str(n.bit), ""))
+    for n in nodes:
+        hot = n.key in on_path
+        if n.key[0] == "n":
+            node = int(n.key[1:])
+            extra = node_text.get(node, "")
+            rows.append(("node", n.x, n.y, None, None, hot, path_name if hot else inner_name,
+                         extra if hot else "", t("charts.tree.node", id=node, n=n.n_words)
+                         + (f", {extra}" if extra else "")))
+        else:
+            word = n.key[0] == "w"
+            label = words[int(n.key[1:])] if word else t("charts.tree.folded", n=n.n_words)
+            rows.append(("leaf", n.x, n.y, None, None, hot,
+                         target_name if hot else (leaf_name if word else folded_name), label, label))
+    part, x, y, x2, y2, hot, role, label, tip = zip(*rows) if rows else ((),) * 9
+    data = pa.table({
+        "part": pa.array(part, pa.string()),
+        "x": np.asarray(x, dtype=np.float64), "y": np.asarray(y, dtype=np.float64),
+        "x2": np.asarray([np.nan if v is None else v for v in x2], dtype=np.float64),
+        "y2": np.asarray([np.nan if v is None else v for v in y2], dtype=np.float64),
+        "hot": pa.array(hot, pa.bool_()), "role": pa.array(role, pa.string()),
+        "label": pa.array(label, pa.string()), "tip": pa.array(tip, pa.string()),
+    })
     depth = max(n.x for n in nodes) if nodes else 1
-    fig.update_xaxes(range=[-0.5, depth + 2.2], dtick=1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False)
-    fig.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
-    return _finish(fig, "", t("charts.tree.x"), "",
-                   height or max(300, 60 + 17 * len(leaves)))
+    n_leaves = sum(1 for n in nodes if n.key[0] in "wc")
+    last = max((n.y for n in nodes), default=0.0)
+    xs = {"field": "x", "type": "quantitative", "title": t("charts.tree.x"),
+          "scale": {"domain": [-0.5, depth + 2.2], "nice": False},
+          "axis": {"tickMinStep": 1, "format": "d", "grid": False}}
+    ys = {"field": "y", "type": "quantitative", "title": None,
+          "scale": {"domain": [last + 0.7, -0.7], "nice": False, "zero": False},
+          "axis": None}
+    colour = {"field": "role", "type": "nominal",
+              "scale": {"domain": [path_name, target_name, inner_name, leaf_name, folded_name],
+                        "range": [PATH, TARGET, "#999999", OTHER, "#dddddd"]},
+              "legend": {"orient": "top", "title": None, "labelLimit": 260, "columns": 2}}
+
+    def only(name, hot_=None):
+        keep = [{"filter": {"field": "part", "equal": name}}]
+        return keep if hot_ is None else keep + [{"filter": "datum.hot" if hot_ else "!datum.hot"}]
+
+    tooltip = [{"field": "tip", "title": t("charts.tree.tip")}]
+    layers = [
+        {"transform": only("edge", False), "mark": {"type": "rule", "color": "#bbbbbb", "strokeWidth": 1},
+         "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
+        {"transform": only("edge", True), "mark": {"type": "rule", "color": PATH, "strokeWidth": 4},
+         "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
+        {"transform": only("bit"), "mark": {"type": "text", "dy": -7, "color": "#555555"},
+         "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
+        {"transform": only("node", False), "mark": {"type": "square", "size": 45, "opacity": 1},
+         "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
+        {"transform": only("node", True), "mark": {"type": "square", "size": 140, "opacity": 1},
+         "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
+        # sigma under the edge that enters the node (bits sit above the edges; the path leaves up or down)
+        {"transform": only("node", True), "mark": {"type": "text", "align": "right", "dx": -7, "dy": 11,
+                                                   "color": PATH},
+         "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
+        {"transform": only("leaf", False), "mark": {"type": "circle", "size": 40, "opacity": 1},
+         "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
+        {"transform": only("leaf", True), "mark": {"type": "circle", "size": 120, "opacity": 1},
+         "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
+        {"transform": only("leaf"), "mark": {"type": "text", "align": "left", "dx": 9, "baseline": "middle"},
+         "encoding": {"x": xs, "y": ys, "text": {"field": "label"},
+                      "color": {"condition": {"test": "datum.hot", "value": TARGET}, "value": "#333333"}}},
+    ]
+    return VegaChart(data, vega_spec("", layers, height or max(240, 17 * n_leaves)))
 
 
-def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, height: int = 360) -> go.Figure:
-    """Code length against word count: frequent words sit high in the tree."""
+def _apart(x, y, most: int, gap: float = 0.25) -> List[int]:
+    """Indices of up to `most` points, in order, whose labels do not overlap: a point is skipped when a kept
+    one has the same y and an x within `gap` (the Huffman chart's x is log10 of a count).
+
+    >>> _apart([3.6, 3.2, 3.19, 3.1, 3.1], [4, 5, 5, 5, 6], most=6)
+    [0, 1, 4]
+    """
+    kept: List[int] = []
+    for i in range(len(x)):
+        if len(kept) < most and all(y[j] != y[i] or abs(x[j] - x[i]) > gap for j in kept):
+            kept.append(i)
+    return kept
+
+
+def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, height: int = 360) -> VegaChart:
+    """Code length against word count: frequent words sit high in the tree (Vega-Lite).
+
+    data: part "point" (one per distinct (count, length): count, length, words = its first three words
+    and how many more), "word" (the 6 most frequent words, labelled) and "line" (the mean code length
+    and log2 V, each with its label).
+    """
     counts, lengths = np.asarray(counts), np.asarray(lengths)
     V = len(words)
     # words with the same count have the same code length or one bit apart: one point per (count, length),
@@ -488,19 +550,44 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
             members[inverse[i]].append(words[i])
     sizes = np.bincount(inverse, minlength=len(pairs))
     names = [", ".join(m) + (f" (+{n - 3})" if n > 3 else "") for m, n in zip(members, sizes)]
-    fig = go.Figure(go.Scatter(x=pairs[:, 0], y=pairs[:, 1], mode="markers", customdata=names,
-                               marker=dict(size=7, color=INPUT, opacity=0.7),
-                               hovertemplate=t("charts.codes.hover")))
-    for i in range(min(6, V)):
-        fig.add_annotation(x=np.log10(counts[i]), y=lengths[i], text=words[i], showarrow=False,
-                           yanchor="bottom", font=dict(size=11))
-    fig.add_hline(y=mean_length, line_dash="dash", line_color=PATH,
-                  annotation_text=t("charts.codes.mean", mean=f"{mean_length:.2f}"),
-                  annotation_position="bottom left")          # log2 V's label sits bottom right: apart
-    fig.add_hline(y=np.log2(V), line_dash="dot", line_color=TARGET,
-                  annotation_text=f"log2 V = {np.log2(V):.2f}", annotation_position="bottom right")
-    fig.update_xaxes(type="log")
-    return _finish(fig, t("charts.codes.title"), t("charts.codes.x"), t("charts.codes.y"), height)
+    top = _apart([np.log10(max(c, 1)) for c in counts[:12]], lengths[:12], most=6)
+    lines = [(float(mean_length), t("charts.codes.mean", mean=f"{mean_length:.2f}"), "mean"),
+             (float(np.log2(max(V, 1))), f"log2 V = {np.log2(max(V, 1)):.2f}", "log2")]
+    n_p, n_w = len(pairs), len(top)
+    data = pa.table({
+        "part": ["point"] * n_p + ["word"] * n_w + ["line"] * 2,
+        "count": np.concatenate([pairs[:, 0], counts[top], [np.nan, np.nan]]).astype(np.float64),
+        "length": np.concatenate([pairs[:, 1], lengths[top], [ln[0] for ln in lines]]).astype(np.float64),
+        "words": pa.array(names + [words[i] for i in top] + [ln[1] for ln in lines], pa.string()),
+        "line": pa.array([""] * (n_p + n_w) + [ln[2] for ln in lines], pa.string()),
+    })
+    x = {"field": "count", "type": "quantitative", "title": t("charts.codes.x"), "scale": {"type": "log"}}
+    y = {"field": "length", "type": "quantitative", "title": t("charts.codes.y"), "scale": {"zero": False}}
+    line_colour = {"field": "line", "type": "nominal", "scale": {"domain": ["mean", "log2"], "range": [PATH, TARGET]},
+                   "legend": None}
+
+    def only(part, *more):
+        return [{"filter": {"field": "part", "equal": part}}, *more]
+
+    layers = [
+        {"transform": only("point"), "mark": {"type": "circle", "size": 45, "color": INPUT, "opacity": 0.7},
+         "encoding": {"x": x, "y": y,
+                      "tooltip": [{"field": "words", "title": t("charts.codes.tip_words")},
+                                  {"field": "count", "title": t("charts.codes.tip_count")},
+                                  {"field": "length", "title": t("charts.codes.tip_length")}]}},
+        {"transform": only("word"), "mark": {"type": "text", "dy": -9},
+         "encoding": {"x": x, "y": y, "text": {"field": "words"}}},
+        {"transform": only("line"), "mark": {"type": "rule", "strokeDash": [5, 4], "strokeWidth": 1.5},
+         "encoding": {"y": y, "color": line_colour}},
+        # the mean's label at the left, log2 V's at the right: apart even when the two lines are close
+        {"transform": only("line", {"filter": {"field": "line", "equal": "mean"}}),
+         "mark": {"type": "text", "align": "left", "x": 4, "dy": 10},
+         "encoding": {"y": y, "text": {"field": "words"}, "color": line_colour}},
+        {"transform": only("line", {"filter": {"field": "line", "equal": "log2"}}),
+         "mark": {"type": "text", "align": "right", "x": {"expr": "width - 4"}, "dy": 10},
+         "encoding": {"y": y, "text": {"field": "words"}, "color": line_colour}},
+    ]
+    return VegaChart(data, vega_spec(t("charts.codes.title"), layers, height - 60, title_width=2 * TITLE_WIDTH))
 
 
 # ------------------------------------------------------------------------------------------ negative sampling
