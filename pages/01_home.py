@@ -5,7 +5,7 @@ import streamlit as st
 import engine
 from engine import TrainingDiverged, Word2Vec
 from engine import lessons
-from ui import charts, guards, home_view, state, step_view
+from ui import charts, guards, home_view, pickers, state, step_view
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
 from ui.i18n import engine_message, t
@@ -39,8 +39,8 @@ def request_training():
 
 
 c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-chosen = c1.multiselect(t("home.words"), vocab if V <= 5000 else vocab[:5000], default=default,
-                        max_selections=10, key="home_words")
+chosen = pickers.words_multiselect(c1, t("home.words"), vocab, model.vocab.key_to_index, default, max_selections=10,
+                                   key="home_words")
 c2.button(t("home.train"), key="home_train", type="primary", on_click=request_training, width="stretch",
           help=t("home.train_help"))
 if st.session_state.pop(state.HOME_TRAIN_REQUESTED, False):

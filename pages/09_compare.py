@@ -5,7 +5,7 @@ import streamlit as st
 from engine import experiments as exps
 from engine.synthetic import hard_planted, planted_corpus, quality_by_frequency
 from ui import compare as cmp
-from ui import state
+from ui import pickers, state
 from ui.code import show_source
 from ui.i18n import t
 from ui.settings import architecture_label, objective_label
@@ -61,8 +61,8 @@ model = state.get_model()
 vocab_words = planted.planted_words if truth is not None else (model.vocab.index_to_key if model else [])
 default_words = ([planted.groups[g][0] for g in list(planted.groups)[:3]] if truth is not None
                  else [w for w in ["king", "paris", "apple", "dog", "fox"] if w in set(vocab_words)][:3])
-chosen = c2.multiselect(t("compare.six.words"), vocab_words, default=default_words, max_selections=6,
-                        key=f"cmp_words_{corpus_kind}_{settings['corpus']}")
+chosen = pickers.words_multiselect(c2, t("compare.six.words"), vocab_words, {w: i for i, w in enumerate(vocab_words)},
+                                   default_words, max_selections=6, key=f"cmp_words_{corpus_kind}_{settings['corpus']}")
 with_gensim = c3.checkbox(t("compare.six.gensim"), value=exps.gensim_available(),
                           disabled=not exps.gensim_available(), key="cmp_gensim", help=t("compare.six.gensim_help"))
 with_bench = c3.checkbox(t("compare.six.bench"), value=False, key="cmp_bench", help=t("compare.six.bench_help"))

@@ -1,0 +1,110 @@
+"""Word pickers that stay light in the browser for any vocabulary size.
+
+What it does: `word_select` (one word) and `words_multiselect` (several) list the most frequent words of
+the vocabulary and the rarest ones (the two ends a lesson points at), plus whatever is chosen now; any
+other word of the vocabulary can be typed in (Streamlit's accept_new_options). A typed word that is not in
+the vocabulary is refused with a message naming it, and the last good choice is kept.
+Why: a selectbox holding all 7,381 words of the Lee corpus costs the browser ~0.15 s at every visit of
+the page (the options are sent and laid out each time); the HS page has two (0.35 s of its ~0.9 s in
+headless Chromium, bench/CLASSROOM_RESULTS.md), Home a multiselect of 5,000.
+What it does not do: decide which words a page starts with (the page passes its default).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+import streamlit as st
+
+from ui.i18n import t
+
+MOST_FREQUENT = 500          # the picker lists the first this many words of the vocabulary (ordered by count) ...
+RAREST = 100                 # ... and its last this many
+
+
+def options(vocab: Sequence[str], chosen: Sequence[str] = (), most: int = MOST_FREQUENT,
+            rarest: int = RAREST) -> List[str]:
+    """The words a picker lists: the `most` first (most frequent) and the `rarest` last of `vocab`, and the
+    words `chosen` now that are in neither (in vocabulary order); all of vocab when it is that small.
+
+    >>> options([f"w{i}" for i in range(10)], ["w5"], most=3, rarest=2)
+    ['w0', 'w1', 'w2', 'w5', 'w8', 'w9']
+    >>> options(["a", "b"], most=3, rarest=2)
+    ['a', 'b']
+    """
+    n = len(vocab)
+    if n <= most + rarest:
+        return list(vocab)
+    ends = list(vocab[:most]) + list(vocab[n - rarest:])
+    listed = set(ends)
+    index = {w: i for i, w in enumerate(vocab)} if chosen else {}
+    extra = sorted({w for w in chosen if w not in listed and w in index}, key=index.__getitem__)
+    return list(vocab[:most]) + extra + list(vocab[n - rarest:])
+
+
+def _refused_key(key: str) -> str:
+    return f"_{key}_refused"
+
+
+def _last_key(key: str) -> str:
+    return f"_{key}_last_good"
+
+
+def _check_one(key: str, known: Dict[str, int]) -> None:
+    """on_change of word_select: a typed word outside the vocabulary goes back to the last good word."""
+    value = st.session_state.get(key)
+    if value is not None and value not in known:
+        st.session_state[_refused_key(key)] = [str(value)]
+        st.session_state[key] = st.session_state.get(_last_key(key))
+
+
+def _check_many(key: str, known: Dict[str, int]) -> None:
+    """on_change of words_multiselect: typed words outside the vocabulary are dropped, the others kept."""
+    values = list(st.session_state.get(key) or [])
+    unknown = [str(v) for v in values if v not in known]
+    if unknown:
+        st.session_state[_refused_key(key)] = unknown
+        st.session_state[key] = [v for v in values if v in known]
+
+
+def _help(vocab: Sequence[str]) -> Optional[str]:
+    """How to reach a word that is not listed (None when every word is listed)."""
+    if len(vocab) <= MOST_FREQUENT + RAREST:
+        return None
+    return t("pickers.help", most=MOST_FREQUENT, rarest=RAREST)
+
+
+def _say_refused(container, key: str) -> None:
+    refused = st.session_state.pop(_refused_key(key), None)
+    if refused:
+        container.warning(t("pickers.unknown", words=", ".join(f"“{w}”" for w in refused)))
+
+
+def word_select(container, label: str, vocab: Sequence[str], known: Dict[str, int], default: str, *, key: str,
+                help: Optional[str] = None) -> str:
+    """One word of the vocabulary: a selectbox of `options` that also takes any vocabulary word typed in.
+    known: word -> id (the vocabulary's key_to_index). Returns a word of the vocabulary."""
+    if st.session_state.get(key) not in known:                 # first visit, or a vocabulary that changed
+        st.session_state[key] = default
+    current = st.session_state[key]
+    st.session_state[_last_key(key)] = current
+    value = container.selectbox(label, options(vocab, [current]), key=key, help=help or _help(vocab),
+                                accept_new_options=True, on_change=_check_one, args=(key, known))
+    _say_refused(container, key)
+    return value if value in known else current
+
+
+def words_multiselect(container, label: str, vocab: Sequence[str], known: Dict[str, int], default: Sequence[str],
+                      *, key: str, max_selections: Optional[int] = None, help: Optional[str] = None) -> List[str]:
+    """Several words of the vocabulary: a multiselect of `options` that also takes vocabulary words typed in.
+    Returns the chosen words that are in the vocabulary, in the order chosen."""
+    current = st.session_state.get(key)
+    start = default if current is None else current
+    if current is None or any(w not in known for w in current):  # first visit, or a vocabulary that changed
+        st.session_state[key] = [w for w in start if w in known]
+    chosen = list(st.session_state[key])
+    values = container.multiselect(label, options(vocab, chosen), key=key, help=help or _help(vocab),
+                                   accept_new_options=True, max_selections=max_selections,
+                                   on_change=_check_many, args=(key, known))
+    _say_refused(container, key)
+    return [w for w in values if w in known]
