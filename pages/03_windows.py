@@ -70,8 +70,8 @@ if len(tokens) > MAX_SHOWN:
 shown = tokens[start:end]
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(charts.window_grid(shown, lessons_windows.clip_windows(view.windows, start, end)),
-                    key="windows_grid")
+    st.vega_lite_chart(*charts.window_grid(shown, lessons_windows.clip_windows(view.windows, start, end)),
+                       key="windows_grid", width="stretch")
 with right:
     legend = [("#ff7f0e", t("windows.legend_center")), ("#1f77b4", t("windows.legend_used")),
               ("#c6dbef", t("windows.legend_not_picked")), ("#e0e0e0", t("windows.legend_cut"))]

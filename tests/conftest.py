@@ -106,6 +106,15 @@ def vega_title(spec: dict) -> str:
     return " ".join(text) if isinstance(text, list) else str(text)
 
 
+def vega_by_title(at, text: str, column: str = "part"):
+    """The table (a pandas frame) of the first Vega-Lite chart whose title contains text and whose table
+    has `column` (an untitled chart: text="")."""
+    for table, _, spec in vega_charts(at):
+        if table is not None and text in vega_title(spec) and column in table.columns:
+            return table
+    raise AssertionError(f"no chart titled like {text!r}; titles: {[vega_title(s) for _, _, s in vega_charts(at)]}")
+
+
 def heatmap_by_title(at, text: str):
     """(values (rows, cols), row labels, spec) of the first ui.charts.heatmap whose title contains text."""
     for table, _, spec in vega_charts(at):

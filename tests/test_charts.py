@@ -14,22 +14,26 @@ def big_vocabulary(V: int = 7400, seed: int = 0):
 
 def test_zipf_draws_at_most_max_points_with_the_first_and_last_ranks():
     words, counts = big_vocabulary()
-    trace = charts.zipf(words, counts).data[0]
-    assert len(trace.x) <= charts.MAX_POINTS
-    assert trace.x[0] == 1 and trace.x[-1] == len(words)                       # the ends of the curve
-    assert list(trace.x[:100]) == list(range(1, 101))                          # the head in full
-    assert all(trace.y[k] == counts[r - 1] and trace.customdata[k] == words[r - 1] for k, r in enumerate(trace.x))
+    table = charts.zipf(words, counts).data.to_pandas()
+    points = table[table["part"] == "point"]
+    rank = points["rank"].tolist()
+    assert len(points) <= charts.MAX_POINTS
+    assert rank[0] == 1 and rank[-1] == len(words)                             # the ends of the curve
+    assert rank[:100] == list(range(1, 101))                                   # the head in full
+    assert all(c == counts[r - 1] and w == words[r - 1] for r, c, w in zip(rank, points["count"], points["word"]))
+    labels = table[table["part"] == "label"]
+    assert 1 <= len(labels) <= 8 and labels["word"].iloc[0] == words[0]        # the most frequent word named
 
 
 def test_keep_probability_is_one_point_per_distinct_frequency():
     words, counts = big_vocabulary()
     freqs = counts / counts.sum()
     keep = np.minimum(1.0, (np.sqrt(freqs / 1e-3) + 1) * 1e-3 / freqs)
-    trace = charts.keep_probability(words, freqs, keep, 1e-3).data[0]
-    assert len(trace.x) == len(np.unique(freqs)) < len(words) / 5
-    assert sorted(trace.x) == sorted(np.unique(freqs))
-    rare = trace.customdata[0]                                                 # the rarest words: many names
-    assert rare.count(",") == 2 and "(+" in rare
+    table = charts.keep_probability(words, freqs, keep, 1e-3).data.to_pandas()
+    points = table[table["part"] == "point"]
+    assert len(points) == len(np.unique(freqs)) < len(words) / 5
+    assert sorted(points["freq"]) == sorted(np.unique(freqs))
+    assert table.loc[table["part"] == "sample", "freq"].tolist() == [1e-3]     # the line at f/T = sample
 
 
 def test_code_lengths_is_one_point_per_count_and_length():
@@ -48,21 +52,29 @@ def test_code_lengths_is_one_point_per_count_and_length():
     assert 1 <= len(labelled) <= 6 and labelled["words"].iloc[0] == words[0]   # the most frequent word named
 
 
-def test_the_window_grid_is_one_image_with_grid_lines_not_a_brick_per_cell():
-    """Plotly's xgap / ygap draw each cell of a heatmap as its own SVG brick (thousands on a Lee sentence,
-    ~0.3 s of the browser's time); the grid is one heatmap image with the white gaps as one path of lines
-    on the cell edges, and hovering still reaches the cells."""
+def test_the_window_grid_names_every_cell_and_writes_words_only_in_window_cells():
     from engine.lessons_windows import CenterWindow
     tokens = ["the", "king", "and", "queen"]
     windows = [CenterWindow(0, 1, (1, 2), (1,), (1,)), CenterWindow(1, 2, (0, 2, 3), (0, 2, 3), (0, 3)),
                CenterWindow(2, 1, (0, 1, 3), (1, 3), (1, 3)), CenterWindow(3, 1, (1, 2), (2,), (2,))]
-    fig = charts.window_grid(tokens, windows)
-    grid, lines = fig.data
-    assert grid.type == "heatmap" and grid.xgap is None and grid.ygap is None
-    assert grid.text[1][0] == "the" and grid.text[0][3] == ""          # words only in window cells
-    assert lines.mode == "lines" and lines.hoverinfo == "skip"
-    xs = {x for x in lines.x if x is not None}
-    assert xs == {-0.5, 0.5, 1.5, 2.5, 3.5}                            # every cell edge, nothing inside a cell
+    chart = charts.window_grid(tokens, windows)
+    table = chart.data.to_pandas().set_index(["row", "col"])
+    assert len(table) == 16                                            # every cell of the 4 x 4 grid
+
+    def kind(code):
+        return charts.t(f"charts.window.{charts.WINDOW_CODES[code]}")
+
+    assert table.loc[(1, 1), "kind"] == kind(4)                        # the center
+    assert table.loc[(1, 0), "kind"] == table.loc[(1, 3), "kind"] == kind(3)   # used (num_skips picked 0 and 3)
+    assert table.loc[(1, 2), "kind"] == kind(2)                        # in the reduced window, not picked
+    assert table.loc[(0, 2), "kind"] == kind(1)                        # in the full window, cut by radius 1
+    assert table.loc[(0, 3), "kind"] == kind(0)                        # outside
+    assert table.loc[(1, 0), "label"] == "the" and table.loc[(0, 3), "label"] == ""   # words only in windows
+    assert (table["word"] == [tokens[c] for _, c in table.index]).all()               # hover: the column's word
+    x_axis = chart.spec["layer"][0]["encoding"]["x"]["axis"]
+    y_axis = chart.spec["layer"][0]["encoding"]["y"]["axis"]
+    assert x_axis["labelExpr"].startswith('["the", "king", "and", "queen"]')
+    assert '"king (r=2)"' in y_axis["labelExpr"]
 
 
 # ------------------------------------------------------------------------------ the Vega-Lite heatmap

@@ -10,7 +10,7 @@ import pytest
 import engine
 import engine.lessons_windows
 from engine import lessons
-from tests.conftest import figure_array, figure_by_title, plotly_figures, vega_charts
+from tests.conftest import figure_array, plotly_figures, vega_by_title
 from ui import state
 
 HOME, CORPUS, WINDOWS = "pages/01_home.py", "pages/02_corpus.py", "pages/03_windows.py"
@@ -55,9 +55,10 @@ def test_corpus_counts_and_zipf_match_the_engine(open_page):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["tokens (running words)"] == f"{full.total_words:,}"
     assert metrics["types (distinct words)"] == f"{len(full):,}"
-    zipf = figure_by_title(at, "Zipf")["data"][0]
-    assert np.array_equal(figure_array(zipf["y"]), full.counts)
-    assert zipf["customdata"][0] == full.index_to_key[0]          # words, not ids, on the chart
+    zipf = vega_by_title(at, "Zipf")
+    points = zipf[zipf["part"] == "point"]
+    assert np.array_equal(points["count"], full.counts)
+    assert points["word"].iloc[0] == full.index_to_key[0]          # words, not ids, on the chart
 
 
 def test_min_count_that_empties_the_corpus_is_explained_and_the_model_kept(open_page):
@@ -189,8 +190,8 @@ def test_windows_page_shows_exactly_the_examples_the_model_trains_on(open_page, 
         at.number_input(key="windows_sentence").set_value(sentence).run()
         assert not at.exception
         tokens = [m.vocab.index_to_key[i] for i in m.vocab.encode(m.sentences[sentence - 1])]
-        grid = plotly_figures(at)[0]
-        assert list(grid["layout"]["xaxis"]["ticktext"]) == tokens
+        grid = vega_by_title(at, "", "kind")
+        assert grid.drop_duplicates("col").sort_values("col")["word"].tolist() == tokens
         table = table_with(at, columns[0])
         shown += [(tuple(i.split(", ")), t) for i, t in zip(table[columns[0]], table[columns[1]])]
     trained = stream_examples(m, m.stream.chunk(0))                # what step() and train() consume
@@ -301,8 +302,7 @@ def test_hierarchical_softmax_page_path_matches_the_step_and_sums_to_one(open_pa
     assert np.isclose(table["product so far"].iloc[-1], np.exp(-t.loss))
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Σ over all words of p(w | h)"] == "1.000000"
-    tree = [table for table, _, _ in vega_charts(at) if table is not None and "part" in table
-            and (table["part"] == "leaf").any()][0]
+    tree = vega_by_title(at, "", "hot")
     leaves = tree[tree["part"] == "leaf"]
     target = model_of(at).vocab.index_to_key[t.target]
     assert target in set(leaves["label"])                         # the tree is labelled with words

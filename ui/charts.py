@@ -236,6 +236,11 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
     return VegaChart(data, vega_spec(title, layers, height if height is not None else {"step": HEATMAP_ROW_PX}))
 
 
+def _only(part: str, *more: dict) -> list:
+    """Vega-Lite transforms keeping the rows of one `part` of a chart's table (then the filters `more`)."""
+    return [{"filter": {"field": "part", "equal": part}}, *more]
+
+
 def vega_spec(title: str, layers: list, height, title_width: int = TITLE_WIDTH) -> dict:
     """A layered Vega-Lite spec as the pages draw it: as wide as its column, `height` pixels (or
     {"step": px} per row), the title in lines above (vega_title), presenter-mode text sizes in its config.
@@ -341,25 +346,42 @@ def thin_ranks(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(np.concatenate([head, tail, [n - 1]]))
 
 
-def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380) -> go.Figure:
-    """Count against rank on log-log axes; the most frequent words are named on the chart."""
+def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380) -> VegaChart:
+    """Count against rank on log-log axes (Vega-Lite); the most frequent words are named on the chart.
+
+    data: part "point" (rank, count, word; thinned on the log axis by thin_ranks) and "label" (the first
+    n_labels words).
+    """
     counts = np.asarray(counts)
     idx = thin_ranks(len(counts))                                  # (m,) ranks drawn
-    rank = np.arange(1, len(counts) + 1)
-    fig = go.Figure(go.Scatter(x=rank[idx], y=counts[idx], mode="markers", customdata=[words[i] for i in idx],
-                               marker=dict(size=6, color=INPUT),
-                               hovertemplate=t("charts.zipf.hover")))
-    for i in range(min(n_labels, len(words))):
-        fig.add_annotation(x=np.log10(rank[i]), y=np.log10(counts[i]), text=words[i], showarrow=False,
-                           xanchor="left", yanchor="bottom", font=dict(size=11))
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(type="log")
-    return _finish(fig, t("charts.zipf.title"), t("charts.zipf.x"), t("charts.zipf.y"), height)
+    first = np.arange(min(4 * n_labels, len(words)))          # the most frequent words, named where there is room
+    top = np.asarray(_apart(np.log10(first + 1), np.log10(np.maximum(counts[first], 1)), n_labels, 0.2, 0.1),
+                     dtype=np.int64)
+    rows = np.concatenate([idx, top])
+    data = pa.table({"part": ["point"] * len(idx) + ["label"] * len(top),
+                     "rank": (rows + 1).astype(np.int64), "count": counts[rows].astype(np.int64),
+                     "word": pa.array([words[i] for i in rows], pa.string())})
+    x = {"field": "rank", "type": "quantitative", "title": t("charts.zipf.x"), "scale": {"type": "log"}}
+    y = {"field": "count", "type": "quantitative", "title": t("charts.zipf.y"), "scale": {"type": "log"}}
+    layers = [
+        {"transform": _only("point"), "mark": {"type": "circle", "size": 30, "color": INPUT, "opacity": 0.8},
+         "encoding": {"x": x, "y": y, "tooltip": [{"field": "word", "title": t("charts.zipf.tip_word")},
+                                                  {"field": "rank", "title": t("charts.zipf.tip_rank")},
+                                                  {"field": "count", "title": t("charts.zipf.tip_count")}]}},
+        {"transform": _only("label"), "mark": {"type": "text", "align": "left", "dx": 5, "dy": -7},
+         "encoding": {"x": x, "y": y, "text": {"field": "word"}}},
+    ]
+    return VegaChart(data, vega_spec(t("charts.zipf.title"), layers, height - 70, title_width=2 * TITLE_WIDTH))
 
 
 def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labels: int = 8,
-                     height: int = 380) -> go.Figure:
-    """p_keep against relative frequency f(w)/T, one point per word, frequent words named."""
+                     height: int = 380) -> VegaChart:
+    """p_keep against relative frequency f(w)/T (Vega-Lite), one point per distinct frequency, frequent words
+    named; a dotted line at f/T = sample.
+
+    data: part "point" (freq, keep, words = its first three words and how many more), "label" (the
+    n_labels most frequent words) and "sample" (the line, with its label in `words`).
+    """
     freqs, keep = np.asarray(freqs, dtype=np.float64), np.asarray(keep, dtype=np.float64)
     order = np.argsort(freqs, kind="stable")
     # words of the same frequency are one point (named by its first words): a few hundred points, not V
@@ -367,28 +389,51 @@ def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labe
     groups = np.split(order, first[1:])
     names = [", ".join(words[i] for i in g[:3]) + (f" (+{len(g) - 3})" if len(g) > 3 else "") for g in groups]
     at = np.array([g[0] for g in groups], dtype=np.int64)
-    fig = go.Figure(go.Scatter(x=freqs[at], y=keep[at], mode="lines+markers",
-                               customdata=names, marker=dict(size=6, color=INPUT),
-                               hovertemplate=t("charts.keep.hover")))
-    top = np.argsort(-freqs)[:n_labels]
-    for i in top:
-        fig.add_annotation(x=np.log10(freqs[i]), y=keep[i], text=words[i], showarrow=True, arrowhead=0,
-                           ax=0, ay=-22, font=dict(size=11))
-    if sample > 0:
-        fig.add_vline(x=sample, line_dash="dot", annotation_text=t("charts.keep.sample_line", sample=f"{sample:g}"))
-    fig.update_xaxes(type="log")
-    fig.update_yaxes(range=[0, 1.08])
-    return _finish(fig, t("charts.keep.title"), t("charts.keep.x"), t("charts.keep.y"), height)
+    first = np.argsort(-freqs)[:4 * n_labels]                  # the most frequent words, named where there is room
+    top = first[_apart(np.log10(freqs[first]), keep[first], n_labels, 0.2, 0.06)]
+    line = [t("charts.keep.sample_line", sample=f"{sample:g}")] if sample > 0 else []
+    data = pa.table({
+        "part": ["point"] * len(at) + ["label"] * len(top) + ["sample"] * len(line),
+        "freq": np.concatenate([freqs[at], freqs[top], [sample] * len(line)]),
+        "keep": np.concatenate([keep[at], keep[top], [np.nan] * len(line)]),
+        "words": pa.array(names + [words[i] for i in top] + line, pa.string()),
+    })
+    x = {"field": "freq", "type": "quantitative", "title": t("charts.keep.x"), "scale": {"type": "log"}}
+    y = {"field": "keep", "type": "quantitative", "title": t("charts.keep.y"),
+         "scale": {"domain": [0, 1.08], "nice": False}}
+    layers = [
+        {"transform": _only("point"), "mark": {"type": "line", "color": INPUT, "point": {"size": 30, "color": INPUT}},
+         "encoding": {"x": x, "y": y, "tooltip": [{"field": "words", "title": t("charts.keep.tip_words")},
+                                                  {"field": "freq", "format": ".4g", "title": t("charts.keep.tip_freq")},
+                                                  {"field": "keep", "format": ".3f", "title": t("charts.keep.tip_keep")}]}},
+        # up and to the right of its point: above the falling curve
+        {"transform": _only("label"), "mark": {"type": "text", "align": "left", "dx": 6, "dy": -7},
+         "encoding": {"x": x, "y": y, "text": {"field": "words"}}},
+        {"transform": _only("sample"), "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#444444"},
+         "encoding": {"x": x}},
+        {"transform": _only("sample"), "mark": {"type": "text", "align": "left", "dx": 4, "y": 6, "baseline": "top",
+                                                "color": "#444444"},
+         "encoding": {"x": x, "text": {"field": "words"}}},
+    ]
+    return VegaChart(data, vega_spec(t("charts.keep.title"), layers, height - 70, title_width=2 * TITLE_WIDTH))
 
 
 # ------------------------------------------------------------------------------------------ windows page
 WINDOW_CODES = {0: "outside", 1: "cut", 2: "not_picked", 3: "used", 4: "center"}   # cell value -> text key
 
 
-def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None) -> go.Figure:
-    """One row per center: which positions are the center, the reduced window, the cut-off part."""
+WINDOW_COLOURS = ["#ffffff", "#e0e0e0", "#c6dbef", "#1f77b4", "#ff7f0e"]          # by cell value, as WINDOW_CODES
+
+
+def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None) -> VegaChart:
+    """One row per center (Vega-Lite): which positions are the center, the reduced window, the cut-off part.
+
+    data: one row per cell: row (the center's position), col (the word's position), kind (what the cell
+    is, as named in the hover: see WINDOW_CODES), word (the column's word) and label (the word, written
+    only in the cells of a window). Cells are separated by white lines (each rect's stroke).
+    """
     n = len(tokens)
-    z = np.zeros((n, n))
+    z = np.zeros((n, n), dtype=np.int64)                                                # (n, n) cell codes
     for w in windows:
         for j in w.full:
             z[w.center, j] = 1
@@ -397,30 +442,39 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
         for j in w.used:
             z[w.center, j] = 3
         z[w.center, w.center] = 4
-    colors = ["#ffffff", "#e0e0e0", "#c6dbef", "#1f77b4", "#ff7f0e"]
-    scale = []
-    for k, c in enumerate(colors):
-        scale += [[k / 5, c], [(k + 1) / 5, c]]
-    # the word written only in the cells of a window (an n x n grid of SVG texts is what makes the browser slow)
-    text = [[tokens[j] if z[i, j] > 0 else "" for j in range(n)] for i in range(n)]
-    names = {code: t(f"charts.window.{key}") for code, key in WINDOW_CODES.items()}
-    hover = [[[tokens[j], names[int(z[i, j])]] for j in range(n)] for i in range(n)]
-    fig = go.Figure(go.Heatmap(z=z, x=list(range(n)), y=list(range(n)), zmin=-0.5, zmax=4.5,
-                               colorscale=scale, showscale=False, text=text, customdata=hover,
-                               texttemplate="%{text}", textfont=dict(size=11),
-                               hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
-    # the white gaps between cells as ONE path of grid lines: Plotly's xgap / ygap draw every cell as its
-    # own SVG brick instead of one image (on the Lee corpus thousands of them: ~0.3 s of the browser's time)
-    edges = np.arange(n + 1) - 0.5
-    lines_x = [v for e in edges for v in (e, e, None)] + [v for _ in edges for v in (-0.5, n - 0.5, None)]
-    lines_y = [v for _ in edges for v in (-0.5, n - 0.5, None)] + [v for e in edges for v in (e, e, None)]
-    fig.add_trace(go.Scatter(x=lines_x, y=lines_y, mode="lines", line=dict(color="white", width=2),
-                             hoverinfo="skip", showlegend=False))
-    fig.update_xaxes(tickvals=list(range(n)), ticktext=list(tokens), side="top", tickangle=-45 if n > 10 else 0)
-    fig.update_yaxes(tickvals=list(range(n)),
-                     ticktext=[f"{tokens[w.center]} (r={w.radius})" for w in windows], autorange="reversed")
-    return _finish(fig, "", t("charts.window.x"), t("charts.window.y"),
-                   height or max(220, 60 + 30 * n))
+    names = [t(f"charts.window.{WINDOW_CODES[code]}") for code in range(len(WINDOW_CODES))]
+    row_of, col_of = np.divmod(np.arange(n * n), max(n, 1))
+    codes = z.ravel()
+    data = pa.table({
+        "row": row_of.astype(np.int64), "col": col_of.astype(np.int64),
+        "kind": pa.array([names[c] for c in codes], pa.string()),
+        "word": pa.array([tokens[j] for j in col_of], pa.string()),
+        # the word written only in the cells of a window (an n x n grid of texts is what makes a browser slow)
+        "label": pa.array([tokens[j] if c > 0 else "" for j, c in zip(col_of, codes)], pa.string()),
+    })
+    centers = [f"{tokens[w.center]} (r={w.radius})" for w in windows]
+    x = {"field": "col", "type": "ordinal", "title": t("charts.window.x"),
+         "axis": {"orient": "top", "labelExpr": _expr_list(tokens) + "[datum.value]",
+                  "labelAngle": -60 if n > 10 else 0, "labelOverlap": False, "labelLimit": 120}}
+    y = {"field": "row", "type": "ordinal", "title": t("charts.window.y"),
+         "axis": {"labelExpr": _expr_list(centers) + "[datum.value]", "labelLimit": 200}}
+    layers = [
+        {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+         "encoding": {"x": x, "y": y,
+                      "color": {"field": "kind", "type": "nominal", "legend": None,
+                                "scale": {"domain": names, "range": WINDOW_COLOURS}},
+                      "tooltip": [{"field": "word", "title": t("charts.window.tip_word")},
+                                  {"field": "kind", "title": t("charts.window.tip_kind")}]}},
+        # a word inside its cell when the cell is wide enough to hold a short one (else the axis and hover name it)
+        {"transform": [{"filter": "datum.label != ''"}],
+         "mark": {"type": "text", "baseline": "middle", "limit": {"expr": "bandwidth('x') - 2"},
+                  "opacity": {"expr": "bandwidth('x') >= 26 ? 1 : 0"}},
+         "encoding": {"x": x, "y": y, "text": {"field": "label"},
+                      "color": {"condition": {"test": f"datum.kind === {json.dumps(names[3])} || "
+                                                      f"datum.kind === {json.dumps(names[4])}", "value": "white"},
+                                "value": "black"}}},
+    ]
+    return VegaChart(data, vega_spec("", layers, height if height is not None else {"step": 30}))
 
 
 # ------------------------------------------------------------------------------------------ Huffman page
@@ -486,47 +540,44 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
                         "range": [PATH, TARGET, "#999999", OTHER, "#dddddd"]},
               "legend": {"orient": "top", "title": None, "labelLimit": 260, "columns": 2}}
 
-    def only(name, hot_=None):
-        keep = [{"filter": {"field": "part", "equal": name}}]
-        return keep if hot_ is None else keep + [{"filter": "datum.hot" if hot_ else "!datum.hot"}]
-
+    on, off = {"filter": "datum.hot"}, {"filter": "!datum.hot"}          # on the target's path, or not
     tooltip = [{"field": "tip", "title": t("charts.tree.tip")}]
     layers = [
-        {"transform": only("edge", False), "mark": {"type": "rule", "color": "#bbbbbb", "strokeWidth": 1},
+        {"transform": _only("edge", off), "mark": {"type": "rule", "color": "#bbbbbb", "strokeWidth": 1},
          "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
-        {"transform": only("edge", True), "mark": {"type": "rule", "color": PATH, "strokeWidth": 4},
+        {"transform": _only("edge", on), "mark": {"type": "rule", "color": PATH, "strokeWidth": 4},
          "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
-        {"transform": only("bit"), "mark": {"type": "text", "dy": -7, "color": "#555555"},
+        {"transform": _only("bit"), "mark": {"type": "text", "dy": -7, "color": "#555555"},
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
-        {"transform": only("node", False), "mark": {"type": "square", "size": 45, "opacity": 1},
+        {"transform": _only("node", off), "mark": {"type": "square", "size": 45, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
-        {"transform": only("node", True), "mark": {"type": "square", "size": 140, "opacity": 1},
+        {"transform": _only("node", on), "mark": {"type": "square", "size": 140, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
         # sigma under the edge that enters the node (bits sit above the edges; the path leaves up or down)
-        {"transform": only("node", True), "mark": {"type": "text", "align": "right", "dx": -7, "dy": 11,
+        {"transform": _only("node", on), "mark": {"type": "text", "align": "right", "dx": -7, "dy": 11,
                                                    "color": PATH},
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
-        {"transform": only("leaf", False), "mark": {"type": "circle", "size": 40, "opacity": 1},
+        {"transform": _only("leaf", off), "mark": {"type": "circle", "size": 40, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
-        {"transform": only("leaf", True), "mark": {"type": "circle", "size": 120, "opacity": 1},
+        {"transform": _only("leaf", on), "mark": {"type": "circle", "size": 120, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
-        {"transform": only("leaf"), "mark": {"type": "text", "align": "left", "dx": 9, "baseline": "middle"},
+        {"transform": _only("leaf"), "mark": {"type": "text", "align": "left", "dx": 9, "baseline": "middle"},
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"},
                       "color": {"condition": {"test": "datum.hot", "value": TARGET}, "value": "#333333"}}},
     ]
     return VegaChart(data, vega_spec("", layers, height or max(240, 17 * n_leaves)))
 
 
-def _apart(x, y, most: int, gap: float = 0.25) -> List[int]:
+def _apart(x, y, most: int, gap_x: float = 0.25, gap_y: float = 0.5) -> List[int]:
     """Indices of up to `most` points, in order, whose labels do not overlap: a point is skipped when a kept
-    one has the same y and an x within `gap` (the Huffman chart's x is log10 of a count).
+    one is within gap_x along x and gap_y along y (in the axes' units: log10 of a count on log axes).
 
     >>> _apart([3.6, 3.2, 3.19, 3.1, 3.1], [4, 5, 5, 5, 6], most=6)
     [0, 1, 4]
     """
     kept: List[int] = []
     for i in range(len(x)):
-        if len(kept) < most and all(y[j] != y[i] or abs(x[j] - x[i]) > gap for j in kept):
+        if len(kept) < most and all(abs(x[j] - x[i]) > gap_x or abs(y[j] - y[i]) > gap_y for j in kept):
             kept.append(i)
     return kept
 
@@ -566,24 +617,21 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
     line_colour = {"field": "line", "type": "nominal", "scale": {"domain": ["mean", "log2"], "range": [PATH, TARGET]},
                    "legend": None}
 
-    def only(part, *more):
-        return [{"filter": {"field": "part", "equal": part}}, *more]
-
     layers = [
-        {"transform": only("point"), "mark": {"type": "circle", "size": 45, "color": INPUT, "opacity": 0.7},
+        {"transform": _only("point"), "mark": {"type": "circle", "size": 45, "color": INPUT, "opacity": 0.7},
          "encoding": {"x": x, "y": y,
                       "tooltip": [{"field": "words", "title": t("charts.codes.tip_words")},
                                   {"field": "count", "title": t("charts.codes.tip_count")},
                                   {"field": "length", "title": t("charts.codes.tip_length")}]}},
-        {"transform": only("word"), "mark": {"type": "text", "dy": -9},
+        {"transform": _only("word"), "mark": {"type": "text", "dy": -9},
          "encoding": {"x": x, "y": y, "text": {"field": "words"}}},
-        {"transform": only("line"), "mark": {"type": "rule", "strokeDash": [5, 4], "strokeWidth": 1.5},
+        {"transform": _only("line"), "mark": {"type": "rule", "strokeDash": [5, 4], "strokeWidth": 1.5},
          "encoding": {"y": y, "color": line_colour}},
         # the mean's label at the left, log2 V's at the right: apart even when the two lines are close
-        {"transform": only("line", {"filter": {"field": "line", "equal": "mean"}}),
+        {"transform": _only("line", {"filter": {"field": "line", "equal": "mean"}}),
          "mark": {"type": "text", "align": "left", "x": 4, "dy": 10},
          "encoding": {"y": y, "text": {"field": "words"}, "color": line_colour}},
-        {"transform": only("line", {"filter": {"field": "line", "equal": "log2"}}),
+        {"transform": _only("line", {"filter": {"field": "line", "equal": "log2"}}),
          "mark": {"type": "text", "align": "right", "x": {"expr": "width - 4"}, "dy": 10},
          "encoding": {"y": y, "text": {"field": "words"}, "color": line_colour}},
     ]
