@@ -53,9 +53,9 @@ if V > ALL_BARS_MAX_V:
         keep |= set(int(i) for i in trace.negatives) | {int(trace.target)}
     show = sorted(keep)
 with right:
-    st.plotly_chart(charts.noise_distribution(vocab, curves, slider_name, marks=marks,
-                                              target=int(trace.target) if trace is not None else None, show=show),
-                    key="ns_pn")
+    st.vega_lite_chart(*charts.noise_distribution(vocab, curves, slider_name, marks=marks,
+                                                  target=int(trace.target) if trace is not None else None,
+                                                  show=show), key="ns_pn", width="stretch")
     note = [t("ns.note_bars")]
     if show is not None:
         note.append(t("ns.note_shown_step" if trace is not None else "ns.note_shown", V=f"{V:,}"))

@@ -9,8 +9,7 @@ import pytest
 
 import engine
 import engine.lessons_windows
-from engine import lessons
-from tests.conftest import figure_array, plotly_figures, vega_by_title
+from tests.conftest import vega_by_title
 from ui import state
 
 HOME, CORPUS, WINDOWS = "pages/01_home.py", "pages/02_corpus.py", "pages/03_windows.py"
@@ -353,8 +352,15 @@ def test_negative_sampling_page_terms_reproduce_the_step_loss(open_page):
     assert np.isclose(-table["value"].sum(), t.loss)
     assert f"= {t.loss:.4f}" in texts(at.latex)
     m = model_of(at)
-    bars = figure_array(plotly_figures(at)[0]["data"][0]["y"])
-    assert np.allclose(bars, m.vocab.noise_distribution(m.ns_exponent))   # slider starts at the model's exponent
+
+    def noise_bars():
+        table = vega_by_title(at, "P_n(w)")
+        return table[table["part"] == "bar"]
+
+    bars = noise_bars()
+    assert np.allclose(bars["p"], m.vocab.noise_distribution(m.ns_exponent))   # slider starts at the model's exponent
+    assert bars.loc[bars["role"] == "target", "word"].tolist() == [m.vocab.index_to_key[t.target]]
+    drawn = vega_by_title(at, "P_n(w)")
+    assert sorted(drawn.loc[drawn["part"] == "mark", "label"]) == sorted(m.vocab.index_to_key[i] for i in set(t.negatives))
     at.slider(key="ns_alpha").set_value(0.0).run()
-    bars = figure_array(plotly_figures(at)[0]["data"][0]["y"])
-    assert np.allclose(bars, 1.0 / len(m.vocab))                 # alpha = 0: uniform
+    assert np.allclose(noise_bars()["p"], 1.0 / len(m.vocab))    # alpha = 0: uniform

@@ -641,35 +641,69 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
 # ------------------------------------------------------------------------------------------ negative sampling
 def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars_name: str, *,
                        marks: Dict[int, str] = None, target: Optional[int] = None, height: int = 460,
-                       show: Optional[Sequence[int]] = None) -> go.Figure:
-    """P_n(w) per word (bars for the chosen exponent, lines for the reference exponents).
+                       show: Optional[Sequence[int]] = None) -> VegaChart:
+    """P_n(w) per word (Vega-Lite): bars for the chosen exponent, lines for the reference exponents.
 
     marks: {word id: label} for the negatives drawn at the current step; target: the target word.
     show: the word ids to draw (all by default), in this order.
+    data: part "bar" (pos = the bar's place, word, p, role: target / negative / other, curve), "curve"
+    (pos, word, p, curve = the reference's name) and "mark" (pos, p = 1.25 x the bar, label: a drawn
+    negative's word).
     """
     ids = list(range(len(words))) if show is None else list(show)
-    x = list(range(len(ids)))
+    n = len(ids)
+    pos = np.arange(n, dtype=np.int64)
     labels = [words[i] for i in ids]
-    fig = go.Figure()
-    colors = [TARGET if i == target else (NEGATIVE if marks and i in marks else OTHER) for i in ids]
-    fig.add_trace(go.Bar(x=x, y=curves[bars_name][ids], name=bars_name, marker_color=colors,
-                         customdata=labels, hovertemplate="%{customdata}: %{y:.4f}<extra></extra>"))
-    dashes = ["dot", "dash", "longdash", "dashdot"]
-    for k, (name, p) in enumerate(curves.items()):
-        if name == bars_name:
-            continue
-        fig.add_trace(go.Scatter(x=x, y=p[ids], mode="lines", name=name, line=dict(dash=dashes[k % 4], width=2),
-                                 customdata=labels, hovertemplate="%{customdata}: %{y:.4f}<extra></extra>"))
-    if marks:
-        xs = [x[ids.index(i)] for i in marks if i in ids]
-        ys = [curves[bars_name][i] * 1.25 for i in marks if i in ids]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text", text=[marks[i] for i in marks if i in ids],
-                                 textposition="top center", marker=dict(symbol="triangle-down", size=12,
-                                                                        color="black"),
-                                 name=t("charts.noise.drawn"), hoverinfo="skip"))
-    step = max(1, len(x) // 60)
-    fig.update_xaxes(tickvals=x[::step], ticktext=labels[::step], tickangle=-60)
-    fig.update_yaxes(type="log")
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
-                      bargap=0.15)
-    return _finish(fig, "", t("charts.noise.x"), t("charts.noise.y"), height)
+    marks = marks or {}
+    role = ["target" if i == target else ("negative" if i in marks else "other") for i in ids]
+    others = [name for name in curves if name != bars_name]
+    marked = [(k, i) for k, i in enumerate(ids) if i in marks]
+    bars = np.asarray(curves[bars_name], dtype=np.float64)
+    data = pa.table({
+        "part": ["bar"] * n + ["curve"] * (n * len(others)) + ["mark"] * len(marked),
+        "pos": np.concatenate([pos, np.tile(pos, len(others)), np.array([k for k, _ in marked], np.int64)]),
+        "word": pa.array(labels + labels * len(others) + [words[i] for _, i in marked], pa.string()),
+        "p": np.concatenate([bars[ids]] + [np.asarray(curves[c], np.float64)[ids] for c in others]
+                            + [bars[[i for _, i in marked]] * 1.25]),
+        "role": pa.array(role + [""] * (n * len(others) + len(marked)), pa.string()),
+        "curve": pa.array([bars_name] * n + [c for c in others for _ in range(n)] + [""] * len(marked), pa.string()),
+        "label": pa.array([""] * (n + n * len(others)) + [marks[i] for _, i in marked], pa.string()),
+    })
+    step = max(1, n // 30)                                             # at most ~30 words named on the axis
+    x = {"field": "pos", "type": "ordinal", "title": t("charts.noise.x"),
+         "axis": {"values": list(range(0, n, step)), "labelExpr": _expr_list(labels) + "[datum.value]",
+                  "labelAngle": -60, "labelOverlap": False}}
+    values = data.column("p").to_numpy()
+    values = values[np.isfinite(values) & (values > 0)]
+    low = float(values.min()) / 2 if values.size else 1e-6             # the bars rise from here (a log axis has no 0)
+    high = float(values.max()) * 1.6 if values.size else 1.0
+    y = {"field": "p", "type": "quantitative", "title": t("charts.noise.y"),
+         "scale": {"type": "log", "domain": [low, high], "nice": False}}
+    tooltip = [{"field": "word", "title": t("charts.noise.tip_word")},
+               {"field": "curve", "title": t("charts.noise.tip_curve")},
+               {"field": "p", "format": ".4f", "title": "P_n(w)"}]
+    line_colours = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+    dashes = [[2, 2], [6, 3], [10, 4], [6, 3, 2, 3]]
+    legend = {"orient": "top", "title": None, "labelLimit": 300}
+    layers = [
+        {"transform": _only("bar"), "mark": {"type": "bar", "opacity": 0.9},
+         "encoding": {"x": x, "y": y, "y2": {"datum": low}, "tooltip": tooltip,
+                      "color": {"field": "role", "type": "nominal", "legend": None,
+                                "scale": {"domain": ["target", "negative", "other"],
+                                          "range": [TARGET, NEGATIVE, OTHER]}}}},
+        # the reference exponents as lines, one legend entry each (colour and dash)
+        {"transform": _only("curve"), "mark": {"type": "line", "strokeWidth": 2},
+         "encoding": {"x": x, "y": y, "tooltip": tooltip,
+                      "strokeDash": {"field": "curve", "type": "nominal", "legend": legend,
+                                     "scale": {"domain": others, "range": dashes[:len(others)]}},
+                      "stroke": {"field": "curve", "type": "nominal", "legend": legend,
+                                 "scale": {"domain": others, "range": line_colours[:len(others)]}}}},
+        {"transform": _only("mark"), "mark": {"type": "point", "shape": "triangle-down", "filled": True,
+                                              "size": 90, "color": "black"},
+         "encoding": {"x": x, "y": y}},
+        {"transform": _only("mark"), "mark": {"type": "text", "dy": -12},
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
+    ]
+    return VegaChart(data, vega_spec(t("charts.noise.title", bars=bars_name), layers, height - 150,
+                                     title_width=2 * TITLE_WIDTH))
+
