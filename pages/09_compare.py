@@ -5,7 +5,7 @@ import streamlit as st
 from engine import experiments as exps
 from engine.synthetic import hard_planted, planted_corpus, quality_by_frequency
 from ui import compare as cmp
-from ui import pickers, state
+from ui import charts, pickers, state
 from ui.code import show_source
 from ui.i18n import t
 from ui.settings import architecture_label, objective_label
@@ -37,7 +37,8 @@ with st.expander(t("compare.corpus.look", tokens=planted.n_tokens(), sentences=l
     st.code("\n".join(" ".join(s) for s in planted.sentences[:6]), language=None)
     l, r = st.columns([1.3, 1])
     l.dataframe(cmp.group_table(planted), hide_index=True, width="stretch")
-    r.plotly_chart(cmp.zipf_figure(planted), key="cmp_zipf_fig")
+    r.vega_lite_chart(*charts.zipf(*cmp.planted_counts(planted), title=t("compare.fig.zipf_title"), height=300),
+                      key="cmp_zipf_fig", width="stretch")
 show_source(planted_corpus, label=t("compare.show_code"))
 
 if corpus_kind == "planted":

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from engine import KeyedVectors, gensim_data_path  # noqa: E402
 from ui import export as ie  # noqa: E402
 from ui import state  # noqa: E402
-from tests.conftest import figure_array, vega_charts  # noqa: E402
+from tests.conftest import figure_array, vega_by_title, vega_charts  # noqa: E402
 
 
 def page(name: str) -> AppTest:
@@ -379,6 +379,9 @@ def test_compare_six_models():
                                    "CBOW + hierarchical softmax", "CBOW + negative sampling"}
     assert "no counterpart" in set(table["gensim: same top-10 neighbours"])
     assert chart(at, "cmp_loss_fig") and chart(at, "cmp_cost_fig")
+    zipf = vega_by_title(at, "Counts of the planted words")                 # the planted corpus's own Zipf chart
+    points = zipf[zipf["part"] == "point"]
+    assert len(points) == 3 * 4 and list(points["count"]) == sorted(points["count"], reverse=True)
 
 
 

@@ -174,15 +174,11 @@ def group_table(corpus: PlantedCorpus) -> pd.DataFrame:
                          for g, ws in corpus.groups.items()])
 
 
-def zipf_figure(corpus: PlantedCorpus) -> go.Figure:
+def planted_counts(corpus: PlantedCorpus) -> tuple:
+    """(the planted words, most frequent first; their counts in the corpus) for charts.zipf."""
     counts = corpus.counts()
-    planted = sorted((counts.get(w, 0) for w in corpus.group_of), reverse=True)
-    fig = go.Figure(go.Scatter(x=np.arange(1, len(planted) + 1), y=planted, mode="markers",
-                               name=t("compare.fig.planted_words")))
-    fig.update_layout(title=t("compare.fig.zipf_title"), xaxis_type="log", yaxis_type="log",
-                      xaxis_title=t("compare.fig.rank"), yaxis_title=t("compare.fig.count"), height=300,
-                      margin=dict(l=10, r=10, t=40, b=10))
-    return fig
+    words = sorted(corpus.group_of, key=lambda w: -counts.get(w, 0))
+    return words, np.array([counts.get(w, 0) for w in words], dtype=np.int64)
 
 
 # ====================================================================== the claims experiments
