@@ -137,3 +137,23 @@ def test_the_developer_toolbar_is_hidden_for_users():
 
     config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
     assert config["client"]["toolbarMode"] == "viewer"
+
+
+def _mark_font_sizes(spec: dict) -> list:
+    """The fontSize every mark of a Vega-Lite spec sets itself (the config's sizes apply to the others)."""
+    return [layer["mark"]["fontSize"] for layer in spec.get("layer", [])
+            if isinstance(layer.get("mark"), dict) and "fontSize" in layer["mark"]]
+
+
+@pytest.mark.usefixtures("clear_streamlit_caches")
+@pytest.mark.parametrize("page", ["pages/01_home.py", "pages/02_corpus.py", "pages/03_windows.py",
+                                  "pages/05_hierarchical_softmax.py", "pages/06_negative_sampling.py",
+                                  "pages/07_embedding_space.py"])
+def test_every_vega_chart_writes_14_px_or_more_in_presenter_mode(page):
+    at = run_app(query={"presenter": "1"}, page=page, timeout=60, sb_corpus="tiny")
+    specs = [spec for _, _, spec in vega_charts(at)]
+    assert specs, f"{page} drew no Vega-Lite chart"
+    for spec in specs:
+        config = spec.get("config", {})
+        assert config and min(_vega_font_sizes(config)) >= charts.PRESENTER_MIN, (page, spec.get("title"))
+        assert all(size >= charts.PRESENTER_MIN for size in _mark_font_sizes(spec)), (page, spec.get("title"))

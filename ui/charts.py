@@ -47,7 +47,8 @@ pio.templates[PRESENTER_TEMPLATE] = go.layout.Template(layout=dict(
     annotationdefaults=dict(font=dict(size=PRESENTER_FONT - 1))))
 
 
-def _presenter_on() -> bool:
+def presenting() -> bool:
+    """Is this session in presenter mode (False outside the app)?"""
     try:
         from ui import presenter
         return presenter.is_on()
@@ -62,7 +63,7 @@ def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
     >>> f.layout.font.size, f.layout.title.font.size
     (16, 20)
     """
-    if not (_presenter_on() if force is None else force):
+    if not (presenting() if force is None else force):
         return fig
     fig.update_layout(template="plotly+" + PRESENTER_TEMPLATE, font=dict(size=PRESENTER_FONT),
                       hoverlabel=dict(font=dict(size=PRESENTER_FONT)), legend=dict(font=dict(size=PRESENTER_FONT - 1)))
@@ -246,10 +247,11 @@ def vega_spec(title: str, layers: list, height, title_width: int = TITLE_WIDTH) 
     {"step": px} per row), the title in lines above (vega_title), presenter-mode text sizes in its config.
     autosize fit-x with the padding: a fixed height otherwise left the title above the drawn area."""
     return {**({"title": vega_title(title, title_width)} if title else {}), "width": "container", "height": height,
-            "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers, "config": _vega_presenter_config()}
+            "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers, "config": vega_presenter_config()}
 
 
-def _vega_presenter_config() -> dict:
+def vega_presenter_config() -> dict:
+    """ui.presenter.vega_config() ({} outside the app): a Vega-Lite spec's `config` for this session."""
     try:
         from ui import presenter
         return presenter.vega_config()
@@ -346,7 +348,8 @@ def thin_ranks(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(np.concatenate([head, tail, [n - 1]]))
 
 
-def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380) -> VegaChart:
+def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380,
+         title: Optional[str] = None) -> VegaChart:
     """Count against rank on log-log axes (Vega-Lite); the most frequent words are named on the chart.
 
     data: part "point" (rank, count, word; thinned on the log axis by thin_ranks) and "label" (the first
@@ -371,7 +374,8 @@ def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380) 
         {"transform": _only("label"), "mark": {"type": "text", "align": "left", "dx": 5, "dy": -7},
          "encoding": {"x": x, "y": y, "text": {"field": "word"}}},
     ]
-    return VegaChart(data, vega_spec(t("charts.zipf.title"), layers, height - 70, title_width=2 * TITLE_WIDTH))
+    return VegaChart(data, vega_spec(title or t("charts.zipf.title"), layers, height - 70,
+                                     title_width=2 * TITLE_WIDTH))
 
 
 def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labels: int = 8,

@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 import engine
+from ui.charts import presenting, vega_presenter_config
 from ui.i18n import catalogue, current_language, t
 
 # colours of the groups (dark enough for text on white), then the grey of words without a group
@@ -42,7 +43,8 @@ BAND_COLOURS = ["#08519c", "#4292c6", "#9ecae1"]          # frequent, middle, ra
 CHART_HEIGHT = 350
 PLOT_SIZE = (380, CHART_HEIGHT)            # width, height of the plot area (the chart minus axes and legend)
 MARGIN_PX = (36, 14)              # room left around the points for labels at the edges
-FONT_PX = 12
+FONT_PX = 12                      # a word's label (presenter mode: PRESENTER_LABEL_PX, see label_px)
+PRESENTER_LABEL_PX = 15
 POINT_PX = 5                      # radius of a point (size 80 in Vega-Lite is about 5 px)
 
 
@@ -247,14 +249,19 @@ def chart_domain(coords: np.ndarray, ranges=None):
     return view_domain(coords)
 
 
+def label_px() -> int:
+    """The labels' font size: FONT_PX, or PRESENTER_LABEL_PX (>= 14 px) in presenter mode."""
+    return PRESENTER_LABEL_PX if presenting() else FONT_PX
+
+
 def label_spots(words: Sequence[str], coords: np.ndarray, colour: Colouring, n_labels: int = 40,
                 chosen: Sequence[str] = (), ranges=None) -> List[Tuple[int, float, float]]:
     """[(row, dx, dy)]: which words of the chart get a label and where (place_labels in label_order, on
-    the chart's domain). The live view reuses one placement for a few frames: the offsets are in pixels
-    from each point, so a label moves with its word in between."""
+    the chart's domain, for labels of label_px()). The live view reuses one placement for a few frames:
+    the offsets are in pixels from each point, so a label moves with its word in between."""
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
     return place_labels(coords, words, label_order(words, colour, chosen), chart_domain(coords, ranges),
-                        max_labels=n_labels)
+                        max_labels=n_labels, font_px=label_px())
 
 
 # ---------------------------------------------------------------- the chart
@@ -320,8 +327,10 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
     def only(name):
         return [{"filter": {"field": "part", "equal": name}}]
 
+    font = label_px()
     spec = {
         "height": height,
+        "config": vega_presenter_config(),
         "layer": [
             {"transform": only("corner"), "mark": {"type": "point", "opacity": 0}, "encoding": {"x": xs, "y": ys}},
             {"transform": only("trail"), "mark": {"type": "line", "point": {"size": 10}, "strokeWidth": 1.2,
@@ -340,12 +349,12 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
                                       {"field": "group", "title": t("embedding.tip_group", lang)},
                                       {"field": "nearest", "title": t("embedding.tip_nearest", lang)}]}},
             {"transform": only("label"),                 # a white halo under each label, so it reads over lines
-             "mark": {"type": "text", "fontSize": FONT_PX, "align": "center", "baseline": "middle",
+             "mark": {"type": "text", "fontSize": font, "align": "center", "baseline": "middle",
                       "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}, "stroke": "white", "strokeWidth": 3,
                       "strokeOpacity": 0.85, "fill": "white"},
              "encoding": {"x": xs, "y": ys, "text": {"field": "word"}}},
             {"transform": only("label"),
-             "mark": {"type": "text", "fontSize": FONT_PX, "align": "center", "baseline": "middle",
+             "mark": {"type": "text", "fontSize": font, "align": "center", "baseline": "middle",
                       "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}},
              "encoding": {"x": xs, "y": ys, "text": {"field": "word"},
                           "color": colour_enc}},

@@ -27,6 +27,7 @@ import streamlit as st
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
 from engine import projection
 from engine.projection import StablePCA, nearest_neighbours
+from ui import charts
 from ui import embedding_charts as ec
 from ui import state
 from ui.compiling import ensure_fast_trainer
@@ -635,6 +636,7 @@ def loss_vega(live: "LiveState", height: int = 200):
     y = {"field": "loss", "type": "quantitative", "title": t("embedding.loss_y"), "scale": {"zero": False}}
     spec = {
         "height": height,
+        "config": charts.vega_presenter_config(),
         "layer": [
             {"transform": [{"filter": {"field": "curve", "oneOf": [frame_curve, epoch_curve]}}],
              "mark": {"type": "line", "point": {"size": 30}},

@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import INPUT, NEGATIVE, OTHER, PRESENTER_FONT, TARGET, _presenter_on
+from ui.charts import INPUT, NEGATIVE, OTHER, PRESENTER_FONT, TARGET, presenting
 
 _HOVER = "%{x}: %{y:.4f}<extra></extra>"
 
@@ -26,11 +26,11 @@ _HOVER = "%{x}: %{y:.4f}<extra></extra>"
 def _layout(title: str, x_title: str, y_title: str, height: int, legend: bool = True, **more) -> dict:
     """The layout dict; in presenter mode every text is at least 15 px (set here, in the one dict, rather
     than by charts.presenter_style's update calls, which cost ~30 ms a figure)."""
-    body = PRESENTER_FONT if _presenter_on() else 12
+    body = PRESENTER_FONT if presenting() else 12
     small = body - 1
-    axis_fonts = dict(tickfont=dict(size=small)) if _presenter_on() else {}
+    axis_fonts = dict(tickfont=dict(size=small)) if presenting() else {}
     layout = dict(title=dict(text=title, font=dict(size=body + 2 if body == 12 else body + 4), y=0.985, yanchor="top"),
-                  font=dict(size=body), height=height + (40 if _presenter_on() else 0),
+                  font=dict(size=body), height=height + (40 if presenting() else 0),
                   margin=dict(l=10, r=10, t=56 if legend else 40, b=10), showlegend=legend,
                   legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", font=dict(size=small)),
                   hoverlabel=dict(font=dict(size=body)),
