@@ -10,7 +10,8 @@
 # N defaults to the number of cores, PORT (nginx, what students open) to 8501, the app processes to
 # PORT+1 .. PORT+N (bound to 127.0.0.1: only nginx reaches them).
 # Before serving, the compiled trainer's common vector sizes are put in numba's disk cache
-# (python -m ui.compiling 32 50 64 100 128 200 300; seconds when already there), so no student waits.
+# (python -m ui.compiling 32 50 64 100 128 200 300; seconds when already there), and each app process runs
+# one session of its home page (python -m deploy.stclient first-sessions), so no student waits for either.
 # Environment: W2V_CLASS_DIR (pid files, logs, nginx.conf; default /tmp/w2v-class), W2V_CLASS_BIND (the
 # address nginx listens on; default 0.0.0.0, every interface), W2V_CLASS_TTL (seconds a closed tab's
 # session is kept; default 120), W2V_CLASS_WARM=0 (skip the compile step), PYTHON (default .venv/bin/python).
@@ -103,6 +104,11 @@ start() {
     done
     healthy "http://127.0.0.1:$p" || { echo "error: app process $i (port $p) did not answer" >&2; stop quiet; exit 1; }
   done
+  # each process's first session imports the engine and fills its caches (~1.5 s): done now, not by a student
+  urls=""
+  for i in $(seq 0 $((N - 1))); do urls="$urls http://127.0.0.1:$((FIRST + i))"; done
+  # shellcheck disable=SC2086
+  "$PY" -m deploy.stclient first-sessions $urls || { echo "error: an app process failed its first session" >&2; stop quiet; exit 1; }
   "$NGINX" -e "$DIR/nginx-error.log" -p "$DIR" -c "$DIR/nginx.conf" \
     || { echo "error: nginx did not start; see $DIR/nginx-error.log" >&2; stop quiet; exit 1; }
   for _ in $(seq 1 50); do healthy "http://127.0.0.1:$PORT" && break; sleep 0.2; done

@@ -286,3 +286,30 @@ class StreamlitTab:
         for task in self._timers.values():
             task.cancel()
         self._timers.clear()
+
+
+async def first_sessions(urls: List[str], query: str = "") -> List[float]:
+    """Open one session on each app process and run its home page (seconds each, side by side): a new
+    process imports the engine and loads its caches at its first session (~1.5 s on the 2-core machine),
+    which would otherwise be the first student's wait. deploy/serve_class.sh runs this before serving."""
+    async def one(url: str) -> float:
+        t0 = time.perf_counter()
+        tab = StreamlitTab(url, query=query)
+        try:
+            result = await tab.open()
+        finally:
+            await tab.close()
+        if not result.ok:
+            raise ProtocolError(f"{url}: the first session failed: {result.exceptions}")
+        return time.perf_counter() - t0
+
+    return list(await asyncio.gather(*(one(u) for u in urls)))
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) < 3 or sys.argv[1] != "first-sessions":
+        sys.exit("usage: python -m deploy.stclient first-sessions URL [URL ...]")
+    for address, seconds in zip(sys.argv[2:], asyncio.run(first_sessions(sys.argv[2:]))):
+        print(f"first session on {address}: {seconds:.1f} s")

@@ -64,7 +64,7 @@ def class_server(tmp_path):
     try:
         assert started.returncode == 0, started.stdout + started.stderr
         pids = [int(p.read_text()) for p in sorted(run.glob("*.pid"))]
-        yield {"port": port, "apps": (first, first + 1), "pids": pids, "env": env}
+        yield {"port": port, "apps": (first, first + 1), "pids": pids, "env": env, "stdout": started.stdout}
     finally:
         subprocess.run([str(SCRIPT), "stop"], env=env, cwd=ROOT, capture_output=True, timeout=60)
 
@@ -74,6 +74,8 @@ def test_two_processes_behind_nginx_serve_websocket_sessions_and_stop_cleanly(cl
 
     port, apps = class_server["port"], class_server["apps"]
     addresses = {f"127.0.0.1:{p}" for p in apps}
+    for p in apps:                                    # each process ran its first session before serving
+        assert f"first session on http://127.0.0.1:{p}: " in class_server["stdout"]
     # a new browser gets a cookie naming the process that answered; with it, the same process every time
     for _ in range(4):
         served, cookie = _upstream(port)
