@@ -336,6 +336,19 @@ def pages_browser(url: str, corpus: str, width: int = 1280, height: int = 720) -
         tab.wait_for_selector("h1", timeout=120_000)
         tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
         out["app_open_s"] = time.perf_counter() - t0
+        # opening the app is one sample of ~1 s of noise on this machine: two more, each a new browser
+        # context (its own cache and cookies: a new student) and so a new session
+        out["app_opens_s"] = [out["app_open_s"]]
+        for _ in range(2):
+            context = browser.new_context(viewport={"width": width, "height": height})
+            other = context.new_page()
+            t0 = time.perf_counter()
+            other.goto(f"{url}/?corpus={corpus}")
+            other.wait_for_selector("h1", timeout=120_000)
+            other.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                    timeout=120_000)
+            out["app_opens_s"].append(time.perf_counter() - t0)
+            context.close()
         out["titles"]["current"] = tab.locator("h1").first.inner_text().strip()
         links = tab.locator('[data-testid="stSidebarNav"] a')
         names = [links.nth(i).inner_text().strip() for i in range(links.count())]
@@ -509,13 +522,16 @@ def report(res: dict, target_label: str, cmd: str) -> str:
         ps, pb = res["pages_server"], res.get("pages_browser", {})
         lines += ["**Pages on the Lee corpus** (lee_background, default settings). Server: the page's script run "
                   "over the websocket. Browser: headless Chromium at 1280x720 clicking the page's link until its "
-                  "title is shown and the run has finished (software rendering, on the same loaded cores). "
+                  "title is shown and the run has finished (software rendering, on the same loaded cores); the home "
+                  "page's first visit is opening the app (median of three new browsers). "
                   "Aim: first visit < 3 s, navigation < 1 s.", ""]
         names = pb.get("names", [])
         rows = []
         for i, page in enumerate(PAGES):
             name = names[i] if i < len(names) else page
             bf = pb.get("first", {}).get(name)
+            if bf is None and i == 0 and pb.get("app_opens_s"):
+                bf = statistics.median(pb["app_opens_s"])          # the home page's first visit: opening the app
             ba = pb.get("again", {}).get(name)
             f, a = ps["first"][page], ps["again"][page]
             ok = (bf or f) < 3 and (ba or a) < 1
@@ -523,7 +539,11 @@ def report(res: dict, target_label: str, cmd: str) -> str:
                          "—" if ba is None else f"{ba:.2f}", "yes" if ok else "**no**"])
         lines += md_table(["page", "server first (s)", "server again (s)", "browser first (s)", "browser again (s)",
                            "meets aim"], rows, "lrrrrc") + [""]
-        if pb.get("app_open_s"):
+        if pb.get("app_opens_s"):
+            opens = pb["app_opens_s"]
+            lines += [f"Opening the app (home page, a new browser and session) in Chromium: median "
+                      f"{statistics.median(opens):.1f} s ({', '.join(f'{x:.1f}' for x in opens)} s).", ""]
+        elif pb.get("app_open_s"):
             lines += [f"Opening the app (home page, new session) in Chromium: {pb['app_open_s']:.1f} s.", ""]
     return "\n".join(lines)
 
