@@ -1,9 +1,14 @@
-"""Reusable Plotly figures for the pages: heatmaps, bar charts, the Huffman tree, the window grid.
+"""Reusable charts for the pages: the lesson pictures as Vega-Lite, small bar and line charts as Plotly.
 
-What it does: turns arrays and the words that label them into plotly Figures with titled, labelled
-axes and the words (never bare ids) on the axes or in the hover text.
+What it does: turns arrays and the words that label them into charts with titled, labelled axes and
+the words (never bare ids) on the axes or in the hover text. The lesson pictures (heatmaps, the
+Huffman tree, code lengths, Zipf, keep probability, the window grid, the noise distribution) are
+`VegaChart`s, (data: a pyarrow table, spec), drawn on a canvas with st.vega_lite_chart: a Plotly
+chart cost the browser ~100-200 ms to draw in software and its bundle ~1.1 s to load, which made pages
+miss 1 s on a 2-core machine (bench/CLASSROOM_RESULTS.md). `bars`, `line` and `heatmap_pair` (the
+Step page) stay Plotly figures.
 What it does not do: compute anything about the model (the engine and engine.lessons do), or
-call Streamlit (the pages draw the figures with st.plotly_chart).
+call Streamlit (the pages draw the charts).
 
 Rows are placed at integer positions with the words as tick labels, so a word that appears twice
 (a negative drawn twice, a repeated CBOW context word) keeps two rows instead of being merged.
@@ -11,6 +16,9 @@ Rows are placed at integer positions with the words as tick labels, so a word th
     >>> fig = bars(["king", "queen"], [2, 1], title="two bars", x_title="word", y_title="count")
     >>> list(fig.layout.xaxis.ticktext)
     ['king', 'queen']
+    >>> chart = heatmap([[1.0, 0.0]], ["king"], title="one row")
+    >>> chart.data.num_rows, chart.spec["layer"][0]["mark"]["type"]
+    (2, 'rect')
 """
 
 from __future__ import annotations
