@@ -106,25 +106,33 @@ def vega_title(spec: dict) -> str:
     return " ".join(text) if isinstance(text, list) else str(text)
 
 
+def _vega_chart(at, text: str, columns) -> tuple:
+    """(table, spec) of the first Vega-Lite chart whose title contains text and whose table has `columns`."""
+    for table, _, spec in vega_charts(at):
+        if table is not None and text in vega_title(spec) and set(columns) <= set(table.columns):
+            return table, spec
+    raise AssertionError(f"no chart titled like {text!r} with {sorted(columns)}; "
+                         f"titles: {[vega_title(s) for _, _, s in vega_charts(at)]}")
+
+
 def vega_by_title(at, text: str, column: str = "part"):
     """The table (a pandas frame) of the first Vega-Lite chart whose title contains text and whose table
     has `column` (an untitled chart: text="")."""
-    for table, _, spec in vega_charts(at):
-        if table is not None and text in vega_title(spec) and column in table.columns:
-            return table
-    raise AssertionError(f"no chart titled like {text!r}; titles: {[vega_title(s) for _, _, s in vega_charts(at)]}")
+    return _vega_chart(at, text, [column])[0]
+
+
+def heatmap_matrix(table) -> tuple:
+    """(values (rows, cols), row labels) of a ui.charts.heatmap's table (one row per cell)."""
+    n_rows, n_cols = int(table["row"].max()) + 1, int(table["col"].max()) + 1
+    z = np.full((n_rows, n_cols), np.nan)
+    z[table["row"].to_numpy(), table["col"].to_numpy()] = table["value"].to_numpy()
+    return z, table.drop_duplicates("row").sort_values("row")["word"].tolist()
 
 
 def heatmap_by_title(at, text: str):
     """(values (rows, cols), row labels, spec) of the first ui.charts.heatmap whose title contains text."""
-    for table, _, spec in vega_charts(at):
-        if table is not None and text in vega_title(spec) and {"row", "col", "value"} <= set(table.columns):
-            n_rows, n_cols = int(table["row"].max()) + 1, int(table["col"].max()) + 1
-            z = np.full((n_rows, n_cols), np.nan)
-            z[table["row"].to_numpy(), table["col"].to_numpy()] = table["value"].to_numpy()
-            labels = table.drop_duplicates("row").sort_values("row")["word"].tolist()
-            return z, labels, spec
-    raise AssertionError(f"no heatmap titled like {text!r}; titles: {[vega_title(s) for _, _, s in vega_charts(at)]}")
+    table, spec = _vega_chart(at, text, ["row", "col", "value"])
+    return (*heatmap_matrix(table), spec)
 
 
 # ---------------------------------------------------------------------------------------------- markers

@@ -1,7 +1,9 @@
-"""ui/charts.py: the scatters of a whole vocabulary stay small for the browser and lose nothing they show."""
+"""ui/charts.py: the scatters of a whole vocabulary stay small for the browser and lose nothing they show;
+each Vega-Lite chart's table holds what the picture shows (cells, labels, the tree's path, the lines)."""
 
 import numpy as np
 
+from tests.conftest import heatmap_matrix
 from ui import charts
 
 
@@ -70,6 +72,8 @@ def test_the_window_grid_names_every_cell_and_writes_words_only_in_window_cells(
     assert table.loc[(0, 2), "kind"] == kind(1)                        # in the full window, cut by radius 1
     assert table.loc[(0, 3), "kind"] == kind(0)                        # outside
     assert table.loc[(1, 0), "label"] == "the" and table.loc[(0, 3), "label"] == ""   # words only in windows
+    assert table.loc[(1, 1), "ink"] == table.loc[(1, 0), "ink"] == "white"            # on orange and dark blue
+    assert table.loc[(1, 2), "ink"] == "black"
     assert (table["word"] == [tokens[c] for _, c in table.index]).all()               # hover: the column's word
     x_axis = chart.spec["layer"][0]["encoding"]["x"]["axis"]
     y_axis = chart.spec["layer"][0]["encoding"]["y"]["axis"]
@@ -83,10 +87,9 @@ def test_heatmap_keeps_every_cell_and_a_row_per_label_even_when_labels_repeat():
     chart = charts.heatmap(z, ["of", "of", "h"], title="rows", highlight_rows=[2])
     table = chart.data.to_pandas()
     assert len(table) == 12
-    back = np.full((3, 4), np.nan)
-    back[table["row"], table["col"]] = table["value"]
+    back, labels = heatmap_matrix(table)
     assert np.array_equal(back, z)
-    assert table.drop_duplicates("row")["word"].tolist() == ["of", "of", "h"]  # two rows named "of", not one
+    assert labels == ["of", "of", "h"]                                         # two rows named "of", not one
     y_axis = chart.spec["layer"][0]["encoding"]["y"]["axis"]
     assert y_axis["labelExpr"] == '["of", "of", "h"][datum.value]'             # positions labelled with the words
     assert table.loc[table["framed"], "row"].tolist() == [2]                    # one frame, around h

@@ -149,13 +149,18 @@ def vega_title(title: str, width: int = TITLE_WIDTH) -> dict:
     return {"text": title_lines(title, width), "anchor": "start", "frame": "bounds", "limit": 1000}
 
 
-def _expr_list(items: Sequence[str]) -> str:
-    """A list of strings as a Vega expression array literal (JSON is one).
+def labels_by_position(labels: Sequence[str]) -> str:
+    """A Vega-Lite axis `labelExpr` naming integer positions 0, 1, ... by `labels` (a JSON array literal is a
+    Vega expression one), so that a word shown twice keeps two rows or columns.
 
-    >>> _expr_list(['king', '国王'])
-    '["king", "国王"]'
+    >>> labels_by_position(['king', '国王'])
+    '["king", "国王"][datum.value]'
     """
-    return json.dumps([str(x) for x in items], ensure_ascii=False)
+    return json.dumps([str(x) for x in labels], ensure_ascii=False) + "[datum.value]"
+
+
+# the text drawn on a cell: white where the table's `ink` column says the cell is dark, else black
+INK = {"condition": {"test": "datum.ink === 'white'", "value": "white"}, "value": "black"}
 
 
 def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = None, *, title: str,
@@ -217,12 +222,12 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
     })
     step = max(1, n_cols // 25)
     x = {"field": "col", "type": "ordinal", "title": x_title or t("charts.dimension"),
-         "axis": {"values": list(range(0, n_cols, step)), "labelExpr": _expr_list(cols) + "[datum.value]",
+         "axis": {"values": list(range(0, n_cols, step)), "labelExpr": labels_by_position(cols),
                   # words slanted so that every one shows; dimension numbers level, thinned if they crowd
                   **({"labelAngle": -40, "labelOverlap": False} if col_labels is not None
                      else {"labelAngle": 0, "labelOverlap": True})}}
     y = {"field": "row", "type": "ordinal", "title": y_title or None,
-         "axis": {"labelExpr": _expr_list(rows) + "[datum.value]", "labelLimit": 260}}
+         "axis": {"labelExpr": labels_by_position(rows), "labelLimit": 260}}
     layers = [
         {"mark": {"type": "rect"},
          "encoding": {"x": x, "y": y,
@@ -235,8 +240,7 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
     if show_values:
         layers.append({"mark": {"type": "text", "baseline": "middle"},
                        "encoding": {"x": x, "y": y, "text": {"field": "value", "format": value_format},
-                                    "color": {"condition": {"test": "datum.ink === 'white'", "value": "white"},
-                                              "value": "black"}}})
+                                    "color": INK}})
     if framed.any():
         layers.append({"transform": [{"filter": "datum.framed"}],
                        "mark": {"type": "rect", "x": 0, "x2": "width", "fill": None, "stroke": "black",
@@ -245,7 +249,7 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
     return VegaChart(data, vega_spec(title, layers, height if height is not None else {"step": HEATMAP_ROW_PX}))
 
 
-def _only(part: str, *more: dict) -> list:
+def part_filter(part: str, *more: dict) -> list:
     """Vega-Lite transforms keeping the rows of one `part` of a chart's table (then the filters `more`)."""
     return [{"filter": {"field": "part", "equal": part}}, *more]
 
@@ -375,11 +379,11 @@ def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380,
     x = {"field": "rank", "type": "quantitative", "title": t("charts.zipf.x"), "scale": {"type": "log"}}
     y = {"field": "count", "type": "quantitative", "title": t("charts.zipf.y"), "scale": {"type": "log"}}
     layers = [
-        {"transform": _only("point"), "mark": {"type": "circle", "size": 30, "color": INPUT, "opacity": 0.8},
+        {"transform": part_filter("point"), "mark": {"type": "circle", "size": 30, "color": INPUT, "opacity": 0.8},
          "encoding": {"x": x, "y": y, "tooltip": [{"field": "word", "title": t("charts.zipf.tip_word")},
                                                   {"field": "rank", "title": t("charts.zipf.tip_rank")},
                                                   {"field": "count", "title": t("charts.zipf.tip_count")}]}},
-        {"transform": _only("label"), "mark": {"type": "text", "align": "left", "dx": 5, "dy": -7},
+        {"transform": part_filter("label"), "mark": {"type": "text", "align": "left", "dx": 5, "dy": -7},
          "encoding": {"x": x, "y": y, "text": {"field": "word"}}},
     ]
     return VegaChart(data, vega_spec(title or t("charts.zipf.title"), layers, height - 70,
@@ -414,17 +418,19 @@ def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labe
     y = {"field": "keep", "type": "quantitative", "title": t("charts.keep.y"),
          "scale": {"domain": [0, 1.08], "nice": False}}
     layers = [
-        {"transform": _only("point"), "mark": {"type": "line", "color": INPUT, "point": {"size": 30, "color": INPUT}},
-         "encoding": {"x": x, "y": y, "tooltip": [{"field": "words", "title": t("charts.keep.tip_words")},
-                                                  {"field": "freq", "format": ".4g", "title": t("charts.keep.tip_freq")},
-                                                  {"field": "keep", "format": ".3f", "title": t("charts.keep.tip_keep")}]}},
+        {"transform": part_filter("point"),
+         "mark": {"type": "line", "color": INPUT, "point": {"size": 30, "color": INPUT}},
+         "encoding": {"x": x, "y": y,
+                      "tooltip": [{"field": "words", "title": t("charts.keep.tip_words")},
+                                  {"field": "freq", "format": ".4g", "title": t("charts.keep.tip_freq")},
+                                  {"field": "keep", "format": ".3f", "title": t("charts.keep.tip_keep")}]}},
         # up and to the right of its point: above the falling curve
-        {"transform": _only("label"), "mark": {"type": "text", "align": "left", "dx": 6, "dy": -7},
+        {"transform": part_filter("label"), "mark": {"type": "text", "align": "left", "dx": 6, "dy": -7},
          "encoding": {"x": x, "y": y, "text": {"field": "words"}}},
-        {"transform": _only("sample"), "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#444444"},
+        {"transform": part_filter("sample"), "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#444444"},
          "encoding": {"x": x}},
-        {"transform": _only("sample"), "mark": {"type": "text", "align": "left", "dx": 4, "y": 6, "baseline": "top",
-                                                "color": "#444444"},
+        {"transform": part_filter("sample"),
+         "mark": {"type": "text", "align": "left", "dx": 4, "y": 6, "baseline": "top", "color": "#444444"},
          "encoding": {"x": x, "text": {"field": "words"}}},
     ]
     return VegaChart(data, vega_spec(t("charts.keep.title"), layers, height - 70, title_width=2 * TITLE_WIDTH))
@@ -441,8 +447,9 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
     """One row per center (Vega-Lite): which positions are the center, the reduced window, the cut-off part.
 
     data: one row per cell: row (the center's position), col (the word's position), kind (what the cell
-    is, as named in the hover: see WINDOW_CODES), word (the column's word) and label (the word, written
-    only in the cells of a window). Cells are separated by white lines (each rect's stroke).
+    is, as named in the hover: see WINDOW_CODES), word (the column's word), label (the word, written
+    only in the cells of a window) and ink (its colour: white on the used and center cells). Cells are
+    separated by white lines (each rect's stroke).
     """
     n = len(tokens)
     z = np.zeros((n, n), dtype=np.int64)                                                # (n, n) cell codes
@@ -463,13 +470,14 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
         "word": pa.array([tokens[j] for j in col_of], pa.string()),
         # the word written only in the cells of a window (an n x n grid of texts is what makes a browser slow)
         "label": pa.array([tokens[j] if c > 0 else "" for j, c in zip(col_of, codes)], pa.string()),
+        "ink": pa.array(np.where(codes >= 3, "white", "black").tolist(), pa.string()),   # on the dark blue / orange
     })
     centers = [f"{tokens[w.center]} (r={w.radius})" for w in windows]
     x = {"field": "col", "type": "ordinal", "title": t("charts.window.x"),
-         "axis": {"orient": "top", "labelExpr": _expr_list(tokens) + "[datum.value]",
+         "axis": {"orient": "top", "labelExpr": labels_by_position(tokens),
                   "labelAngle": -60 if n > 10 else 0, "labelOverlap": False, "labelLimit": 120}}
     y = {"field": "row", "type": "ordinal", "title": t("charts.window.y"),
-         "axis": {"labelExpr": _expr_list(centers) + "[datum.value]", "labelLimit": 200}}
+         "axis": {"labelExpr": labels_by_position(centers), "labelLimit": 200}}
     layers = [
         {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
          "encoding": {"x": x, "y": y,
@@ -481,10 +489,7 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
         {"transform": [{"filter": "datum.label != ''"}],
          "mark": {"type": "text", "baseline": "middle", "limit": {"expr": "bandwidth('x') - 2"},
                   "opacity": {"expr": "bandwidth('x') >= 26 ? 1 : 0"}},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"},
-                      "color": {"condition": {"test": f"datum.kind === {json.dumps(names[3])} || "
-                                                      f"datum.kind === {json.dumps(names[4])}", "value": "white"},
-                                "value": "black"}}},
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}, "color": INK}},
     ]
     return VegaChart(data, vega_spec("", layers, height if height is not None else {"step": 30}))
 
@@ -555,25 +560,25 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
     on, off = {"filter": "datum.hot"}, {"filter": "!datum.hot"}          # on the target's path, or not
     tooltip = [{"field": "tip", "title": t("charts.tree.tip")}]
     layers = [
-        {"transform": _only("edge", off), "mark": {"type": "rule", "color": "#bbbbbb", "strokeWidth": 1},
+        {"transform": part_filter("edge", off), "mark": {"type": "rule", "color": "#bbbbbb", "strokeWidth": 1},
          "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
-        {"transform": _only("edge", on), "mark": {"type": "rule", "color": PATH, "strokeWidth": 4},
+        {"transform": part_filter("edge", on), "mark": {"type": "rule", "color": PATH, "strokeWidth": 4},
          "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
-        {"transform": _only("bit"), "mark": {"type": "text", "dy": -7, "color": "#555555"},
+        {"transform": part_filter("bit"), "mark": {"type": "text", "dy": -7, "color": "#555555"},
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
-        {"transform": _only("node", off), "mark": {"type": "square", "size": 45, "opacity": 1},
+        {"transform": part_filter("node", off), "mark": {"type": "square", "size": 45, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
-        {"transform": _only("node", on), "mark": {"type": "square", "size": 140, "opacity": 1},
+        {"transform": part_filter("node", on), "mark": {"type": "square", "size": 140, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
         # sigma under the edge that enters the node (bits sit above the edges; the path leaves up or down)
-        {"transform": _only("node", on), "mark": {"type": "text", "align": "right", "dx": -7, "dy": 11,
+        {"transform": part_filter("node", on), "mark": {"type": "text", "align": "right", "dx": -7, "dy": 11,
                                                    "color": PATH},
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
-        {"transform": _only("leaf", off), "mark": {"type": "circle", "size": 40, "opacity": 1},
+        {"transform": part_filter("leaf", off), "mark": {"type": "circle", "size": 40, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
-        {"transform": _only("leaf", on), "mark": {"type": "circle", "size": 120, "opacity": 1},
+        {"transform": part_filter("leaf", on), "mark": {"type": "circle", "size": 120, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
-        {"transform": _only("leaf"), "mark": {"type": "text", "align": "left", "dx": 9, "baseline": "middle"},
+        {"transform": part_filter("leaf"), "mark": {"type": "text", "align": "left", "dx": 9, "baseline": "middle"},
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"},
                       "color": {"condition": {"test": "datum.hot", "value": TARGET}, "value": "#333333"}}},
     ]
@@ -630,20 +635,20 @@ def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, h
                    "legend": None}
 
     layers = [
-        {"transform": _only("point"), "mark": {"type": "circle", "size": 45, "color": INPUT, "opacity": 0.7},
+        {"transform": part_filter("point"), "mark": {"type": "circle", "size": 45, "color": INPUT, "opacity": 0.7},
          "encoding": {"x": x, "y": y,
                       "tooltip": [{"field": "words", "title": t("charts.codes.tip_words")},
                                   {"field": "count", "title": t("charts.codes.tip_count")},
                                   {"field": "length", "title": t("charts.codes.tip_length")}]}},
-        {"transform": _only("word"), "mark": {"type": "text", "dy": -9},
+        {"transform": part_filter("word"), "mark": {"type": "text", "dy": -9},
          "encoding": {"x": x, "y": y, "text": {"field": "words"}}},
-        {"transform": _only("line"), "mark": {"type": "rule", "strokeDash": [5, 4], "strokeWidth": 1.5},
+        {"transform": part_filter("line"), "mark": {"type": "rule", "strokeDash": [5, 4], "strokeWidth": 1.5},
          "encoding": {"y": y, "color": line_colour}},
         # the mean's label at the left, log2 V's at the right: apart even when the two lines are close
-        {"transform": _only("line", {"filter": {"field": "line", "equal": "mean"}}),
+        {"transform": part_filter("line", {"filter": {"field": "line", "equal": "mean"}}),
          "mark": {"type": "text", "align": "left", "x": 4, "dy": 10},
          "encoding": {"y": y, "text": {"field": "words"}, "color": line_colour}},
-        {"transform": _only("line", {"filter": {"field": "line", "equal": "log2"}}),
+        {"transform": part_filter("line", {"filter": {"field": "line", "equal": "log2"}}),
          "mark": {"type": "text", "align": "right", "x": {"expr": "width - 4"}, "dy": 10},
          "encoding": {"y": y, "text": {"field": "words"}, "color": line_colour}},
     ]
@@ -683,7 +688,7 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
     })
     step = max(1, n // 30)                                             # at most ~30 words named on the axis
     x = {"field": "pos", "type": "ordinal", "title": t("charts.noise.x"),
-         "axis": {"values": list(range(0, n, step)), "labelExpr": _expr_list(labels) + "[datum.value]",
+         "axis": {"values": list(range(0, n, step)), "labelExpr": labels_by_position(labels),
                   "labelAngle": -60, "labelOverlap": False}}
     values = data.column("p").to_numpy()
     values = values[np.isfinite(values) & (values > 0)]
@@ -698,22 +703,22 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
     dashes = [[2, 2], [6, 3], [10, 4], [6, 3, 2, 3]]
     legend = {"orient": "top", "title": None, "labelLimit": 300}
     layers = [
-        {"transform": _only("bar"), "mark": {"type": "bar", "opacity": 0.9},
+        {"transform": part_filter("bar"), "mark": {"type": "bar", "opacity": 0.9},
          "encoding": {"x": x, "y": y, "y2": {"datum": low}, "tooltip": tooltip,
                       "color": {"field": "role", "type": "nominal", "legend": None,
                                 "scale": {"domain": ["target", "negative", "other"],
                                           "range": [TARGET, NEGATIVE, OTHER]}}}},
         # the reference exponents as lines, one legend entry each (colour and dash)
-        {"transform": _only("curve"), "mark": {"type": "line", "strokeWidth": 2},
+        {"transform": part_filter("curve"), "mark": {"type": "line", "strokeWidth": 2},
          "encoding": {"x": x, "y": y, "tooltip": tooltip,
                       "strokeDash": {"field": "curve", "type": "nominal", "legend": legend,
                                      "scale": {"domain": others, "range": dashes[:len(others)]}},
                       "stroke": {"field": "curve", "type": "nominal", "legend": legend,
                                  "scale": {"domain": others, "range": line_colours[:len(others)]}}}},
-        {"transform": _only("mark"), "mark": {"type": "point", "shape": "triangle-down", "filled": True,
+        {"transform": part_filter("mark"), "mark": {"type": "point", "shape": "triangle-down", "filled": True,
                                               "size": 90, "color": "black"},
          "encoding": {"x": x, "y": y}},
-        {"transform": _only("mark"), "mark": {"type": "text", "dy": -12},
+        {"transform": part_filter("mark"), "mark": {"type": "text", "dy": -12},
          "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
     ]
     return VegaChart(data, vega_spec(t("charts.noise.title", bars=bars_name), layers, height - 150,

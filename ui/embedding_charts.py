@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 import engine
-from ui.charts import presenting, vega_presenter_config
+from ui.charts import part_filter, presenting, vega_presenter_config
 from ui.i18n import catalogue, current_language, t
 
 # colours of the groups (dark enough for text on white), then the grey of words without a group
@@ -324,20 +324,18 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
     # one colour scale and one legend, the same in every layer (a layer with legend None would hide it)
     colour_enc = {"field": "group", "type": "nominal", "scale": {"domain": colour.domain, "range": colour.colours},
                   "legend": {"title": colour.title, "orient": "right", "labelLimit": 120}}
-    def only(name):
-        return [{"filter": {"field": "part", "equal": name}}]
-
     font = label_px()
     spec = {
         "height": height,
         "config": vega_presenter_config(),
         "layer": [
-            {"transform": only("corner"), "mark": {"type": "point", "opacity": 0}, "encoding": {"x": xs, "y": ys}},
-            {"transform": only("trail"), "mark": {"type": "line", "point": {"size": 10}, "strokeWidth": 1.2,
+            {"transform": part_filter("corner"), "mark": {"type": "point", "opacity": 0},
+             "encoding": {"x": xs, "y": ys}},
+            {"transform": part_filter("trail"), "mark": {"type": "line", "point": {"size": 10}, "strokeWidth": 1.2,
                                                   "opacity": 0.55},
              "encoding": {"x": xs, "y": ys, "order": {"field": "t"}, "detail": {"field": "word"},
                           "color": colour_enc}},
-            {"transform": only("point"), "mark": {"type": "circle"},
+            {"transform": part_filter("point"), "mark": {"type": "circle"},
              "encoding": {"x": xs, "y": ys,
                           "color": colour_enc,
                           "size": {"field": "grouped", "type": "nominal", "scale": {"domain": [True, False],
@@ -348,12 +346,12 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
                           "tooltip": [{"field": "word", "title": t("embedding.tip_word", lang)},
                                       {"field": "group", "title": t("embedding.tip_group", lang)},
                                       {"field": "nearest", "title": t("embedding.tip_nearest", lang)}]}},
-            {"transform": only("label"),                 # a white halo under each label, so it reads over lines
+            {"transform": part_filter("label"),                 # a white halo under each label, so it reads over lines
              "mark": {"type": "text", "fontSize": font, "align": "center", "baseline": "middle",
                       "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}, "stroke": "white", "strokeWidth": 3,
                       "strokeOpacity": 0.85, "fill": "white"},
              "encoding": {"x": xs, "y": ys, "text": {"field": "word"}}},
-            {"transform": only("label"),
+            {"transform": part_filter("label"),
              "mark": {"type": "text", "fontSize": font, "align": "center", "baseline": "middle",
                       "dx": {"expr": "datum.dx"}, "dy": {"expr": "datum.dy"}},
              "encoding": {"x": xs, "y": ys, "text": {"field": "word"},
