@@ -23,9 +23,10 @@ RAREST = 100                 # ... and its last this many
 
 
 def options(vocab: Sequence[str], chosen: Sequence[str] = (), most: int = MOST_FREQUENT,
-            rarest: int = RAREST) -> List[str]:
+            rarest: int = RAREST, known: Optional[Dict[str, int]] = None) -> List[str]:
     """The words a picker lists: the `most` first (most frequent) and the `rarest` last of `vocab`, and the
     words `chosen` now that are in neither (in vocabulary order); all of vocab when it is that small.
+    known: word -> position in vocab, when the caller has it (else built here when needed).
 
     >>> options([f"w{i}" for i in range(10)], ["w5"], most=3, rarest=2)
     ['w0', 'w1', 'w2', 'w5', 'w8', 'w9']
@@ -37,7 +38,7 @@ def options(vocab: Sequence[str], chosen: Sequence[str] = (), most: int = MOST_F
         return list(vocab)
     ends = list(vocab[:most]) + list(vocab[n - rarest:])
     listed = set(ends)
-    index = {w: i for i, w in enumerate(vocab)} if chosen else {}
+    index = known if known is not None else ({w: i for i, w in enumerate(vocab)} if chosen else {})
     extra = sorted({w for w in chosen if w not in listed and w in index}, key=index.__getitem__)
     return list(vocab[:most]) + extra + list(vocab[n - rarest:])
 
@@ -88,7 +89,7 @@ def word_select(container, label: str, vocab: Sequence[str], known: Dict[str, in
         st.session_state[key] = default
     current = st.session_state[key]
     st.session_state[_last_key(key)] = current
-    value = container.selectbox(label, options(vocab, [current]), key=key, help=help or _help(vocab),
+    value = container.selectbox(label, options(vocab, [current], known=known), key=key, help=help or _help(vocab),
                                 accept_new_options=True, on_change=_check_one, args=(key, known))
     _say_refused(container, key)
     return value if value in known else current
@@ -103,7 +104,7 @@ def words_multiselect(container, label: str, vocab: Sequence[str], known: Dict[s
     if current is None or any(w not in known for w in current):  # first visit, or a vocabulary that changed
         st.session_state[key] = [w for w in start if w in known]
     chosen = list(st.session_state[key])
-    values = container.multiselect(label, options(vocab, chosen), key=key, help=help or _help(vocab),
+    values = container.multiselect(label, options(vocab, chosen, known=known), key=key, help=help or _help(vocab),
                                    accept_new_options=True, max_selections=max_selections,
                                    on_change=_check_many, args=(key, known))
     _say_refused(container, key)
