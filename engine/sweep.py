@@ -138,13 +138,18 @@ class SweepPlan:
                     out.append(Run(len(out), value, colour, seed, tuple(sorted(kw.items()))))
         return out
 # ============================================================================ cache and shared cores
+def run_labels(run: Run) -> dict:
+    """How a row names its run: its place in the sweep being shown, the swept value, the colour value, the seed."""
+    return {"index": run.index, "value": run.value, "colour": run.colour, "seed": run.seed}
+
+
 class ResultCache:
     """Finished runs by (corpus key, every setting incl. seed and workers), least recently used dropped.
 
     Rows are plain numbers and strings; get() hands out a copy marked cached=True, so no caller can
     change what another one reads. Thread-safe. hits / misses count lookups (the tests read them).
     """
-    VERSION = 1      # bump when evaluate() or a row's fields change, so old rows are not reused
+    VERSION = 2      # bump when evaluate() or a row's fields change, so old rows are not reused
 
     def __init__(self, maxsize: int = 2000):
         self.maxsize = maxsize
@@ -157,6 +162,7 @@ class ResultCache:
         return json.dumps([cls.VERSION, corpus_key, run.settings], default=str)
 
     def get(self, corpus_key: str, run: Run) -> Optional[dict]:
+        """The measured numbers of an earlier run with the same settings, labelled by `run` (this sweep's)."""
         k = self.key(corpus_key, run)
         with self._lock:
             row = self._rows.get(k)
@@ -165,12 +171,15 @@ class ResultCache:
                 return None
             self._rows.move_to_end(k)
             self.hits += 1
-            return {**row, "cached": True}
+            return {**row, **run_labels(run), "cached": True}
+
+    LABELS = ("index", "value", "colour", "seed", "cached")   # what the sweep being shown says, never kept
 
     def put(self, corpus_key: str, run: Run, row: dict) -> None:
+        """Keep what the run measured; its labels (index, value, colour, seed) belong to the sweep that asked."""
         k = self.key(corpus_key, run)
         with self._lock:
-            self._rows[k] = {key: v for key, v in row.items() if key not in ("cached", "index")}
+            self._rows[k] = {key: v for key, v in row.items() if key not in self.LABELS}
             self._rows.move_to_end(k)
             while len(self._rows) > self.maxsize:
                 self._rows.popitem(last=False)
@@ -267,8 +276,7 @@ def train_one(run: Run, corpus: SweepCorpus, stop: Optional[Callable[[], bool]] 
     with status "error" and the message in "error" (the sweep goes on).
     """
     kw = run.kwargs
-    row = {"index": run.index, "value": run.value, "colour": run.colour, "seed": run.seed, "status": "ok",
-           "error": "", "cached": False}
+    row = {**run_labels(run), "status": "ok", "error": "", "cached": False}
     try:
         t0 = time.perf_counter()
         model = Word2Vec(**kw)

@@ -380,3 +380,32 @@ def test_config_defaults_of_the_engine_are_what_the_table_calls_gensims_where_th
     c = Config()
     for name in ("negative", "ns_exponent", "alpha", "epochs", "sample"):
         assert getattr(c, name) == sw.reference(name)["gensim"], name
+
+
+def test_a_reused_run_is_labelled_by_the_sweep_being_shown(monkeypatch):
+    """Issue 21.2: a vector_size sweep, then vector_size x negative: the negative = 3 runs (the base's value,
+    run by the first sweep) come from the cache with the second sweep's labels, not the first's."""
+    corpus = sample("tiny")
+    cache = sw.ResultCache()
+    first_plan = sw.SweepPlan.make("vector_size", [8, 12], [1], TINY_BASE)
+    first = sw.run_sweep(first_plan, corpus, cache=cache, slots=None)
+    assert all(r["colour"] is None for r in first)
+    second_plan = sw.SweepPlan.make("vector_size", [8, 12], [1], TINY_BASE, colour_setting="negative",
+                                    colour_values=[1, TINY_BASE["negative"]])
+    second = sw.run_sweep(second_plan, corpus, cache=cache, slots=None)
+    assert cache.hits == 2 and len(second) == 4
+    by_index = {r["index"]: r for r in second}
+    for run in second_plan.runs():
+        row = by_index[run.index]
+        assert (row["value"], row["colour"], row["seed"]) == (run.value, run.colour, run.seed)
+        assert row["cached"] == (run.colour == TINY_BASE["negative"])
+    # the measured numbers of a reused run are the first sweep's
+    first_by_value = {r["value"]: r for r in first}
+    for row in second:
+        if row["cached"]:
+            assert row["final_loss"] == first_by_value[row["value"]]["final_loss"]
+    # a min_count sweep after a sweep that ran min_count = 1 under another label keeps its own values
+    third_plan = sw.SweepPlan.make("min_count", [TINY_BASE["min_count"], 2], [1], TINY_BASE)
+    third = sw.run_sweep(third_plan, corpus, cache=cache, slots=None)
+    assert sorted(r["value"] for r in third) == sorted([TINY_BASE["min_count"], 2])
+    assert all(r["colour"] is None for r in third)
