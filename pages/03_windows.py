@@ -9,6 +9,7 @@ import streamlit as st
 from engine import examples, lessons, lessons_windows
 from ui import charts, step_view
 from ui import windows_view as wv
+from ui.choices import choice
 from ui.code import show_source
 from ui.i18n import current_language, t
 from ui.settings import architecture_label, ui_range
@@ -40,9 +41,9 @@ shrink = cols[2].toggle(t("windows.shrink"), value=bool(model.shrink_windows), k
                         help=t("windows.shrink_help"))
 skips_options = [None] + list(range(1, 2 * window + 1))
 own_skips = model.num_skips if model.num_skips in skips_options else None
-num_skips = cols[3].selectbox(t("windows.num_skips"), skips_options, index=skips_options.index(own_skips),
-                              key="windows_skips", help=t("windows.num_skips_help"),
-                              format_func=lambda x, lang=lang: t("windows.all", lang) if x is None else str(x))
+num_skips = choice(cols[3].selectbox, t("windows.num_skips"), skips_options,
+                   lambda x, lang=lang: t("windows.all", lang) if x is None else str(x), "windows_skips",
+                   default=own_skips, help=t("windows.num_skips_help"))
 
 ws = wv.WindowSettings(int(window), bool(shrink), num_skips)
 own = wv.is_models_own(model, ws)
@@ -83,8 +84,8 @@ with right:
 st.subheader(t("windows.examples_title") if end - start == len(tokens) else
              t("windows.examples_title_part", first=start + 1, last=end))
 positions = list(range(start, end))
-center = st.select_slider(t("windows.center"), options=positions, value=positions[min(2, len(positions) - 1)],
-                          format_func=lambda i: f"{i + 1}: {tokens[i]}", key="windows_center")
+center = choice(st.select_slider, t("windows.center"), positions, lambda i: f"{i + 1}: {tokens[i]}", "windows_center",
+                default=positions[min(2, len(positions) - 1)])
 w = view.windows[center]
 spans = []
 for j in positions:

@@ -13,6 +13,7 @@ from ui import embedding_charts as ec
 from ui import guards
 from ui import live as lv
 from ui import state
+from ui.choices import choice
 from ui.code import show_source
 from ui.i18n import engine_message, t
 from ui.jobs import heavy_job
@@ -32,10 +33,10 @@ if not sources:
     st.stop()
 source = sources[0]
 if len(sources) > 1:
-    source = st.radio(t("embedding.source"), sources, horizontal=True, key="live_source",
-                      format_func={"model": t("embedding.source_model"),
-                                   "imported": t("embedding.source_imported",
-                                                 name=st.session_state.get(state.LOADED_KV_NAME))}.get)
+    source = choice(st.radio, t("embedding.source"), sources,
+                    {"model": t("embedding.source_model"),
+                     "imported": t("embedding.source_imported", name=st.session_state.get(state.LOADED_KV_NAME))}.get,
+                    "live_source", default=sources[0], horizontal=True)
 is_model = source == "model"
 V = len(model.vocab) if is_model else len(kv)
 guards.note_words(V, 3, "space_few_words", model.vocab.index_to_key if is_model else kv.index_to_key)
@@ -54,9 +55,9 @@ with c1:
     hs = is_model and model.objective == "hierarchical_softmax"
     if not is_model:
         matrices = ["W_in"]
-    matrix = st.radio(t("embedding.matrix"), matrices, horizontal=True, key="live_matrix",
-                      format_func=lv.matrix_label if is_model else (lambda m: t("embedding.matrix_file")),
-                      help=t("embedding.matrix_help"))
+    matrix = choice(st.radio, t("embedding.matrix"), matrices,
+                    lv.matrix_label if is_model else (lambda m: t("embedding.matrix_file")), "live_matrix",
+                    default=matrices[0], horizontal=True, help=t("embedding.matrix_help"))
     if hs and matrix != "W_in":
         st.info(t("embedding.hs_only_w_in"))
         matrix = "W_in"
@@ -70,14 +71,14 @@ with c2:
                                   help=t("embedding.remove_top_help"))
 with c3:
     if method == "PCA":
-        mode = st.selectbox(t("embedding.mode"), projection.PCA_MODES, key="live_pca_mode",
-                            format_func=lambda m: t(f"embedding.mode_{m}"), help=t("embedding.mode_help"))
+        mode = choice(st.selectbox, t("embedding.mode"), projection.PCA_MODES, lambda m: t(f"embedding.mode_{m}"),
+                      "live_pca_mode", default=projection.PCA_MODES[0], help=t("embedding.mode_help"))
     else:
         perplexity = st.slider(t("embedding.perplexity"), 2, 50, 15, key="live_perplexity",
                                help=t("embedding.perplexity_help"))
-        tsne_start = st.radio(t("embedding.tsne_start"), ["previous", "pca", "random"], horizontal=True,
-                              key="live_tsne_start", format_func=lambda s: t(f"embedding.tsne_start_{s}"),
-                              help=t("embedding.tsne_start_help"))
+        tsne_start = choice(st.radio, t("embedding.tsne_start"), ["previous", "pca", "random"],
+                            lambda s: t(f"embedding.tsne_start_{s}"), "live_tsne_start", default="previous",
+                            horizontal=True, help=t("embedding.tsne_start_help"))
         tsne_seed = st.number_input(t("embedding.tsne_seed"), 0, 10_000, 0, key="live_tsne_seed",
                                     help=t("embedding.tsne_seed_help"))
 

@@ -6,6 +6,7 @@ from engine import experiments as exps
 from engine.synthetic import hard_planted, planted_corpus, quality_by_frequency
 from ui import compare as cmp
 from ui import charts, pickers, state
+from ui.choices import choice
 from ui.code import show_source
 from ui.i18n import t
 from ui.settings import architecture_label, objective_label
@@ -20,9 +21,9 @@ base = {k: settings[k] for k in state.SETTING_NAMES}
 
 # ---------------------------------------------------------------- which corpus
 st.header(t("compare.corpus.header"))
-corpus_kind = st.radio(t("compare.corpus.train_on"), ["sidebar", "planted"], horizontal=True, key="cmp_corpus_kind",
-                       index=1, format_func={"sidebar": t("compare.corpus.sidebar", name=settings["corpus"]),
-                                             "planted": t("compare.corpus.planted")}.get)
+corpus_kind = choice(st.radio, t("compare.corpus.train_on"), ["sidebar", "planted"],
+                     {"sidebar": t("compare.corpus.sidebar", name=settings["corpus"]),
+                      "planted": t("compare.corpus.planted")}.get, "cmp_corpus_kind", default="planted", horizontal=True)
 c1, c2, c3, c4, c5 = st.columns(5)
 n_tokens = c1.select_slider(t("compare.corpus.tokens"), [2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000],
                             10_000, key="cmp_tokens", help=t("compare.corpus.tokens_help"))
@@ -119,24 +120,24 @@ data_col.subheader(t("compare.claims.data_header"))
 verdict_box = data_col.container()          # filled below, once the runs are known
 
 c1, c2, c3 = st.columns([1.4, 1, 1])
-data_kind = c1.radio(t("compare.claims.data"), cmp.CLAIMS_DATA, key="cmp_claims_data",
-                     format_func=lambda k: t(f"compare.claims.data_{k}"))
-scale = c2.radio(t("compare.claims.scale"), ["default", "larger"], key="cmp_claims_scale",
-                 format_func=lambda k: t(f"compare.claims.scale_{k}"))
+data_kind = choice(c1.radio, t("compare.claims.data"), cmp.CLAIMS_DATA, lambda k: t(f"compare.claims.data_{k}"),
+                   "cmp_claims_data", default=cmp.CLAIMS_DATA[0])
+scale = choice(c2.radio, t("compare.claims.scale"), ["default", "larger"], lambda k: t(f"compare.claims.scale_{k}"),
+               "cmp_claims_scale", default="default")
 n_seeds = c3.slider(t("compare.claims.seeds"), 2, 8, 3, key="cmp_seeds", help=t("compare.claims.seeds_help"))
 seeds = list(range(1, n_seeds + 1))
 c1, c2, c3 = st.columns([1.4, 1, 1])
-budget = c1.radio(t("compare.claims.budget"), exps.BUDGETS, index=1, horizontal=True, key="cmp_budget",
-                  format_func=lambda b: t(f"compare.claims.budget_{b}"))
+budget = choice(c1.radio, t("compare.claims.budget"), exps.BUDGETS, lambda b: t(f"compare.claims.budget_{b}"),
+                "cmp_budget", default=exps.BUDGETS[1], horizontal=True)
 c1.caption(t(f"compare.claims.budget_help_{budget}"))
 if budget == "seconds":
     amount = float(c2.number_input(t("compare.claims.seconds_amount"), 0.2, 30.0, 1.0, 0.1, key="cmp_seconds"))
 else:
     amount = float(c2.number_input(t("compare.claims.epochs"), 1, 20, 5, key="cmp_exp_epochs"))
-objective = c3.selectbox(t("compare.claims.objective"), ["negative_sampling", "hierarchical_softmax"],
-                         key="cmp_exp_objective", format_func=objective_label)
-cbow_rule = st.radio(t("compare.claims.cbow_rule"), list(exps.CBOW_RULES), horizontal=True, key="cmp_cbow_rule",
-                     format_func=lambda r: t(f"compare.claims.rule_{r}"))
+objective = choice(c3.selectbox, t("compare.claims.objective"), ["negative_sampling", "hierarchical_softmax"],
+                   objective_label, "cmp_exp_objective", default="negative_sampling")
+cbow_rule = choice(st.radio, t("compare.claims.cbow_rule"), list(exps.CBOW_RULES), lambda r: t(f"compare.claims.rule_{r}"),
+                   "cmp_cbow_rule", default=list(exps.CBOW_RULES)[0], horizontal=True)
 
 claims_base = {**exps.CLAIMS_SETTINGS, "objective": objective}
 try:

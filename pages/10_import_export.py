@@ -6,6 +6,7 @@ import streamlit as st
 from engine.keyed_vectors import KeyedVectors, parse_word2vec_bytes
 from ui import export as ie
 from ui import state
+from ui.choices import choice
 from ui.code import show_source
 from ui.i18n import engine_message, t
 
@@ -24,10 +25,10 @@ else:
     sources = (["model"] if model is not None else []) + (["imported"] if loaded is not None else [])
     src = sources[0]
     if len(sources) > 1:
-        src = st.radio(t("export.source"), sources, horizontal=True, key="ie_source",
-                       format_func={"model": t("export.source_model"),
-                                    "imported": t("export.source_imported",
-                                                  name=st.session_state.get(state.LOADED_KV_NAME))}.get)
+        src = choice(st.radio, t("export.source"), sources,
+                     {"model": t("export.source_model"),
+                      "imported": t("export.source_imported", name=st.session_state.get(state.LOADED_KV_NAME))}.get,
+                     "ie_source", default=sources[0], horizontal=True)
     if src == "model":
         if model.step_count == 0:
             st.warning(t("export.untrained"))
@@ -35,8 +36,9 @@ else:
             st.caption(t("export.after", steps=f"{model.step_count:,}", share=f"{model.progress_fraction():.0%}",
                          epochs=model.planned_epochs))
         options = ["W_in"] if model.objective == "hierarchical_softmax" else ["W_in", "sum"]
-        matrix = st.radio(t("export.matrix"), options, horizontal=True, key="ie_matrix",
-                          format_func={"W_in": t("export.matrix_in"), "sum": "W_in + W_out"}.get)
+        matrix = choice(st.radio, t("export.matrix"), options,
+                        {"W_in": t("export.matrix_in"), "sum": "W_in + W_out"}.get, "ie_matrix", default="W_in",
+                        horizontal=True)
         kv = ie.export_vectors(model, matrix)
         stem = f"word2vec_{settings['corpus']}_{settings['architecture']}_{settings['objective']}_d{model.vector_size}"
     else:

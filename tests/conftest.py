@@ -55,6 +55,14 @@ def open_page(clear_streamlit_caches):
     return run_app
 
 
+def kept_choice(elements, key: str):
+    """The choice widget drawn by ui.choices.choice for the value kept under `key` (its widget key is `key`
+    plus a digest of its labels), e.g. kept_choice(at.selectbox, "iv_pick")."""
+    found = [e for e in elements if (e.key or "").startswith(f"{key}@")]
+    assert len(found) == 1, f"{len(found)} widgets keep {key!r}: {[e.key for e in elements]}"
+    return found[0]
+
+
 def plotly_figures(at) -> list:
     """The figure dicts of every st.plotly_chart on the page (as the browser receives them)."""
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]

@@ -22,6 +22,7 @@ from engine import KeyedVectors, TrainingDiverged, Word2Vec, load_word2vec_forma
 from engine.config import SETTINGS, SettingTypeError
 from engine.vocab import CorpusTypeError
 from ui import state
+from tests.conftest import kept_choice
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = [["the", "king", "rules", "the", "land"], ["the", "queen", "rules", "the", "sea"]] * 5
@@ -396,7 +397,7 @@ def test_the_embedding_space_plays_and_scrubs_with_1_2_or_3_words(clear_streamli
         time_sliders[0].set_value(0).run()
         assert not at.exception, [e.value for e in at.exception]
     for matrix in ("W_out", "sum", "W_in"):
-        at.radio(key="live_matrix").set_value(matrix).run()
+        kept_choice(at.radio, "live_matrix").set_value(matrix).run()
         assert not at.exception, (matrix, [e.value for e in at.exception])
     at.radio(key="live_method").set_value("t-SNE").run()
     assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
@@ -418,7 +419,7 @@ def test_explore_with_1_2_or_3_words_gives_a_message_not_a_traceback(clear_strea
 @pytest.mark.parametrize("V", [1, 2])
 def test_the_six_models_on_an_upload_of_1_or_2_words(clear_streamlit_caches, V):
     at = page_alone(COMPARE, V)
-    at.radio(key="cmp_corpus_kind").set_value("sidebar").run()
+    kept_choice(at.radio, "cmp_corpus_kind").set_value("sidebar").run()
     at.checkbox(key="cmp_gensim").uncheck().run()
     click(at, "cmp_six_go")
     assert not at.exception, [e.value for e in at.exception]
@@ -446,7 +447,7 @@ def test_imported_vectors_of_1_to_4_words_on_explore_and_the_embedding_space(ope
     assert not at.exception and len(at.session_state[state.LOADED_KV]) == n
     at.switch_page(EXPLORE)
     at.run()
-    at.radio(key="explore_source").set_value("imported").run()
+    kept_choice(at.radio, "explore_source").set_value("imported").run()
     assert not at.exception, [e.value for e in at.exception]
     shown = messages(at)
     assert ("Exploring neighbours needs at least 2 words" in shown) == (n < 2)
@@ -459,7 +460,7 @@ def test_imported_vectors_of_1_to_4_words_on_explore_and_the_embedding_space(ope
         assert not at.exception and "The vector of 'w3' is zero" in messages(at)
     at.switch_page(SPACE)
     at.run()
-    at.radio(key="live_source").set_value("imported").run()
+    kept_choice(at.radio, "live_source").set_value("imported").run()
     assert not at.exception, [e.value for e in at.exception]
     assert ("PCA needs 3 words" in messages(at)) == (n < 3)
     at.radio(key="live_method").set_value("t-SNE").run()

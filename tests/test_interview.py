@@ -13,6 +13,7 @@ import pytest
 from engine import lessons_interview3 as Q
 from ui import interview as ui_iv
 from ui.i18n import t
+from tests.conftest import kept_choice
 
 PAGE = "pages/11_interview.py"
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ def _no_exception(at):
 
 
 def pick(at, qid):
-    at.selectbox(key=ui_iv.PICK).select_index(Q.QUESTION_IDS.index(qid))
+    kept_choice(at.selectbox, ui_iv.PICK).select_index(Q.QUESTION_IDS.index(qid))
     at.run()
     _no_exception(at)
 
@@ -47,7 +48,7 @@ def answer(at, qid, prediction=None, scope="walk", lang="en"):
         if f.name not in prediction:
             continue
         if f.kind == "choice":
-            at.radio(key=key).set_value(prediction[f.name])
+            kept_choice(at.radio, key).set_value(prediction[f.name])
         else:
             at.number_input(key=key).set_value(prediction[f.name])
     run = [b for b in at.button if b.label == t("interview.run", lang)]
@@ -184,7 +185,7 @@ def test_a_share_link_restores_the_answered_questions(open_page, clear_streamlit
     at.run()
     _no_exception(at)
     assert t("interview.verdict_right") in texts(at)
-    labels = at.selectbox(key=ui_iv.PICK).options
+    labels = kept_choice(at.selectbox, ui_iv.PICK).options
     assert labels[Q.QUESTION_IDS.index("num_skips")].endswith("✓")
     assert labels[Q.QUESTION_IDS.index("hs_sum")].endswith("✗")
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from engine import KeyedVectors, gensim_data_path  # noqa: E402
 from ui import export as ie  # noqa: E402
 from ui import state  # noqa: E402
-from tests.conftest import figure_array, vega_by_title, vega_charts  # noqa: E402
+from tests.conftest import kept_choice, figure_array, vega_by_title, vega_charts  # noqa: E402
 
 
 def page(name: str) -> AppTest:
@@ -121,7 +121,7 @@ def test_embedding_space_plays_snapshots_and_scrubs():
     time_sliders[0].set_value(0).run()
     assert "snapshot at update 0" in live_text(at)
 
-    at.radio(key="live_matrix").set_value("sum").run()
+    kept_choice(at.radio, "live_matrix").set_value("sum").run()
     assert not at.exception
     assert "PCA of W_in + W_out" in live_text(at)
 
@@ -179,7 +179,7 @@ def test_embedding_space_other_models_and_few_words(objective, architecture):
     for _, row in points.iterrows():                     # hover: the 5 nearest words of the whole vocabulary
         expect = [w for w, _ in model.wv.most_similar(row["word"], topn=5)]
         assert [part.split(" ")[0] for part in row["nearest"].split(", ")] == expect
-    at.radio(key="live_matrix").set_value("W_out").run()
+    kept_choice(at.radio, "live_matrix").set_value("W_out").run()
     assert not at.exception
     if objective == "hierarchical_softmax":
         assert any("Huffman tree" in i.value for i in at.info)
@@ -230,7 +230,7 @@ def test_embedding_space_tsne_and_imported_vectors():
     at.session_state[state.LOADED_KV] = KeyedVectors([f"w{i}" for i in range(50)], rng.normal(size=(50, 8)))
     at.session_state[state.LOADED_KV_NAME] = "mine.txt"
     at.radio(key="live_method").set_value("PCA").run()
-    at.radio(key="live_source").set_value("imported").run()
+    kept_choice(at.radio, "live_source").set_value("imported").run()
     assert not at.exception
     assert set(live_chart(at)[0]["word"]) == {f"w{i}" for i in range(50)}
 
@@ -356,7 +356,7 @@ def test_explore_works_on_imported_vectors():
     at.session_state[state.LOADED_KV] = KeyedVectors(words, vecs)
     at.session_state[state.LOADED_KV_NAME] = "tiny.txt"
     at.run()
-    at.radio(key="explore_source").set_value("imported").run()
+    kept_choice(at.radio, "explore_source").set_value("imported").run()
     assert not at.exception
     assert at.dataframe[0].value["word"].iloc[0] == "queen"
 
@@ -398,9 +398,9 @@ def test_compare_claims_budgets_rules_and_error_bars(small_claims):
     exps = small_claims
     from engine import Word2Vec
     at = page("09_compare.py")
-    budget = at.radio(key="cmp_budget")
+    budget = kept_choice(at.radio, "cmp_budget")
     assert budget.options == ["epochs", "SGD updates", "seconds"] and budget.value == "updates"
-    rule = at.radio(key="cmp_cbow_rule")
+    rule = kept_choice(at.radio, "cmp_cbow_rule")
     assert rule.value == "sum"
 
     def shown_rules():
@@ -408,12 +408,12 @@ def test_compare_claims_budgets_rules_and_error_bars(small_claims):
 
     sentences = [["a", "b", "c", "a", "b"]] * 3
     for name in exps.CBOW_RULES:
-        at.radio(key="cmp_cbow_rule").set_value(name).run()
+        kept_choice(at.radio, "cmp_cbow_rule").set_value(name).run()
         expected_cbow = Word2Vec(architecture="cbow", min_count=1, **exps.CBOW_RULES[name]).build_vocab(sentences)
         expected_sg = Word2Vec(architecture="skipgram", min_count=1).build_vocab(sentences)
         assert shown_rules() == [f"**skip-gram**: {expected_sg.rule.describe()}",
                                  f"**CBOW**: {expected_cbow.rule.describe()}"]
-    at.radio(key="cmp_cbow_rule").set_value("sum")
+    kept_choice(at.radio, "cmp_cbow_rule").set_value("sum")
     at.slider(key="cmp_seeds").set_value(2)
     at.number_input(key="cmp_exp_epochs").set_value(2)
     at.run()
@@ -436,16 +436,16 @@ def test_compare_claims_budgets_rules_and_error_bars(small_claims):
     for (tokens, seed), g in runs.groupby(["tokens", "seed"]):
         assert g["updates"].nunique() == 1                       # equal updates, per size and seed
     # switching the budget keeps the finished runs; coming back shows them without training again
-    at.radio(key="cmp_budget").set_value("epochs").run()
+    kept_choice(at.radio, "cmp_budget").set_value("epochs").run()
     assert not [c for c in charts(at) if c.endswith("-cmp_claims_fig")]
-    at.radio(key="cmp_budget").set_value("updates").run()
+    kept_choice(at.radio, "cmp_budget").set_value("updates").run()
     assert chart(at, "cmp_claims_fig")
 
 
 @pytest.mark.slow            # > 3 s: trains several models through the page
 def test_compare_claims_seconds_budget_and_real_data(small_claims):
     at = page("09_compare.py")
-    at.radio(key="cmp_budget").set_value("seconds").run()
+    kept_choice(at.radio, "cmp_budget").set_value("seconds").run()
     at.number_input(key="cmp_seconds").set_value(0.2)
     at.slider(key="cmp_seeds").set_value(2)
     at.run()
@@ -454,7 +454,7 @@ def test_compare_claims_seconds_budget_and_real_data(small_claims):
     runs = [d.value for d in at.dataframe if "passes over the text" in d.value.columns][0]
     assert len(runs) == 8 and (runs["seconds"] < 0.2 + 0.6).all()
     if gensim_data_path("lee_background.cor") is not None:
-        at.radio(key="cmp_claims_data").set_value("lee").run()
+        kept_choice(at.radio, "cmp_claims_data").set_value("lee").run()
         assert not at.exception
         from ui.compare import claims_sizes
         n = sum(len(s) for s in small_claims.load_real("lee"))
@@ -466,7 +466,7 @@ def test_compare_claims_seconds_budget_and_real_data(small_claims):
 @pytest.mark.slow            # > 3 s: trains several models through the page
 def test_compare_on_the_sidebar_corpus():
     at = page("09_compare.py")
-    at.radio(key="cmp_corpus_kind").set_value("sidebar")
+    kept_choice(at.radio, "cmp_corpus_kind").set_value("sidebar")
     at.number_input(key="cmp_six_epochs").set_value(1)
     at.checkbox(key="cmp_gensim").set_value(False)
     at.run()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import APP, plotly_figures, run_app, vega_charts
+from tests.conftest import kept_choice, APP, plotly_figures, run_app, vega_charts
 from ui import charts, presenter
 
 
@@ -65,7 +65,7 @@ def test_step_page_charts_have_text_of_at_least_14_px_in_presenter_mode_only():
     at = _open({"presenter": "1"}, sb_corpus="tiny")
     at.switch_page("pages/04_step.py").run()
     at.button(key="step_next").click().run()
-    at.segmented_control(key="step_section").set_value("all").run()          # every section's charts
+    kept_choice(at.segmented_control, "step_section").set_value("all").run()          # every section's charts
     assert not at.exception
     figs = plotly_figures(at)
     assert figs, "the Step page drew no Plotly chart"

@@ -17,7 +17,7 @@ import pytest
 import engine
 from engine import Word2Vec, read_corpus, sample_corpora
 from engine.lessons_windows import epoch_examples
-from tests.conftest import figure_array, figure_by_title, heatmap_by_title
+from tests.conftest import kept_choice, figure_array, figure_by_title, heatmap_by_title
 from ui import state, step_view
 from ui.i18n import t
 from ui.settings import APP_CONFIG, DEFAULTS
@@ -214,7 +214,7 @@ def test_english_rule_sentences_are_the_engines():
 def test_cbow_page_names_the_rule_that_ran(open_page, mean, update):
     at = open_page(STEP, sb_architecture="cbow", sb_cbow_mean=mean, sb_cbow_update=update, **TINY)
     at.button(key="step_next").click().run()
-    at.segmented_control(key="step_section").set_value("update").run()
+    kept_choice(at.segmented_control, "step_section").set_value("update").run()
     assert not at.exception
     tr = at.session_state[state.LAST_TRACE]
     shown = " ".join(m.value for m in at.markdown)
@@ -229,7 +229,7 @@ def test_cbow_page_names_the_rule_that_ran(open_page, mean, update):
 def test_step_page_draws_each_of_the_six_models(open_page, architecture, objective, chart):
     at = open_page(STEP, sb_architecture=architecture, sb_objective=objective, **TINY)
     at.button(key="step_next10").click().run()
-    at.segmented_control(key="step_section").set_value("all").run()
+    kept_choice(at.segmented_control, "step_section").set_value("all").run()
     assert not at.exception and not at.error
     t_ = at.session_state[state.LAST_TRACE]
     m = model_of(at)
@@ -255,7 +255,7 @@ def test_step_page_draws_each_of_the_six_models(open_page, architecture, objecti
 def test_one_section_at_a_time_keeps_a_click_light(open_page):
     at = open_page(STEP, **TINY)
     at.button(key="step_next").click().run()
-    assert at.segmented_control(key="step_section").value == "probs"
+    assert kept_choice(at.segmented_control, "step_section").value == "probs"
     titles = [s.value for s in at.subheader]
     assert "2. Scores and probabilities" in titles and "1. Forward: the hidden layer h" not in titles
     assert len(at.get("plotly_chart")) == 3                # loss, watched pair, probabilities

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from engine import sweep as sw
-from tests.conftest import figure_array, plotly_figures
+from tests.conftest import kept_choice, figure_array, plotly_figures
 from ui import sweep as ui
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +88,7 @@ def test_a_small_sweep_plots_one_point_per_value_with_error_bars(page):
     rows = job.snapshot()["rows"]
     assert len(rows) == 6 and all(r["status"] == "ok" for r in rows)
     fig = sweep_figure(at)
-    metric = at.selectbox(key="sw_metric").value
+    metric = kept_choice(at.selectbox, "sw_metric").value
     assert metric == "groups"                                      # the tiny corpus's own groups
     for n, key in enumerate([metric, "final_loss", "time", "words_per_sec"], 1):
         (trace,) = panel(fig, n)
@@ -168,7 +168,7 @@ def test_apply_writes_the_best_value_into_the_sidebar(page):
 
 def test_a_setting_that_is_not_in_the_sidebar_cannot_be_applied(page):
     at = page(**TINY)
-    at.selectbox(key="sw_setting").set_value("skipgram_input").run()
+    kept_choice(at.selectbox, "sw_setting").set_value("skipgram_input").run()
     at.slider(key="sw_seeds").set_value(1).run()
     run_sweep(at)
     assert not [b for b in at.button if b.key == "sw_apply"]
@@ -180,7 +180,7 @@ def test_invalid_values_are_named_and_nothing_runs(page):
     set_values(at, "1, 2.5, 4", 1)
     assert "window = 2.5 is not allowed: window must be an integer in [1, 100]" in texts(at.error)
     assert at.button(key="sw_run").disabled
-    at.selectbox(key="sw_setting").set_value("ns_exponent").run()
+    kept_choice(at.selectbox, "sw_setting").set_value("ns_exponent").run()
     at.text_input(key="sw_values_ns_exponent").set_value("0..1").run()
     assert "'0..1' is not a range" in texts(at.error)
     assert at.button(key="sw_run").disabled
@@ -190,7 +190,7 @@ def test_invalid_values_are_named_and_nothing_runs(page):
 def test_a_2d_sweep_draws_one_colour_per_value_of_the_second_setting(page):
     at = page(**TINY)
     set_values(at, "1, 2", 1)
-    at.selectbox(key="sw_colour").set_value("architecture").run()
+    kept_choice(at.selectbox, "sw_colour").set_value("architecture").run()
     no_exception(at)
     job = run_sweep(at)
     assert len(job.snapshot()["rows"]) == 4
@@ -202,10 +202,10 @@ def test_a_2d_sweep_draws_one_colour_per_value_of_the_second_setting(page):
 
 def test_the_planted_corpus_is_scored_against_its_truth(page):
     at = page(**TINY)
-    at.selectbox(key="sw_corpus").set_value(ui.PLANTED).run()
+    kept_choice(at.selectbox, "sw_corpus").set_value(ui.PLANTED).run()
     set_values(at, "1, 2", 1)
     run_sweep(at)
-    assert at.selectbox(key="sw_metric").value == "planted"
+    assert kept_choice(at.selectbox, "sw_metric").value == "planted"
     assert "of the planted words" in sweep_figure(at)["layout"]["annotations"][0]["text"]
 
 
@@ -325,7 +325,7 @@ def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
     rng = np.random.default_rng(0)
     upload = [[str(w) for w in rng.choice(words, 8)] for _ in range(60)]
     at = page(upload_sentences=upload, upload_name="mine.txt", **TINY)
-    at.selectbox(key="sw_corpus").set_value("uploaded file").run()                # state.UPLOAD_CHOICE
+    kept_choice(at.selectbox, "sw_corpus").set_value("uploaded file").run()                # state.UPLOAD_CHOICE
     set_values(at, "1, 2", 1)
     job = run_sweep(at)
     assert job.corpus.key.startswith("upload:") and job.corpus.metrics() == [

@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 from ui import state
+from ui.choices import choice as kept_choice
 from ui.i18n import t
 
 # the first of these whose words are all in the vocabulary fills the boxes (English and Chinese samples)
@@ -44,8 +45,8 @@ def choose_source(key: str):
     labels = {"model": t("explore.source_model"), "imported": t("explore.source_imported", name=name)}
     choice = options[0]
     if len(options) > 1:
-        choice = st.radio(t("explore.source"), options, format_func=labels.get, horizontal=True, key=key,
-                          index=len(options) - 1)
+        choice = kept_choice(st.radio, t("explore.source"), options, labels.get, key, default=options[-1],
+                             horizontal=True)
     if choice == "model":
         return model.wv, labels["model"], model
     return kv_loaded, labels["imported"], None

@@ -23,6 +23,7 @@ from engine import TrainingDiverged, sample_corpora, sample_groups
 from engine import lessons_interview as L1
 from engine import lessons_interview3 as Q
 from ui import state
+from ui.choices import choice
 from ui.i18n import engine_message, t
 from ui.interview_reveal import evidence, found_values
 
@@ -220,8 +221,8 @@ def prediction_form(question: Q.Question, facts: dict, scope: str, setup, key: s
             wkey = f"iv_{scope}_{qid}_{field.name}"
             if field.kind == "choice":
                 names = {c: qtext(qid, f"c_{c}", **facts) for c in field.choices}
-                values[field.name] = box.radio(label, field.choices, index=None, key=wkey, format_func=names.get,
-                                               horizontal=max(len(s) for s in names.values()) < 28)
+                values[field.name] = choice(box.radio, label, field.choices, names.get, wkey, in_form=True,
+                                            horizontal=max(len(s) for s in names.values()) < 28)
             else:
                 step = int(field.step) if field.integer else float(field.step)
                 low = int(field.low) if field.integer else float(field.low)
@@ -363,7 +364,9 @@ def question_card(qid: str, scope: str, answers: Dict[str, dict]) -> None:
 
 # ------------------------------------------------------------------------------------------ walkthrough
 def _move(delta: int) -> None:
-    st.session_state[PICK] = (st.session_state.get(PICK, 0) + delta) % len(Q.QUESTIONS)
+    """Previous / Next: the kept question index (an int; the chooser's labels never reach it)."""
+    current = st.session_state.get(PICK, 0)
+    st.session_state[PICK] = ((current if isinstance(current, int) else 0) + delta) % len(Q.QUESTIONS)
 
 
 def walkthrough() -> None:
@@ -377,13 +380,13 @@ def walkthrough() -> None:
 
     c1, c2, c3 = st.columns([6, 1.5, 1.3], vertical_alignment="bottom")
     labels = [label(i) for i in range(len(Q.QUESTIONS))]      # computed here, in the session's language
-    c1.selectbox(tx("pick"), range(len(Q.QUESTIONS)), format_func=labels.__getitem__, key=PICK,
-                 label_visibility="collapsed")
+    pick = choice(c1.selectbox, tx("pick"), range(len(Q.QUESTIONS)), labels.__getitem__, PICK, default=0,
+                  label_visibility="collapsed")
     c2.button(tx("prev"), on_click=_move, args=(-1,), key="iv_prev", icon=":material/arrow_back:",
               use_container_width=True)
     c3.button(tx("next"), on_click=_move, args=(1,), key="iv_next", icon=":material/arrow_forward:",
               use_container_width=True)
-    question_card(Q.QUESTION_IDS[st.session_state.get(PICK, 0)], "walk", answers)
+    question_card(Q.QUESTION_IDS[pick], "walk", answers)
 
 
 # ------------------------------------------------------------------------------------------ mock interview
@@ -474,9 +477,8 @@ def page() -> None:
     st.caption(tx("intro"))
     left, right = st.columns([2, 3], vertical_alignment="center")
     modes = {"walk": tx("mode_walk"), "mock": tx("mode_mock")}
-    _ss(MODE, "walk")
-    mode = left.segmented_control(tx("mode_label"), list(modes), format_func=modes.get, key=MODE,
-                                  label_visibility="collapsed")
+    mode = choice(left.segmented_control, tx("mode_label"), list(modes), modes.get, MODE, default="walk",
+                  label_visibility="collapsed")
     progress_header(right)
     if mode == "mock":
         mock_interview()

@@ -28,6 +28,7 @@ import streamlit as st
 from engine import Config, TrainingDiverged, Word2Vec
 from engine import lessons
 from ui import charts, state, step_charts
+from ui.choices import choice
 from ui.i18n import engine_message, t as tr
 from ui.jobs import heavy_job, is_heavy_step
 from ui.settings import APP_CONFIG
@@ -760,8 +761,8 @@ def whole_matrices(model: Word2Vec, t, key: str) -> None:
 
 def section_picker(key: str) -> Optional[str]:
     """The one section of the update to draw (drawing one at a time keeps a Next click cheap)."""
-    return st.segmented_control(tr("step.sections.label"), SECTIONS, default="probs", key=key,
-                                format_func=lambda s: tr(f"step.sections.{s}"), label_visibility="collapsed")
+    return choice(st.segmented_control, tr("step.sections.label"), SECTIONS, lambda s: tr(f"step.sections.{s}"),
+                  key, default="probs", label_visibility="collapsed")
 
 
 def draw_section(model: Word2Vec, t, section: Optional[str], key: str) -> None:

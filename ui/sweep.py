@@ -39,6 +39,7 @@ from engine import sweep as sw
 from engine.config import SETTINGS
 from ui import settings as ui_settings
 from ui import state
+from ui.choices import choice
 from ui.i18n import engine_message, t
 from ui.settings import architecture_label, objective_label
 
@@ -176,8 +177,8 @@ def values_widget(name: str, container, key_prefix: str, defaults: Sequence[Any]
     Returns (values, error message or '')."""
     spec = sw.SWEEPABLE[name]
     if spec.categorical:
-        chosen = container.multiselect(label, list(spec.choices), default=list(defaults),
-                                       format_func=lambda v: value_label(name, v), key=f"{key_prefix}{name}")
+        chosen = choice(container.multiselect, label, list(spec.choices), lambda v: value_label(name, v),
+                        f"{key_prefix}{name}", default=list(defaults), multi=True)
         if not chosen:
             return [], t("sweep.err.empty", name=name, item="")
         return list(chosen), ""
@@ -196,18 +197,17 @@ def categorical_defaults(name: str) -> tuple:
 def read_plan(container=st) -> Tuple[Optional[sw.SweepPlan], str, List[str]]:
     """Draw the sweep's controls; (plan or None, the chosen corpus, [messages of what is wrong])."""
     c1, c2, c3 = container.columns([1.4, 1.3, 0.9])
-    setting = c1.selectbox(t("sweep.setting_label"), SETTING_ORDER, format_func=setting_label, key=PREFIX + "setting")
+    setting = choice(c1.selectbox, t("sweep.setting_label"), SETTING_ORDER, setting_label, PREFIX + "setting",
+                     default=SETTING_ORDER[0])
     spec = sw.SWEEPABLE[setting]
     values, err = values_widget(setting, c2, PREFIX + "values_", spec.suggested, t("sweep.values_label"))
     n_seeds = c3.slider(t("sweep.seeds_label"), 1, sw.MAX_SEEDS, 3, key=PREFIX + "seeds",
                         help=t("sweep.seeds_help"))
     c4, c5, c6 = container.columns([1.4, 1.3, 0.9])
     colour_options = [NO_COLOUR] + [n for n in SETTING_ORDER if n != setting]
-    if st.session_state.get(PREFIX + "colour") not in colour_options:       # the first setting took its name
-        st.session_state[PREFIX + "colour"] = NO_COLOUR
-    colour = c4.selectbox(t("sweep.colour_label"), colour_options, key=PREFIX + "colour",
-                          format_func=lambda n: t("sweep.no_colour") if n == NO_COLOUR else setting_label(n),
-                          help=t("sweep.colour_help"))
+    colour = choice(c4.selectbox, t("sweep.colour_label"), colour_options,      # the first setting may take its name
+                    lambda n: t("sweep.no_colour") if n == NO_COLOUR else setting_label(n), PREFIX + "colour",
+                    default=NO_COLOUR, help=t("sweep.colour_help"))
     colour = None if colour == NO_COLOUR else colour
     colour_values: list = []
     errors = [err] if err else []
@@ -219,10 +219,8 @@ def read_plan(container=st) -> Tuple[Optional[sw.SweepPlan], str, List[str]]:
             errors.append(cerr)
     options = corpus_options()
     sidebar_corpus = state.current_settings()["corpus"]
-    if st.session_state.get(PREFIX + "corpus") not in options:
-        st.session_state[PREFIX + "corpus"] = sidebar_corpus if sidebar_corpus in options else options[0]
-    corpus = c6.selectbox(t("sweep.corpus_label"), options, format_func=corpus_label, key=PREFIX + "corpus",
-                          help=t("sweep.corpus_help"))
+    corpus = choice(c6.selectbox, t("sweep.corpus_label"), options, corpus_label, PREFIX + "corpus",
+                    default=sidebar_corpus if sidebar_corpus in options else options[0], help=t("sweep.corpus_help"))
     strategy = st.session_state.get(PREFIX + "strategy", sw.DEFAULT_STRATEGY)
     if errors:
         return None, corpus, errors
@@ -239,9 +237,8 @@ def read_plan(container=st) -> Tuple[Optional[sw.SweepPlan], str, List[str]]:
 def strategy_widget(container) -> str:
     """How to use the two cores (a radio in a popover; the default is the faster one measured by bench/sweep.py)."""
     with container.popover(t("sweep.more_options"), icon=":material/memory:"):
-        return st.radio(t("sweep.strategy_label"), sw.STRATEGIES, index=sw.STRATEGIES.index(sw.DEFAULT_STRATEGY),
-                        format_func=lambda s: t(f"sweep.strategy.{s}"), key=PREFIX + "strategy",
-                        help=t("sweep.strategy_help"))
+        return choice(st.radio, t("sweep.strategy_label"), sw.STRATEGIES, lambda s: t(f"sweep.strategy.{s}"),
+                      PREFIX + "strategy", default=sw.DEFAULT_STRATEGY, help=t("sweep.strategy_help"))
 
 
 def plan_caption(plan: sw.SweepPlan) -> str:
@@ -342,10 +339,8 @@ def metric_select(container, metrics: Sequence[str], key: str) -> Optional[str]:
     """The quality measure to plot (the first one when the remembered choice is not offered for this sweep)."""
     if not metrics:
         return None
-    if st.session_state.get(key) not in metrics:
-        st.session_state[key] = metrics[0]
-    return container.selectbox(t("sweep.metric_label"), list(metrics), format_func=metric_label, key=key,
-                               help=t("sweep.metric_help"))
+    return choice(container.selectbox, t("sweep.metric_label"), list(metrics), metric_label, key,
+                  default=metrics[0], help=t("sweep.metric_help"))
 
 
 def coverage_text(rows: Sequence[dict], metric: str) -> str:
