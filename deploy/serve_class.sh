@@ -5,13 +5,20 @@
 #   deploy/serve_class.sh run   [N] [PORT] [FIRST_APP_PORT]  # start, wait; Ctrl-C (or `stop`) stops everything
 #   deploy/serve_class.sh start [N] [PORT] [FIRST_APP_PORT]  # start in the background and return
 #   deploy/serve_class.sh stop                               # stop what `start`/`run` started
-#   deploy/serve_class.sh status
+#   deploy/serve_class.sh status                             # each process, the supervisor, restarts
 #
 # N defaults to the number of cores, PORT (nginx, what students open) to 8501, the app processes to
 # PORT+1 .. PORT+N (bound to 127.0.0.1: only nginx reaches them).
 # Before serving, the compiled trainer's common vector sizes are put in numba's disk cache
 # (python -m ui.compiling 32 50 64 100 128 200 300; seconds when already there), and each app process runs
 # one session of its home page (python -m deploy.stclient first-sessions), so no student waits for either.
+# A supervisor (the `run` loop itself; after `start`, a background process whose pid is in supervisor.pid)
+# looks at each app process every second: one that is gone (killed, out of memory) is logged to
+# supervisor.log (its port, pid, exit status when known, the last lines of its app-<i>.log) and started
+# again with the same command line (same port, cookie secret and heavy-job slots), health-checked and given
+# its first session; nginx and the other processes go on serving. A process that keeps dying (5 restarts
+# in 60 s) is tried again after a growing wait (30 s .. 5 min); the class only stops when asked (`stop`
+# stops the supervisor first, so it restarts nothing that is being stopped).
 # Environment: W2V_CLASS_DIR (pid files, logs, nginx.conf; default /tmp/w2v-class), W2V_CLASS_BIND (the
 # address nginx listens on; default 0.0.0.0, every interface), W2V_CLASS_TTL (seconds a closed tab's
 # session is kept; default 120), W2V_CLASS_WARM=0 (skip the compile step), PYTHON (default .venv/bin/python).
@@ -27,9 +34,35 @@ PORT=${3:-8501}
 FIRST=${4:-$((PORT + 1))}
 BIND=${W2V_CLASS_BIND:-0.0.0.0}
 TTL=${W2V_CLASS_TTL:-120}
+# set by `start` (and handed to a background supervisor): every app process, first start or restart, gets
+# the same cookie secret (a browser's XSRF cookie is valid whichever process set it) and heavy-job slots
+SECRET=${W2V_CLASS_SECRET:-}
+SLOTS=${W2V_CLASS_SLOTS:-1}
+unset W2V_CLASS_SECRET W2V_CLASS_SLOTS   # not in a restarted process's environment: the same as the first one's
+STOPPING=""   # set by the supervisor's INT/TERM trap: finish what is running, then stop
+CHILDREN=""   # the app processes this shell started (only a child's exit status can be read, with `wait`)
+
+alive() {  # alive PID: a running process (a zombie, dead but not yet reaped by its parent, is not)
+  kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
 
 stop() {
-  local quiet=${1:-}
+  local quiet=${1:-} pid f
+  # the supervisor first, so that it does not restart what is stopped below (in `run` mode it is this
+  # script itself, which stops the rest next)
+  if [ -f "$DIR/supervisor.pid" ]; then
+    pid=$(cat "$DIR/supervisor.pid")
+    if [ "$pid" != "$$" ]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.2; done
+      if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+    fi
+    rm -f "$DIR/supervisor.pid"
+  fi
   if [ -f "$DIR/nginx.pid" ]; then
     kill -QUIT "$(cat "$DIR/nginx.pid")" 2>/dev/null || true
   fi
@@ -48,14 +81,28 @@ stop() {
 }
 
 healthy() {  # healthy URL: does Streamlit (or nginx in front of it) answer "ok"?
-  "$PY" - "$1" <<'EOF'
+  "$PY" - "$1" <<'PYEOF'
 import sys, urllib.request
 try:
     with urllib.request.urlopen(sys.argv[1] + "/_stcore/health", timeout=2) as r:
         sys.exit(0 if r.read().strip() == b"ok" else 1)
 except OSError:
     sys.exit(1)
-EOF
+PYEOF
+}
+
+launch_app() {  # launch_app I: start app process I (port FIRST+I); its pid goes to app-I.pid
+  # The one command line of an app process, for its first start and every restart. In its own session
+  # (setsid): Ctrl-C in the terminal reaches this script only, which then stops the processes in order.
+  local i=$1
+  STREAMLIT_SERVER_COOKIE_SECRET=$SECRET W2V_HEAVY_SLOTS=$SLOTS setsid nohup "$PY" -m streamlit run app.py \
+    --server.port "$((FIRST + i))" --server.address 127.0.0.1 \
+    --server.headless true --server.runOnSave false --server.fileWatcherType none \
+    --browser.gatherUsageStats false --server.disconnectedSessionTTL "$TTL" \
+    >>"$DIR/app-$i.log" 2>&1 </dev/null &
+  CHILDREN="$CHILDREN $!"
+  echo $! >"$DIR/app-$i.pid.new"
+  mv -f "$DIR/app-$i.pid.new" "$DIR/app-$i.pid"   # whoever reads app-I.pid reads a whole pid
 }
 
 start() {
@@ -65,27 +112,24 @@ start() {
   fi
   case "$N" in ''|*[!0-9]*|0) echo "error: N must be a whole number >= 1, got '$N'" >&2; exit 1;; esac
   mkdir -p "$DIR"
-  if ls "$DIR"/app-*.pid >/dev/null 2>&1 || [ -f "$DIR/nginx.pid" ]; then
+  if ls "$DIR"/app-*.pid >/dev/null 2>&1 || [ -f "$DIR/nginx.pid" ] || [ -f "$DIR/supervisor.pid" ]; then
     echo "an earlier class is still registered in $DIR: stopping it first"
     stop quiet
   fi
+  rm -f "$DIR"/app-*.restarts
+  : >"$DIR/supervisor.log"
   if [ "${W2V_CLASS_WARM:-1}" != 0 ]; then
     echo "compiling the fast trainer's common vector sizes (once per machine)..."
     "$PY" -m ui.compiling 32 50 64 100 128 200 300
   fi
-  # each app process in its own session (setsid): Ctrl-C in the terminal reaches this script only, which
-  # then stops them in order; nginx detaches by itself
-  # the same cookie secret in every process: a browser's XSRF cookie is valid whichever one set it
+  # nginx detaches by itself
   SECRET=$("$PY" -c "import secrets; print(secrets.token_hex(24))")
   SLOTS=$(( $(nproc) / N )); [ "$SLOTS" -ge 1 ] || SLOTS=1
   servers="" sticky="" one_each=""
   for i in $(seq 0 $((N - 1))); do
     p=$((FIRST + i))
-    STREAMLIT_SERVER_COOKIE_SECRET=$SECRET W2V_HEAVY_SLOTS=$SLOTS setsid nohup "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 \
-      --server.headless true --server.runOnSave false --server.fileWatcherType none \
-      --browser.gatherUsageStats false --server.disconnectedSessionTTL "$TTL" \
-      >"$DIR/app-$i.log" 2>&1 &
-    echo $! >"$DIR/app-$i.pid"
+    : >"$DIR/app-$i.log"
+    launch_app "$i"
     servers="$servers        server 127.0.0.1:$p max_fails=3 fail_timeout=10s;\n"
     sticky="$sticky        \"127.0.0.1:$p\" w2v_app$i;\n"
     one_each="$one_each    upstream w2v_app$i { server 127.0.0.1:$p; }\n"
@@ -116,21 +160,152 @@ start() {
   echo "serving the class on http://$BIND:$PORT/ ($N app processes on ports $FIRST-$((FIRST + N - 1)), $SLOTS heavy-job slot(s) each)"
 }
 
+# ---- the supervisor: restart a dead app process, never stop the class by itself ----
+
+log() {  # a line in supervisor.log (and, in `run` mode, on the terminal)
+  printf '%(%F %T)T %s\n' -1 "$*" >>"$DIR/supervisor.log"
+  if [ "$CMD" = run ]; then echo "$*" >&2; fi
+}
+
+interruptible() {  # run a command that a stop request (INT/TERM) cuts short instead of waiting for it
+  "$@" &
+  local pid=$! rc=0
+  wait "$pid" || rc=$?
+  if [ -n "$STOPPING" ]; then
+    kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    return 1
+  fi
+  return "$rc"
+}
+
+report_death() {  # report_death I PID: why app process I (pid PID) is gone, with the end of its log
+  local i=$1 pid=$2 rc=0 why hint=""
+  if [[ " $CHILDREN " == *" $pid "* ]]; then
+    wait "$pid" 2>/dev/null || rc=$?
+    if [ "$rc" -gt 128 ]; then
+      why="killed by signal $((rc - 128)) (SIG$(kill -l $((rc - 128)) 2>/dev/null || echo '?'))"
+      [ "$rc" -ne 137 ] || hint="; if nobody killed it, it may have run out of memory: check \`dmesg\`"
+    else
+      why="exited with status $rc"
+    fi
+  else
+    why="killed or exited, status unknown (not started by this supervisor)"
+    hint="; if it ran out of memory, \`dmesg\` says so"
+  fi
+  log "app process $i (port $((FIRST + i)), pid $pid) is gone: $why$hint; the last lines of $DIR/app-$i.log:"
+  tail -n 15 "$DIR/app-$i.log" 2>/dev/null | sed 's/^/    | /' >>"$DIR/supervisor.log"
+  if [ "$CMD" = run ]; then tail -n 15 "$DIR/app-$i.log" 2>/dev/null | sed 's/^/    | /' >&2; fi
+}
+
+await_app() {  # await_app I: the restarted process I answers its health check, then runs its first session
+  local i=$1 p=$((FIRST + $1)) pid t0=$SECONDS
+  pid=$(cat "$DIR/app-$i.pid")
+  for _ in $(seq 1 300); do
+    [ -z "$STOPPING" ] || return 0
+    healthy "http://127.0.0.1:$p" && break
+    alive "$pid" || { log "app process $i (port $p, pid $pid) did not come up"; return 1; }
+    sleep 0.3
+  done
+  if ! healthy "http://127.0.0.1:$p"; then
+    log "app process $i (port $p, pid $pid) did not answer in $((SECONDS - t0)) s: stopping it, to try again"
+    kill -TERM "$pid" 2>/dev/null
+    return 1
+  fi
+  if ! interruptible "$PY" -m deploy.stclient first-sessions "http://127.0.0.1:$p" >>"$DIR/supervisor.log" 2>&1; then
+    [ -n "$STOPPING" ] && return 0
+    log "warning: app process $i (port $p) failed its first session (see above); it serves anyway"
+  fi
+  log "app process $i (port $p) is back: pid $pid, answering $((SECONDS - t0)) s after its restart"
+}
+
+supervise() {  # every second, restart any app process that is gone; returns only once STOPPING is set
+  set +e   # an unexpected failure here must not end the supervisor (nor, in `run` mode, the class)
+  local i pid now lived restarts pending
+  local -a recent=() next=() backoff=() launched=() seen=()
+  for i in $(seq 0 $((N - 1))); do
+    recent[i]="" next[i]=0 backoff[i]=30 launched[i]=$SECONDS seen[i]=""
+  done
+  while [ -z "$STOPPING" ]; do
+    pending=""
+    for i in $(seq 0 $((N - 1))); do
+      [ -f "$DIR/app-$i.pid" ] || continue
+      pid=$(cat "$DIR/app-$i.pid")
+      alive "$pid" && continue
+      now=$SECONDS
+      if [ "${seen[i]}" != "$pid" ]; then        # a death not looked at yet
+        seen[i]=$pid
+        report_death "$i" "$pid"
+        lived=$((now - launched[i]))
+        restarts=""                              # its restarts in the last 60 s
+        for t in ${recent[i]}; do [ $((now - t)) -gt 60 ] || restarts="$restarts $t"; done
+        recent[i]=$restarts
+        [ "$lived" -lt 60 ] || backoff[i]=30     # it had lived a minute: a fresh start
+        # shellcheck disable=SC2086
+        if [ "$(set -- $restarts; echo $#)" -ge 5 ] || { [ "${backoff[i]}" -gt 30 ] && [ "$lived" -lt 60 ]; }; then
+          next[i]=$((now + backoff[i]))
+          log "app process $i keeps dying ($(set -- $restarts; echo $#) restart(s) in the last 60 s, this one lived $lived s): next try in ${backoff[i]} s"
+          backoff[i]=$((backoff[i] * 2 > 300 ? 300 : backoff[i] * 2))
+        else
+          next[i]=$now
+        fi
+      fi
+      [ "$now" -ge "${next[i]}" ] || continue
+      log "restarting app process $i (port $((FIRST + i)))"
+      printf -- '---- %(%F %T)T restarted by the supervisor (the previous process, pid %s, is gone) ----\n' -1 \
+        "$pid" >>"$DIR/app-$i.log"
+      launch_app "$i"
+      launched[i]=$SECONDS
+      recent[i]="${recent[i]} $SECONDS"
+      echo $(( $(cat "$DIR/app-$i.restarts" 2>/dev/null || echo 0) + 1 )) >"$DIR/app-$i.restarts"
+      pending="$pending $i"
+    done
+    for i in $pending; do [ -n "$STOPPING" ] || await_app "$i"; done
+    [ -n "$STOPPING" ] || sleep 1
+  done
+}
+
+status() {
+  local f pid name total=0 n
+  for f in "$DIR"/app-*.pid "$DIR/nginx.pid" "$DIR/supervisor.pid"; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f") name=$(basename "$f" .pid)
+    if alive "$pid"; then echo -n "$name: running (pid $pid)"; else echo -n "$name: gone (pid $pid)"; fi
+    case "$name" in
+      app-*) n=$(cat "$DIR/$name.restarts" 2>/dev/null || echo 0); total=$((total + n)); echo ", restarted $n time(s)" ;;
+      supervisor) echo ", $total restart(s) in all (see $DIR/supervisor.log)" ;;
+      *) echo ;;
+    esac
+  done
+  if ls "$DIR"/app-*.pid >/dev/null 2>&1 && ! [ -f "$DIR/supervisor.pid" ]; then
+    echo "supervisor: none (dead app processes are not restarted)"
+  fi
+}
+
 case "$CMD" in
-  start) start ;;
+  start)
+    start
+    # the supervisor in the background, in its own session, with what the app processes were started with
+    W2V_CLASS_SECRET=$SECRET W2V_CLASS_SLOTS=$SLOTS W2V_CLASS_DIR=$DIR W2V_CLASS_TTL=$TTL PYTHON=$PY \
+      setsid nohup "$ROOT/deploy/serve_class.sh" supervise "$N" "$PORT" "$FIRST" \
+      >>"$DIR/supervisor.log" 2>&1 </dev/null &
+    echo $! >"$DIR/supervisor.pid"
+    echo "a supervisor (pid $!) restarts an app process that dies; see $DIR/supervisor.log" ;;
+  supervise)   # internal: the background supervisor that `start` leaves running
+    trap 'STOPPING=1' INT TERM
+    log "supervisor started (pid $$): watching $N app process(es) on ports $FIRST-$((FIRST + N - 1))"
+    supervise
+    log "supervisor stopped" ;;
   stop) stop ;;
-  status)
-    for f in "$DIR"/app-*.pid "$DIR/nginx.pid"; do
-      [ -f "$f" ] && { kill -0 "$(cat "$f")" 2>/dev/null && echo "$(basename "$f" .pid): running" || echo "$(basename "$f" .pid): gone"; }
-    done ;;
+  status) status ;;
   run)
     trap 'stop; exit 0' INT TERM
     start
-    echo "press Ctrl-C to stop"
-    while sleep 2; do
-      for f in "$DIR"/app-*.pid; do
-        kill -0 "$(cat "$f")" 2>/dev/null || { echo "an app process died (see $DIR/*.log); stopping" >&2; stop; exit 1; }
-      done
-    done ;;
+    echo $$ >"$DIR/supervisor.pid"
+    trap 'STOPPING=1' INT TERM
+    log "supervisor started (pid $$): watching $N app process(es) on ports $FIRST-$((FIRST + N - 1))"
+    echo "press Ctrl-C to stop (an app process that dies is restarted; see $DIR/supervisor.log)"
+    supervise
+    stop
+    exit 0 ;;
   *) echo "usage: $0 run|start|stop|status [N] [PORT] [FIRST_APP_PORT]" >&2; exit 2 ;;
 esac

@@ -1,10 +1,12 @@
 """deploy/: two app processes behind nginx serve websocket sessions: a new browser goes to the process with
-the fewest students, a cookie keeps it there, a dead process's students are sent to a live one; and
-everything stops cleanly."""
+the fewest students, a cookie keeps it there, a dead process's students are sent to a live one, the dead
+process is started again (the class goes on); and everything stops cleanly."""
 
 import asyncio
 import os
+import signal
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -63,8 +65,9 @@ def class_server(tmp_path):
     run = tmp_path / "run"
     try:
         assert started.returncode == 0, started.stdout + started.stderr
-        pids = [int(p.read_text()) for p in sorted(run.glob("*.pid"))]
-        yield {"port": port, "apps": (first, first + 1), "pids": pids, "env": env, "stdout": started.stdout}
+        pids = [int(p.read_text()) for p in sorted(run.glob("app-*.pid")) + [run / "nginx.pid"]]
+        yield {"port": port, "apps": (first, first + 1), "pids": pids, "env": env, "stdout": started.stdout,
+               "supervisor": int((run / "supervisor.pid").read_text())}
     finally:
         subprocess.run([str(SCRIPT), "stop"], env=env, cwd=ROOT, capture_output=True, timeout=60)
 
@@ -129,6 +132,68 @@ def test_two_processes_behind_nginx_serve_websocket_sessions_and_stop_cleanly(cl
     assert stopped.returncode == 0
     gone = [not psutil.pid_exists(p) or psutil.Process(p).status() == psutil.STATUS_ZOMBIE for p in pids]
     assert all(gone), "a process survived `serve_class.sh stop`"
+
+
+def _answers(port: int) -> bool:
+    """Does the process on `port` answer its health check?"""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def _gone(pid: int) -> bool:
+    return not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_a_killed_app_process_is_restarted_and_the_class_goes_on(class_server):
+    port, apps, env = class_server["port"], class_server["apps"], class_server["env"]
+    run = Path(env["W2V_CLASS_DIR"])
+    nginx, supervisor = class_server["pids"][-1], class_server["supervisor"]
+    assert not _gone(supervisor)
+    dead, survivor = _pid_of(class_server, apps[0]), _pid_of(class_server, apps[1])
+
+    killed = time.monotonic()
+    os.kill(dead, signal.SIGKILL)                     # as the out-of-memory killer would
+    # the class is still served: a browser of the dead process is answered (by the survivor, or already
+    # by the new process), and so is a new browser
+    served, _ = _upstream(port, f"127.0.0.1:{apps[0]}")
+    assert served in {f"127.0.0.1:{p}" for p in apps}
+    assert _upstream(port)[0] in {f"127.0.0.1:{p}" for p in apps}
+    assert _answers(apps[1])
+
+    # the dead process is started again on its port, as a new process
+    while not (_pid_of(class_server, apps[0]) != dead and _answers(apps[0])):
+        assert time.monotonic() - killed < 60, "the killed app process was not restarted within 60 s"
+        time.sleep(0.2)
+    back = time.monotonic() - killed
+    restarted = _pid_of(class_server, apps[0])
+    log = run / "supervisor.log"
+    while f"app process 0 (port {apps[0]}) is back: pid {restarted}" not in log.read_text():
+        assert time.monotonic() - killed < 90, log.read_text()        # after its first session
+        time.sleep(0.2)
+    print(f"killed app process answered again after {back:.1f} s")
+    text = log.read_text()
+    assert f"app process 0 (port {apps[0]}, pid {dead}) is gone" in text
+    assert f"first session on http://127.0.0.1:{apps[0]}: " in text
+    # both processes answer, directly and through nginx (a cookie naming each one reaches that one)
+    assert _answers(apps[0]) and _answers(apps[1])
+    for p in apps:
+        assert _upstream(port, f"127.0.0.1:{p}") == (f"127.0.0.1:{p}", f"127.0.0.1:{p}")
+    # the class was not stopped: nginx, the survivor and the supervisor are the same processes
+    assert _pid_of(class_server, apps[1]) == survivor
+    assert not any(_gone(p) for p in (nginx, survivor, restarted, supervisor)) and _gone(dead)
+    status = subprocess.run([str(SCRIPT), "status"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert f"app-0: running (pid {restarted}), restarted 1 time(s)" in status.stdout, status.stdout
+    assert f"supervisor: running (pid {supervisor}), 1 restart(s) in all" in status.stdout, status.stdout
+
+    # only `stop` stops the class: the supervisor first, then everything, the restarted process too
+    stopped = subprocess.run([str(SCRIPT), "stop"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    left = [p for p in (dead, restarted, survivor, nginx, supervisor) if not _gone(p)]
+    assert not left, f"still running after `serve_class.sh stop`: {left}"
+    assert not list(run.glob("*.pid"))
 
 
 def test_a_bad_process_count_is_refused_with_a_message(tmp_path):
