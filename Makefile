@@ -1,14 +1,14 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
 #   make run   -> .venv + pinned requirements, then the app
 #   make test  -> .venv + pinned requirements, then the whole test suite
-# While working: make test-fast (no browser, no slow tests, well under a minute); make fuzz (long fuzzing);
+# While working: make test-fast (no browser, no slow tests, well under a minute); make lint (ruff); make fuzz (long fuzzing);
 # make screenshots refreshes docs/screenshots/ from the browser test.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast fuzz screenshots bench venv clean serve-class
+.PHONY: run test test-fast lint fuzz screenshots bench venv clean serve-class
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ run: venv
 
 test: venv
 	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
 
 test-fast: venv
 	$(PY) -m pytest -q -m "not slow and not browser"

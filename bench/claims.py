@@ -1,6 +1,6 @@
 """The claims experiments of the compare page, run with several seeds on this machine: bench/CLAIMS_RESULTS.md.
 
-What it runs (engine.experiments.claims_experiment, exactly what the page runs, with workers=1):
+What it runs (lessons.claims.claims_experiment, exactly what the page runs, with workers=1):
   1. the page's default experiment (hard planted corpus, default sizes, equal SGD updates, CBOW h = sum),
      timed (wall and CPU seconds: the page promises < 30 s);
   2. the same sizes with equal epochs and with equal seconds (1 s per run);
@@ -28,13 +28,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import benchlib as bl  # noqa: E402
 
-from engine import experiments as E  # noqa: E402
+from lessons import benchmarks, claims  # noqa: E402
+from lessons.measures import MIN_PAIRS  # noqa: E402
 from engine.fast import warm_up  # noqa: E402
-from engine.synthetic import HARD, hard_planted  # noqa: E402
+from lessons.planted import HARD
+from lessons.planted import hard_planted
 
 RESULTS = ROOT / "bench" / "CLAIMS_RESULTS.md"
 WORD = {"a": "skip-gram ahead", "b": "CBOW ahead", "noise": "within noise", "unknown": "too few seeds",
-        "unscored": f"not scored (< {E.MIN_PAIRS} known pairs)"}
+        "unscored": f"not scored (< {MIN_PAIRS} known pairs)"}
 
 
 def ci(iv: dict) -> str:
@@ -43,10 +45,10 @@ def ci(iv: dict) -> str:
     return f"{iv['mean']:.3f} [{iv['lo']:.3f}, {iv['hi']:.3f}]"
 
 
-def run(name, data, sizes, seeds, budget, amount, rule, base=E.CLAIMS_SETTINGS):
+def run(name, data, sizes, seeds, budget, amount, rule, base=claims.CLAIMS_SETTINGS):
     wall0, cpu0 = time.perf_counter(), bl.cpu_seconds()
     load = bl.load_average()
-    rows = E.claims_experiment(data, sizes, seeds, base, budget, amount, rule)
+    rows = claims.claims_experiment(data, sizes, seeds, base, budget, amount, rule)
     wall, cpu = time.perf_counter() - wall0, bl.cpu_seconds() - cpu0
     print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU, load {load:.1f}", flush=True)
     return {"name": name, "data": data.key, "kind": data.kind, "sizes": list(sizes), "budget": budget,
@@ -56,13 +58,13 @@ def run(name, data, sizes, seeds, budget, amount, rule, base=E.CLAIMS_SETTINGS):
 
 def tables(exp: dict) -> list:
     lines = []
-    metrics = E.PAIR_LISTS if exp["kind"] == "real" else [E.PLANTED_METRIC]
+    metrics = benchmarks.PAIR_LISTS if exp["kind"] == "real" else [claims.PLANTED_METRIC]
     rows = [r for r in exp["rows"] if "error" not in r]
     for metric in metrics:
         head = ["tokens", "skip-gram", "CBOW", "verdict", "updates SG / CBOW", "seconds SG / CBOW",
                 "words/s SG / CBOW", "passes SG / CBOW", "coverage"]
         body = []
-        for s in E.claims_summary(rows, metric):
+        for s in claims.claims_summary(rows, metric):
             mine = [r for r in rows if r["size"] == s["size"]]
 
             def mean(key, arch):
@@ -78,10 +80,10 @@ def tables(exp: dict) -> list:
         lines += [f"Score: **{metric}** (mean [95% t-interval] over {len({r['seed'] for r in rows})} seeds)", ""]
         lines += bl.md_table(head, body, "lllllrrrr") + [""]
         largest = max(r["size"] for r in rows)
-        bins = E.PLANTED_BINS if exp["kind"] == "planted" else E.PAIR_BINS
+        bins = claims.PLANTED_BINS if exp["kind"] == "planted" else claims.PAIR_BINS
         bb = []
         for b in bins:
-            s = [x for x in E.claims_summary(rows, metric, b) if x["size"] == largest][0]
+            s = [x for x in claims.claims_summary(rows, metric, b) if x["size"] == largest][0]
             bb.append([b, ci(s["skipgram"]), ci(s["cbow"]), WORD[s["outcome"]]])
         lines += [f"Rare versus frequent at {largest:,} tokens ({metric}):", ""]
         lines += bl.md_table(["words", "skip-gram", "CBOW", "verdict"], bb) + [""]
@@ -99,33 +101,33 @@ def main():
         write(dump["start"], dump["command"], dump["when"], dump["exps"])
         return
     seeds = list(range(1, args.seeds + 1))
-    warm_up(E.CLAIMS_SETTINGS["vector_size"], 1)
+    warm_up(claims.CLAIMS_SETTINGS["vector_size"], 1)
     start = bl.machine_line()
     exps = []
-    planted = E.ClaimsData.planted(hard_planted(max(E.PLANTED_SIZES["default"])))
-    sizes = E.PLANTED_SIZES["default"]
+    planted = claims.ClaimsData.planted(hard_planted(max(claims.PLANTED_SIZES["default"])))
+    sizes = claims.PLANTED_SIZES["default"]
     exps.append(run("Planted (the page's default): equal SGD updates, CBOW h = sum", planted, sizes, seeds,
                     "updates", 5, "sum"))
     exps.append(run("Planted: equal epochs (5), CBOW h = sum", planted, sizes, seeds, "epochs", 5, "sum"))
     exps.append(run("Planted: equal seconds (1 s per run), CBOW h = sum", planted, sizes, seeds, "seconds", 1.0, "sum"))
     if not args.quick:
-        big = E.ClaimsData.planted(hard_planted(max(E.PLANTED_SIZES["larger"])))
-        for rule in E.CBOW_RULES:
-            exps.append(run(f"Planted, larger sizes: equal SGD updates, CBOW {rule}", big, E.PLANTED_SIZES["larger"],
+        big = claims.ClaimsData.planted(hard_planted(max(claims.PLANTED_SIZES["larger"])))
+        for rule in claims.CBOW_RULES:
+            exps.append(run(f"Planted, larger sizes: equal SGD updates, CBOW {rule}", big, claims.PLANTED_SIZES["larger"],
                             seeds, "updates", 5, rule))
-        head = E.ClaimsData.real("head500")
+        head = claims.ClaimsData.real("head500")
         exps.append(run("head500 (stemmed Wikipedia sample): equal SGD updates, CBOW h = sum", head,
-                        [round(f * head.n_tokens) for f in E.REAL_SHARES["larger"]], seeds, "updates", 5, "sum"))
-    lee = E.ClaimsData.real("lee")
+                        [round(f * head.n_tokens) for f in claims.REAL_SHARES["larger"]], seeds, "updates", 5, "sum"))
+    lee = claims.ClaimsData.real("lee")
     exps.append(run("Lee news corpus: equal SGD updates, CBOW h = sum", lee,
-                    [round(f * lee.n_tokens) for f in E.REAL_SHARES["larger"]], seeds, "updates", 5, "sum"))
+                    [round(f * lee.n_tokens) for f in claims.REAL_SHARES["larger"]], seeds, "updates", 5, "sum"))
     command, when = bl.command_line("nice -n 15 .venv/bin/python bench/claims.py"), bl.now_utc()
     bl.dump_json(bl.out_file("claims.json"), {"start": start, "command": command, "when": when, "exps": exps})
     write(start, command, when, exps)
 
 
 def write(start: str, command: str, when: str, exps: list) -> None:
-    s = E.CLAIMS_SETTINGS
+    s = claims.CLAIMS_SETTINGS
     md = ["# The claims experiments, measured", "",
           f"Generated by `bench/claims.py` on {when} (UTC). Reproduce with:", "",
           "    " + command, "",
@@ -134,7 +136,7 @@ def write(start: str, command: str, when: str, exps: list) -> None:
           f"Models (both architectures): {s['objective']}, d = {s['vector_size']}, window = {s['window']}, "
           f"k = {s['negative']}, sample = {s['sample']}, min_count = {s['min_count']}, alpha = {s['alpha']} "
           f"falling linearly to {s['min_alpha']}, one thread. Planted corpus: {HARD} "
-          "(engine.synthetic.HARD), sizes are prefixes of one generated corpus. Real corpora: prefixes of the "
+          "(lessons.planted.HARD), sizes are prefixes of one generated corpus. Real corpora: prefixes of the "
           "token stream; head500 is scored on Porter-stemmed copies of the lists. Seeds vary the initial "
           "vectors, windows, subsampling and negatives (not the corpus).", "",
           "Budgets: *equal SGD updates* = CBOW gets exactly as many updates (model.step_count) as skip-gram "
@@ -147,7 +149,7 @@ def write(start: str, command: str, when: str, exps: list) -> None:
                f"{e['wall']:.1f} s wall, {e['cpu']:.1f} s CPU for {len(e['rows'])} trainings "
                f"(load average {e['load']:.1f} at the start).", ""]
         md += tables(e)
-    best = max((r["scores"][E.PLANTED_METRIC] for e in exps if e["kind"] == "planted" for r in e["rows"]
+    best = max((r["scores"][claims.PLANTED_METRIC] for e in exps if e["kind"] == "planted" for r in e["rows"]
                 if "error" not in r and r["size"] == max(e["sizes"])), default=float("nan"))
     md += ["## Saturation", "",
            f"Best single-run precision@5 at the largest planted size of any experiment above: {best:.3f} "

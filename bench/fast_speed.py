@@ -29,7 +29,6 @@ from benchlib import OUT, dump_json, gensim_file, md_table
 
 import engine
 from engine import Word2Vec, fast
-
 CONFIGS = {  # name: (architecture, objective) for us, (sg, hs, negative) for gensim
     "sg-ns": (("skipgram", "negative_sampling"), (1, 0, 5)),
     "sg-hs": (("skipgram", "hierarchical_softmax"), (1, 1, 0)),

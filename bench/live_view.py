@@ -29,7 +29,7 @@ from benchlib import BENCH, ROOT, AppServer, have_chromium, launch_chromium, loa
 
 from engine import Word2Vec, read_corpus, sample_corpora  # noqa: E402
 from engine.projection import init_from_previous, tsne  # noqa: E402
-from engine.synthetic import planted_corpus  # noqa: E402
+from lessons.planted import planted_corpus
 
 CORPORA = ["tiny", "royalty", "capitals", "fruits_animals_verbs"]
 SETTINGS = dict(architecture="skipgram", objective="negative_sampling", vector_size=20, window=2, negative=5,

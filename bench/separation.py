@@ -34,7 +34,7 @@ from benchlib import BENCH, command_line, dump_json, machine_line, md_table, out
 
 from engine import Word2Vec, read_corpus, sample_corpora  # noqa: E402
 from engine import projection  # noqa: E402
-from engine.synthetic import planted_corpus  # noqa: E402
+from lessons.planted import planted_corpus
 from ui import embedding_charts as ec  # noqa: E402
 from ui import live as lv  # noqa: E402
 from ui.settings import APP_CONFIG  # noqa: E402

@@ -31,7 +31,9 @@ from benchlib import (BENCH, cpu_seconds, cpu_snapshot, dump_json, gensim_file, 
                       write_markdown)
 
 from engine import fast, read_corpus, sample_corpora, Word2Vec
-from engine import sweep as sw
+from lessons.sweep import plan as sweep_plan
+from lessons.sweep import run as sweep_run
+from lessons.sweep import scores as sweep_scores
 from ui.settings import DEFAULTS, SETTING_NAMES
 
 RESULTS = BENCH / "SWEEP_RESULTS.md"
@@ -46,17 +48,17 @@ def other_cores(before: dict, after: dict, wall: float) -> float:
     return max(0.0, sum(v - before.get(pid, 0.0) for pid, v in after.items() if pid != me)) / max(wall, 1e-9)
 
 
-def lee_corpus() -> sw.SweepCorpus:
+def lee_corpus() -> sweep_scores.SweepCorpus:
     sentences = tuple(tuple(s) for s in read_corpus(gensim_file("lee_background.cor")))
-    return sw.SweepCorpus("gensim:lee_background", "lee_background", sentences)
+    return sweep_scores.SweepCorpus("gensim:lee_background", "lee_background", sentences)
 
 
-def time_sweep(plan: sw.SweepPlan, corpus: sw.SweepCorpus) -> dict:
+def time_sweep(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> dict:
     before = cpu_snapshot()
     load = load_average()
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
-    rows = sw.run_sweep(plan, corpus, cache=None, slots=sw.SlotPool(2))
+    rows = sweep_run.run_sweep(plan, corpus, cache=None, slots=sweep_run.SlotPool(2))
     wall = time.perf_counter() - t0
     cpu = cpu_seconds() - cpu0
     other = other_cores(before, cpu_snapshot(), wall)
@@ -67,7 +69,7 @@ def time_sweep(plan: sw.SweepPlan, corpus: sw.SweepCorpus) -> dict:
             "rows": rows}
 
 
-def quick_rounds(values, base, corpus: sw.SweepCorpus, strategies, rounds: int) -> list:
+def quick_rounds(values, base, corpus: sweep_scores.SweepCorpus, strategies, rounds: int) -> list:
     """Short sweeps (the same values, one seed, 5 epochs) of every strategy, interleaved round by round in a
     rotating order, so that the machine's changing load hits every strategy alike: one dict per round
     {strategy: wall seconds}."""
@@ -77,9 +79,9 @@ def quick_rounds(values, base, corpus: sw.SweepCorpus, strategies, rounds: int) 
         order = strategies[k:] + strategies[:k]
         walls = {}
         for strategy in order:
-            plan = sw.SweepPlan.make("window", values, [1], {**base, "epochs": 5}, strategy=strategy)
+            plan = sweep_plan.SweepPlan.make("window", values, [1], {**base, "epochs": 5}, strategy=strategy)
             t0 = time.perf_counter()
-            sw.run_sweep(plan, corpus, cache=None, slots=sw.SlotPool(2))
+            sweep_run.run_sweep(plan, corpus, cache=None, slots=sweep_run.SlotPool(2))
             walls[strategy] = time.perf_counter() - t0
         out.append(walls)
         print("quick round", rnd + 1, "  ".join(f"{s} {w:.2f} s" for s, w in walls.items()))
@@ -92,7 +94,7 @@ def next100_ms(model: Word2Vec, n: int = 100) -> float:
     return (time.perf_counter() - t) * 1000
 
 
-def responsiveness(plan: sw.SweepPlan, corpus: sw.SweepCorpus, reps: int = 15) -> dict:
+def responsiveness(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus, reps: int = 15) -> dict:
     """Next 100 latency (ms) alone, and while a SweepJob runs with nice 5 and with nice 0."""
     royalty = tuple(tuple(s) for s in read_corpus(sample_corpora()["royalty"]))
     m = Word2Vec(**{k: DEFAULTS[k] for k in SETTING_NAMES})
@@ -100,7 +102,7 @@ def responsiveness(plan: sw.SweepPlan, corpus: sw.SweepCorpus, reps: int = 15) -
     next100_ms(m)
     out = {"alone": [next100_ms(m) for _ in range(reps)]}
     for nice in (5, 0):
-        job = sw.SweepJob(plan, corpus, cache=None, slots=sw.SlotPool(2), nice=nice).start()
+        job = sweep_run.SweepJob(plan, corpus, cache=None, slots=sweep_run.SlotPool(2), nice=nice).start()
         time.sleep(1.0)                                   # the sweep is under way
         times = []
         while job.running and len(times) < reps:
@@ -118,7 +120,7 @@ def main():
     ap.add_argument("--values", default="1..5")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=1)
-    ap.add_argument("--strategies", default=",".join(sw.STRATEGIES))
+    ap.add_argument("--strategies", default=",".join(sweep_plan.STRATEGIES))
     ap.add_argument("--quick-rounds", type=int, default=8,
                     help="short interleaved sweeps per strategy (window 1..5, one seed, 5 epochs) for the ratio")
     ap.add_argument("--no-responsiveness", action="store_true")
@@ -130,7 +132,7 @@ def main():
 
     corpus = lee_corpus()
     base = {k: DEFAULTS[k] for k in SETTING_NAMES}
-    values = sw.parse_values(args.setting, args.values)
+    values = sweep_plan.parse_values(args.setting, args.values)
     seeds = list(range(1, args.seeds + 1))
     strategies = args.strategies.split(",")
     print(machine_line())
@@ -145,7 +147,7 @@ def main():
     for rnd in range(args.rounds):
         order = strategies if rnd % 2 == 0 else strategies[::-1]
         for strategy in order:
-            plan = sw.SweepPlan.make(args.setting, values, seeds, base, strategy=strategy)
+            plan = sweep_plan.SweepPlan.make(args.setting, values, seeds, base, strategy=strategy)
             res = time_sweep(plan, corpus)
             res["round"] = rnd + 1
             results.append(res)
@@ -153,11 +155,11 @@ def main():
                   f"median {statistics.median(res['train_s']):.2f} s training per run, {res['cpu']:.1f} CPU s, "
                   f"visible other processes used {res['other_cores']:.1f} cores, load {res['load1']:.1f})")
 
-    quick = quick_rounds(sw.parse_values("window", "1..5"), base, corpus, strategies, args.quick_rounds)
+    quick = quick_rounds(sweep_plan.parse_values("window", "1..5"), base, corpus, strategies, args.quick_rounds)
     quality_rows = results[0]["rows"]
     resp = {}
     if not args.no_responsiveness:
-        plan = sw.SweepPlan.make(args.setting, values, seeds, base, strategy=sw.DEFAULT_STRATEGY)
+        plan = sweep_plan.SweepPlan.make(args.setting, values, seeds, base, strategy=sweep_plan.DEFAULT_STRATEGY)
         resp = responsiveness(plan, corpus)
         for k, v in resp.items():
             print(f"Next 100, {k}: median {statistics.median(v):.0f} ms (max {max(v):.0f}, n {len(v)})")
@@ -174,7 +176,7 @@ def rewrite_from_json(path) -> None:
     """Write bench/SWEEP_RESULTS.md again from a dump of an earlier run (after a change of wording)."""
     data = load_json(path)
     args = argparse.Namespace(**data["args"])
-    values = sw.parse_values(args.setting, args.values)
+    values = sweep_plan.parse_values(args.setting, args.values)
     base = {k: DEFAULTS[k] for k in SETTING_NAMES}
     write_results(args, values, list(range(1, args.seeds + 1)), base, data["results"], data["quality_rows"],
                   data["responsiveness"], data["start"], data.get("quick", []), data.get("measured"))
@@ -197,9 +199,9 @@ def quick_lines(quick) -> list:
             "rotating order within each round), so that the changing load hits each strategy alike:", "",
             *md_table(["how the two cores are used", "median wall (s)", "best (s)",
                        "speed-up over one run at a time (median of the per-round ratios)"], rows, "lrrr"),
-            "", f"Faster by this measure: **{LABELS.get(best, best)}**. The app uses `{sw.DEFAULT_STRATEGY}` by "
-            "default (engine/sweep.py DEFAULT_STRATEGY): "
-            + ("the faster by this measure, and " if best == sw.DEFAULT_STRATEGY else
+            "", f"Faster by this measure: **{LABELS.get(best, best)}**. The app uses `{sweep_plan.DEFAULT_STRATEGY}` by "
+            "default (lessons/sweep/ DEFAULT_STRATEGY): "
+            + ("the faster by this measure, and " if best == sweep_plan.DEFAULT_STRATEGY else
                "NOT the faster by this measure in this run (reconsider the default if that repeats); chosen because ")
             + "each of its runs stays deterministic (workers=1 trains exactly what stepping would), so a cached result "
             "is the result. Why two runs at once gain less than 2x: one run with workers=1 already keeps more than "
@@ -231,20 +233,20 @@ def write_results(args, values, seeds, base, results, quality_rows, resp, start,
                      f"{cpu / 2:.1f}", "yes" if min(walls) < TARGET_S else "no"])
     fastest = min(by, key=lambda s: min(r["wall"] for r in by[s]))
     n_runs = len(values) * len(seeds)
-    summary = sw.summarize(quality_rows, "wordsim353")
-    cov = sw.coverage_range(quality_rows, "wordsim353")
-    loss = {(s["value"]): s for s in sw.summarize(quality_rows, "final_loss")}
-    q_rows = [[sw.format_value(s["value"]), f"{s['mean']:.3f} ± {s['std']:.3f}",
+    summary = sweep_scores.summarize(quality_rows, "wordsim353")
+    cov = sweep_scores.coverage_range(quality_rows, "wordsim353")
+    loss = {(s["value"]): s for s in sweep_scores.summarize(quality_rows, "final_loss")}
+    q_rows = [[sweep_plan.format_value(s["value"]), f"{s['mean']:.3f} ± {s['std']:.3f}",
                f"{loss[s['value']]['mean']:.3f} ± {loss[s['value']]['std']:.3f}"] for s in summary]
-    v = sw.verdict(summary, "wordsim353")
+    v = sweep_scores.sweep_verdict(summary, "wordsim353")
     lines = [
         "# Hyperparameter sweep: time, the two cores, and the other users",
         "",
         f"Measured by `bench/sweep.py` ({measured} UTC; {start}). {args.note}".rstrip(),
         "",
-        f"The sweep: {args.setting} = {sw.values_text(values)} x seeds {', '.join(map(str, seeds))} "
+        f"The sweep: {args.setting} = {sweep_plan.values_text(values)} x seeds {', '.join(map(str, seeds))} "
         f"({n_runs} trainings) on gensim's Lee corpus (60k tokens), every other setting the app's sidebar "
-        f"default ({', '.join(f'{k} {sw.format_value(base[k])}' for k in SHOWN if k != args.setting)}), "
+        f"default ({', '.join(f'{k} {sweep_plan.format_value(base[k])}' for k in SHOWN if k != args.setting)}), "
         "each run scored on WordSim-353 and SimLex-999 as the page does (training + scoring), no result cache, "
         f"{args.rounds} round(s), strategies interleaved. Target: under {TARGET_S:.0f} s.",
         "",
@@ -271,9 +273,9 @@ def write_results(args, values, seeds, base, results, quality_rows, resp, start,
         "",
         *md_table([args.setting, "WordSim-353 Spearman", "final loss"], q_rows, "lrr"),
         "",
-        (f"Best: {args.setting} = {sw.format_value(v[0]['best']['value'])}; clearly worse (gap larger than "
-         f"the two standard deviations added): {sw.values_text(v[0]['clearly']) or 'none'}; within the "
-         f"seed-to-seed spread: {sw.values_text(v[0]['within']) or 'none'}.") if v else "",
+        (f"Best: {args.setting} = {sweep_plan.format_value(v[0]['best']['value'])}; clearly worse (gap larger than "
+         f"the two standard deviations added): {sweep_plan.values_text(v[0]['clearly']) or 'none'}; within the "
+         f"seed-to-seed spread: {sweep_plan.values_text(v[0]['within']) or 'none'}.") if v else "",
         "<!-- /sweep_quality -->",
     ]
     if resp:

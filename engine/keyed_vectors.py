@@ -13,9 +13,8 @@ What it does not do: training (model.py).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 

@@ -4,8 +4,9 @@ import streamlit as st
 
 import engine
 from engine import TrainingDiverged, Word2Vec
-from engine import lessons
-from ui import charts, guards, home_view, pickers, state, step_view
+from lessons import home as home_lessons
+from lessons import measures
+from ui import charts, guards, pickers, state, step_view
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
 from ui.i18n import engine_message, t
@@ -28,8 +29,8 @@ V = len(vocab)
 guards.require_words(V, 2, "home_vectors", vocab)
 corpus = state.current_settings()["corpus"]
 groups = engine.sample_groups(corpus) if corpus in engine.sample_corpora() else {}
-pairs = home_view.compare_pairs(groups, model.vocab.key_to_index)
-default = home_view.default_words(groups, model.vocab.key_to_index)
+pairs = home_lessons.compare_pairs(groups, model.vocab.key_to_index)
+default = home_lessons.default_words(groups, model.vocab.key_to_index)
 if len(default) < 3:
     default = [w for w in vocab if len(w) > 3][:6] or vocab[:6]
 
@@ -66,11 +67,11 @@ centred = c3.toggle(t("home.centred"), value=True, key="home_centred", help=t("h
 if pairs is not None:
     (a, b), (_, c) = pairs
     kv = model.vocab.key_to_index
-    S = home_view.similarity(model.W_in, [kv[a], kv[b], kv[c]], centred)
+    S = home_lessons.similarity(model.W_in, [kv[a], kv[b], kv[c]], centred)
     c1.metric(t("home.related", a=a, b=b), f"{S[0, 1]:.2f}", help=t("home.related_help", group=groups[a]))
     c2.metric(t("home.unrelated", a=a, b=c), f"{S[0, 2]:.2f}",
               help=t("home.unrelated_help", g1=groups[a], g2=groups[c]))
-    means = home_view.group_means(model.W_in, kv, groups, centred)
+    means = home_lessons.group_means(model.W_in, kv, groups, centred)
     if means is not None:
         c3.caption(t("home.group_means", within=f"{means[0]:.2f}", across=f"{means[1]:.2f}", n=model.step_count))
 st.caption(t("home.centred_note") if centred else t("home.raw_note"))
@@ -79,12 +80,12 @@ st.latex(r"\cos(a, b) = \frac{a \cdot b}{\lVert a \rVert\, \lVert b \rVert}")
 left, right = st.columns(2)
 with left:
     st.markdown(t("home.onehot_text", V=V))
-    onehot = lessons.one_hot(ids, V)                                  # (k, V)
+    onehot = measures.one_hot(ids, V)                                  # (k, V)
     st.vega_lite_chart(*charts.heatmap(onehot[:, ids], chosen, chosen, title=t("home.onehot_chart", k=len(ids), V=V),
                                        x_title=t("home.position"), zmid=None, zmin=0, zmax=1, colorscale="Blues",
                                        show_values=True, value_format=".0f", colorbar_title=t("home.entry")),
                        key="home_onehot", width="stretch")
-    st.vega_lite_chart(*charts.heatmap(lessons.cosine_matrix(onehot), chosen, chosen,
+    st.vega_lite_chart(*charts.heatmap(measures.cosine_matrix(onehot), chosen, chosen,
                                        title=t("home.onehot_cos_chart"), x_title=t("home.word"), zmid=0, zmin=-1,
                                        zmax=1, show_values=True, colorbar_title=t("home.cosine")),
                        key="home_onehot_cos", width="stretch")
@@ -92,11 +93,11 @@ with right:
     st.markdown(t("home.dense_text", d=model.vector_size, n=model.step_count))
     dense = model.W_in[ids]                                                 # (k, d)
     title = t("home.dense_cos_centred" if centred else "home.dense_cos_raw", n=model.step_count)
-    st.vega_lite_chart(*charts.heatmap(home_view.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
+    st.vega_lite_chart(*charts.heatmap(home_lessons.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
                                        x_title=t("home.word"), zmid=0, zmin=-1, zmax=1, show_values=True,
                                        colorbar_title=t("home.cosine")), key="home_dense_cos", width="stretch")
     st.vega_lite_chart(*charts.heatmap(dense, chosen, title=t("home.dense_chart", d=model.vector_size),
                                        x_title=t("home.dimension"), colorbar_title=t("home.value")),
                        key="home_dense", width="stretch")
 
-show_source(lessons.one_hot, home_view.centered_cosines, Word2Vec.train, label=t("home.source"))
+show_source(measures.one_hot, home_lessons.centered_cosines, Word2Vec.train, label=t("home.source"))

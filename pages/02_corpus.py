@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 import engine
-from engine import Vocabulary, lessons
+from engine import Vocabulary
 from ui import charts, corpus_view, state
 from ui.code import show_source
 from ui.i18n import current_language, say, t
 from ui.settings import SEGMENTER_CHOICES
+from lessons import corpus as corpus_lessons
 
 st.title(t("corpus.title"))
 st.markdown(t("corpus.intro"))
@@ -57,7 +58,7 @@ if not sentences:
     st.stop()
 full = corpus_view.full_vocabulary(name, segmenter)                       # min_count = 1
 min_count = int(settings["min_count"])
-dropped_words, dropped_tokens = lessons.below_min_count(full.index_to_key, full.counts, min_count)
+dropped_words, dropped_tokens = corpus_lessons.below_min_count(full.index_to_key, full.counts, min_count)
 per_type = full.total_words / len(full)
 
 if corpus_view.looks_unsegmented(name, segmenter):
@@ -125,7 +126,7 @@ vocab_mc = Vocabulary(index_to_key=list(words), counts=counts, total_words=full.
 keep = vocab_mc.keep_probabilities(sample)                                # (V,)
 with right:
     st.vega_lite_chart(*charts.keep_probability(words, counts / T, keep, sample), key="corpus_keep", width="stretch")
-kept_share = lessons.expected_kept_fraction(counts, keep)
+kept_share = corpus_lessons.expected_kept_fraction(counts, keep)
 st.markdown(t("corpus.sub_kept", sample=f"{sample:g}", share=f"{kept_share:.0%}"))
 
 col_word, col_count, col_pn = t("corpus.col_word"), t("corpus.col_count"), \
@@ -145,7 +146,7 @@ seed = c2.number_input(t("corpus.draw_seed"), 0, 2**31 - 1, int(settings["seed"]
 sentence = sentences[idx][:300]
 ids = [vocab_mc.key_to_index.get(w, -1) for w in sentence]
 in_vocab = [i for i in ids if i >= 0]
-mask = iter(lessons.subsample_mask(in_vocab, keep, seed=int(seed)))
+mask = iter(corpus_lessons.subsample_mask(in_vocab, keep, seed=int(seed)))
 spans = []
 below = html.escape(t("corpus.tip_below"), quote=True)
 for w, i in zip(sentence, ids):
@@ -160,4 +161,4 @@ for w, i in zip(sentence, ids):
 st.markdown("<div style='font-size:1.2rem;line-height:2'>" + " ".join(spans) + "</div>", unsafe_allow_html=True)
 
 show_source(engine.tokenize, engine.segment.segment_tokens, Vocabulary.build, Vocabulary.keep_probabilities,
-            lessons.subsample_mask)
+            corpus_lessons.subsample_mask)

@@ -6,13 +6,14 @@ import html
 import pandas as pd
 import streamlit as st
 
-from engine import examples, lessons, lessons_windows
+from engine import examples
 from ui import charts, step_view
 from ui import windows_view as wv
 from ui.choices import choice
 from ui.code import show_source
 from ui.i18n import current_language, t
 from ui.settings import architecture_label, ui_range
+from lessons import windows as window_lessons
 
 MAX_SHOWN = 24          # words of a line drawn at once (a Wikipedia "line" is a whole article)
 
@@ -71,7 +72,7 @@ if len(tokens) > MAX_SHOWN:
 shown = tokens[start:end]
 left, right = st.columns([3, 2])
 with left:
-    st.vega_lite_chart(*charts.window_grid(shown, lessons_windows.clip_windows(view.windows, start, end)),
+    st.vega_lite_chart(*charts.window_grid(shown, window_lessons.clip_windows(view.windows, start, end)),
                        key="windows_grid", width="stretch")
 with right:
     legend = [("#ff7f0e", t("windows.legend_center")), ("#1f77b4", t("windows.legend_used")),
@@ -136,7 +137,7 @@ st.caption(whose + " " + t("windows.roles_caption"))
 
 st.subheader(t("windows.counts_title"))
 counts = wv.epoch_counts(model, ws)
-analytic = lessons.example_counts(lengths, window, shrink=shrink, num_skips=num_skips)
+analytic = window_lessons.example_counts(lengths, window, shrink=shrink, num_skips=num_skips)
 m = st.columns(4)
 m[0].metric(t("windows.m_tokens"), f"{sum(lengths):,}")
 m[1].metric(t("windows.m_sg"), f"{counts['skipgram']:,}")
@@ -147,4 +148,4 @@ st.markdown(t("windows.counts_text", expected=f"{analytic['skipgram_expected']:,
 if float(model.sample) > 0:
     st.caption(t("windows.counts_sample"))
 
-show_source(lessons_windows.sentence_view, lessons_windows.epoch_examples, examples.make_chunk)
+show_source(window_lessons.sentence_view, window_lessons.epoch_examples, examples.make_chunk)

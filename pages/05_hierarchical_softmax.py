@@ -4,10 +4,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import build_huffman, huffman, lessons, leaf_probabilities
+from engine import build_huffman, huffman, leaf_probabilities
 from ui import charts, pickers, step_view
 from ui.code import show_source
 from ui.i18n import t
+from lessons import objectives as objective_lessons
+from lessons import steps as step_lessons
+from lessons import tree as tree_lessons
 
 HS = "hierarchical_softmax"
 FULL_TREE_MAX_V = 300
@@ -33,7 +36,7 @@ follow = st.toggle(t("hs.follow"), value=True, key="hs_follow", disabled=trace i
 if trace is not None and follow:
     target = int(trace.target)
     hidden = np.asarray(trace.hidden)
-    W_nodes = lessons.weights_before_step(model.W_out, trace.out_rows, trace.out_before)   # (V-1, d)
+    W_nodes = step_lessons.weights_before_step(model.W_out, trace.out_rows, trace.out_before)   # (V-1, d)
     st.caption(t("hs.step_caption", step=trace.step, inputs=t("hs.word_sep").join(step_view.words(model, trace.inputs)),
                  target=vocab[target]))
 else:
@@ -46,7 +49,7 @@ else:
     W_nodes = model.W_out if is_hs else None
 
 code, path = tree.codes[target], tree.paths[target]
-rows = lessons.hs_path_rows(code, path, W_nodes, hidden) if W_nodes is not None else None
+rows = objective_lessons.hs_path_rows(code, path, W_nodes, hidden) if W_nodes is not None else None
 
 left, right = st.columns([1, 1])
 with left:
@@ -72,7 +75,7 @@ with left:
 with right:
     whole = st.toggle(t("hs.whole_tree"), value=V <= 40, disabled=V > FULL_TREE_MAX_V, key="hs_whole",
                       help=t("hs.whole_tree_help", n=FULL_TREE_MAX_V))
-    nodes = lessons.tree_layout(tree.children, expand=None if whole else set(path))
+    nodes = tree_lessons.tree_layout(tree.children, expand=None if whole else set(path))
     node_text = {r["node"]: f"σ={r['sigma']:.2f}" for r in rows} if rows else None
     st.vega_lite_chart(*charts.huffman_tree(nodes, vocab, path_nodes=path, target=target, node_text=node_text),
                        key="hs_tree", width="stretch")
@@ -91,7 +94,7 @@ if rows is not None:
 
 # ---------------------------------------------------------------------------------------------- codes
 st.subheader(t("hs.codes_title"))
-mean_len = lessons.mean_code_length(tree.lengths, model.vocab.counts)
+mean_len = objective_lessons.mean_code_length(tree.lengths, model.vocab.counts)
 m = st.columns(4)
 m[0].metric(t("hs.m_V"), f"{V:,}")
 m[1].metric("log2 V", f"{np.log2(V):.2f}")
@@ -112,4 +115,4 @@ with right:
         st.caption(t("hs.codes_ends", head=f"{step_view.TABLE_ENDS[0]:,}", tail=f"{step_view.TABLE_ENDS[1]:,}",
                      V=f"{V:,}"))
 
-show_source(build_huffman, huffman.leaf_probabilities, lessons.hs_path_rows)
+show_source(build_huffman, huffman.leaf_probabilities, objective_lessons.hs_path_rows)

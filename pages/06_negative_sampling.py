@@ -4,11 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import Vocabulary, alias_table, binary_logistic_loss, lessons
+from engine import Vocabulary, alias_table, binary_logistic_loss
 from ui import charts, step_view
 from ui.code import show_source
 from ui.i18n import t
 from ui.settings import ui_range
+from lessons import objectives as objective_lessons
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
@@ -34,7 +35,7 @@ with left:
     alpha = st.slider(t("ns.alpha"), *ui_range("ns_exponent"), float(model.ns_exponent), 0.05,
                       key="ns_alpha", help=t("ns.alpha_help"))
     st.markdown(t("ns.alpha_text"))
-    shares = lessons.noise_mass(model.vocab.counts, [1.0, alpha, 0.0])
+    shares = objective_lessons.noise_mass(model.vocab.counts, [1.0, alpha, 0.0])
     st.markdown(t("ns.shares", one=f"{shares[1.0]:.1%}", mid=f"{shares[alpha]:.1%}", alpha=f"{alpha:g}",
                   zero=f"{shares[0.0]:.1%}"))
     if is_ns and abs(alpha - model.ns_exponent) > 1e-9:
@@ -78,7 +79,7 @@ st.subheader(t("ns.step_title"))
 if trace is None:
     st.info(t("ns.press_next"))
 else:
-    terms = lessons.ns_terms(trace.scores)
+    terms = objective_lessons.ns_terms(trace.scores)
     words_ = step_view.words(model, trace.out_rows)
     k = len(trace.negatives)
     col_value = t("ns.col_value")
@@ -110,4 +111,4 @@ else:
                                     title=t("ns.chart_terms"), x_title=t("ns.chart_x"), y_title="log σ(±u·h)",
                                     height=300), key="ns_terms_bars")
 
-show_source(Vocabulary.noise_distribution, alias_table, binary_logistic_loss, lessons.ns_terms)
+show_source(Vocabulary.noise_distribution, alias_table, binary_logistic_loss, objective_lessons.ns_terms)

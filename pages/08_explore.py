@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import engine
-from engine import experiments
+from lessons import benchmarks
 from engine.keyed_vectors import KeyedVectors
 from ui import explore as ex
 from ui import guards
@@ -123,7 +123,7 @@ with tab_sim:
 # ---------------------------------------------------------------- benchmarks
 with tab_bench:
     st.markdown(t("explore.bench_intro"))
-    files = {name: engine.gensim_data_path(f) for name, f in experiments.BENCHMARK_FILES.items()}
+    files = {name: engine.gensim_data_path(f) for name, f in benchmarks.BENCHMARK_FILES.items()}
     corpus_name = state.current_settings()["corpus"]
     own = engine.sample_analogies(corpus_name) if model is not None and corpus_name in engine.sample_corpora() else None
     if not any(files.values()) and own is None:
@@ -132,7 +132,7 @@ with tab_bench:
         key = ("bench", id(kv), getattr(model, "step_count", None))
         if st.button(t("explore.bench_go"), key="explore_bench_go", type="primary"):
             with st.spinner(t("explore.scoring")):
-                st.session_state[state.EXPLORE_BENCH] = (key, experiments.benchmark_scores(kv, own))
+                st.session_state[state.EXPLORE_BENCH] = (key, benchmarks.benchmark_scores(kv, own))
         stored = st.session_state.get(state.EXPLORE_BENCH)
         if stored and stored[0] == key:
             rows = []

@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from engine import experiments as exps
-from engine.synthetic import hard_planted, planted_corpus, quality_by_frequency
+from lessons import claims
+from lessons import six_models
+from lessons import stats as lesson_stats
+from lessons.planted import hard_planted
+from lessons.planted import planted_corpus
+from lessons.planted import quality_by_frequency
 from ui import compare as cmp
 from ui import charts, pickers, state
 from ui.choices import choice
@@ -65,15 +69,15 @@ default_words = ([planted.groups[g][0] for g in list(planted.groups)[:3]] if tru
                  else [w for w in ["king", "paris", "apple", "dog", "fox"] if w in set(vocab_words)][:3])
 chosen = pickers.words_multiselect(c2, t("compare.six.words"), vocab_words, {w: i for i, w in enumerate(vocab_words)},
                                    default_words, max_selections=6, key=f"cmp_words_{corpus_kind}_{settings['corpus']}")
-with_gensim = c3.checkbox(t("compare.six.gensim"), value=exps.gensim_available(),
-                          disabled=not exps.gensim_available(), key="cmp_gensim", help=t("compare.six.gensim_help"))
+with_gensim = c3.checkbox(t("compare.six.gensim"), value=six_models.gensim_available(),
+                          disabled=not six_models.gensim_available(), key="cmp_gensim", help=t("compare.six.gensim_help"))
 with_bench = c3.checkbox(t("compare.six.bench"), value=False, key="cmp_bench", help=t("compare.six.bench_help"))
 six_settings = {**base, "epochs": int(six_epochs)}
 six_key = {"corpus": corpus_label, "planted": planted.settings if truth else None, **six_settings,
            "words": list(chosen), "gensim": with_gensim, "bench": with_bench}
 if st.button(t("compare.six.button"), key="cmp_six_go", type="primary"):
     def run_six(out, progress):
-        exps.train_six(sentences, six_settings, words=chosen, truth=truth, benchmarks=with_bench,
+        six_models.train_six(sentences, six_settings, words=chosen, truth=truth, benchmarks=with_bench,
                        with_gensim=with_gensim, progress=progress, out=out)
     try:
         cmp.run_with_progress(state.CMP_SIX, six_key, run_six, t("compare.six.label"))
@@ -108,7 +112,7 @@ if res and res["rows"]:
             st.dataframe(table, width="stretch")
 elif res is None and st.session_state.get(state.CMP_SIX):
     st.caption(t("compare.six.changed"))
-show_source(exps.train_six, exps.dot_products_per_update, label=t("compare.show_code"))
+show_source(six_models.train_six, six_models.dot_products_per_update, label=t("compare.show_code"))
 
 # ---------------------------------------------------------------- the claims, tested fairly
 st.header(t("compare.claims.title"))
@@ -127,8 +131,8 @@ scale = choice(c2.radio, t("compare.claims.scale"), ["default", "larger"], lambd
 n_seeds = c3.slider(t("compare.claims.seeds"), 2, 8, 3, key="cmp_seeds", help=t("compare.claims.seeds_help"))
 seeds = list(range(1, n_seeds + 1))
 c1, c2, c3 = st.columns([1.4, 1, 1])
-budget = choice(c1.radio, t("compare.claims.budget"), exps.BUDGETS, lambda b: t(f"compare.claims.budget_{b}"),
-                "cmp_budget", default=exps.BUDGETS[1], horizontal=True)
+budget = choice(c1.radio, t("compare.claims.budget"), claims.BUDGETS, lambda b: t(f"compare.claims.budget_{b}"),
+                "cmp_budget", default=claims.BUDGETS[1], horizontal=True)
 c1.caption(t(f"compare.claims.budget_help_{budget}"))
 if budget == "seconds":
     amount = float(c2.number_input(t("compare.claims.seconds_amount"), 0.2, 30.0, 1.0, 0.1, key="cmp_seconds"))
@@ -136,10 +140,10 @@ else:
     amount = float(c2.number_input(t("compare.claims.epochs"), 1, 20, 5, key="cmp_exp_epochs"))
 objective = choice(c3.selectbox, t("compare.claims.objective"), ["negative_sampling", "hierarchical_softmax"],
                    objective_label, "cmp_exp_objective", default="negative_sampling")
-cbow_rule = choice(st.radio, t("compare.claims.cbow_rule"), list(exps.CBOW_RULES), lambda r: t(f"compare.claims.rule_{r}"),
-                   "cmp_cbow_rule", default=list(exps.CBOW_RULES)[0], horizontal=True)
+cbow_rule = choice(st.radio, t("compare.claims.cbow_rule"), list(claims.CBOW_RULES), lambda r: t(f"compare.claims.rule_{r}"),
+                   "cmp_cbow_rule", default=list(claims.CBOW_RULES)[0], horizontal=True)
 
-claims_base = {**exps.CLAIMS_SETTINGS, "objective": objective}
+claims_base = {**claims.CLAIMS_SETTINGS, "objective": objective}
 try:
     data = cmp.claims_data(data_kind, scale)
 except ValueError as e:
@@ -181,7 +185,7 @@ if rows:
     metric = (st.radio(t("compare.claims.metric"), metrics, horizontal=True, key="cmp_claims_metric")
               if len(metrics) > 1 else metrics[0])
     chance = data.truth.chance_precision() if data.kind == "planted" else None
-    summary = exps.claims_summary(rows, metric)
+    summary = claims.claims_summary(rows, metric)
     st.plotly_chart(cmp.claims_figure(summary, metric, chance, t("compare.claims.growth_title")),
                     key="cmp_claims_fig")
     st.caption(t("compare.claims.growth_caption"))
@@ -189,7 +193,7 @@ if rows:
     st.markdown("\n".join("- " + cmp.outcome_text(s, t("compare.verdict.tokens", size=f"{s['size']:,}"))
                           for s in summary))
     largest = max(s["size"] for s in summary)
-    bin_summaries = {b: next((s for s in exps.claims_summary(rows, metric, b) if s["size"] == largest), None)
+    bin_summaries = {b: next((s for s in claims.claims_summary(rows, metric, b) if s["size"] == largest), None)
                      for b in data.bins}
     bin_summaries = {b: s for b, s in bin_summaries.items() if s is not None}
     if bin_summaries:
@@ -217,5 +221,5 @@ if rows:
     with st.expander(t("compare.claims.runs_header")):
         st.dataframe(cmp.runs_table(rows, metric), hide_index=True, width="stretch")
         st.caption(t("compare.claims.coverage_note"))
-show_source(exps.claims_experiment, exps.train_budgeted, exps.verdict, hard_planted, quality_by_frequency,
+show_source(claims.claims_experiment, claims.train_budgeted, lesson_stats.compare_intervals, hard_planted, quality_by_frequency,
             label=t("compare.show_code"))

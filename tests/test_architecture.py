@@ -55,3 +55,49 @@ def test_the_update_is_written_once():
     """np.add.at on the weights (the step trainer's write) appears in update.py only."""
     writers = [p.name for p in ENGINE.glob("*.py") if "np.add.at(W_" in p.read_text(encoding="utf-8")]
     assert writers == ["update.py"]
+
+
+# ------------------------------------------------------------------------------------- the four floors
+ROOT = ENGINE.parent
+FLOORS = ("pages", "ui", "lessons", "engine")          # imports run only downward (to a later floor)
+
+
+def _python_files(folder: str):
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def _imported_roots(path: Path) -> set:
+    """The top-level packages a file imports anywhere (module level or inside a function)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("floor", FLOORS)
+def test_each_floor_imports_only_the_floors_below_it(floor):
+    """pages -> ui -> lessons -> engine: never upward (engine knows no lesson and no screen; lessons never
+    import Streamlit or ui; ui never imports a page)."""
+    above = set(FLOORS[:FLOORS.index(floor)])
+    if floor in ("engine", "lessons"):
+        above |= {"streamlit", "app"}
+    bad = {str(p.relative_to(ROOT)): sorted(_imported_roots(p) & above) for p in _python_files(floor)}
+    assert not {k: v for k, v in bad.items() if v}, bad
+
+
+def test_the_rule_catches_an_upward_import(tmp_path):
+    """The check itself can fail: a lesson that imports ui is found."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from ui import state\n    import streamlit as st\n", encoding="utf-8")
+    assert _imported_roots(bad) & {"ui", "streamlit"} == {"ui", "streamlit"}
+
+
+def test_lessons_hold_no_engine_shim():
+    """No module of engine/ is a lesson: the moved names are importable only from lessons/."""
+    gone = ("lessons", "lessons_windows", "lessons_interview", "lessons_interview2", "lessons_interview3", "claims",
+            "experiments", "synthetic", "sweep", "sweep_values", "sweep_quality")
+    assert not [g for g in gone if (ENGINE / f"{g}.py").exists()]

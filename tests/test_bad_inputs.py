@@ -19,7 +19,7 @@ import pytest
 
 import engine
 from engine import KeyedVectors, TrainingDiverged, Word2Vec, load_word2vec_format, parse_word2vec_bytes
-from engine.config import SETTINGS, SettingTypeError
+from engine.config import SettingTypeError
 from engine.vocab import CorpusTypeError
 from ui import state
 from tests.conftest import kept_choice

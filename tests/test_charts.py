@@ -55,7 +55,7 @@ def test_code_lengths_is_one_point_per_count_and_length():
 
 
 def test_the_window_grid_names_every_cell_and_writes_words_only_in_window_cells():
-    from engine.lessons_windows import CenterWindow
+    from lessons.windows import CenterWindow
     tokens = ["the", "king", "and", "queen"]
     windows = [CenterWindow(0, 1, (1, 2), (1,), (1,)), CenterWindow(1, 2, (0, 2, 3), (0, 2, 3), (0, 3)),
                CenterWindow(2, 1, (0, 1, 3), (1, 3), (1, 3)), CenterWindow(3, 1, (1, 2), (2,), (2,))]
@@ -129,7 +129,7 @@ def test_long_titles_are_broken_into_lines_that_fit_half_a_page():
 
 def test_huffman_tree_draws_every_branch_as_an_elbow_and_the_path_to_the_target_in_green():
     from engine import build_huffman
-    from engine.lessons import tree_layout
+    from lessons.tree import tree_layout
 
     counts = np.array([40, 20, 10, 5, 3, 2])
     words = ["the", "king", "queen", "man", "woman", "apple"]

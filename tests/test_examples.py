@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from engine import Word2Vec, context_pairs, learning_rate
-
 SENTENCES = [s.split() for s in [
     "a b c d e f g", "b c a", "d e", "f", "g a b c d e f g a b", "c c c d"]]
 

@@ -1,4 +1,4 @@
-"""engine.experiments: six models, cost per update, gensim comparison, the corpus-growth and rare-word experiments."""
+"""lessons.six_models and lessons.claims: six models, cost per update, gensim comparison, the corpus-growth and rare-word experiments."""
 
 import math
 
@@ -6,11 +6,20 @@ import numpy as np
 import pytest
 
 from engine import Word2Vec, gensim_data_path
-from engine import experiments as E
-from engine.experiments import (SIX_MODELS, benchmark_scores, dot_products_per_update, gensim_available,
-                                gensim_kwargs, neighbour_overlap, summarize, train_six)
+from lessons import benchmarks
+from lessons import claims
+from lessons import measures
+from lessons import stats as lesson_stats
+from lessons.six_models import SIX_MODELS
+from lessons.benchmarks import benchmark_scores
+from lessons.six_models import dot_products_per_update
+from lessons.six_models import gensim_available
+from lessons.six_models import gensim_kwargs
+from lessons.six_models import neighbour_overlap
+from lessons.six_models import train_six
 from engine.keyed_vectors import KeyedVectors
-from engine.synthetic import hard_planted, planted_corpus
+from lessons.planted import hard_planted
+from lessons.planted import planted_corpus
 
 SMALL = dict(vector_size=16, window=2, sample=0.0, epochs=3, negative=5, min_count=1)
 
@@ -98,12 +107,12 @@ def test_same_settings_in_gensim_find_the_same_neighbours(corpus):
 
 
 # ---------------------------------------------------------------- the claims experiments
-FAST = dict(E.CLAIMS_SETTINGS, vector_size=16)
+FAST = dict(claims.CLAIMS_SETTINGS, vector_size=16)
 
 
 @pytest.fixture(scope="module")
 def hard():
-    return E.ClaimsData.planted(hard_planted(40_000, seed=1))
+    return claims.ClaimsData.planted(hard_planted(40_000, seed=1))
 
 
 def _pair(rows, size):
@@ -112,7 +121,7 @@ def _pair(rows, size):
 
 
 def test_equal_epochs_budget(hard):
-    rows = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 2)
+    rows = claims.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 2)
     assert len(rows) == 4
     for size in (8_000, 20_000):
         sg, cb = _pair(rows, size)
@@ -127,7 +136,7 @@ def test_equal_epochs_budget(hard):
 
 @pytest.mark.parametrize("rule", ["sum", "mean_word2vec"])
 def test_equal_updates_budget(hard, rule):
-    rows = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "updates", 2, cbow_rule=rule)
+    rows = claims.claims_experiment(hard, [8_000, 20_000], [1], FAST, "updates", 2, cbow_rule=rule)
     assert len(rows) == 4
     for r in rows:
         if r["architecture"] == "cbow":
@@ -136,7 +145,7 @@ def test_equal_updates_budget(hard, rule):
             assert abs(r["updates"] - sg["updates"]) <= 0.01 * sg["updates"]
             assert r["passes"] > 2.5 * sg["passes"]          # CBOW needs more passes for as many updates
             assert r["lr_end"] < 0.2 * FAST["alpha"]         # and its learning rate still decays (nearly) fully
-            assert r["rule"] == Word2Vec(architecture="cbow", **E.CBOW_RULES[rule]).build_vocab(
+            assert r["rule"] == Word2Vec(architecture="cbow", **claims.CBOW_RULES[rule]).build_vocab(
                 hard.subset(2000)).rule.describe()
         else:
             assert r["epochs_planned"] == 2 and r["ended_by"] == "plan"
@@ -144,13 +153,13 @@ def test_equal_updates_budget(hard, rule):
 
 def test_equal_seconds_budget_both_stopped_by_the_deadline(hard):
     for arch in ("skipgram", "cbow"):
-        s = E.claims_settings(FAST, arch, "sum", 1)
+        s = claims.claims_settings(FAST, arch, "sum", 1)
         # plan far more work than fits: the deadline must be what ends the run
-        model, facts = E.train_budgeted(hard.sentences, s, "seconds", 0.4, words_per_sec=1e9)
+        model, facts = claims.train_budgeted(hard.sentences, s, "seconds", 0.4, words_per_sec=1e9)
         assert facts["ended_by"] == "deadline" and not model.training_complete
         assert 0.4 <= facts["seconds"] < 0.4 + 0.5
         assert facts["updates"] == model.step_count > 0
-    rows = E.claims_experiment(hard, [20_000], [1], FAST, "seconds", 0.3)
+    rows = claims.claims_experiment(hard, [20_000], [1], FAST, "seconds", 0.3)
     assert {r["architecture"] for r in rows} == {"skipgram", "cbow"}
     assert all(r["seconds"] < 0.3 + 0.5 and r["words_per_sec"] > 0 for r in rows)
 
@@ -161,52 +170,52 @@ def test_stop_keeps_finished_runs_and_the_cache_reuses_them(hard):
     def progress(done, total, label):
         return False if done >= 2 else None               # stop once two runs are done
 
-    rows = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 1, cache=cache, progress=progress,
+    rows = claims.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 1, cache=cache, progress=progress,
                                out=out)
     assert rows is out and len(rows) == 2 and len(cache) == 2
     calls = []
-    again = E.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 1, cache=cache,
+    again = claims.claims_experiment(hard, [8_000, 20_000], [1], FAST, "epochs", 1, cache=cache,
                                 progress=lambda d, t, label: calls.append(d))
     assert again[0] is rows[0] and again[1] is rows[1]    # the finished runs were not trained again
     assert len(again) == 4 and len(cache) == 4
     # the key holds everything the result depends on: another CBOW rule is another run, skip-gram is shared
-    k = E.run_key(hard, 8_000, "cbow", 1, FAST, "epochs", 1, "sum")
-    assert k != E.run_key(hard, 8_000, "cbow", 1, FAST, "epochs", 1, "mean_exact")
-    assert (E.run_key(hard, 8_000, "skipgram", 1, FAST, "epochs", 1, "sum")
-            == E.run_key(hard, 8_000, "skipgram", 1, FAST, "epochs", 1, "mean_exact"))
+    k = claims.run_key(hard, 8_000, "cbow", 1, FAST, "epochs", 1, "sum")
+    assert k != claims.run_key(hard, 8_000, "cbow", 1, FAST, "epochs", 1, "mean_exact")
+    assert (claims.run_key(hard, 8_000, "skipgram", 1, FAST, "epochs", 1, "sum")
+            == claims.run_key(hard, 8_000, "skipgram", 1, FAST, "epochs", 1, "mean_exact"))
 
 
 def test_bad_budget_and_rule():
     with pytest.raises(ValueError, match="budget"):
-        E.train_budgeted([["a", "b"]], FAST, "minutes", 1)
+        claims.train_budgeted([["a", "b"]], FAST, "minutes", 1)
     with pytest.raises(ValueError, match="cbow_rule"):
-        E.claims_settings(FAST, "cbow", "median", 1)
+        claims.claims_settings(FAST, "cbow", "median", 1)
 
 
 def test_interval_matches_scipy():
     from scipy import stats
     vals = [0.61, 0.64, 0.58, 0.66]
-    r = E.interval(vals)
+    r = lesson_stats.interval(vals)
     lo, hi = stats.t.interval(0.95, len(vals) - 1, loc=np.mean(vals), scale=stats.sem(vals))
     assert r["lo"] == pytest.approx(lo) and r["hi"] == pytest.approx(hi) and r["n"] == 4
     assert (r["min"], r["max"]) == (0.58, 0.66)
-    one = E.interval([0.5, float("nan")])
+    one = lesson_stats.interval([0.5, float("nan")])
     assert one["n"] == 1 and math.isnan(one["half"])
 
 
 def test_verdict_names_the_winner_or_says_within_noise():
-    assert E.verdict([0.80, 0.82, 0.81], [0.60, 0.62, 0.61])["outcome"] == "a"
-    assert E.verdict([0.60, 0.62, 0.61], [0.80, 0.82, 0.81])["outcome"] == "b"
+    assert lesson_stats.compare_intervals([0.80, 0.82, 0.81], [0.60, 0.62, 0.61])["outcome"] == "a"
+    assert lesson_stats.compare_intervals([0.60, 0.62, 0.61], [0.80, 0.82, 0.81])["outcome"] == "b"
     # means differ (0.80 vs 0.75) but the intervals overlap: within noise
-    v = E.verdict([0.70, 0.80, 0.90], [0.65, 0.75, 0.85])
+    v = lesson_stats.compare_intervals([0.70, 0.80, 0.90], [0.65, 0.75, 0.85])
     assert v["outcome"] == "noise" and v["gap"] == pytest.approx(0.05)
     # just touching counts as overlapping; barely apart does not
     a = [0.5, 0.6, 0.7]
-    half = E.interval(a)["half"]
-    assert E.verdict(a, [x - 2 * half for x in a])["outcome"] == "noise"
-    assert E.verdict(a, [x - 2 * half - 1e-6 for x in a])["outcome"] == "a"
-    assert E.verdict([0.9], [0.1, 0.2])["outcome"] == "unknown"        # one seed: no interval
-    assert E.verdict([float("nan")] * 3, [0.1, 0.2, 0.3])["outcome"] == "unscored"   # no score at all
+    half = lesson_stats.interval(a)["half"]
+    assert lesson_stats.compare_intervals(a, [x - 2 * half for x in a])["outcome"] == "noise"
+    assert lesson_stats.compare_intervals(a, [x - 2 * half - 1e-6 for x in a])["outcome"] == "a"
+    assert lesson_stats.compare_intervals([0.9], [0.1, 0.2])["outcome"] == "unknown"        # one seed: no interval
+    assert lesson_stats.compare_intervals([float("nan")] * 3, [0.1, 0.2, 0.3])["outcome"] == "unscored"   # no score at all
 
 
 def test_claims_summary_per_size():
@@ -214,10 +223,10 @@ def test_claims_summary_per_size():
             for s, a, vs in [(10, "skipgram", [0.2, 0.21, 0.22]), (10, "cbow", [0.5, 0.52, 0.51]),
                              (100, "skipgram", [0.7, 0.8, 0.9]), (100, "cbow", [0.72, 0.82, 0.88])]
             for seed, v in enumerate(vs)]
-    summary = E.claims_summary(rows, "m")
+    summary = claims.claims_summary(rows, "m")
     assert [(s["size"], s["outcome"]) for s in summary] == [(10, "b"), (100, "noise")]
     assert summary[0]["cbow"]["mean"] == pytest.approx(0.51)
-    rare = E.claims_summary(rows, "m", "rare")
+    rare = claims.claims_summary(rows, "m", "rare")
     assert rare[0]["skipgram"]["mean"] == pytest.approx(0.11)
 
 
@@ -230,17 +239,17 @@ def test_pair_scores_on_made_up_vectors():
         words += [f"a{i}", f"b{i}"]
         vecs += [[1.0, 0.0, 0.01 * i], [np.cos(angle), np.sin(angle), 0.01 * i]]
     kv = KeyedVectors(words, np.array(vecs))
-    assert E.pair_spearman(kv, pairs) == pytest.approx(1.0, abs=0.01)
-    assert math.isnan(E.pair_spearman(kv, pairs[:E.MIN_PAIRS - 1]))     # too few pairs: not reported
+    assert measures.pair_spearman(kv, pairs) == pytest.approx(1.0, abs=0.01)
+    assert math.isnan(measures.pair_spearman(kv, pairs[:measures.MIN_PAIRS - 1]))     # too few pairs: not reported
 
 
 @pytest.mark.skipif(gensim_data_path("head500.noblanks.cor") is None, reason="gensim's test data is not installed")
 def test_real_data_stemmed_lists_and_coverage():
-    stemmed = E.word_pairs("wordsim353.tsv", True)
-    plain = E.word_pairs("wordsim353.tsv", False)
+    stemmed = benchmarks.word_pairs("wordsim353.tsv", True)
+    plain = benchmarks.word_pairs("wordsim353.tsv", False)
     assert ("love", "sex", 6.77) in plain and ("love", "sex", 6.77) in stemmed
     assert any(a == "comput" for a, _, _ in stemmed) and not any(a == "comput" for a, _, _ in plain)
-    data = E.ClaimsData.real("head500")
+    data = claims.ClaimsData.real("head500")
     assert data.n_tokens > 300_000 and data.metrics == ("WordSim-353", "SimLex-999")
     part = data.subset(30_000)
     model = Word2Vec(**{**FAST, "epochs": 1}).build_vocab(part)

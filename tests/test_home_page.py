@@ -1,4 +1,4 @@
-"""The Home page (pages/01_home.py, ui/home_view.py): one-hot against dense vectors, centred cosines.
+"""The Home page (pages/01_home.py, ui/home_lessons.py): one-hot against dense vectors, centred cosines.
 
 After training on a sample corpus with the app's defaults, a related pair (same semantic group) must
 show a clearly higher similarity than an unrelated one (different groups): by at least MARGIN.
@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 import engine
-from engine import lessons, read_corpus, sample_corpora
+from engine import read_corpus, sample_corpora
 from tests.conftest import heatmap_by_title
-from ui import home_view, state
+from ui import state
+from lessons import home as home_lessons
+from lessons import measures
 
 HOME = "pages/01_home.py"
 TINY = dict(sb_corpus="tiny")
@@ -31,12 +33,12 @@ def test_centred_cosines_ignore_a_direction_every_vector_shares():
     W = rng.normal(size=(30, 8))
     shifted = W + 5.0 * rng.normal(size=8)                 # one common direction added to every word
     rows = [0, 3, 7]
-    assert np.allclose(home_view.centered_cosines(W, rows), home_view.centered_cosines(shifted, rows))
-    raw = home_view.cosines(shifted[rows])
+    assert np.allclose(home_lessons.centered_cosines(W, rows), home_lessons.centered_cosines(shifted, rows))
+    raw = measures.cosine_matrix(shifted[rows])
     assert raw[np.triu_indices(3, 1)].min() > 0.8          # raw cosines: all high, the shared direction dominates
-    assert np.allclose(home_view.cosines(W[rows]), lessons.cosine_matrix(W[rows]))
+    assert np.allclose(measures.cosine_matrix(W[rows]), measures.cosine_matrix(W[rows]))
     centred = W - W.mean(axis=0)                           # the mean of ALL rows, not of the rows compared
-    assert np.allclose(home_view.centered_cosines(W, rows), lessons.cosine_matrix(centred[rows]))
+    assert np.allclose(home_lessons.centered_cosines(W, rows), measures.cosine_matrix(centred[rows]))
 
 
 @pytest.mark.parametrize("corpus", sorted(sample_corpora()))
@@ -44,16 +46,16 @@ def test_compare_pairs_come_from_the_corpus_groups(corpus):
     groups = engine.sample_groups(corpus)
     model = engine.Word2Vec(vector_size=4, min_count=1, sample=0).build_vocab(read_corpus(sample_corpora()[corpus]))
     vocab = model.vocab.key_to_index
-    (a, b), (a2, c) = home_view.compare_pairs(groups, vocab)
+    (a, b), (a2, c) = home_lessons.compare_pairs(groups, vocab)
     assert a == a2 and {a, b, c} <= set(vocab)
     assert groups[a] == groups[b] != groups[c]
-    words = home_view.default_words(groups, vocab)
+    words = home_lessons.default_words(groups, vocab)
     assert words[:2] == [a, b] and words[-1] == c and len(set(words)) == len(words) <= 7
 
 
 def test_no_groups_no_pairs():
-    assert home_view.compare_pairs({}, {"a": 0}) is None and home_view.default_words({}, {"a": 0}) == []
-    assert home_view.group_means(np.eye(2), {"a": 0, "b": 1}, {"a": "x", "b": "x"}) is None
+    assert home_lessons.compare_pairs({}, {"a": 0}) is None and home_lessons.default_words({}, {"a": 0}) == []
+    assert home_lessons.group_means(np.eye(2), {"a": 0, "b": 1}, {"a": "x", "b": "x"}) is None
 
 
 # ---------------------------------------------------------------------------------------------- the page
@@ -66,12 +68,12 @@ def test_home_one_hot_cosines_are_identity_and_dense_ones_are_the_models(open_pa
     m = model_of(at)
     ids = [m.vocab.key_to_index[w] for w in words]
     centred, _, _ = heatmap_by_title(at, "Centred cosine similarity of the vectors")
-    expected = lessons.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[ids])
+    expected = measures.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[ids])
     assert np.allclose(centred, expected) and not np.allclose(centred, np.eye(len(words)))
     assert "mean of all V word vectors is subtracted" in " ".join(c.value for c in at.caption)
     at.toggle(key="home_centred").set_value(False).run()                     # the raw cosine is one click away
     raw, _, _ = heatmap_by_title(at, "Cosine similarity of the vectors")
-    assert np.allclose(raw, lessons.cosine_matrix(m.W_in[ids]))
+    assert np.allclose(raw, measures.cosine_matrix(m.W_in[ids]))
 
 
 def test_home_train_button_trains_this_sessions_model(open_page):
@@ -86,7 +88,7 @@ def test_home_train_button_trains_this_sessions_model(open_page):
 def test_after_training_on_royalty_related_words_are_clearly_more_similar(open_page):
     at = open_page(HOME)                                                     # the app's defaults: royalty
     groups = engine.sample_groups("royalty")
-    (a, b), (_, c) = home_view.compare_pairs(groups, model_of(at).vocab.key_to_index)
+    (a, b), (_, c) = home_lessons.compare_pairs(groups, model_of(at).vocab.key_to_index)
     at.button(key="home_train").click().run()
     assert not at.exception and model_of(at).training_complete
     shown = metric_values(at)
@@ -94,9 +96,9 @@ def test_after_training_on_royalty_related_words_are_clearly_more_similar(open_p
     assert related - unrelated >= MARGIN, (related, unrelated)
     m = model_of(at)
     kv = m.vocab.key_to_index
-    S = lessons.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[[kv[a], kv[b], kv[c]]])
+    S = measures.cosine_matrix((m.W_in - m.W_in.mean(axis=0))[[kv[a], kv[b], kv[c]]])
     assert np.isclose(related, S[0, 1], atol=0.005) and np.isclose(unrelated, S[0, 2], atol=0.005)
-    within, across = home_view.group_means(m.W_in, kv, groups)
+    within, across = home_lessons.group_means(m.W_in, kv, groups)
     assert within - across >= MARGIN                                         # not just one lucky pair
 
 

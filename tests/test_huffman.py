@@ -4,8 +4,6 @@ import numpy as np
 import pytest
 
 from engine import build_huffman, leaf_probabilities
-
-
 @pytest.fixture(params=[2, 3, 7, 50, 333])
 def counts(request):
     rng = np.random.default_rng(request.param)

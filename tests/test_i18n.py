@@ -304,8 +304,8 @@ def figure_texts(fig) -> list:
 def chart_gallery() -> dict:
     """One figure from each shared chart of ui/charts.py, on Chinese corpus words (so any English run is ours)."""
     from engine import build_huffman
-    from engine.lessons import tree_layout
-    from engine.lessons_windows import CenterWindow
+    from lessons.tree import tree_layout
+    from lessons.windows import CenterWindow
 
     words = ["国王", "王后", "男人", "女人", "北京", "苹果"]
     counts = np.array([60, 30, 20, 10, 5, 2])

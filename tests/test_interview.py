@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import lessons_interview3 as Q
+from lessons.interview import questions
 from ui import interview as ui_iv
 from ui.i18n import t
 from tests.conftest import kept_choice
@@ -29,7 +29,7 @@ def _no_exception(at):
 
 
 def pick(at, qid):
-    kept_choice(at.selectbox, ui_iv.PICK).select_index(Q.QUESTION_IDS.index(qid))
+    kept_choice(at.selectbox, ui_iv.PICK).select_index(questions.QUESTION_IDS.index(qid))
     at.run()
     _no_exception(at)
 
@@ -41,7 +41,7 @@ def default_prediction(question):
 
 def answer(at, qid, prediction=None, scope="walk", lang="en"):
     """Enter a prediction for question qid in the form and press Run the experiment."""
-    question = Q.QUESTION_BY_ID[qid]
+    question = questions.QUESTION_BY_ID[qid]
     prediction = default_prediction(question) if prediction is None else prediction
     for f in question.fields:
         key = f"iv_{scope}_{qid}_{f.name}"
@@ -84,7 +84,7 @@ def texts(at) -> str:
 def test_every_question_runs_its_experiment_and_reveals_in_both_languages(open_page, lang):
     at = open_interview(open_page, lang)
     assert t("interview.title", lang) in [h.value for h in at.title]
-    for qid in Q.QUESTION_IDS:
+    for qid in questions.QUESTION_IDS:
         pick(at, qid)
         page_text = texts(at)
         assert t(f"interview.{qid}.ask", lang).split("{")[0][:12] in page_text, qid
@@ -92,16 +92,16 @@ def test_every_question_runs_its_experiment_and_reveals_in_both_languages(open_p
         given = answers(at)[qid]
         assert given["ok"] in (True, False)
         result = results(at)[given["key"]]
-        assert set(result["truth"]) == {f.name for f in Q.QUESTION_BY_ID[qid].fields}
+        assert set(result["truth"]) == {f.name for f in questions.QUESTION_BY_ID[qid].fields}
         page_text = texts(at)
         verdict = t("interview.verdict_right" if given["ok"] else "interview.verdict_wrong", lang)
         assert verdict in page_text, qid
         assert t(f"interview.{qid}.say", lang) in page_text, qid               # how to say it
         assert t(f"interview.{qid}.explain", lang).strip()[:20] in page_text, qid
         assert len(at.table) >= 1, qid                                         # prediction against result
-    assert len(answers(at)) == len(Q.QUESTIONS)
+    assert len(answers(at)) == len(questions.QUESTIONS)
     right = sum(a["ok"] for a in answers(at).values())
-    progress = t("interview.progress", lang, answered=len(Q.QUESTIONS), total=len(Q.QUESTIONS), right=right)
+    progress = t("interview.progress", lang, answered=len(questions.QUESTIONS), total=len(questions.QUESTIONS), right=right)
     assert any(progress in (p.proto.text or "") for p in at.get("progress")), progress
 
 
@@ -167,7 +167,7 @@ def test_an_experiment_runs_once_per_corpus_and_is_reused(open_page):
 def test_a_share_link_restores_the_answered_questions(open_page, clear_streamlit_caches):
     from streamlit.testing.v1 import AppTest
 
-    code = Q.encode_progress({"num_skips": {"p": {"pairs": 16}, "ok": True},
+    code = questions.encode_progress({"num_skips": {"p": {"pairs": 16}, "ok": True},
                               "hs_sum": {"p": {"sum": "less"}, "ok": False}})
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["sb_corpus"] = "tiny"
@@ -186,16 +186,16 @@ def test_a_share_link_restores_the_answered_questions(open_page, clear_streamlit
     _no_exception(at)
     assert t("interview.verdict_right") in texts(at)
     labels = kept_choice(at.selectbox, ui_iv.PICK).options
-    assert labels[Q.QUESTION_IDS.index("num_skips")].endswith("✓")
-    assert labels[Q.QUESTION_IDS.index("hs_sum")].endswith("✗")
+    assert labels[questions.QUESTION_IDS.index("num_skips")].endswith("✓")
+    assert labels[questions.QUESTION_IDS.index("hs_sum")].endswith("✗")
 
 
 def test_the_page_writes_its_progress_code_into_the_url(open_page):
     at = open_interview(open_page)
     pick(at, "num_skips")
     answer(at, "num_skips", {"pairs": 3})
-    code = Q.encode_progress({q: {"p": a["p"], "ok": a["ok"]} for q, a in answers(at).items()})
-    assert Q.decode_progress(code) == {"num_skips": {"p": {"pairs": 3}, "ok": False}}
+    code = questions.encode_progress({q: {"p": a["p"], "ok": a["ok"]} for q, a in answers(at).items()})
+    assert questions.decode_progress(code) == {"num_skips": {"p": {"pairs": 3}, "ok": False}}
     assert at.query_params.get("iq") in (code, [code])
 
 
@@ -216,7 +216,7 @@ def test_an_unreadable_link_code_is_reported_and_nothing_breaks(open_page, clear
 def _light_seed() -> int:
     """A seed whose five questions train no model (keeps the test quick)."""
     return next(s for s in range(1000)
-                if not any(Q.QUESTION_BY_ID[q].heavy for q in Q.mock_questions(s)))
+                if not any(questions.QUESTION_BY_ID[q].heavy for q in questions.mock_questions(s)))
 
 
 def test_mock_interview_draws_five_questions_runs_a_clock_and_summarises(open_page):
@@ -226,7 +226,7 @@ def test_mock_interview_draws_five_questions_runs_a_clock_and_summarises(open_pa
     at.run()
     _no_exception(at)
     mock = at.session_state[ui_iv.MOCK]
-    assert mock["questions"] == Q.mock_questions(seed) and len(set(mock["questions"])) == 5
+    assert mock["questions"] == questions.mock_questions(seed) and len(set(mock["questions"])) == 5
     assert re.search(r":material/timer: (09:5\d|10:00) left", texts(at))
     assert t("interview.mock.of", i=1, n=5) in texts(at)
     first = mock["questions"][0]
@@ -235,7 +235,7 @@ def test_mock_interview_draws_five_questions_runs_a_clock_and_summarises(open_pa
     at.button(key="iv_mock_next_0").click()
     at.run()
     assert t("interview.mock.of", i=2, n=5) in texts(at)
-    at.session_state[ui_iv.MOCK]["start"] -= Q.MOCK_SECONDS + 5           # the clock runs out
+    at.session_state[ui_iv.MOCK]["start"] -= questions.MOCK_SECONDS + 5           # the clock runs out
     at.run()
     _no_exception(at)
     assert at.session_state[ui_iv.MOCK]["done"] is True
@@ -281,7 +281,7 @@ def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
             main = page.locator('[data-testid="stMain"]')
             for qid, fill in (("num_skips", ["16"]), ("huffman", ["2", "6"]), ("hs_sum", [])):
                 main.locator('[data-testid="stSelectbox"]').first.click()
-                page.get_by_role("option", name=re.compile(rf"^{Q.number(qid)}\. ")).click()
+                page.get_by_role("option", name=re.compile(rf"^{questions.number(qid)}\. ")).click()
                 settle(page)
                 numbers = main.locator('[data-testid="stForm"] [data-testid="stNumberInput"] input')
                 for i, value in enumerate(fill):

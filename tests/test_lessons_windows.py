@@ -1,10 +1,11 @@
-"""The Windows page's windows come from the model's own example stream (engine/lessons_windows.py)."""
+"""The Windows page's windows come from the model's own example stream (lessons/windows.py)."""
 
 import numpy as np
 import pytest
 
 from engine import Word2Vec, read_corpus, sample_corpora
-from engine.lessons_windows import epoch_examples, sentence_view
+from lessons.windows import epoch_examples
+from lessons.windows import sentence_view
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from engine import Word2Vec, read_corpus, sample_corpora
-
 MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
 TOY = [s.split() for s in ["the king rules", "the queen rules", "a man walks", "a woman walks"]] * 5
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import engine
-import engine.lessons_windows
+from lessons import windows as window_lessons
 from tests.conftest import vega_by_title
 from ui import state
 
@@ -195,7 +195,7 @@ def test_windows_page_shows_exactly_the_examples_the_model_trains_on(open_page, 
         shown += [(tuple(i.split(", ")), t) for i, t in zip(table[columns[0]], table[columns[1]])]
     trained = stream_examples(m, m.stream.chunk(0))                # what step() and train() consume
     assert len(shown) > 20 and shown == trained[:len(shown)]
-    sg, cbow = (engine.lessons_windows.epoch_examples(m.replay_stream(architecture=a)) for a in ("skipgram", "cbow"))
+    sg, cbow = (window_lessons.epoch_examples(m.replay_stream(architecture=a)) for a in ("skipgram", "cbow"))
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["skip-gram examples (epoch 1)"] == f"{sg:,}" and metrics["CBOW examples (epoch 1)"] == f"{cbow:,}"
     assert (sg if architecture == "skipgram" else cbow) == len(trained)   # tiny: one chunk holds the epoch
@@ -210,13 +210,13 @@ def test_windows_page_with_other_settings_shows_what_such_a_model_would_train_on
     assert "would train on" in texts(at.info)
     other = m.replay_stream(window=3, shrink_windows=False)
     idx = at.number_input(key="windows_sentence").value - 1
-    view = engine.lessons_windows.sentence_view(other, idx)
+    view = window_lessons.sentence_view(other, idx)
     table = table_with(at, "input (center)")
     words = m.vocab.index_to_key
     assert list(table["→ target (context word)"]) == [words[t] for _, t in view.examples]
     assert all(w.radius == 3 for w in view.windows)                # no shrinking: every radius is the window
     metrics = {x.label: x.value for x in at.metric}
-    n = engine.lessons_windows.epoch_examples(m.replay_stream(window=3, shrink_windows=False))
+    n = window_lessons.epoch_examples(m.replay_stream(window=3, shrink_windows=False))
     assert metrics["skip-gram examples (epoch 1)"] == f"{n:,}"
     assert metrics["skip-gram, full window"] == f"{n:,}"          # without shrinking the draw is the full window
     at.slider(key="windows_window").set_value(2).run()

@@ -388,7 +388,7 @@ def test_compare_six_models():
 @pytest.fixture
 def small_claims(monkeypatch):
     """The claims experiment on two small sizes of the hard planted corpus (the page's sizes come from here)."""
-    from engine import experiments as exps
+    from lessons import claims as exps
     monkeypatch.setitem(exps.PLANTED_SIZES, "default", (3_000, 9_000))
     return exps
 

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from engine import TrainingDiverged, Word2Vec
-
 SENTENCES = [s.split() for s in [
     "the king rules the land", "the queen rules the land", "a man walks the dog", "a woman walks the dog",
     "the king is a man", "the queen is a woman", "the dog runs", "the cat sleeps", "the the the king"]] * 4
@@ -204,8 +203,8 @@ def test_compact_is_the_same_trace_with_fewer_rows():
     assert np.array_equal(np.asarray(c.grad_out), t.grad_out)          # exact: the same product
     for i in c.kept_rows:
         assert np.array_equal(c.out_before[i], t.out_before[i]) and np.array_equal(c.out_after[i], t.out_after[i])
-    from engine import lessons
-    ch_c, ch_t = lessons.row_changes(c, c.shown_rows(4)), lessons.row_changes(t, c.shown_rows(4))
+    from lessons import steps as step_lessons
+    ch_c, ch_t = step_lessons.row_changes(c, c.shown_rows(4)), step_lessons.row_changes(t, c.shown_rows(4))
     assert np.array_equal(ch_c["out_delta"], ch_t["out_delta"])
     assert c.loss == t.loss and c.target_prob == t.target_prob
     ns = make("skipgram", "negative_sampling").step()

@@ -16,7 +16,7 @@ import pytest
 
 import engine
 from engine import Word2Vec, read_corpus, sample_corpora
-from engine.lessons_windows import epoch_examples
+from lessons.windows import epoch_examples
 from tests.conftest import kept_choice, figure_array, figure_by_title, heatmap_by_title
 from ui import state, step_view
 from ui.i18n import t

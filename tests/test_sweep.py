@@ -1,4 +1,4 @@
-"""engine/sweep.py: values in, plans, runs, the cache, the shared cores, stopping, summaries and the verdict."""
+"""lessons/sweep/: values in, plans, runs, the cache, the shared cores, stopping, summaries and the verdict."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ import numpy as np
 import pytest
 
 from engine import KeyedVectors, read_corpus, sample_analogies, sample_corpora, sample_groups
-from engine import sweep as sw
+from lessons.measures import MIN_PAIRS
+from lessons.sweep import plan as sweep_plan
+from lessons.sweep import run as sweep_run
+from lessons.sweep import scores as sweep_scores
 from engine.config import SETTINGS, Config
 
 TINY_BASE = dict(architecture="skipgram", objective="negative_sampling", vector_size=8, window=2, negative=3,
                  sample=0.0, min_count=1, alpha=0.05, epochs=2, init_scale=1.0)
 
 
-def sample(name: str) -> sw.SweepCorpus:
+def sample(name: str) -> sweep_scores.SweepCorpus:
     sentences = tuple(tuple(s) for s in read_corpus(sample_corpora()[name]))
-    return sw.SweepCorpus(f"sample:{name}", name, sentences, groups=sample_groups(name) or None,
+    return sweep_scores.SweepCorpus(f"sample:{name}", name, sentences, groups=sample_groups(name) or None,
                           analogies=sample_analogies(name))
 
 
@@ -37,7 +40,7 @@ def sample(name: str) -> sw.SweepCorpus:
     ("shrink_windows", "false, true", [False, True]),
 ])
 def test_parse_values_reads_lists_and_ranges(name, text, expected):
-    assert sw.parse_values(name, text) == expected
+    assert sweep_plan.parse_values(name, text) == expected
 
 
 @pytest.mark.parametrize("name, text, code, item", [
@@ -56,8 +59,8 @@ def test_parse_values_reads_lists_and_ranges(name, text, expected):
     ("epochs", "1..100 step 1", "too_many", "1..100 step 1"),
 ])
 def test_bad_values_are_refused_naming_the_item(name, text, code, item):
-    with pytest.raises(sw.SweepInputError) as e:
-        sw.parse_values(name, text)
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.parse_values(name, text)
     assert e.value.code == code
     assert e.value.setting == name
     if item is not None:
@@ -66,18 +69,18 @@ def test_bad_values_are_refused_naming_the_item(name, text, code, item):
 
 
 def test_a_value_the_engine_refuses_carries_the_engines_message():
-    with pytest.raises(sw.SweepInputError) as e:
-        sw.parse_values("negative", "5, 101")
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.parse_values("negative", "5, 101")
     assert "negative must be an integer in [0, 100]" in str(e.value)
 
 
 def test_every_sweepable_settings_suggestions_and_defaults_are_values_the_engine_accepts():
-    for name, spec in sw.SWEEPABLE.items():
+    for name, spec in sweep_plan.SWEEPABLE.items():
         assert name in SETTINGS
-        assert sw.parse_values(name, sw.values_text(spec.suggested)) == list(
+        assert sweep_plan.parse_values(name, sweep_plan.values_text(spec.suggested)) == list(
             spec.suggested if spec.categorical else sorted(spec.suggested))
         for arch in ("skipgram", "cbow"):
-            ref = sw.reference(name, {"architecture": arch})
+            ref = sweep_plan.reference(name, {"architecture": arch})
             for v in (ref["word2vec_c"], ref["gensim"]):
                 assert SETTINGS[name].check(v) == v
             rec = ref["recommended"]
@@ -87,17 +90,17 @@ def test_every_sweepable_settings_suggestions_and_defaults_are_values_the_engine
 
 
 def test_references_follow_word2vec_c_and_gensim():
-    assert sw.reference("alpha", {"architecture": "skipgram"})["word2vec_c"] == 0.025
-    assert sw.reference("alpha", {"architecture": "cbow"})["word2vec_c"] == 0.05
-    assert sw.reference("alpha", {"architecture": "cbow"})["gensim"] == 0.025
-    assert sw.reference("window")["word2vec_c"] == 5 and sw.reference("negative")["gensim"] == 5
-    assert sw.reference("ns_exponent")["recommended"] == 0.75
-    assert sw.reference("architecture")["word2vec_c"] == "cbow"
+    assert sweep_plan.reference("alpha", {"architecture": "skipgram"})["word2vec_c"] == 0.025
+    assert sweep_plan.reference("alpha", {"architecture": "cbow"})["word2vec_c"] == 0.05
+    assert sweep_plan.reference("alpha", {"architecture": "cbow"})["gensim"] == 0.025
+    assert sweep_plan.reference("window")["word2vec_c"] == 5 and sweep_plan.reference("negative")["gensim"] == 5
+    assert sweep_plan.reference("ns_exponent")["recommended"] == 0.75
+    assert sweep_plan.reference("architecture")["word2vec_c"] == "cbow"
 
 
 # ------------------------------------------------------------------------------------------ plans
 def test_plan_lists_every_run_seed_major_with_the_swept_values_and_the_base():
-    plan = sw.SweepPlan.make("window", [3, 1], [7, 8], {**TINY_BASE, "seed": 99, "workers": 2})
+    plan = sweep_plan.SweepPlan.make("window", [3, 1], [7, 8], {**TINY_BASE, "seed": 99, "workers": 2})
     runs = plan.runs()
     assert [(r.value, r.seed) for r in runs] == [(1, 7), (3, 7), (1, 8), (3, 8)]
     assert [r.index for r in runs] == [0, 1, 2, 3]
@@ -108,7 +111,7 @@ def test_plan_lists_every_run_seed_major_with_the_swept_values_and_the_base():
 
 
 def test_a_2d_plan_crosses_both_settings_and_workers_follow_the_strategy():
-    plan = sw.SweepPlan.make("window", [1, 2], [1], TINY_BASE, "architecture", ["skipgram", "cbow"],
+    plan = sweep_plan.SweepPlan.make("window", [1, 2], [1], TINY_BASE, "architecture", ["skipgram", "cbow"],
                              strategy="workers2")
     runs = plan.runs()
     assert {(r.value, r.colour) for r in runs} == {(1, "skipgram"), (1, "cbow"), (2, "skipgram"), (2, "cbow")}
@@ -125,13 +128,13 @@ def test_a_2d_plan_crosses_both_settings_and_workers_follow_the_strategy():
 ])
 def test_plans_that_cannot_run_are_refused_with_a_code(kwargs, code):
     args = {"seeds": [1], "base": TINY_BASE, **kwargs}
-    with pytest.raises(sw.SweepInputError) as e:
-        sw.SweepPlan.make(**args)
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.SweepPlan.make(**args)
     assert e.value.code == code
 
 
 # ------------------------------------------------------------------------------------------ scores
-def test_group_precision_is_one_for_vectors_that_put_each_group_together():
+def test_the_groups_score_is_one_for_vectors_that_put_each_group_together():
     groups = {"a1": "a", "a2": "a", "a3": "a", "b1": "b", "b2": "b", "b3": "b"}
     words = list(groups) + ["filler"]
     rng = np.random.default_rng(0)
@@ -139,41 +142,41 @@ def test_group_precision_is_one_for_vectors_that_put_each_group_together():
     vecs = np.array([centre[groups[w]] + 0.05 * rng.standard_normal(3) if w in groups else [0, 0, 1.0]
                      for w in words])
     kv = KeyedVectors(words, vecs.astype(np.float32))
-    assert sw.group_precision(kv, groups) == (1.0, 1.0)
+    assert sweep_scores.groups_score(kv, groups) == (1.0, 1.0)
     scrambled = KeyedVectors(words, rng.standard_normal((len(words), 3)).astype(np.float32))
-    assert sw.group_precision(scrambled, groups)[0] < 1.0
-    p, cov = sw.group_precision(kv, {**groups, "missing": "a"})
+    assert sweep_scores.groups_score(scrambled, groups)[0] < 1.0
+    p, cov = sweep_scores.groups_score(kv, {**groups, "missing": "a"})
     assert p == 1.0 and cov == pytest.approx(6 / 7)
 
 
 def test_a_sample_corpus_is_scored_on_its_groups_and_analogies_with_coverage():
     corpus = sample("royalty")
     assert corpus.metrics()[:2] == ["groups", "analogies"]
-    plan = sw.SweepPlan.make("window", [2], [1], {**TINY_BASE, "epochs": 5})
-    row = sw.run_sweep(plan, corpus, slots=None)[0]
+    plan = sweep_plan.SweepPlan.make("window", [2], [1], {**TINY_BASE, "epochs": 5})
+    row = sweep_run.run_sweep(plan, corpus, slots=None)[0]
     assert row["status"] == "ok"
     assert 0 <= row["groups"] <= 1 and row["groups_coverage"] == 1.0
     assert 0 <= row["analogies"] <= 1 and 0 < row["analogies_coverage"] <= 1
     if "wordsim353" in corpus.metrics():          # gensim's lists: far too few pairs in a tiny vocabulary
-        assert np.isnan(row["wordsim353"]) and row["wordsim353_pairs"] < sw.MIN_PAIRS
+        assert np.isnan(row["wordsim353"]) and row["wordsim353_pairs"] < MIN_PAIRS
         assert 0 <= row["wordsim353_coverage"] < 0.1
 
 
 def test_a_planted_corpus_is_scored_against_its_truth():
-    from engine.synthetic import planted_corpus
+    from lessons.planted import planted_corpus
     planted = planted_corpus(n_tokens=3000, n_groups=3, group_size=5, seed=2)
-    corpus = sw.SweepCorpus("planted:test", "planted", planted.sentences, planted=planted, benchmarks=False)
+    corpus = sweep_scores.SweepCorpus("planted:test", "planted", planted.sentences, planted=planted, benchmarks=False)
     assert corpus.metrics() == ["planted"]
-    row = sw.run_sweep(sw.SweepPlan.make("epochs", [3], [1], TINY_BASE), corpus, slots=None)[0]
+    row = sweep_run.run_sweep(sweep_plan.SweepPlan.make("epochs", [3], [1], TINY_BASE), corpus, slots=None)[0]
     assert 0 <= row["planted"] <= 1 and row["planted_coverage"] == 1.0
 
 
 # ------------------------------------------------------------------------------------------ running
 def test_rows_carry_time_speed_and_loss_and_workers_1_runs_are_reproducible():
     corpus = sample("tiny")
-    plan = sw.SweepPlan.make("window", [1, 3], [1, 2], TINY_BASE)
-    a = sorted(sw.run_sweep(plan, corpus, slots=None), key=lambda r: r["index"])
-    b = sorted(sw.run_sweep(plan, corpus, slots=None), key=lambda r: r["index"])
+    plan = sweep_plan.SweepPlan.make("window", [1, 3], [1, 2], TINY_BASE)
+    a = sorted(sweep_run.run_sweep(plan, corpus, slots=None), key=lambda r: r["index"])
+    b = sorted(sweep_run.run_sweep(plan, corpus, slots=None), key=lambda r: r["index"])
     assert [r["index"] for r in a] == [0, 1, 2, 3]
     for ra, rb in zip(a, b):
         assert ra["time"] > 0 and ra["words_per_sec"] > 0 and ra["examples"] > 0 and np.isfinite(ra["final_loss"])
@@ -185,29 +188,29 @@ def test_rows_carry_time_speed_and_loss_and_workers_1_runs_are_reproducible():
 
 def test_the_cache_returns_the_same_numbers_without_training(monkeypatch):
     corpus = sample("tiny")
-    cache = sw.ResultCache()
-    plan = sw.SweepPlan.make("negative", [1, 4], [1, 2], TINY_BASE)
-    first = {r["index"]: r for r in sw.run_sweep(plan, corpus, cache=cache, slots=None)}
+    cache = sweep_run.ResultCache()
+    plan = sweep_plan.SweepPlan.make("negative", [1, 4], [1, 2], TINY_BASE)
+    first = {r["index"]: r for r in sweep_run.run_sweep(plan, corpus, cache=cache, slots=None)}
     assert cache.misses == 4 and cache.hits == 0 and len(cache) == 4
 
     def no_training(*args, **kwargs):
         raise AssertionError("trained again")
 
-    monkeypatch.setattr(sw, "train_one", no_training)
-    second = {r["index"]: r for r in sw.run_sweep(plan, corpus, cache=cache, slots=None)}
+    monkeypatch.setattr(sweep_run, "train_one", no_training)
+    second = {r["index"]: r for r in sweep_run.run_sweep(plan, corpus, cache=cache, slots=None)}
     assert cache.hits == 4
     for i, row in second.items():
         assert row["cached"] and not first[i]["cached"]
         assert {k: v for k, v in row.items() if k != "cached"} == {k: v for k, v in first[i].items() if k != "cached"}
     # another corpus, another seed or another setting is another entry
-    other = sw.SweepPlan.make("negative", [1], [3], TINY_BASE)
+    other = sweep_plan.SweepPlan.make("negative", [1], [3], TINY_BASE)
     with pytest.raises(AssertionError, match="trained again"):
-        sw.run_sweep(other, corpus, cache=cache, slots=None)
+        sweep_run.run_sweep(other, corpus, cache=cache, slots=None)
 
 
 def test_the_cache_forgets_the_least_recently_used_rows():
-    cache = sw.ResultCache(maxsize=2)
-    runs = sw.SweepPlan.make("window", [1, 2, 3], [1], TINY_BASE).runs()
+    cache = sweep_run.ResultCache(maxsize=2)
+    runs = sweep_plan.SweepPlan.make("window", [1, 2, 3], [1], TINY_BASE).runs()
     for r in runs[:2]:
         cache.put("c", r, {"index": r.index, "value": r.value})
     assert cache.get("c", runs[0]) is not None          # runs[0] is now the most recent
@@ -217,9 +220,9 @@ def test_the_cache_forgets_the_least_recently_used_rows():
 
 def test_stop_keeps_the_finished_runs_and_leaves_no_partial_one():
     corpus = sample("royalty")
-    plan = sw.SweepPlan.make("window", [1, 2, 3, 4, 5], [1, 2], {**TINY_BASE, "epochs": 40})
+    plan = sweep_plan.SweepPlan.make("window", [1, 2, 3, 4, 5], [1, 2], {**TINY_BASE, "epochs": 40})
     out: list = []
-    rows = sw.run_sweep(plan, corpus, stop=lambda: len(out) >= 1, out=out, slots=None)
+    rows = sweep_run.run_sweep(plan, corpus, stop=lambda: len(out) >= 1, out=out, slots=None)
     assert rows is out
     assert 1 <= len(rows) < len(plan.runs())
     for r in rows:
@@ -228,19 +231,19 @@ def test_stop_keeps_the_finished_runs_and_leaves_no_partial_one():
 
 def test_a_run_the_engine_refuses_or_that_diverges_is_an_error_row_and_the_sweep_goes_on():
     corpus = sample("tiny")
-    rows = sw.run_sweep(sw.SweepPlan.make("min_count", [1, 1000], [1], TINY_BASE), corpus, slots=None)
+    rows = sweep_run.run_sweep(sweep_plan.SweepPlan.make("min_count", [1, 1000], [1], TINY_BASE), corpus, slots=None)
     by = {r["value"]: r for r in rows}
     assert by[1]["status"] == "ok"
     assert by[1000]["status"] == "error" and "min_count" in by[1000]["error"]
-    rows = sw.run_sweep(sw.SweepPlan.make("alpha", [0.05, 1e6], [1], TINY_BASE), corpus, slots=None)
+    rows = sweep_run.run_sweep(sweep_plan.SweepPlan.make("alpha", [0.05, 1e6], [1], TINY_BASE), corpus, slots=None)
     by = {r["value"]: r for r in rows}
     assert by[0.05]["status"] == "ok" and by[1e6]["status"] == "error"
-    assert {s["value"]: s["n"] for s in sw.summarize(rows, "final_loss")} == {0.05: 1, 1e6: 0}  # no number
+    assert {s["value"]: s["n"] for s in sweep_scores.summarize(rows, "final_loss")} == {0.05: 1, 1e6: 0}  # no number
 
 
 # ------------------------------------------------------------------------------------------ cores
 def test_slot_pool_never_gives_more_slots_than_it_has_and_serves_in_order():
-    pool = sw.SlotPool(2)
+    pool = sweep_run.SlotPool(2)
     busy, most, order = [0], [0], []
     lock = threading.Lock()
 
@@ -271,7 +274,7 @@ def test_slot_pool_never_gives_more_slots_than_it_has_and_serves_in_order():
 
 
 def test_a_wait_for_a_slot_ends_when_stop_says_so():
-    pool = sw.SlotPool(1)
+    pool = sweep_run.SlotPool(1)
     assert pool.acquire(1)
     waited = []
     t0 = time.perf_counter()
@@ -289,7 +292,7 @@ def test_the_sweep_threads_run_at_a_lower_priority_and_threads_they_start_inheri
     def parent():
         me = threading.get_native_id()
         seen["before"] = os.getpriority(os.PRIO_PROCESS, me)
-        seen["ok"] = sw.lower_thread_priority(3)
+        seen["ok"] = sweep_run.lower_thread_priority(3)
         seen["after"] = os.getpriority(os.PRIO_PROCESS, me)
         th = threading.Thread(target=child)
         th.start()
@@ -306,8 +309,8 @@ def test_the_sweep_threads_run_at_a_lower_priority_and_threads_they_start_inheri
 
 def test_a_job_runs_in_the_background_and_stop_keeps_its_finished_rows():
     corpus = sample("royalty")
-    plan = sw.SweepPlan.make("window", [1, 2, 3, 4, 5], [1, 2, 3], {**TINY_BASE, "epochs": 40})
-    job = sw.SweepJob(plan, corpus, slots=sw.SlotPool(2)).start()
+    plan = sweep_plan.SweepPlan.make("window", [1, 2, 3, 4, 5], [1, 2, 3], {**TINY_BASE, "epochs": 40})
+    job = sweep_run.SweepJob(plan, corpus, slots=sweep_run.SlotPool(2)).start()
     assert job.running
     deadline = time.time() + 120
     while not job.snapshot()["rows"] and time.time() < deadline:
@@ -321,7 +324,7 @@ def test_a_job_runs_in_the_background_and_stop_keeps_its_finished_rows():
 
 
 def test_a_job_that_finishes_is_done_with_every_row():
-    job = sw.SweepJob(sw.SweepPlan.make("window", [1, 2], [1], TINY_BASE), sample("tiny"), slots=None).start()
+    job = sweep_run.SweepJob(sweep_plan.SweepPlan.make("window", [1, 2], [1], TINY_BASE), sample("tiny"), slots=None).start()
     assert job.wait(60)
     snap = job.snapshot()
     assert snap["state"] == "done" and snap["done"] == snap["total"] == 2 and snap["fraction"] == pytest.approx(1.0)
@@ -337,7 +340,7 @@ def rows_of(values_by_value: dict, metric="groups"):
 
 
 def test_summarize_gives_mean_and_standard_deviation_over_seeds():
-    s = sw.summarize(rows_of({1: [0.2, 0.4], 2: [0.5], 3: [float("nan"), 0.9]}), "groups")
+    s = sweep_scores.summarize(rows_of({1: [0.2, 0.4], 2: [0.5], 3: [float("nan"), 0.9]}), "groups")
     assert [(p["value"], p["n"]) for p in s] == [(1, 2), (2, 1), (3, 1)]
     assert s[0]["mean"] == pytest.approx(0.3) and s[0]["std"] == pytest.approx(np.std([0.2, 0.4], ddof=1))
     assert s[1]["std"] == 0.0 and s[2]["mean"] == pytest.approx(0.9)
@@ -345,54 +348,54 @@ def test_summarize_gives_mean_and_standard_deviation_over_seeds():
 
 def test_the_verdict_separates_gaps_larger_than_the_spread_from_noise():
     rows = rows_of({1: [0.50, 0.52, 0.48], 2: [0.80, 0.82, 0.78], 3: [0.70, 0.90, 0.80]})
-    v = sw.verdict(sw.summarize(rows, "groups"), "groups")[0]
+    v = sweep_scores.sweep_verdict(sweep_scores.summarize(rows, "groups"), "groups")[0]
     assert v["best"]["value"] == 2 and v["clearly"] == [1] and v["within"] == [3] and v["seeds"] == 3
-    assert sw.best_point(sw.summarize(rows, "groups"), "groups")["value"] == 2
+    assert sweep_scores.best_point(sweep_scores.summarize(rows, "groups"), "groups")["value"] == 2
 
 
 def test_for_time_and_loss_lower_is_better():
     rows = rows_of({1: [3.0, 3.1], 2: [1.0, 1.1]}, metric="time")
-    assert sw.best_point(sw.summarize(rows, "time"), "time")["value"] == 2
-    assert sw.verdict(sw.summarize(rows, "time"), "time")[0]["clearly"] == [1]
+    assert sweep_scores.best_point(sweep_scores.summarize(rows, "time"), "time")["value"] == 2
+    assert sweep_scores.sweep_verdict(sweep_scores.summarize(rows, "time"), "time")[0]["clearly"] == [1]
 
 
 def test_with_one_seed_the_verdict_claims_nothing():
-    v = sw.verdict(sw.summarize(rows_of({1: [0.1], 2: [0.9]}), "groups"), "groups")[0]
+    v = sweep_scores.sweep_verdict(sweep_scores.summarize(rows_of({1: [0.1], 2: [0.9]}), "groups"), "groups")[0]
     assert v["best"]["value"] == 2 and v["seeds"] == 1 and v["clearly"] == [] and v["within"] == []
 
 
 def test_a_2d_verdict_has_one_line_per_colour():
     rows = [{"value": v, "colour": c, "seed": s, "status": "ok", "groups": x}
             for (v, c, x) in [(1, "a", 0.1), (2, "a", 0.9), (1, "b", 0.8), (2, "b", 0.2)] for s in (1, 2)]
-    out = {v["colour"]: v["best"]["value"] for v in sw.verdict(sw.summarize(rows, "groups"), "groups")}
+    out = {v["colour"]: v["best"]["value"] for v in sweep_scores.sweep_verdict(sweep_scores.summarize(rows, "groups"), "groups")}
     assert out == {"a": 2, "b": 1}
-    best = sw.best_point(sw.summarize(rows, "groups"), "groups")
+    best = sweep_scores.best_point(sweep_scores.summarize(rows, "groups"), "groups")
     assert (best["value"], best["colour"]) == (2, "a")
 
 
 def test_tokens_key_names_the_text():
-    assert sw.tokens_key([["a", "b"], ["c"]]) == sw.tokens_key((("a", "b"), ("c",)))
-    assert sw.tokens_key([["a", "b"], ["c"]]) != sw.tokens_key([["a"], ["b", "c"]])
+    assert sweep_scores.tokens_key([["a", "b"], ["c"]]) == sweep_scores.tokens_key((("a", "b"), ("c",)))
+    assert sweep_scores.tokens_key([["a", "b"], ["c"]]) != sweep_scores.tokens_key([["a"], ["b", "c"]])
 
 
 def test_config_defaults_of_the_engine_are_what_the_table_calls_gensims_where_they_agree():
     # the engine follows gensim 4 for these (README: "Our parameters, gensim's and word2vec.c's")
     c = Config()
     for name in ("negative", "ns_exponent", "alpha", "epochs", "sample"):
-        assert getattr(c, name) == sw.reference(name)["gensim"], name
+        assert getattr(c, name) == sweep_plan.reference(name)["gensim"], name
 
 
 def test_a_reused_run_is_labelled_by_the_sweep_being_shown(monkeypatch):
     """Issue 21.2: a vector_size sweep, then vector_size x negative: the negative = 3 runs (the base's value,
     run by the first sweep) come from the cache with the second sweep's labels, not the first's."""
     corpus = sample("tiny")
-    cache = sw.ResultCache()
-    first_plan = sw.SweepPlan.make("vector_size", [8, 12], [1], TINY_BASE)
-    first = sw.run_sweep(first_plan, corpus, cache=cache, slots=None)
+    cache = sweep_run.ResultCache()
+    first_plan = sweep_plan.SweepPlan.make("vector_size", [8, 12], [1], TINY_BASE)
+    first = sweep_run.run_sweep(first_plan, corpus, cache=cache, slots=None)
     assert all(r["colour"] is None for r in first)
-    second_plan = sw.SweepPlan.make("vector_size", [8, 12], [1], TINY_BASE, colour_setting="negative",
+    second_plan = sweep_plan.SweepPlan.make("vector_size", [8, 12], [1], TINY_BASE, colour_setting="negative",
                                     colour_values=[1, TINY_BASE["negative"]])
-    second = sw.run_sweep(second_plan, corpus, cache=cache, slots=None)
+    second = sweep_run.run_sweep(second_plan, corpus, cache=cache, slots=None)
     assert cache.hits == 2 and len(second) == 4
     by_index = {r["index"]: r for r in second}
     for run in second_plan.runs():
@@ -405,7 +408,7 @@ def test_a_reused_run_is_labelled_by_the_sweep_being_shown(monkeypatch):
         if row["cached"]:
             assert row["final_loss"] == first_by_value[row["value"]]["final_loss"]
     # a min_count sweep after a sweep that ran min_count = 1 under another label keeps its own values
-    third_plan = sw.SweepPlan.make("min_count", [TINY_BASE["min_count"], 2], [1], TINY_BASE)
-    third = sw.run_sweep(third_plan, corpus, cache=cache, slots=None)
+    third_plan = sweep_plan.SweepPlan.make("min_count", [TINY_BASE["min_count"], 2], [1], TINY_BASE)
+    third = sweep_run.run_sweep(third_plan, corpus, cache=cache, slots=None)
     assert sorted(r["value"] for r in third) == sorted([TINY_BASE["min_count"], 2])
     assert all(r["colour"] is None for r in third)

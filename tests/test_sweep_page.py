@@ -1,6 +1,6 @@
 """The Hyperparameters page in AppTest (through app.py and its sidebar), its texts, and a real-browser look.
 
-A sweep runs in a background thread (engine.sweep.SweepJob); these tests press Run, wait for the job and run
+A sweep runs in a background thread (lessons.sweep.run.SweepJob); these tests press Run, wait for the job and run
 the page again, as the page's half-second fragment does in a browser. Numbers on the page are compared with
 the engine's own summary of the job's rows, not with numbers written here.
 """
@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import sweep as sw
+from lessons.sweep import plan as sweep_plan
+from lessons.sweep import run as sweep_run
+from lessons.sweep import scores as sweep_scores
 from tests.conftest import kept_choice, figure_array, plotly_figures
 from ui import sweep as ui
 
@@ -46,7 +48,7 @@ def no_exception(at):
     assert not at.exception, [e.value for e in at.exception]
 
 
-def run_sweep(at, timeout: float = 180) -> sw.SweepJob:
+def run_sweep(at, timeout: float = 180) -> sweep_run.SweepJob:
     """Press Run, wait for the background job, draw the page with its results."""
     at.button(key="sw_run").click().run()
     no_exception(at)
@@ -92,14 +94,14 @@ def test_a_small_sweep_plots_one_point_per_value_with_error_bars(page):
     assert metric == "groups"                                      # the tiny corpus's own groups
     for n, key in enumerate([metric, "final_loss", "time", "words_per_sec"], 1):
         (trace,) = panel(fig, n)
-        summary = {s["value"]: s for s in sw.summarize(rows, key)}
+        summary = {s["value"]: s for s in sweep_scores.summarize(rows, key)}
         assert list(figure_array(trace["x"])) == [1, 3, 4]            # one point per value
         np.testing.assert_allclose(figure_array(trace["y"]), [summary[v]["mean"] for v in (1, 3, 4)])
         assert trace["error_y"]["visible"] is True
         np.testing.assert_allclose(figure_array(trace["error_y"]["array"]), [summary[v]["std"] for v in (1, 3, 4)])
         assert all(summary[v]["n"] == 2 for v in (1, 3, 4))
     assert "coverage: 100% of the grouped words" in fig["layout"]["annotations"][0]["text"]
-    best = sw.best_point(sw.summarize(rows, metric), metric)["value"]
+    best = sweep_scores.best_point(sweep_scores.summarize(rows, metric), metric)["value"]
     assert f"the best window is **{best}**" in texts(at.markdown)
     assert "6 of 6 runs (0 from the cache)" in texts(at.caption)
     import io
@@ -158,7 +160,7 @@ def test_apply_writes_the_best_value_into_the_sidebar(page):
     assert at.session_state["sb_window"] == 2
     set_values(at, "1, 3, 4", 2)                                       # the sidebar's 2 is not among them
     job = run_sweep(at)
-    best = sw.best_point(sw.summarize(job.snapshot()["rows"], "groups"), "groups")["value"]
+    best = sweep_scores.best_point(sweep_scores.summarize(job.snapshot()["rows"], "groups"), "groups")["value"]
     at.button(key="sw_apply").click().run()
     no_exception(at)
     assert at.session_state["sb_window"] == best
@@ -258,13 +260,13 @@ def test_every_key_the_page_uses_is_in_the_catalogue():
     code = (ROOT / "ui" / "sweep.py").read_text() + (ROOT / PAGE).read_text()
     used = set(re.findall(r't\("sweep\.([\w.]+)"', code))
     assert used and used <= set(en), used - set(en)
-    for name in sw.SWEEPABLE:                                           # keys built from names
+    for name in sweep_plan.SWEEPABLE:                                           # keys built from names
         assert f"setting.{name}" in en and f"advice.{name}" in en
-    for key, metric in sw.METRICS.items():
+    for key, metric in sweep_scores.METRICS.items():
         assert f"metric.{key}" in en
         if metric.coverage:
             assert f"coverage.{key}" in en
-    for s in sw.STRATEGIES:
+    for s in sweep_plan.STRATEGIES:
         assert f"strategy.{s}" in en
     for code_ in ("empty", "not_allowed", "bad_range", "bad_step", "too_many", "too_many_runs", "no_seeds",
                   "combination", "not_sweepable", "same_setting"):
@@ -316,7 +318,7 @@ def test_the_page_after_a_sweep_in_a_real_browser():
 ])
 def test_defaults_and_recommendations_are_marked_where_the_sweep_reaches_them(setting, values, marks):
     base = {"architecture": "skipgram", "objective": "negative_sampling"}
-    plan = sw.SweepPlan.make(setting, values, [1], base)
+    plan = sweep_plan.SweepPlan.make(setting, values, [1], base)
     assert ui.reference_marks(plan) == marks
 
 

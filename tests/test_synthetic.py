@@ -1,11 +1,14 @@
-"""engine.synthetic: the planted corpus follows its recipe (Zipf law, groups, size, seed) and the scores are right."""
+"""lessons.planted: the planted corpus follows its recipe (Zipf law, groups, size, seed) and the scores are right."""
 
 import numpy as np
 import pytest
 
 from engine.keyed_vectors import KeyedVectors
-from engine.synthetic import (coverage, frequency_bins, neighbour_precision, planted_corpus,
-                              quality_by_frequency)
+from lessons.planted import coverage
+from lessons.planted import frequency_bins
+from lessons.planted import neighbour_precision
+from lessons.planted import planted_corpus
+from lessons.planted import quality_by_frequency
 
 
 def test_size_seed_and_sentence_lengths():
@@ -113,7 +116,7 @@ def test_rare_words_score_lower_when_their_vectors_are_noise():
 
 
 def test_sibling_groups_and_lines_of_several_sentences():
-    from engine.synthetic import sibling_of
+    from lessons.planted import sibling_of
     assert sibling_of(4).tolist() == [1, 0, 3, 2] and sibling_of(3).tolist() == [1, 0, 0]
     c = planted_corpus(n_tokens=20_000, n_groups=6, group_size=5, noise=0.0, sibling=0.3, seed=2, per_line=1)
     names = list(c.groups)
@@ -142,8 +145,8 @@ def test_the_hard_corpus_does_not_saturate_where_the_old_one_did():
     experiments' HARD set-up leaves both well below 0.95 and still improving (bench/claims.py checks
     the largest size, 600,000 tokens)."""
     from engine import Word2Vec
-    from engine.experiments import CLAIMS_SETTINGS
-    from engine.synthetic import hard_planted
+    from lessons.claims import CLAIMS_SETTINGS
+    from lessons.planted import hard_planted
 
     def score(corpus, arch, n_tokens=None):
         sentences = corpus.sentences if n_tokens is None else corpus.prefix(n_tokens / corpus.n_tokens())

@@ -134,7 +134,7 @@ def test_words_without_groups_are_coloured_by_frequency_band():
 
 
 def test_planted_corpus_words_take_their_planted_groups():
-    from engine.synthetic import planted_corpus
+    from lessons.planted import planted_corpus
     corpus = planted_corpus(n_tokens=500, n_groups=2, group_size=3)
     groups = ec.corpus_groups(None, planted=corpus)
     c = ec.colouring(["animal1", "the", "fruit2"], groups, lang="en")

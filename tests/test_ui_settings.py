@@ -79,10 +79,10 @@ def test_display_names_come_from_the_engine_tables():
     assert [ui_settings.objective_label(o) for o in OBJECTIVE_TABLE] == [o.label for o in OBJECTIVE_TABLE.values()]
     assert ui_settings.architecture_label("cbow") == ARCHITECTURE_TABLE["cbow"].label
     assert not hasattr(state, "OBJ_LABELS") and not hasattr(state, "ARCH_LABELS")
-    from engine import experiments
+    from lessons import six_models
 
-    assert not hasattr(experiments, "OBJ_NAMES") and not hasattr(experiments, "ARCH_NAMES")
-    assert experiments.OBJECTIVES == tuple(OBJECTIVE_TABLE) and experiments.ARCHITECTURES == tuple(ARCHITECTURE_TABLE)
+    assert not hasattr(six_models, "OBJ_NAMES") and not hasattr(six_models, "ARCH_NAMES")
+    assert six_models.OBJECTIVES == tuple(OBJECTIVE_TABLE) and six_models.ARCHITECTURES == tuple(ARCHITECTURE_TABLE)
 
 
 # ---------------------------------------------------------------- the gate, as a plain function

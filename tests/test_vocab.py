@@ -4,8 +4,6 @@ import numpy as np
 import pytest
 
 from engine import Vocabulary, alias_draw, alias_table
-
-
 def test_ids_by_descending_count_ties_first_seen():
     v = Vocabulary.build([["b", "a", "c", "a"], ["c", "d"]])
     # counts: a 2, c 2, b 1, d 1; first seen: b, a, c, d -> ties keep that order

@@ -4,8 +4,6 @@ import numpy as np
 import pytest
 
 from engine import Word2Vec, load_word2vec_format, read_corpus, sample_corpora
-
-
 @pytest.fixture(scope="module")
 def model():
     return Word2Vec(vector_size=20, epochs=2, sample=0, seed=1).fit(read_corpus(sample_corpora()["chinese"]))

@@ -7,7 +7,7 @@ Huffman tree, code lengths, Zipf, keep probability, the window grid, the noise d
 chart cost the browser ~100-200 ms to draw in software and its bundle ~1.1 s to load, which made pages
 miss 1 s on a 2-core machine (bench/CLASSROOM_RESULTS.md). `bars`, `line` and `heatmap_pair` (the
 Step page) stay Plotly figures.
-What it does not do: compute anything about the model (the engine and engine.lessons do), or
+What it does not do: compute anything about the model (the engine and lessons/ do), or
 call Streamlit (the pages draw the charts).
 
 Rows are placed at integer positions with the words as tick labels, so a word that appears twice
@@ -497,7 +497,7 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
 # ------------------------------------------------------------------------------------------ Huffman page
 def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (), target: Optional[int] = None,
                  node_text: Optional[Dict[int, str]] = None, height: Optional[int] = None) -> VegaChart:
-    """Draw a tree laid out by engine.lessons.tree_layout (Vega-Lite); the target's path in green.
+    """Draw a tree laid out by lessons.tree.tree_layout (Vega-Lite); the target's path in green.
 
     node_text: extra label and hover text for internal nodes on the path (e.g. "σ=0.62") by node id.
     data: part "edge" (an elbow per parent -> child: x, y, x2, y2, hot = on the path), "bit" (the branch

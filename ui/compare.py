@@ -6,7 +6,7 @@ them), and turns the engine's result rows into DataFrames and Plotly figures. Fo
 experiments: the corpora (shared, immutable), the per-session cache of finished runs (one entry per
 corpus, size, architecture, seed and settings: state.CMP_GROWTH), the last experiment (state.CMP_RARE),
 error-bar figures (mean and 95% t-interval over seeds) and the verdict sentences.
-What it does not do: train or score (engine.experiments does), or keep anything shared between users.
+What it does not do: train or score (lessons.six_models and lessons.claims do), or keep anything shared between users.
 All texts come from ui/texts/<lang>/compare.toml through t().
 """
 
@@ -20,9 +20,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from engine import experiments as exps
-from engine.synthetic import PlantedCorpus, planted_corpus
-from engine.synthetic import hard_planted
+from lessons import benchmarks, measures
+from lessons import claims
+from lessons import six_models
+from lessons.planted import PlantedCorpus
+from lessons.planted import planted_corpus
+from lessons.planted import hard_planted
 from ui import state
 from ui.jobs import heavy_job
 from ui.compiling import ensure_fast_trainer
@@ -118,7 +121,7 @@ def cost_figure(rows: Sequence[dict]) -> go.Figure:
     """Training time and dot products per update, grouped by output layer, one colour per architecture."""
     from plotly.subplots import make_subplots
     fig = make_subplots(rows=1, cols=2, subplot_titles=(t("compare.fig.time"), t("compare.fig.dots")))
-    for arch in exps.ARCHITECTURES:
+    for arch in six_models.ARCHITECTURES:
         mine = [r for r in rows if r["architecture"] == arch]
         if not mine:
             continue
@@ -194,22 +197,22 @@ def _hard_planted(n_tokens: int) -> PlantedCorpus:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _real(name: str) -> tuple:
-    return exps.load_real(name)
+    return benchmarks.load_real(name)
 
 
 def claims_sizes(kind: str, scale: str, n_tokens: Optional[int] = None) -> List[int]:
     """The sizes (tokens) an experiment trains on: fixed for the planted corpus, shares of a real one."""
     if kind == "planted":
-        return list(exps.PLANTED_SIZES[scale])
-    return [max(1, int(round(f * n_tokens))) for f in exps.REAL_SHARES[scale]]
+        return list(claims.PLANTED_SIZES[scale])
+    return [max(1, int(round(f * n_tokens))) for f in claims.REAL_SHARES[scale]]
 
 
-def claims_data(kind: str, scale: str) -> exps.ClaimsData:
+def claims_data(kind: str, scale: str) -> claims.ClaimsData:
     """The corpus of a claims experiment (raises ValueError if a real corpus is not installed)."""
     with st.spinner(t("compare.claims.loading")):
         if kind == "planted":
-            return exps.ClaimsData.planted(_hard_planted(max(exps.PLANTED_SIZES[scale])))
-        return exps.ClaimsData.real(kind, _real(kind))
+            return claims.ClaimsData.planted(_hard_planted(max(claims.PLANTED_SIZES[scale])))
+        return claims.ClaimsData.real(kind, _real(kind))
 
 
 def run_cache() -> dict:
@@ -223,7 +226,7 @@ def run_cache() -> dict:
     return cache
 
 
-def run_claims(exp_key: dict, data: exps.ClaimsData, sizes, seeds, base: dict, budget: str, amount: float,
+def run_claims(exp_key: dict, data: claims.ClaimsData, sizes, seeds, base: dict, budget: str, amount: float,
                cbow_rule: str) -> None:
     """Run the experiment with a progress bar and a Stop button; rows land in st.session_state as they finish.
 
@@ -243,7 +246,7 @@ def run_claims(exp_key: dict, data: exps.ClaimsData, sizes, seeds, base: dict, b
                      text=t("compare.progress", done=done, total=total, label=label))
 
     with heavy_job("compare"):
-        exps.claims_experiment(data, sizes, seeds, base, budget, amount, cbow_rule, cache=run_cache(),
+        claims.claims_experiment(data, sizes, seeds, base, budget, amount, cbow_rule, cache=run_cache(),
                                progress=progress, out=entry["rows"])
     entry["done"] = True
     box.empty()
@@ -258,15 +261,15 @@ def claims_record(exp_key: dict) -> Optional[dict]:
     return None
 
 
-def cached_rows(data: exps.ClaimsData, sizes, seeds, base: dict, budget: str, amount: float,
+def cached_rows(data: claims.ClaimsData, sizes, seeds, base: dict, budget: str, amount: float,
                 cbow_rule: str) -> List[dict]:
     """The runs of this experiment that this session has already finished (in run order)."""
     cache = st.session_state.get(state.CMP_GROWTH) or {}
     out = []
     for seed in seeds:
         for size in sorted(sizes):
-            for arch in exps.ARCHITECTURES:
-                row = cache.get(exps.run_key(data, size, arch, seed, base, budget, amount, cbow_rule))
+            for arch in six_models.ARCHITECTURES:
+                row = cache.get(claims.run_key(data, size, arch, seed, base, budget, amount, cbow_rule))
                 if row is not None:
                     out.append(row)
     return out
@@ -294,7 +297,7 @@ def _fmt_size(size: int) -> str:
 def claims_figure(summary: Sequence[dict], metric: str, chance: Optional[float], title: str) -> go.Figure:
     """Score against corpus size: the mean over seeds with 95% t-interval error bars, one line per architecture."""
     fig = go.Figure()
-    for arch in exps.ARCHITECTURES:
+    for arch in six_models.ARCHITECTURES:
         pts = [s for s in summary if s[arch]["n"] > 0]
         if not pts:
             continue
@@ -317,7 +320,7 @@ def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional
     """Rare versus frequent words at one size: grouped bars (mean) with 95% t-interval error bars."""
     fig = go.Figure()
     bins = list(summaries)
-    for arch in exps.ARCHITECTURES:
+    for arch in six_models.ARCHITECTURES:
         iv = [summaries[b][arch] for b in bins]
         fig.add_trace(go.Bar(
             x=[t(f"compare.bin.{b}") for b in bins], y=[i["mean"] for i in iv], name=architecture_label(arch),
@@ -336,7 +339,7 @@ def outcome_text(s: dict, where: str) -> str:
     """One verdict sentence: who is ahead (with both intervals) or 'within noise'."""
     sg, cb = s["skipgram"], s["cbow"]
     if s["outcome"] in ("unknown", "unscored"):
-        return t(f"compare.verdict.{s['outcome']}", where=where, n=exps.MIN_PAIRS)
+        return t(f"compare.verdict.{s['outcome']}", where=where, n=measures.MIN_PAIRS)
     vals = dict(where=where, sg=sg["mean"], sg_lo=sg["lo"], sg_hi=sg["hi"], cb=cb["mean"], cb_lo=cb["lo"],
                 cb_hi=cb["hi"])
     key = {"a": "compare.verdict.skipgram", "b": "compare.verdict.cbow", "noise": "compare.verdict.noise"}[s["outcome"]]

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from engine import fast, kernel
-
 ROOT = Path(__file__).resolve().parent.parent
 COMMON_SIZES = (32, 50, 64, 100, 128, 200, 300)
 

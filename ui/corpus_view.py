@@ -7,7 +7,7 @@ large file, and the previous corpus and model are kept), cuts Chinese text with 
 segmenter (words / characters / spaces, ui.settings.SEGMENTER_CHOICES), builds the full vocabulary
 (min_count=1) of the chosen corpus once per corpus and segmenter, and says whether a corpus looks
 like Chinese that was not cut into words (engine.looks_unsegmented).
-What it does not do: count or filter words itself (engine.Vocabulary and engine.lessons do).
+What it does not do: count or filter words itself (engine.Vocabulary and lessons.corpus do).
 """
 
 from __future__ import annotations

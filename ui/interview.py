@@ -1,6 +1,6 @@
 """The Interview prep page's glue: predictions in, experiments run (cached per session), reveals drawn.
 
-What it does: for each question of engine.lessons_interview3.QUESTIONS, a card with the question as an
+What it does: for each question of lessons.interview.questions.QUESTIONS, a card with the question as an
 interviewer asks it, the candidate's prediction (entered in a form before anything is shown), and,
 after "Run the experiment", the reveal: prediction against the measured result, the evidence, the
 explanation, a link to the page that teaches it and a short interview answer. Keeps, per session, the
@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from engine import TrainingDiverged, sample_corpora, sample_groups
-from engine import lessons_interview as L1
-from engine import lessons_interview3 as Q
+from lessons.interview import questions
+from lessons.interview import setup as iv_setup
 from ui import state
 from ui.choices import choice
 from ui.i18n import engine_message, t
@@ -58,7 +58,7 @@ def _ss(key, default):
 
 
 # ------------------------------------------------------------------------------------------ the corpus
-def corpus_setup(question: Optional[Q.Question] = None):
+def corpus_setup(question: Optional[questions.Question] = None):
     """(Setup, corpus key, fallback note or None) for a question: the sidebar's corpus, or a grouped sample."""
     name = state.current_settings()["corpus"]
     sentences = state.current_sentences()
@@ -70,43 +70,43 @@ def corpus_setup(question: Optional[Q.Question] = None):
         name, sentences, groups = GROUPED_SAMPLE, state.load_corpus(GROUPED_SAMPLE), sample_groups(GROUPED_SAMPLE)
     upload = st.session_state.get(state.UPLOAD_NAME) if name == state.UPLOAD_CHOICE else None
     key = f"{name}|{upload}"
-    return L1.Setup(sentences, name, groups), key, note           # the shared tuple (or the upload's list), not copied
+    return iv_setup.Setup(sentences, name, groups), key, note           # the shared tuple (or the upload's list), not copied
 
 
-def sentence_for(question: Q.Question):
+def sentence_for(question: questions.Question):
     return t("interview.num_skips.sentence").split() if question.id == "num_skips" else []
 
 
-def result_key(question: Q.Question, corpus_key: str) -> str:
+def result_key(question: questions.Question, corpus_key: str) -> str:
     where = corpus_key if question.uses_corpus or question.needs_groups else "-"
     if question.id == "num_skips":
         where = " ".join(sentence_for(question))
     return f"{question.id}|{where}"
 
 
-def facts_for(question: Q.Question, setup, corpus_key: str) -> dict:
+def facts_for(question: questions.Question, setup, corpus_key: str) -> dict:
     cache = _ss(FACTS, {})
     key = result_key(question, corpus_key)
     if key not in cache:
-        cache[key] = Q.facts(question, setup, sentence_for(question))
+        cache[key] = questions.facts(question, setup, sentence_for(question))
     return cache[key]
 
 
-def run_experiment(question: Q.Question, setup, key: str) -> dict:
+def run_experiment(question: questions.Question, setup, key: str) -> dict:
     """The question's result for this corpus: from the session's cache, else run now (with a progress bar)."""
     results = _ss(RESULTS, {})
     if key in results:
         return results[key]
     if question.heavy:
         from ui.compiling import ensure_fast_trainer
-        ensure_fast_trainer(L1.DIM)
+        ensure_fast_trainer(iv_setup.DIM)
     bar = st.progress(0.0, text=tx("running", label="…"))
 
     def progress(fraction, label):
         bar.progress(fraction, text=tx("running", label=progress_label(label)))
 
     try:
-        result = Q.run(question, setup, progress, sentence_for(question))
+        result = questions.run(question, setup, progress, sentence_for(question))
     finally:
         bar.empty()
     results[key] = result
@@ -132,8 +132,8 @@ def all_answers() -> Dict[str, dict]:
     return _ss(ANSWERS, {})
 
 
-def record(scope: str, question: Q.Question, prediction: dict, result: dict, key: str) -> None:
-    verdict = Q.score(question, prediction, result)
+def record(scope: str, question: questions.Question, prediction: dict, result: dict, key: str) -> None:
+    verdict = questions.score(question, prediction, result)
     answer = {"p": prediction, "ok": verdict["right"], "fields": verdict["fields"], "key": key}
     all_answers()[question.id] = answer
     if scope == "mock" and st.session_state.get(MOCK):
@@ -145,7 +145,7 @@ def restore_from_link() -> None:
     if RESTORED in st.session_state:
         return
     code = initial_query_value("iq")
-    answers = Q.decode_progress(code)
+    answers = questions.decode_progress(code)
     for qid, a in answers.items():
         all_answers().setdefault(qid, {**a, "fields": None, "key": None, "restored": True})
     st.session_state[RESTORED] = (len(answers), bool(answers) or not code)
@@ -168,14 +168,14 @@ def initial_query_value(name: str) -> Optional[str]:
 
 
 def share_code() -> str:
-    return Q.encode_progress({qid: a for qid, a in all_answers().items()})
+    return questions.encode_progress({qid: a for qid, a in all_answers().items()})
 
 
 def progress_header(container) -> None:
     """Score and progress, the share link (also written into the page's URL), the restore notice."""
     answers = all_answers()
     right = sum(bool(a["ok"]) for a in answers.values())
-    total = len(Q.QUESTIONS)
+    total = len(questions.QUESTIONS)
     bar, share = container.columns([3, 2], vertical_alignment="center")
     bar.progress(len(answers) / total, text=tx("progress", answered=len(answers), total=total, right=right))
     with share.popover(tx("share"), icon=":material/share:", use_container_width=True):
@@ -194,11 +194,11 @@ def progress_header(container) -> None:
 
 
 # ------------------------------------------------------------------------------------------ one question
-def _field_label(question: Q.Question, field: Q.Field, facts: dict) -> str:
+def _field_label(question: questions.Question, field: questions.Field, facts: dict) -> str:
     return qtext(question.id, f"f_{field.name}", **facts)
 
 
-def tolerance_text(field: Q.Field) -> str:
+def tolerance_text(field: questions.Field) -> str:
     if field.kind == "choice" or (field.tol_abs == 0 and field.tol_rel == 0):
         return tx("tol_exact")
     if field.tol_rel == 0:
@@ -206,7 +206,7 @@ def tolerance_text(field: Q.Field) -> str:
     return tx("tol_rel", rel=f"{100 * field.tol_rel:g}", tol=f"{field.tol_abs:g}")
 
 
-def prediction_form(question: Q.Question, facts: dict, scope: str, setup, key: str) -> None:
+def prediction_form(question: questions.Question, facts: dict, scope: str, setup, key: str) -> None:
     """The prediction widgets and the Run button; on a complete prediction, run, score, record and rerun."""
     qid = question.id
     values = {}
@@ -238,7 +238,7 @@ def prediction_form(question: Q.Question, facts: dict, scope: str, setup, key: s
     submitted = st.session_state.pop(flag, False) or clicked
     if not submitted:
         return
-    missing = Q.complete(question, values)
+    missing = questions.complete(question, values)
     if missing:
         names = ", ".join(_field_label(question, f, facts) for f in question.fields if f.name in missing)
         st.warning(tx("missing", fields=names), icon=":material/edit:")
@@ -258,7 +258,7 @@ def _set_flag(flag: str) -> None:
     st.session_state[flag] = True
 
 
-def _show(field: Q.Field, value, question: Q.Question, facts: dict) -> str:
+def _show(field: questions.Field, value, question: questions.Question, facts: dict) -> str:
     if value is None:
         return "–"
     if field.kind == "choice":
@@ -266,10 +266,10 @@ def _show(field: Q.Field, value, question: Q.Question, facts: dict) -> str:
     return f"{value:.0f}" if field.integer else f"{value:.4g}"
 
 
-def comparison_table(question: Q.Question, answer: dict, result: dict, facts: dict) -> None:
+def comparison_table(question: questions.Question, answer: dict, result: dict, facts: dict) -> None:
     import pandas as pd
 
-    verdict = Q.score(question, answer["p"], result)
+    verdict = questions.score(question, answer["p"], result)
     rows = []
     for field in question.fields:
         rows.append({tx("col_item"): _field_label(question, field, facts),
@@ -280,7 +280,7 @@ def comparison_table(question: Q.Question, answer: dict, result: dict, facts: di
     st.table(pd.DataFrame(rows).set_index(tx("col_item")))        # a static table: long choices wrap
 
 
-def reveal(question: Q.Question, answer: dict, facts: dict, setup, scope: str, key: str) -> None:
+def reveal(question: questions.Question, answer: dict, facts: dict, setup, scope: str, key: str) -> None:
     """Prediction against the measured result, the evidence, why, the page link and the interview answer."""
     qid = question.id
     result = st.session_state.get(RESULTS, {}).get(answer.get("key") or key)
@@ -300,7 +300,7 @@ def reveal(question: Q.Question, answer: dict, facts: dict, setup, scope: str, k
             st.rerun()
         _answer_again(qid, scope)
         return
-    ok = Q.score(question, answer["p"], result)["right"]
+    ok = questions.score(question, answer["p"], result)["right"]
     if answer.get("key") and answer["key"] != key:
         st.caption(tx("answered_on", corpus=answer["key"].split("|")[1]))
     (st.success if ok else st.error)(tx("verdict_right" if ok else "verdict_wrong"),
@@ -334,7 +334,7 @@ def _answer_again(qid: str, scope: str) -> None:
 
 def question_card(qid: str, scope: str, answers: Dict[str, dict]) -> None:
     """One question: what the interviewer asks, then the prediction form or (once answered) the reveal."""
-    question = Q.QUESTION_BY_ID[qid]
+    question = questions.QUESTION_BY_ID[qid]
     setup, corpus_key, note = corpus_setup(question)
     key = result_key(question, corpus_key)
     try:
@@ -343,7 +343,7 @@ def question_card(qid: str, scope: str, answers: Dict[str, dict]) -> None:
         st.error(tx("failed", error=engine_message(str(e))))
         return
     if scope != "walk":                                  # the walkthrough's picker already shows the title
-        st.subheader(f"{Q.number(qid)}. {qtext(qid, 'title')}")
+        st.subheader(f"{questions.number(qid)}. {qtext(qid, 'title')}")
     with st.chat_message("interviewer", avatar=":material/person:"):
         st.caption(tx("interviewer"))
         st.markdown(qtext(qid, "ask", **facts))
@@ -366,27 +366,27 @@ def question_card(qid: str, scope: str, answers: Dict[str, dict]) -> None:
 def _move(delta: int) -> None:
     """Previous / Next: the kept question index (an int; the chooser's labels never reach it)."""
     current = st.session_state.get(PICK, 0)
-    st.session_state[PICK] = ((current if isinstance(current, int) else 0) + delta) % len(Q.QUESTIONS)
+    st.session_state[PICK] = ((current if isinstance(current, int) else 0) + delta) % len(questions.QUESTIONS)
 
 
 def walkthrough() -> None:
     answers = all_answers()
 
     def label(i):
-        qid = Q.QUESTION_IDS[i]
+        qid = questions.QUESTION_IDS[i]
         a = answers.get(qid)
         mark = "" if a is None else (" ✓" if a["ok"] else " ✗")
         return f"{i + 1}. {qtext(qid, 'title')}{mark}"
 
     c1, c2, c3 = st.columns([6, 1.5, 1.3], vertical_alignment="bottom")
-    labels = [label(i) for i in range(len(Q.QUESTIONS))]      # computed here, in the session's language
-    pick = choice(c1.selectbox, tx("pick"), range(len(Q.QUESTIONS)), labels.__getitem__, PICK, default=0,
+    labels = [label(i) for i in range(len(questions.QUESTIONS))]      # computed here, in the session's language
+    pick = choice(c1.selectbox, tx("pick"), range(len(questions.QUESTIONS)), labels.__getitem__, PICK, default=0,
                   label_visibility="collapsed")
     c2.button(tx("prev"), on_click=_move, args=(-1,), key="iv_prev", icon=":material/arrow_back:",
               use_container_width=True)
     c3.button(tx("next"), on_click=_move, args=(1,), key="iv_next", icon=":material/arrow_forward:",
               use_container_width=True)
-    question_card(Q.QUESTION_IDS[pick], "walk", answers)
+    question_card(questions.QUESTION_IDS[pick], "walk", answers)
 
 
 # ------------------------------------------------------------------------------------------ mock interview
@@ -398,8 +398,8 @@ def _clock(seconds: float) -> str:
 def start_mock() -> None:
     seed = _ss(MOCK_SEED, secrets.randbelow(2**31))
     st.session_state[MOCK_SEED] = seed + 1
-    st.session_state[MOCK] = {"seed": seed, "questions": Q.mock_questions(seed), "start": time.time(),
-                              "limit": Q.MOCK_SECONDS, "index": 0, "answers": {}, "done": False,
+    st.session_state[MOCK] = {"seed": seed, "questions": questions.mock_questions(seed), "start": time.time(),
+                              "limit": questions.MOCK_SECONDS, "index": 0, "answers": {}, "done": False,
                               "timeout": False, "end": None}
 
 
@@ -431,7 +431,7 @@ def _clock_body() -> None:
 def mock_interview() -> None:
     mock = st.session_state.get(MOCK)
     if mock is None:
-        st.markdown(tx("mock.intro", minutes=Q.MOCK_SECONDS // 60))
+        st.markdown(tx("mock.intro", minutes=questions.MOCK_SECONDS // 60))
         st.button(tx("mock.start"), on_click=start_mock, type="primary", key="iv_mock_start",
                   icon=":material/timer:")
         return
@@ -463,7 +463,7 @@ def mock_summary(mock: dict) -> None:
     for qid in mock["questions"]:
         a = mock["answers"].get(qid)
         verdict = tx("not_answered") if a is None else (tx("mark_right") if a["ok"] else tx("mark_wrong"))
-        rows.append({tx("mock.col_question"): f"{Q.number(qid)}. {qtext(qid, 'title')}",
+        rows.append({tx("mock.col_question"): f"{questions.number(qid)}. {qtext(qid, 'title')}",
                      tx("mock.col_result"): verdict})
     st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, key="iv_mock_table")
     st.button(tx("mock.again"), on_click=start_mock, type="primary", key="iv_mock_again", icon=":material/timer:")

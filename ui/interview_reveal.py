@@ -3,7 +3,7 @@ table or chart that shows what the experiment measured (ui/interview.py draws ev
 
 What it does: found_values(qid, result, facts) flattens an experiment's result into the values of the
 question's "found" text; evidence(qid, result, facts) draws its table (translated column names, rounded
-numbers) or chart. What it does not do: compute (the results come from engine.lessons_interview*).
+numbers) or chart. What it does not do: compute (the results come from lessons.interview).
 """
 
 from __future__ import annotations

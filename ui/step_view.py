@@ -26,7 +26,8 @@ import pandas as pd
 import streamlit as st
 
 from engine import Config, TrainingDiverged, Word2Vec
-from engine import lessons
+from lessons import objectives as objective_lessons
+from lessons import steps as step_lessons
 from ui import charts, state, step_charts
 from ui.choices import choice
 from ui.i18n import engine_message, t as tr
@@ -152,7 +153,7 @@ def undo_step() -> None:
         st.session_state[state.STEP_ERROR] = tr("step.error_undo")
         return
     undone = model.step_count
-    st.session_state[state.LAST_TRACE] = lessons.undo_and_retrace(model)
+    st.session_state[state.LAST_TRACE] = step_lessons.undo_and_retrace(model)
     history = st.session_state.get(state.HISTORY) or []
     if history and history[-1]["step"] == undone:
         history.pop()
@@ -654,7 +655,7 @@ def loss_formula(model: Word2Vec, t) -> None:
                  r"\sigma(\theta_n\cdot h)\bigr)\Bigr] = -\log p(" + target + r"\mid h) = " + f"{t.loss:.4f}")
         st.caption(tr("step.loss.hs", n=len(t.path)))
     else:
-        terms = lessons.ns_terms(t.scores)
+        terms = objective_lessons.ns_terms(t.scores)
         st.latex(r"L = -\log\sigma(u_{" + target + r"}\cdot h) - \sum_{i=1}^{k}\log\sigma(-u_i\cdot h) = "
                  + f"{-terms['target_term']:.4f} + {-terms['negative_terms'].sum():.4f} = {t.loss:.4f}")
         st.caption(tr("step.loss.ns", q=len(t.scores), value=f"{len(t.scores) * np.log(2):.3f}"))
@@ -715,7 +716,7 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
         st.caption(tr("step.rule_interview"))
     st.caption(tr("step.update.text"))
     sel = t.shown_rows(8)
-    ch = lessons.row_changes(t, out_positions=sel)
+    ch = step_lessons.row_changes(t, out_positions=sel)
     in_words = words(model, t.inputs)
     rows, labels = [], []
     before, after = tr("step.update.before"), tr("step.update.after")

@@ -1,21 +1,21 @@
 """Glue for the Hyperparameters page: the sweep's controls, its background job, the figure, the verdict, apply.
 
-What it does: turns the page's widgets into an engine.sweep.SweepPlan (every value checked by the engine's
+What it does: turns the page's widgets into an lessons.sweep.plan.SweepPlan (every value checked by the engine's
 table of settings, each problem named in the user's language), builds the SweepCorpus of the chosen corpus
 (sample, gensim's real corpora, this session's upload, or the Compare page's planted corpus), starts the
 sweep, polls it, and draws what it found: quality, final loss, training time and words/s against the value
 with error bars over seeds, the word2vec.c / gensim defaults and the literature's recommendation, a verdict,
 a button that applies the best value to the sidebar, and the CSV download.
-What it does not do: train or score (engine/sweep.py), or keep anything per user outside st.session_state.
+What it does not do: train or score (lessons/sweep/), or keep anything per user outside st.session_state.
 
-How a sweep runs, and why this way: in a background thread of its own (engine.sweep.SweepJob), not in the
+How a sweep runs, and why this way: in a background thread of its own (lessons.sweep.run.SweepJob), not in the
 session's script thread. While it runs, the page draws a fragment that re-runs every half second
 (st.fragment(run_every=0.5)): a progress bar, the runs finished so far, and a Stop button whose click only
 sets the job's stop flag (the runs finished are kept; the ones under way stop within ~0.1 s and leave no
 row). Training in the script thread would make every click of the same user a hidden Stop (Streamlit
 interrupts a running script to rerun it), and the page could show nothing else meanwhile. Other sessions
 stay responsive because the job's threads run at a lower priority (nice +5), take cores from one
-process-wide pool (engine.sweep.TRAINING_SLOTS: a class pressing Run together queues its runs instead of
+process-wide pool (lessons.sweep.run.TRAINING_SLOTS: a class pressing Run together queues its runs instead of
 starting sixty threads), and the compiled kernel releases the GIL while it trains; bench/sweep.py measures
 a Next 100 click of another session during a sweep (bench/SWEEP_RESULTS.md).
 The result cache (one per server process, st.cache_resource) holds finished runs keyed by (corpus, every
@@ -35,7 +35,9 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 import engine
-from engine import sweep as sw
+from lessons.sweep import plan as sweep_plan
+from lessons.sweep import run as sweep_run
+from lessons.sweep import scores as sweep_scores
 from engine.config import SETTINGS
 from ui import settings as ui_settings
 from ui import state
@@ -81,7 +83,7 @@ def value_label(name: Optional[str], value: Any) -> str:
         return t("sweep.on") if value else t("sweep.off")
     if value is None:
         return "—"
-    return sw.format_value(value)
+    return sweep_plan.format_value(value)
 
 
 def values_label(name: str, values: Sequence[Any]) -> str:
@@ -108,10 +110,10 @@ def allowed_text(name: str) -> str:
     return noun
 
 
-def error_text(e: sw.SweepInputError) -> str:
+def error_text(e: sweep_plan.SweepInputError) -> str:
     """A SweepInputError in the user's language, naming the offending item and what is allowed."""
     name = e.setting or ""
-    item = e.item if isinstance(e.item, str) else sw.format_value(e.item) if e.item is not None else ""
+    item = e.item if isinstance(e.item, str) else sweep_plan.format_value(e.item) if e.item is not None else ""
     extra = dict(e.extra)
     if e.code == "not_allowed":
         return t("sweep.err.not_allowed", name=name, item=item, allowed=allowed_text(name))
@@ -119,7 +121,7 @@ def error_text(e: sw.SweepInputError) -> str:
         return t("sweep.err.combination", name=name, item=item, detail=engine_message(str(e)))
     if e.code in ("too_many", "too_many_runs", "no_seeds"):
         return t(f"sweep.err.{e.code}", name=name, item=item, n=extra.get("n", item),
-                 limit=extra.get("limit", sw.MAX_VALUES))
+                 limit=extra.get("limit", sweep_plan.MAX_VALUES))
     return t(f"sweep.err.{e.code}", name=name, item=item)
 
 
@@ -136,12 +138,12 @@ def corpus_label(name: str) -> str:
     return name
 
 
-def make_corpus(name: str) -> sw.SweepCorpus:
+def make_corpus(name: str) -> sweep_scores.SweepCorpus:
     """The SweepCorpus of a corpus choice (ValueError with a message when it cannot be read)."""
     if name == PLANTED:
         from ui.compare import get_planted
         planted = get_planted(**PLANTED_ARGS)
-        return sw.SweepCorpus("planted:" + sw.tokens_key([[f"{k}={v}" for k, v in sorted(PLANTED_ARGS.items())]]),
+        return sweep_scores.SweepCorpus("planted:" + sweep_scores.tokens_key([[f"{k}={v}" for k, v in sorted(PLANTED_ARGS.items())]]),
                               corpus_label(name), planted.sentences, planted=planted, benchmarks=False)
     if name == state.UPLOAD_CHOICE:
         sentences = st.session_state.get(state.UPLOAD_SENTENCES)
@@ -149,21 +151,21 @@ def make_corpus(name: str) -> sw.SweepCorpus:
             raise ValueError(t("sweep.no_upload"))
         known = st.session_state.get(UPLOAD_KEY)
         if not known or known[0] != id(sentences):
-            known = (id(sentences), sw.tokens_key(sentences))
+            known = (id(sentences), sweep_scores.tokens_key(sentences))
             st.session_state[UPLOAD_KEY] = known
         label = f"{corpus_label(name)} {st.session_state.get(state.UPLOAD_NAME) or ''}".strip()
-        return sw.SweepCorpus(f"upload:{known[1]}", label, sentences)
+        return sweep_scores.SweepCorpus(f"upload:{known[1]}", label, sentences)
     sentences = state.load_corpus(name)
     if name in engine.sample_corpora():
-        return sw.SweepCorpus(f"sample:{name}", name, sentences, groups=engine.sample_groups(name) or None,
+        return sweep_scores.SweepCorpus(f"sample:{name}", name, sentences, groups=engine.sample_groups(name) or None,
                               analogies=engine.sample_analogies(name))
-    return sw.SweepCorpus(f"gensim:{name}", name, sentences)
+    return sweep_scores.SweepCorpus(f"gensim:{name}", name, sentences)
 
 
 @st.cache_resource
-def shared_cache() -> sw.ResultCache:
+def shared_cache() -> sweep_run.ResultCache:
     """Finished runs, shared by the sessions of this server process (see the module docstring)."""
-    return sw.ResultCache(maxsize=5000)
+    return sweep_run.ResultCache(maxsize=5000)
 
 
 def base_settings() -> dict:
@@ -175,33 +177,33 @@ def base_settings() -> dict:
 def values_widget(name: str, container, key_prefix: str, defaults: Sequence[Any], label: str) -> Tuple[list, str]:
     """The values of `name`: a multiselect for a choice setting, a text box otherwise.
     Returns (values, error message or '')."""
-    spec = sw.SWEEPABLE[name]
+    spec = sweep_plan.SWEEPABLE[name]
     if spec.categorical:
         chosen = choice(container.multiselect, label, list(spec.choices), lambda v: value_label(name, v),
                         f"{key_prefix}{name}", default=list(defaults), multi=True)
         if not chosen:
             return [], t("sweep.err.empty", name=name, item="")
         return list(chosen), ""
-    text = container.text_input(label, sw.values_text(defaults), key=f"{key_prefix}{name}",
+    text = container.text_input(label, sweep_plan.values_text(defaults), key=f"{key_prefix}{name}",
                                 help=t("sweep.values_help"))
     try:
-        return sw.parse_values(name, text), ""
-    except sw.SweepInputError as e:
+        return sweep_plan.parse_values(name, text), ""
+    except sweep_plan.SweepInputError as e:
         return [], error_text(e)
 
 
 def categorical_defaults(name: str) -> tuple:
-    return sw.SWEEPABLE[name].suggested
+    return sweep_plan.SWEEPABLE[name].suggested
 
 
-def read_plan(container=st) -> Tuple[Optional[sw.SweepPlan], str, List[str]]:
+def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[str]]:
     """Draw the sweep's controls; (plan or None, the chosen corpus, [messages of what is wrong])."""
     c1, c2, c3 = container.columns([1.4, 1.3, 0.9])
     setting = choice(c1.selectbox, t("sweep.setting_label"), SETTING_ORDER, setting_label, PREFIX + "setting",
                      default=SETTING_ORDER[0])
-    spec = sw.SWEEPABLE[setting]
+    spec = sweep_plan.SWEEPABLE[setting]
     values, err = values_widget(setting, c2, PREFIX + "values_", spec.suggested, t("sweep.values_label"))
-    n_seeds = c3.slider(t("sweep.seeds_label"), 1, sw.MAX_SEEDS, 3, key=PREFIX + "seeds",
+    n_seeds = c3.slider(t("sweep.seeds_label"), 1, sweep_plan.MAX_SEEDS, 3, key=PREFIX + "seeds",
                         help=t("sweep.seeds_help"))
     c4, c5, c6 = container.columns([1.4, 1.3, 0.9])
     colour_options = [NO_COLOUR] + [n for n in SETTING_ORDER if n != setting]
@@ -212,7 +214,7 @@ def read_plan(container=st) -> Tuple[Optional[sw.SweepPlan], str, List[str]]:
     colour_values: list = []
     errors = [err] if err else []
     if colour is not None:
-        defaults = categorical_defaults(colour) if sw.SWEEPABLE[colour].categorical else COLOUR_DEFAULTS[colour]
+        defaults = categorical_defaults(colour) if sweep_plan.SWEEPABLE[colour].categorical else COLOUR_DEFAULTS[colour]
         colour_values, cerr = values_widget(colour, c5, PREFIX + "cvalues_", defaults,
                                             t("sweep.colour_values_label", name=colour))
         if cerr:
@@ -221,15 +223,15 @@ def read_plan(container=st) -> Tuple[Optional[sw.SweepPlan], str, List[str]]:
     sidebar_corpus = state.current_settings()["corpus"]
     corpus = choice(c6.selectbox, t("sweep.corpus_label"), options, corpus_label, PREFIX + "corpus",
                     default=sidebar_corpus if sidebar_corpus in options else options[0], help=t("sweep.corpus_help"))
-    strategy = st.session_state.get(PREFIX + "strategy", sw.DEFAULT_STRATEGY)
+    strategy = st.session_state.get(PREFIX + "strategy", sweep_plan.DEFAULT_STRATEGY)
     if errors:
         return None, corpus, errors
     base = base_settings()
     first_seed = int(base.get("seed", 1))
     seeds = [first_seed + i for i in range(int(n_seeds))]
     try:
-        plan = sw.SweepPlan.make(setting, values, seeds, base, colour, colour_values, strategy)
-    except sw.SweepInputError as e:
+        plan = sweep_plan.SweepPlan.make(setting, values, seeds, base, colour, colour_values, strategy)
+    except sweep_plan.SweepInputError as e:
         return None, corpus, [error_text(e)]
     return plan, corpus, []
 
@@ -237,11 +239,11 @@ def read_plan(container=st) -> Tuple[Optional[sw.SweepPlan], str, List[str]]:
 def strategy_widget(container) -> str:
     """How to use the two cores (a radio in a popover; the default is the faster one measured by bench/sweep.py)."""
     with container.popover(t("sweep.more_options"), icon=":material/memory:"):
-        return choice(st.radio, t("sweep.strategy_label"), sw.STRATEGIES, lambda s: t(f"sweep.strategy.{s}"),
-                      PREFIX + "strategy", default=sw.DEFAULT_STRATEGY, help=t("sweep.strategy_help"))
+        return choice(st.radio, t("sweep.strategy_label"), sweep_plan.STRATEGIES, lambda s: t(f"sweep.strategy.{s}"),
+                      PREFIX + "strategy", default=sweep_plan.DEFAULT_STRATEGY, help=t("sweep.strategy_help"))
 
 
-def plan_caption(plan: sw.SweepPlan) -> str:
+def plan_caption(plan: sweep_plan.SweepPlan) -> str:
     """'15 trainings: 5 values x 3 seeds, seeds 1, 2, 3; the other settings from the sidebar.'"""
     n = len(plan.runs())
     shape = (t("sweep.shape_2d", values=len(plan.values), colours=len(plan.colour_values), seeds=len(plan.seeds))
@@ -249,7 +251,7 @@ def plan_caption(plan: sw.SweepPlan) -> str:
     return t("sweep.plan_caption", n=n, shape=shape, seeds=", ".join(map(str, plan.seeds)))
 
 
-def settings_caption(plan: sw.SweepPlan) -> str:
+def settings_caption(plan: sweep_plan.SweepPlan) -> str:
     """The settings every run of the sweep shared (the sidebar's when it started)."""
     base = plan.base_settings
     others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES
@@ -257,11 +259,11 @@ def settings_caption(plan: sw.SweepPlan) -> str:
     return t("sweep.settings_caption", others=", ".join(others))
 
 
-def compile_note(plan: sw.SweepPlan) -> str:
+def compile_note(plan: sweep_plan.SweepPlan) -> str:
     """A note when some vector sizes of the sweep still need their kernel compiled ('' otherwise)."""
     sizes = {int(r.kwargs["vector_size"]) for r in plan.runs()}
     todo = sorted(d for d in sizes if engine.fast.static_size(d)
-                  and not engine.fast.is_warm(d, sw.run_workers(plan.strategy)))
+                  and not engine.fast.is_warm(d, sweep_plan.run_workers(plan.strategy)))
     return t("sweep.compile_note", sizes=", ".join(map(str, todo))) if todo else ""
 
 
@@ -277,16 +279,16 @@ def start_requested() -> bool:
     return bool(st.session_state.pop(START, False))
 
 
-def current_job() -> Optional[sw.SweepJob]:
+def current_job() -> Optional[sweep_run.SweepJob]:
     return st.session_state.get(JOB)
 
 
-def start(plan: sw.SweepPlan, corpus: sw.SweepCorpus) -> sw.SweepJob:
+def start(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> sweep_run.SweepJob:
     """Start a sweep in the background (stopping this session's previous one, if it still runs)."""
     old = current_job()
     if old is not None and old.running:
         old.stop()
-    job = sw.SweepJob(plan, corpus, cache=shared_cache()).start()
+    job = sweep_run.SweepJob(plan, corpus, cache=shared_cache()).start()
     st.session_state[JOB] = job
     return job
 
@@ -304,7 +306,7 @@ def progress_text(snap: dict) -> str:
     return t("sweep.progress", done=snap["done"], total=snap["total"], what=what, seconds=f"{snap['elapsed']:.0f}")
 
 
-def show_running(job: sw.SweepJob, metric_key: str) -> None:
+def show_running(job: sweep_run.SweepJob, metric_key: str) -> None:
     """The progress bar, Stop and the runs finished so far, redrawn every half second while the job runs."""
 
     @st.fragment(run_every=0.5)
@@ -326,7 +328,7 @@ def show_running(job: sw.SweepJob, metric_key: str) -> None:
 
 
 # ================================================================ results
-def available_metrics(rows: Sequence[dict], corpus: sw.SweepCorpus) -> List[str]:
+def available_metrics(rows: Sequence[dict], corpus: sweep_scores.SweepCorpus) -> List[str]:
     """The corpus's quality measures that have a number in at least one run (coverage allowed a score)."""
     out = []
     for key in corpus.metrics():
@@ -344,7 +346,7 @@ def metric_select(container, metrics: Sequence[str], key: str) -> Optional[str]:
 
 
 def coverage_text(rows: Sequence[dict], metric: str) -> str:
-    cov = sw.coverage_range(rows, metric)
+    cov = sweep_scores.coverage_range(rows, metric)
     if cov is None:
         return ""
     lo, hi = cov
@@ -352,24 +354,24 @@ def coverage_text(rows: Sequence[dict], metric: str) -> str:
     return t(f"sweep.coverage.{metric}", span=span)
 
 
-def _is_log(plan: sw.SweepPlan) -> bool:
-    spec = sw.SWEEPABLE[plan.setting]
+def _is_log(plan: sweep_plan.SweepPlan) -> bool:
+    spec = sweep_plan.SWEEPABLE[plan.setting]
     return spec.axis == "log" and all(isinstance(v, (int, float)) and v > 0 for v in plan.values)
 
 
-def _is_category(plan: sw.SweepPlan) -> bool:
-    spec = sw.SWEEPABLE[plan.setting]
+def _is_category(plan: sweep_plan.SweepPlan) -> bool:
+    spec = sweep_plan.SWEEPABLE[plan.setting]
     return spec.categorical or (spec.axis == "log" and not _is_log(plan))
 
 
-def x_of(plan: sw.SweepPlan, value: Any):
+def x_of(plan: sweep_plan.SweepPlan, value: Any):
     return value_label(plan.setting, value) if _is_category(plan) else value
 
 
-def reference_marks(plan: sw.SweepPlan) -> List[Tuple[str, Any, Any]]:
+def reference_marks(plan: sweep_plan.SweepPlan) -> List[Tuple[str, Any, Any]]:
     """[(kind, x0, x1)] of the reference values that fall inside the swept range: word2vec.c's and gensim's
     defaults (x1 None), the recommendation (a band when it is a range)."""
-    ref = sw.reference(plan.setting, plan.base_settings)
+    ref = sweep_plan.reference(plan.setting, plan.base_settings)
     marks = []
     if _is_category(plan):
         shown = set(plan.values)
@@ -402,7 +404,7 @@ def reference_marks(plan: sw.SweepPlan) -> List[Tuple[str, Any, Any]]:
     return marks
 
 
-def _shape_x(plan: sw.SweepPlan, x, order: Sequence):
+def _shape_x(plan: sweep_plan.SweepPlan, x, order: Sequence):
     """Where a shape (line, band) sits on the x axis: the position on a category axis, else the value (Plotly
     places shapes in data units, on a log axis too)."""
     if x is None:
@@ -412,13 +414,13 @@ def _shape_x(plan: sw.SweepPlan, x, order: Sequence):
     return x
 
 
-def figure(rows: Sequence[dict], plan: sw.SweepPlan, metric: Optional[str]) -> go.Figure:
+def figure(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: Optional[str]) -> go.Figure:
     """Quality, final loss, training time and words/s against the value: mean over seeds with ± 1 standard
     deviation as error bars, one colour per value of the second setting; reference values marked."""
     panels = ([metric] if metric else []) + ["final_loss", "time", "words_per_sec"]
     titles = []
     for key in panels:
-        cov = coverage_text(rows, key) if sw.METRICS[key].quality else ""
+        cov = coverage_text(rows, key) if sweep_scores.METRICS[key].quality else ""
         titles.append(metric_label(key) + (f"<br><sup>{cov}</sup>" if cov else ""))
     if not metric:
         titles = [t("sweep.no_quality_title")] + titles
@@ -431,7 +433,7 @@ def figure(rows: Sequence[dict], plan: sw.SweepPlan, metric: Optional[str]) -> g
         r, c = p // 2 + 1, p % 2 + 1
         if key is None:
             continue
-        summary = sw.summarize(rows, key)
+        summary = sweep_scores.summarize(rows, key)
         for ci, colour in enumerate(colours):
             pts = {s["value"]: s for s in summary if s["colour"] == colour and s["n"]}
             vals = [v for v in plan.values if v in pts]
@@ -482,13 +484,13 @@ def figure(rows: Sequence[dict], plan: sw.SweepPlan, metric: Optional[str]) -> g
     return fig
 
 
-def reference_legend(plan: sw.SweepPlan) -> str:
+def reference_legend(plan: sweep_plan.SweepPlan) -> str:
     """Which line is which, for the marks that the figure shows ('' if none)."""
     kinds = list(dict.fromkeys(k for k, *_ in reference_marks(plan)))
     return " · ".join(t(f"sweep.mark.{k}") for k in kinds)
 
 
-def plot_config(plan: sw.SweepPlan, fmt: str) -> dict:
+def plot_config(plan: sweep_plan.SweepPlan, fmt: str) -> dict:
     """Plotly's own export (the camera icon of the chart's toolbar) as PNG or SVG."""
     return {"displaylogo": False,
             "toImageButtonOptions": {"format": fmt, "filename": f"sweep_{plan.setting}",
@@ -498,7 +500,7 @@ def plot_config(plan: sw.SweepPlan, fmt: str) -> dict:
 def reference_card(name: str, base: dict) -> str:
     """Markdown: the setting's word2vec.c and gensim defaults, the literature's advice with its source, and the
     sidebar's value now."""
-    ref = sw.reference(name, base)
+    ref = sweep_plan.reference(name, base)
     rec = ref["recommended"]
     if isinstance(rec, tuple):
         rec_text = f"{value_label(name, rec[0])}–{value_label(name, rec[1])}"
@@ -515,14 +517,14 @@ def reference_card(name: str, base: dict) -> str:
              "",
              t(f"sweep.advice.{name}"),
              "",
-             f"*{t('sweep.ref_source')}: {ref['source'].replace(sw.W2V_PAGE, t('sweep.w2v_page'))}*"]
+             f"*{t('sweep.ref_source')}: {ref['source'].replace(sweep_plan.W2V_PAGE, t('sweep.w2v_page'))}*"]
     return "\n".join(lines)
 
 
-def verdict_lines(rows: Sequence[dict], plan: sw.SweepPlan, metric: str) -> List[str]:
+def verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> List[str]:
     """One sentence per colour: the best value and which other values are clearly worse or within the spread."""
     out = []
-    for v in sw.verdict(sw.summarize(rows, metric), metric):
+    for v in sweep_scores.sweep_verdict(sweep_scores.summarize(rows, metric), metric):
         best = v["best"]
         prefix = (t("sweep.verdict_colour", name=plan.colour_setting,
                     value=value_label(plan.colour_setting, v["colour"])) if plan.colour_setting else "")
@@ -543,9 +545,9 @@ def verdict_lines(rows: Sequence[dict], plan: sw.SweepPlan, metric: str) -> List
 
 
 # ================================================================ apply
-def best_values(rows: Sequence[dict], plan: sw.SweepPlan, metric: str) -> Optional[dict]:
+def best_values(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> Optional[dict]:
     """{setting: value} of the best point (with the colour setting's value for a 2-D sweep), or None."""
-    best = sw.best_point(sw.summarize(rows, metric), metric)
+    best = sweep_scores.best_point(sweep_scores.summarize(rows, metric), metric)
     if best is None:
         return None
     out = {plan.setting: best["value"]}
@@ -579,7 +581,7 @@ def apply_to_sidebar(values: Dict[str, Any]) -> None:
 
 
 # ================================================================ tables and files
-def runs_table(rows: Sequence[dict], plan: sw.SweepPlan, metrics: Sequence[str]) -> pd.DataFrame:
+def runs_table(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metrics: Sequence[str]) -> pd.DataFrame:
     """One line per finished run, in plan order: the value(s), seed, the scores and their coverage, loss, time."""
     out = []
     for r in sorted(rows, key=lambda r: r["index"]):
@@ -589,7 +591,7 @@ def runs_table(rows: Sequence[dict], plan: sw.SweepPlan, metrics: Sequence[str])
         line["seed"] = r["seed"]
         for m in metrics:
             line[m] = _num(r.get(m), 4)
-            cov = sw.METRICS[m].coverage
+            cov = sweep_scores.METRICS[m].coverage
             if cov:
                 line[cov] = _num(r.get(cov), 3)
         line.update(final_loss=_num(r.get("final_loss"), 4), time_s=_num(r.get("time"), 3),
@@ -605,7 +607,7 @@ def _num(x, digits):
     return round(float(x), digits) if digits else int(round(x))
 
 
-def csv_bytes(rows: Sequence[dict], plan: sw.SweepPlan, corpus: sw.SweepCorpus) -> bytes:
+def csv_bytes(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> bytes:
     """The sweep as CSV: one line per run with every number the engine measured, the corpus and every setting."""
     out = []
     base = plan.base_settings
@@ -622,13 +624,13 @@ def csv_bytes(rows: Sequence[dict], plan: sw.SweepPlan, corpus: sw.SweepCorpus) 
     return buf.getvalue().encode("utf-8")
 
 
-def status_line(snap: dict, plan: sw.SweepPlan) -> str:
+def status_line(snap: dict, plan: sweep_plan.SweepPlan) -> str:
     cached = sum(bool(r.get("cached")) for r in snap["rows"])
     return t("sweep.status", done=snap["done"], total=snap["total"], cached=cached, seconds=f"{snap['elapsed']:.1f}",
              strategy=t(f"sweep.strategy.{plan.strategy}"))
 
 
-def failed_runs(rows: Sequence[dict], plan: sw.SweepPlan) -> List[str]:
+def failed_runs(rows: Sequence[dict], plan: sweep_plan.SweepPlan) -> List[str]:
     out = []
     for r in sorted(rows, key=lambda r: r["index"]):
         if r.get("status") == "error":

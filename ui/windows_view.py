@@ -2,7 +2,7 @@
 
 What it does: replays the session model's example stream (Word2Vec.replay_stream) with the page's
 window settings, for skip-gram and for CBOW, and reads one sentence's windows and examples from it
-(engine.lessons_windows.sentence_view), so that with the model's own settings the page shows exactly
+(lessons.windows.sentence_view), so that with the model's own settings the page shows exactly
 the examples the model trains on; counts the examples of one epoch (epoch_examples); turns example
 ids into words and groups them by centre. Results are kept per model and settings in the session
 (state.WINDOWS_LENGTHS / WINDOWS_COUNTS / WINDOWS_VIEWS), so moving the centre slider costs nothing.
@@ -16,7 +16,9 @@ from typing import Dict, List, Optional, Tuple
 
 import streamlit as st
 
-from engine.lessons_windows import SentenceView, epoch_examples, sentence_view
+from lessons.windows import SentenceView
+from lessons.windows import epoch_examples
+from lessons.windows import sentence_view
 from ui import state
 
 ARCHITECTURES = ("skipgram", "cbow")
@@ -85,7 +87,7 @@ def examples_by_centre(view: SentenceView, architecture: str) -> List[List[Tuple
     per centre with a context). Examples are listed centre by centre in the stream, so the groups are
     consecutive slices of view.examples.
 
-    >>> from engine.lessons_windows import CenterWindow
+    >>> from lessons.windows import CenterWindow
     >>> v = SentenceView(0, (4, 5), [CenterWindow(0, 1, (1,), (1,), (1,)), CenterWindow(1, 1, (0,), (0,), (0,))],
     ...                  [((4,), 5), ((5,), 4)], [(), ()], [0.1, 0.1], 0)
     >>> examples_by_centre(v, "skipgram")

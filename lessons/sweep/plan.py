@@ -12,35 +12,16 @@ What it does not do: train or score anything.
     >>> parse_values("window", "2.5")
     Traceback (most recent call last):
     ...
-    engine.sweep_values.SweepInputError: window='2.5' is not allowed: window must be an integer in [1, 100]
+    lessons.sweep.plan.SweepInputError: window='2.5' is not allowed: window must be an integer in [1, 100]
 """
 
 from __future__ import annotations
 
-import collections
-import hashlib
-import json
 import math
-import os
 import re
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
-
-import numpy as np
-
-from . import fast
-from .config import SETTINGS, Config
-from .corpus import gensim_data_path
-from .model import Word2Vec
-from .update import TrainingDiverged
-
-
-# ============================================================================ the settings a sweep can vary
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from engine.config import SETTINGS, Config
 
 
 @dataclass(frozen=True)
@@ -79,9 +60,16 @@ def _row(*args) -> Sweepable:
 
 
 MIKOLOV_A = "Mikolov et al. 2013a"     # Efficient Estimation of Word Representations in Vector Space
+
+
 MIKOLOV_B = "Mikolov et al. 2013b"     # Distributed Representations of Words and Phrases and their Compositionality
+
+
 LEVY = "Levy, Goldberg & Dagan 2015"   # Improving Distributional Similarity with Lessons Learned from Word Embeddings
+
+
 W2V_PAGE = "the word2vec project page (Mikolov 2013)"   # code.google.com/archive/p/word2vec: "Performance"
+
 
 SWEEPABLE: Dict[str, Sweepable] = {r.name: r for r in (
     _row("window", (1, 2, 3, 5, 8), "linear", 5, 5, (2, 10), f"Levy & Goldberg 2014; {LEVY}; {W2V_PAGE}"),
@@ -121,7 +109,11 @@ def reference(name: str, base: Optional[Mapping] = None) -> dict:
 
 # ============================================================================ values: parsing and checking
 MAX_VALUES = 12       # values of one setting in one sweep
+
+
 MAX_RUNS = 120        # trainings in one sweep (values x colour values x seeds)
+
+
 MAX_SEEDS = 5
 
 
@@ -138,7 +130,11 @@ class SweepInputError(ValueError):
 
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+
+
 _RANGE = re.compile(rf"^({_NUMBER})\s*\.\.\s*({_NUMBER})(?:\s*(step|\+|x|\*|×)\s*({_NUMBER}))?$", re.I)
+
+
 _SEPARATORS = re.compile(r"[,;，、；]")
 
 
@@ -252,6 +248,8 @@ def values_text(values: Sequence[Any]) -> str:
 
 # ============================================================================ the plan
 STRATEGIES = ("two_runs", "workers2", "one")
+
+
 # The faster way to use two cores for a sweep of small runs, measured by bench/sweep.py on this machine
 # (bench/SWEEP_RESULTS.md: interleaved short sweeps): two runs at once with workers=1 each.
 DEFAULT_STRATEGY = "two_runs"
@@ -260,3 +258,88 @@ DEFAULT_STRATEGY = "two_runs"
 def run_workers(strategy: str) -> int:
     """workers of each training: 2 for "workers2", else 1."""
     return 2 if strategy == "workers2" else 1
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training of a sweep: its place in the plan, the swept value(s), the seed and every setting."""
+    index: int
+    value: Any
+    colour: Any
+    seed: int
+    settings: Tuple[Tuple[str, Any], ...]
+
+    @property
+    def kwargs(self) -> dict:
+        return dict(self.settings)
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What to train: `setting` over `values` (and `colour_setting` over `colour_values`: a 2-D sweep), each
+    with every seed of `seeds`; `base` holds every other Word2Vec argument (seed and workers are set here)."""
+    setting: str
+    values: Tuple
+    seeds: Tuple[int, ...]
+    base: Tuple[Tuple[str, Any], ...]
+    colour_setting: Optional[str] = None
+    colour_values: Tuple = ()
+    strategy: str = DEFAULT_STRATEGY
+
+    @classmethod
+    def make(cls, setting: str, values: Sequence, seeds: Sequence[int], base: Mapping,
+             colour_setting: Optional[str] = None, colour_values: Sequence = (),
+             strategy: str = DEFAULT_STRATEGY) -> "SweepPlan":
+        """A checked plan (SweepInputError naming the problem): values and seeds allowed by the engine, every
+        combination a valid Config, at most MAX_RUNS trainings."""
+        if setting not in SWEEPABLE:
+            check_value(setting, None)
+        values = unique_values(setting, [check_value(setting, v) for v in values])
+        if colour_setting:
+            if colour_setting == setting:
+                raise SweepInputError("same_setting", "the second setting must differ from the first",
+                                      setting=colour_setting)
+            colour_values = unique_values(colour_setting, [check_value(colour_setting, v) for v in colour_values])
+        else:
+            colour_setting, colour_values = None, ()
+        seeds = tuple(dict.fromkeys(int(SETTINGS["seed"].check(s)) for s in seeds))
+        if not 1 <= len(seeds) <= MAX_SEEDS:
+            raise SweepInputError("no_seeds", f"a sweep needs 1 to {MAX_SEEDS} seeds, got {len(seeds)}",
+                                  item=len(seeds), limit=MAX_SEEDS)
+        if strategy not in STRATEGIES:
+            raise ValueError(f"strategy={strategy!r} is not allowed: strategy must be one of {STRATEGIES}")
+        n = len(values) * max(1, len(colour_values)) * len(seeds)
+        if n > MAX_RUNS:
+            raise SweepInputError("too_many_runs", f"{n} trainings; a sweep does at most {MAX_RUNS}",
+                                  item=n, n=n, limit=MAX_RUNS)
+        known = {f for f in Config.__dataclass_fields__}
+        base = {k: v for k, v in dict(base).items() if k in known and k not in ("seed", "workers")}
+        plan = cls(setting, tuple(values), seeds, tuple(sorted(base.items())), colour_setting,
+                   tuple(colour_values), strategy)
+        for run in plan.runs():
+            if run.seed != seeds[0]:
+                break
+            try:
+                Config(**run.kwargs).validate()
+            except (TypeError, ValueError) as e:
+                raise SweepInputError("combination", str(e), item=run.value, setting=setting,
+                                      colour=run.colour) from None
+        return plan
+
+    @property
+    def base_settings(self) -> dict:
+        return dict(self.base)
+
+    def runs(self) -> List[Run]:
+        """Every training, seed-major: all (value, colour) with the first seed, then the second seed..."""
+        out = []
+        colours = self.colour_values or (None,)
+        for seed in self.seeds:
+            for value in self.values:
+                for colour in colours:
+                    kw = {**self.base_settings, self.setting: value, "seed": seed,
+                          "workers": run_workers(self.strategy)}
+                    if self.colour_setting:
+                        kw[self.colour_setting] = colour
+                    out.append(Run(len(out), value, colour, seed, tuple(sorted(kw.items()))))
+        return out

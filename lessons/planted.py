@@ -26,12 +26,16 @@ from __future__ import annotations
 import collections
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
-
 import numpy as np
+
+from lessons.measures import group_precision
+
 
 THEMES = ["animal", "fruit", "colour", "city", "tool", "sport", "planet", "drink", "metal", "tree", "bird",
           "fish", "dance", "cloth", "music", "flower", "job", "car", "game", "river", "stone", "spice",
           "boat", "insect"]
+
+
 FILLERS = ["the", "a", "of", "and", "to", "in", "is", "was", "with", "for", "on", "at", "by", "it", "this",
            "that", "from", "as", "or", "an", "we", "they", "saw", "said", "very", "some", "there", "here",
            "our", "all"]
@@ -194,7 +198,7 @@ def neighbour_precision(kv, corpus: PlantedCorpus, k: int = 5, words: Optional[S
     """For each planted word in the vocabulary: the share of its k nearest planted words in its own group.
 
     Neighbours are searched among the planted words the vectors know (fillers are not candidates), by
-    cosine. k is capped at group size - 1. Words missing from the vocabulary are left out (see
+    cosine (lessons.measures.group_precision: k capped at the other known words of its group). Words missing from the vocabulary are left out (see
     coverage). kv: anything with index_to_key, key_to_index and normed() (model.wv, a loaded file).
         >>> # a perfect model scores 1.0 for every word; chance is corpus.chance_precision()
     """
@@ -205,19 +209,8 @@ def neighbour_precision(kv, corpus: PlantedCorpus, k: int = 5, words: Optional[S
         wanted = known
     if len(known) < 2 or not wanted:
         return {}
-    ids = np.array([kv.key_to_index[w] for w in known])                     # (n,)
-    X = np.asarray(kv.normed(), dtype=np.float64)[ids]                      # (n, d)
-    pos = {w: i for i, w in enumerate(known)}
-    q = np.array([pos[w] for w in wanted])                                  # (q,)
-    sims = X[q] @ X.T                                                       # (q, n)
-    sims[np.arange(len(q)), q] = -np.inf
-    group = np.array([corpus.group_of[w] for w in known])                   # (n,)
-    out = {}
-    for row, w in enumerate(wanted):
-        kk = max(1, min(k, len(corpus.groups[corpus.group_of[w]]) - 1, len(known) - 1))
-        top = np.argpartition(-sims[row], kk - 1)[:kk]
-        out[w] = float(np.mean(group[top] == corpus.group_of[w]))
-    return out
+    X = np.asarray(kv.normed(), dtype=np.float64)[[kv.key_to_index[w] for w in known]]   # (n, d)
+    return group_precision(X, known, corpus.group_of, k, candidates="grouped", queries=wanted)
 
 
 def coverage(kv, corpus: PlantedCorpus) -> float:

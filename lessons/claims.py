@@ -9,52 +9,74 @@ SimLex-999, Porter-stemmed for head500, with coverage). claims_experiment runs i
 reusing a cache of finished runs (run_key). It does not draw or import streamlit / bench; gensim is
 imported only to stem.
 
-    >>> verdict([0.80, 0.82, 0.81], [0.60, 0.62, 0.61])["outcome"]
-    'a'
+    >>> claims_settings(CLAIMS_SETTINGS, "cbow", "sum", 1)["cbow_mean"]
+    False
 """
 
 from __future__ import annotations
 
 import collections
-import functools
 import math
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
-
 import numpy as np
+from engine.config import SETTINGS, Config
+from engine.model import Word2Vec
+from engine.objectives import ARCHITECTURE_TABLE
+from lessons.planted import PlantedCorpus
+from lessons.planted import coverage
+from lessons.planted import neighbour_precision
+from lessons.planted import quality_by_frequency
+from engine.vocab import Vocabulary
+from lessons.benchmarks import PAIR_LISTS
+from lessons.benchmarks import REAL_CORPORA
+from lessons.benchmarks import load_real
+from lessons.benchmarks import word_pairs
+from lessons.measures import pair_spearman
+from lessons.six_models import ARCHITECTURES
+from lessons.stats import compare_intervals
 
-from .config import SETTINGS, Config
-from .corpus import gensim_data_path, read_corpus
-from .keyed_vectors import spearman
-from .model import Word2Vec
-from .objectives import ARCHITECTURE_TABLE
-from .synthetic import PlantedCorpus, coverage, neighbour_precision, quality_by_frequency
-from .vocab import Vocabulary
 
-ARCHITECTURES = tuple(ARCHITECTURE_TABLE)          # ("skipgram", "cbow")
 Progress = Optional[Callable[[int, int, str], Optional[bool]]]
+
+
 Stop = Optional[Callable[[], bool]]
 
+
 BUDGETS = ("epochs", "updates", "seconds")
+
+
 CBOW_RULES = {                                     # name -> the Word2Vec settings that choose CBOW's rule
     "sum": {"cbow_mean": False, "cbow_update": "exact"},          # h = sum, exact gradient (the default)
     "mean_exact": {"cbow_mean": True, "cbow_update": "exact"},    # h = mean, exact gradient (divided by n)
     "mean_word2vec": {"cbow_mean": True, "cbow_update": "word2vec"},  # h = mean, word2vec.c's undivided update
 }
+
+
 # The models of the claims experiments: small and fast enough for a class on a 2-core machine.
 CLAIMS_SETTINGS = dict(objective="negative_sampling", vector_size=32, window=3, negative=5, sample=1e-3,
                        min_count=2, alpha=0.025, min_alpha=1e-4, epochs=5, workers=1)
+
+
 # Sizes (tokens) of the planted corpus: the default finishes in well under 30 s with 3 seeds.
 PLANTED_SIZES = {"default": (10_000, 30_000, 100_000), "larger": (10_000, 50_000, 200_000, 600_000)}
-REAL_CORPORA = {"head500": ("head500.noblanks.cor", True),    # (gensim test-data file, Porter-stemmed?)
-                "lee": ("lee_background.cor", False)}
+
+
 REAL_SHARES = {"default": (0.05, 0.2, 0.5), "larger": (0.05, 0.2, 0.5, 1.0)}
-PAIR_LISTS = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
+
+
 PLANTED_METRIC = "precision@5"
+
+
 PLANTED_BINS = ("rare", "middle", "frequent")
+
+
 PAIR_BINS = ("rare", "frequent")
+
+
 MAX_EPOCHS = int(SETTINGS["epochs"].high)   # the engine's bound
-MIN_PAIRS = 20                # a Spearman rho over fewer known pairs is not reported (NaN)
+
+
 SECONDS_HEADROOM = 1.25       # seconds budget: plan this much more work than the measured speed predicts
 
 
@@ -71,48 +93,6 @@ def token_prefix(sentences: Sequence[Sequence[str]], n_tokens: int) -> List[Sequ
         out.append(list(s[:left]) if len(s) > left else s)
         left -= len(s)
     return out
-
-
-def porter_stem(word: str) -> str:
-    """Porter-stem one word as the head500 corpus was stemmed (gensim's PorterStemmer).
-
-        >>> porter_stem("running"), porter_stem("dictionary")
-        ('run', 'dictionari')
-    """
-    return _stemmer()(word)
-
-
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    from gensim.parsing.porter import PorterStemmer     # gensim is a requirement; imported only when needed
-    return PorterStemmer().stem
-
-
-@functools.lru_cache(maxsize=8)
-def word_pairs(filename: str, stemmed: bool) -> Tuple[Tuple[str, str, float], ...]:
-    """(w1, w2, human score) of a gensim word-pair list, lower-cased, Porter-stemmed when asked.
-
-    Pairs whose two words stem to the same word are dropped (the model cannot say how similar a word is
-    to itself). Empty when gensim's test data is not installed.
-    """
-    path = gensim_data_path(filename)
-    if path is None:
-        return ()
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t") if "\t" in line else line.split()
-        if line.startswith("#") or len(parts) < 3:
-            continue
-        try:
-            score = float(parts[2])
-        except ValueError:
-            continue
-        a, b = parts[0].lower(), parts[1].lower()
-        if stemmed:
-            a, b = porter_stem(a), porter_stem(b)
-        if a != b:
-            out.append((a, b, score))
-    return tuple(out)
 
 
 class ClaimsData:
@@ -175,30 +155,6 @@ class ClaimsData:
             out["bins"][name] = {"rare": pair_spearman(kv, order[:half]),
                                  "frequent": pair_spearman(kv, order[half:])}
         return out
-
-
-def pair_spearman(kv, pairs: Sequence[Tuple[str, str, float]]) -> float:
-    """Spearman's rho between human scores and cosines over the pairs (NaN for fewer than MIN_PAIRS)."""
-    if len(pairs) < MIN_PAIRS:
-        return float("nan")
-    X = np.asarray(kv.normed(), dtype=np.float64)
-    ia = np.array([kv.key_to_index[a] for a, _, _ in pairs])
-    ib = np.array([kv.key_to_index[b] for _, b, _ in pairs])
-    cos = (X[ia] * X[ib]).sum(axis=1)                                   # (n,)
-    return spearman([h for *_, h in pairs], cos)
-
-
-@functools.lru_cache(maxsize=2)
-def load_real(name: str) -> Tuple[Tuple[str, ...], ...]:
-    """A real corpus from gensim's test data, read once, as a tuple of token tuples (immutable, shareable).
-
-    Raises ValueError naming the file when gensim's test data is not installed.
-    """
-    fname, _ = REAL_CORPORA[name]
-    path = gensim_data_path(fname)
-    if path is None:
-        raise ValueError(f"{fname} is not installed (it ships with gensim's test data); install gensim")
-    return tuple(tuple(s) for s in read_corpus(path))
 
 
 def cbow_updates_per_epoch(sentences, settings: dict) -> float:
@@ -388,55 +344,6 @@ def claims_experiment(data: ClaimsData, sizes: Sequence[int], seeds: Sequence[in
     return rows
 
 
-def interval(values: Sequence[float], level: float = 0.95) -> dict:
-    """Mean and Student-t confidence interval of values (NaNs left out): mean, lo, hi, half, n, min, max.
-
-    With fewer than two values the interval is unknown (lo = hi = NaN, half = NaN).
-
-        >>> r = interval([0.5, 0.6, 0.7]); round(r["mean"], 3), round(r["half"], 3)
-        (0.6, 0.248)
-    """
-    v = np.array([x for x in values if x is not None and not math.isnan(x)], dtype=np.float64)
-    n = len(v)
-    if n == 0:
-        return {"mean": math.nan, "lo": math.nan, "hi": math.nan, "half": math.nan, "n": 0, "min": math.nan,
-                "max": math.nan, "std": math.nan}
-    mean, half, std = float(v.mean()), math.nan, math.nan
-    if n >= 2:
-        from scipy.stats import t as student_t
-        std = float(v.std(ddof=1))
-        half = float(student_t.ppf(0.5 + level / 2, n - 1) * std / math.sqrt(n))
-    return {"mean": mean, "lo": mean - half, "hi": mean + half, "half": half, "n": n, "min": float(v.min()),
-            "max": float(v.max()), "std": std}
-
-
-def verdict(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> dict:
-    """Compare two sets of scores (higher is better) by their confidence intervals.
-
-    outcome: "a" or "b" (its interval lies wholly above the other's), "noise" (the intervals overlap:
-    the runs cannot tell them apart), "unknown" (fewer than two scores on a side: no interval), or
-    "unscored" (a side has no score at all, e.g. too few benchmark pairs were known: NaN).
-    Also: the two intervals ("a", "b") and gap = mean(a) - mean(b).
-
-        >>> verdict([0.80, 0.82, 0.81], [0.60, 0.62, 0.61])["outcome"]
-        'a'
-        >>> verdict([0.80, 0.70, 0.90], [0.75, 0.85, 0.65])["outcome"]
-        'noise'
-    """
-    ia, ib = interval(a, level), interval(b, level)
-    if ia["n"] == 0 or ib["n"] == 0:
-        outcome = "unscored"
-    elif ia["n"] < 2 or ib["n"] < 2:
-        outcome = "unknown"
-    elif ia["lo"] > ib["hi"]:
-        outcome = "a"
-    elif ib["lo"] > ia["hi"]:
-        outcome = "b"
-    else:
-        outcome = "noise"
-    return {"outcome": outcome, "a": ia, "b": ib, "gap": ia["mean"] - ib["mean"]}
-
-
 def claims_values(rows: Sequence[dict], metric: str, bin_name: Optional[str] = None) -> Dict[tuple, List[float]]:
     """{(size, architecture): [score per seed]} of the runs (a bin's score when bin_name is given)."""
     out: Dict[tuple, List[float]] = {}
@@ -451,6 +358,6 @@ def claims_summary(rows: Sequence[dict], metric: str, bin_name: Optional[str] = 
     vals = claims_values(rows, metric, bin_name)
     out = []
     for size in sorted({s for s, _ in vals}):
-        v = verdict(vals.get((size, "skipgram"), []), vals.get((size, "cbow"), []))
+        v = compare_intervals(vals.get((size, "skipgram"), []), vals.get((size, "cbow"), []))
         out.append({"size": size, "skipgram": v["a"], "cbow": v["b"], "outcome": v["outcome"], "gap": v["gap"]})
     return out

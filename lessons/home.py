@@ -1,4 +1,4 @@
-"""What the Home page computes: centred cosines, and word pairs of a sample corpus to compare.
+"""What the Home page computes (lessons.home): centred cosines, and word pairs of a sample corpus to compare.
 
 What it does: `centered_cosines` subtracts the mean vector of the whole vocabulary before the cosine
 (on a small corpus every trained vector shares one common direction, which makes every raw cosine high);
@@ -20,13 +20,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-
-def cosines(vectors: np.ndarray) -> np.ndarray:
-    """(k, k) cosine similarity of the rows of vectors (k, d); a zero row has cosine 0 with everything."""
-    X = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(X, axis=1, keepdims=True)                     # (k, 1)
-    X = np.divide(X, norms, out=np.zeros_like(X), where=norms > 0)
-    return np.clip(X @ X.T, -1.0, 1.0)
+from lessons.measures import cosine_matrix
 
 
 def centered_cosines(vectors: np.ndarray, rows: Optional[Sequence[int]] = None) -> np.ndarray:
@@ -37,12 +31,12 @@ def centered_cosines(vectors: np.ndarray, rows: Optional[Sequence[int]] = None) 
     """
     X = np.asarray(vectors, dtype=np.float64)
     centred = X - X.mean(axis=0, keepdims=True)                          # (V, d)
-    return cosines(centred if rows is None else centred[list(rows)])
+    return cosine_matrix(centred if rows is None else centred[list(rows)])
 
 
 def similarity(vectors: np.ndarray, rows: Sequence[int], centred: bool = True) -> np.ndarray:
     """(k, k) centred or raw cosines of the given rows of vectors (V, d)."""
-    return centered_cosines(vectors, rows) if centred else cosines(np.asarray(vectors)[list(rows)])
+    return centered_cosines(vectors, rows) if centred else cosine_matrix(np.asarray(vectors)[list(rows)])
 
 
 def _groups_in_vocab(groups: Mapping[str, str], vocab: Mapping[str, int]) -> Dict[str, List[str]]:

@@ -1,12 +1,12 @@
-"""Hyperparameter sweeps: train every (value, seed) of one setting, score each run, summarise over seeds.
+"""Running a sweep: train every run of a plan on the shared cores, score each, keep finished runs in a cache.
 
-What it does (the parts a sweep is made of live in three files):
-  sweep_values.py   SWEEPABLE (the settings a sweep can vary, their defaults and the literature) and
-                    parse_values ("1..5", "0..1 step 0.25", "1e-4..1e-1 x10" -> checked values)
-  sweep_quality.py  SweepCorpus / evaluate (scores with coverage) and summarize / verdict / best_point
-  sweep.py          SweepPlan (setting, values, colour setting, seeds; .runs() seed-major so a stopped
-                    sweep has whole curves), run_sweep with a ResultCache keyed by (corpus, settings,
-                    seed), and SweepJob (run_sweep in a background thread with progress and stop)
+What it does (a sweep's three parts):
+  plan.py    SWEEPABLE (the settings a sweep can vary, their defaults and the literature), parse_values
+             ("1..5", "0..1 step 0.25", "1e-4..1e-1 x10" -> checked values), SweepPlan (setting, values,
+             colour setting, seeds; .runs() seed-major so a stopped sweep has whole curves)
+  scores.py  SweepCorpus / evaluate (scores with coverage) and summarize / sweep_verdict / best_point
+  run.py     run_sweep with a ResultCache keyed by (corpus, settings, seed), SlotPool, and SweepJob
+             (run_sweep in a background thread with progress and stop)
 What it does not do: draw anything or import streamlit (ui/sweep.py does), or know the sidebar.
 
 How the two cores are used (bench/sweep.py measures it and writes bench/SWEEP_RESULTS.md):
@@ -28,115 +28,23 @@ took a median 68 ms during a sweep instead of 34 ms alone; 131 ms with the sweep
 from __future__ import annotations
 
 import collections
-import hashlib
 import json
-import math
 import os
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
-
-import numpy as np
-
-from . import fast
-from .config import SETTINGS, Config
-from .corpus import gensim_data_path
-from .model import Word2Vec
-from .update import TrainingDiverged
-from .sweep_quality import *  # noqa: F401,F403  (the sweep's scoring and summaries, re-exported)
-from .sweep_quality import SweepCorpus, evaluate
-from .sweep_values import *  # noqa: F401,F403  (what can be swept and how values are read, re-exported)
-from .sweep_values import (DEFAULT_STRATEGY, MAX_RUNS, MAX_SEEDS, MAX_VALUES, STRATEGIES, SWEEPABLE,
-                           SweepInputError, check_value, run_workers)
-
-@dataclass(frozen=True)
-class Run:
-    """One training of a sweep: its place in the plan, the swept value(s), the seed and every setting."""
-    index: int
-    value: Any
-    colour: Any
-    seed: int
-    settings: Tuple[Tuple[str, Any], ...]
-
-    @property
-    def kwargs(self) -> dict:
-        return dict(self.settings)
+from typing import Any, Callable, List, Optional
+from engine import fast
+from engine.model import Word2Vec
+from engine.update import TrainingDiverged
+from lessons.sweep.scores import SweepCorpus
+from lessons.sweep.scores import evaluate
+from lessons.sweep.plan import run_workers
+from lessons.sweep.plan import Run
+from lessons.sweep.plan import SweepPlan
 
 
-@dataclass(frozen=True)
-class SweepPlan:
-    """What to train: `setting` over `values` (and `colour_setting` over `colour_values`: a 2-D sweep), each
-    with every seed of `seeds`; `base` holds every other Word2Vec argument (seed and workers are set here)."""
-    setting: str
-    values: Tuple
-    seeds: Tuple[int, ...]
-    base: Tuple[Tuple[str, Any], ...]
-    colour_setting: Optional[str] = None
-    colour_values: Tuple = ()
-    strategy: str = DEFAULT_STRATEGY
-
-    @classmethod
-    def make(cls, setting: str, values: Sequence, seeds: Sequence[int], base: Mapping,
-             colour_setting: Optional[str] = None, colour_values: Sequence = (),
-             strategy: str = DEFAULT_STRATEGY) -> "SweepPlan":
-        """A checked plan (SweepInputError naming the problem): values and seeds allowed by the engine, every
-        combination a valid Config, at most MAX_RUNS trainings."""
-        if setting not in SWEEPABLE:
-            check_value(setting, None)
-        values = unique_values(setting, [check_value(setting, v) for v in values])
-        if colour_setting:
-            if colour_setting == setting:
-                raise SweepInputError("same_setting", "the second setting must differ from the first",
-                                      setting=colour_setting)
-            colour_values = unique_values(colour_setting, [check_value(colour_setting, v) for v in colour_values])
-        else:
-            colour_setting, colour_values = None, ()
-        seeds = tuple(dict.fromkeys(int(SETTINGS["seed"].check(s)) for s in seeds))
-        if not 1 <= len(seeds) <= MAX_SEEDS:
-            raise SweepInputError("no_seeds", f"a sweep needs 1 to {MAX_SEEDS} seeds, got {len(seeds)}",
-                                  item=len(seeds), limit=MAX_SEEDS)
-        if strategy not in STRATEGIES:
-            raise ValueError(f"strategy={strategy!r} is not allowed: strategy must be one of {STRATEGIES}")
-        n = len(values) * max(1, len(colour_values)) * len(seeds)
-        if n > MAX_RUNS:
-            raise SweepInputError("too_many_runs", f"{n} trainings; a sweep does at most {MAX_RUNS}",
-                                  item=n, n=n, limit=MAX_RUNS)
-        known = {f for f in Config.__dataclass_fields__}
-        base = {k: v for k, v in dict(base).items() if k in known and k not in ("seed", "workers")}
-        plan = cls(setting, tuple(values), seeds, tuple(sorted(base.items())), colour_setting,
-                   tuple(colour_values), strategy)
-        for run in plan.runs():
-            if run.seed != seeds[0]:
-                break
-            try:
-                Config(**run.kwargs).validate()
-            except (TypeError, ValueError) as e:
-                raise SweepInputError("combination", str(e), item=run.value, setting=setting,
-                                      colour=run.colour) from None
-        return plan
-
-    @property
-    def base_settings(self) -> dict:
-        return dict(self.base)
-
-    def runs(self) -> List[Run]:
-        """Every training, seed-major: all (value, colour) with the first seed, then the second seed..."""
-        out = []
-        colours = self.colour_values or (None,)
-        for seed in self.seeds:
-            for value in self.values:
-                for colour in colours:
-                    kw = {**self.base_settings, self.setting: value, "seed": seed,
-                          "workers": run_workers(self.strategy)}
-                    if self.colour_setting:
-                        kw[self.colour_setting] = colour
-                    out.append(Run(len(out), value, colour, seed, tuple(sorted(kw.items()))))
-        return out
 # ============================================================================ cache and shared cores
 def run_labels(run: Run) -> dict:
     """How a row names its run: its place in the sweep being shown, the swept value, the colour value, the seed."""
@@ -247,6 +155,8 @@ class SlotPool:
 
 
 TRAINING_SLOTS = SlotPool(os.cpu_count() or 2)
+
+
 _COMPILE_LOCK = threading.Lock()
 
 
@@ -459,6 +369,3 @@ class SweepJob:
             return {"state": self.state, "fraction": self.fraction, "label": self.label, "done": len(rows),
                     "total": self.total, "rows": rows, "elapsed": self.elapsed, "error": self.error,
                     "stopping": self._stop.is_set() and self.state == "running"}
-
-
-# ============================================================================ summaries

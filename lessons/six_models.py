@@ -6,7 +6,7 @@ What it does:
                    dot products per update (V, about log2 V, k+1), the loss per epoch, benchmark scores,
                    the planted-truth score, neighbour lists, and optionally the same settings in gensim
                    with the overlap of the two neighbour lists.
-  claims_experiment  (engine/claims.py, re-exported here) the textbook claims, tested fairly: skip-gram versus CBOW on growing sizes of a
+  claims_experiment  (lessons/claims.py) the textbook claims, tested fairly: skip-gram versus CBOW on growing sizes of a
                    corpus (the hard planted corpus, or shares of a real one scored on WordSim-353 /
                    SimLex-999), several seeds, under one budget held equal for both: epochs, SGD updates
                    or seconds (train_budgeted); CBOW's update rule chosen (CBOW_RULES) and reported;
@@ -17,7 +17,7 @@ Every long function takes progress(done, total, label) and stop() callables: pro
 or stop() returning True ends the work early, between two models (and inside one, between slices).
 What it does not do: draw, or import streamlit. gensim is imported only if asked for and installed.
 
-    >>> from engine.synthetic import planted_corpus
+    >>> from lessons.planted import planted_corpus
     >>> c = planted_corpus(n_tokens=1000, n_groups=3, group_size=4)
     >>> rows = train_six(c.sentences, dict(vector_size=8, epochs=1), truth=c)
     >>> [r["name"] for r in rows][:2]
@@ -28,32 +28,30 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Callable, Dict, List, Optional, Sequence
-
+from typing import Callable, List, Optional, Sequence
 import numpy as np
+from engine.model import Word2Vec
+from engine.objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE, model_name  # names and display names: one table each
+from lessons.planted import PlantedCorpus
+from lessons.planted import coverage
+from lessons.planted import neighbour_precision
+from lessons.planted import quality_by_frequency
+from lessons.benchmarks import benchmark_scores
 
-from .corpus import gensim_data_path
-from .model import Word2Vec
-from .objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE, model_name  # names and display names: one table each
-from .synthetic import PlantedCorpus, coverage, neighbour_precision, quality_by_frequency
-from .claims import (BUDGETS, CBOW_RULES, CLAIMS_SETTINGS, MAX_EPOCHS, MIN_PAIRS, PAIR_BINS,  # noqa: F401
-                     PAIR_LISTS, PLANTED_BINS, PLANTED_METRIC, PLANTED_SIZES, REAL_CORPORA, REAL_SHARES,
-                     SECONDS_HEADROOM, ClaimsData, cbow_updates_per_epoch, claims_experiment, claims_settings,
-                     claims_summary, claims_values, interval, load_real, pair_spearman, porter_stem,
-                     probe_words_per_sec, run_key, token_prefix, train_budgeted, verdict, word_pairs)
 
 ARCHITECTURES = tuple(ARCHITECTURE_TABLE)          # ("skipgram", "cbow")
+
+
 OBJECTIVES = tuple(OBJECTIVE_TABLE)                # ("softmax", "hierarchical_softmax", "negative_sampling")
+
+
 SIX_MODELS = [(a, o) for a in ARCHITECTURES for o in OBJECTIVES]
-BENCHMARK_FILES = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt",
-                   "Google analogies": "questions-words.txt"}
+
 
 Progress = Optional[Callable[[int, int, str], Optional[bool]]]
+
+
 Stop = Optional[Callable[[], bool]]
-
-
-class Stopped(Exception):
-    """Raised inside an experiment when stop() asked for it; the caller keeps the results so far."""
 
 
 def dot_products_per_update(model: Word2Vec) -> tuple:
@@ -75,39 +73,6 @@ def dot_products_per_update(model: Word2Vec) -> tuple:
     lengths = np.array([len(c) for c in model.tree.codes], dtype=np.float64)       # (V,)
     mean_len = float((counts * lengths).sum() / counts.sum())
     return mean_len, f"mean path {mean_len:.1f} (log2 V = {math.log2(max(V, 2)):.1f})"
-
-
-def benchmark_scores(kv, own_analogies=None) -> Dict[str, dict]:
-    """Scores on gensim's benchmark files that are installed: {name: {score, measure, coverage}}.
-
-    WordSim-353 and SimLex-999: Spearman correlation with human ratings, over the pairs whose words are
-    both known (coverage = 1 - OOV share). Google analogies: 3CosAdd accuracy over the questions whose
-    four words are known. "used" counts the pairs / questions scored. An empty dict when gensim's test
-    data is not installed. own_analogies: a corpus's own analogy list (sample_analogies(name), the
-    Google format), scored the same way under the name "own analogies".
-    """
-    out = {}
-    if own_analogies is not None:
-        acc, sections = kv.evaluate_word_analogies(own_analogies)
-        total = sections[-1]
-        asked = total["correct"] + total["incorrect"]
-        out["own analogies"] = {"score": acc, "measure": "accuracy", "used": asked,
-                                "coverage": asked / max(1, asked + total.get("skipped", 0))}
-    for name, fname in BENCHMARK_FILES.items():
-        path = gensim_data_path(fname)
-        if path is None:
-            continue
-        if fname == "questions-words.txt":
-            acc, sections = kv.evaluate_word_analogies(path)
-            total = sections[-1]
-            asked = total["correct"] + total["incorrect"]
-            out[name] = {"score": acc, "measure": "accuracy", "used": asked,
-                         "coverage": asked / max(1, asked + total.get("skipped", 0))}
-        else:
-            _, rho, oov = kv.evaluate_word_pairs(path)
-            used = sum(sim is not None for *_, sim in kv.word_pair_details(path))
-            out[name] = {"score": rho, "measure": "Spearman", "used": used, "coverage": 1.0 - oov, "oov": oov}
-    return out
 
 
 def gensim_available() -> bool:
@@ -235,20 +200,3 @@ def train_six(sentences, settings: dict, words: Sequence[str] = (), topn: int = 
         if progress is not None and progress(i + 1, total, label) is False:
             break
     return results
-
-
-def summarize(rows: Sequence[dict], by: Sequence[str], value: str = "precision") -> List[dict]:
-    """Group rows by the keys in `by`; mean, standard deviation (ddof=1, 0 for one run) and n of `value`.
-
-        summarize([{"a": 1, "precision": 0.5}, {"a": 1, "precision": 0.7}], by=["a"])
-        -> [{"a": 1, "mean": 0.6, "std": 0.1414..., "n": 2}]
-    """
-    groups: Dict[tuple, List[float]] = {}
-    for r in rows:
-        groups.setdefault(tuple(r[b] for b in by), []).append(r[value])
-    out = []
-    for key, vals in groups.items():
-        v = np.array([x for x in vals if not (isinstance(x, float) and math.isnan(x))], dtype=np.float64)
-        out.append({**dict(zip(by, key)), "mean": float(v.mean()) if len(v) else float("nan"),
-                    "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0, "n": int(len(v))})
-    return out

@@ -9,35 +9,18 @@ What it does not do: train.
 
 from __future__ import annotations
 
-import collections
 import hashlib
-import json
 import math
-import os
-import re
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
-
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
-
-from . import fast
-from .config import SETTINGS, Config
-from .corpus import gensim_data_path
-from .model import Word2Vec
-from .update import TrainingDiverged
+from engine.corpus import gensim_data_path
+from lessons.benchmarks import BENCHMARK_LISTS
+from lessons.measures import MIN_PAIRS, mean_group_precision
 
 
-
-
-# ============================================================================ the corpus and its scores
-MIN_PAIRS = 20          # a benchmark list is scored only when at least this many of its pairs are known
 GROUP_K = 5             # group precision@k (capped at the group's known size - 1)
-BENCHMARK_LISTS = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +50,7 @@ class SweepCorpus:
 
     key: the corpus's identity in the result cache ("sample:royalty", "upload:<sha1 of the tokens>"...);
     groups: {word: group} of a sample corpus; analogies: its analogy list; planted: a PlantedCorpus
-    (engine.synthetic) whose truth scores the run; benchmarks: score WordSim-353 / SimLex-999 too.
+    (lessons.planted) whose truth scores the run; benchmarks: score WordSim-353 / SimLex-999 too.
     """
     key: str
     label: str
@@ -101,22 +84,14 @@ def tokens_key(sentences: Sequence[Sequence[str]]) -> str:
     return h.hexdigest()[:16]
 
 
-def group_precision(kv, groups: Mapping[str, str], k: int = GROUP_K) -> Tuple[float, float]:
-    """(precision, coverage) of a sample corpus's groups: for each grouped word in the vocabulary, the share of
-    its k nearest neighbours (kv.most_similar, over the whole vocabulary) that are in its own group, k capped at
-    the number of other known words of that group; the mean over words. coverage: the share of grouped words
-    in the vocabulary. (nan, coverage) when no group has two known words."""
+def groups_score(kv, groups: Mapping[str, str], k: int = GROUP_K) -> Tuple[float, float]:
+    """(precision, coverage) of a sample corpus's groups: lessons.measures' group precision@k with every
+    vocabulary word as a candidate neighbour (as kv.most_similar searches), the mean over the grouped words
+    in the vocabulary. coverage: the share of grouped words in the vocabulary. (nan, coverage) when no group
+    has two known words."""
     known = [w for w in groups if w in kv.key_to_index]
-    size = collections.Counter(groups[w] for w in known)
-    scores = []
-    for w in known:
-        kk = min(k, size[groups[w]] - 1)
-        if kk < 1:
-            continue
-        near = kv.most_similar(w, topn=kk)
-        scores.append(sum(groups.get(x) == groups[w] for x, _ in near) / kk)
     cov = len(known) / len(groups) if groups else 0.0
-    return (float(np.mean(scores)) if scores else float("nan")), cov
+    return mean_group_precision(kv.vectors, kv.index_to_key, groups, k, candidates="all"), cov
 
 
 def evaluate(kv, corpus: SweepCorpus) -> dict:
@@ -130,12 +105,12 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
     out: Dict[str, float] = {}
     for key in corpus.metrics():
         if key == "planted":
-            from .synthetic import coverage, neighbour_precision
+            from lessons.planted import coverage, neighbour_precision
             scores = neighbour_precision(kv, corpus.planted, k=GROUP_K)
             out["planted"] = float(np.mean(list(scores.values()))) if scores else float("nan")
             out["planted_coverage"] = coverage(kv, corpus.planted)
         elif key == "groups":
-            out["groups"], out["groups_coverage"] = group_precision(kv, corpus.groups)
+            out["groups"], out["groups_coverage"] = groups_score(kv, corpus.groups)
         elif key == "analogies":
             acc, sections = kv.evaluate_word_analogies(corpus.analogies)
             total = sections[-1]
@@ -189,7 +164,7 @@ def best_point(summary: Sequence[dict], metric: str) -> Optional[dict]:
     return max(pts, key=lambda s: sign * s["mean"])
 
 
-def verdict(summary: Sequence[dict], metric: str) -> List[dict]:
+def sweep_verdict(summary: Sequence[dict], metric: str) -> List[dict]:
     """For each colour (one entry for a 1-D sweep): the best value and, for every other value, whether the
     gap to the best exceeds the seed-to-seed spread (the two standard deviations added).
 
@@ -200,7 +175,7 @@ def verdict(summary: Sequence[dict], metric: str) -> List[dict]:
         >>> s = [{"value": 1, "colour": None, "mean": 0.5, "std": 0.05, "n": 3},
         ...      {"value": 2, "colour": None, "mean": 0.8, "std": 0.05, "n": 3},
         ...      {"value": 3, "colour": None, "mean": 0.78, "std": 0.05, "n": 3}]
-        >>> v = verdict(s, "groups")[0]
+        >>> v = sweep_verdict(s, "groups")[0]
         >>> v["best"]["value"], v["clearly"], v["within"]
         (2, [1], [3])
     """

@@ -18,9 +18,42 @@ What it does not do: train, or draw its own random numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
-
+from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
+
+
+# ---------------------------------------------------------------------------------------------- windows
+# The windows and examples of a sentence are the training stream's own (lessons/windows.py reads
+# them from model.stream); here only the closed-form counts the Windows page sets beside them.
+def example_counts(lengths: Sequence[int], window: int, shrink: bool = True,
+                   num_skips: Optional[int] = None) -> Dict[str, float]:
+    """How many training examples one epoch holds, for sentences of the given lengths (no subsampling).
+
+    Closed form, no random draw: skipgram_full (pairs with the full window), skipgram_expected (the
+    mean over all draws of the reduced radius, each radius 1..window equally likely, as the stream draws
+    it when `shrink`) and cbow (centers with at least one context word: every center of a sentence of
+    two or more words, whatever radius is drawn).
+
+    >>> example_counts([3], window=1, shrink=False)
+    {'skipgram_full': 4, 'skipgram_expected': 4.0, 'cbow': 3}
+    """
+    full = cbow = 0
+    expected = 0.0
+    for L in lengths:
+        L = int(L)
+        if L < 2:
+            continue
+        pos = np.arange(L)                                                         # (L,)
+        left, right = pos, L - 1 - pos                                             # (L,), (L,)
+        cbow += L
+        nf = np.minimum(left, window) + np.minimum(right, window)                  # (L,) context words
+        full += int(np.minimum(nf, num_skips).sum() if num_skips is not None else nf.sum())
+        radii = np.arange(1, window + 1) if shrink else np.array([window])        # (R,)
+        ne = np.minimum(left[:, None], radii) + np.minimum(right[:, None], radii)  # (L, R)
+        if num_skips is not None:
+            ne = np.minimum(ne, num_skips)
+        expected += float(ne.mean(axis=1).sum())
+    return {"skipgram_full": full, "skipgram_expected": expected, "cbow": cbow}
 
 
 @dataclass(frozen=True)

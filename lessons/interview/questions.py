@@ -23,13 +23,13 @@ import math
 import zlib
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
-
 import numpy as np
-
-from . import lessons_interview as L1
-from . import lessons_interview2 as L2
-
-
+from lessons.interview import architectures as iv_architectures
+from lessons.interview import basics as iv_basics
+from lessons.interview import geometry as iv_geometry
+from lessons.interview import objectives as iv_objectives
+from lessons.interview import setup as iv_setup
+from lessons.interview import training as iv_training
 @dataclass(frozen=True)
 class Field:
     """One thing the candidate predicts. kind "number": right when |prediction - measured| <= tolerance,
@@ -76,48 +76,55 @@ def _choice(name, *choices) -> Field:
 
 
 COUNT = dict(low=0, high=1_000_000, step=1.0, integer=True)
+
+
 ARCH = ("skipgram", "cbow", "either")
+
 
 QUESTIONS: List[Question] = [
     Question("one_hot", (_num("cos", 0.05, 0, -1, 1, 0.05), _choice("closer", "yes", "no")),
-             lambda s, p, x: L1.one_hot_vs_dense(s, p), "pages/07_embedding_space.py", heavy=True),
+             lambda s, p, x: iv_basics.one_hot_vs_dense(s, p), "pages/07_embedding_space.py", heavy=True),
     Question("examples", (_num("cbow", **COUNT), _num("skipgram", **COUNT)),
-             lambda s, p, x: L1.examples_per_sentence(s), "pages/03_windows.py"),
+             lambda s, p, x: iv_basics.examples_per_sentence(s), "pages/03_windows.py"),
     Question("num_skips", (_num("pairs", **COUNT),),
-             lambda s, p, x: L1.num_skips_pairs(x), "pages/03_windows.py", uses_corpus=False),
+             lambda s, p, x: iv_basics.num_skips_pairs(x), "pages/03_windows.py", uses_corpus=False),
     Question("small_large", (_choice("small", *ARCH), _choice("large", *ARCH)),
-             lambda s, p, x: L1.small_vs_large(progress=p), "pages/09_compare.py", heavy=True, uses_corpus=False),
+             lambda s, p, x: iv_architectures.small_vs_large(progress=p), "pages/09_compare.py", heavy=True, uses_corpus=False),
     Question("rare", (_choice("better", *ARCH),),
-             lambda s, p, x: L1.rare_words(progress=p), "pages/09_compare.py", heavy=True, uses_corpus=False),
+             lambda s, p, x: iv_architectures.rare_words(progress=p), "pages/09_compare.py", heavy=True, uses_corpus=False),
     Question("dots", (_num("softmax", **COUNT), _num("hs", 1.0, 0, 0, 1_000, 0.5), _num("ns", **COUNT)),
-             lambda s, p, x: L1.dot_products(s), "pages/04_step.py"),
+             lambda s, p, x: iv_objectives.dot_products(s), "pages/04_step.py"),
     Question("huffman", (_num("top", 1.0, **COUNT), _num("rare", 1.0, **COUNT),
                          _choice("average", "shorter", "about", "longer")),
-             lambda s, p, x: L1.huffman_codes(s), "pages/05_hierarchical_softmax.py"),
+             lambda s, p, x: iv_objectives.huffman_codes(s), "pages/05_hierarchical_softmax.py"),
     Question("hs_sum", (_choice("sum", "one", "less", "more", "depends"),),
-             lambda s, p, x: L1.hs_probability_sum(s), "pages/05_hierarchical_softmax.py"),
+             lambda s, p, x: iv_objectives.hs_probability_sum(s), "pages/05_hierarchical_softmax.py"),
     Question("ns_rows", (_num("out", **COUNT), _num("in", **COUNT)),
-             lambda s, p, x: L1.ns_rows_changed(s), "pages/06_negative_sampling.py"),
+             lambda s, p, x: iv_objectives.ns_rows_changed(s), "pages/06_negative_sampling.py"),
     Question("sigma", (_choice("target", "up", "down", "same"), _choice("negatives", "down", "up", "mixed")),
-             lambda s, p, x: L2.sigma_after_step(s), "pages/04_step.py"),
+             lambda s, p, x: iv_objectives.sigma_after_step(s), "pages/04_step.py"),
     Question("orthogonal", (_num("sigma", 0.01, 0, 0, 1, 0.05), _num("coef", 0.02, 0, -5, 5, 0.05)),
-             lambda s, p, x: L2.orthogonal_negative(s), "pages/06_negative_sampling.py", uses_corpus=False),
+             lambda s, p, x: iv_objectives.orthogonal_negative(s), "pages/06_negative_sampling.py", uses_corpus=False),
     Question("power", (_num("e1", 1.0, 0.2, 0, 100, 0.5), _num("e075", 1.0, 0.2, 0, 100, 0.5),
                        _num("e0", 1.0, 0.2, 0, 100, 0.5)),
-             lambda s, p, x: L2.noise_shares(s), "pages/06_negative_sampling.py"),
+             lambda s, p, x: iv_objectives.noise_shares(s), "pages/06_negative_sampling.py"),
     Question("subsampling", (_num("keep", 2.0, 0.2, 0, 100, 0.5), _choice("relation", "c_more", "paper_more", "same")),
-             lambda s, p, x: L2.keep_probability(s), "pages/02_corpus.py"),
+             lambda s, p, x: iv_training.keep_probability(s), "pages/02_corpus.py"),
     Question("tied", (_choice("breaks", "self", "nothing", "diverges"),),
-             lambda s, p, x: L2.tied_matrices(s, progress=p), "pages/04_step.py", heavy=True),
+             lambda s, p, x: iv_training.tied_matrices(s, progress=p), "pages/04_step.py", heavy=True),
     Question("pmi", (_num("r", 0.15, 0, -1, 1, 0.05),),
-             lambda s, p, x: L2.shifted_pmi(s, progress=p), "pages/08_explore.py", heavy=True),
+             lambda s, p, x: iv_geometry.shifted_pmi(s, progress=p), "pages/08_explore.py", heavy=True),
     Question("big_lr", (_choice("outcome", "better", "worse", "same"),),
-             lambda s, p, x: L2.learning_rate_too_large(s, progress=p), "pages/07_embedding_space.py", heavy=True),
+             lambda s, p, x: iv_training.learning_rate_too_large(s, progress=p), "pages/07_embedding_space.py", heavy=True),
     Question("neighbours", (_choice("best", "one_hot", "counts", "word2vec", "tie"),),
-             lambda s, p, x: L2.neighbours_three_ways(s, progress=p), "pages/08_explore.py", heavy=True,
+             lambda s, p, x: iv_geometry.neighbours_three_ways(s, progress=p), "pages/08_explore.py", heavy=True,
              needs_groups=True),
 ]
+
+
 QUESTION_BY_ID: Dict[str, Question] = {q.id: q for q in QUESTIONS}
+
+
 QUESTION_IDS: Tuple[str, ...] = tuple(q.id for q in QUESTIONS)
 
 
@@ -126,7 +133,7 @@ def number(qid: str) -> int:
     return QUESTION_IDS.index(qid) + 1
 
 
-def run(question: Question, setup: L1.Setup, progress: L1.Progress = None, sentence: Sequence[str] = ()) -> dict:
+def run(question: Question, setup: iv_setup.Setup, progress: iv_setup.Progress = None, sentence: Sequence[str] = ()) -> dict:
     """Run the question's experiment on the corpus; the result's "truth" holds the measured answer per field."""
     result = question.run(setup, progress, list(sentence))
     missing = [f.name for f in question.fields if f.name not in result["truth"]]
@@ -135,25 +142,25 @@ def run(question: Question, setup: L1.Setup, progress: L1.Progress = None, sente
     return result
 
 
-def facts(question: Question, setup: L1.Setup, sentence: Sequence[str] = ()) -> dict:
+def facts(question: Question, setup: iv_setup.Setup, sentence: Sequence[str] = ()) -> dict:
     """What the interviewer tells the candidate before the prediction (the question text's values):
     the corpus's V, T and most frequent / rarest word, plus the question's own (its sentence, its words).
     Cheap: nothing is trained."""
     out = {"k": 5, "window": 2, "base": 0.025, "big": 2.5}
     if question.uses_corpus:
-        out.update(L1.corpus_facts(setup))
+        out.update(iv_setup.corpus_facts(setup))
     if question.id == "one_hot":
-        out.update(zip("abc", L1.three_words(setup, L1.vocabulary(setup))))
+        out.update(zip("abc", iv_basics.three_words(setup, iv_setup.vocabulary(setup))))
     elif question.id == "examples":
-        words = L1.pick_sentence(setup)
+        words = iv_basics.pick_sentence(setup)
         out.update(sentence=" ".join(words), n=len(words))
     elif question.id == "num_skips":
         out.update(sentence=" ".join(sentence), n=len(sentence), num_skips=2)
     elif question.id in ("small_large", "rare"):
-        out.update(small_tokens=L1.SMALL_TOKENS, large_tokens=L1.LARGE_TOKENS, rare_tokens=L1.RARE_TOKENS,
-                   seeds=len(L1.SEEDS))
+        out.update(small_tokens=iv_architectures.SMALL_TOKENS, large_tokens=iv_architectures.LARGE_TOKENS, rare_tokens=iv_architectures.RARE_TOKENS,
+                   seeds=len(iv_architectures.SEEDS))
     elif question.id == "neighbours":
-        vocab = L1.vocabulary(setup)
+        vocab = iv_setup.vocabulary(setup)
         groups = setup.groups or {}
         out["word"] = next((w for w in vocab.index_to_key if w in groups), vocab.index_to_key[0])
     return out
@@ -233,6 +240,8 @@ def decode_progress(code: Optional[str]) -> Dict[str, dict]:
 
 # ------------------------------------------------------------------------------------------ mock interview
 MOCK_QUESTIONS = 5
+
+
 MOCK_SECONDS = 10 * 60
 
 

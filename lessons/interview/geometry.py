@@ -1,0 +1,129 @@
+"""Interview experiments on the geometry of the vectors: SGNS as a factorisation of shifted PMI (Levy &
+Goldberg 2014), and nearest neighbours under one-hot, count and Word2Vec vectors.
+
+What it does not do: draw, know about Streamlit, or cache.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Dict, List
+import numpy as np
+from lessons.interview.setup import Progress
+from lessons.interview.setup import Setup
+from lessons.interview.setup import report_progress
+from lessons.interview.setup import reference_model
+from lessons.measures import cosine_matrix
+from lessons.measures import mean_group_precision
+
+
+def _self_context_rate(sentences, vocab, window: int) -> float:
+    """Share of (word, context) pairs in the corpus windows whose context is the word itself."""
+    same = total = 0
+    for s in sentences:
+        ids = vocab.encode(s)
+        for o in range(1, window + 1):
+            same += 2 * int(np.count_nonzero(ids[:-o] == ids[o:]))
+            total += 2 * max(0, len(ids) - o)
+    return same / total if total else float("nan")
+
+
+# ------------------------------------------------------------------------------------------ question 15
+def pair_counts(sentences, vocab, window: int):
+    """Symmetric window co-occurrence counts as sparse (word ids, context ids, counts)."""
+    V = len(vocab)
+    keys = []
+    for s in sentences:
+        ids = vocab.encode(s).astype(np.int64)
+        for o in range(1, window + 1):
+            keys.append(ids[:-o] * V + ids[o:])
+            keys.append(ids[o:] * V + ids[:-o])
+    keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    uniq, counts = np.unique(keys, return_counts=True)
+    return uniq // V, uniq % V, counts.astype(np.float64)
+
+
+def shifted_pmi(setup: Setup, negative: int = 5, budget: int = 1_000_000, max_points: int = 1_500,
+                progress: Progress = None) -> dict:
+    """Pearson correlation of W_in[w] . W_out[c] with PMI(w, c) - log k over the pairs that occur (Levy & Goldberg 2014).
+
+    The model: skip-gram, negative sampling with k = negative, noise exponent 1 (the theorem's unigram
+    noise), full windows of 2, no subsampling, so its training pairs are exactly the counted ones.
+    """
+    report_progress(progress, 0.05, "training")
+    model = reference_model(setup, ns_exponent=1.0, negative=negative, budget=budget)
+    report_progress(progress, 0.8, "counting")
+    w, c, n = pair_counts(setup.capped(), model.vocab, window=2)
+    D = n.sum()
+    row = np.bincount(w, weights=n, minlength=len(model.vocab))           # #(w)
+    col = np.bincount(c, weights=n, minlength=len(model.vocab))           # #(c)
+    pmi = np.log(n * D / (row[w] * col[c]))                               # (pairs,)
+    target = pmi - math.log(negative)
+    dots = np.einsum("ij,ij->i", model.W_in[w].astype(np.float64), model.W_out[c].astype(np.float64))
+    r = float(np.corrcoef(dots, target)[0, 1]) if len(dots) > 2 else float("nan")
+    keep = np.random.default_rng(setup.seed).permutation(len(dots))[:max_points]
+    words = model.vocab.index_to_key
+    order = np.argsort(-n)[:6]
+    rows = [{"word": words[w[i]], "context": words[c[i]], "count": int(n[i]), "target": float(target[i]),
+             "dot": float(dots[i])} for i in order]
+    report_progress(progress, 1.0, "done")
+    return {"pairs": int(len(dots)), "V": len(words), "epochs": model.epochs, "negative": negative,
+            "mean_gap": float(np.mean(dots - target)), "points": {"target": target[keep].tolist(),
+                                                                  "dot": dots[keep].tolist()},
+            "rows": rows, "truth": {"r": r}}
+
+
+# ------------------------------------------------------------------------------------------ question 17
+MAX_COUNT_V = 5_000          # the count vectors are a dense (V, V) matrix: 200 MB at this size
+
+
+def _neighbours(X: np.ndarray, i: int, words: List[str], topn: int = 5):
+    sims = cosine_matrix(X)[i] if len(X) <= 3000 else (X @ X[i]) / (
+        np.linalg.norm(X, axis=1) * np.linalg.norm(X[i]) + 1e-12)
+    order = [j for j in np.argsort(-sims, kind="stable") if j != i][:topn]
+    return [(words[j], float(sims[j])) for j in order]
+
+
+def chance_precision(words: List[str], groups: Dict[str, str]) -> float:
+    """Precision@k of a random order (what one-hot vectors give: every cosine is 0, all neighbours tie)."""
+    g = [groups[w] for w in words if w in groups]
+    n = len(g)
+    if n < 2:
+        return float("nan")
+    sizes: Dict[str, int] = {}
+    for x in g:
+        sizes[x] = sizes.get(x, 0) + 1
+    return float(sum(s * (s - 1) for s in sizes.values()) / (n * (n - 1)))
+
+
+def neighbours_three_ways(setup: Setup, tie: float = 0.05, progress: Progress = None) -> dict:
+    """Nearest neighbours of a word under one-hot, window-count and Word2Vec vectors, and how often each
+    representation's neighbours share the word's semantic group (needs setup.groups)."""
+    if not setup.groups:
+        raise ValueError("this experiment needs a corpus with semantic groups (a sample corpus)")
+    sentences = setup.capped()
+    report_progress(progress, 0.1, "training")
+    model = reference_model(setup)
+    vocab = model.vocab
+    words = vocab.index_to_key
+    V = len(words)
+    if V > MAX_COUNT_V:
+        raise ValueError(f"the count vectors of this experiment are a dense V x V matrix: V = {V} is above "
+                         f"{MAX_COUNT_V}; use a smaller corpus")
+    w, c, n = pair_counts(sentences, vocab, window=2)
+    counts = np.zeros((V, V))
+    np.add.at(counts, (w, c), n)                                          # (V, V) window counts
+    word = next(x for x in words if x in setup.groups)
+    i = vocab.index(word)
+    scores = {"one_hot": chance_precision(words, setup.groups),
+              "counts": mean_group_precision(counts, words, setup.groups),
+              "word2vec": mean_group_precision(model.W_in, words, setup.groups)}
+    lists = {"counts": _neighbours(counts, i, words), "word2vec": _neighbours(model.W_in, i, words)}
+    if abs(scores["counts"] - scores["word2vec"]) <= tie:
+        best = "tie" if max(scores["counts"], scores["word2vec"]) > scores["one_hot"] + tie else "one_hot"
+    else:
+        best = max(scores, key=scores.get)
+    report_progress(progress, 1.0, "done")
+    return {"word": word, "group": setup.groups[word], "V": V, "lists": lists, "scores": scores,
+            "grouped": sum(x in setup.groups for x in words), "epochs": model.epochs,
+            "truth": {"best": best}}
