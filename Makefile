@@ -32,10 +32,10 @@ test-fast: venv
 
 # the engine's fuzz test with thousands of random examples (make test runs it with a few, derandomized)
 fuzz: venv
-	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/engine/test_fuzz.py
 
 screenshots: venv
-	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/test_browser.py
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_pages.py
 
 bench: venv
 	$(PY) bench/compare_gensim.py

@@ -23,10 +23,8 @@ def tsne(X: np.ndarray, seed: int = 0, perplexity: float = 30.0, init=None,
     recognisable: clusters stay where they were and only move as much as the vectors did.
     init=None or "pca": start from PCA (deterministic: the seed does not matter); init="random": a random
     start drawn with the seed; both with early exaggeration, as usual. Perplexity must be below
-    the number of rows (it is roughly the number of neighbours each point cares about).
-
-        >>> tsne(np.random.default_rng(0).normal(size=(40, 5)), perplexity=10).shape
-        (40, 2)
+    the number of rows (it is roughly the number of neighbours each point cares about). Returns (m, 2)
+    coordinates (tests/engine/test_projection.py runs it; seconds, so not a doctest).
     """
     from sklearn.manifold import TSNE  # only when t-SNE is asked for
 

@@ -45,7 +45,7 @@ def test_page_runs_with_title_formula_and_engine_source(open_page, page, title):
     assert not at.error
 
 
-# (the Home page's tests are in tests/test_home_page.py)
+# (the Home page's tests are in tests/ui/test_home_page.py)
 
 
 def test_corpus_counts_and_zipf_match_the_engine(open_page):
@@ -233,6 +233,7 @@ def test_window_larger_than_every_sentence_is_explained(open_page):
 
 
 # ---------------------------------------------------------------------------------------------- step
+@pytest.mark.slow
 def test_next_and_undo_change_and_restore_the_weights_exactly(open_page):
     at = open_page(STEP, **TINY)
     m = model_of(at)
@@ -265,7 +266,7 @@ def test_next_and_undo_change_and_restore_the_weights_exactly(open_page):
     assert not at.exception
 
 
-# (the Step page's lesson and its six models: tests/test_step_page.py)
+# (the Step page's lesson and its six models: tests/ui/test_step_page.py)
 
 
 def test_diverging_learning_rate_shows_an_error_and_keeps_the_last_good_weights(open_page):

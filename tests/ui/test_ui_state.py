@@ -10,7 +10,7 @@ import engine
 from engine import Word2Vec
 from ui import state
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_engine_trains_the_same_on_a_tuple_of_tuples_as_on_a_list_of_lists():

@@ -24,7 +24,7 @@ import pytest
 from devtools.app_server import AppServer
 from devtools.browser import CHROMIUM, full_page_screenshot, have_chromium, launch_chromium
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "screenshots"
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
@@ -92,7 +92,7 @@ def screenshot(page, path: Path, width: int = 1400):
 
 def step_after_next_100(browser, url: str, title: str) -> None:
     """A new session on the Step page (a fresh model, the app's defaults): Next 100 three times, as the
-    lesson says (tests/test_step_page.py checks that the running loss falls). Screenshots: the whole page, and what a projector
+    lesson says (tests/ui/test_step_page.py checks that the running loss falls). Screenshots: the whole page, and what a projector
     shows at 1280x720 (04_step.png, 04_step_1280x720.png)."""
     from playwright.sync_api import expect
 

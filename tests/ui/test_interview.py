@@ -16,7 +16,7 @@ from ui.i18n import t
 from tests.conftest import kept_choice
 
 PAGE = "pages/11_interview.py"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "screenshots"
 
 

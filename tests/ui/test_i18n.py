@@ -26,7 +26,7 @@ from tests.conftest import run_app
 from ui import charts, i18n, state
 from ui.i18n import ENGINE_PATTERNS, LANG_KEY, catalogue, engine_message
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 LANGS = ("en", "zh")
 MINE = ["pages/02_corpus.py", "pages/03_windows.py", "pages/05_hierarchical_softmax.py",

@@ -19,7 +19,7 @@ from ui import settings as ui_settings
 from ui import state
 from ui.settings import SIDEBAR, SIDEBAR_BY_NAME
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NUMERIC = [row.name for row in SIDEBAR if row.setting.kind not in (str, bool)]
 TEXT = [row.name for row in SIDEBAR if row.setting.kind is str]
 GARBAGE = ["abc", "1e999", "nan", "", "%00", "\x00", "-inf", "2.5.1", "[1]"]

@@ -94,6 +94,7 @@ def test_transform_reproduces_the_frame_and_explained_is_a_share():
         StablePCA("wobbly")
 
 
+@pytest.mark.slow
 def test_tsne_separates_clusters_and_is_seeded():
     rng = np.random.default_rng(3)
     centres = rng.normal(scale=10, size=(3, 10))
@@ -123,6 +124,7 @@ def _offset(p, q):
     return np.linalg.norm(b @ procrustes(b, a) - a)
 
 
+@pytest.mark.slow
 def test_tsne_from_the_previous_layout_stays_recognisable():
     rng = np.random.default_rng(5)
     labels = np.repeat(np.arange(5), 30)
@@ -256,10 +258,3 @@ def test_separation_counts_only_words_with_a_group():
     assert sep.full == 1.0 and 0.3 < sep.chance < 0.7
     assert separation(coords, X, ["a"] * 20 + [None] * 5) is None           # one group: nothing to separate
     assert separation(coords[:4], X[:4], ["a", "b", "a", "b"], k=5) is None  # too few words for k
-
-
-def test_docstring_examples():
-    import doctest
-
-    import engine.projection as module
-    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

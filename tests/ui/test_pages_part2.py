@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from engine import KeyedVectors, gensim_data_path  # noqa: E402
@@ -215,6 +215,7 @@ def test_embedding_space_sliders_on_a_small_vocabulary():
     assert list(live_chart(at)[0]["word"]) == model.vocab.index_to_key[17:21]
 
 
+@pytest.mark.slow
 def test_embedding_space_tsne_and_imported_vectors():
     at = page("07_embedding_space.py")
     at.radio(key="live_method").set_value("t-SNE").run()

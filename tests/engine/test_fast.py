@@ -49,6 +49,7 @@ def assert_same_weights(a, b):
 
 
 # ---------------------------------------------------------------------------- fast == step
+@pytest.mark.slow
 @pytest.mark.parametrize("architecture, objective", MODELS)
 def test_one_epoch_of_train_equals_stepping_every_example(royalty, architecture, objective):
     kw = dict(architecture=architecture, objective=objective)
@@ -64,6 +65,7 @@ def test_one_epoch_of_train_equals_stepping_every_example(royalty, architecture,
     assert info["loss"] == pytest.approx(stepped.mean_loss(), rel=1e-9)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("architecture, objective", MODELS)
 def test_kernel_compiled_for_the_vector_size_equals_stepping(royalty, architecture, objective):
     """From STATIC_MIN_D on the kernel is compiled for the exact vector size: the same updates."""
@@ -85,6 +87,7 @@ def test_kernel_compiled_for_the_vector_size_equals_stepping(royalty, architectu
     dict(architecture="skipgram", objective="negative_sampling", skipgram_input="context"),
     dict(architecture="skipgram", objective="hierarchical_softmax", skipgram_input="context"),
 ])
+@pytest.mark.slow
 def test_train_equals_stepping_with_other_settings(royalty, kw):
     a = build(royalty, **kw)
     a.train()
@@ -322,6 +325,7 @@ def test_divergence_raises_keeps_finite_weights_and_matches_step(royalty, archit
 @pytest.mark.parametrize("architecture, objective", [("skipgram", "negative_sampling"),
                                                      ("cbow", "hierarchical_softmax"),
                                                      ("skipgram", "hierarchical_softmax")])
+@pytest.mark.slow
 def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architecture, objective):
     # results may differ from run to run (Hogwild): assert what must hold whatever the interleaving
     kw = dict(architecture=architecture, objective=objective, epochs=4, sample=0, chunk_words=20_000)
@@ -336,6 +340,7 @@ def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architectur
     assert losses[-1] == pytest.approx(one.epoch_losses()[-1], rel=0.05)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("vector_size", [16, fast.STATIC_MIN_D])
 def test_private_copy_of_the_top_tree_nodes_gives_the_same_updates_in_one_thread(royalty, vector_size):
     """Hierarchical softmax with two workers keeps the top HOT_ROWS nodes in a private copy per thread and
@@ -438,6 +443,7 @@ def test_warm_up_for_two_workers_adds_the_hierarchical_softmax_kernel_with_priva
     assert fast.is_warm(workers=2) and (0, fast.HOT_ROWS) in warmup._kernel_variants()
 
 
+@pytest.mark.slow
 def test_a_new_vector_size_compiles_its_own_kernel_once():
     size = fast.STATIC_MIN_D + 1                     # a size no other test uses
     assert fast.static_size(size) == size and fast.static_size(fast.STATIC_MIN_D - 1) == 0

@@ -271,7 +271,7 @@ def test_chinese_step_page(open_page):
 
 
 def test_step_texts_have_the_same_keys_and_fields_in_both_languages():
-    texts = Path(__file__).resolve().parent.parent / "ui" / "texts"
+    texts = Path(__file__).resolve().parents[2] / "ui" / "texts"
 
     def flat(d, prefix=""):
         out = {}

@@ -21,7 +21,7 @@ from lessons.sweep import scores as sweep_scores
 from tests.conftest import kept_choice, figure_array, plotly_figures
 from ui import sweep as ui
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/12_hyperparameters.py"
 TINY = dict(sb_corpus="tiny", sb_epochs=3)
 
