@@ -49,15 +49,16 @@ def pair_spearman(kv, pairs: Sequence[Tuple[str, str, float]]) -> float:
 
 
 def group_precision(vectors: np.ndarray, words: Sequence[str], groups: Mapping[str, str], k: int = 5,
-                    candidates: str = "grouped", queries: Optional[Sequence[str]] = None) -> Dict[str, float]:
+                    queries: Optional[Sequence[str]] = None) -> Dict[str, float]:
     """Group precision@k: for each grouped word (of `queries`, default all grouped words among `words`), the share
-    of its k nearest neighbours by cosine that belong to its own group.
+    of its k nearest grouped words by cosine that belong to its own group.
 
-    vectors (n, d) are the rows of `words`; groups maps a word to its group. candidates: "grouped" (only the
-    grouped words can be neighbours: a planted corpus's fillers or a sample's ungrouped words are not
-    compared) or "all" (every row, as kv.most_similar searches). k is capped at the number of other words of
-    the word's group among `words`; a word whose group has no other word is left out. Ties between equal
-    cosines are broken by row order. Returns {word: precision}; the mean of its values is the score.
+    vectors (n, d) are the rows of `words`; groups maps a word to its group. Only grouped words are candidate
+    neighbours (a planted corpus's fillers and a sample corpus's ungrouped words are not compared: the measure
+    asks whether a group's words are closer to each other than to other groups' words). k is capped at the
+    number of other words of the word's group among `words`; a word whose group has no other word is left
+    out. Ties between equal cosines are broken by row order. Returns {word: precision}; the mean of its values
+    is the score (mean_group_precision).
 
     >>> X = np.array([[1., 0.], [.9, .1], [0., 1.], [.1, .9]])
     >>> group_precision(X, ["a", "b", "c", "d"], {"a": "x", "b": "x", "c": "y", "d": "y"}, k=1)
@@ -65,9 +66,7 @@ def group_precision(vectors: np.ndarray, words: Sequence[str], groups: Mapping[s
     """
     words = list(words)
     grouped = [i for i, w in enumerate(words) if w in groups]
-    pool = grouped if candidates == "grouped" else list(range(len(words)))
-    if candidates not in ("grouped", "all"):
-        raise ValueError(f"candidates must be 'grouped' or 'all', got {candidates!r}")
+    pool = grouped
     wanted = set(queries) if queries is not None else None
     asked = [i for i in grouped if wanted is None or words[i] in wanted]
     size: Dict[str, int] = {}
@@ -95,8 +94,7 @@ def group_precision(vectors: np.ndarray, words: Sequence[str], groups: Mapping[s
     return out
 
 
-def mean_group_precision(vectors: np.ndarray, words: Sequence[str], groups: Mapping[str, str], k: int = 5,
-                         candidates: str = "grouped") -> float:
+def mean_group_precision(vectors: np.ndarray, words: Sequence[str], groups: Mapping[str, str], k: int = 5) -> float:
     """The mean of group_precision over the grouped words (NaN when no group has two words)."""
-    per_word = group_precision(vectors, words, groups, k, candidates)
+    per_word = group_precision(vectors, words, groups, k)
     return float(np.mean(list(per_word.values()))) if per_word else float("nan")

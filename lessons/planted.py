@@ -210,7 +210,7 @@ def neighbour_precision(kv, corpus: PlantedCorpus, k: int = 5, words: Optional[S
     if len(known) < 2 or not wanted:
         return {}
     X = np.asarray(kv.normed(), dtype=np.float64)[[kv.key_to_index[w] for w in known]]   # (n, d)
-    return group_precision(X, known, corpus.group_of, k, candidates="grouped", queries=wanted)
+    return group_precision(X, known, corpus.group_of, k, queries=wanted)
 
 
 def coverage(kv, corpus: PlantedCorpus) -> float:

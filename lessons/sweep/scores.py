@@ -85,13 +85,12 @@ def tokens_key(sentences: Sequence[Sequence[str]]) -> str:
 
 
 def groups_score(kv, groups: Mapping[str, str], k: int = GROUP_K) -> Tuple[float, float]:
-    """(precision, coverage) of a sample corpus's groups: lessons.measures' group precision@k with every
-    vocabulary word as a candidate neighbour (as kv.most_similar searches), the mean over the grouped words
-    in the vocabulary. coverage: the share of grouped words in the vocabulary. (nan, coverage) when no group
-    has two known words."""
+    """(precision, coverage) of a sample corpus's groups: lessons.measures.mean_group_precision (the mean over
+    the grouped words in the vocabulary of the share of their k nearest grouped words in their own group).
+    coverage: the share of grouped words in the vocabulary. (nan, coverage) when no group has two known words."""
     known = [w for w in groups if w in kv.key_to_index]
     cov = len(known) / len(groups) if groups else 0.0
-    return mean_group_precision(kv.vectors, kv.index_to_key, groups, k, candidates="all"), cov
+    return mean_group_precision(kv.vectors, kv.index_to_key, groups, k), cov
 
 
 def evaluate(kv, corpus: SweepCorpus) -> dict:
