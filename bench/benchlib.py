@@ -39,9 +39,11 @@ if str(ROOT) not in sys.path:
 from devtools.app_server import AppServer, free_port  # noqa: E402,F401  (re-exported for the scripts)
 from devtools.browser import CHROMIUM, have_chromium, launch_chromium  # noqa: E402,F401
 
-# the real corpora in gensim's test data: name -> file
-GENSIM_CORPORA = {"head500": "head500.noblanks.cor", "lee": "lee_background.cor"}
-STEMMED = {"head500"}                      # corpora whose text is Porter-stemmed
+from lessons.benchmarks import BENCHMARKS, REAL_CORPORA  # noqa: E402  (the one table of gensim's files)
+
+# the real corpora in gensim's test data: name -> file, and those whose text is Porter-stemmed
+GENSIM_CORPORA = {name: fname for name, (fname, _) in REAL_CORPORA.items()}
+STEMMED = {name for name, (_, stemmed) in REAL_CORPORA.items() if stemmed}
 
 
 # ====================================================================== results: JSON dumps and .md tables
@@ -331,9 +333,8 @@ def write_token_file(src: Path, dst: Path) -> tuple:
 
 def benchmark_lists() -> dict:
     """{name: (kind, path)} of the benchmark lists in gensim's test data: WordSim-353, SimLex-999, Google."""
-    return {"ws353": ("pairs", str(gensim_file("wordsim353.tsv"))),
-            "simlex": ("pairs", str(gensim_file("simlex999.txt"))),
-            "analogy": ("analogy", str(gensim_file("questions-words.txt")))}
+    short = {"wordsim353": ("ws353", "pairs"), "simlex999": ("simlex", "pairs"), "google": ("analogy", "analogy")}
+    return {short[key][0]: (short[key][1], str(gensim_file(fname))) for key, (_, fname, _) in BENCHMARKS.items()}
 
 
 def stemmed_lists(lists: dict, work: Path) -> tuple:
