@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence
 import numpy as np
+from engine.config import Config
 from engine.model import Word2Vec
 from lessons.interview.setup import Progress
 from lessons.interview.setup import DIM
 from lessons.interview.setup import report_progress
+from lessons.stats import compare_intervals
 
 
 # ------------------------------------------------------------------------------------------ questions 4, 5
@@ -50,24 +52,23 @@ def _summary(rows: List[dict], value: str) -> Dict[str, dict]:
     return out
 
 
-def architecture_verdict(summary: Dict[str, dict], tie: float = 0.03, cheaper: float = 1.2) -> str:
-    """Which architecture suits: the clearly better one; at equal quality (within `tie`) the one that
-    needs clearly fewer updates for the same epochs (each update scores k+1 output rows); else "either".
-    Updates, not seconds: they do not depend on how busy the machine is.
+def architecture_verdict(rows: List[dict], value: str) -> dict:
+    """Which architecture scored higher on `value`, decided on quality alone with the seed-to-seed spread:
+    lessons.stats.compare_intervals of the per-seed scores (95% Student-t intervals). "skipgram" or
+    "cbow" when its interval lies wholly above the other's, else "either" (within noise: these seeds cannot
+    tell them apart). Cost (updates, seconds) is reported beside it, never used to break a tie.
 
-    >>> architecture_verdict({"skipgram": {"mean": 0.9, "updates": 4e4}, "cbow": {"mean": 0.8, "updates": 1e4}})
+    >>> rows = [{"architecture": a, "p": x} for a, x in [("skipgram", .80), ("skipgram", .82), ("skipgram", .81),
+    ...                                                   ("cbow", .60), ("cbow", .62), ("cbow", .61)]]
+    >>> architecture_verdict(rows, "p")["choice"]
     'skipgram'
-    >>> architecture_verdict({"skipgram": {"mean": 0.9, "updates": 4e4}, "cbow": {"mean": 0.89, "updates": 1e4}})
-    'cbow'
+    >>> architecture_verdict([{**r, "p": .7 + .01 * i} for i, r in enumerate(rows)], "p")["choice"]
+    'either'
     """
-    sg, cb = summary["skipgram"], summary["cbow"]
-    if abs(sg["mean"] - cb["mean"]) > tie:
-        return "skipgram" if sg["mean"] > cb["mean"] else "cbow"
-    if sg["updates"] > cheaper * cb["updates"]:
-        return "cbow"
-    if cb["updates"] > cheaper * sg["updates"]:
-        return "skipgram"
-    return "either"
+    per = {arch: [r[value] for r in rows if r["architecture"] == arch] for arch in ("skipgram", "cbow")}
+    v = compare_intervals(per["skipgram"], per["cbow"])
+    choice = {"a": "skipgram", "b": "cbow"}.get(v["outcome"], "either")
+    return {"choice": choice, "outcome": v["outcome"], "skipgram": v["a"], "cbow": v["b"], "gap": v["gap"]}
 
 
 PLANTED = dict(n_groups=8, group_size=10, zipf_s=1.2, topic_share=0.4)
@@ -90,16 +91,17 @@ def small_vs_large(seeds: Sequence[int] = SEEDS, small_tokens: int = SMALL_TOKEN
     """
     from lessons.planted import planted_corpus
 
-    out, rows = {}, []
+    out, rows, verdicts = {}, [], {}
     for i, (size, tokens, epochs) in enumerate([("small", small_tokens, small_epochs),
                                                 ("large", large_tokens, large_epochs)]):
         corpus = planted_corpus(n_tokens=tokens, seed=7, **PLANTED)
         runs = _planted_runs(corpus, seeds, {**PLANTED_MODEL, "epochs": epochs}, progress, i / 2, 0.5, size)
         rows += [{"corpus": size, "tokens": corpus.n_tokens(), "epochs": epochs, **r} for r in runs]
         out[size] = _summary(runs, "precision")
+        verdicts[size] = architecture_verdict(runs, "precision")
     report_progress(progress, 1.0, "done")
-    return {"rows": rows, "summary": out, "seeds": list(seeds),
-            "truth": {"small": architecture_verdict(out["small"]), "large": architecture_verdict(out["large"])}}
+    return {"rows": rows, "summary": out, "seeds": list(seeds), "verdicts": verdicts, "cbow_rule": cbow_rule(),
+            "truth": {"small": verdicts["small"]["choice"], "large": verdicts["large"]["choice"]}}
 
 
 def rare_words(seeds: Sequence[int] = SEEDS, tokens: int = RARE_TOKENS, epochs: int = 10,
@@ -110,8 +112,21 @@ def rare_words(seeds: Sequence[int] = SEEDS, tokens: int = RARE_TOKENS, epochs: 
     corpus = planted_corpus(n_tokens=tokens, seed=11, **PLANTED)
     runs = _planted_runs(corpus, seeds, {**PLANTED_MODEL, "epochs": epochs}, progress, 0.0, 1.0, "rare")
     rare, freq = _summary(runs, "rare"), _summary(runs, "frequent")
-    sg, cb = rare["skipgram"]["mean"], rare["cbow"]["mean"]
-    better = "either" if abs(sg - cb) <= 0.03 else ("skipgram" if sg > cb else "cbow")
+    verdict = architecture_verdict(runs, "rare")
     report_progress(progress, 1.0, "done")
     return {"rows": runs, "rare": rare, "frequent": freq, "tokens": corpus.n_tokens(), "epochs": epochs,
-            "seeds": list(seeds), "truth": {"better": better}}
+            "seeds": list(seeds), "verdict": verdict, "cbow_rule": cbow_rule(), "truth": {"better": verdict["choice"]}}
+
+
+def cbow_rule() -> str:
+    """The name (a key of lessons.claims.CBOW_RULES: "sum", "mean_exact", "mean_word2vec") of the rule CBOW runs
+    with in these experiments, read from the settings the runs use.
+
+    >>> cbow_rule()
+    'sum'
+    """
+    from lessons.claims import CBOW_RULES
+
+    config = Config(**{**PLANTED_MODEL, "architecture": "cbow"})
+    return next(name for name, rule in CBOW_RULES.items()
+                if all(getattr(config, k) == v for k, v in rule.items()))

@@ -158,7 +158,7 @@ def facts(question: Question, setup: iv_setup.Setup, sentence: Sequence[str] = (
         out.update(sentence=" ".join(sentence), n=len(sentence), num_skips=2)
     elif question.id in ("small_large", "rare"):
         out.update(small_tokens=iv_architectures.SMALL_TOKENS, large_tokens=iv_architectures.LARGE_TOKENS, rare_tokens=iv_architectures.RARE_TOKENS,
-                   seeds=len(iv_architectures.SEEDS))
+                   seeds=len(iv_architectures.SEEDS), cbow_rule=iv_architectures.cbow_rule())
     elif question.id == "neighbours":
         vocab = iv_setup.vocabulary(setup)
         groups = setup.groups or {}
