@@ -3,7 +3,7 @@
 What it does: holds, read-only, what examples.make_chunk produced for one piece of the corpus: the
 kept tokens with their sentence bounds and reduced window radii, and the examples (inputs, target,
 negatives, learning rate) laid out flat so both trainers can walk them.
-What it does not do: make the random draws (examples.py) or train (step.py, kernel.py).
+What it does not do: make the random draws (examples.py) or train (step.py, fast/kernel.py).
 """
 
 from __future__ import annotations

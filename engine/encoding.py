@@ -75,14 +75,6 @@ def _non_text_share(text: str) -> float:
     return bad / len(sample)
 
 
-def detect_encoding(data: bytes, name: str = "file", partial: bool = False) -> str:
-    """The codec name of data, or ValueError naming the file and the problem (empty, binary, undecodable).
-
-    partial=True: data is the head of a longer file (a multi-byte character may be cut at its end).
-    """
-    return _detect(data, name, partial)[1]
-
-
 def _detect(data: bytes, name: str, partial: bool) -> Tuple[str, str]:
     if len(data) == 0:
         raise ValueError(f"{name} is empty: upload a UTF-8 text file with one sentence per line")

@@ -2,7 +2,7 @@
 
 What it does: turns the corpus, one chunk of about `chunk_words` tokens at a time, into a flat list
 of training examples, using one seeded np.random.Generator in a fixed order. Both the transparent
-step trainer (step.py) and the compiled fast trainer (kernel.py, driven by pipeline.py) consume
+step trainer (step.py) and the compiled fast trainer (fast/kernel.py, driven by fast/pipeline.py) consume
 exactly these chunks, which is why they end with the same weights for the same seed; the teaching
 pages draw their windows, radii and negatives from the same chunks, so what a page shows is what
 trains. `StreamCursor` is the one object that walks the stream (the next example, the position

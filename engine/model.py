@@ -2,7 +2,7 @@
 
 What it does: stores the settings (__init__ only stores them, like scikit-learn), builds the
 vocabulary and initialises the weights (build_vocab), then trains either one transparent update at a
-time (step -> StepTrace, undo) or fast (train: pipeline.py runs the compiled kernel). Both consume
+time (step -> StepTrace, undo) or fast (train: the fast/ package runs the compiled kernel). Both consume
 the same example stream (examples.py) through one StreamCursor and apply the same UpdateRule
 (update.py), so stepping n examples and then calling train() ends with the same weights as calling
 train() at once. The settings live in one validated Config (config.py); the model's attributes
@@ -25,9 +25,9 @@ import numpy as np
 
 from .config import SETTINGS, Config
 from .examples import ExampleStream, StreamCursor
+from .fast import TrainingRun
 from .huffman import build_huffman
 from .keyed_vectors import KeyedVectors
-from .pipeline import TrainingRun
 from .step import StepTrace, apply_example
 from .update import UpdateRule
 from .vocab import NoiseTable, Vocabulary, check_corpus

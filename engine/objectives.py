@@ -4,7 +4,7 @@ What it does: given the hidden vector h (d,), the output rows that are scored (k
 labels (k,), return the loss, the exact gradients (grad_hidden (d,), grad_rows (k, d)) and the
 probabilities. Each forward sits beside its backward. All maths is in float64.
 What it does not do: choose the rows (that is `output_rows`, below) or change any weight (only the
-trainer in step.py / fast.py writes weights).
+trainers write weights: update.py's rule, which step.py applies, and the compiled fast/kernel.py).
 
 The three objectives
 - softmax: rows = all V output vectors, labels one-hot at the target.

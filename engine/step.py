@@ -12,7 +12,7 @@ its (V, d) gradient is the rank-one outer(p - y, h), kept as those two vectors (
 before/after are kept for the rows a page shows (KeptRows: the target and the largest |p - y|), so a
 session that presses Next 100 on a 28,000-word vocabulary holds kilobytes per trace, not 130 MB.
 What it does not do: decide which example comes next (examples.py), decide how the update is made
-(update.py), or train fast (kernel.py).
+(update.py), or train fast (the fast/ package).
 """
 
 from __future__ import annotations

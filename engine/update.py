@@ -10,9 +10,9 @@ What it does: `UpdateRule.from_config(config)` makes, once, every choice of how 
       W_in[id]     -= lr * grad_hidden / input_scale,  for every id in inputs (repeats accumulate)
 and returns what happened (an `Update`: h, scores, probs, loss, gradients, the rows before and after).
 The transparent trainer (step.py) wraps it in a StepTrace; the NumPy reference of the fast trainer
-(kernel.run_examples_numpy) loops over it; the compiled kernel (kernel.py) reads the same rule
+(fast.run_examples_numpy) loops over it; the compiled kernel (fast/kernel.py) reads the same rule
 through `rule.kernel_flags` and is tested against it for all six models.
-What it does not do: choose the example (examples.py), or train many examples fast (kernel.py).
+What it does not do: choose the example (examples.py), or train many examples fast (fast/kernel.py).
 
     >>> import numpy as np
     >>> from engine.config import Config

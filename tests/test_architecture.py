@@ -1,60 +1,142 @@
-"""The shape of engine/: no import cycle, no Streamlit, no file over ~450 lines, each idea in one place."""
+"""The shape of engine/ (and its package engine/fast/): no import cycle, no Streamlit, no file over ~460 lines,
+each idea in one place."""
 
 import ast
+import importlib.util
 from pathlib import Path
 
 import pytest
 
 ENGINE = Path(__file__).resolve().parent.parent / "engine"
-MODULES = sorted(p.stem for p in ENGINE.glob("*.py") if p.stem != "__init__")
 
 
-def _engine_imports(name: str) -> set:
-    """The engine modules that module `name` imports at module level (relative imports)."""
-    tree = ast.parse((ENGINE / f"{name}.py").read_text(encoding="utf-8"))
+def _module_name(path: Path) -> str:
+    """engine/model.py -> "model", engine/fast/kernel.py -> "fast.kernel", engine/fast/__init__.py -> "fast"."""
+    parts = path.relative_to(ENGINE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+FILES = {_module_name(p): p for p in sorted(ENGINE.rglob("*.py")) if p != ENGINE / "__init__.py"}
+MODULES = sorted(FILES)          # engine's own __init__ is left out: every engine module is imported through it
+
+
+def _package(name: str) -> list:
+    """The package that module `name`'s relative imports start from, as a list of parts ([] = engine)."""
+    parts = name.split(".")
+    return parts if FILES[name].name == "__init__.py" else parts[:-1]
+
+
+def _module_level(tree):
+    """The import statements that run when the module is imported: not those inside a function (a
+    function's import is lazy by choice), but those in `if HAVE_NUMBA:` / try blocks and class bodies."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _engine_imports(name: str, text: str = None) -> set:
+    """The engine modules that module `name` imports at module level (relative or absolute imports).
+
+    Importing engine.fast.kernel from outside engine/fast/ runs engine/fast/__init__.py first, so the
+    package counts as imported too."""
+    tree = ast.parse(FILES[name].read_text(encoding="utf-8") if text is None else text)
+    targets = set()
+    for node in _module_level(tree):
+        if isinstance(node, ast.Import):
+            targets.update(a.name[len("engine."):] for a in node.names if a.name.startswith("engine."))
+            continue
+        if node.level == 0:
+            if not (node.module or "").startswith("engine"):
+                continue
+            base = node.module.split(".")[1:]
+        else:
+            package = _package(name)
+            base = package[:len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+        if base:
+            targets.add(".".join(base))
+        targets.update(".".join(base + [a.name]) for a in node.names)
     found = set()
-    for node in tree.body:                       # module level only: a function's import is lazy by choice
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(a.name for a in node.names)
-        elif isinstance(node, ast.If):           # `if HAVE_NUMBA:` blocks
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.ImportFrom) and sub.level == 1 and sub.module:
-                    found.add(sub.module.split(".")[0])
-    return found & set(MODULES)
+    for target in targets:
+        parts = target.split(".")
+        for n in range(1, len(parts) + 1):          # the packages on the way in, then the module itself
+            prefix = ".".join(parts[:n])
+            if prefix in FILES and prefix != name and not name.startswith(prefix + "."):   # not its own package
+                found.add(prefix)
+    return found
 
 
-def test_engine_has_no_import_cycle():
-    graph = {m: _engine_imports(m) for m in MODULES}
+def _import_cycle(graph: dict):
+    """The first import cycle in graph (module -> the modules it imports) as a list of names, or None."""
     state = {}
 
     def visit(m, path):
         if state.get(m) == "done":
-            return
+            return None
         if state.get(m) == "open":
-            raise AssertionError("import cycle: " + " -> ".join(path + [m]))
+            return path + [m]
         state[m] = "open"
         for n in sorted(graph[m]):
-            visit(n, path + [m])
+            cycle = visit(n, path + [m])
+            if cycle:
+                return cycle
         state[m] = "done"
+        return None
 
-    for m in MODULES:
-        visit(m, [])
+    for m in sorted(graph):
+        cycle = visit(m, [])
+        if cycle:
+            return cycle
+    return None
+
+
+def test_engine_has_no_import_cycle():
+    cycle = _import_cycle({m: _engine_imports(m) for m in MODULES})
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_cycle_check_sees_the_fast_package():
+    """engine/fast/ is covered: model.py's import of the package counts, relative imports resolve to engine/fast/
+    modules, and a module-level import of the model in warmup.py (a real cycle: model -> fast -> warmup -> model)
+    would be found. warm_up imports Word2Vec inside the function for that reason."""
+    assert {"fast.kernel", "fast.rows", "fast.threads", "fast.pipeline", "fast.warmup"} <= set(MODULES)
+    assert "fast" in _engine_imports("model")
+    assert _engine_imports("fast.kernel") == {"fast.rows", "fast.threads", "update"}
+    assert "examples_compiled" in _engine_imports("fast.warmup") and "model" not in _engine_imports("fast.warmup")
+    graph = {m: _engine_imports(m) for m in MODULES}
+    graph["fast.warmup"] = _engine_imports("fast.warmup", "from ..model import Word2Vec\n")
+    assert graph["fast.warmup"] == {"model"}
+    cycle = _import_cycle(graph)
+    assert cycle is not None and {"model", "fast", "fast.warmup"} <= set(cycle)
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_engine_module_is_short_and_never_imports_streamlit(name):
-    text = (ENGINE / f"{name}.py").read_text(encoding="utf-8")
+    path = FILES[name]
+    text = path.read_text(encoding="utf-8")
     assert not any(line.lstrip().startswith(("import streamlit", "from streamlit")) for line in text.splitlines())
-    assert len(text.splitlines()) <= 460, f"engine/{name}.py has {len(text.splitlines())} lines"
+    assert len(text.splitlines()) <= 460, f"{path.relative_to(ENGINE.parent)} has {len(text.splitlines())} lines"
 
 
 def test_the_update_is_written_once():
     """np.add.at on the weights (the step trainer's write) appears in update.py only."""
-    writers = [p.name for p in ENGINE.glob("*.py") if "np.add.at(W_" in p.read_text(encoding="utf-8")]
+    writers = [str(p.relative_to(ENGINE)) for p in sorted(ENGINE.rglob("*.py"))
+               if "np.add.at(W_" in p.read_text(encoding="utf-8")]
     assert writers == ["update.py"]
+
+
+def test_the_compiled_trainer_is_one_package_with_no_old_module_left():
+    """engine/fast/ replaced engine/fast.py, kernel.py, kernel_rows.py, threads.py, pipeline.py and warmup.py: none of
+    the old files is left and none of the old module names imports (no shim)."""
+    assert (ENGINE / "fast" / "__init__.py").exists() and not (ENGINE / "fast.py").exists()
+    for old in ("kernel", "kernel_rows", "threads", "pipeline", "warmup"):
+        assert not (ENGINE / f"{old}.py").exists()
+        assert importlib.util.find_spec(f"engine.{old}") is None, f"engine.{old} still imports"
+    assert not (ENGINE / "fast" / "kernel_rows.py").exists()
 
 
 # ------------------------------------------------------------------------------------- the four floors

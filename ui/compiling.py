@@ -1,13 +1,13 @@
 """The fast trainer's compiled code, without anyone waiting for someone else's compile.
 
-numba compiles engine/kernel.py's kernel the very first time it runs on a machine (and, from vector
+numba compiles engine/fast/kernel.py's kernel the very first time it runs on a machine (and, from vector
 size fast.STATIC_MIN_D on, once more for each new vector size), then caches it on disk. Compiling in
 the server process holds the interpreter for ~5 s, which stalls every session of that process (a class
 of 30 all waits for one student's new vector size). So:
 
 - a size's own kernel is compiled in a separate process (`python -m ui.compiling SIZE`, niced), which
   fills numba's on-disk cache; until it is there the session trains with the any-size kernel
-  (engine.kernel.DEFERRED_SIZES, a few % slower) and sees one line saying why;
+  (engine.fast.DEFERRED_SIZES, a few % slower) and sees one line saying why;
 - when that process has finished, the next call loads the kernel from disk (a fraction of a second);
   a size compiled by an earlier process (stamped in STAMP_FILE, valid while the kernel's source files
   are unchanged, as numba's cache itself) is loaded at once, with no process started;
@@ -29,12 +29,17 @@ import threading
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
-from engine import fast, kernel
+from engine import fast
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMON_SIZES = (32, 50, 64, 100, 128, 200, 300)
 
-STAMP_FILE = ROOT / "engine" / "__pycache__" / "w2v_compiled.json"   # beside numba's own cache files
-_SOURCES = ("kernel.py", "kernel_rows.py", "examples_compiled.py")      # numba's cache follows these files
+# numba caches each compiled function in the __pycache__ folder beside its source file, valid while that file's
+# modification time and size are unchanged: the kernels in engine/fast/__pycache__/, the stream's loops in
+# engine/__pycache__/. The stamp lives beside the kernels' cache and covers every source file of the compiled
+# code, also rows.py, which the kernel inlines (numba's own check looks at kernel.py only).
+STAMP_FILE = ROOT / "engine" / "fast" / "__pycache__" / "w2v_compiled.json"
+_SOURCES = ("fast/kernel.py", "fast/rows.py", "examples_compiled.py")     # relative to engine/
 
 _LOCK = threading.Lock()
 _BUILDS: Dict[Tuple[int, int], subprocess.Popen] = {}   # (size, workers) -> the compiling process
@@ -122,7 +127,7 @@ def compile_state(size: int, workers: int = 1) -> str:
 def _load(vector_size: Optional[int], workers: int) -> None:
     """Load what the background process left on disk (or, if it failed, compile here after all)."""
     size = fast.static_size(vector_size) if vector_size is not None else 0
-    kernel.DEFERRED_SIZES.discard(size)
+    fast.DEFERRED_SIZES.discard(size)
     fast.warm_up(vector_size, workers)
     mark_on_disk(size, workers)
 
@@ -146,7 +151,7 @@ def ensure_fast_trainer(vector_size: int, workers: int = 1) -> bool:
 
     workers = max(1, int(workers))
     if fast.is_warm(vector_size, workers):
-        kernel.DEFERRED_SIZES.discard(fast.static_size(vector_size))
+        fast.DEFERRED_SIZES.discard(fast.static_size(vector_size))
         return True
     if not fast.is_warm(None, workers):                     # nothing can train yet: the any-size kernels
         if on_disk(0, workers):
@@ -161,7 +166,7 @@ def ensure_fast_trainer(vector_size: int, workers: int = 1) -> bool:
         return True
     if not on_disk(size, workers) and compile_state(size, workers) in ("none", "compiling") \
             and start_compile(size, workers).poll() is None:
-        kernel.DEFERRED_SIZES.add(size)
+        fast.DEFERRED_SIZES.add(size)
         _tell_once(size)
         return False
     _load(vector_size, workers)

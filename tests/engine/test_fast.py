@@ -1,4 +1,4 @@
-"""The compiled fast trainer (engine/fast.py) against the transparent step trainer, and model.train().
+"""The compiled fast trainer (engine/fast/) against the transparent step trainer, and model.train().
 
 The reference throughout is model.step() (step.apply_example, itself checked against finite
 differences in test_step.py): train() must consume the same stream and end with the same weights.
@@ -14,8 +14,8 @@ import pytest
 from engine import TrainingDiverged, Word2Vec, alias_draw, alias_table, fast, read_corpus, sample_corpora
 from engine.examples import make_chunk
 from engine.examples_compiled import COMPILED, INTERPRETED
-from engine import warmup
-from engine.threads import pieces
+from engine.fast import warmup
+from engine.fast.threads import pieces
 
 MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
 TOL = dict(rtol=1e-4, atol=1e-6)   # the issue's tolerance for "the same weights"

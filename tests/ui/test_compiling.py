@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import streamlit as st
 
-from engine import Word2Vec, fast, kernel
+from engine import Word2Vec, fast
+from engine.fast import kernel
 from ui import compiling
 
 

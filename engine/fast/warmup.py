@@ -1,11 +1,14 @@
 """Compiling the fast trainer up front: warm_up() and is_warm().
 
-What it does: numba compiles the kernel (kernel.py) and the stream's loops (examples_compiled.py)
-the first time they run on a machine and caches them on disk; warm_up() makes that happen now, by
-training tiny models of all six kinds (so the kernels see exactly the argument types of real
-training), and is_warm() says whether the kernels a training run needs are loaded in this process.
-The app calls them behind a "compiling the fast trainer (first run only)..." message.
-What it does not do: train anything that matters.
+What it does: numba compiles the kernel (kernel.py) and the stream's loops (engine/examples_compiled.py)
+the first time they run on a machine and caches them on disk (in the __pycache__ folder beside each
+source file); warm_up() makes that happen now, by training tiny models of all six kinds (so the kernels
+see exactly the argument types of real training), and is_warm() says whether the kernels a training run
+needs are loaded in this process. The app (ui/compiling.py) calls them so that nobody waits for someone
+else's compile.
+What it does not do: train anything that matters. It builds those tiny models with engine.model.Word2Vec,
+imported when warm_up runs: model.py imports this package (train() runs pipeline.py), so a module-level
+import here would be an import cycle.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from typing import Optional
 
 import numpy as np
 
-from . import examples_compiled, kernel
-from .model import Word2Vec
-from .objectives import OBJECTIVE_TABLE
+from .. import examples_compiled
+from ..objectives import OBJECTIVE_TABLE
+from . import kernel
 
 
 def _dispatchers():
@@ -53,8 +56,9 @@ def warm_up(vector_size: Optional[int] = None, workers: int = 1) -> float:
     Trains tiny models of all six kinds, so the kernels see exactly the argument types of real
     training, with a vocabulary so small that some negative equals its target and is drawn again;
     with vector_size >= kernel.STATIC_MIN_D also at that size, and with workers=2 also with two workers.
-    The app calls this behind a "compiling the fast trainer (first run only)..." message.
     """
+    from ..model import Word2Vec   # here, not at the top: model.py imports this package (no import cycle)
+
     t0 = time.perf_counter()
     if kernel.HAVE_NUMBA and not is_warm(vector_size, workers):
         sizes = [4] + ([int(vector_size)] if vector_size is not None and kernel.static_size(vector_size) else [])

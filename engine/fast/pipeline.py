@@ -7,7 +7,7 @@ order, reports progress, stops between two slices when asked, and raises Trainin
 the last good ones) when the kernel met a NaN or inf. With workers=1 the pool has one thread, which
 runs the slices one after the other in stream order: the same updates in the same order as step().
 With workers=2 two threads run two consecutive slices at once (Hogwild).
-What it does not do: the maths of an update (update.py, kernel.py), or make examples (examples.py).
+What it does not do: the maths of an update (engine/update.py, kernel.py), or make examples (engine/examples.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 
 from . import kernel
 from .threads import quick_gil_handoff
-from .update import TrainingDiverged, diverged_message
+from ..update import TrainingDiverged, diverged_message
 
 SLICE_WORK = 3e7         # multiply-adds per slice (~10-50 ms of kernel time): progress and stop stay responsive
 MIN_SLICE, MAX_SLICE = 200, 1_000_000

@@ -2,7 +2,7 @@
 private copy of the busiest rows (see kernel._kernel, which inlines these when compiled).
 
 What it does: grad_hidden = sum_j g_j W_out[row_j] (rows before the update) and W_out[row_j] += c g_j h,
-in float32 (the fast path) or float64 (the exact fallback, as update.py), for distinct or repeated rows.
+in float32 (the fast path) or float64 (the exact fallback, as engine/update.py), for distinct or repeated rows.
 What it does not do: anything on its own: kernel.py calls these inside the compiled loop.
 """
 

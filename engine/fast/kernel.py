@@ -1,7 +1,7 @@
-"""The compiled kernel: the model's update rule (update.py) over many examples, with numba.
+"""The compiled kernel: the model's update rule (engine/update.py) over many examples, with numba.
 
 What it does:
-1. run_examples / submit_examples apply examples start..end-1 of a chunk (examples.py) to W_in and
+1. run_examples / submit_examples apply examples start..end-1 of a chunk (engine/examples.py) to W_in and
    W_out in place, with exactly the update rule of update.UpdateRule.apply, for all six models
    (skip-gram / CBOW x full softmax / hierarchical softmax / negative sampling); the rule's
    choices reach the kernel as rule.kernel_flags (objective code, h is the mean, divide the inputs):
@@ -29,12 +29,13 @@ What it does not do: choose examples, decide the learning rate or own the random
 the threads of a whole training (pipeline.py), or compile up front (warmup.py).
 
 Why numba: plain loops over NumPy arrays that a student can read beside the update rule, compiled
-to machine code on first use and cached on disk (cache=True); from vector size STATIC_MIN_D on, one
-kernel per exact size (size_marker, below: a row of 100 floats becomes seven 16-wide vector
-instructions, ~25% faster). nogil=True lets two threads update the shared weights at once (Hogwild,
-as word2vec.c and gensim; workers=2: results vary slightly from run to run) while another builds the
-next chunk. fastmath is only "reassoc" and "contract" (vectorised sums, fused multiply-add), so the
-NaN / inf checks stay exact. workers=1 is deterministic and follows the stream in order.
+to machine code on first use and cached on disk (cache=True: in engine/fast/__pycache__/, beside this
+file); from vector size STATIC_MIN_D on, one kernel per exact size (size_marker, below: a row of 100
+floats becomes seven 16-wide vector instructions, ~25% faster). nogil=True lets two threads update
+the shared weights at once (Hogwild, as word2vec.c and gensim; workers=2: results vary slightly from
+run to run) while another builds the next chunk. fastmath is only "reassoc" and "contract" (vectorised
+sums, fused multiply-add), so the NaN / inf checks stay exact. workers=1 is deterministic and follows
+the stream in order.
 
     >>> import numpy as np
     >>> from engine import Word2Vec
@@ -59,9 +60,9 @@ try:  # numba is in requirements.txt; without it the NumPy reference below still
 except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
-from .kernel_rows import _distinct, _sync_hot, _update_rows32, _update_rows64
+from .rows import _distinct, _sync_hot, _update_rows32, _update_rows64
 from .threads import Job, pieces, shared_executor
-from .update import TrainingDiverged, UpdateRule
+from ..update import TrainingDiverged, UpdateRule
 
 PIECE_EXAMPLES = 50_000   # a slice is split between the threads only from twice this size
 FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
