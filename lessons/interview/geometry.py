@@ -12,6 +12,7 @@ import numpy as np
 from lessons.interview.setup import Progress
 from lessons.interview.setup import Setup
 from lessons.interview.setup import report_progress
+from lessons.interview.setup import epochs_for
 from lessons.interview.setup import reference_model
 from lessons.measures import cosine_matrix
 from lessons.measures import mean_group_precision
@@ -43,7 +44,16 @@ def pair_counts(sentences, vocab, window: int):
     return uniq // V, uniq % V, counts.astype(np.float64)
 
 
-def shifted_pmi(setup: Setup, negative: int = 5, budget: int = 1_000_000, max_points: int = 1_500,
+PMI_BUDGET = 1_000_000       # updates of the SGNS model of the PMI question (epochs follow from the corpus size)
+
+
+def pmi_conditions(setup: Setup, budget: int = PMI_BUDGET) -> dict:
+    """What decides how close SGNS gets to shifted PMI, known before training: the epochs the budget gives this
+    corpus, the noise exponent (1, the theorem's), subsampling (none) and the window (full, 2 each side)."""
+    return {"epochs": epochs_for(setup.capped(), 4, budget=budget), "ns_exponent": 1, "pmi_window": 2}
+
+
+def shifted_pmi(setup: Setup, negative: int = 5, budget: int = PMI_BUDGET, max_points: int = 1_500,
                 progress: Progress = None) -> dict:
     """Pearson correlation of W_in[w] . W_out[c] with PMI(w, c) - log k over the pairs that occur (Levy & Goldberg 2014).
 

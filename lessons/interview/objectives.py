@@ -111,14 +111,33 @@ def _direction(before: np.ndarray, after: np.ndarray) -> str:
     return "same" if np.all(diff == 0) else "mixed"
 
 
-def sigma_after_step(setup: Setup, negative: int = 5) -> dict:
-    """sigma(u . h) of the target and of each negative before and after one update (re-scored on the same example)."""
+def sigma_after_step(setup: Setup, negative: int = 5, scan: int = 2_000, train_first: int = 20_000) -> dict:
+    """sigma(u . h) of the target and of each negative before and after one update (re-scored on the same
+    example), with the signed change of each. Then the model trains `train_first` more examples (the output
+    vectors grow and align) and `scan` further updates are searched for a negative whose sigma ROSE: the
+    update moves h towards u_target too, so a negative whose u is aligned with u_target can rise even at a
+    small learning rate. What does hold at a small rate is that the example's loss falls (counted too)."""
     m = warm_model(setup, negative=negative)
     t = m.step()
     words = m.vocab.index_to_key
     rows = [{"word": words[int(r)], "role": "target" if i == 0 else "negative",
-             "before": float(t.probs[i]), "after": float(t.probs_after[i])} for i, r in enumerate(t.out_rows)]
+             "before": float(t.probs[i]), "after": float(t.probs_after[i]),
+             "change": float(t.probs_after[i] - t.probs[i])} for i, r in enumerate(t.out_rows)]
+    rose, losses_fell, rises = None, 0, 0
+    m.train(max_examples=train_first)
+    for n in range(scan):
+        u = m.step()
+        losses_fell += bool(u.loss_after < u.loss)
+        ups = np.flatnonzero(np.asarray(u.probs_after[1:]) > np.asarray(u.probs[1:]))
+        rises += bool(len(ups))
+        if rose is None and len(ups):
+            i = int(ups[0]) + 1
+            rose = {"step": n + 1, "word": words[int(u.out_rows[i])], "target_word": words[int(u.target)],
+                    "before": float(u.probs[i]), "after": float(u.probs_after[i]),
+                    "t_before": float(u.target_prob), "t_after": float(u.target_prob_after), "lr": float(u.lr)}
     return {"centre": words[int(t.inputs[0])], "rows": rows, "lr": t.lr, "loss": t.loss, "loss_after": t.loss_after,
+            "t_change": float(t.target_prob_after - t.target_prob), "rose": rose, "scanned": scan,
+            "losses_fell": losses_fell, "rises": rises,
             "truth": {"target": _direction([t.target_prob], [t.target_prob_after]),
                       "negatives": _direction(t.probs[1:], t.probs_after[1:])}}
 

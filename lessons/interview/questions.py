@@ -105,8 +105,8 @@ QUESTIONS: List[Question] = [
              lambda s, p, x: iv_objectives.sigma_after_step(s), "pages/04_step.py"),
     Question("orthogonal", (_num("sigma", 0.01, 0, 0, 1, 0.05), _num("coef", 0.02, 0, -5, 5, 0.05)),
              lambda s, p, x: iv_objectives.orthogonal_negative(s), "pages/06_negative_sampling.py", uses_corpus=False),
-    Question("power", (_num("e1", 1.0, 0.2, 0, 100, 0.5), _num("e075", 1.0, 0.2, 0, 100, 0.5),
-                       _num("e0", 1.0, 0.2, 0, 100, 0.5)),
+    Question("power", (_num("e1", 0.1, 0.2, 0, 100, 0.05), _num("e075", 0.1, 0.2, 0, 100, 0.05),
+                       _num("e0", 0.1, 0.2, 0, 100, 0.05)),
              lambda s, p, x: iv_objectives.noise_shares(s), "pages/06_negative_sampling.py"),
     Question("subsampling", (_num("keep", 2.0, 0.2, 0, 100, 0.5), _choice("relation", "c_more", "paper_more", "same")),
              lambda s, p, x: iv_training.keep_probability(s), "pages/02_corpus.py"),
@@ -159,6 +159,8 @@ def facts(question: Question, setup: iv_setup.Setup, sentence: Sequence[str] = (
     elif question.id in ("small_large", "rare"):
         out.update(small_tokens=iv_architectures.SMALL_TOKENS, large_tokens=iv_architectures.LARGE_TOKENS, rare_tokens=iv_architectures.RARE_TOKENS,
                    seeds=len(iv_architectures.SEEDS), cbow_rule=iv_architectures.cbow_rule())
+    elif question.id == "pmi":
+        out.update(iv_geometry.pmi_conditions(setup))
     elif question.id == "neighbours":
         vocab = iv_setup.vocabulary(setup)
         groups = setup.groups or {}
