@@ -47,11 +47,14 @@ def _flatten(prefix: str, table: dict, out: Dict[str, str]) -> None:
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> Dict[str, str]:
-    """Every key -> text of one language (read once per process; the files are immutable at run time)."""
+    """Every key -> text of one language (read once per process; the files are immutable at run time).
+
+    A file's name is its area: `interview.toml` holds the keys `interview.*`; `interview.beyond.toml` adds
+    more keys to the same area (one topic's texts in a file of their own)."""
     out: Dict[str, str] = {}
     for path in sorted((TEXTS / lang).glob("*.toml")):
         with open(path, "rb") as f:
-            _flatten(path.stem, tomllib.load(f), out)
+            _flatten(path.stem.split(".")[0], tomllib.load(f), out)
     return out
 
 

@@ -65,6 +65,7 @@ class Question:
     heavy: bool = False                    # trains models: behind a button, with progress
     uses_corpus: bool = True               # the answer depends on the chosen corpus
     needs_groups: bool = False             # needs a corpus with semantic groups (sample corpora)
+    facts: Optional[Callable] = None       # facts(setup) -> the question text's own values (cheap: nothing trained)
 
 
 def _num(name, tol_abs=0.0, tol_rel=0.0, low=None, high=None, step=1.0, integer=False) -> Field:
@@ -161,7 +162,9 @@ def facts(question: Question, setup: iv_setup.Setup, sentence: Sequence[str] = (
                    seeds=len(iv_architectures.SEEDS), cbow_rule=iv_architectures.cbow_rule())
     elif question.id == "pmi":
         out.update(iv_geometry.pmi_conditions(setup))
-    elif question.id == "neighbours":
+    if question.facts is not None:
+        out.update(question.facts(setup))
+    if question.id == "neighbours":
         vocab = iv_setup.vocabulary(setup)
         groups = setup.groups or {}
         out["word"] = next((w for w in vocab.index_to_key if w in groups), vocab.index_to_key[0])
