@@ -26,6 +26,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from lessons.interview import architectures as iv_architectures
 from lessons.interview import basics as iv_basics
+from lessons.interview import beyond as iv_beyond
 from lessons.interview import geometry as iv_geometry
 from lessons.interview import objectives as iv_objectives
 from lessons.interview import setup as iv_setup
@@ -120,6 +121,17 @@ QUESTIONS: List[Question] = [
     Question("neighbours", (_choice("best", "one_hot", "counts", "word2vec", "tie"),),
              lambda s, p, x: iv_geometry.neighbours_three_ways(s, progress=p), "pages/08_explore.py", heavy=True,
              needs_groups=True),
+    # beyond Word2Vec (lessons/interview/beyond.py; texts in interview.beyond.toml)
+    Question("fasttext", (_choice("w2v", "yes", "no"), _choice("fasttext", "yes", "no"), _choice("close", "yes", "no")),
+             lambda s, p, x: iv_beyond.fasttext_oov(s, p), "pages/08_explore.py", heavy=True,
+             facts=iv_beyond.fasttext_facts),
+    Question("svd", (_choice("better", "sgns", "svd", "either"),),
+             lambda s, p, x: iv_beyond.sgns_vs_svd(s, progress=p), "pages/08_explore.py", heavy=True,
+             needs_groups=True, facts=iv_beyond.svd_facts),
+    Question("nce", (_choice("normalised", "nce", "ns", "both", "neither"),),
+             lambda s, p, x: iv_beyond.nce_vs_ns(s, progress=p), "pages/06_negative_sampling.py", heavy=True),
+    Question("tying", (_choice("mapped", "fixes", "still"),),
+             lambda s, p, x: iv_beyond.tying_with_a_map(s, progress=p), "pages/04_step.py", heavy=True),
 ]
 
 
