@@ -5,7 +5,9 @@ that the right answer is known: a good model puts each word near the other words
 frequencies follow a Zipf law (the r-th most frequent word is seen about 1/r**s as often as the
 first) and every group mixes frequent and rare words, so quality on rare and on frequent words can
 be scored against the same truth. The size (tokens), the number and size of the groups, the Zipf
-exponent and the seed are chosen by the caller.
+exponent and the seed are chosen by the caller. A second generator, syntax_topic_corpus, plants two
+truths at once: each content word has a part of speech and a topic, so a model's neighbours can be
+scored against either.
 What it does not do: train (experiments.py does), or read files.
 
 How a sentence is made: pick a group g with probability proportional to its words' total Zipf
@@ -251,3 +253,96 @@ def quality_by_frequency(kv, corpus: PlantedCorpus, sentences: Optional[Sequence
                     "words": len(ws), "in_vocab": len(vals),
                     "precision": float(np.mean(vals)) if vals else float("nan")})
     return out
+
+
+# ---------------------------------------------------------------------------------------------- syntax and topic
+PARTS_OF_SPEECH = ("adj", "noun", "verb", "adv")
+
+
+# The function words around each part of speech: one marker set per part of speech, shared by every topic, so
+# the words right next to a content word say its part of speech and never its topic (as "the" before an
+# adjective or "will" before a verb do in English).
+MARKERS = {"det": ("the", "a", "this", "every"), "rel": ("that", "which"), "aux": ("will", "can", "must", "may"),
+           "end": ("today", "again", "now", "here")}
+
+
+@dataclass
+class SyntaxTopicCorpus:
+    """Sentences whose content words each have a part of speech and a topic, plus both truths."""
+    sentences: List[List[str]]
+    pos_of: Dict[str, str]              # content word -> its part of speech ("adj", "noun", "verb", "adv")
+    topic_of: Dict[str, str]            # content word -> its topic ("animal", "fruit", ...)
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def content_words(self) -> List[str]:
+        return sorted(self.pos_of)
+
+    def n_tokens(self) -> int:
+        return sum(len(s) for s in self.sentences)
+
+
+def syntax_topic_corpus(n_tokens: int = 15_000, n_topics: int = 4, per_slot: int = 3, noise: float = 0.1,
+                        optional: float = 0.3, clauses: tuple = (2, 5), seed: int = 1) -> SyntaxTopicCorpus:
+    """A corpus where the words next to a word tell its part of speech and the whole sentence tells its topic.
+
+    Every topic (THEMES: animal, fruit, ...) has per_slot adjectives, nouns, verbs and adverbs, named
+    "animal_adj1", "animal_noun2", ... A sentence is about one topic (uniform) and holds 2-5 clauses joined
+    by "and"; a clause is `det [adj] noun rel aux verb [adv end]`, e.g. "the animal_adj1 animal_noun2 that
+    will animal_verb3 animal_adv1 today", where det, rel, aux and end are function words (MARKERS) shared by
+    every topic, and the bracketed slots are left out with probability `optional` (so clauses vary in length
+    and a wide window also reaches words of its own part of speech in the next clause). Each content slot
+    takes a word of the sentence's topic, or with probability `noise` one of another topic.
+    So a window of 1 sees mostly function words, which depend on the part of speech only, and a wide
+    window sees the sentence's other content words, which share its topic: the corpus on which Levy &
+    Goldberg's (2014) contrast between small and large windows can be measured. Deterministic for its seed.
+
+        >>> c = syntax_topic_corpus(n_tokens=300, seed=2)
+        >>> c.pos_of["animal_noun1"], c.topic_of["animal_noun1"]
+        ('noun', 'animal')
+        >>> c.n_tokens() >= 300 and c == syntax_topic_corpus(n_tokens=300, seed=2)
+        True
+    """
+    checks = [("n_tokens", n_tokens >= 50, "an integer >= 50"),
+              ("n_topics", 2 <= n_topics <= len(THEMES), f"an integer in [2, {len(THEMES)}]"),
+              ("per_slot", 1 <= per_slot <= 100, "an integer in [1, 100]"),
+              ("noise", 0 <= noise < 1, "a number in [0, 1)"),
+              ("optional", 0 <= optional < 1, "a number in [0, 1)"),
+              ("clauses", 1 <= clauses[0] <= clauses[1], "a pair (low, high) with 1 <= low <= high")]
+    for name, ok, allowed in checks:
+        if not ok:
+            raise ValueError(f"{name}={locals()[name]!r} is not allowed: {name} must be {allowed}")
+    rng = np.random.default_rng(seed)
+    topics = THEMES[:n_topics]
+    words = {(t, p): [f"{t}_{p}{j + 1}" for j in range(per_slot)] for t in topics for p in PARTS_OF_SPEECH}
+
+    def content(topic: int, pos: str) -> str:
+        if rng.random() < noise:                                            # a word of another topic
+            topic = (topic + int(rng.integers(1, n_topics))) % n_topics
+        return words[(topics[topic], pos)][int(rng.integers(per_slot))]
+
+    def marker(kind: str) -> str:
+        options = MARKERS[kind]
+        return options[int(rng.integers(len(options)))]
+
+    sentences: List[List[str]] = []
+    total = 0
+    while total < n_tokens:
+        topic = int(rng.integers(n_topics))
+        sentence: List[str] = []
+        for k in range(int(rng.integers(clauses[0], clauses[1] + 1))):
+            if k:
+                sentence.append("and")
+            sentence.append(marker("det"))
+            if rng.random() >= optional:
+                sentence.append(content(topic, "adj"))
+            sentence += [content(topic, "noun"), marker("rel"), marker("aux"), content(topic, "verb")]
+            if rng.random() >= optional:
+                sentence += [content(topic, "adv"), marker("end")]
+        sentences.append(sentence)
+        total += len(sentence)
+    pos_of = {w: p for (t, p), ws in words.items() for w in ws}
+    topic_of = {w: t for (t, p), ws in words.items() for w in ws}
+    settings = dict(n_tokens=n_tokens, n_topics=n_topics, per_slot=per_slot, noise=noise, optional=optional,
+                    clauses=tuple(clauses), seed=seed)
+    return SyntaxTopicCorpus(sentences, pos_of, topic_of, settings)

@@ -1,6 +1,6 @@
 """Interview prep, part 3: the question table, scoring against the experiment, progress codes, mock picks.
 
-What it does: QUESTIONS lists the 17 questions in order: what the candidate predicts (fields: a
+What it does: QUESTIONS lists the 21 questions in order: what the candidate predicts (fields: a
 number with a stated tolerance, or a choice), which experiment answers it (parts 1 and 2), which page
 teaches it, and whether it trains models (heavy: run behind a button with progress). `score` compares
 a prediction with the answer the experiment *measured* (result["truth"]), never with a stored one.
@@ -28,6 +28,7 @@ from lessons.interview import architectures as iv_architectures
 from lessons.interview import basics as iv_basics
 from lessons.interview import beyond as iv_beyond
 from lessons.interview import geometry as iv_geometry
+from lessons.interview import limits as iv_limits
 from lessons.interview import objectives as iv_objectives
 from lessons.interview import setup as iv_setup
 from lessons.interview import training as iv_training
@@ -83,6 +84,12 @@ COUNT = dict(low=0, high=1_000_000, step=1.0, integer=True)
 ARCH = ("skipgram", "cbow", "either")
 
 
+KIND = ("syntactic", "topical", "either")
+
+
+OBJ = ("hs", "ns", "either")
+
+
 QUESTIONS: List[Question] = [
     Question("one_hot", (_num("cos", 0.05, 0, -1, 1, 0.05), _choice("closer", "yes", "no")),
              lambda s, p, x: iv_basics.one_hot_vs_dense(s, p), "pages/07_embedding_space.py", heavy=True),
@@ -132,6 +139,19 @@ QUESTIONS: List[Question] = [
              lambda s, p, x: iv_beyond.nce_vs_ns(s, progress=p), "pages/06_negative_sampling.py", heavy=True),
     Question("tying", (_choice("mapped", "fixes", "still"),),
              lambda s, p, x: iv_beyond.tying_with_a_map(s, progress=p), "pages/04_step.py", heavy=True),
+    # limits of one vector per word, the kind of similarity, HS against NS, vector length (limits.py)
+    Question("polysemy", (_choice("lands", "one", "between", "neither"),),
+             lambda s, p, x: iv_limits.polysemy(progress=p), "pages/08_explore.py", heavy=True, uses_corpus=False,
+             facts=iv_limits.polysemy_facts),
+    Question("window_kind", (_choice("small", *KIND), _choice("large", *KIND)),
+             lambda s, p, x: iv_limits.window_kind(progress=p), "pages/03_windows.py", heavy=True, uses_corpus=False,
+             facts=iv_limits.window_facts),
+    Question("hs_ns", (_choice("rare", *OBJ), _choice("frequent", *OBJ)),
+             lambda s, p, x: iv_limits.hs_vs_ns(progress=p), "pages/05_hierarchical_softmax.py", heavy=True,
+             uses_corpus=False, facts=iv_limits.hsns_facts),
+    Question("norms", (_choice("norm", "longer", "shorter", "none"), _choice("dim", "higher", "same", "lower")),
+             lambda s, p, x: iv_limits.norms_and_dimension(s, progress=p), "pages/07_embedding_space.py", heavy=True,
+             facts=iv_limits.norm_facts),
 ]
 
 
