@@ -35,7 +35,7 @@ from benchlib import BENCH, command_line, dump_json, machine_line, md_table, out
 from engine import Word2Vec, read_corpus, sample_corpora  # noqa: E402
 from engine import projection  # noqa: E402
 from lessons.planted import planted_corpus
-from ui import embedding_charts as ec  # noqa: E402
+from ui.charts import colouring  # noqa: E402
 from ui import live as lv  # noqa: E402
 from ui.settings import APP_CONFIG  # noqa: E402
 
@@ -54,9 +54,9 @@ VIEWS = [  # (column, view options, words left out)
 
 def corpora() -> dict:
     """{name: (sentences, {word: group})}: the sample corpora with their groups files, and a planted corpus."""
-    out = {name: (list(read_corpus(path)), ec.corpus_groups(name)) for name, path in sample_corpora().items()}
+    out = {name: (list(read_corpus(path)), colouring.corpus_groups(name)) for name, path in sample_corpora().items()}
     planted = planted_corpus(seed=1)
-    out["planted (8 groups x 10)"] = (planted.sentences, ec.corpus_groups(None, planted=planted))
+    out["planted (8 groups x 10)"] = (planted.sentences, colouring.corpus_groups(None, planted=planted))
     return out
 
 

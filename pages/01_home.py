@@ -6,7 +6,8 @@ import engine
 from engine import TrainingDiverged, Word2Vec
 from lessons import home as home_lessons
 from lessons import measures
-from ui import charts, guards, pickers, state, step_view
+from ui import guards, pickers, state, step_view
+from ui.charts import lesson as lesson_charts
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
 from ui.i18n import engine_message, t
@@ -81,11 +82,11 @@ left, right = st.columns(2)
 with left:
     st.markdown(t("home.onehot_text", V=V))
     onehot = measures.one_hot(ids, V)                                  # (k, V)
-    st.vega_lite_chart(*charts.heatmap(onehot[:, ids], chosen, chosen, title=t("home.onehot_chart", k=len(ids), V=V),
+    st.vega_lite_chart(*lesson_charts.heatmap(onehot[:, ids], chosen, chosen, title=t("home.onehot_chart", k=len(ids), V=V),
                                        x_title=t("home.position"), zmid=None, zmin=0, zmax=1, colorscale="Blues",
                                        show_values=True, value_format=".0f", colorbar_title=t("home.entry")),
                        key="home_onehot", width="stretch")
-    st.vega_lite_chart(*charts.heatmap(measures.cosine_matrix(onehot), chosen, chosen,
+    st.vega_lite_chart(*lesson_charts.heatmap(measures.cosine_matrix(onehot), chosen, chosen,
                                        title=t("home.onehot_cos_chart"), x_title=t("home.word"), zmid=0, zmin=-1,
                                        zmax=1, show_values=True, colorbar_title=t("home.cosine")),
                        key="home_onehot_cos", width="stretch")
@@ -93,10 +94,10 @@ with right:
     st.markdown(t("home.dense_text", d=model.vector_size, n=model.step_count))
     dense = model.W_in[ids]                                                 # (k, d)
     title = t("home.dense_cos_centred" if centred else "home.dense_cos_raw", n=model.step_count)
-    st.vega_lite_chart(*charts.heatmap(home_lessons.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
+    st.vega_lite_chart(*lesson_charts.heatmap(home_lessons.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
                                        x_title=t("home.word"), zmid=0, zmin=-1, zmax=1, show_values=True,
                                        colorbar_title=t("home.cosine")), key="home_dense_cos", width="stretch")
-    st.vega_lite_chart(*charts.heatmap(dense, chosen, title=t("home.dense_chart", d=model.vector_size),
+    st.vega_lite_chart(*lesson_charts.heatmap(dense, chosen, title=t("home.dense_chart", d=model.vector_size),
                                        x_title=t("home.dimension"), colorbar_title=t("home.value")),
                        key="home_dense", width="stretch")
 

@@ -8,7 +8,8 @@ import streamlit as st
 
 import engine
 from engine import Vocabulary
-from ui import charts, corpus_view, state
+from ui import corpus_view, state
+from ui.charts import lesson as lesson_charts
 from ui.code import show_source
 from ui.i18n import current_language, say, t
 from ui.settings import SEGMENTER_CHOICES
@@ -79,7 +80,7 @@ st.caption(t("corpus.counts_caption"))
 
 left, right = st.columns([3, 2])
 with left:
-    st.vega_lite_chart(*charts.zipf(full.index_to_key, full.counts), key="corpus_zipf", width="stretch")
+    st.vega_lite_chart(*lesson_charts.zipf(full.index_to_key, full.counts), key="corpus_zipf", width="stretch")
 with right:
     st.latex(r"\text{count}(r) \approx \frac{C}{r^{\,s}},\quad s \approx 1")
     top = full.counts[: max(1, len(full) // 100)].sum() / full.total_words
@@ -125,7 +126,7 @@ with left:
 vocab_mc = Vocabulary(index_to_key=list(words), counts=counts, total_words=full.total_words)
 keep = vocab_mc.keep_probabilities(sample)                                # (V,)
 with right:
-    st.vega_lite_chart(*charts.keep_probability(words, counts / T, keep, sample), key="corpus_keep", width="stretch")
+    st.vega_lite_chart(*lesson_charts.keep_probability(words, counts / T, keep, sample), key="corpus_keep", width="stretch")
 kept_share = corpus_lessons.expected_kept_fraction(counts, keep)
 st.markdown(t("corpus.sub_kept", sample=f"{sample:g}", share=f"{kept_share:.0%}"))
 

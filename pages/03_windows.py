@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from engine import examples
-from ui import charts, step_view
+from ui import step_view
+from ui.charts import lesson as lesson_charts
 from ui import windows_view as wv
 from ui.choices import choice
 from ui.code import show_source
@@ -72,7 +73,7 @@ if len(tokens) > MAX_SHOWN:
 shown = tokens[start:end]
 left, right = st.columns([3, 2])
 with left:
-    st.vega_lite_chart(*charts.window_grid(shown, window_lessons.clip_windows(view.windows, start, end)),
+    st.vega_lite_chart(*lesson_charts.window_grid(shown, window_lessons.clip_windows(view.windows, start, end)),
                        key="windows_grid", width="stretch")
 with right:
     legend = [("#ff7f0e", t("windows.legend_center")), ("#1f77b4", t("windows.legend_used")),

@@ -5,7 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from engine import build_huffman, huffman, leaf_probabilities
-from ui import charts, pickers, step_view
+from ui import pickers, step_view
+from ui.charts import figures, style
+from ui.charts import objectives as objective_charts
 from ui.code import show_source
 from ui.i18n import t
 from lessons import objectives as objective_lessons
@@ -77,7 +79,7 @@ with right:
                       help=t("hs.whole_tree_help", n=FULL_TREE_MAX_V))
     nodes = tree_lessons.tree_layout(tree.children, expand=None if whole else set(path))
     node_text = {r["node"]: f"σ={r['sigma']:.2f}" for r in rows} if rows else None
-    st.vega_lite_chart(*charts.huffman_tree(nodes, vocab, path_nodes=path, target=target, node_text=node_text),
+    st.vega_lite_chart(*objective_charts.huffman_tree(nodes, vocab, path_nodes=path, target=target, node_text=node_text),
                        key="hs_tree", width="stretch")
     st.caption(t("hs.tree_caption"))
 
@@ -87,8 +89,8 @@ if rows is not None:
     c1.metric(t("hs.m_sum"), f"{p_all.sum():.6f}")
     c1.caption(t("hs.sum_caption"))
     top = np.argsort(-p_all)[:40]
-    colors = [charts.TARGET if i == target else charts.OTHER for i in top]
-    c2.plotly_chart(charts.bars([vocab[i] for i in top], p_all[top], colors=colors,
+    colors = [style.TARGET if i == target else style.OTHER for i in top]
+    c2.plotly_chart(figures.bars([vocab[i] for i in top], p_all[top], colors=colors,
                                 title=t("hs.chart_top"), x_title=t("hs.word"), y_title="p(w | h)", height=300),
                     key="hs_pall")
 
@@ -102,7 +104,7 @@ m[2].metric(t("hs.m_mean"), f"{mean_len:.2f}")
 m[3].metric(t("hs.m_longest"), f"{tree.max_length}")
 st.markdown(t("hs.cost_text", mean=f"{mean_len:.1f}", V=f"{V:,}"))
 left, right = st.columns([3, 2])
-left.vega_lite_chart(*charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
+left.vega_lite_chart(*objective_charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
                      key="hs_lengths", width="stretch")
 with right:
     ids, cut = step_view.row_ends(V)                                     # the most frequent and the rarest words

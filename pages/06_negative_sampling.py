@@ -5,7 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from engine import Vocabulary, alias_table, binary_logistic_loss
-from ui import charts, step_view
+from ui import step_view
+from ui.charts import figures, style
+from ui.charts import objectives as objective_charts
 from ui.code import show_source
 from ui.i18n import t
 from ui.settings import ui_range
@@ -54,7 +56,7 @@ if V > ALL_BARS_MAX_V:
         keep |= set(int(i) for i in trace.negatives) | {int(trace.target)}
     show = sorted(keep)
 with right:
-    st.vega_lite_chart(*charts.noise_distribution(vocab, curves, slider_name, marks=marks,
+    st.vega_lite_chart(*objective_charts.noise_distribution(vocab, curves, slider_name, marks=marks,
                                                   target=int(trace.target) if trace is not None else None,
                                                   show=show), key="ns_pn", width="stretch")
     note = [t("ns.note_bars")]
@@ -106,8 +108,8 @@ else:
         m[1].metric(t("ns.m_full"), f"{V:,}")
         st.markdown(t("ns.saving", n=len(trace.scores), V=f"{V:,}"))
         role = [t("ns.bar_target")] + [t("ns.bar_noise")] * k
-        st.plotly_chart(charts.bars([f"{w}<br>({r})" for w, r in zip(words_, role)],
-                                    df[col_value], colors=[charts.TARGET] + [charts.NEGATIVE] * k,
+        st.plotly_chart(figures.bars([f"{w}<br>({r})" for w, r in zip(words_, role)],
+                                    df[col_value], colors=[style.TARGET] + [style.NEGATIVE] * k,
                                     title=t("ns.chart_terms"), x_title=t("ns.chart_x"), y_title="log σ(±u·h)",
                                     height=300), key="ns_terms_bars")
 

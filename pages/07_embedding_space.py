@@ -9,7 +9,8 @@ import time
 import streamlit as st
 
 from engine import projection
-from ui import embedding_charts as ec
+from ui.charts import colouring
+from ui.charts import embedding as embedding_charts
 from ui import guards
 from ui import live as lv
 from ui import state
@@ -103,7 +104,7 @@ words = words_all[sel]
 all_counts = model.vocab.counts if is_model else kv.counts
 counts = all_counts[sel] if all_counts is not None else None
 corpus_name = state.current_settings()["corpus"] if is_model else None
-colour = ec.colouring(words, ec.corpus_groups(corpus_name), counts)
+colour = colouring.colouring(words, colouring.corpus_groups(corpus_name), counts)
 trail_words = []
 if is_model:
     trail_words = st.multiselect(t("embedding.trails"), words, default=lv.default_trail_words(words, groups=colour.group),
@@ -155,9 +156,9 @@ def tsne_panel(X_full, live_state=None):
 def tsne_chart(res, hover, X_full, key, title):
     """The t-SNE layout `res` of the words shown, and the side panel next to it."""
     keep, coords = lv.layout_coords(res, words)
-    sub = ec.Colouring(colour.kind, [colour.category[i] for i in keep], [colour.group[i] for i in keep],
+    sub = colouring.Colouring(colour.kind, [colour.category[i] for i in keep], [colour.group[i] for i in keep],
                        colour.domain, colour.colours, colour.title)
-    data, spec = lv.projection_vega([words[i] for i in keep], coords, [hover[i] for i in keep],
+    data, spec = embedding_charts.projection_vega([words[i] for i in keep], coords, [hover[i] for i in keep],
                                     None, n_labels, axis_titles=("t-SNE 1", "t-SNE 2"), colour=sub,
                                     chosen=trail_words)
     left, right = st.columns(lv.PICTURE_COLUMNS)
@@ -178,7 +179,7 @@ if not is_model:
                 st.warning(t("embedding.remove_top_too_many", n=remove_top, d=kv.vector_size))
                 st.stop()
             coords, explained = lv.pca_still(X_full, sel, **view)
-            data, spec = lv.projection_vega(words, coords, hover, counts, n_labels, colour=colour)
+            data, spec = embedding_charts.projection_vega(words, coords, hover, counts, n_labels, colour=colour)
             left, right = st.columns(lv.PICTURE_COLUMNS)
             left.vega_lite_chart(data, spec, key="live_chart_kv", width="stretch")
             with right:
@@ -285,9 +286,9 @@ def draw_frame(t_start: float):
         ex = live.projector.explained
         # scrubbing: the same frame for every snapshot, so growth from the center is visible
         ranges = lv.snapshot_ranges(live, sel, matrix) if scrub is not None else None
-        spots = lv.every_few_frames(live, "labels", view_key, lambda: ec.label_spots(
+        spots = lv.every_few_frames(live, "labels", view_key, lambda: embedding_charts.label_spots(
             words, coords, colour, n_labels, trail_words, ranges))
-        data, spec = lv.projection_vega(words, coords, hover, counts, n_labels, trails, ranges, colour=colour,
+        data, spec = embedding_charts.projection_vega(words, coords, hover, counts, n_labels, trails, ranges, colour=colour,
                                         chosen=trail_words, labels=spots)
         left, right = st.columns(lv.PICTURE_COLUMNS)
         left.vega_lite_chart(data, spec, key="live_chart", width="stretch")
@@ -310,7 +311,7 @@ def draw_frame(t_start: float):
         (t("embedding.metric_all_loss"), f"{m.mean_loss():.4f}" if m.step_count else "—", None),
         (t("embedding.metric_fps"), f"{live.fps():.1f}" if live.playing else t("embedding.paused"),
          t("embedding.metric_fps_help"))]) + "\n\n" + t("embedding.loss_heading"), unsafe_allow_html=True)
-    data, spec = lv.loss_vega(live)
+    data, spec = embedding_charts.loss_vega(live)
     st.vega_lite_chart(data, spec, key="live_loss", width="stretch")
     live.frame_ms = 1000 * (time.perf_counter() - t_start)          # shown next to the picture in the next frame
     if live.playing:

@@ -9,7 +9,8 @@ from lessons.planted import hard_planted
 from lessons.planted import planted_corpus
 from lessons.planted import quality_by_frequency
 from ui import compare as cmp
-from ui import charts, pickers, state
+from ui import pickers, state
+from ui.charts import lesson as lesson_charts
 from ui.choices import choice
 from ui.code import show_source
 from ui.i18n import t
@@ -42,7 +43,7 @@ with st.expander(t("compare.corpus.look", tokens=planted.n_tokens(), sentences=l
     st.code("\n".join(" ".join(s) for s in planted.sentences[:6]), language=None)
     l, r = st.columns([1.3, 1])
     l.dataframe(cmp.group_table(planted), hide_index=True, width="stretch")
-    r.vega_lite_chart(*charts.zipf(*cmp.planted_counts(planted), title=t("compare.fig.zipf_title"), height=300),
+    r.vega_lite_chart(*lesson_charts.zipf(*cmp.planted_counts(planted), title=t("compare.fig.zipf_title"), height=300),
                       key="cmp_zipf_fig", width="stretch")
 show_source(planted_corpus, label=t("compare.show_code"))
 

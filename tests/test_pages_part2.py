@@ -50,8 +50,8 @@ def chart(at, key):
 
 def live_chart(at):
     """The live projection: the Vega-Lite chart whose table has a 'word' column, as (its points,
-    {"labels", "trails", "corners": their rows}, spec) (ui.embedding_charts.parts splits the one table)."""
-    from ui.embedding_charts import parts
+    {"labels", "trails", "corners": their rows}, spec) (ui.charts.embedding.parts splits the one table)."""
+    from ui.charts.embedding import parts
 
     found = [c for c in vega_charts(at) if c[0] is not None and "word" in c[0].columns]
     assert found, "no live projection chart"
@@ -151,8 +151,9 @@ def test_live_frames_draw_inside_the_process_turn_and_train_outside_it(monkeypat
     monkeypatch.setattr(lv, "PLAYERS", registry)
     seen, real_train = [], lv.train_frame
     monkeypatch.setattr(lv, "train_frame", lambda live, n: seen.append(("train", registry.inside)) or real_train(live, n))
-    real_loss = lv.loss_vega
-    monkeypatch.setattr(lv, "loss_vega", lambda live: seen.append(("draw", registry.inside)) or real_loss(live))
+    from ui.charts import embedding as embedding_charts
+    real_loss = embedding_charts.loss_vega
+    monkeypatch.setattr(embedding_charts, "loss_vega", lambda live: seen.append(("draw", registry.inside)) or real_loss(live))
     at = page("07_embedding_space.py")
     at.button(key="live_play").click().run()
     at.run()

@@ -178,7 +178,7 @@ def group_table(corpus: PlantedCorpus) -> pd.DataFrame:
 
 
 def planted_counts(corpus: PlantedCorpus) -> tuple:
-    """(the planted words, most frequent first; their counts in the corpus) for charts.zipf."""
+    """(the planted words, most frequent first; their counts in the corpus) for ui.charts.lesson.zipf."""
     counts = corpus.counts()
     words = sorted(corpus.group_of, key=lambda w: -counts.get(w, 0))
     return words, np.array([counts.get(w, 0) for w in words], dtype=np.int64)

@@ -3,8 +3,7 @@
 What it does: keeps, per browser session, what the live view needs between frames (the stable PCA,
 the snapshots for the time slider and trails, the loss of each frame, frame times for the frame
 rate, the last t-SNE layout); trains one frame's worth of updates; says how the picture was made
-(view options, the groups' separation); builds the loss chart (the projection chart is in
-ui/embedding_charts.py). Also
+(view options, the groups' separation) (the projection and loss charts are in ui/charts/embedding.py). Also
 train_with_progress(), the "train to the end" button with a progress bar that other pages use.
 What it does not do: any maths of its own (engine.projection does the projections), or share state
 between users (everything is in st.session_state).
@@ -21,14 +20,12 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 import numpy as np
-import pyarrow as pa
 import streamlit as st
 
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
 from engine import projection
 from engine.projection import StablePCA, nearest_neighbours
-from ui import charts
-from ui import embedding_charts as ec
+from ui.charts.colouring import Colouring
 from ui import state
 from ui.compiling import ensure_fast_trainer
 from ui.i18n import engine_message, t
@@ -385,7 +382,7 @@ def view_text(centered: bool, unit: bool, remove_top: int) -> str:
     return t("embedding.list_sep").join(parts)
 
 
-def separation_of(coords: np.ndarray, X_rows: np.ndarray, colour: "ec.Colouring") -> Optional[projection.Separation]:
+def separation_of(coords: np.ndarray, X_rows: np.ndarray, colour: Colouring) -> Optional[projection.Separation]:
     """k-NN group accuracy of the words drawn that have a group (None without groups): in the picture
     (coords, (n, 2)) and in the full space (X_rows, (n, d), the same words' vectors, cosine)."""
     if colour.kind != "groups":
@@ -544,43 +541,6 @@ def train_with_progress(model: Word2Vec, label: Optional[str] = None, key: str =
     return info
 
 
-def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trails=None, ranges=None,
-                    axis_titles=None, height: int = ec.CHART_HEIGHT, colour=None, chosen=(), labels=None):
-    """(data, spec) for st.vega_lite_chart: the words as points coloured by `colour` (an
-    embedding_charts.Colouring; default: by frequency band from counts), labels that do not overlap,
-    trails; hover = word, group, nearest neighbours. See embedding_charts.projection_chart.
-
-    The spec stays the same from frame to frame (the page writes the changing title above the chart),
-    so the browser only swaps the data of a canvas instead of rebuilding a figure: this is what keeps
-    the live view fluid. ranges: fixed ((x0, x1), (y0, y1)) axes, e.g. to compare snapshots. labels: a
-    placement from embedding_charts.label_spots to reuse (default: placed now).
-    """
-    if colour is None:
-        colour = ec.colouring(words, {}, counts)
-    chosen = list(chosen) or list(trails or {})
-    return ec.projection_chart(words, coords, hover, colour, n_labels, trails, ranges, chosen, axis_titles, height,
-                               labels=labels)
-
-
-LOSS_POINTS = 300            # the loss chart draws at most ~this many frame points (a long Play thins the old ones)
-
-
-def thinned(rows: Sequence, most: int = LOSS_POINTS) -> list:
-    """Every k-th of `rows` (k a power of two, the smallest giving at most `most`) and always the last:
-    the same rows stay from frame to frame until k doubles, so the curve does not flicker as it grows.
-
-    >>> thinned(list(range(10)), 4)
-    [0, 4, 8, 9]
-    """
-    step = 1
-    while len(rows) > most * step:
-        step *= 2
-    out = list(rows[::step])
-    if rows and (len(rows) - 1) % step:
-        out.append(rows[-1])
-    return out
-
-
 def with_notes(text: str, notes: Sequence[str]) -> str:
     """Markdown `text` followed by `notes` in the small grey type of a caption (one st.markdown element
     instead of a markdown and a caption each; em units, so presenter mode's larger type scales them).
@@ -613,46 +573,3 @@ def metric_row(items: Sequence[tuple]) -> str:
                      f'<div class="w2v-metric" data-metric="{i}" style="font-size:2rem;line-height:1.25">'
                      f'{html.escape(value)}</div></div>')
     return '<div style="display:flex;gap:1rem;flex-wrap:wrap;margin:0.2rem 0 0.4rem 0">' + "".join(cells) + "</div>"
-
-
-def loss_vega(live: "LiveState", height: int = 200):
-    """(data, spec) of the loss chart: each frame's mean loss (thinned to ~LOSS_POINTS), each epoch's mean,
-    and the overall mean (one table)."""
-    m = live.model
-    frame_curve, epoch_curve = t("embedding.loss_frame_curve"), t("embedding.loss_epoch_curve")
-    rows = [(step, loss, frame_curve, "") for step, loss in thinned(live.frame_loss)]
-    done = 0
-    for _, (total, n) in m.loss_sums.items():
-        done += n
-        if n:
-            rows.append((done, total / n, epoch_curve, ""))
-    overall = m.mean_loss()
-    if np.isfinite(overall):
-        rows.append((done, overall, "overall", t("embedding.loss_overall_label", loss=f"{overall:.4f}")))
-    update, loss, curve, label = zip(*rows) if rows else ((), (), (), ())
-    data = pa.table({"update": np.asarray(update, dtype=np.int64), "loss": np.asarray(loss, dtype=np.float64),
-                     "curve": pa.array(curve, pa.string()), "label": pa.array(label, pa.string())})
-    x = {"field": "update", "type": "quantitative", "title": t("embedding.loss_x")}
-    y = {"field": "loss", "type": "quantitative", "title": t("embedding.loss_y"), "scale": {"zero": False}}
-    spec = {
-        "height": height,
-        "config": charts.vega_presenter_config(),
-        "layer": [
-            {"transform": [{"filter": {"field": "curve", "oneOf": [frame_curve, epoch_curve]}}],
-             "mark": {"type": "line", "point": {"size": 30}},
-             "encoding": {"x": x, "y": y,
-                          "color": {"field": "curve", "type": "nominal",
-                                    "legend": {"orient": "top", "title": None, "labelLimit": 400},
-                                    "scale": {"domain": [epoch_curve, frame_curve], "range": ["#08519c", "#9ecae1"]}},
-                          "tooltip": [{"field": "update", "title": x["title"]},
-                                      {"field": "loss", "format": ".4f", "title": y["title"]},
-                                      {"field": "curve", "title": t("embedding.loss_tip_curve")}]}},
-            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
-             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#e6550d"},
-             "encoding": {"y": y}},
-            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
-             "mark": {"type": "text", "align": "right", "dy": -8, "x": "width", "color": "#e6550d"},
-             "encoding": {"y": y, "text": {"field": "label"}}},
-        ],
-    }
-    return data, spec

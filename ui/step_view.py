@@ -28,7 +28,10 @@ import streamlit as st
 from engine import Config, TrainingDiverged, Word2Vec
 from lessons import objectives as objective_lessons
 from lessons import steps as step_lessons
-from ui import charts, state, step_charts
+from ui import state
+from ui.charts import figures, style
+from ui.charts.lesson import heatmap
+from ui.charts import step as step_charts
 from ui.choices import choice
 from ui.i18n import engine_message, t as tr
 from ui.jobs import heavy_job, is_heavy_step
@@ -577,7 +580,7 @@ def forward_hidden(model: Word2Vec, t, key: str) -> None:
         st.caption(tr("step.hidden.cells"))
     rows = np.vstack([np.asarray(t.in_before), np.asarray(t.hidden)[None, :]])          # (n_in + 1, d)
     labels = [f"W_in[{w}]" for w in in_words] + ["h"]
-    right.vega_lite_chart(*charts.heatmap(rows, labels, title=tr("step.hidden.chart"), y_title="",
+    right.vega_lite_chart(*heatmap(rows, labels, title=tr("step.hidden.chart"), y_title="",
                                           x_title=tr("step.dimension"), highlight_rows=[len(labels) - 1],
                                           value_format=".3f", colorbar_title=tr("step.value")),
                           key=f"{key}_hidden", width="stretch")
@@ -602,7 +605,7 @@ def scores_and_probs(model: Word2Vec, t, key: str) -> None:
             if t.target not in ids:
                 ids = np.append(ids, t.target)
             note = tr("step.probs.softmax_top", V=V)
-        colors = [charts.TARGET if i == t.target else charts.OTHER for i in ids]
+        colors = [style.TARGET if i == t.target else style.OTHER for i in ids]
         hover = [f"{w}: u·h = {s:.4f}" for w, s in zip(words(model, ids), np.asarray(t.scores)[ids])]
         fig = step_charts.bars(words(model, ids), np.asarray(t.probs)[ids], colors=colors, hover=hover,
                           title=tr("step.probs.softmax_chart", note=note, target=target),
@@ -618,7 +621,7 @@ def scores_and_probs(model: Word2Vec, t, key: str) -> None:
         labels = [f"node {n}<br>bit {b}" for n, b in zip(t.path, t.code)]
         branch = _branch(t)
         hover = [f"node {n}, bit {b}: σ(θ·h) = {p:.4f} → {q:.4f}" for n, b, p, q in zip(t.path, t.code, t.probs, branch)]
-        fig = step_charts.bars(labels, branch, colors=[charts.PATH] * len(labels), hover=hover,
+        fig = step_charts.bars(labels, branch, colors=[style.PATH] * len(labels), hover=hover,
                           text=[f"{q:.3f}" for q in branch], y_range=[0, 1.15],
                           title=tr("step.probs.hs_chart", target=target), x_title=tr("step.probs.hs_x"),
                           y_title=tr("step.probs.hs_y"), height=340)
@@ -631,7 +634,7 @@ def scores_and_probs(model: Word2Vec, t, key: str) -> None:
             st.markdown(tr("step.probs.ns", V=len(model.vocab), q=len(neg) + 1, target=target, k=len(neg)))
             st.caption(tr("step.probs.ns_cost", q=len(neg) + 1))
         labels = [f"{target}<br>({tr('step.probs.target')})"] + [f"{w}<br>({tr('step.probs.noise')})" for w in neg]
-        colors = [charts.TARGET] + [charts.NEGATIVE] * len(neg)
+        colors = [style.TARGET] + [style.NEGATIVE] * len(neg)
         hover = [f"{w}: u·h = {s:.4f}" for w, s in zip([target] + neg, t.scores)]
         fig = step_charts.bars(labels, t.probs, colors=colors, hover=hover, text=[f"{p:.3f}" for p in t.probs],
                           y_range=[0, 1.15], title=tr("step.probs.ns_chart"), x_title=tr("step.probs.ns_x"),
@@ -679,7 +682,7 @@ def gradients(model: Word2Vec, t, key: str) -> None:
     title = tr("step.grads.chart")
     if len(sel) < len(ids):
         title = tr("step.grads.chart_top", m=len(sel), k=len(ids))
-    right.vega_lite_chart(*charts.heatmap(rows, lab, title=title, y_title="", x_title=tr("step.dimension"),
+    right.vega_lite_chart(*heatmap(rows, lab, title=title, y_title="", x_title=tr("step.dimension"),
                                           colorbar_title=tr("step.gradient"), value_format=".3f",
                                           highlight_rows=[len(lab) - 1]), key=f"{key}_gout", width="stretch")
     numbers_table(rows, lab, tr("step.grads.numbers"))
@@ -724,7 +727,7 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
         rows += [t.in_before[i], t.in_after[i]]
         labels += [f"{w} {before}", f"{w} {after}"]
     change = tr("step.update.change")
-    st.plotly_chart(charts.heatmap_pair(
+    st.plotly_chart(figures.heatmap_pair(
         dict(z=np.array(rows), rows=labels, title=tr("step.update.win"), colorbar=tr("step.value")),
         dict(z=ch["in_delta"], rows=[f"{w}: {change}" for w in in_words], title=tr("step.update.win_change"),
              colorbar=change), x_title=tr("step.dimension")), key=f"{key}_win")
@@ -733,7 +736,7 @@ def update_rows(model: Word2Vec, t, key: str) -> None:
     for i in sel:
         rows += [t.out_before[i], t.out_after[i]]
         lab += [f"{labels[i]} {before}", f"{labels[i]} {after}"]
-    st.plotly_chart(charts.heatmap_pair(
+    st.plotly_chart(figures.heatmap_pair(
         dict(z=np.array(rows), rows=lab, title=tr("step.update.wout"), colorbar=tr("step.value")),
         dict(z=ch["out_delta"], rows=[f"{labels[i]}: {change}" for i in sel],
              title=tr("step.update.wout_change"), colorbar=change), x_title=tr("step.dimension")),
@@ -753,7 +756,7 @@ def whole_matrices(model: Word2Vec, t, key: str) -> None:
     hs = t.objective == "hierarchical_softmax"
     out_labels = [f"node {n}" for n in range(len(model.W_out))] if hs else vocab
     what = tr("step.matrices.nodes") if hs else tr("step.matrices.words")
-    st.plotly_chart(charts.heatmap_pair(
+    st.plotly_chart(figures.heatmap_pair(
         dict(z=model.W_in, rows=vocab, title=tr("step.matrices.win", V=V, d=model.vector_size), highlight=in_rows),
         dict(z=model.W_out, rows=out_labels, highlight=out_rows,
              title=tr("step.matrices.wout", n=len(model.W_out), what=what, d=model.vector_size)),
