@@ -6,7 +6,7 @@ import engine
 from engine import TrainingDiverged, Word2Vec
 from lessons import home as home_lessons
 from lessons import measures
-from ui import guards, pickers, state, step_view
+from ui import guards, pickers, state, stepping
 from ui.charts import lesson as lesson_charts
 from ui.code import show_source
 from ui.compiling import ensure_fast_trainer
@@ -24,7 +24,7 @@ for i, page in enumerate(PATH, start=1):
     c2.markdown(t(f"home.path.{page}_what"))
 
 st.subheader(t("home.onehot_title"))
-model = step_view.page_model()
+model = stepping.page_model()
 vocab = model.vocab.index_to_key
 V = len(vocab)
 guards.require_words(V, 2, "home_vectors", vocab)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import examples
-from ui import step_view
+from ui import stepping
 from ui.charts import lesson as lesson_charts
 from ui import windows_view as wv
 from ui.choices import choice
@@ -19,7 +19,7 @@ from lessons import windows as window_lessons
 MAX_SHOWN = 24          # words of a line drawn at once (a Wikipedia "line" is a whole article)
 
 st.title(t("windows.title"))
-model = step_view.page_model()
+model = stepping.page_model()
 st.markdown(t("windows.intro"))
 c1, c2 = st.columns(2)
 c1.latex(r"\text{skip-gram: } \max \frac{1}{T}\sum_{t=1}^{T}\sum_{\substack{-c \le j \le c\\ j \ne 0}}"
