@@ -39,7 +39,7 @@ PER_FRAME = 1000
 
 def server_frame_ms(corpus: str, frames: int = 40) -> float:
     """Median milliseconds of the Python work of one frame (what the page's fragment does, minus Streamlit)."""
-    from ui import live as lv
+    from ui.views.embedding_space import live as lv
     from ui.charts import embedding as embedding_charts
     model = Word2Vec(**SETTINGS).build_vocab(list(read_corpus(sample_corpora()[corpus])))
     live = lv.LiveState(model=model)

@@ -345,7 +345,7 @@ def test_the_shared_charts_speak_the_sessions_language():
 
 
 def test_the_train_button_and_its_progress_speak_chinese(clear_streamlit_caches):
-    """Explore's "train to the end" (ui/live.train_with_progress): button, progress text and the page after
+    """Explore's "train to the end" (ui/training.train_with_progress): button, progress text and the page after
     it in Chinese. (The page runs alone: AppTest does not hand a plain button's click to a page reached
     with switch_page.)"""
     from streamlit.testing.v1 import AppTest
