@@ -458,7 +458,7 @@ def test_compare_claims_seconds_budget_and_real_data(small_claims):
     if gensim_data_path("lee_background.cor") is not None:
         kept_choice(at.radio, "cmp_claims_data").set_value("lee").run()
         assert not at.exception
-        from ui.compare import claims_sizes
+        from ui.views.compare.claims import claims_sizes
         n = sum(len(s) for s in small_claims.load_real("lee"))
         sizes = " / ".join(f"{round(f * n):,}" for f in small_claims.REAL_SHARES["default"])
         assert any(sizes in c.value for c in at.caption)                # the sizes are shares of Lee's tokens

@@ -19,6 +19,7 @@ import streamlit as st
 
 import engine
 from engine import Word2Vec
+from lessons.planted import PlantedCorpus, planted_corpus
 from ui import i18n
 from ui import settings as ui_settings
 from ui.i18n import engine_message, t
@@ -125,6 +126,18 @@ def _load_corpus(name: str, segmenter: str) -> Corpus:
     else:
         raise ValueError(f"unknown corpus {name!r}")
     return tuple(tuple(sentence) for sentence in engine.read_corpus(path, segmenter=segmenter))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _planted(n_tokens: int, n_groups: int, group_size: int, zipf_s: float, seed: int) -> PlantedCorpus:
+    return planted_corpus(n_tokens=n_tokens, n_groups=n_groups, group_size=group_size, zipf_s=zipf_s, seed=seed)
+
+
+def get_planted(n_tokens: int, n_groups: int, group_size: int, zipf_s: float, seed: int) -> PlantedCorpus:
+    """The planted corpus for these settings (lessons.planted; cached for everyone: the same settings give the
+    same text). The Compare page trains on it; the Hyperparameters page sweeps on its defaults."""
+    with st.spinner(t("compare.generating")):
+        return _planted(n_tokens, n_groups, group_size, zipf_s, seed)
 
 
 def upload_sentences(segmenter: str) -> List[List[str]]:
