@@ -6,4 +6,5 @@
 - objectives: the Huffman tree, code lengths and the noise distribution (Vega-Lite).
 - colouring, embedding: the embedding picture (groups and their colours; labels, the projection, the live loss).
 - figures: Plotly bars, lines, a pair of heatmaps, presenter_style; step: the Step page's light Plotly figures.
+- compare, sweep, interview: the Plotly figures of the experiments on those pages.
 """
