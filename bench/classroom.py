@@ -417,7 +417,7 @@ sys.path.insert(0, sys.argv[1])
 import engine
 data = open(sys.argv[2], "rb").read()
 gc.collect(); tracemalloc.start()
-# what ui/corpus_view.accept_upload keeps for the session: the decoded text (to cut it again with another
+# what ui/views/corpus.accept_upload keeps for the session: the decoded text (to cut it again with another
 # segmenter) and its sentences as an EncodedCorpus (token ids)
 text, enc = engine.decode_text(data, name="big.txt")
 corpus = engine.encode_text(text, "auto")
