@@ -204,7 +204,7 @@ async def memory_and_expiry(target: Target, n: int, clicks: int) -> dict:
             "per_session_mb": (full - base) / max(1, n - 1), "rss_after_close_mb": after, "ttl_s": BENCH_TTL}
 
 
-PLAY_WARMUP_S = 8.0     # Play's first seconds: every tab's pace settles (ui/live.py keeps a pace 5 s)
+PLAY_WARMUP_S = 8.0     # Play's first seconds: every tab's pace settles (ui/pacing.py keeps a pace 5 s)
 
 
 async def play(target: Target, n: int, seconds: float) -> dict:
@@ -382,7 +382,7 @@ def chart_costs(repeats: int = 20) -> dict:
     """ms to build the Step page's biggest Plotly figure (ui.charts.figures.heatmap_pair, as after a Next on the default
     set-up) three ways: as today (make_subplots + update_* calls), the same figure from one dict in one
     go.Figure(...) call (what st.plotly_chart validates anyway), and as a plain dict handed to JSON (no Plotly
-    objects: the cost floor, as Vega-Lite specs in ui/live.py are)."""
+    objects: the cost floor, as the Vega-Lite specs in ui/charts/embedding.py are)."""
     import json as _json
 
     import numpy as np
