@@ -204,7 +204,7 @@ async def memory_and_expiry(target: Target, n: int, clicks: int) -> dict:
             "per_session_mb": (full - base) / max(1, n - 1), "rss_after_close_mb": after, "ttl_s": BENCH_TTL}
 
 
-PLAY_WARMUP_S = 8.0     # Play's first seconds: every tab's pace settles (ui/live.py keeps a pace 5 s)
+PLAY_WARMUP_S = 8.0     # Play's first seconds: every tab's pace settles (ui/pacing.py keeps a pace 5 s)
 
 
 async def play(target: Target, n: int, seconds: float) -> dict:
@@ -379,16 +379,16 @@ def pages_browser(url: str, corpus: str, width: int = 1280, height: int = 720) -
 
 # ====================================================================== chart building (no server)
 def chart_costs(repeats: int = 20) -> dict:
-    """ms to build the Step page's biggest Plotly figure (ui.charts.heatmap_pair, as after a Next on the default
+    """ms to build the Step page's biggest Plotly figure (ui.charts.figures.heatmap_pair, as after a Next on the default
     set-up) three ways: as today (make_subplots + update_* calls), the same figure from one dict in one
     go.Figure(...) call (what st.plotly_chart validates anyway), and as a plain dict handed to JSON (no Plotly
-    objects: the cost floor, as Vega-Lite specs in ui/live.py are)."""
+    objects: the cost floor, as the Vega-Lite specs in ui/charts/embedding.py are)."""
     import json as _json
 
     import numpy as np
     import plotly.graph_objects as go
 
-    from ui import charts
+    from ui.charts import figures
 
     rng = np.random.default_rng(0)
     left = {"z": rng.normal(size=(6, 20)), "rows": [f"w{i}" for i in range(6)], "title": "before", "colorbar": "value"}
@@ -402,8 +402,8 @@ def chart_costs(repeats: int = 20) -> dict:
             times.append(1000 * (time.perf_counter() - t0))
         return statistics.median(times)
 
-    spec = charts.heatmap_pair(left, right).to_dict()
-    today = best(lambda: charts.heatmap_pair(left, right))
+    spec = figures.heatmap_pair(left, right).to_dict()
+    today = best(lambda: figures.heatmap_pair(left, right))
     one_dict = best(lambda: go.Figure(spec))
     floor = best(lambda: _json.dumps(spec, default=lambda a: a.tolist()))
     unvalidated = best(lambda: go.Figure(spec, _validate=False))   # plotly's private switch: no validation
@@ -417,7 +417,7 @@ sys.path.insert(0, sys.argv[1])
 import engine
 data = open(sys.argv[2], "rb").read()
 gc.collect(); tracemalloc.start()
-# what ui/corpus_view.accept_upload keeps for the session: the decoded text (to cut it again with another
+# what ui/views/corpus.accept_upload keeps for the session: the decoded text (to cut it again with another
 # segmenter) and its sentences as an EncodedCorpus (token ids)
 text, enc = engine.decode_text(data, name="big.txt")
 corpus = engine.encode_text(text, "auto")
@@ -506,7 +506,7 @@ def report(res: dict, target_label: str, cmd: str) -> str:
                   f"{s['seconds'][0]:.1f} s, Next 100 {', '.join(f'{x:.0f}' for x in s['seconds'][1:])} s.", ""]
     if res.get("charts"):
         c = res["charts"]
-        lines += [f"**Building one Step-page figure** (`ui.charts.heatmap_pair`, 2 x 6 x 20 heatmaps, no server): "
+        lines += [f"**Building one Step-page figure** (`ui.charts.figures.heatmap_pair`, 2 x 6 x 20 heatmaps, no server): "
                   f"{c['today_ms']:.0f} ms as today (make_subplots + update_* calls); {c['one_dict_ms']:.0f} ms for the "
                   f"same figure from one dict in one `go.Figure(...)`; {c['unvalidated_ms']:.0f} ms with "
                   f"`go.Figure(spec, _validate=False)` (a private Plotly switch); {c['json_only_ms']:.1f} ms as a plain dict "

@@ -39,7 +39,8 @@ PER_FRAME = 1000
 
 def server_frame_ms(corpus: str, frames: int = 40) -> float:
     """Median milliseconds of the Python work of one frame (what the page's fragment does, minus Streamlit)."""
-    from ui import live as lv
+    from ui.views.embedding_space import live as lv
+    from ui.charts import embedding as embedding_charts
     model = Word2Vec(**SETTINGS).build_vocab(list(read_corpus(sample_corpora()[corpus])))
     live = lv.LiveState(model=model)
     n = min(len(model.vocab), 150)
@@ -54,8 +55,8 @@ def server_frame_ms(corpus: str, frames: int = 40) -> float:
         hover = lv.hover_texts(model.vocab.index_to_key, counts, X, slice(0, n))
         trails = {w: np.array([live.projector.transform(s.W_in[i:i + 1])[0] for s in live.snapshots])
                   for i, w in enumerate(words[:3])}
-        lv.projection_vega(words, coords, hover, counts, 40, trails)
-        lv.loss_vega(live)
+        embedding_charts.projection_vega(words, coords, hover, counts, 40, trails)
+        embedding_charts.loss_vega(live)
         times.append(1000 * (time.perf_counter() - t0))
     return statistics.median(times)
 

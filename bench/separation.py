@@ -8,7 +8,7 @@ default (the most frequent min(V, 150)), projects them to 2-D in several ways an
 leave-one-out, majority vote of the 5 nearest words in the picture; 1.00 = clean clusters). Views:
   old            the page before: PCA of the raw vectors (centered by PCA itself), nothing left out
   old, 12 out    the same with the 12 most frequent words left out (the issue's attempt)
-  new            the page's default now (ui.live.VIEW_DEFAULTS)
+  new            the page's default now (ui.views.embedding_space.live.VIEW_DEFAULTS)
   ...            the other options the page offers (all-but-the-top, lengths kept, not centered)
   full space     the same k-NN vote by cosine in all d dimensions (what the model knows)
   t-SNE          scikit-learn t-SNE of the same words (perplexity 15, from PCA): a reference for what
@@ -35,8 +35,8 @@ from benchlib import BENCH, command_line, dump_json, machine_line, md_table, out
 from engine import Word2Vec, read_corpus, sample_corpora  # noqa: E402
 from engine import projection  # noqa: E402
 from lessons.planted import planted_corpus
-from ui import embedding_charts as ec  # noqa: E402
-from ui import live as lv  # noqa: E402
+from ui.charts import colouring  # noqa: E402
+from ui.views.embedding_space import live as lv  # noqa: E402
 from ui.settings import APP_CONFIG  # noqa: E402
 
 K = lv.SEPARATION_K
@@ -54,9 +54,9 @@ VIEWS = [  # (column, view options, words left out)
 
 def corpora() -> dict:
     """{name: (sentences, {word: group})}: the sample corpora with their groups files, and a planted corpus."""
-    out = {name: (list(read_corpus(path)), ec.corpus_groups(name)) for name, path in sample_corpora().items()}
+    out = {name: (list(read_corpus(path)), colouring.corpus_groups(name)) for name, path in sample_corpora().items()}
     planted = planted_corpus(seed=1)
-    out["planted (8 groups x 10)"] = (planted.sentences, ec.corpus_groups(None, planted=planted))
+    out["planted (8 groups x 10)"] = (planted.sentences, colouring.corpus_groups(None, planted=planted))
     return out
 
 

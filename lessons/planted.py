@@ -81,6 +81,9 @@ class PlantedCorpus:
         return float(sum(s * (s - 1) for s in sizes) / (n * (n - 1))) if n > 1 else float("nan")
 
 
+# The planted corpus the Compare page starts with (its sliders' defaults), which the Hyperparameters page sweeps on.
+COMPARE_PLANTED = dict(n_tokens=10_000, n_groups=8, group_size=10, zipf_s=1.1, seed=1)
+
 # The hard set-up of the claims experiments: 400 planted words in 20 groups with a steep Zipf law (the
 # rarest words are seen a few times even in 600,000 tokens), 15% of group words from another group, 20%
 # from the sibling group, and ten sentences per line. Neither architecture saturates: measured best

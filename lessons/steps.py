@@ -1,13 +1,18 @@
 """What the Step page reads from an update beside its trace: the rows it changed, the weights before it,
-and an undo that re-traces the previous step.
+an undo that re-traces the previous step, the running mean of the loss, a pair's probability through the
+model's own update rule, and the pairs the next examples of the stream will train.
 
-What it does not do: take a step (engine.step does) or draw.
+What it does not do: take a step (engine.step does), keep anything per session, or draw.
 """
 
 from __future__ import annotations
 
-from typing import Dict
+from collections import Counter
+from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
+
+RUNNING = 100                # updates in the running mean of the loss
+WATCH_HORIZON = 300          # the pair watched by default: the one the next 300 examples train most often
 
 
 def row_changes(trace, out_positions=None) -> Dict[str, np.ndarray]:
@@ -49,3 +54,107 @@ def undo_and_retrace(model):
         return None
     model.undo()
     return model.step()
+
+
+# ---------------------------------------------------------------------------------------------- the running loss
+def running_mean(values: Sequence[float], window: int = RUNNING) -> np.ndarray:
+    """Mean of the last `window` values at each position (fewer at the start).
+
+    >>> running_mean([4, 2, 3, 1], window=2).tolist()
+    [4.0, 3.0, 2.5, 2.0]
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.size == 0:
+        return x
+    c = np.concatenate([[0.0], np.cumsum(x)])
+    idx = np.arange(1, x.size + 1)
+    lo = np.maximum(0, idx - window)
+    return (c[idx] - c[lo]) / (idx - lo)
+
+
+def loss_summary(history: Sequence[dict], window: int = RUNNING) -> Optional[dict]:
+    """The running loss of the history rows: {"last": mean of the last `window` losses, "first": mean of the
+    first `window`, "n": rows}; None without rows.
+
+    >>> loss_summary([{"loss": v} for v in (4, 4, 2, 2)], window=2)
+    {'last': 2.0, 'first': 4.0, 'n': 4}
+    """
+    if not history:
+        return None
+    losses = [r["loss"] for r in history]
+    return {"last": float(np.mean(losses[-window:])), "first": float(np.mean(losses[:window])), "n": len(losses)}
+
+
+# ---------------------------------------------------------------------------------------------- a watched pair
+def pair_probability(model, source: int, target: int) -> float:
+    """p(target | source) with the model's current weights, through the model's own UpdateRule.forward.
+
+    h = W_in[source] (one input word: the centre for skip-gram, one context word for CBOW). Softmax:
+    p[target]; hierarchical softmax: the product of the branch probabilities on the target's path;
+    negative sampling: sigma(u_target . h) (no noise words needed: they do not change that number).
+    """
+    rows, labels, _, _, _, probs, _, _ = model.rule.forward(
+        model.W_in, model.W_out, np.array([source], dtype=np.int32), int(target), np.zeros(0, dtype=np.int32),
+        model.training_tree)
+    if model.objective == "softmax":
+        return float(probs[int(np.nonzero(rows == target)[0][0])])
+    if model.objective == "hierarchical_softmax":
+        return float(np.prod(np.where(labels > 0.5, probs, 1.0 - probs)))
+    return float(probs[0])
+
+
+def upcoming_pairs(model, horizon: int = WATCH_HORIZON) -> Counter:
+    """How often each (input word, target) pair is trained in the model's next `horizon` examples.
+
+    Read from the model's own example stream (its cursor: the chunks are the ones step() will use, so
+    nothing about training changes). CBOW counts each context word with the centre.
+    """
+    counts: Counter = Counter()
+    cursor = model.cursor
+    pos = cursor.next_position()
+    seen = 0
+    while pos is not None and seen < horizon:
+        chunk, e = pos
+        end = min(chunk.n_examples, e + horizon - seen)
+        for i in range(e, end):
+            target = int(chunk.targets[i])
+            for source in set(int(a) for a in chunk.inputs(i)):
+                counts[(source, target)] += 1
+        seen += end - e
+        pos = cursor.after(chunk, end)
+    return counts
+
+
+def most_repeated_pair(model, horizon: int = WATCH_HORIZON) -> Optional[Tuple[Tuple[int, int], int]]:
+    """((source, target), count): the pair the next `horizon` examples train most often; ties go to the
+    rarer input word, then the rarer target (ids are sorted by frequency, so the larger id). None at the end."""
+    counts = upcoming_pairs(model, horizon)
+    if not counts:
+        return None
+    best = max(counts, key=lambda p: (counts[p], p[0], p[1]))
+    return best, counts[best]
+
+
+# ---------------------------------------------------------------------------------------------- one update in words
+def branch_probabilities(trace) -> List[float]:
+    """Hierarchical softmax: the probability of the branch taken at each path node of a StepTrace (sigma for
+    bit 0, 1 - sigma for bit 1); their product is p(target | h).
+
+    >>> from types import SimpleNamespace
+    >>> branch_probabilities(SimpleNamespace(probs=[0.75, 0.25], code=(0, 1)))
+    [0.75, 0.75]
+    """
+    return [float(p) if b == 0 else float(1 - p) for p, b in zip(trace.probs, trace.code)]
+
+
+def rule_kind(architecture: str, hidden_is_mean: bool, divide_inputs: bool) -> str:
+    """Which update rule a model applies: skipgram, cbow_sum, cbow_mean_exact or cbow_mean_word2vec.
+
+    >>> rule_kind("cbow", hidden_is_mean=True, divide_inputs=False)
+    'cbow_mean_word2vec'
+    """
+    if architecture == "skipgram":
+        return "skipgram"
+    if not hidden_is_mean:
+        return "cbow_sum"
+    return "cbow_mean_exact" if divide_inputs else "cbow_mean_word2vec"

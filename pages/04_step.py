@@ -3,13 +3,15 @@
 import streamlit as st
 
 from engine import Word2Vec, objectives, step as engine_step
-from ui import guards, state, step_view
+from ui import guards, state, stepping
 from ui.code import show_source
 from ui.i18n import t
+from ui.views.step import lesson as step_lesson
+from ui.views.step import sections
 
 st.title(t("step.title"))
-model = step_view.page_model()
-step_view.setup_panel(model, intro=t("step.intro"))
+model = stepping.page_model()
+step_lesson.setup_panel(model, intro=t("step.intro"))
 
 
 @st.fragment
@@ -18,30 +20,30 @@ def lesson():
     m = st.session_state.get(state.MODEL)
     if m is None:
         return
-    step_view.step_buttons("step")
+    stepping.step_buttons("step")
     guards.note_words(len(m.vocab), 2, "step_one_word", m.vocab.index_to_key)
-    trace = step_view.current_trace(m)
+    trace = stepping.current_trace(m)
     if trace is not None:
-        step_view.describe_example(m, trace)
+        step_lesson.describe_example(m, trace)
     elif m.step_count == 0:
-        st.info(t("step.first", model=step_view.architecture_name(m.architecture) + ", "
-                  + step_view.objective_name(m.objective)))
+        st.info(t("step.first", model=stepping.architecture_name(m.architecture) + ", "
+                  + stepping.objective_name(m.objective)))
     else:
         st.info(t("step.no_trace", n=m.step_count))
-    step_view.lesson_numbers(m, trace)
-    step_view.lesson_charts(m)
+    step_lesson.lesson_numbers(m, trace)
+    step_lesson.lesson_charts(m)
     st.subheader(t("step.inside"))
-    section = step_view.section_picker("step_section")
-    step_view.draw_section(m, trace, section, "step")
+    section = sections.section_picker("step_section")
+    sections.draw_section(m, trace, section, "step")
     if trace is None and section not in (None, "history"):
         st.caption(t("step.inside_empty"))
 
 
 lesson()
 
-st.subheader(t("step.formulas", model=step_view.architecture_name(model.architecture) + ", "
-               + step_view.objective_name(model.objective)))
-step_view.overview_formulas(model)
+st.subheader(t("step.formulas", model=stepping.architecture_name(model.architecture) + ", "
+               + stepping.objective_name(model.objective)))
+sections.overview_formulas(model)
 
 show_source(Word2Vec.step, engine_step.apply_example, objectives.OBJECTIVE_FUNCTIONS[model.objective],
             objectives.output_rows, label=t("step.source"))

@@ -1,114 +1,12 @@
 """Negative sampling: the noise distribution P_n(w) ∝ f(w)^alpha and the k + 1 terms of one update."""
 
-import numpy as np
-import pandas as pd
-import streamlit as st
-
 from engine import Vocabulary, alias_table, binary_logistic_loss
-from ui import charts, step_view
-from ui.code import show_source
-from ui.i18n import t
-from ui.settings import ui_range
 from lessons import objectives as objective_lessons
+from ui import stepping
+from ui.code import show_source
+from ui.views import negative_sampling as view
 
-NS = "negative_sampling"
-ALL_BARS_MAX_V = 150
-
-
-st.title(t("ns.title"))
-model = step_view.page_model()
-vocab = model.vocab.index_to_key
-V = len(vocab)
-st.markdown(t("ns.intro", V=f"{V:,}"))
-st.latex(r"L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h),\qquad w_i \sim P_n(w) = "
-         r"\frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}")
-
-is_ns = step_view.objective_switch(model, NS, "ns_switch", t("ns.switch_why"))
-if is_ns:
-    step_view.step_buttons("ns")
-trace = step_view.current_trace(model) if is_ns else None
-
-# ---------------------------------------------------------------------------------------------- P_n
-st.subheader(t("ns.noise_title"))
-left, right = st.columns([2, 5])
-with left:
-    alpha = st.slider(t("ns.alpha"), *ui_range("ns_exponent"), float(model.ns_exponent), 0.05,
-                      key="ns_alpha", help=t("ns.alpha_help"))
-    st.markdown(t("ns.alpha_text"))
-    shares = objective_lessons.noise_mass(model.vocab.counts, [1.0, alpha, 0.0])
-    st.markdown(t("ns.shares", one=f"{shares[1.0]:.1%}", mid=f"{shares[alpha]:.1%}", alpha=f"{alpha:g}",
-                  zero=f"{shares[0.0]:.1%}"))
-    if is_ns and abs(alpha - model.ns_exponent) > 1e-9:
-        st.caption(t("ns.model_exponent", exponent=f"{model.ns_exponent:g}"))
-curves = {}
-slider_name = t("ns.curve_slider", alpha=f"{alpha:g}")
-curves[slider_name] = model.vocab.noise_distribution(alpha)                             # (V,)
-unigram = t("ns.curve_unigram")
-for a, label in [(1.0, unigram), (0.75, t("ns.curve_word2vec")), (0.0, t("ns.curve_uniform"))]:
-    curves[label] = model.vocab.noise_distribution(a)                                   # (V,)
-marks = {int(i): vocab[int(i)] for i in trace.negatives} if trace is not None else None
-show = None
-if V > ALL_BARS_MAX_V:
-    keep = set(range(50)) | set(range(V - 30, V))
-    if trace is not None:
-        keep |= set(int(i) for i in trace.negatives) | {int(trace.target)}
-    show = sorted(keep)
-with right:
-    st.vega_lite_chart(*charts.noise_distribution(vocab, curves, slider_name, marks=marks,
-                                                  target=int(trace.target) if trace is not None else None,
-                                                  show=show), key="ns_pn", width="stretch")
-    note = [t("ns.note_bars")]
-    if show is not None:
-        note.append(t("ns.note_shown_step" if trace is not None else "ns.note_shown", V=f"{V:,}"))
-    if trace is not None:
-        note.append(t("ns.note_marks"))
-    st.caption(t("common.sentence_sep").join(note))
-
-examples = list(range(min(5, V))) + list(range(max(5, V - 5), V))
-col_p1, col_pn, col_gain = "P (α = 1)", f"P_n (α = {alpha:g})", t("ns.col_gain")
-table = pd.DataFrame({t("ns.col_word"): [vocab[i] for i in examples], t("ns.col_count"): model.vocab.counts[examples],
-                      col_p1: curves[unigram][examples], col_pn: curves[slider_name][examples]})
-table[col_gain] = table[col_pn] / table[col_p1]
-st.dataframe(table, hide_index=True, key="ns_gain_table",
-             column_config={c: st.column_config.NumberColumn(format="%.5f") for c in [col_p1, col_pn]} |
-             {col_gain: st.column_config.NumberColumn(format="%.2f")})
-st.caption(t("ns.gain_caption"))
-
-# ---------------------------------------------------------------------------------------------- one update
-st.subheader(t("ns.step_title"))
-if trace is None:
-    st.info(t("ns.press_next"))
-else:
-    terms = objective_lessons.ns_terms(trace.scores)
-    words_ = step_view.words(model, trace.out_rows)
-    k = len(trace.negatives)
-    col_value = t("ns.col_value")
-    df = pd.DataFrame({
-        t("ns.col_word"): words_, t("ns.col_role"): [t("ns.role_target")] + [t("ns.role_negative")] * k,
-        "u·h": np.asarray(trace.scores), "σ(u·h)": np.asarray(trace.probs),
-        t("ns.col_term"): ["log σ(u_c·h)"] + ["log σ(−u_i·h)"] * k,
-        col_value: np.concatenate([[terms["target_term"]], terms["negative_terms"]])})
-    left, right = st.columns([3, 2])
-    sep = t("ns.word_sep")
-    with left:
-        st.markdown(t("ns.step_text", step=trace.step, inputs=sep.join(step_view.words(model, trace.inputs)),
-                      target=vocab[trace.target], k=k, negatives=sep.join(step_view.words(model, trace.negatives))))
-        st.dataframe(df, hide_index=True, key="ns_terms_table",
-                     column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                    for c in ["u·h", "σ(u·h)", col_value]})
-        st.caption(t("ns.terms_caption"))
-    with right:
-        st.latex(r"L = -(" + f"{terms['target_term']:.4f}" + r") - (" + f"{terms['negative_terms'].sum():.4f}"
-                 + f") = {terms['loss']:.4f}")
-        st.caption(t("ns.latex_caption"))
-        m = st.columns(2)
-        m[0].metric(t("ns.m_dots"), f"{len(trace.scores)}")
-        m[1].metric(t("ns.m_full"), f"{V:,}")
-        st.markdown(t("ns.saving", n=len(trace.scores), V=f"{V:,}"))
-        role = [t("ns.bar_target")] + [t("ns.bar_noise")] * k
-        st.plotly_chart(charts.bars([f"{w}<br>({r})" for w, r in zip(words_, role)],
-                                    df[col_value], colors=[charts.TARGET] + [charts.NEGATIVE] * k,
-                                    title=t("ns.chart_terms"), x_title=t("ns.chart_x"), y_title="log σ(±u·h)",
-                                    height=300), key="ns_terms_bars")
-
+model, trace = stepping.objective_page("ns", view.NS, view.FORMULA)
+view.noise_section(model, trace)
+view.update_section(model, trace)
 show_source(Vocabulary.noise_distribution, alias_table, binary_logistic_loss, objective_lessons.ns_terms)

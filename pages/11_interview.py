@@ -1,5 +1,5 @@
 """Interview prep: predict, then run. Every classic Word2Vec question answered by a live experiment."""
 
-from ui import interview
+from ui.views.interview import page
 
-interview.page()
+page.page()

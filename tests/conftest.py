@@ -108,7 +108,7 @@ def vega_charts(at):
 
 
 def vega_title(spec: dict) -> str:
-    """A Vega-Lite chart's title as one line (ui.charts.title_lines breaks it into lines)."""
+    """A Vega-Lite chart's title as one line (ui.charts.vega.title_lines breaks it into lines)."""
     title = spec.get("title", "")
     text = title.get("text", "") if isinstance(title, dict) else title
     return " ".join(text) if isinstance(text, list) else str(text)
@@ -130,7 +130,7 @@ def vega_by_title(at, text: str, column: str = "part"):
 
 
 def heatmap_matrix(table) -> tuple:
-    """(values (rows, cols), row labels) of a ui.charts.heatmap's table (one row per cell)."""
+    """(values (rows, cols), row labels) of a ui.charts.lesson.heatmap's table (one row per cell)."""
     n_rows, n_cols = int(table["row"].max()) + 1, int(table["col"].max()) + 1
     z = np.full((n_rows, n_cols), np.nan)
     z[table["row"].to_numpy(), table["col"].to_numpy()] = table["value"].to_numpy()
@@ -138,6 +138,6 @@ def heatmap_matrix(table) -> tuple:
 
 
 def heatmap_by_title(at, text: str):
-    """(values (rows, cols), row labels, spec) of the first ui.charts.heatmap whose title contains text."""
+    """(values (rows, cols), row labels, spec) of the first ui.charts.lesson.heatmap whose title contains text."""
     table, spec = _vega_chart(at, text, ["row", "col", "value"])
     return (*heatmap_matrix(table), spec)

@@ -183,3 +183,38 @@ def test_lessons_hold_no_engine_shim():
     gone = ("lessons", "lessons_windows", "lessons_interview", "lessons_interview2", "lessons_interview3", "claims",
             "experiments", "synthetic", "sweep", "sweep_values", "sweep_quality")
     assert not [g for g in gone if (ENGINE / f"{g}.py").exists()]
+
+
+# ------------------------------------------------------------------------------------------ ui/ in rooms
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_ui_files_are_short_and_pages_are_layout():
+    """No ui/ file over ~450 lines (split by idea); a page is a short sequence of calls (~120 lines at most)."""
+    long_ui = {str(p.relative_to(ROOT)): _lines(p) for p in _python_files("ui") if _lines(p) > 460}
+    long_pages = {str(p.relative_to(ROOT)): _lines(p) for p in _python_files("pages") if _lines(p) > 120}
+    assert not long_ui and not long_pages, (long_ui, long_pages)
+
+
+def test_charts_never_import_streamlit_and_hold_no_shims():
+    """ui/charts/ returns charts, the pages draw them; its __init__ is a docstring only (callers import from the
+    defining module)."""
+    bad = [str(p.relative_to(ROOT)) for p in _python_files("ui/charts") if "streamlit" in _imported_roots(p)]
+    assert not bad, bad
+    for init in (ROOT / "ui").rglob("__init__.py"):
+        body = ast.parse(init.read_text(encoding="utf-8")).body
+        assert len(body) <= 1 and all(isinstance(n, ast.Expr) for n in body), init
+
+
+def test_pages_share_no_module_globals_between_functions():
+    """A function in a page reads its state from its arguments or st.session_state, never a page-level variable
+    (imports and constants in CAPITALS aside)."""
+    for page in _python_files("pages"):
+        tree = ast.parse(page.read_text(encoding="utf-8"))
+        assigned = {t.id for node in tree.body if not isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                    for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+        assigned = {name for name in assigned if not name.isupper()}
+        for func in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
+            read = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            assert not read & assigned, (page.name, func.name, sorted(read & assigned))

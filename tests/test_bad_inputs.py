@@ -477,7 +477,7 @@ def test_the_tiny_vocabulary_messages_exist_in_both_languages_with_the_same_plac
     for key in keys:
         assert set(re.findall(r"\{(\w+)\}", en[key])) == set(re.findall(r"\{(\w+)\}", zh[key])), key
     used = set()
-    for page in PAGES + ["ui/explore.py"]:
+    for page in PAGES + [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "ui").rglob("*.py"))]:
         used |= set(re.findall(r'(?:require_words|note_words)\([^"]*"(\w+)"', (ROOT / page).read_text()))
         used |= set(re.findall(r't\("errors\.(\w+)"', (ROOT / page).read_text()))
     assert used and all(f"errors.{name}" in en for name in used), used

@@ -8,7 +8,7 @@ What it does:
   sidebar collapsed when the mode is switched on, larger type, a compact page header and less
   padding, so the lesson's controls and first picture are above the fold.
 - `toggle(container)`: the "Presenter mode" switch (its first value comes from the URL: ?presenter=1).
-- `is_on()`: the flag, read by ui/charts.py (larger chart text, >= 14 px) and `vega_config()` (the
+- `is_on()`: the flag, read by ui/charts/style.py (larger chart text, >= 14 px) and `vega_config()` (the
   same for Vega-Lite charts).
 - `intro(text)`: a page's long introduction, folded into an expander in presenter mode.
 What it does not do: change any page's content or any setting of the model.

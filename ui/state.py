@@ -19,6 +19,7 @@ import streamlit as st
 
 import engine
 from engine import Word2Vec
+from lessons.planted import PlantedCorpus, planted_corpus
 from ui import i18n
 from ui import settings as ui_settings
 from ui.i18n import engine_message, t
@@ -47,7 +48,7 @@ LOADED_KV_NAME = "loaded_kv_name"
 VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
 QUERY_LOADED = "_query_loaded"  # the URL's settings were read (once per session)
 SETTINGS_NOTES = "_settings_notes"  # ([notes], settings they describe): values of a link clamped or refused
-LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/live.py)
+LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/views/embedding_space/live.py)
 LIVE_TSNE_KV = "live_tsne_kv"   # the t-SNE layout of imported vectors (embedding-space page)
 WINDOWS_LENGTHS = "_windows_lengths"  # (model key, sentence lengths after min_count) for the windows page
 WINDOWS_COUNTS = "_windows_counts"    # {(model key, window, shrink, num_skips): (skip-gram, CBOW) examples per epoch}
@@ -125,6 +126,18 @@ def _load_corpus(name: str, segmenter: str) -> Corpus:
     else:
         raise ValueError(f"unknown corpus {name!r}")
     return tuple(tuple(sentence) for sentence in engine.read_corpus(path, segmenter=segmenter))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _planted(n_tokens: int, n_groups: int, group_size: int, zipf_s: float, seed: int) -> PlantedCorpus:
+    return planted_corpus(n_tokens=n_tokens, n_groups=n_groups, group_size=group_size, zipf_s=zipf_s, seed=seed)
+
+
+def get_planted(n_tokens: int, n_groups: int, group_size: int, zipf_s: float, seed: int) -> PlantedCorpus:
+    """The planted corpus for these settings (lessons.planted; cached for everyone: the same settings give the
+    same text). The Compare page trains on it; the Hyperparameters page sweeps on its defaults."""
+    with st.spinner(t("compare.generating")):
+        return _planted(n_tokens, n_groups, group_size, zipf_s, seed)
 
 
 def upload_sentences(segmenter: str) -> List[List[str]]:

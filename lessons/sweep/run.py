@@ -7,7 +7,7 @@ What it does (a sweep's three parts):
   scores.py  SweepCorpus / evaluate (scores with coverage) and summarize / sweep_verdict / best_point
   run.py     run_sweep with a ResultCache keyed by (corpus, settings, seed), SlotPool, and SweepJob
              (run_sweep in a background thread with progress and stop)
-What it does not do: draw anything or import streamlit (ui/sweep.py does), or know the sidebar.
+What it does not do: draw anything or import streamlit (ui/views/hyperparameters/ does), or know the sidebar.
 
 How the two cores are used (bench/sweep.py measures it and writes bench/SWEEP_RESULTS.md):
   "two_runs"  two trainings at once, each with workers=1 (the compiled kernel releases the GIL);

@@ -1,10 +1,13 @@
-"""ui/charts.py: the scatters of a whole vocabulary stay small for the browser and lose nothing they show;
+"""ui/charts/ (lesson.py, objectives.py, vega.py): the scatters of a whole vocabulary stay small for the browser and lose nothing they show;
 each Vega-Lite chart's table holds what the picture shows (cells, labels, the tree's path, the lines)."""
 
 import numpy as np
 
 from tests.conftest import heatmap_matrix
-from ui import charts
+from ui.charts import lesson as charts
+from ui.charts import objectives as objective_charts
+from ui.charts import vega
+from ui.i18n import t
 
 
 def big_vocabulary(V: int = 7400, seed: int = 0):
@@ -43,7 +46,7 @@ def test_code_lengths_is_one_point_per_count_and_length():
 
     words, counts = big_vocabulary()
     lengths = build_huffman(counts).lengths
-    table = charts.code_lengths(words, counts, lengths, mean_length=5.0).data.to_pandas()
+    table = objective_charts.code_lengths(words, counts, lengths, mean_length=5.0).data.to_pandas()
     points = table[table["part"] == "point"]
     pairs = {(int(c), int(n)) for c, n in zip(counts, lengths)}
     assert len(points) == len(pairs) < len(words) / 5
@@ -64,7 +67,7 @@ def test_the_window_grid_names_every_cell_and_writes_words_only_in_window_cells(
     assert len(table) == 16                                            # every cell of the 4 x 4 grid
 
     def kind(code):
-        return charts.t(f"charts.window.{charts.WINDOW_CODES[code]}")
+        return t(f"charts.window.{charts.WINDOW_CODES[code]}")
 
     assert table.loc[(1, 1), "kind"] == kind(4)                        # the center
     assert table.loc[(1, 0), "kind"] == table.loc[(1, 3), "kind"] == kind(3)   # used (num_skips picked 0 and 3)
@@ -120,10 +123,10 @@ def test_heatmap_writes_numbers_in_small_matrices_white_on_dark_cells():
 
 def test_long_titles_are_broken_into_lines_that_fit_half_a_page():
     title = "Centred cosine similarity of the vectors after 120000 updates<br>(the mean vector subtracted)"
-    lines = charts.title_lines(title)
+    lines = vega.title_lines(title)
     assert lines[-1] == "(the mean vector subtracted)" and " ".join(lines[:-1]) in title
-    assert max(len(x) for x in lines) <= charts.TITLE_WIDTH
-    zh = charts.title_lines("0 次更新后词向量的中心化余弦相似度（减去平均向量）")
+    assert max(len(x) for x in lines) <= vega.TITLE_WIDTH
+    zh = vega.title_lines("0 次更新后词向量的中心化余弦相似度（减去平均向量）")
     assert "".join(zh) == "0 次更新后词向量的中心化余弦相似度（减去平均向量）" and len(zh) == 2
 
 
@@ -137,7 +140,7 @@ def test_huffman_tree_draws_every_branch_as_an_elbow_and_the_path_to_the_target_
     nodes = tree_layout(tree.children, expand=None)
     target = 4
     path = [int(p) for p in tree.paths[target]]
-    table = charts.huffman_tree(nodes, words, path_nodes=path, target=target,
+    table = objective_charts.huffman_tree(nodes, words, path_nodes=path, target=target,
                                 node_text={path[0]: "σ=0.62"}).data.to_pandas()
     edges = table[table["part"] == "edge"]
     assert len(edges) == 2 * (len(nodes) - 1)                                  # down, then across, per child
@@ -151,7 +154,7 @@ def test_huffman_tree_draws_every_branch_as_an_elbow_and_the_path_to_the_target_
     assert len(root) == 1 and "σ=0.62" in root["tip"].iloc[0]
     big = build_huffman(np.arange(30, 0, -1))
     path = [int(p) for p in big.paths[0]]
-    folded = charts.huffman_tree(tree_layout(big.children, expand=set(path)), [f"w{i}" for i in range(30)],
+    folded = objective_charts.huffman_tree(tree_layout(big.children, expand=set(path)), [f"w{i}" for i in range(30)],
                                  path_nodes=path, target=0).data.to_pandas()
-    side = folded[folded["role"] == charts.t("charts.tree.folded_leaf")]
+    side = folded[folded["role"] == t("charts.tree.folded_leaf")]
     assert len(side) >= 1 and side["label"].str.startswith("…").all()         # side branches folded into a leaf

@@ -23,7 +23,8 @@ from engine.config import Config
 from engine.keyed_vectors import KeyedVectors, parse_word2vec_bytes
 from engine.update import diverged_message
 from tests.conftest import run_app
-from ui import charts, i18n, state
+from ui import i18n, state
+from ui.charts import figures, lesson, objectives, vega
 from ui.i18n import ENGINE_PATTERNS, LANG_KEY, catalogue, engine_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -258,7 +259,7 @@ def test_chinese_pages_show_no_english_sentences(clear_streamlit_caches):
 
 # ---------------------------------------------------------------- texts inside the charts
 def vega_texts(chart) -> list:
-    """Every text a Vega-Lite chart (ui.charts.VegaChart) shows or shows on hover: the title's lines, axis,
+    """Every text a Vega-Lite chart (ui.charts.vega.VegaChart) shows or shows on hover: the title's lines, axis,
     legend and tooltip titles (anywhere in the spec), and the strings of its table (row and column labels)."""
     out = []
 
@@ -283,7 +284,7 @@ def figure_texts(fig) -> list:
     """Every text a Plotly figure shows or shows on hover: titles, axis titles, annotations, legend
     names, hover templates (Plotly's %{...} placeholders removed) and hover texts kept as customdata.
     A Vega-Lite chart: vega_texts."""
-    if isinstance(fig, charts.VegaChart):
+    if isinstance(fig, vega.VegaChart):
         return vega_texts(fig)
     out = []
     layout = fig.to_plotly_json()["layout"]
@@ -302,7 +303,7 @@ def figure_texts(fig) -> list:
 
 
 def chart_gallery() -> dict:
-    """One figure from each shared chart of ui/charts.py, on Chinese corpus words (so any English run is ours)."""
+    """One figure from each shared chart of ui/charts/, on Chinese corpus words (so any English run is ours)."""
     from engine import build_huffman
     from lessons.tree import tree_layout
     from lessons.windows import CenterWindow
@@ -314,18 +315,18 @@ def chart_gallery() -> dict:
                CenterWindow(2, 1, (0, 1, 3), (1, 3), (1, 3)), CenterWindow(3, 1, (1, 2), (2,), (2,))]
     curves = {"α = 0.75": counts / counts.sum(), "α = 1": counts / counts.sum()}
     return {
-        "heatmap": charts.heatmap(np.eye(3), words[:3], title="W_in"),
-        "heatmap_pair": charts.heatmap_pair(dict(z=np.eye(2), rows=words[:2], title="W_in"),
+        "heatmap": lesson.heatmap(np.eye(3), words[:3], title="W_in"),
+        "heatmap_pair": figures.heatmap_pair(dict(z=np.eye(2), rows=words[:2], title="W_in"),
                                             dict(z=np.eye(2), rows=words[2:4], title="W_out")),
-        "zipf": charts.zipf(words, counts),
-        "keep_probability": charts.keep_probability(words, counts / counts.sum(), np.linspace(0.2, 1, 6), 1e-3),
-        "window_grid": charts.window_grid(words[:4], windows),
-        "huffman_tree": charts.huffman_tree(tree_layout(tree.children, expand=None), words,
+        "zipf": lesson.zipf(words, counts),
+        "keep_probability": lesson.keep_probability(words, counts / counts.sum(), np.linspace(0.2, 1, 6), 1e-3),
+        "window_grid": lesson.window_grid(words[:4], windows),
+        "huffman_tree": objectives.huffman_tree(tree_layout(tree.children, expand=None), words,
                                             path_nodes=list(tree.paths[0]), target=0,
                                             node_text={tree.paths[0][0]: "σ=0.50"}),
-        "huffman_tree_folded": charts.huffman_tree(tree_layout(tree.children, expand=set()), words),
-        "code_lengths": charts.code_lengths(words, counts, tree.lengths, mean_length=2.1),
-        "noise_distribution": charts.noise_distribution(words, curves, "α = 0.75", marks={3: "1"}, target=0),
+        "huffman_tree_folded": objectives.huffman_tree(tree_layout(tree.children, expand=set()), words),
+        "code_lengths": objectives.code_lengths(words, counts, tree.lengths, mean_length=2.1),
+        "noise_distribution": objectives.noise_distribution(words, curves, "α = 0.75", marks={3: "1"}, target=0),
     }
 
 
@@ -344,7 +345,7 @@ def test_the_shared_charts_speak_the_sessions_language():
 
 
 def test_the_train_button_and_its_progress_speak_chinese(clear_streamlit_caches):
-    """Explore's "train to the end" (ui/live.train_with_progress): button, progress text and the page after
+    """Explore's "train to the end" (ui/training.train_with_progress): button, progress text and the page after
     it in Chinese. (The page runs alone: AppTest does not hand a plain button's click to a page reached
     with switch_page.)"""
     from streamlit.testing.v1 import AppTest

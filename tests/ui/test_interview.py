@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lessons.interview import questions
-from ui import interview as ui_iv
+from ui.views.interview import answers as ui_iv
 from ui.i18n import t
 from tests.conftest import kept_choice
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from engine import KeyedVectors, gensim_data_path  # noqa: E402
-from ui import export as ie  # noqa: E402
+from ui.views import import_export as ie  # noqa: E402
 from ui import state  # noqa: E402
 from tests.conftest import kept_choice, figure_array, vega_by_title, vega_charts  # noqa: E402
 
@@ -50,8 +50,8 @@ def chart(at, key):
 
 def live_chart(at):
     """The live projection: the Vega-Lite chart whose table has a 'word' column, as (its points,
-    {"labels", "trails", "corners": their rows}, spec) (ui.embedding_charts.parts splits the one table)."""
-    from ui.embedding_charts import parts
+    {"labels", "trails", "corners": their rows}, spec) (ui.charts.embedding.parts splits the one table)."""
+    from ui.charts.embedding import parts
 
     found = [c for c in vega_charts(at) if c[0] is not None and "word" in c[0].columns]
     assert found, "no live projection chart"
@@ -63,7 +63,7 @@ def live_chart(at):
 
 
 def live_metrics(at) -> list:
-    """The values of the live frame's row of numbers (ui.live.metric_row), in order."""
+    """The values of the live frame's row of numbers (ui.views.embedding_space.live.metric_row), in order."""
     import re
     row = [m.value for m in at.markdown if 'class="w2v-metric"' in m.value]
     assert row, "no row of numbers"
@@ -128,12 +128,13 @@ def test_embedding_space_plays_snapshots_and_scrubs():
 
 def test_live_frames_draw_inside_the_process_turn_and_train_outside_it(monkeypatch):
     """A class's playing tabs share one process: each frame draws while holding the process's frame turn
-    (ui.live.PlayRegistry.turn), so frames run one after another instead of fighting for the GIL; it trains
+    (ui.pacing.PlayRegistry.turn), so frames run one after another instead of fighting for the GIL; it trains
     before taking the turn (the compiled trainer releases the GIL, and a student training 100,000 updates a
     frame must not hold the others' pictures)."""
-    from ui import live as lv
+    from ui import pacing
+    from ui.views.embedding_space import live as lv
 
-    class Recording(lv.PlayRegistry):
+    class Recording(pacing.PlayRegistry):
         inside = False
 
         def turn(self):
@@ -148,11 +149,12 @@ def test_live_frames_draw_inside_the_process_turn_and_train_outside_it(monkeypat
             return Held()
 
     registry = Recording()
-    monkeypatch.setattr(lv, "PLAYERS", registry)
+    monkeypatch.setattr(pacing, "PLAYERS", registry)
     seen, real_train = [], lv.train_frame
     monkeypatch.setattr(lv, "train_frame", lambda live, n: seen.append(("train", registry.inside)) or real_train(live, n))
-    real_loss = lv.loss_vega
-    monkeypatch.setattr(lv, "loss_vega", lambda live: seen.append(("draw", registry.inside)) or real_loss(live))
+    from ui.charts import embedding as embedding_charts
+    real_loss = embedding_charts.loss_vega
+    monkeypatch.setattr(embedding_charts, "loss_vega", lambda live: seen.append(("draw", registry.inside)) or real_loss(live))
     at = page("07_embedding_space.py")
     at.button(key="live_play").click().run()
     at.run()
@@ -457,7 +459,7 @@ def test_compare_claims_seconds_budget_and_real_data(small_claims):
     if gensim_data_path("lee_background.cor") is not None:
         kept_choice(at.radio, "cmp_claims_data").set_value("lee").run()
         assert not at.exception
-        from ui.compare import claims_sizes
+        from ui.views.compare.claims import claims_sizes
         n = sum(len(s) for s in small_claims.load_real("lee"))
         sizes = " / ".join(f"{round(f * n):,}" for f in small_claims.REAL_SHARES["default"])
         assert any(sizes in c.value for c in at.caption)                # the sizes are shares of Lee's tokens

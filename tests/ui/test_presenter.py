@@ -5,7 +5,9 @@ import json
 import pytest
 
 from tests.conftest import kept_choice, APP, plotly_figures, run_app, vega_charts
-from ui import charts, presenter
+from ui import presenter
+from ui.charts import figures, style
+from ui.charts.lesson import heatmap
 
 
 def _open(query=None, **session):
@@ -71,26 +73,26 @@ def test_step_page_charts_have_text_of_at_least_14_px_in_presenter_mode_only():
     assert figs, "the Step page drew no Plotly chart"
     for fig in figs:
         sizes = _font_sizes(fig)
-        assert sizes and min(sizes) >= charts.PRESENTER_MIN, (fig["layout"].get("title"), sizes)
+        assert sizes and min(sizes) >= style.PRESENTER_MIN, (fig["layout"].get("title"), sizes)
     vega = [spec for _, _, spec in vega_charts(at)]
     assert vega, "the Step page drew no Vega-Lite chart"
     for spec in vega:
-        assert min(_vega_font_sizes(spec.get("config", {})) or [0]) >= charts.PRESENTER_MIN, spec.get("title")
+        assert min(_vega_font_sizes(spec.get("config", {})) or [0]) >= style.PRESENTER_MIN, spec.get("title")
 
     at.toggle(key=presenter.PRESENTER).set_value(False).run()
     at.button(key="step_next").click().run()
     small = [min(_font_sizes(f)) for f in plotly_figures(at) if _font_sizes(f)]
-    assert small and min(small) < charts.PRESENTER_MIN          # the normal charts keep their own sizes
+    assert small and min(small) < style.PRESENTER_MIN          # the normal charts keep their own sizes
 
 
 def test_presenter_style_raises_every_small_text_and_leaves_other_figures_alone():
-    fig = charts.bars(["king", "queen"], [0.1, 0.2], title="rows", x_title="word", y_title="p", text=["0.1", "0.2"])
+    fig = figures.bars(["king", "queen"], [0.1, 0.2], title="rows", x_title="word", y_title="p", text=["0.1", "0.2"])
     fig.update_traces(textfont=dict(size=9))                       # a small text inside the chart
     before = json.loads(fig.to_json())
-    assert charts.presenter_style(fig, force=False) is fig and json.loads(fig.to_json()) == before
-    big = json.loads(charts.presenter_style(fig, force=True).to_json())
-    assert min(_font_sizes(big)) >= charts.PRESENTER_MIN
-    assert big["layout"]["title"]["font"]["size"] == charts.PRESENTER_FONT + 4
+    assert figures.presenter_style(fig, force=False) is fig and json.loads(fig.to_json()) == before
+    big = json.loads(figures.presenter_style(fig, force=True).to_json())
+    assert min(_font_sizes(big)) >= style.PRESENTER_MIN
+    assert big["layout"]["title"]["font"]["size"] == style.PRESENTER_FONT + 4
 
 
 def _vega_font_sizes(config: dict) -> list:
@@ -99,13 +101,13 @@ def _vega_font_sizes(config: dict) -> list:
 
 def test_the_vega_heatmap_writes_its_numbers_titles_and_labels_at_14_px_or_more_when_presenting(monkeypatch):
     def chart():
-        return charts.heatmap([[0.1, 0.2], [0.3, 0.4]], ["king", "queen"], title="rows", show_values=True)
+        return heatmap([[0.1, 0.2], [0.3, 0.4]], ["king", "queen"], title="rows", show_values=True)
 
     assert chart().spec["config"] == {}                   # the normal chart: Vega-Lite's and Streamlit's sizes
     monkeypatch.setattr(presenter, "is_on", lambda: True)
     spec = chart().spec
     assert set(spec["config"]) >= {"axis", "legend", "title", "text"}   # the cell numbers are text marks
-    assert min(_vega_font_sizes(spec["config"])) >= charts.PRESENTER_MIN
+    assert min(_vega_font_sizes(spec["config"])) >= style.PRESENTER_MIN
     assert not any("fontSize" in layer["mark"] for layer in spec["layer"])   # no mark overrides the config
 
 
@@ -113,7 +115,7 @@ def test_vega_config_is_empty_unless_presenting(monkeypatch):
     assert presenter.vega_config() == {}
     monkeypatch.setattr(presenter, "is_on", lambda: True)
     cfg = presenter.vega_config()
-    assert cfg["axis"]["labelFontSize"] >= charts.PRESENTER_MIN and cfg["legend"]["titleFontSize"] >= 14
+    assert cfg["axis"]["labelFontSize"] >= style.PRESENTER_MIN and cfg["legend"]["titleFontSize"] >= 14
 
 
 def test_intro_folds_into_an_expander_when_presenting():
@@ -155,5 +157,5 @@ def test_every_vega_chart_writes_14_px_or_more_in_presenter_mode(page):
     assert specs, f"{page} drew no Vega-Lite chart"
     for spec in specs:
         config = spec.get("config", {})
-        assert config and min(_vega_font_sizes(config)) >= charts.PRESENTER_MIN, (page, spec.get("title"))
-        assert all(size >= charts.PRESENTER_MIN for size in _mark_font_sizes(spec)), (page, spec.get("title"))
+        assert config and min(_vega_font_sizes(config)) >= style.PRESENTER_MIN, (page, spec.get("title"))
+        assert all(size >= style.PRESENTER_MIN for size in _mark_font_sizes(spec)), (page, spec.get("title"))

@@ -1,4 +1,5 @@
-"""The Step page's lesson (pages/04_step.py, ui/step_view.py): learning you can see.
+"""The Step page's lesson (pages/04_step.py, ui/views/step/, ui/stepping.py; its maths in lessons/steps.py):
+learning you can see.
 
 Engine-level checks of the claims the page makes with the app's defaults (the running loss falls by at
 least 10% within 300 updates; a watched pair is re-scored with the model's own rule), and AppTest checks
@@ -18,7 +19,9 @@ import engine
 from engine import Word2Vec, read_corpus, sample_corpora
 from lessons.windows import epoch_examples
 from tests.conftest import kept_choice, figure_array, figure_by_title, heatmap_by_title
-from ui import state, step_view
+from lessons import steps as step_lessons
+from ui import state
+from ui.views.step import lesson as step_lesson
 from ui.i18n import t
 from ui.settings import APP_CONFIG, DEFAULTS
 
@@ -47,12 +50,12 @@ def app_model(corpus: str = "royalty", **changes) -> Word2Vec:
 # ---------------------------------------------------------------------------------------------- engine claims
 def test_app_defaults_are_the_stepping_setup():
     assert DEFAULTS["corpus"] == "royalty"
-    assert (APP_CONFIG.alpha, APP_CONFIG.init_scale) == (step_view.SETUPS["stepping"]["alpha"],
-                                                         step_view.SETUPS["stepping"]["init_scale"])
-    assert step_view.SETUPS["word2vec"] == {"alpha": engine.Config().alpha, "init_scale": engine.Config().init_scale}
-    assert step_view.setup_name(DEFAULTS) == "stepping"
-    assert step_view.setup_name({**DEFAULTS, **step_view.SETUPS["word2vec"]}) == "word2vec"
-    assert step_view.setup_name({**DEFAULTS, "alpha": 0.1}) is None
+    assert (APP_CONFIG.alpha, APP_CONFIG.init_scale) == (step_lesson.SETUPS["stepping"]["alpha"],
+                                                         step_lesson.SETUPS["stepping"]["init_scale"])
+    assert step_lesson.SETUPS["word2vec"] == {"alpha": engine.Config().alpha, "init_scale": engine.Config().init_scale}
+    assert step_lesson.setup_name(DEFAULTS) == "stepping"
+    assert step_lesson.setup_name({**DEFAULTS, **step_lesson.SETUPS["word2vec"]}) == "word2vec"
+    assert step_lesson.setup_name({**DEFAULTS, "alpha": 0.1}) is None
 
 
 def test_with_the_app_defaults_300_steps_lower_the_running_loss_by_at_least_10_percent():
@@ -60,13 +63,13 @@ def test_with_the_app_defaults_300_steps_lower_the_running_loss_by_at_least_10_p
     losses = [m.step().loss for _ in range(300)]
     first, last = np.mean(losses[:100]), np.mean(losses[-100:])
     assert last <= (1 - DROP) * first, (first, last)
-    summary = step_view.loss_summary([{"loss": x} for x in losses])
+    summary = step_lessons.loss_summary([{"loss": x} for x in losses])
     assert np.isclose(summary["first"], first) and np.isclose(summary["last"], last) and summary["n"] == 300
 
 
 def test_running_mean_is_the_mean_of_the_last_window():
     x = np.random.default_rng(0).random(250)
-    r = step_view.running_mean(x, window=100)
+    r = step_lessons.running_mean(x, window=100)
     assert np.isclose(r[0], x[0]) and np.isclose(r[49], x[:50].mean()) and np.isclose(r[-1], x[-100:].mean())
 
 
@@ -75,12 +78,12 @@ def test_pair_probability_is_the_traces_target_probability_after_the_update(obje
     m = app_model("tiny", objective=objective)
     for _ in range(30):
         tr = m.step()
-        assert np.isclose(step_view.pair_probability(m, int(tr.inputs[0]), tr.target), tr.target_prob_after)
+        assert np.isclose(step_lessons.pair_probability(m, int(tr.inputs[0]), tr.target), tr.target_prob_after)
 
 
 def test_most_repeated_pair_is_counted_from_the_examples_step_will_train():
     m = app_model()
-    (source, target), count = step_view.most_repeated_pair(m, horizon=300)
+    (source, target), count = step_lessons.most_repeated_pair(m, horizon=300)
     seen = [(int(x.inputs[0]), x.target) for x in m.steps(300)]
     assert seen.count((source, target)) == count >= 2
     assert all(seen.count(p) <= count for p in set(seen))
@@ -124,13 +127,13 @@ def test_next_100_three_times_shows_the_running_loss_falling(open_page):
 def test_the_watched_pair_is_rescored_after_every_update_and_rises(open_page):
     at = open_page(STEP)
     fresh = app_model()
-    (source, target), _ = step_view.most_repeated_pair(fresh)
+    (source, target), _ = step_lessons.most_repeated_pair(fresh)
     for _ in range(3):
         at.button(key="step_next100").click().run()
     m = model_of(at)
     w = at.session_state[state.STEP_WATCH]
     assert w["pair"] == (source, target) and w["steps"] == list(range(301))
-    assert np.isclose(w["probs"][-1], step_view.pair_probability(m, source, target))
+    assert np.isclose(w["probs"][-1], step_lessons.pair_probability(m, source, target))
     history = at.session_state[state.HISTORY]
     words = m.vocab.index_to_key
     trained = [r["step"] for r in history if r["inputs"] == words[source] and r["target"] == words[target]]
@@ -203,7 +206,7 @@ def test_english_rule_sentences_are_the_engines():
     kinds = set()
     for m in rule_models():
         r = m.rule
-        kind = step_view.rule_kind(m.architecture, r.hidden_is_mean, r.divide_inputs)
+        kind = step_lessons.rule_kind(m.architecture, r.hidden_is_mean, r.divide_inputs)
         kinds.add(kind)
         assert t("step.rule." + kind, lang="en") == r.describe() == m.step().rule
         assert t("step.rule." + kind, lang="zh") != r.describe()                  # translated

@@ -19,7 +19,9 @@ from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
 from lessons.sweep import scores as sweep_scores
 from tests.conftest import kept_choice, figure_array, plotly_figures
-from ui import sweep as ui
+from ui.charts import sweep as sweep_charts
+from ui.views.hyperparameters import controls as ui
+from ui.views.hyperparameters import results as ui_results
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/12_hyperparameters.py"
@@ -106,7 +108,7 @@ def test_a_small_sweep_plots_one_point_per_value_with_error_bars(page):
     assert "6 of 6 runs (0 from the cache)" in texts(at.caption)
     import io
     import pandas as pd
-    csv = pd.read_csv(io.BytesIO(ui.csv_bytes(rows, job.plan, job.corpus)))         # what the download holds
+    csv = pd.read_csv(io.BytesIO(ui_results.csv_bytes(rows, job.plan, job.corpus)))         # what the download holds
     assert len(csv) == 6 and list(csv["value"]) == [r["value"] for r in rows]
     np.testing.assert_allclose(csv["groups"], [r["groups"] for r in rows])
     assert set(csv["setting_epochs"]) == {3} and set(csv["corpus"]) == {"tiny"}
@@ -257,7 +259,8 @@ def test_both_languages_have_the_same_keys_and_placeholders():
 
 def test_every_key_the_page_uses_is_in_the_catalogue():
     en = catalogue("en")
-    code = (ROOT / "ui" / "sweep.py").read_text() + (ROOT / PAGE).read_text()
+    files = [ROOT / PAGE, ROOT / "ui" / "charts" / "sweep.py", *sorted((ROOT / "ui" / "views" / "hyperparameters").glob("*.py"))]
+    code = "".join(f.read_text() for f in files)
     used = set(re.findall(r't\("sweep\.([\w.]+)"', code))
     assert used and used <= set(en), used - set(en)
     for name in sweep_plan.SWEEPABLE:                                           # keys built from names
@@ -319,7 +322,7 @@ def test_the_page_after_a_sweep_in_a_real_browser():
 def test_defaults_and_recommendations_are_marked_where_the_sweep_reaches_them(setting, values, marks):
     base = {"architecture": "skipgram", "objective": "negative_sampling"}
     plan = sweep_plan.SweepPlan.make(setting, values, [1], base)
-    assert ui.reference_marks(plan) == marks
+    assert sweep_charts.reference_marks(plan) == marks
 
 
 def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):

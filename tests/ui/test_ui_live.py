@@ -1,4 +1,4 @@
-"""The embedding-space page's numbers (ui/live.py), as plain functions: slider ranges, the projection of a
+"""The embedding-space page's numbers (ui/views/embedding_space/live.py, ui/pacing.py), as plain functions: slider ranges, the projection of a
 frame, the trails, the fixed axes for scrubbing, and the t-SNE layout."""
 
 import numpy as np
@@ -6,7 +6,8 @@ import pytest
 
 import engine
 from engine import Word2Vec, projection
-from ui import live as lv
+from ui import pacing
+from ui.views.embedding_space import live as lv
 
 
 @pytest.fixture(scope="module")
@@ -107,37 +108,38 @@ def test_tsne_layout_and_a_second_run_from_the_previous_one():
 
 
 # ---------------------------------------------------------------- colours, labels and the separation figure
-from ui import embedding_charts as ec  # noqa: E402
+from ui.charts import colouring  # noqa: E402
+from ui.charts import embedding as ec  # noqa: E402
 
 
 def test_royalty_words_are_coloured_by_their_group_and_keep_their_colour():
-    groups = ec.corpus_groups("royalty")
+    groups = colouring.corpus_groups("royalty")
     words = ["the", "king", "queen", "man", "happy"]
-    c = ec.colouring(words, groups, counts=[90, 20, 18, 15, 5], lang="en")
+    c = colouring.colouring(words, groups, counts=[90, 20, 18, 15, 5], lang="en")
     assert c.kind == "groups"
     assert c.group == [None, "royal", "royal", "male", "feeling"]
     assert c.category == ["no group", "royal", "royal", "male", "feeling"]
     colour_of = dict(zip(c.domain, c.colours))
-    assert colour_of["no group"] == ec.NO_GROUP_COLOUR and len(set(c.colours)) == len(c.colours)
-    fewer = ec.colouring(["happy"], groups, lang="en")          # other words shown: the same colours
+    assert colour_of["no group"] == colouring.NO_GROUP_COLOUR and len(set(c.colours)) == len(c.colours)
+    fewer = colouring.colouring(["happy"], groups, lang="en")          # other words shown: the same colours
     assert dict(zip(fewer.domain, fewer.colours)) == colour_of
-    zh = ec.colouring(words, groups, lang="zh")                # group names in the reader's language
+    zh = colouring.colouring(words, groups, lang="zh")                # group names in the reader's language
     assert zh.category[1] == "王室" and zh.domain[-1] == "无类别"
 
 
 def test_words_without_groups_are_coloured_by_frequency_band():
-    assert ec.corpus_groups("uploaded file") == {} and ec.corpus_groups("lee_background") == {}
-    c = ec.colouring(["a", "b", "c", "d", "e", "f"], {}, counts=[60, 50, 40, 30, 20, 10], lang="en")
+    assert colouring.corpus_groups("uploaded file") == {} and colouring.corpus_groups("lee_background") == {}
+    c = colouring.colouring(["a", "b", "c", "d", "e", "f"], {}, counts=[60, 50, 40, 30, 20, 10], lang="en")
     assert c.kind == "bands" and c.category == ["most frequent third"] * 2 + ["middle third"] * 2 + ["rarest third"] * 2
     assert all(g is None for g in c.group)
-    assert ec.colouring(["a", "b"], {}, counts=None, lang="en").kind == "none"
+    assert colouring.colouring(["a", "b"], {}, counts=None, lang="en").kind == "none"
 
 
 def test_planted_corpus_words_take_their_planted_groups():
     from lessons.planted import planted_corpus
     corpus = planted_corpus(n_tokens=500, n_groups=2, group_size=3)
-    groups = ec.corpus_groups(None, planted=corpus)
-    c = ec.colouring(["animal1", "the", "fruit2"], groups, lang="en")
+    groups = colouring.corpus_groups(None, planted=corpus)
+    c = colouring.colouring(["animal1", "the", "fruit2"], groups, lang="en")
     assert c.group == ["animal", None, "fruit"] and c.category[0] == "animal"
 
 
@@ -174,7 +176,7 @@ def test_labels_never_overlap_and_stay_inside_the_plot():
 
 
 def test_chosen_and_grouped_words_are_labelled_first():
-    c = ec.colouring(["the", "a", "king", "queen", "cat"], {"king": "royal", "queen": "royal"}, lang="en")
+    c = colouring.colouring(["the", "a", "king", "queen", "cat"], {"king": "royal", "queen": "royal"}, lang="en")
     assert ec.label_order(["the", "a", "king", "queen", "cat"], c, chosen=["cat"]) == [4, 2, 3, 0, 1]
     coords = np.zeros((5, 2))                                   # all on one spot: only a few labels fit around it
     spots = ec.place_labels(coords, ["the", "a", "king", "queen", "cat"], [4, 2, 3, 0, 1],
@@ -190,9 +192,9 @@ def test_view_domain_keeps_one_scale_for_both_axes():
 
 
 def test_chart_spec_is_the_same_every_frame_and_carries_the_groups():
-    groups = ec.corpus_groups("royalty")
+    groups = colouring.corpus_groups("royalty")
     words = ["the", "king", "queen", "man", "woman", "happy"]
-    c = ec.colouring(words, groups, lang="en")
+    c = colouring.colouring(words, groups, lang="en")
     rng = np.random.default_rng(0)
     hover = ["<b>w</b><br>nearest:<br>x 0.50"] * 6
     d1, s1 = ec.projection_chart(words, rng.normal(size=(6, 2)), hover, c, lang="en")
@@ -221,11 +223,11 @@ def test_trails_are_thinned_to_a_readable_number_of_points(live):
 def test_view_text_and_separation_of_the_shown_words():
     assert lv.view_text(centered=True, unit=True, remove_top=0) == "same length, centered"
     assert lv.view_text(centered=False, unit=False, remove_top=2) == "not centered, top 2 direction(s) removed"
-    c = ec.colouring(["a1", "a2", "b1", "b2", "x"], {"a1": "a", "a2": "a", "b1": "b", "b2": "b"}, lang="en")
+    c = colouring.colouring(["a1", "a2", "b1", "b2", "x"], {"a1": "a", "a2": "a", "b1": "b", "b2": "b"}, lang="en")
     coords = np.array([[0.0, 0], [0, 1], [9, 0], [9, 1], [4, 4]])
     sep = lv.separation_of(coords, np.hstack([coords, np.ones((5, 1))]), c)
     assert sep is None                                          # 4 words with a group: too few for 5 neighbours
-    bands = ec.colouring(["a", "b"], {}, counts=[2, 1], lang="en")
+    bands = colouring.colouring(["a", "b"], {}, counts=[2, 1], lang="en")
     assert lv.separation_of(coords[:2], coords[:2], bands) is None
 
 
@@ -242,7 +244,7 @@ def test_the_default_view_separates_the_royalty_groups_after_training():
     n = lv.WordRange(len(model.vocab)).words(0)[2]             # the words the page shows by default
     sel = lv.shown_ids(0, n)
     words = model.vocab.index_to_key[sel]
-    colour = ec.colouring(words, ec.corpus_groups("royalty"), lang="en")
+    colour = colouring.colouring(words, colouring.corpus_groups("royalty"), lang="en")
     X = lv.vectors(model, "W_in")
     live = lv.LiveState(model=model)
     live.projector.configure(**lv.VIEW_DEFAULTS)
@@ -259,40 +261,40 @@ def test_play_asks_for_frames_no_faster_than_the_process_makes_them(monkeypatch)
     10 x the process's CPU time per frame x the slack, so every frame computed is delivered; alone, a tab
     gets the fps it asked for. A pace is kept PACE_DWELL_S (each change redraws the page) unless the
     process is twice as busy as it allows."""
-    monkeypatch.setattr(lv, "PLAYERS", lv.PlayRegistry())
+    monkeypatch.setattr(pacing, "PLAYERS", pacing.PlayRegistry())
     tabs = [lv.LiveState(model=None, playing=True) for _ in range(10)]
     target = 0.1                                              # 10 frames/s asked for
-    assert lv.play_interval(tabs[0], target, now=100.0) == target       # alone, nothing measured yet
+    assert pacing.play_interval(tabs[0], target, now=100.0) == target       # alone, nothing measured yet
     for k in range(50):                                       # the process spends 38 ms of CPU per frame
-        lv.PLAYERS.beat(id(tabs[k % 10]), 100.0 + k / 100)
-        lv.PLAYERS.frame_done(100.0 + k / 100, cpu_s=7.0 + 0.038 * k)
-    assert lv.PLAYERS.playing(100.5) == 10 and lv.PLAYERS.frame_cost_ms(100.5) == pytest.approx(38.0)
-    assert lv.repace(tabs[0], target, now=100.5)              # 0.1 s is far too fast: at once, within the dwell
-    need = lv.PACE_SLACK * 10 * 0.038                         # 0.475 s: the next of the few steps is 0.5
-    assert tabs[0].interval == min(s for s in lv.PACE_STEPS if s >= need)
-    assert lv.play_interval(tabs[0], target, now=100.6) == tabs[0].interval     # the page's run_every
-    assert not lv.repace(tabs[0], target, now=100.6)          # stable while the class plays
+        pacing.PLAYERS.beat(id(tabs[k % 10]), 100.0 + k / 100)
+        pacing.PLAYERS.frame_done(100.0 + k / 100, cpu_s=7.0 + 0.038 * k)
+    assert pacing.PLAYERS.playing(100.5) == 10 and pacing.PLAYERS.frame_cost_ms(100.5) == pytest.approx(38.0)
+    assert pacing.repace(tabs[0], target, now=100.5)              # 0.1 s is far too fast: at once, within the dwell
+    need = pacing.PACE_SLACK * 10 * 0.038                         # 0.475 s: the next of the few steps is 0.5
+    assert tabs[0].interval == min(s for s in pacing.PACE_STEPS if s >= need)
+    assert pacing.play_interval(tabs[0], target, now=100.6) == tabs[0].interval     # the page's run_every
+    assert not pacing.repace(tabs[0], target, now=100.6)          # stable while the class plays
     for t in tabs[1:]:                                        # the others pause
         t.playing = False
-        lv.play_interval(t, target, now=101.0)
-    assert lv.PLAYERS.playing(101.0) == 1
-    assert not lv.repace(tabs[0], target, now=101.0)          # faster, but not within the dwell
-    later = 100.5 + lv.PACE_DWELL_S + 0.1                     # (no frames in the window: the first guess)
-    assert lv.repace(tabs[0], target, now=later) and tabs[0].interval == target
+        pacing.play_interval(t, target, now=101.0)
+    assert pacing.PLAYERS.playing(101.0) == 1
+    assert not pacing.repace(tabs[0], target, now=101.0)          # faster, but not within the dwell
+    later = 100.5 + pacing.PACE_DWELL_S + 0.1                     # (no frames in the window: the first guess)
+    assert pacing.repace(tabs[0], target, now=later) and tabs[0].interval == target
     tabs[0].interval = None                                   # another fps chosen: paced again at once
-    assert lv.play_interval(tabs[0], 0.5, now=later) == 0.5 and tabs[0].pace_target == 0.5
+    assert pacing.play_interval(tabs[0], 0.5, now=later) == 0.5 and tabs[0].pace_target == 0.5
     # a tab that stopped without pausing (closed) stops counting after PLAYING_WITHIN_S
-    lv.frame_finished(tabs[1], started=later - 0.02, now=later)
-    assert lv.PLAYERS.playing(later + lv.PLAYING_WITHIN_S + 1) == 0
+    pacing.frame_finished(tabs[1], started=later - 0.02, now=later)
+    assert pacing.PLAYERS.playing(later + pacing.PLAYING_WITHIN_S + 1) == 0
     # never slower than one frame every PACE_MAX_INTERVAL s
-    assert lv.paced_interval(target, 500.0, 30) == lv.PACE_MAX_INTERVAL
+    assert pacing.paced_interval(target, 500.0, 30) == pacing.PACE_MAX_INTERVAL
 
 
 def test_a_reused_label_placement_moves_with_its_words():
     """The live view places labels every REFRESH_FRAMES frames: the chart then takes the placement given
     (pixel offsets from each point), so a label follows its word; a fresh placement is what label_spots gives."""
     words = ["the", "king", "queen", "man", "woman", "happy"]
-    c = ec.colouring(words, ec.corpus_groups("royalty"), lang="en")
+    c = colouring.colouring(words, colouring.corpus_groups("royalty"), lang="en")
     rng = np.random.default_rng(1)
     before, after = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
     hover = ["<b>w</b><br>nearest:<br>x 0.50"] * 6
@@ -304,7 +306,7 @@ def test_a_reused_label_placement_moves_with_its_words():
     assert list(moved["word"]) == list(fresh["word"])           # the same words keep their labels ...
     np.testing.assert_allclose(moved[["dx", "dy"]], fresh[["dx", "dy"]])      # ... at the same offsets ...
     np.testing.assert_allclose(moved[["x", "y"]], after[[i for i, _, _ in spots]])   # ... from where the words are now
-    c2 = ec.colouring(words[:2], ec.corpus_groups("royalty"), lang="en")
+    c2 = colouring.colouring(words[:2], colouring.corpus_groups("royalty"), lang="en")
     few = ec.parts(ec.projection_chart(words[:2], after[:2], hover[:2], c2, lang="en", labels=spots)[0])["label"]
     assert set(few["word"]) <= {"the", "king"}                  # rows beyond the words given are dropped
 
@@ -327,7 +329,7 @@ def test_the_live_numbers_are_one_escaped_row():
     row = lv.metric_row([("updates", "3,000", None), ("loss <all>", "0.1234", 'over "20" frames')])
     assert row.count('class="w2v-metric"') == 2 and 'data-metric="1"' in row
     assert "loss &lt;all&gt;" in row and 'title="over &quot;20&quot; frames"' in row
-    assert lv.thinned(list(range(1000)), 300)[:3] == [0, 4, 8] and lv.thinned([], 3) == []
+    assert ec.thinned(list(range(1000)), 300)[:3] == [0, 4, 8] and ec.thinned([], 3) == []
 
 
 def test_a_pace_near_a_step_does_not_flap(monkeypatch):
@@ -335,34 +337,34 @@ def test_a_pace_near_a_step_does_not_flap(monkeypatch):
     94 ms), but not with frames PACE_HYSTERESIS dearer: a tab at the step that would fit those stays there
     instead of flapping to 0.1 s and back, a slower tab comes down to it, and neither changes again within
     PACE_DWELL_S."""
-    monkeypatch.setattr(lv, "PLAYERS", lv.PlayRegistry())
+    monkeypatch.setattr(pacing, "PLAYERS", pacing.PlayRegistry())
     tabs = [lv.LiveState(model=None, playing=True) for _ in range(5)]
     for k in range(40):
-        lv.PLAYERS.beat(id(tabs[k % 5]), 200.0 + k / 20)
-        lv.PLAYERS.frame_done(200.0 + k / 20, cpu_s=1.0 + 0.015 * k)
-    assert lv.paced_interval(0.1, lv.PLAYERS.frame_cost_ms(202.0), 5) == 0.1
-    safe = min(s for s in lv.PACE_STEPS if s >= 5 * 0.015 * lv.PACE_SLACK * lv.PACE_HYSTERESIS)
+        pacing.PLAYERS.beat(id(tabs[k % 5]), 200.0 + k / 20)
+        pacing.PLAYERS.frame_done(200.0 + k / 20, cpu_s=1.0 + 0.015 * k)
+    assert pacing.paced_interval(0.1, pacing.PLAYERS.frame_cost_ms(202.0), 5) == 0.1
+    safe = min(s for s in pacing.PACE_STEPS if s >= 5 * 0.015 * pacing.PACE_SLACK * pacing.PACE_HYSTERESIS)
     assert 0.1 < safe < 0.2
     steady, slow = tabs[0], tabs[1]
     steady.interval, steady.paced_at = safe, 190.0
     slow.interval, slow.paced_at = 0.2, 190.0
-    assert not lv.repace(steady, 0.1, now=202.0) and steady.interval == safe
-    assert lv.repace(slow, 0.1, now=202.0) and slow.interval == safe
-    assert not lv.repace(slow, 0.1, now=203.0)
+    assert not pacing.repace(steady, 0.1, now=202.0) and steady.interval == safe
+    assert pacing.repace(slow, 0.1, now=202.0) and slow.interval == safe
+    assert not pacing.repace(slow, 0.1, now=203.0)
 
 
 def test_a_slow_first_frame_does_not_slow_the_start(monkeypatch):
     """The first frame after Play can take half a second (a first PCA, a cold cache): one frame is not a
     trend, so the tab keeps the fps asked for instead of waiting a dwell at 1.5 s per frame; five slow
     frames in a row are a trend."""
-    monkeypatch.setattr(lv, "PLAYERS", lv.PlayRegistry())
+    monkeypatch.setattr(pacing, "PLAYERS", pacing.PlayRegistry())
     tab = lv.LiveState(model=None, playing=True)
-    assert lv.play_interval(tab, 0.1, now=300.0) == 0.1
-    lv.frame_finished(tab, started=300.0, now=300.64)
-    assert not lv.repace(tab, 0.1, now=300.7) and tab.interval == 0.1
+    assert pacing.play_interval(tab, 0.1, now=300.0) == 0.1
+    pacing.frame_finished(tab, started=300.0, now=300.64)
+    assert not pacing.repace(tab, 0.1, now=300.7) and tab.interval == 0.1
     for k in range(3):
-        lv.frame_finished(tab, started=301.0 + k, now=301.05 + k)           # quick frames after it
-    assert not lv.repace(tab, 0.1, now=304.0) and tab.interval == 0.1
+        pacing.frame_finished(tab, started=301.0 + k, now=301.05 + k)           # quick frames after it
+    assert not pacing.repace(tab, 0.1, now=304.0) and tab.interval == 0.1
     for k in range(5):
-        lv.frame_finished(tab, started=305.0 + k, now=305.64 + k)
-    assert lv.repace(tab, 0.1, now=310.0) and tab.interval >= 0.64 * lv.WALL_FACTOR
+        pacing.frame_finished(tab, started=305.0 + k, now=305.64 + k)
+    assert pacing.repace(tab, 0.1, now=310.0) and tab.interval >= 0.64 * pacing.WALL_FACTOR

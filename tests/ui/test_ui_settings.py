@@ -62,8 +62,8 @@ def test_sidebar_bounds_come_from_the_engine_table():
 def test_page_widgets_that_start_at_a_sidebar_setting_offer_its_range():
     assert ui_settings.ui_range("window") == (1, SETTINGS["window"].ui_high)
     assert ui_settings.ui_range("ns_exponent") == (SETTINGS["ns_exponent"].ui_low, SETTINGS["ns_exponent"].ui_high)
-    for page, name in (("03_windows.py", "window"), ("06_negative_sampling.py", "ns_exponent")):
-        assert f'*ui_range("{name}")' in (ROOT / "pages" / page).read_text()
+    for view, name in (("ui/views/windows.py", "window"), ("ui/views/negative_sampling.py", "ns_exponent")):
+        assert f'*ui_range("{name}")' in (ROOT / view).read_text()
 
 
 def test_app_defaults_are_a_config_with_the_apps_overrides():

@@ -1,8 +1,10 @@
-"""Glue for the import and export page: vectors and settings to bytes for download, uploads to KeyedVectors.
+"""The Import and export page: vectors and settings to bytes for download, uploads to KeyedVectors.
 
 What it does: writes word2vec text / binary files and the Embedding Projector's vectors.tsv and
 metadata.tsv into memory (through the engine's writers), the settings as JSON with a share link, and
-reads an uploaded word2vec file into the session (a bad file gives a message and keeps what was loaded).
+reads an uploaded word2vec file into the session (a bad file gives a message and keeps what was loaded);
+draws the page's four parts in order: export the vectors, share the settings, import vectors, load
+settings.
 What it does not do: parse or format the files itself (engine.keyed_vectors does).
 """
 
@@ -15,12 +17,15 @@ from typing import Optional, Tuple
 from urllib.parse import urlencode
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from engine import KeyedVectors, parse_word2vec_bytes
 from ui import settings as ui_settings
 from ui import state
-from ui.i18n import say, t
+from ui.choices import choice
+from ui.i18n import engine_message, say, t
+from ui.source import choose_source
 
 
 def export_vectors(model, matrix: str = "W_in") -> KeyedVectors:
@@ -151,3 +156,102 @@ def upload_error_text(stored) -> str:
         return ""
     err, after = stored
     return say(err) + t("common.sentence_sep") + t(after)
+
+
+# ---------------------------------------------------------------- what the page draws, in order
+def export_section(model, loaded, settings: dict) -> None:
+    """Download the session's model (W_in, or W_in + W_out) or the imported vectors in four formats."""
+    st.header(t("export.export"))
+    src = choose_source("export", "ie_source", model, loaded)
+    if src is None:
+        st.warning(t("export.nothing"))
+        return
+    if src == "model":
+        if model.step_count == 0:
+            st.warning(t("export.untrained"))
+        else:
+            st.caption(t("export.after", steps=f"{model.step_count:,}", share=f"{model.progress_fraction():.0%}",
+                         epochs=model.planned_epochs))
+        options = ["W_in"] if model.objective == "hierarchical_softmax" else ["W_in", "sum"]
+        matrix = choice(st.radio, t("export.matrix"), options,
+                        {"W_in": t("export.matrix_in"), "sum": "W_in + W_out"}.get, "ie_matrix", default="W_in",
+                        horizontal=True)
+        kv = export_vectors(model, matrix)
+        stem = f"word2vec_{settings['corpus']}_{settings['architecture']}_{settings['objective']}_d{model.vector_size}"
+    else:
+        kv = loaded
+        stem = "imported_vectors"
+    st.caption(t("export.size", V=f"{len(kv):,}", d=kv.vector_size))
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button(t("export.dl_txt"), lambda: word2vec_bytes(kv, binary=False), f"{stem}.txt",
+                       "text/plain", key="ie_dl_txt", on_click="ignore", help=t("export.dl_txt_help"))
+    c2.download_button(t("export.dl_bin"), lambda: word2vec_bytes(kv, binary=True), f"{stem}.bin",
+                       "application/octet-stream", key="ie_dl_bin", on_click="ignore", help=t("export.dl_bin_help"))
+    c3.download_button(t("export.dl_vec"), lambda: projector_bytes(kv)[0], "vectors.tsv",
+                       "text/tab-separated-values", key="ie_dl_vec", on_click="ignore")
+    c4.download_button(t("export.dl_meta"), lambda: projector_bytes(kv)[1], "metadata.tsv",
+                       "text/tab-separated-values", key="ie_dl_meta", on_click="ignore")
+    with st.expander(t("export.how_to_open")):
+        st.markdown(t("export.in_gensim"))
+        st.code(f'from gensim.models import KeyedVectors\n'
+                f'kv = KeyedVectors.load_word2vec_format("{stem}.txt", binary=False)   # .bin: binary=True\n'
+                f'kv.most_similar("{kv.index_to_key[0]}")', language="python")
+        st.markdown(t("export.in_projector"))
+
+
+def share_section(model, settings: dict) -> None:
+    """The link that reproduces the sidebar's settings, and the settings as a JSON file."""
+    st.subheader(t("export.settings"))
+    query = share_query(settings)
+    base = (st.context.url or "http://localhost:8501/").split("?")[0]
+    st.markdown(t("export.link_text"))
+    st.code(f"{base}?{query}", language=None)
+    if settings["corpus"] == state.UPLOAD_CHOICE:
+        st.caption(t("export.link_upload"))
+    st.download_button(t("export.dl_json"), lambda: settings_json(settings, model), "word2vec_settings.json",
+                       "application/json", key="ie_dl_json", on_click="ignore")
+
+
+def _forget_vectors() -> None:
+    st.session_state[state.LOADED_KV] = None
+    st.session_state[state.LOADED_KV_NAME] = None
+    st.session_state.pop(state.VECTORS_UPLOAD_ERROR, None)
+
+
+def import_section() -> None:
+    """Upload a word2vec file (read in the uploader's callback, before the page is drawn) and what was loaded."""
+    st.header(t("export.import"))
+    st.markdown(t("export.import_text", limit=state.upload_limit_mb()))
+    st.number_input(t("export.max_words"), 0, 10_000_000, 0, step=10_000, key="ie_max_words")
+    st.file_uploader(t("export.upload"), key="ie_upload", on_change=on_vectors_upload,
+                     args=("ie_upload", "ie_max_words", state.VECTORS_UPLOAD_ERROR))
+    if st.session_state.get(state.VECTORS_UPLOAD_ERROR):
+        st.error(upload_error_text(st.session_state[state.VECTORS_UPLOAD_ERROR]))
+    loaded = st.session_state.get(state.LOADED_KV)
+    if loaded is None:
+        return
+    st.success(t("export.loaded", name=st.session_state.get(state.LOADED_KV_NAME), V=f"{len(loaded):,}",
+                 d=loaded.vector_size, words=t("export.word_sep").join(loaded.index_to_key[:12])))
+    st.dataframe(pd.DataFrame({t("export.col_word"): loaded.index_to_key[:5],
+                               **{t("export.col_dim", j=j): loaded.vectors[:5, j]
+                                  for j in range(min(6, loaded.vector_size))}}),
+                 hide_index=True)
+    st.button(t("export.forget"), key="ie_forget", on_click=_forget_vectors)
+
+
+def load_settings_section() -> None:
+    """Read a settings JSON file, say what it would change, and apply it to the sidebar on request."""
+    st.subheader(t("export.load_settings"))
+    js = st.file_uploader(t("export.settings_upload"), type=["json"], key="ie_settings_upload")
+    if js is None:
+        return
+    parsed, err, notes = parse_settings_json(js.getvalue())
+    for note in notes:
+        st.warning(engine_message(note))
+    if err:
+        st.error(err + t("common.sentence_sep") + t("export.nothing_changed"))
+    else:
+        st.write(parsed)
+        st.button(t("export.apply"), key="ie_apply", on_click=apply_settings, args=(parsed,),
+                  help=t("export.apply_help"))

@@ -1,11 +1,10 @@
-"""Glue for the live embedding-space page: per-session live state, training frames, snapshots, figures.
+"""The live embedding-space page's state and numbers: per-session live state, training frames, snapshots.
 
 What it does: keeps, per browser session, what the live view needs between frames (the stable PCA,
 the snapshots for the time slider and trails, the loss of each frame, frame times for the frame
 rate, the last t-SNE layout); trains one frame's worth of updates; says how the picture was made
-(view options, the groups' separation); builds the loss chart (the projection chart is in
-ui/embedding_charts.py). Also
-train_with_progress(), the "train to the end" button with a progress bar that other pages use.
+(view options, the groups' separation). The projection and loss charts are in ui/charts/embedding.py,
+the process-wide pace of the frames in ui/pacing.py.
 What it does not do: any maths of its own (engine.projection does the projections), or share state
 between users (everything is in st.session_state).
 """
@@ -14,25 +13,20 @@ from __future__ import annotations
 
 import collections
 import html
-import math
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 import numpy as np
-import pyarrow as pa
 import streamlit as st
 
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
 from engine import projection
 from engine.projection import StablePCA, nearest_neighbours
-from ui import charts
-from ui import embedding_charts as ec
+from ui.charts.colouring import Colouring
 from ui import state
 from ui.compiling import ensure_fast_trainer
-from ui.i18n import engine_message, t
-from ui.jobs import heavy_job
+from ui.i18n import t
 
 LIVE = state.LIVE_VIEW              # session key: the LiveState of this session
 SNAPSHOT_WORDS = 1000               # snapshots keep the rows of the most frequent 1,000 words
@@ -90,162 +84,10 @@ class LiveState:
         return (len(t) - 1) / (t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else 0.0
 
 
-PACE_SLACK = 1.25         # the frames of all playing tabs may fill at most 1 / PACE_SLACK of the process's CPU time
-PACE_MAX_INTERVAL = 3.0   # ... but every tab gets at least one frame every 3 s
-PACE_HYSTERESIS = 1.2     # go faster only when frames this much dearer would still allow it (each change redraws the page)
-PACE_DWELL_S = 5.0        # keep a pace at least this long unless the process is twice as busy as it allows
-FRAME_CPU_GUESS_MS = 40.0  # a frame's CPU time before one has been measured (royalty, 1,000 updates a frame)
-PLAYING_WITHIN_S = 4.0    # a tab counts as playing while its last frame is this recent
-COST_WINDOW_S = 4.0       # a frame's cost is measured over the process's frames of the last 4 s
-WALL_FACTOR = 1.25        # ... and a tab asks no more often than every 1.25 x its slower frames' wall time (paced_interval)
-PACE_STEPS = (0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.65, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)   # the slower paces a tab can have (s per frame)
-
-
-class PlayRegistry:
-    """Which tabs of this server process are playing, and what a frame costs the process (process-wide,
-    like ui.jobs.SLOTS; no user data).
-
-    One process runs its sessions' scripts one at a time (Python's GIL), so the frames of all its playing
-    tabs share one core: the pace of each tab follows from how many tabs play and from the process's CPU
-    time per frame: everything a frame costs (the page's Python, Streamlit's messages, the websocket),
-    and whatever else the process does meanwhile (other students' clicks make frames slower, as they should).
-
-    >>> r = PlayRegistry(); r.beat("a", 10.0); r.beat("b", 11.0); r.playing(12.0), r.playing(14.5)
-    (2, 1)
-    >>> for i in range(6): r.frame_done(20.0 + i / 10, cpu_s=3.0 + 0.03 * i)
-    >>> round(r.frame_cost_ms(20.6), 1), r.frame_cost_ms(30.0)
-    (30.0, None)
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._turn = threading.Lock()
-        self._last: dict = {}
-        self._frames: collections.deque = collections.deque(maxlen=200)     # (when, process CPU seconds)
-
-    def beat(self, key, now: float) -> None:
-        with self._lock:
-            self._last[key] = now
-
-    def leave(self, key) -> None:
-        with self._lock:
-            self._last.pop(key, None)
-
-    def playing(self, now: float, within: float = PLAYING_WITHIN_S) -> int:
-        with self._lock:
-            for key in [k for k, t in self._last.items() if now - t > within]:
-                del self._last[key]
-            return len(self._last)
-
-    def turn(self) -> threading.Lock:
-        """`with PLAYERS.turn():` around a frame: the frames of this process run one at a time. They are
-        Python bound, so running several at once only makes each wait for the GIL and switch back and forth
-        (with ten tabs a frame cost ~2.5x its CPU time alone); a tab waiting for its turn holds no GIL."""
-        return self._turn
-
-    def frame_done(self, now: float, cpu_s: float) -> None:
-        """A frame of any tab ran to its end at `now`; cpu_s: the process's CPU time then (time.process_time())."""
-        with self._lock:
-            self._frames.append((now, cpu_s))
-
-    def frame_cost_ms(self, now: float, window: float = COST_WINDOW_S) -> Optional[float]:
-        """The process's CPU milliseconds per frame over the frames of the last `window` seconds (None with
-        fewer than 5 of them)."""
-        with self._lock:
-            recent = [cpu for when, cpu in self._frames if now - when <= window]
-        if len(recent) < 5:
-            return None
-        return 1000 * (recent[-1] - recent[0]) / (len(recent) - 1)
-
-
-PLAYERS = PlayRegistry()
-
-
-def paced_interval(target: float, cost_ms: Optional[float], n_playing: int = 1,
-                   wall_ms: Sequence[float] = ()) -> float:
-    """Seconds between two frames of one tab: the user's 1 / fps, or longer when the process cannot
-    make that many frames for every playing tab.
-
-    The browser asks for a frame every `run_every` seconds whatever became of the last one. Asking more
-    often than the process can answer wastes it: when a tab's next run starts before the event loop has
-    sent the last one's messages, Streamlit drops them (script_finished becomes FINISHED_EARLY_FOR_RERUN);
-    with a class of tabs playing at 10 frames/s almost no frame was ever delivered. So each tab asks no
-    faster than n_playing x (the process's CPU time per frame, cost_ms) x PACE_SLACK: the frames of all
-    tabs then fit in the process's one core with room to deliver them, and to answer other students.
-    And no faster than WALL_FACTOR x the wall time of its slower recent frames (wall_ms, the 80th
-    percentile): a frame that waits for the others' takes longer than its CPU time, and a tick that comes
-    while a frame runs throws that frame away, which would make the process busier still.
-
-    >>> paced_interval(0.1, None, 1), paced_interval(0.1, 25.0, 1), paced_interval(0.1, 40.0, 10)
-    (0.1, 0.1, 0.5)
-    >>> paced_interval(0.1, 20.0, 5, wall_ms=[90, 110, 120, 140, 900]), paced_interval(0.1, 20.0, 1, wall_ms=[640, 50, 60])
-    (0.175, 0.1)
-    """
-    cost = FRAME_CPU_GUESS_MS if cost_ms is None else cost_ms
-    walls = sorted(list(wall_ms)[-9:])
-    # the 80th percentile (nearest rank) of the recent frames, from 5 of them: the slowest one (a first
-    # frame after Play, a cold cache) is never taken, so one slow frame is not a trend
-    wall = walls[math.ceil(0.8 * len(walls)) - 1] if len(walls) >= 5 else 0.0
-    need = max(PACE_SLACK * max(1, n_playing) * cost, WALL_FACTOR * wall) / 1000
-    if need <= target:
-        return float(target)
-    # a few steps only, so that a class starting to play one tab after another redraws each page a few times
-    return float(next((s for s in PACE_STEPS if s >= need), PACE_MAX_INTERVAL))
-
-
-def frame_finished(live: "LiveState", started: float, now: float) -> None:
-    """Record a frame that ran from `started` to its end `now` (this tab plays; its wall time; the
-    process's CPU time now)."""
-    live.frame_walls.append(1000 * (now - started))
-    PLAYERS.beat(id(live), now)
-    PLAYERS.frame_done(now, time.process_time())
-
-
-def _pace_now(live: "LiveState", target: float, now: float, margin: float = 1.0) -> float:
-    """The pace for this tab now; margin > 1: as if frames cost that much more (CPU and wall time)."""
-    cost = PLAYERS.frame_cost_ms(now)
-    return paced_interval(target, None if cost is None else cost * margin, PLAYERS.playing(now),
-                          [w * margin for w in live.frame_walls])
-
-
-def play_interval(live: "LiveState", target: float, now: float) -> float:
-    """The run_every for this tab now (set when the page is drawn), from the process's playing tabs."""
-    if not live.playing:
-        PLAYERS.leave(id(live))
-        live.interval = None
-        return target
-    PLAYERS.beat(id(live), now)
-    if live.interval is None or live.pace_target != target:          # Play pressed, or another fps chosen
-        if live.interval is None:
-            live.frame_walls.clear()                                 # the last Play's frames say little now
-        live.interval, live.paced_at, live.pace_target = _pace_now(live, target, now), now, target
-    return live.interval
-
-
-def repace(live: "LiveState", target: float, now: float) -> bool:
-    """True when this tab should ask for frames at another pace (the caller reruns the page, which sets the
-    new run_every; play_interval then takes the new pace): tabs started or stopped playing, or frames got
-    cheaper or dearer. Slower as soon as the pace is a step too fast; faster only to a pace that would hold
-    with frames PACE_HYSTERESIS times dearer (no flapping between two steps); and a pace is kept
-    PACE_DWELL_S unless it is half of what is needed (each change redraws the page, which itself costs the
-    process a few frames)."""
-    current = live.interval or target
-    if live.paced_at is not None and now - live.paced_at < PACE_DWELL_S:
-        slower = _pace_now(live, target, now)
-        want = slower if slower >= 2 * current else current
-    else:
-        slower, faster = _pace_now(live, target, now), _pace_now(live, target, now, margin=PACE_HYSTERESIS)
-        want = slower if slower > current else (faster if faster < current else current)
-    if want == current:
-        return False
-    live.interval, live.paced_at = want, now
-    return True
-
-
 REFRESH_FRAMES = 3        # while playing, label places, hover neighbours and the groups' separation are redone every 3rd frame
 
 
-def every_few_frames(live: "LiveState", name: str, key, compute):
+def every_few_frames(live: LiveState, name: str, key, compute):
     """compute(), or while playing its value from a frame less than REFRESH_FRAMES ago with the same `key`
     (the page's settings that change it). What changes slowly is not redone every frame: a frame then
     costs less of the process's one Python core, which a class's playing tabs share.
@@ -385,7 +227,7 @@ def view_text(centered: bool, unit: bool, remove_top: int) -> str:
     return t("embedding.list_sep").join(parts)
 
 
-def separation_of(coords: np.ndarray, X_rows: np.ndarray, colour: "ec.Colouring") -> Optional[projection.Separation]:
+def separation_of(coords: np.ndarray, X_rows: np.ndarray, colour: Colouring) -> Optional[projection.Separation]:
     """k-NN group accuracy of the words drawn that have a group (None without groups): in the picture
     (coords, (n, 2)) and in the full space (X_rows, (n, d), the same words' vectors, cosine)."""
     if colour.kind != "groups":
@@ -513,74 +355,6 @@ def default_trail_words(words: Sequence[str], n: int = 3, groups: Optional[Seque
     return (nice or grouped or list(words[5:8]))[:n]
 
 
-def train_with_progress(model: Word2Vec, label: Optional[str] = None, key: str = "train") -> Optional[dict]:
-    """A button that trains the model to the end of its planned epochs with a progress bar.
-
-    Clicking anything else (the Stop button shown while it runs) interrupts training between two
-    slices; the weights stay those of the last finished update and training goes on from there later.
-    """
-    if not st.button(label or t("embedding.train_default"), key=f"{key}_go", type="primary"):
-        return None
-    ensure_fast_trainer(model.vector_size, model.workers)
-    bar = st.progress(0.0, text=t("embedding.train_starting"))
-    st.button(t("embedding.train_stop"), key=f"{key}_stop", help=t("embedding.train_stop_help"))
-    t0 = time.perf_counter()
-
-    def report(fraction, info):
-        bar.progress(min(1.0, fraction), text=t(
-            "embedding.train_progress", epoch=info["epoch"] + 1, epochs=model.planned_epochs,
-            examples=f"{info['examples']:,}", loss=f"{info['loss']:.4f}", speed=f"{info['words_per_sec']:,.0f}"))
-
-    try:
-        with heavy_job("train"):
-            info = model.train(progress=report)
-    except TrainingDiverged as e:
-        st.error(engine_message(str(e)))
-        return None
-    finally:
-        model.wv.invalidate()
-    bar.progress(1.0, text=t("embedding.train_done", examples=f"{info['examples']:,}",
-                             seconds=f"{time.perf_counter() - t0:.1f}"))
-    return info
-
-
-def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trails=None, ranges=None,
-                    axis_titles=None, height: int = ec.CHART_HEIGHT, colour=None, chosen=(), labels=None):
-    """(data, spec) for st.vega_lite_chart: the words as points coloured by `colour` (an
-    embedding_charts.Colouring; default: by frequency band from counts), labels that do not overlap,
-    trails; hover = word, group, nearest neighbours. See embedding_charts.projection_chart.
-
-    The spec stays the same from frame to frame (the page writes the changing title above the chart),
-    so the browser only swaps the data of a canvas instead of rebuilding a figure: this is what keeps
-    the live view fluid. ranges: fixed ((x0, x1), (y0, y1)) axes, e.g. to compare snapshots. labels: a
-    placement from embedding_charts.label_spots to reuse (default: placed now).
-    """
-    if colour is None:
-        colour = ec.colouring(words, {}, counts)
-    chosen = list(chosen) or list(trails or {})
-    return ec.projection_chart(words, coords, hover, colour, n_labels, trails, ranges, chosen, axis_titles, height,
-                               labels=labels)
-
-
-LOSS_POINTS = 300            # the loss chart draws at most ~this many frame points (a long Play thins the old ones)
-
-
-def thinned(rows: Sequence, most: int = LOSS_POINTS) -> list:
-    """Every k-th of `rows` (k a power of two, the smallest giving at most `most`) and always the last:
-    the same rows stay from frame to frame until k doubles, so the curve does not flicker as it grows.
-
-    >>> thinned(list(range(10)), 4)
-    [0, 4, 8, 9]
-    """
-    step = 1
-    while len(rows) > most * step:
-        step *= 2
-    out = list(rows[::step])
-    if rows and (len(rows) - 1) % step:
-        out.append(rows[-1])
-    return out
-
-
 def with_notes(text: str, notes: Sequence[str]) -> str:
     """Markdown `text` followed by `notes` in the small grey type of a caption (one st.markdown element
     instead of a markdown and a caption each; em units, so presenter mode's larger type scales them).
@@ -594,7 +368,7 @@ def with_notes(text: str, notes: Sequence[str]) -> str:
     return "\n\n".join(([text] if text else []) + small)
 
 
-def frame_note(live: "LiveState") -> str:
+def frame_note(live: LiveState) -> str:
     """'Frame 120: 14 ms on the server ...' for the frame before this one ('' before the first)."""
     if live.frame_ms is None:
         return ""
@@ -613,46 +387,3 @@ def metric_row(items: Sequence[tuple]) -> str:
                      f'<div class="w2v-metric" data-metric="{i}" style="font-size:2rem;line-height:1.25">'
                      f'{html.escape(value)}</div></div>')
     return '<div style="display:flex;gap:1rem;flex-wrap:wrap;margin:0.2rem 0 0.4rem 0">' + "".join(cells) + "</div>"
-
-
-def loss_vega(live: "LiveState", height: int = 200):
-    """(data, spec) of the loss chart: each frame's mean loss (thinned to ~LOSS_POINTS), each epoch's mean,
-    and the overall mean (one table)."""
-    m = live.model
-    frame_curve, epoch_curve = t("embedding.loss_frame_curve"), t("embedding.loss_epoch_curve")
-    rows = [(step, loss, frame_curve, "") for step, loss in thinned(live.frame_loss)]
-    done = 0
-    for _, (total, n) in m.loss_sums.items():
-        done += n
-        if n:
-            rows.append((done, total / n, epoch_curve, ""))
-    overall = m.mean_loss()
-    if np.isfinite(overall):
-        rows.append((done, overall, "overall", t("embedding.loss_overall_label", loss=f"{overall:.4f}")))
-    update, loss, curve, label = zip(*rows) if rows else ((), (), (), ())
-    data = pa.table({"update": np.asarray(update, dtype=np.int64), "loss": np.asarray(loss, dtype=np.float64),
-                     "curve": pa.array(curve, pa.string()), "label": pa.array(label, pa.string())})
-    x = {"field": "update", "type": "quantitative", "title": t("embedding.loss_x")}
-    y = {"field": "loss", "type": "quantitative", "title": t("embedding.loss_y"), "scale": {"zero": False}}
-    spec = {
-        "height": height,
-        "config": charts.vega_presenter_config(),
-        "layer": [
-            {"transform": [{"filter": {"field": "curve", "oneOf": [frame_curve, epoch_curve]}}],
-             "mark": {"type": "line", "point": {"size": 30}},
-             "encoding": {"x": x, "y": y,
-                          "color": {"field": "curve", "type": "nominal",
-                                    "legend": {"orient": "top", "title": None, "labelLimit": 400},
-                                    "scale": {"domain": [epoch_curve, frame_curve], "range": ["#08519c", "#9ecae1"]}},
-                          "tooltip": [{"field": "update", "title": x["title"]},
-                                      {"field": "loss", "format": ".4f", "title": y["title"]},
-                                      {"field": "curve", "title": t("embedding.loss_tip_curve")}]}},
-            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
-             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#e6550d"},
-             "encoding": {"y": y}},
-            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
-             "mark": {"type": "text", "align": "right", "dy": -8, "x": "width", "color": "#e6550d"},
-             "encoding": {"y": y, "text": {"field": "label"}}},
-        ],
-    }
-    return data, spec

@@ -1,21 +1,15 @@
-"""The Interview prep page's glue: predictions in, experiments run (cached per session), reveals drawn.
+"""One interview question as a card: the interviewer's question, the candidate's prediction, then the reveal.
 
-What it does: for each question of lessons.interview.questions.QUESTIONS, a card with the question as an
-interviewer asks it, the candidate's prediction (entered in a form before anything is shown), and,
-after "Run the experiment", the reveal: prediction against the measured result, the evidence, the
-explanation, a link to the page that teaches it and a short interview answer. Keeps, per session, the
-answers (walkthrough and mock interview), the results (per question and corpus), the mock interview's
-clock, and writes the answers into the URL (?iq=...) so a link restores them.
-What it does not do: compute anything itself (the engine's lessons_interview modules do), or change
-another page's state.
+What it does: the corpus a question runs on (the sidebar's, or a grouped sample when it needs groups), the
+question's texts' values, the prediction form (entered before anything is shown) and, after "Run the
+experiment", the reveal: prediction against the measured result, the evidence, the explanation, a link to
+the page that teaches it and a short interview answer. Results are cached per session, question and corpus.
+What it does not do: compute anything itself (lessons.interview does).
 """
 
 from __future__ import annotations
 
-import secrets
-import time
 from typing import Dict, Optional
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -25,36 +19,15 @@ from lessons.interview import setup as iv_setup
 from ui import state
 from ui.choices import choice
 from ui.i18n import engine_message, t
-from ui.interview_reveal import evidence, found_values
+from ui.views.interview.answers import FACTS, RESULTS, forget, qtext, record, session_value, tx
+from ui.views.interview.reveal import evidence, found_values
 
-# session-state keys of this page (widget keys start with "iv_" too)
-ANSWERS = "iv_answers"          # {qid: answer} of the walkthrough (and every answer given in a mock interview)
-RESULTS = "iv_results"          # {result key: result dict} experiments already run in this session
-FACTS = "iv_facts"              # {facts key: facts dict} the question texts' values per corpus
-RESTORED = "iv_restored"        # the link's ?iq= was read (once per session): (count, readable)
-MOCK = "iv_mock"                # the running or finished mock interview (dict), or None
-MOCK_SEED = "iv_mock_seed"      # this session's seed for drawing mock interviews
-PICK = "iv_pick"                # the walkthrough's question index (a selectbox)
-MODE = "iv_mode"
 GROUPED_SAMPLE = "fruits_animals_verbs"   # the corpus a question needing groups falls back to
 PAGES = {"pages/01_home.py": "home", "pages/02_corpus.py": "corpus", "pages/03_windows.py": "windows",
          "pages/04_step.py": "step", "pages/05_hierarchical_softmax.py": "hs",
          "pages/06_negative_sampling.py": "ns", "pages/07_embedding_space.py": "space",
          "pages/08_explore.py": "explore", "pages/09_compare.py": "compare"}
 
-
-def tx(key: str, **values) -> str:
-    return t(f"interview.{key}", **values)
-
-
-def qtext(qid: str, key: str, **values) -> str:
-    return t(f"interview.{qid}.{key}", **values)
-
-
-def _ss(key, default):
-    if key not in st.session_state:
-        st.session_state[key] = default
-    return st.session_state[key]
 
 
 # ------------------------------------------------------------------------------------------ the corpus
@@ -85,7 +58,7 @@ def result_key(question: questions.Question, corpus_key: str) -> str:
 
 
 def facts_for(question: questions.Question, setup, corpus_key: str) -> dict:
-    cache = _ss(FACTS, {})
+    cache = session_value(FACTS, {})
     key = result_key(question, corpus_key)
     if key not in cache:
         cache[key] = questions.facts(question, setup, sentence_for(question))
@@ -94,7 +67,7 @@ def facts_for(question: questions.Question, setup, corpus_key: str) -> dict:
 
 def run_experiment(question: questions.Question, setup, key: str) -> dict:
     """The question's result for this corpus: from the session's cache, else run now (with a progress bar)."""
-    results = _ss(RESULTS, {})
+    results = session_value(RESULTS, {})
     if key in results:
         return results[key]
     if question.heavy:
@@ -125,72 +98,6 @@ def progress_label(label: str) -> str:
             text = t(f"interview.run_label.{part}")
             out.append(part if text == f"interview.run_label.{part}" else text)
     return ", ".join(out)
-
-
-# ------------------------------------------------------------------------------------------ answers
-def all_answers() -> Dict[str, dict]:
-    return _ss(ANSWERS, {})
-
-
-def record(scope: str, question: questions.Question, prediction: dict, result: dict, key: str) -> None:
-    verdict = questions.score(question, prediction, result)
-    answer = {"p": prediction, "ok": verdict["right"], "fields": verdict["fields"], "key": key}
-    all_answers()[question.id] = answer
-    if scope == "mock" and st.session_state.get(MOCK):
-        st.session_state[MOCK]["answers"][question.id] = answer
-
-
-def restore_from_link() -> None:
-    """Once per session: read ?iq=<code> from the link the session was opened with and restore its answers."""
-    if RESTORED in st.session_state:
-        return
-    code = initial_query_value("iq")
-    answers = questions.decode_progress(code)
-    for qid, a in answers.items():
-        all_answers().setdefault(qid, {**a, "fields": None, "key": None, "restored": True})
-    st.session_state[RESTORED] = (len(answers), bool(answers) or not code)
-
-
-def initial_query_value(name: str) -> Optional[str]:
-    """A parameter of the URL the page was opened with. The shared sidebar rewrites st.query_params before a
-    page runs (dropping what it does not know), so this reads the run's initial parameters, then the current."""
-    value = st.query_params.get(name)
-    if value:
-        return value
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-        ctx = get_script_run_ctx()
-        with ctx.session_state.query_params() as qp:
-            value = qp.get_initial_value(name)
-    except Exception:          # an older/newer Streamlit without this: the link then only restores via st.query_params
-        return None
-    return value[-1] if isinstance(value, list) and value else (value or None)
-
-
-def share_code() -> str:
-    return questions.encode_progress({qid: a for qid, a in all_answers().items()})
-
-
-def progress_header(container) -> None:
-    """Score and progress, the share link (also written into the page's URL), the restore notice."""
-    answers = all_answers()
-    right = sum(bool(a["ok"]) for a in answers.values())
-    total = len(questions.QUESTIONS)
-    bar, share = container.columns([3, 2], vertical_alignment="center")
-    bar.progress(len(answers) / total, text=tx("progress", answered=len(answers), total=total, right=right))
-    with share.popover(tx("share"), icon=":material/share:", use_container_width=True):
-        if answers:
-            st.query_params["iq"] = share_code()
-            params = {k: st.query_params.get(k) for k in st.query_params}
-            st.code((st.context.url or "") + "?" + urlencode(params), language=None, wrap_lines=True)
-            st.caption(tx("share_help"))
-        else:
-            st.caption(tx("share_empty"))
-    n, readable = st.session_state.get(RESTORED, (0, True))
-    if not readable:
-        st.warning(tx("restore_bad"), icon=":material/link_off:")
-    elif n:
-        st.caption(tx("restored", n=n))
 
 
 # ------------------------------------------------------------------------------------------ one question
@@ -319,16 +226,8 @@ def reveal(question: questions.Question, answer: dict, facts: dict, setup, scope
     with c2:
         _answer_again(qid, scope)
 
-
-def _forget(qid: str, scope: str) -> None:
-    if scope == "mock" and st.session_state.get(MOCK):
-        st.session_state[MOCK]["answers"].pop(qid, None)
-    else:
-        all_answers().pop(qid, None)
-
-
 def _answer_again(qid: str, scope: str) -> None:
-    st.button(tx("again"), key=f"iv_again_{scope}_{qid}", icon=":material/replay:", on_click=_forget,
+    st.button(tx("again"), key=f"iv_again_{scope}_{qid}", icon=":material/replay:", on_click=forget,
               args=(qid, scope))
 
 
@@ -360,127 +259,3 @@ def question_card(qid: str, scope: str, answers: Dict[str, dict]) -> None:
         prediction_form(question, facts, scope, setup, key)
     else:
         reveal(question, answer, facts, setup, scope, key)
-
-
-# ------------------------------------------------------------------------------------------ walkthrough
-def _move(delta: int) -> None:
-    """Previous / Next: the kept question index (an int; the chooser's labels never reach it)."""
-    current = st.session_state.get(PICK, 0)
-    st.session_state[PICK] = ((current if isinstance(current, int) else 0) + delta) % len(questions.QUESTIONS)
-
-
-def walkthrough() -> None:
-    answers = all_answers()
-
-    def label(i):
-        qid = questions.QUESTION_IDS[i]
-        a = answers.get(qid)
-        mark = "" if a is None else (" ✓" if a["ok"] else " ✗")
-        return f"{i + 1}. {qtext(qid, 'title')}{mark}"
-
-    c1, c2, c3 = st.columns([6, 1.5, 1.3], vertical_alignment="bottom")
-    labels = [label(i) for i in range(len(questions.QUESTIONS))]      # computed here, in the session's language
-    pick = choice(c1.selectbox, tx("pick"), range(len(questions.QUESTIONS)), labels.__getitem__, PICK, default=0,
-                  label_visibility="collapsed")
-    c2.button(tx("prev"), on_click=_move, args=(-1,), key="iv_prev", icon=":material/arrow_back:",
-              use_container_width=True)
-    c3.button(tx("next"), on_click=_move, args=(1,), key="iv_next", icon=":material/arrow_forward:",
-              use_container_width=True)
-    question_card(questions.QUESTION_IDS[pick], "walk", answers)
-
-
-# ------------------------------------------------------------------------------------------ mock interview
-def _clock(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
-def start_mock() -> None:
-    seed = _ss(MOCK_SEED, secrets.randbelow(2**31))
-    st.session_state[MOCK_SEED] = seed + 1
-    st.session_state[MOCK] = {"seed": seed, "questions": questions.mock_questions(seed), "start": time.time(),
-                              "limit": questions.MOCK_SECONDS, "index": 0, "answers": {}, "done": False,
-                              "timeout": False, "end": None}
-
-
-def _finish_mock(timeout: bool = False) -> None:
-    mock = st.session_state[MOCK]
-    if not mock["done"]:
-        mock.update(done=True, timeout=timeout, end=time.time())
-
-
-def _next_mock() -> None:
-    mock = st.session_state[MOCK]
-    if mock["index"] + 1 >= len(mock["questions"]):
-        _finish_mock()
-    else:
-        mock["index"] += 1
-
-
-def _clock_body() -> None:
-    mock = st.session_state.get(MOCK)
-    if not mock or mock["done"]:
-        return
-    left = mock["limit"] - (time.time() - mock["start"])
-    if left <= 0:
-        _finish_mock(timeout=True)
-        st.rerun(scope="app")
-    st.markdown(f"### :material/timer: {tx('mock.left', time=_clock(left))}")
-
-
-def mock_interview() -> None:
-    mock = st.session_state.get(MOCK)
-    if mock is None:
-        st.markdown(tx("mock.intro", minutes=questions.MOCK_SECONDS // 60))
-        st.button(tx("mock.start"), on_click=start_mock, type="primary", key="iv_mock_start",
-                  icon=":material/timer:")
-        return
-    if mock["done"]:
-        mock_summary(mock)
-        return
-    c1, c2 = st.columns([3, 2], vertical_alignment="center")
-    with c1:
-        st.fragment(run_every=1)(_clock_body)()
-    qid = mock["questions"][mock["index"]]
-    c2.caption(tx("mock.of", i=mock["index"] + 1, n=len(mock["questions"])))
-    question_card(qid, "mock", mock["answers"])
-    if qid in mock["answers"]:
-        last = mock["index"] + 1 >= len(mock["questions"])
-        st.button(tx("mock.finish" if last else "mock.next"), on_click=_next_mock, type="primary",
-                  key=f"iv_mock_next_{mock['index']}", icon=":material/arrow_forward:")
-
-
-def mock_summary(mock: dict) -> None:
-    import pandas as pd
-
-    st.subheader(tx("mock.summary"))
-    if mock["timeout"]:
-        st.warning(tx("mock.timeout"), icon=":material/timer_off:")
-    right = sum(bool(mock["answers"].get(q, {}).get("ok")) for q in mock["questions"])
-    used = min(mock["limit"], (mock["end"] or time.time()) - mock["start"])
-    st.markdown(tx("mock.score", right=right, n=len(mock["questions"]), time=_clock(used)))
-    rows = []
-    for qid in mock["questions"]:
-        a = mock["answers"].get(qid)
-        verdict = tx("not_answered") if a is None else (tx("mark_right") if a["ok"] else tx("mark_wrong"))
-        rows.append({tx("mock.col_question"): f"{questions.number(qid)}. {qtext(qid, 'title')}",
-                     tx("mock.col_result"): verdict})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, key="iv_mock_table")
-    st.button(tx("mock.again"), on_click=start_mock, type="primary", key="iv_mock_again", icon=":material/timer:")
-
-
-def page() -> None:
-    """The whole page: header, mode switch, then the walkthrough or the mock interview."""
-    state.ensure_app_entry()
-    restore_from_link()
-    st.title(tx("title"))
-    st.caption(tx("intro"))
-    left, right = st.columns([2, 3], vertical_alignment="center")
-    modes = {"walk": tx("mode_walk"), "mock": tx("mode_mock")}
-    mode = choice(left.segmented_control, tx("mode_label"), list(modes), modes.get, MODE, default="walk",
-                  label_visibility="collapsed")
-    progress_header(right)
-    if mode == "mock":
-        mock_interview()
-    else:
-        walkthrough()

@@ -3,7 +3,7 @@
 What it does: small charts built in ONE go.Figure(dict) call each (a Next click redraws them: building a
 figure from one dict takes about 3 ms, while the same figure made with update_layout / update_xaxes calls
 takes about 30 ms, measured with bench/app_speed.py's set-up). Two traces at most, at most a thousand points.
-What it does not do: compute anything (ui/step_view.py passes the numbers) or call Streamlit.
+What it does not do: compute anything (the Step page's view passes the numbers) or call Streamlit.
 
     >>> fig = loss_chart([1, 2], [4.0, 3.0], [4.0, 3.5], title="t", loss_name="a", running_name="b",
     ...                  x_title="step", y_title="loss")
@@ -18,14 +18,14 @@ from typing import Optional, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import INPUT, NEGATIVE, OTHER, PRESENTER_FONT, TARGET, presenting
+from ui.charts.style import INPUT, NEGATIVE, OTHER, PRESENTER_FONT, TARGET, presenting
 
 _HOVER = "%{x}: %{y:.4f}<extra></extra>"
 
 
 def _layout(title: str, x_title: str, y_title: str, height: int, legend: bool = True, **more) -> dict:
     """The layout dict; in presenter mode every text is at least 15 px (set here, in the one dict, rather
-    than by charts.presenter_style's update calls, which cost ~30 ms a figure)."""
+    than by figures.presenter_style's update calls, which cost ~30 ms a figure)."""
     body = PRESENTER_FONT if presenting() else 12
     small = body - 1
     axis_fonts = dict(tickfont=dict(size=small)) if presenting() else {}
@@ -76,7 +76,7 @@ def watch_chart(steps: Sequence[int], probs: Sequence[float], hit_steps: Sequenc
 def bars(labels: Sequence[str], values, *, title: str, x_title: str, y_title: str,
          colors: Optional[Sequence[str]] = None, hover: Optional[Sequence[str]] = None, height: int = 320,
          text: Optional[Sequence[str]] = None, y_range=None) -> go.Figure:
-    """A bar per label (labels may repeat; each keeps its own bar), as ui.charts.bars draws it, in one pass.
+    """A bar per label (labels may repeat; each keeps its own bar), as ui.charts.figures.bars draws it, in one pass.
 
     >>> fig = bars(["a", "b", "a"], [0.2, 0.5, 0.3], title="t", x_title="x", y_title="p")
     >>> list(fig.layout.xaxis.ticktext), list(fig.data[0].x)

@@ -1,5 +1,5 @@
 """The Interview prep page's evidence: for each question, the numbers its "found" sentence quotes and the
-table or chart that shows what the experiment measured (ui/interview.py draws everything else).
+table or chart that shows what the experiment measured (ui/views/interview/card.py draws everything else).
 
 What it does: found_values(qid, result, facts) flattens an experiment's result into the values of the
 question's "found" text; evidence(qid, result, facts) draws its table (translated column names, rounded
@@ -8,13 +8,12 @@ numbers) or chart. What it does not do: compute (the results come from lessons.i
 
 from __future__ import annotations
 
-import math
 from typing import List
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from ui.charts.interview import pmi_chart
 from ui.i18n import t
 
 CATEGORICAL = {"architecture", "role", "formula", "corpus", "representation", "objective"}
@@ -182,16 +181,3 @@ def _tokens(r: dict, size: str) -> int:
 def _mean_updates(rows: List[dict], arch: str) -> int:
     xs = [x["updates"] for x in rows if x["architecture"] == arch]
     return int(sum(xs) / len(xs)) if xs else 0
-
-
-def pmi_chart(r: dict) -> go.Figure:
-    x, y = r["points"]["target"], r["points"]["dot"]
-    fig = go.Figure(go.Scattergl(x=x, y=y, mode="markers", marker=dict(size=5, opacity=0.5),
-                                 hovertemplate="PMI − log k = %{x:.2f}<br>W_in·W_out = %{y:.2f}<extra></extra>"))
-    lo, hi = min(min(x), min(y)), max(max(x), max(y))
-    if math.isfinite(lo) and math.isfinite(hi):
-        fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=dict(dash="dot", color="grey"),
-                                 hoverinfo="skip", showlegend=False))
-    fig.update_layout(title=t("interview.pmi.chart"), height=340, margin=dict(l=10, r=10, t=40, b=10),
-                      showlegend=False, xaxis_title=t("interview.col.target"), yaxis_title=t("interview.col.dot"))
-    return fig

@@ -1,10 +1,9 @@
-"""The embedding picture: colour by meaning, labels that do not overlap, one Vega-Lite spec per corpus.
+"""The embedding picture and the live loss: labels that do not overlap, one Vega-Lite spec per corpus.
 
-What it does: finds the groups of the words drawn (a sample corpus ships them in
-sample_corpora/<name>.groups.tsv; a planted corpus knows its own; an upload or a real corpus has none,
-so its words are coloured by frequency band instead), gives every group a fixed colour, places the
-labels greedily so that no two overlap at the chart's size (the words left without a label show on
-hover), and builds the (data, spec) pair for st.vega_lite_chart.
+What it does: places the labels greedily so that no two overlap at the chart's size (the words left
+without a label show on hover), builds the (data, spec) pair for st.vega_lite_chart of the projected words
+(coloured by ui/charts/colouring.py), and the loss chart of the live view (each frame's mean loss, each
+epoch's, the overall mean).
 What it does not do: project (engine.projection does), or call Streamlit (the page draws the chart).
 
 Why the spec never changes between frames: the live view swaps only the chart's data, which keeps
@@ -19,23 +18,16 @@ placed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import pyarrow as pa
 
-import engine
-from ui.charts import part_filter, presenting, vega_presenter_config
-from ui.i18n import catalogue, current_language, t
-
-# colours of the groups (dark enough for text on white), then the grey of words without a group
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e6730e", "#8c564b", "#d6479f", "#138d90",
-           "#7f7f00", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#31a354", "#756bb1",
-           "#e6550d", "#636363", "#bd9e39", "#ad494a", "#a55194", "#6b6ecf", "#8ca252", "#ce6dbd"]
-NO_GROUP_COLOUR = "#a8a8a8"
-BAND_COLOURS = ["#08519c", "#4292c6", "#9ecae1"]          # frequent, middle, rare
+from ui.charts.colouring import Colouring, colouring
+from ui.charts.style import presenting
+from ui.charts.vega import part_filter, vega_presenter_config
+from ui.i18n import current_language, t
 
 # the chart, in pixels: what the label placement assumes (a 1280x720 screen with the sidebar open gives a
 # plot area about 390 px wide next to the legend; a wider screen only gives the labels more room). Vega-Lite's height is the
@@ -46,90 +38,6 @@ MARGIN_PX = (36, 14)              # room left around the points for labels at th
 FONT_PX = 12                      # a word's label (presenter mode: PRESENTER_LABEL_PX, see label_px)
 PRESENTER_LABEL_PX = 15
 POINT_PX = 5                      # radius of a point (size 80 in Vega-Lite is about 5 px)
-
-
-# ---------------------------------------------------------------- which group each word is in
-@lru_cache(maxsize=None)
-def _sample_groups(name: str) -> Tuple[Tuple[str, str], ...]:
-    return tuple(engine.sample_groups(name).items())          # the files do not change while the app runs
-
-
-def corpus_groups(name: Optional[str], planted=None) -> Dict[str, str]:
-    """{word: group} for the corpus the model was trained on: a sample corpus's groups file, a
-    PlantedCorpus's planted groups (pass it as `planted`), else {} (uploads and real corpora).
-
-        >>> corpus_groups("royalty")["king"], corpus_groups("uploaded file")
-        ('royal', {})
-    """
-    if planted is not None:
-        return dict(planted.group_of)
-    if name in engine.sample_corpora():
-        return dict(_sample_groups(name))
-    return {}
-
-
-def group_label(name: str, lang: Optional[str] = None) -> str:
-    """A group's name as shown: translated when the catalogue knows it ('royal' -> '王室'), else as is."""
-    key = f"embedding.group.{name}"
-    return t(key, lang) if key in catalogue("en") else name
-
-
-def frequency_bands(counts: Optional[Sequence[float]], n_bands: int = 3) -> Optional[np.ndarray]:
-    """(n,) band of each word by count among the words given: 0 = most frequent third ... n_bands - 1
-    = rarest (ties share a band by rank order). None without counts.
-
-        >>> frequency_bands([50, 40, 30, 3, 2, 1]).tolist()
-        [0, 0, 1, 1, 2, 2]
-    """
-    if counts is None:
-        return None
-    c = np.asarray(counts, dtype=np.float64)
-    if len(c) == 0:
-        return np.zeros(0, dtype=np.int64)
-    rank = np.empty(len(c), dtype=np.int64)
-    rank[np.argsort(-c, kind="stable")] = np.arange(len(c))
-    return (rank * n_bands // len(c)).astype(np.int64)
-
-
-@dataclass(frozen=True)
-class Colouring:
-    """What colours the points: each word's category (its group's name as shown, a frequency band, or
-    'no group'), the legend's categories in order with their colours, and which words have a group."""
-    kind: str                      # "groups" | "bands" | "none"
-    category: List[str]            # (n,) shown name of each word's category
-    group: List[Optional[str]]     # (n,) the word's group (the file's name) or None
-    domain: List[str]              # legend order
-    colours: List[str]             # colour of each domain entry
-    title: str                     # legend title
-
-
-def colouring(words: Sequence[str], groups: Dict[str, str], counts=None, lang: Optional[str] = None) -> Colouring:
-    """Colour by group when the corpus has groups, else by frequency band (needs counts), else one grey.
-
-    Every group of the corpus keeps its colour whichever words are shown (colours follow the groups'
-    order in the file), so the picture does not recolour when the word sliders move.
-
-        >>> c = colouring(["the", "king", "queen"], {"king": "royal", "queen": "royal", "man": "male"}, lang="en")
-        >>> c.kind, c.category, c.domain[-1]
-        ('groups', ['no group', 'royal', 'royal'], 'no group')
-    """
-    lang = lang or current_language()
-    none = t("embedding.no_group", lang)
-    if groups:
-        names = list(dict.fromkeys(groups.values()))                     # file order, each once
-        shown = {g: group_label(g, lang) for g in names}
-        group = [groups.get(w) for w in words]
-        category = [shown[g] if g is not None else none for g in group]
-        domain = [shown[g] for g in names] + [none]
-        colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))] + [NO_GROUP_COLOUR]
-        return Colouring("groups", category, group, domain, colours, t("embedding.legend_groups", lang))
-    bands = frequency_bands(counts)
-    if bands is None:
-        return Colouring("none", [none] * len(words), [None] * len(words), [none], [NO_GROUP_COLOUR],
-                         t("embedding.legend_groups", lang))
-    names = [t("embedding.band_frequent", lang), t("embedding.band_middle", lang), t("embedding.band_rare", lang)]
-    return Colouring("bands", [names[b] for b in bands], [None] * len(words), names, list(BAND_COLOURS),
-                     t("embedding.legend_bands", lang))
 
 
 def label_order(words: Sequence[str], colour: Colouring, chosen: Sequence[str] = ()) -> List[int]:
@@ -148,6 +56,8 @@ def label_order(words: Sequence[str], colour: Colouring, chosen: Sequence[str] =
 
 
 # ---------------------------------------------------------------- where the labels go
+
+
 @lru_cache(maxsize=20_000)
 def text_width(text: str, font_px: float = FONT_PX) -> float:
     """Estimated width in pixels of `text` in a sans-serif font: CJK characters are square (one em),
@@ -367,3 +277,83 @@ def parts(data) -> dict:
     browser filters the same way)."""
     frame = data.to_pandas() if isinstance(data, pa.Table) else data
     return {name: rows.reset_index(drop=True) for name, rows in frame.groupby("part", sort=False)}
+
+
+def projection_vega(words, coords, hover, counts=None, n_labels: int = 40, trails=None, ranges=None,
+                    axis_titles=None, height: int = CHART_HEIGHT, colour=None, chosen=(), labels=None):
+    """(data, spec) for st.vega_lite_chart: the words as points coloured by `colour` (a
+    colouring.Colouring; default: by frequency band from counts), labels that do not overlap,
+    trails; hover = word, group, nearest neighbours. See projection_chart.
+
+    The spec stays the same from frame to frame (the page writes the changing title above the chart),
+    so the browser only swaps the data of a canvas instead of rebuilding a figure: this is what keeps
+    the live view fluid. ranges: fixed ((x0, x1), (y0, y1)) axes, e.g. to compare snapshots. labels: a
+    placement from label_spots to reuse (default: placed now).
+    """
+    if colour is None:
+        colour = colouring(words, {}, counts)
+    chosen = list(chosen) or list(trails or {})
+    return projection_chart(words, coords, hover, colour, n_labels, trails, ranges, chosen, axis_titles, height,
+                            labels=labels)
+
+
+LOSS_POINTS = 300            # the loss chart draws at most ~this many frame points (a long Play thins the old ones)
+
+
+def thinned(rows: Sequence, most: int = LOSS_POINTS) -> list:
+    """Every k-th of `rows` (k a power of two, the smallest giving at most `most`) and always the last:
+    the same rows stay from frame to frame until k doubles, so the curve does not flicker as it grows.
+
+    >>> thinned(list(range(10)), 4)
+    [0, 4, 8, 9]
+    """
+    step = 1
+    while len(rows) > most * step:
+        step *= 2
+    out = list(rows[::step])
+    if rows and (len(rows) - 1) % step:
+        out.append(rows[-1])
+    return out
+
+
+def loss_vega(live, height: int = 200):
+    """(data, spec) of the live view's loss chart (live: its LiveState): each frame's mean loss (thinned to
+    ~LOSS_POINTS), each epoch's mean, and the overall mean (one table)."""
+    m = live.model
+    frame_curve, epoch_curve = t("embedding.loss_frame_curve"), t("embedding.loss_epoch_curve")
+    rows = [(step, loss, frame_curve, "") for step, loss in thinned(live.frame_loss)]
+    done = 0
+    for _, (total, n) in m.loss_sums.items():
+        done += n
+        if n:
+            rows.append((done, total / n, epoch_curve, ""))
+    overall = m.mean_loss()
+    if np.isfinite(overall):
+        rows.append((done, overall, "overall", t("embedding.loss_overall_label", loss=f"{overall:.4f}")))
+    update, loss, curve, label = zip(*rows) if rows else ((), (), (), ())
+    data = pa.table({"update": np.asarray(update, dtype=np.int64), "loss": np.asarray(loss, dtype=np.float64),
+                     "curve": pa.array(curve, pa.string()), "label": pa.array(label, pa.string())})
+    x = {"field": "update", "type": "quantitative", "title": t("embedding.loss_x")}
+    y = {"field": "loss", "type": "quantitative", "title": t("embedding.loss_y"), "scale": {"zero": False}}
+    spec = {
+        "height": height,
+        "config": vega_presenter_config(),
+        "layer": [
+            {"transform": [{"filter": {"field": "curve", "oneOf": [frame_curve, epoch_curve]}}],
+             "mark": {"type": "line", "point": {"size": 30}},
+             "encoding": {"x": x, "y": y,
+                          "color": {"field": "curve", "type": "nominal",
+                                    "legend": {"orient": "top", "title": None, "labelLimit": 400},
+                                    "scale": {"domain": [epoch_curve, frame_curve], "range": ["#08519c", "#9ecae1"]}},
+                          "tooltip": [{"field": "update", "title": x["title"]},
+                                      {"field": "loss", "format": ".4f", "title": y["title"]},
+                                      {"field": "curve", "title": t("embedding.loss_tip_curve")}]}},
+            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
+             "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#e6550d"},
+             "encoding": {"y": y}},
+            {"transform": [{"filter": {"field": "curve", "equal": "overall"}}],
+             "mark": {"type": "text", "align": "right", "dy": -8, "x": "width", "color": "#e6550d"},
+             "encoding": {"y": y, "text": {"field": "label"}}},
+        ],
+    }
+    return data, spec

@@ -1,0 +1,305 @@
+"""The Hyperparameters page's results: the sweep running (live), then its figure, verdict, apply and download.
+
+What it does: while the job runs, a fragment redrawn every half second (progress, Stop, the figure so far);
+then the figure with the reference values, a verdict per colour (the best value and which others are
+clearly worse or within the seed-to-seed spread), a button that applies the best value to the sidebar,
+the CSV download and the table of runs.
+What it does not do: run or summarise the sweep (lessons/sweep/), or keep anything outside st.session_state.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import pandas as pd
+import streamlit as st
+
+from lessons.sweep import plan as sweep_plan
+from lessons.sweep import run as sweep_run
+from lessons.sweep import scores as sweep_scores
+from ui import settings as ui_settings
+from ui import state
+from ui.charts import sweep as sweep_charts
+from ui.charts.sweep import metric_label, value_label, values_label
+from ui.choices import choice
+from ui.i18n import engine_message, t
+from ui.views.hyperparameters.controls import APPLIED, PREFIX, progress_text, settings_caption
+
+def show_running(job: sweep_run.SweepJob, metric_key: str) -> None:
+    """The progress bar, Stop and the runs finished so far, redrawn every half second while the job runs."""
+
+    @st.fragment(run_every=0.5)
+    def _poll():
+        snap = job.snapshot()
+        if snap["state"] != "running":
+            st.rerun()               # the sweep ended: draw the whole page with its results
+        st.progress(min(1.0, snap["fraction"]), text=progress_text(snap))
+        st.button(t("sweep.stop"), key=PREFIX + "stop", on_click=job.stop, icon=":material/stop:",
+                  help=t("sweep.stop_help"), disabled=snap["stopping"])
+        if snap["rows"]:
+            metrics = available_metrics(snap["rows"], job.corpus)
+            metric = st.session_state.get(metric_key)
+            metric = metric if metric in metrics else (metrics[0] if metrics else None)
+            st.plotly_chart(sweep_charts.figure(snap["rows"], job.plan, metric), key=PREFIX + "live_fig",
+                            config=sweep_charts.plot_config(job.plan, "png"))
+
+    _poll()
+
+
+# ================================================================ results
+def available_metrics(rows: Sequence[dict], corpus: sweep_scores.SweepCorpus) -> List[str]:
+    """The corpus's quality measures that have a number in at least one run (coverage allowed a score)."""
+    out = []
+    for key in corpus.metrics():
+        if any(isinstance(r.get(key), (int, float)) and math.isfinite(r[key]) for r in rows):
+            out.append(key)
+    return out
+
+
+def metric_select(container, metrics: Sequence[str], key: str) -> Optional[str]:
+    """The quality measure to plot (the first one when the remembered choice is not offered for this sweep)."""
+    if not metrics:
+        return None
+    return choice(container.selectbox, t("sweep.metric_label"), list(metrics), metric_label, key,
+                  default=metrics[0], help=t("sweep.metric_help"))
+
+
+
+def reference_card(name: str, base: dict) -> str:
+    """Markdown: the setting's word2vec.c and gensim defaults, the literature's advice with its source, and the
+    sidebar's value now."""
+    ref = sweep_plan.reference(name, base)
+    rec = ref["recommended"]
+    if isinstance(rec, tuple):
+        rec_text = f"{value_label(name, rec[0])}–{value_label(name, rec[1])}"
+    elif rec is None:
+        rec_text = t("sweep.ref_none")
+    else:
+        rec_text = value_label(name, rec)
+    sidebar = value_label(name, base[name]) if name in base else t("sweep.ref_not_in_sidebar")
+    lines = [f"**{name}**",
+             f"- word2vec.c: **{value_label(name, ref['word2vec_c'])}**",
+             f"- gensim: **{value_label(name, ref['gensim'])}**",
+             f"- {t('sweep.ref_recommended')}: **{rec_text}**",
+             f"- {t('sweep.ref_sidebar')}: **{sidebar}**",
+             "",
+             t(f"sweep.advice.{name}"),
+             "",
+             f"*{t('sweep.ref_source')}: {ref['source'].replace(sweep_plan.W2V_PAGE, t('sweep.w2v_page'))}*"]
+    return "\n".join(lines)
+
+
+
+def verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> List[str]:
+    """One sentence per colour: the best value and which other values are clearly worse or within the spread."""
+    out = []
+    for v in sweep_scores.sweep_verdict(sweep_scores.summarize(rows, metric), metric):
+        best = v["best"]
+        prefix = (t("sweep.verdict_colour", name=plan.colour_setting,
+                    value=value_label(plan.colour_setting, v["colour"])) if plan.colour_setting else "")
+        head = t("sweep.verdict_best", name=plan.setting, value=value_label(plan.setting, best["value"]),
+                 mean=f"{best['mean']:.3f}", std=f"{best['std']:.3f}")
+        if v["seeds"] < 2:
+            tail = t("sweep.verdict_one_seed")
+        elif not v["clearly"] and not v["within"]:
+            tail = t("sweep.verdict_alone")
+        elif not v["clearly"]:
+            tail = t("sweep.verdict_none_clear")
+        else:
+            tail = t("sweep.verdict_clearly", values=values_label(plan.setting, v["clearly"]))
+            if v["within"]:
+                tail += " " + t("sweep.verdict_within", values=values_label(plan.setting, v["within"]))
+        out.append(prefix + head + " " + tail)
+    return out
+
+
+# ================================================================ apply
+def best_values(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> Optional[dict]:
+    """{setting: value} of the best point (with the colour setting's value for a 2-D sweep), or None."""
+    best = sweep_scores.best_point(sweep_scores.summarize(rows, metric), metric)
+    if best is None:
+        return None
+    out = {plan.setting: best["value"]}
+    if plan.colour_setting:
+        out[plan.colour_setting] = best["colour"]
+    return out
+
+
+def apply_plan(values: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str], List[str]]:
+    """What 'apply' would write: ({sidebar setting: value it will take}, [notes on values the sidebar changes],
+    [settings that are not in the sidebar])."""
+    now = state.current_settings()
+    applied, notes, missing = {}, [], []
+    for name, value in values.items():
+        if name not in state.SETTING_NAMES:
+            missing.append(name)
+            continue
+        used, _ = ui_settings.sidebar_value(name, value, now[name])
+        applied[name] = used
+        if used != value:
+            notes.append(t("sweep.apply_clamped", name=name, value=value_label(name, value),
+                           used=value_label(name, used)))
+    return applied, notes, missing
+
+
+def apply_to_sidebar(values: Dict[str, Any]) -> None:
+    """on_click: write the values into the sidebar's widgets (they re-validate them on the next run)."""
+    for name, value in values.items():
+        st.session_state[state.widget_key(name)] = value
+    st.session_state[APPLIED] = dict(values)
+
+
+# ================================================================ tables and files
+def runs_table(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metrics: Sequence[str]) -> pd.DataFrame:
+    """One line per finished run, in plan order: the value(s), seed, the scores and their coverage, loss, time."""
+    out = []
+    for r in sorted(rows, key=lambda r: r["index"]):
+        line = {plan.setting: value_label(plan.setting, r["value"])}
+        if plan.colour_setting:
+            line[plan.colour_setting] = value_label(plan.colour_setting, r["colour"])
+        line["seed"] = r["seed"]
+        for m in metrics:
+            line[m] = _num(r.get(m), 4)
+            cov = sweep_scores.METRICS[m].coverage
+            if cov:
+                line[cov] = _num(r.get(cov), 3)
+        line.update(final_loss=_num(r.get("final_loss"), 4), time_s=_num(r.get("time"), 3),
+                    words_per_sec=_num(r.get("words_per_sec"), 0), V=r.get("V"), updates=r.get("examples"),
+                    cached=bool(r.get("cached")), error=r.get("error", ""))
+        out.append(line)
+    return pd.DataFrame(out)
+
+
+def _num(x, digits):
+    if not isinstance(x, (int, float)) or isinstance(x, bool) or not math.isfinite(x):
+        return None
+    return round(float(x), digits) if digits else int(round(x))
+
+
+def csv_bytes(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> bytes:
+    """The sweep as CSV: one line per run with every number the engine measured, the corpus and every setting."""
+    out = []
+    base = plan.base_settings
+    for r in sorted(rows, key=lambda r: r["index"]):
+        line = {"corpus": corpus.label, "swept": plan.setting, "value": r["value"],
+                "colour_setting": plan.colour_setting or "", "colour_value": "" if r["colour"] is None else r["colour"],
+                "seed": r["seed"]}
+        line.update({k: v for k, v in r.items() if k not in ("index", "value", "colour", "seed")})
+        line.update({f"setting_{k}": v for k, v in base.items() if k not in (plan.setting, plan.colour_setting)})
+        line["strategy"] = plan.strategy
+        out.append(line)
+    buf = io.StringIO()
+    pd.DataFrame(out).to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8")
+
+
+def status_line(snap: dict, plan: sweep_plan.SweepPlan) -> str:
+    cached = sum(bool(r.get("cached")) for r in snap["rows"])
+    return t("sweep.status", done=snap["done"], total=snap["total"], cached=cached, seconds=f"{snap['elapsed']:.1f}",
+             strategy=t(f"sweep.strategy.{plan.strategy}"))
+
+
+def failed_runs(rows: Sequence[dict], plan: sweep_plan.SweepPlan) -> List[str]:
+    out = []
+    for r in sorted(rows, key=lambda r: r["index"]):
+        if r.get("status") == "error":
+            what = f"{plan.setting} = {value_label(plan.setting, r['value'])}"
+            if plan.colour_setting:
+                what += f", {plan.colour_setting} = {value_label(plan.colour_setting, r['colour'])}"
+            out.append(t("sweep.failed_run", what=what, seed=r["seed"], error=engine_message(r.get("error", ""))))
+    return out
+
+
+# ================================================================ what the page draws, in order
+METRIC_KEY = PREFIX + "metric"
+
+
+def applied_message() -> None:
+    """What the last 'apply' wrote to the sidebar (once)."""
+    applied = st.session_state.pop(APPLIED, None)
+    if applied:
+        st.success(t("sweep.applied", values=", ".join(f"{k} = {value_label(k, v)}" for k, v in applied.items())),
+                   icon=":material/check:")
+
+
+def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.SweepPlan]) -> None:
+    """The sweep running (redrawn live), or its results; before any sweep, the reference card of the setting
+    chosen (plan: what the controls describe now, None when they describe nothing valid)."""
+    if job is None:
+        left, right = st.columns([3, 1.1])
+        left.info(t("sweep.nothing_yet"), icon=":material/tune:")
+        if plan is not None:
+            right.markdown(reference_card(plan.setting, plan.base_settings))
+        return
+    if job.running:
+        show_running(job, METRIC_KEY)
+        return
+    snap = job.snapshot()
+    rows, plan_done, corpus = snap["rows"], job.plan, job.corpus
+    st.subheader(t("sweep.results_title", name=plan_done.setting, corpus=corpus.label))
+    st.caption(status_line(snap, plan_done))
+    if snap["state"] == "stopped":
+        st.warning(t("sweep.stopped", done=snap["done"], total=snap["total"]), icon=":material/stop_circle:")
+    if snap["state"] == "failed":
+        st.error(t("sweep.failed", error=engine_message(snap["error"])))
+    failed = failed_runs(rows, plan_done)
+    if failed:
+        st.warning("\n".join(f"- {f}" for f in failed))
+    if plan is not None and plan != plan_done:
+        st.caption(t("sweep.controls_changed"))
+    if rows:
+        results(rows, plan_done, corpus)
+
+
+def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> None:
+    """The verdict (above the fold), the measure and the figure's format, the figure with the reference cards,
+    apply the best value, the CSV and the table of runs."""
+    verdict_box = st.container()          # the verdict first (above the fold), for the measure chosen below it
+    metrics = available_metrics(rows, corpus)
+    c1, c2 = st.columns([2, 1])
+    metric = metric_select(c1, metrics, METRIC_KEY)
+    if metric is None:
+        c1.warning(t("sweep.no_quality"))
+    fmt = c2.radio(t("sweep.format_label"), ["png", "svg"], format_func=str.upper, horizontal=True,
+                   key=PREFIX + "format", help=t("sweep.format_help"))
+    if metric:
+        for line in verdict_lines(rows, plan, metric):
+            verdict_box.markdown(f"**{t('sweep.verdict')}** " + line)
+
+    fig_col, ref_col = st.columns([3, 1.1])
+    fig_col.plotly_chart(sweep_charts.figure(rows, plan, metric), key=PREFIX + "fig",
+                         config=sweep_charts.plot_config(plan, fmt))
+    legend = sweep_charts.reference_legend(plan)
+    fig_col.caption(t("sweep.figure_caption") + (" " + legend if legend else ""))
+    ref_col.markdown(reference_card(plan.setting, plan.base_settings))
+    if plan.colour_setting:
+        ref_col.divider()
+        ref_col.markdown(reference_card(plan.colour_setting, plan.base_settings))
+    if metric:
+        apply_best(rows, plan, metric)
+    st.download_button(t("sweep.download_csv"), csv_bytes(rows, plan, corpus),
+                       file_name=f"sweep_{plan.setting}.csv", mime="text/csv", key=PREFIX + "csv",
+                       icon=":material/download:")
+    with st.expander(t("sweep.table_title", n=len(rows))):
+        st.dataframe(runs_table(rows, plan, metrics), hide_index=True, width="stretch")
+    st.caption(settings_caption(plan) + " " + t("sweep.loss_note"))
+
+
+def apply_best(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> None:
+    """A button that writes the best value(s) into the sidebar, with what the sidebar would change or lacks."""
+    best = best_values(rows, plan, metric)
+    if not best:
+        return
+    to_apply, notes, missing = apply_plan(best)
+    a1, a2 = st.columns([1.6, 2])
+    if to_apply:
+        a1.button(t("sweep.apply", values=", ".join(f"{k} = {value_label(k, v)}" for k, v in best.items()
+                                                    if k in to_apply)),
+                  key=PREFIX + "apply", on_click=apply_to_sidebar, args=(to_apply,),
+                  icon=":material/input:", help=t("sweep.apply_help", metric=metric_label(metric)))
+    for n in notes:
+        a2.caption(n)
+    for name in missing:
+        a2.info(t("sweep.apply_not_sidebar", name=name, value=value_label(name, best[name])))
