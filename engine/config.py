@@ -35,6 +35,7 @@ ARCHITECTURES = ("skipgram", "cbow")
 OBJECTIVES = ("softmax", "hierarchical_softmax", "negative_sampling")
 CBOW_UPDATES = ("exact", "word2vec")
 SKIPGRAM_INPUTS = ("center", "context")
+SIGMOIDS = ("exact", "word2vec")
 
 
 @dataclass
@@ -67,6 +68,9 @@ class Config:
     skipgram_input: str = "center"        # skip-gram: whose W_in row is h. "center": the center word's, predicting
                                           # each context word (the textbook direction); "context": each context
                                           # word's, predicting the center, in word2vec.c's and gensim's order
+    sigmoid: str = "exact"                # HS and NS: "exact" computes sigma(s) = 1 / (1 + exp(-s)); "word2vec" reads
+                                          # word2vec.c's table (1000 entries over [-6, 6)) and follows its rules beyond
+                                          # |s| = 6 (NS: sigma = 0 or 1; HS: the node is skipped). Not for softmax
 
     def validate(self) -> "Config":
         """Raise TypeError / ValueError naming the setting, its value and the allowed range; else return self."""
@@ -79,6 +83,10 @@ class Config:
         if self.objective == "negative_sampling" and self.negative < 1:
             raise ValueError(f"negative={self.negative!r} is not allowed: negative must be an integer >= 1 "
                              "with objective='negative_sampling'")
+        if self.sigmoid != "exact" and self.objective == "softmax":
+            raise ValueError(f"sigmoid={self.sigmoid!r} is not allowed with objective='softmax': word2vec.c's "
+                             "sigmoid table only replaces the sigmoid of hierarchical softmax and negative "
+                             "sampling (full softmax has none); use sigmoid='exact'")
         if self.num_skips is not None and not (1 <= self.num_skips <= 2 * self.window):
             raise ValueError(f"num_skips={self.num_skips!r} is not allowed: num_skips must be None or an "
                              f"integer in [1, 2*window] = [1, {2 * self.window}]")
@@ -253,6 +261,7 @@ SETTINGS = _table(
     Setting("cbow_update", str, choices=CBOW_UPDATES),
     Setting("init_scale", float, 0.0, 100.0, low_open=True, ui_low=0.1, ui_high=10.0),
     Setting("skipgram_input", str, choices=SKIPGRAM_INPUTS),
+    Setting("sigmoid", str, choices=SIGMOIDS),
 )
 assert set(SETTINGS) == {f.name for f in fields(Config)}, "every Config field has one row in SETTINGS"
 

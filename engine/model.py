@@ -122,7 +122,8 @@ class Word2Vec:
                  alpha: float = 0.025, min_alpha: float = 1e-4, epochs: int = 5, cbow_mean: bool = False,
                  shrink_windows: bool = True, num_skips: Optional[int] = None, seed: int = 1,
                  workers: int = 1, chunk_words: int = 10_000, undo_depth: int = 100,
-                 cbow_update: str = "exact", skipgram_input: str = "center", init_scale: float = 1.0):
+                 cbow_update: str = "exact", skipgram_input: str = "center", init_scale: float = 1.0,
+                 sigmoid: str = "exact"):
         self.vocab: Optional[Vocabulary] = None
         self._config = Config(
             architecture=architecture, objective=objective, vector_size=vector_size, window=window,
@@ -130,7 +131,7 @@ class Word2Vec:
             max_vocab_size=max_vocab_size, alpha=alpha, min_alpha=min_alpha, epochs=epochs, cbow_mean=cbow_mean,
             shrink_windows=shrink_windows, num_skips=num_skips, seed=seed, workers=workers,
             chunk_words=chunk_words, undo_depth=undo_depth, cbow_update=cbow_update,
-            skipgram_input=skipgram_input, init_scale=init_scale)
+            skipgram_input=skipgram_input, init_scale=init_scale, sigmoid=sigmoid)
 
     for _name in SETTING_NAMES:
         locals()[_name] = _Setting()

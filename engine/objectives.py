@@ -15,6 +15,8 @@ The three objectives
       p = sigmoid(rows @ h),  loss = -sum(labels * log p + (1 - labels) * log(1 - p))
 In all three cases the gradient with respect to the scores is simply (p - labels):
       grad_rows = outer(p - labels, h),   grad_hidden = rows.T @ (p - labels).
+word2vec.c's sigmoid (the setting sigmoid="word2vec"; "exact" is the default): HS and NS read sigma
+from word2vec.c's table, SIGMOID_TABLE, with its rules beyond +-MAX_EXP (`table_logistic_loss`).
 """
 
 from __future__ import annotations
@@ -87,6 +89,66 @@ def binary_logistic_loss(hidden: np.ndarray, rows: np.ndarray, labels: np.ndarra
     return loss, (grad_hidden, grad_rows), probs
 
 
+# ---------------------------------------------------------------------------- word2vec.c's sigmoid table
+MAX_EXP = 6                 # word2vec.c: scores are looked up only in [-MAX_EXP, MAX_EXP]
+EXP_TABLE_SIZE = 1000       # word2vec.c: entries of the table
+EXP_TABLE_STEP = EXP_TABLE_SIZE // MAX_EXP // 2   # 83: word2vec.c's EXP_TABLE_SIZE / MAX_EXP / 2, C integer division
+
+
+def _sigmoid_table() -> np.ndarray:
+    """word2vec.c's expTable, computed as its C code does in its `real` type (float32): x = (i / 1000 * 2 - 1) * 6
+    in float32, exp in double stored as float32, then e / (e + 1) in float32; returned as float64 (exactly those
+    values), read-only."""
+    x = (np.arange(EXP_TABLE_SIZE, dtype=np.float32) / np.float32(EXP_TABLE_SIZE) * np.float32(2) - np.float32(1)
+         ) * np.float32(MAX_EXP)                                  # (1000,) -6 .. 5.988
+    e = np.exp(x.astype(np.float64)).astype(np.float32)           # (1000,)
+    table = (e / (e + np.float32(1))).astype(np.float64)          # (1000,) sigmoid(x), float32 values
+    table.setflags(write=False)
+    return table
+
+
+# THE table, computed once. Its values are word2vec.c's float32 numbers: the step trainer reads them as float64,
+# the compiled kernel as float32 (fast.kernel.TABLE32), so both use the same sigma. A score s in
+# [-MAX_EXP, MAX_EXP] reads entry int((s + MAX_EXP) * EXP_TABLE_STEP), in 0..996: the C integer division makes
+# the step 83, not 83.3, so the last three entries are never read and sigma(0) reads entry 498 (sigmoid(-0.024)).
+SIGMOID_TABLE = _sigmoid_table()
+TABLE_ENDS = (float(SIGMOID_TABLE[0]), float(SIGMOID_TABLE[2 * MAX_EXP * EXP_TABLE_STEP]))  # ~0.00247, ~0.99741
+
+
+def table_logistic_loss(hidden: np.ndarray, rows: np.ndarray, labels: np.ndarray, beyond: str = "clamp"):
+    """binary_logistic_loss with word2vec.c's sigma. Returns (loss, (grad_hidden, grad_rows), probs).
+
+    probs: SIGMOID_TABLE[int((s + MAX_EXP) * EXP_TABLE_STEP)] for a score s in [-MAX_EXP, MAX_EXP]; 1 above,
+    0 below. The gradient factor of each score is probs - labels, as word2vec.c's g = (label - f) * alpha,
+    except with beyond="skip" (hierarchical softmax: word2vec.c `continue`s at s <= -MAX_EXP or s >= MAX_EXP):
+    such a node adds nothing to either gradient. beyond="clamp" is negative sampling's rule (f > MAX_EXP:
+    g = (label - 1) * alpha; f < -MAX_EXP: g = label * alpha).
+    loss: word2vec.c computes none; here -sum log(the table's probability of each label), with probs clamped
+    to the ends of the table that the scores can read (TABLE_ENDS), so every term is finite (at most ~6.0).
+
+    >>> loss, (gh, gr), p = table_logistic_loss(np.array([1.0]), np.array([[0.0], [7.0], [-7.0]]),
+    ...                                         np.array([1.0, 0.0, 1.0]), beyond="skip")
+    >>> np.round(p, 4).tolist(), (gr[:, 0] != 0).tolist(), round(loss, 3)   # sigma(0) reads entry 498: 0.494
+    ([0.494, 1.0, 0.0], [True, False, False], 12.662)
+    """
+    h = np.asarray(hidden, dtype=np.float64)                   # (d,)
+    R = np.asarray(rows, dtype=np.float64)                     # (k, d)
+    y = np.asarray(labels, dtype=np.float64)                   # (k,) in {0, 1}
+    scores = R @ h                                             # (k,)
+    inside = (scores >= -MAX_EXP) & (scores <= MAX_EXP)        # (k,) read from the table
+    index = ((np.where(inside, scores, 0.0) + MAX_EXP) * EXP_TABLE_STEP).astype(np.int64)  # (k,) in 0..996
+    probs = np.where(inside, SIGMOID_TABLE[index], np.where(scores > 0, 1.0, 0.0))        # (k,)
+    probs = np.where(np.isnan(scores), np.nan, probs)          # NaN stays NaN: the trainers stop on it
+    clamped = np.clip(probs, *TABLE_ENDS)                      # (k,)
+    loss = float(-np.log(np.where(y > 0.5, clamped, 1.0 - clamped)).sum())
+    g = probs - y                                              # (k,) d "loss" / d scores, word2vec.c's rule
+    if beyond == "skip":
+        g = np.where((scores > -MAX_EXP) & (scores < MAX_EXP), g, 0.0)
+    grad_hidden = R.T @ g                                      # (d,)
+    grad_rows = np.outer(g, h)                                 # (k, d)
+    return loss, (grad_hidden, grad_rows), probs
+
+
 # ---------------------------------------------------------------------------- the objective table
 def _softmax_rows(target, vocab_size, negatives=(), tree=None):
     rows = np.arange(vocab_size, dtype=np.int32)               # (V,)
@@ -120,6 +182,8 @@ class Objective:
     needs_tree: bool       # trains on the Huffman tree (W_out holds V-1 internal nodes)
     draws_negatives: bool  # the example stream draws `negative` noise words per example
     rows_scored: str       # how many W_out rows one update scores, in words
+    beyond_table: str      # sigmoid="word2vec", a score beyond +-MAX_EXP: "skip" the row (HS) or "clamp"
+                           # sigma to 0 / 1 (NS), as word2vec.c; "" = no sigmoid (softmax: refused)
 
     def out_rows(self, vocab_size: int) -> int:
         """How many rows W_out has: V - 1 internal nodes for the tree, else V."""
@@ -129,11 +193,13 @@ class Objective:
 OBJECTIVE_TABLE = {
     o.name: o for o in (
         Objective("softmax", "full softmax", "softmax", 0, softmax_loss, _softmax_rows,
-                  needs_tree=False, draws_negatives=False, rows_scored="all V"),
+                  needs_tree=False, draws_negatives=False, rows_scored="all V", beyond_table=""),
         Objective("hierarchical_softmax", "hierarchical softmax", "HS", 1, binary_logistic_loss, _path_rows,
-                  needs_tree=True, draws_negatives=False, rows_scored="the target's Huffman path (~log2 V)"),
+                  needs_tree=True, draws_negatives=False, rows_scored="the target's Huffman path (~log2 V)",
+                  beyond_table="skip"),
         Objective("negative_sampling", "negative sampling", "NS", 2, binary_logistic_loss, _sampled_rows,
-                  needs_tree=False, draws_negatives=True, rows_scored="the target + k negatives"),
+                  needs_tree=False, draws_negatives=True, rows_scored="the target + k negatives",
+                  beyond_table="clamp"),
     )
 }
 

@@ -4,14 +4,16 @@ What it does: `UpdateRule.from_config(config)` makes, once, every choice of how 
   - h is the sum or the mean of the input rows (CBOW's cbow_mean; skip-gram has one input row);
   - the input rows' update is divided by their number or not (CBOW mean: the exact gradient of the
     mean, or word2vec.c's rule, which does not divide);
-  - which W_out rows are scored and with which labels (the objective's entry in OBJECTIVE_TABLE).
+  - which W_out rows are scored and with which labels (the objective's entry in OBJECTIVE_TABLE);
+  - HS and NS: sigma computed exactly, or read from word2vec.c's table (sigmoid="word2vec":
+    objectives.table_logistic_loss, with the objective's rule beyond +-MAX_EXP).
 `rule.apply(...)` then does one SGD update in float64, in place:
       W_out[rows]  -= lr * grad_rows
       W_in[id]     -= lr * grad_hidden / input_scale,  for every id in inputs (repeats accumulate)
 and returns what happened (an `Update`: h, scores, probs, loss, gradients, the rows before and after).
 The transparent trainer (step.py) wraps it in a StepTrace; the NumPy reference of the fast trainer
 (fast.run_examples_numpy) loops over it; the compiled kernel (fast/kernel.py) reads the same rule
-through `rule.kernel_flags` and is tested against it for all six models.
+through `rule.kernel_flags` and is tested against it for all six models (and the table's sigmoid).
 What it does not do: choose the example (examples.py), or train many examples fast (fast/kernel.py).
 
     >>> import numpy as np
@@ -26,10 +28,12 @@ What it does not do: choose the example (examples.py), or train many examples fa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable
 
 import numpy as np
 
-from .objectives import OBJECTIVE_TABLE, Objective
+from .objectives import OBJECTIVE_TABLE, Objective, table_logistic_loss
 
 
 class TrainingDiverged(FloatingPointError):
@@ -63,12 +67,28 @@ class UpdateRule:
     objective: Objective     # the objective's table entry
     hidden_is_mean: bool     # h = mean of the input rows (CBOW with cbow_mean), else their sum
     divide_inputs: bool      # each input row moves by grad_hidden / n_in (exact gradient of the mean)
+    sigmoid: str = "exact"   # "exact", or "word2vec": sigma from word2vec.c's table (HS and NS only)
 
     @classmethod
     def from_config(cls, config) -> "UpdateRule":
         mean = config.architecture == "cbow" and bool(config.cbow_mean)
         return cls(architecture=config.architecture, objective=OBJECTIVE_TABLE[config.objective],
-                   hidden_is_mean=mean, divide_inputs=mean and config.cbow_update == "exact")
+                   hidden_is_mean=mean, divide_inputs=mean and config.cbow_update == "exact",
+                   sigmoid=config.sigmoid)
+
+    @property
+    def uses_table(self) -> bool:
+        """sigma is read from word2vec.c's table (objectives.SIGMOID_TABLE)."""
+        return self.sigmoid == "word2vec"
+
+    @property
+    def loss(self) -> Callable:
+        """(hidden, rows, labels) -> (loss, (grad_hidden, grad_rows), probs): the objective's, or with the table."""
+        if not self.uses_table:
+            return self.objective.loss
+        if not self.objective.beyond_table:
+            raise ValueError(f"sigmoid={self.sigmoid!r} is not allowed with objective={self.objective.name!r}")
+        return partial(table_logistic_loss, beyond=self.objective.beyond_table)
 
     def input_scale(self, n_inputs: int) -> int:
         """What grad_hidden is divided by for each input row's update: n_in for the exact mean, else 1."""
@@ -76,11 +96,20 @@ class UpdateRule:
 
     @property
     def kernel_flags(self):
-        """(objective code, h is the mean, divide the input rows' update): what the compiled kernel reads."""
-        return self.objective.code, self.hidden_is_mean, self.divide_inputs
+        """(objective code, h is the mean, divide the input rows' update, read sigma from the table): what the
+        compiled kernel reads (the table's rule beyond +-MAX_EXP follows from the objective code)."""
+        return self.objective.code, self.hidden_is_mean, self.divide_inputs, self.uses_table
 
     def describe(self) -> str:
         """The rule in one sentence (the Step page and the claims experiments show it)."""
+        if not self.uses_table:
+            return self._describe_inputs()
+        beyond = ("a node beyond it is skipped" if self.objective.beyond_table == "skip"
+                  else "beyond it sigma is 1 or 0")
+        return (f"{self._describe_inputs()}; sigma is read from word2vec.c's table of 1000 values over "
+                f"[-6, 6) ({beyond})")
+
+    def _describe_inputs(self) -> str:
         if self.architecture == "skipgram":
             return "h = the input word's vector; that row moves by lr * grad_h"
         if not self.hidden_is_mean:
@@ -101,7 +130,7 @@ class UpdateRule:
         in_rows = W_in[inputs]                                                       # (n_in, d) copy
         out_rows = W_out[rows]                                                       # (k, d) copy
         hidden = in_rows.mean(axis=0) if self.hidden_is_mean else in_rows.sum(axis=0)  # (d,)
-        loss, grads, probs = self.objective.loss(hidden, out_rows, labels)
+        loss, grads, probs = self.loss(hidden, out_rows, labels)
         return rows, labels, hidden, loss, grads, probs, in_rows, out_rows
 
     def apply(self, W_in: np.ndarray, W_out: np.ndarray, inputs: np.ndarray, target: int,

@@ -4,7 +4,8 @@ What it does:
 1. run_examples / submit_examples apply examples start..end-1 of a chunk (engine/examples.py) to W_in and
    W_out in place, with exactly the update rule of update.UpdateRule.apply, for all six models
    (skip-gram / CBOW x full softmax / hierarchical softmax / negative sampling); the rule's
-   choices reach the kernel as rule.kernel_flags (objective code, h is the mean, divide the inputs):
+   choices reach the kernel as rule.kernel_flags (objective code, h is the mean, divide the inputs,
+   read sigma from word2vec.c's table: objectives.SIGMOID_TABLE as float32, word2vec.c's `real`):
    - h = sum (or, for the CBOW mean, mean) of the input rows, accumulated in float32 as NumPy does;
    - scores = W_out[out_rows] @ h, probabilities, loss and gradients, all from the weights *before*
      this example's update;
@@ -20,7 +21,8 @@ What it does:
    probabilities, the loss and the gradient factors (probs - labels) are float64, as in
    objectives.py. update.py does everything in float64, so the two differ in the last bits of each
    update (relative 1e-7), which is what the tests' tolerance (rtol=1e-4) allows. An example whose
-   row norms say a float32 sum could overflow is computed in float64 exactly as update.py does it.
+   row norms say a float32 sum could overflow is computed in float64 exactly as update.py does it, and so
+   is every example with the table (a step function: float32's last bits would soon read other entries).
    The loss of every example is summed in float64 and returned, so progress can report it honestly.
 2. run_examples_numpy is the readable reference (and the fallback without numba): a loop over
    UpdateRule.apply itself, the transparent trainer's own update.
@@ -62,6 +64,7 @@ except ImportError:  # pragma: no cover - only on a machine without numba
 
 from .rows import _distinct, _sync_hot, _update_rows32, _update_rows64
 from .threads import Job, pieces, shared_executor
+from ..objectives import EXP_TABLE_STEP, MAX_EXP, SIGMOID_TABLE
 from ..update import TrainingDiverged, UpdateRule
 
 PIECE_EXAMPLES = 50_000   # a slice is split between the threads only from twice this size
@@ -70,6 +73,7 @@ HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's priv
 HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
 STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
 MAX_STATIC_D = 1000      # numba's tuples (the size marker) stay short below this; larger sizes use the generic kernel
+TABLE32 = SIGMOID_TABLE.astype(np.float32)   # word2vec.c's table in its `real` type (the same values), for the kernel
 DEFERRED_SIZES: set = set()  # sizes whose own kernel compiles in another process: the any-size one serves them meanwhile (ui/compiling.py)
 
 
@@ -96,11 +100,12 @@ def run_examples_numpy(W_in, W_out, chunk, start, end, rule: UpdateRule, tree):
 # sum or update could overflow: there it copies the rows, updates, checks and puts them back if a
 # weight became inf (training then stops before that example).
 def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
-            path_array, code_array, lengths, flag, divide, size_marker, hot_marker):
+            path_array, code_array, lengths, flag, divide, use_table, table, size_marker, hot_marker):
     """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
 
     objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. divide: for the CBOW mean,
-    divide the input rows' update by n_in (the exact gradient) or not (word2vec.c's rule).
+    divide the input rows' update by n_in (the exact gradient) or not (word2vec.c's rule). use_table: HS
+    and NS read sigma from table (TABLE32) with word2vec.c's rules, as objectives.table_logistic_loss.
     flag (1,) int32 is shared by the slices of one train() call: a diverging example sets it and
     every example checks it first.
     size_marker: () for any vector size, or a tuple of d zeros (see static_size): numba compiles a
@@ -134,6 +139,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
     delta_in = np.zeros(d, dtype=np.float32)     # (d,) the float32 update of each input row
     out_before = np.zeros((0, d), dtype=np.float32)  # copies of the touched rows, made only when an
     in_before = np.zeros((0, d), dtype=np.float32)   # update might overflow float32
+    table_lo, table_hi = np.float64(table[0]), np.float64(table[2 * MAX_EXP * EXP_TABLE_STEP])
     loss_sum = 0.0
     n_done = 0
     diverged = False
@@ -205,9 +211,10 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
         scale = np.float64(n_in) if (mean and divide) else 1.0
         # |score| <= |row| |h|, |g| <= 1 and |grad_hidden_i| <= k max|row|: unless these bounds say a
         # float32 sum or weight could overflow (or a norm is inf or NaN), float32 is safe. Else the
-        # example is redone in float64, as update.py does it.
+        # example is redone in float64, as update.py does it. With the table always: a lookup is a step, so
+        # float32's last-bit differences from step() would soon read neighbouring entries (tested: rtol 1e-4).
         out_norm, h_norm, in_norm = math.sqrt(out_sq), math.sqrt(h_sq), math.sqrt(in_sq)
-        careful = not (out_norm * h_norm < FLOAT32_SAFE
+        careful = use_table or not (out_norm * h_norm < FLOAT32_SAFE
                        and out_norm + k * lr * h_norm < FLOAT32_SAFE
                        and in_norm + n_in * (lr / scale) * k * out_norm < FLOAT32_SAFE)
         if careful:
@@ -244,6 +251,17 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
             prod = 1.0
             for j in range(k):
                 s = scores[j]
+                if use_table:                                   # word2vec.c's table: see table_logistic_loss
+                    p = (np.float64(table[int((s + MAX_EXP) * EXP_TABLE_STEP)]) if -MAX_EXP <= s <= MAX_EXP
+                         else (1.0 if s > 0 else 0.0))
+                    q = min(max(p, table_lo), table_hi)         # loss: -log of the clamped table value
+                    prod *= q if labels[j] > 0.5 else 1.0 - q  # each factor >= ~0.0025: a log every 64
+                    if j % 64 == 63:
+                        loss -= math.log(prod)
+                        prod = 1.0
+                    skip = objective == 1 and not (-MAX_EXP < s < MAX_EXP)  # HS: word2vec.c skips the node
+                    g[j] = 0.0 if skip else p - labels[j]
+                    continue
                 ex = math.exp(-abs(s))                          # in (0, 1]: no overflow
                 p = 1.0 / (1.0 + ex) if s >= 0 else ex / (1.0 + ex)  # sigmoid(s)
                 x = -s if labels[j] > 0.5 else s
@@ -253,7 +271,7 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                     loss += math.log(prod)
                     prod = 1.0
                 g[j] = p - labels[j]
-            loss += math.log(prod)
+            loss += -math.log(prod) if use_table else math.log(prod)
         # NaN or inf anywhere (in h, a scored row or the loss) means: write nothing. With finite
         # rows, h, scores, g and grad_hidden are finite too (|g| <= 1, float64 has room to spare).
         if not (h_sq < math.inf and out_sq < math.inf and abs(loss) < math.inf):
@@ -390,12 +408,12 @@ def submit_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, work
         return Job([], (0.0, 0, False))
     paths, codes, lengths = _tree_arrays(tree)
     args = (W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives, chunk.lr)
-    code, mean, divide = rule.kernel_flags
+    code, mean, divide, use_table = rule.kernel_flags
     if flag is None:
         flag = np.zeros(1, dtype=np.int32)
     pool = executor if executor is not None else shared_executor()
     futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag,
-                           divide, _size_marker(W_in.shape[1]), _hot_marker(code, workers))
+                           divide, use_table, TABLE32, _size_marker(W_in.shape[1]), _hot_marker(code, workers))
                for a, b in pieces(start, end, workers, PIECE_EXAMPLES)]
     return Job(futures)
 
@@ -414,8 +432,9 @@ def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers
     if end <= start:
         return 0.0, 0, False
     paths, codes, lengths = _tree_arrays(tree)
-    code, mean, divide = rule.kernel_flags
+    code, mean, divide, use_table = rule.kernel_flags
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, code, mean, paths, codes, lengths,
-                                np.zeros(1, dtype=np.int32), divide, _size_marker(W_in.shape[1]), ())
+                                np.zeros(1, dtype=np.int32), divide, use_table, TABLE32,
+                                _size_marker(W_in.shape[1]), ())
     return float(s), int(n), bool(dv)

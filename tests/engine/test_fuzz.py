@@ -64,6 +64,7 @@ GOOD = {
     "cbow_update": st.sampled_from(SETTINGS["cbow_update"].choices),
     "init_scale": st.floats(1e-3, 100.0),
     "skipgram_input": st.sampled_from(SETTINGS["skipgram_input"].choices),
+    "sigmoid": st.sampled_from(SETTINGS["sigmoid"].choices),
 }
 assert set(GOOD) == set(SETTINGS), "every setting is fuzzed"
 
@@ -176,7 +177,7 @@ def test_settings_and_corpora_build_or_raise_a_named_error_and_training_stays_fi
             assert "sentences[" in str(e), str(e)
         else:                                              # a legal but unusable corpus: said why
             assert any(w in str(e) for w in ("vocabulary", "no training examples", "min_count", "corpus",
-                                             "num_skips", "min_alpha", "negative")), str(e)
+                                             "num_skips", "min_alpha", "negative", "sigmoid")), str(e)
         assert m.vocab is None
         return
     assert not bad_settings and bad_token is None, (bad_settings, bad_token)
