@@ -230,8 +230,12 @@ def test_mock_interview_draws_five_questions_runs_a_clock_and_summarises(open_pa
     assert re.search(r":material/timer: (09:5\d|10:00) left", texts(at))
     assert t("interview.mock.of", i=1, n=5) in texts(at)
     first = mock["questions"][0]
+    walkthrough = {"p": {}, "ok": True, "fields": None, "key": None}        # the walkthrough answered it before
+    at.session_state[ui_iv.ANSWERS] = {first: walkthrough}
     answer(at, first, scope="mock")
-    assert first in at.session_state[ui_iv.MOCK]["answers"] and first in answers(at)
+    # issue 23: a mock answer is the mock's own; the walkthrough's answer stays, and a mock has no second try
+    assert first in at.session_state[ui_iv.MOCK]["answers"] and answers(at)[first] == walkthrough
+    assert not [b for b in at.button if b.key == f"iv_again_mock_{first}"]
     at.button(key="iv_mock_next_0").click()
     at.run()
     assert t("interview.mock.of", i=2, n=5) in texts(at)

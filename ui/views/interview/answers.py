@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from lessons.interview import questions
-from ui.i18n import t
+from ui.i18n import catalogue, current_language, t
 
 # session-state keys of this page (widget keys start with "iv_" too)
-ANSWERS = "iv_answers"          # {qid: answer} of the walkthrough (and every answer given in a mock interview)
+ANSWERS = "iv_answers"          # {qid: answer} of the walkthrough (a mock interview keeps its own, in MOCK)
 RESULTS = "iv_results"          # {result key: result dict} experiments already run in this session
 FACTS = "iv_facts"              # {facts key: facts dict} the question texts' values per corpus
 RESTORED = "iv_restored"        # the link's ?iq= was read (once per session): (count, readable)
@@ -35,6 +35,18 @@ def qtext(qid: str, key: str, **values) -> str:
     return t(f"interview.{qid}.{key}", **values)
 
 
+def has_text(qid: str, key: str) -> bool:
+    """Whether question qid has the optional text `key` (setup, rule) in the catalogue."""
+    return f"interview.{qid}.{key}" in catalogue(current_language())
+
+
+def shown_facts(facts: dict) -> dict:
+    """The question's facts as its texts show them: names the engine gives (CBOW's rule) in the session's language."""
+    if "cbow_rule" in facts:
+        return {**facts, "cbow_rule": t(f"compare.claims.rule_{facts['cbow_rule']}")}
+    return facts
+
+
 def session_value(key, default):
     """st.session_state[key], set to `default` first when the session has none."""
     if key not in st.session_state:
@@ -49,9 +61,11 @@ def all_answers() -> Dict[str, dict]:
 def record(scope: str, question: questions.Question, prediction: dict, result: dict, key: str) -> None:
     verdict = questions.score(question, prediction, result)
     answer = {"p": prediction, "ok": verdict["right"], "fields": verdict["fields"], "key": key}
-    all_answers()[question.id] = answer
-    if scope == "mock" and st.session_state.get(MOCK):
-        st.session_state[MOCK]["answers"][question.id] = answer
+    if scope == "mock":                   # a mock interview keeps its own answers: the walkthrough's stay as they were
+        if st.session_state.get(MOCK):
+            st.session_state[MOCK]["answers"][question.id] = answer
+    else:
+        all_answers()[question.id] = answer
 
 
 def restore_from_link() -> None:

@@ -19,7 +19,7 @@ from lessons.interview import setup as iv_setup
 from ui import state
 from ui.choices import choice
 from ui.i18n import engine_message, t
-from ui.views.interview.answers import FACTS, RESULTS, forget, qtext, record, session_value, tx
+from ui.views.interview.answers import FACTS, RESULTS, forget, has_text, qtext, record, session_value, shown_facts, tx
 from ui.views.interview.reveal import evidence, found_values
 
 GROUPED_SAMPLE = "fruits_animals_verbs"   # the corpus a question needing groups falls back to
@@ -213,9 +213,9 @@ def reveal(question: questions.Question, answer: dict, facts: dict, setup, scope
     (st.success if ok else st.error)(tx("verdict_right" if ok else "verdict_wrong"),
                                      icon=":material/check_circle:" if ok else ":material/cancel:")
     comparison_table(question, answer, result, facts)
-    st.markdown(f"**{tx('found')}.** " + qtext(qid, "found", **found_values(qid, result, facts)))
-    if qid in ("small_large", "rare"):
-        st.caption(qtext(qid, "rule") + " " + tx("compare_note"))
+    st.markdown(f"**{tx('found')}** " + qtext(qid, "found", **found_values(qid, result, shown_facts(facts))))
+    if has_text(qid, "rule"):
+        st.caption(qtext(qid, "rule") + (" " + tx("compare_note") if qid in ("small_large", "rare") else ""))
     evidence(qid, result, facts)
     st.markdown(f"**{tx('why')}**")
     st.markdown(qtext(qid, "explain"))
@@ -223,8 +223,9 @@ def reveal(question: questions.Question, answer: dict, facts: dict, setup, scope
     page = question.page
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.page_link(page, label=tx("learn", page=t(f"interview.page.{PAGES[page]}")), icon=":material/school:")
-    with c2:
-        _answer_again(qid, scope)
+    if scope != "mock":                                  # a mock interview is one try against the clock
+        with c2:
+            _answer_again(qid, scope)
 
 def _answer_again(qid: str, scope: str) -> None:
     st.button(tx("again"), key=f"iv_again_{scope}_{qid}", icon=":material/replay:", on_click=forget,
@@ -245,9 +246,9 @@ def question_card(qid: str, scope: str, answers: Dict[str, dict]) -> None:
         st.subheader(f"{questions.number(qid)}. {qtext(qid, 'title')}")
     with st.chat_message("interviewer", avatar=":material/person:"):
         st.caption(tx("interviewer"))
-        st.markdown(qtext(qid, "ask", **facts))
-        if qid in ("small_large", "rare"):
-            st.caption(qtext(qid, "setup", **facts))
+        st.markdown(qtext(qid, "ask", **shown_facts(facts)))
+        if has_text(qid, "setup"):
+            st.caption(qtext(qid, "setup", **shown_facts(facts)))
     if note:
         st.caption(note)
     elif question.uses_corpus:

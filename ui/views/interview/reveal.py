@@ -16,7 +16,8 @@ import streamlit as st
 from ui.charts.interview import pmi_chart
 from ui.i18n import t
 
-CATEGORICAL = {"architecture", "role", "formula", "corpus", "representation", "objective"}
+CATEGORICAL = {"architecture", "role", "formula", "corpus", "representation", "objective", "method", "model",
+               "sense"}
 
 
 def label(value) -> str:
@@ -46,8 +47,9 @@ def _pct(x: float) -> float:
 
 
 def found_values(qid: str, r: dict, facts: dict) -> dict:
-    """The values the question's "found" text is formatted with (the result's truth, facts and details)."""
-    v = {**facts, **r["truth"]}
+    """The values the question's "found" text is formatted with (the result's truth, facts and details; an
+    experiment may hand them over itself as result["found"])."""
+    v = {**facts, **r["truth"], **r.get("found", {})}
     if qid == "one_hot":
         rows = r["rows"]
         v.update(ab=rows[0]["dense"], ac=rows[1]["dense"], epochs=r["epochs"])
@@ -77,7 +79,11 @@ def found_values(qid: str, r: dict, facts: dict) -> dict:
     elif qid == "sigma":
         target = r["rows"][0]
         v.update(lr=r["lr"], centre=r["centre"], t_before=target["before"], t_after=target["after"],
-                 loss=r["loss"], loss_after=r["loss_after"])
+                 loss=r["loss"], loss_after=r["loss_after"], t_change=r["t_change"], scanned=r["scanned"],
+                 losses_fell=r["losses_fell"], rises=r["rises"])
+        rose = r.get("rose")
+        v["rose"] = (t("interview.sigma.rose", **{f"rose_{k}": x for k, x in rose.items()}) if rose
+                     else t("interview.sigma.no_rise", scanned=r["scanned"]))
     elif qid == "orthogonal":
         v.update(h_norm=r["h_norm"], dot=r["dot"], residual=r["residual"], term=r["term"])
     elif qid == "power":
@@ -142,8 +148,9 @@ def evidence(qid: str, r: dict, facts: dict) -> None:
             rows.append({"architecture": arch, "matrix": "W_out", "rows": x["out"], "words": ", ".join(x["out_words"])})
             rows.append({"architecture": arch, "matrix": "W_in", "rows": x["in"], "words": ", ".join(x["in_words"])})
         table(rows, qid)
-    elif qid == "sigma":
-        table(r["rows"], qid)
+    elif qid == "sigma":                                  # the change itself: 0.5002 -> 0.5002 hides it at 4 digits
+        table([{**x, "before": f"{x['before']:.6f}", "after": f"{x['after']:.6f}", "change": f"{x['change']:+.2e}"}
+               for x in r["rows"]], qid)
     elif qid == "orthogonal":
         c = st.columns(3)
         c[0].metric("u · h", f"{r['dot']:.1e}")
@@ -172,6 +179,8 @@ def evidence(qid: str, r: dict, facts: dict) -> None:
             rows.append({"representation": rep, "precision": r["scores"][rep],
                          "neighbours": ", ".join(f"{w} ({s:.2f})" for w, s in r["lists"][rep])})
         table(rows, qid, digits=3)
+    elif r.get("rows"):                                  # the newer questions: their rows are their table
+        table(r["rows"], qid, digits=3)
 
 
 def _tokens(r: dict, size: str) -> int:
