@@ -18,7 +18,7 @@ from lessons.measures import cosine_matrix
 from lessons.measures import mean_group_precision
 
 
-def _self_context_rate(sentences, vocab, window: int) -> float:
+def self_context_rate(sentences, vocab, window: int) -> float:
     """Share of (word, context) pairs in the corpus windows whose context is the word itself."""
     same = total = 0
     for s in sentences:

@@ -152,6 +152,11 @@ QUESTIONS: List[Question] = [
     Question("norms", (_choice("norm", "longer", "shorter", "none"), _choice("dim", "higher", "same", "lower")),
              lambda s, p, x: iv_limits.norms_and_dimension(s, progress=p), "pages/07_embedding_space.py", heavy=True,
              facts=iv_limits.norm_facts),
+    # word2vec.c's numerics (training.py)
+    Question("numerics", (_choice("quality", "table_better", "same", "table_worse"),
+                          _choice("overflow", "exact", "word2vec", "both", "neither")),
+             lambda s, p, x: iv_training.word2vec_numerics(s, progress=p), "pages/04_step.py", heavy=True,
+             facts=iv_training.numerics_facts),
 ]
 
 

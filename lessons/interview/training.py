@@ -1,5 +1,6 @@
 """Interview experiments on training: subsampling's keep probability, one matrix instead of two (a small
-trainer with W_out tied to W_in, using the engine's objective), and a learning rate 100x too large.
+trainer with W_out tied to W_in, using the engine's objective), a learning rate 100x too large, and
+word2vec.c's numerics (its sigmoid table against the exact sigmoid).
 
 What it does not do: draw, know about Streamlit, or cache.
 """
@@ -7,6 +8,7 @@ What it does not do: draw, know about Streamlit, or cache.
 from __future__ import annotations
 
 import math
+from typing import Dict, List, Sequence
 import numpy as np
 from lessons.interview.setup import DIM
 from lessons.interview.setup import Progress
@@ -14,10 +16,12 @@ from lessons.interview.setup import Setup
 from lessons.interview.setup import report_progress
 from lessons.interview.setup import epochs_for
 from engine.model import Word2Vec
-from engine.objectives import sigmoid
+from engine.objectives import EXP_TABLE_SIZE, MAX_EXP, sigmoid
 from engine.update import TrainingDiverged
 from engine.vocab import Vocabulary
-from lessons.interview.geometry import _self_context_rate
+from lessons.measures import mean_group_precision
+from lessons.stats import compare_intervals
+from lessons.interview.geometry import self_context_rate
 
 
 # ------------------------------------------------------------------------------------------ question 13
@@ -95,7 +99,7 @@ def tied_matrices(setup: Setup, max_updates: int = 6_000, progress: Progress = N
     one = train_tied(setup, True, max_updates, progress=part(0.5))
     vocab = one["vocab"]
     sentences = setup.capped(5_000)
-    self_rate = _self_context_rate(sentences, vocab, window=2)
+    self_rate = self_context_rate(sentences, vocab, window=2)
     words = vocab.index_to_key[:8]
     rows = [{"word": w, "tied": float(one["self_sigma"][i]), "two": float(two["self_sigma"][i])}
             for i, w in enumerate(words)]
@@ -154,3 +158,56 @@ def learning_rate_too_large(setup: Setup, base: float = 0.025, factor: float = 1
     caught = next((r for r in rows + ladder if r["diverged"]), None)
     report_progress(progress, 1.0, "done")
     return {"epochs": epochs, "rows": rows + ladder, "caught": caught, "truth": {"outcome": outcome}}
+
+
+# ------------------------------------------------------------------------------------------ word2vec.c's numerics
+NUMERICS_SEEDS = (1, 2, 3)
+
+
+def word2vec_numerics(setup: Setup, seeds: Sequence[int] = NUMERICS_SEEDS, factor: float = 100.0,
+                      progress: Progress = None) -> dict:
+    """The exact sigmoid against word2vec.c's table (sigmoid="word2vec": 1000 entries over [-6, 6], sigma
+    taken as 1 or 0 beyond for negative sampling): skip-gram NS at word2vec's alpha 0.025 over seeds, group
+    precision (the loss when the corpus has no groups), decided with the interval test; then both at alpha
+    `factor` times larger: which of them stops with an overflow (this engine's divergence check)?"""
+    sentences = setup.capped()
+    epochs = epochs_for(sentences, 4, budget=100_000, low=2, high=100)
+    base = dict(vector_size=DIM, window=2, sample=0.0, alpha=0.025, min_alpha=1e-4, epochs=epochs)
+    quality: Dict[str, List[float]] = {"exact": [], "word2vec": []}
+    rows = []
+    runs = [(s, sig) for s in seeds for sig in ("exact", "word2vec")]
+    for n, (seed, sig) in enumerate(runs):
+        report_progress(progress, 0.8 * n / len(runs), f"seed {seed}")
+        m = Word2Vec(**base, seed=seed, sigmoid=sig)
+        m.build_vocab(sentences)
+        m.train()
+        q = (mean_group_precision(m.W_in, m.vocab.index_to_key, setup.groups) if setup.groups
+             else -m.epoch_losses()[-1])
+        quality[sig].append(q)
+        rows.append({"sigmoid": sig, "seed": seed, "quality": q})
+    v = compare_intervals(quality["word2vec"], quality["exact"])
+    report_progress(progress, 0.85, f"alpha = {0.025 * factor:g}")
+    stopped = {}
+    for sig in ("exact", "word2vec"):
+        m = Word2Vec(**{**base, "alpha": 0.025 * factor, "min_alpha": 1e-4}, seed=seeds[0], sigmoid=sig)
+        m.build_vocab(sentences)
+        try:
+            m.train()
+            stopped[sig] = False
+        except TrainingDiverged:
+            stopped[sig] = True
+        rows.append({"sigmoid": sig, "alpha": 0.025 * factor, "diverged": stopped[sig],
+                     "max_weight": float(np.abs(m.W_in).max())})
+    report_progress(progress, 1.0, "done")
+    diverged = ("both" if all(stopped.values()) else "neither" if not any(stopped.values())
+                else next(s for s, x in stopped.items() if x))
+    return {"rows": rows, "verdict": v,
+            "found": {"exact": v["b"]["mean"], "exact_half": v["b"]["half"], "table": v["a"]["mean"],
+                      "table_half": v["a"]["half"], "seeds": len(seeds), "epochs": epochs,
+                      "big": 0.025 * factor, "measure": "groups" if setup.groups else "loss"},
+            "truth": {"quality": {"a": "table_better", "b": "table_worse"}.get(v["outcome"], "same"),
+                      "overflow": diverged}}
+
+
+def numerics_facts(setup: Setup) -> dict:
+    return {"max_exp": MAX_EXP, "table_size": EXP_TABLE_SIZE, "big": 2.5}

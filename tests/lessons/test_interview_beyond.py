@@ -82,3 +82,19 @@ def test_tying_through_a_map_follows_its_rule(royalty):
     fixed = f["self_mapped"] <= f["self_two"] + 10.0 and f["loss_mapped"] <= 1.1 * f["loss_two"]
     assert r["truth"]["mapped"] == ("fixes" if fixed else "still")
     assert f["self_tied"] > f["self_two"]                     # the tied model predicts itself more often
+
+
+def test_word2vecs_sigmoid_table_question_follows_its_measurements(royalty):
+    from lessons.interview import training
+
+    r = training.word2vec_numerics(royalty, seeds=(1, 2))
+    quality = {s: [row["quality"] for row in r["rows"] if row.get("sigmoid") == s and "quality" in row]
+               for s in ("exact", "word2vec")}
+    assert len(quality["exact"]) == len(quality["word2vec"]) == 2
+    v = compare_intervals(quality["word2vec"], quality["exact"])
+    assert r["truth"]["quality"] == {"a": "table_better", "b": "table_worse"}.get(v["outcome"], "same")
+    stopped = {row["sigmoid"]: row["diverged"] for row in r["rows"] if "diverged" in row}
+    expected = ("both" if all(stopped.values()) else "neither" if not any(stopped.values())
+                else next(s for s, x in stopped.items() if x))
+    assert r["truth"]["overflow"] == expected
+    assert r["truth"]["overflow"] == "both"           # the table bounds sigma, not the weights

@@ -16,7 +16,7 @@ import streamlit as st
 from ui.charts.interview import pmi_chart
 from ui.i18n import t
 
-CATEGORICAL = {"architecture", "role", "formula", "corpus", "representation", "objective", "method", "model",
+CATEGORICAL = {"architecture", "role", "formula", "corpus", "representation", "objective", "method", "model", "sigmoid",
                "sense"}
 
 
