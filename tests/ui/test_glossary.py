@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.i18n import catalogue
+from ui.i18n import catalogue, t
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY = tomllib.loads((ROOT / "ui" / "texts" / "glossary.toml").read_text(encoding="utf-8"))
@@ -42,3 +42,16 @@ def test_the_chosen_chinese_words_are_in_use():
     for term in ("token", "planted", "architecture", "subsampling", "negative_sampling", "huffman_tree",
                  "precision_at_5"):
         assert GLOSSARY[term]["zh"].split("（")[0] in zh, term
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_interview_page_shows_the_glossary_in_the_sessions_language(open_page, lang):
+    at = open_page("pages/11_interview.py", sb_corpus="tiny", lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if list(d.value.columns[:1]) == [t("glossary.col_term", lang)])
+    assert len(table) == len(GLOSSARY)
+    term, other = table.columns[0], table.columns[1]
+    mine, theirs = ("en", "zh") if lang == "en" else ("zh", "en")
+    assert list(table[term]) == [e[mine] for e in GLOSSARY.values()]
+    assert list(table[other]) == [e[theirs] for e in GLOSSARY.values()]
+    assert list(table["gensim"]) == [e["gensim"] for e in GLOSSARY.values()]

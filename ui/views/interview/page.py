@@ -14,7 +14,7 @@ import time
 import streamlit as st
 
 from lessons.interview import questions
-from ui import state
+from ui import glossary, state
 from ui.choices import choice
 from ui.views.interview.answers import (MOCK, MOCK_SEED, MODE, PICK, all_answers, progress_header, qtext,
                                         restore_from_link, session_value, tx)
@@ -138,6 +138,7 @@ def page() -> None:
     mode = choice(left.segmented_control, tx("mode_label"), list(modes), modes.get, MODE, default="walk",
                   label_visibility="collapsed")
     progress_header(right)
+    glossary.panel()
     if mode == "mock":
         mock_interview()
     else:
