@@ -256,7 +256,7 @@ def test_mock_interview_draws_five_questions_runs_a_clock_and_summarises(open_pa
 
 # ------------------------------------------------------------------------------------------ browser
 @pytest.mark.browser
-def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
+def test_browser_walks_six_questions_and_screenshots_a_reveal(tmp_path):
     from devtools.app_server import AppServer
     from devtools.browser import CHROMIUM, full_page_screenshot, have_chromium, launch_chromium
 
@@ -283,8 +283,12 @@ def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
             page.locator('[data-testid="stSidebarNav"] a[href$="/interview"]').first.click()
             settle(page)
             main = page.locator('[data-testid="stMain"]')
-            for qid, fill in (("num_skips", ["16"]), ("huffman", ["2", "6"]), ("hs_sum", [])):
+            # three classic questions and three of the new ones (issue 23), each revealed in a real browser
+            walk = (("num_skips", ["16"]), ("huffman", ["2", "6"]), ("hs_sum", []),
+                    ("fasttext", []), ("nce", []), ("polysemy", []))
+            for qid, fill in walk:
                 main.locator('[data-testid="stSelectbox"]').first.click()
+                page.keyboard.type(f"{questions.number(qid)}. ")      # the list shows a few options at a time
                 page.get_by_role("option", name=re.compile(rf"^{questions.number(qid)}\. ")).click()
                 settle(page)
                 numbers = main.locator('[data-testid="stForm"] [data-testid="stNumberInput"] input')
@@ -299,7 +303,7 @@ def test_browser_walks_three_questions_and_screenshots_a_reveal(tmp_path):
                 expect(main.get_by_text(t("interview.say"))).to_be_visible(timeout=30_000)
                 errors = page.locator('[data-testid="stException"]')
                 assert errors.count() == 0, errors.first.inner_text()[:2000]
-            expect(main.get_by_text(re.compile(r"3 of 17 answered"))).to_be_visible()
+            expect(main.get_by_text(re.compile(rf"{len(walk)} of {len(questions.QUESTIONS)} answered"))).to_be_visible()
             assert "iq=" in page.url
             full_page_screenshot(page, SHOTS / "11_interview_reveal.png", 1280, max_height=4000)
         finally:
