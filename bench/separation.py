@@ -1,6 +1,6 @@
 """Does the embedding page's default picture keep the groups of meaning apart? Before and after.
 
-What it does: for each sample corpus (and the planted corpus of engine.synthetic, whose groups are
+What it does: for each sample corpus (and the planted corpus of lessons.planted, whose groups are
 known by construction), trains a model with the app's defaults (ui.settings.APP_CONFIG: skip-gram,
 negative sampling, d = 20, alpha 0.25, 20 epochs) for each seed, takes the words the page shows by
 default (the most frequent min(V, 150)), projects them to 2-D in several ways and measures the

@@ -5,7 +5,7 @@ What it does:
 1. Sweep time: 5 values x 3 seeds of one setting (default: window 1..5) on gensim's Lee corpus
    (lee_background.cor, 60k tokens), every other setting the app's sidebar default (skip-gram, negative
    sampling, d = 20, 20 epochs, alpha 0.25, ...), scored on WordSim-353 and SimLex-999 as the page does,
-   with each way of using the cores (engine.sweep.STRATEGIES): two runs at once with workers=1 each,
+   with each way of using the cores (lessons.sweep.plan.STRATEGIES): two runs at once with workers=1 each,
    one run at a time with workers=2, and one run at a time with workers=1. Strategies are interleaved
    round by round; no result cache. Wall time of the whole sweep (what the page's user waits for),
    training seconds per run, words/s per run, and the cores that *other* processes used meanwhile
