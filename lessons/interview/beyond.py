@@ -15,10 +15,10 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from engine.model import Word2Vec
 from engine.objectives import sigmoid
 from lessons.interview.geometry import MAX_COUNT_V, pair_counts
-from lessons.interview.setup import DIM, Progress, Setup, epochs_for, reference_model, report_progress, vocabulary
+from lessons.interview.setup import (DIM, Progress, Setup, epochs_for, reference_model, report_progress,
+                                     small_trainer_model, vocabulary, walk_examples)
 from lessons.measures import mean_group_precision
 from lessons.stats import compare_intervals
 
@@ -156,33 +156,30 @@ def train_nce_or_ns(setup: Setup, objective: str, max_updates: int = 30_000, neg
     words, u -= lr g h, h -= lr sum g u."""
     if objective not in ("nce", "ns"):
         raise ValueError(f"objective must be 'nce' or 'ns', got {objective!r}")
-    sentences = setup.capped(5_000)
-    epochs = epochs_for(sentences, 4, budget=max_updates, low=1, high=200)
-    m = Word2Vec(vector_size=DIM, window=2, shrink_windows=False, sample=0.0, negative=negative, epochs=epochs,
-                 seed=setup.seed)
-    m.build_vocab(sentences)
+    m = small_trainer_model(setup, max_updates, DIM, negative)
     W_in = m.W_in.astype(np.float64)                                       # (V, d)
     W_out = np.zeros_like(W_in)                                            # (V, d)
     shift = np.log(negative * m.noise) if objective == "nce" else np.zeros(len(W_in))   # (V,) log(k P_n(w))
-    stream, seq, done = m.replay_stream(), 0, 0
-    while done < max_updates and (chunk := stream.chunk(seq)) is not None:
-        for e in range(chunk.n_examples):
-            if done >= max_updates:
-                break
-            lr = alpha * (1.0 - done / max_updates) + 1e-4 * done / max_updates
-            centre = int(chunk.inputs(e)[0])
-            rows = np.concatenate([[int(chunk.targets[e])], chunk.negatives[e]]).astype(np.int64)  # (k+1,)
-            labels = np.zeros(len(rows))
-            labels[0] = 1.0
-            h = W_in[centre].copy()                                        # (d,)
-            g = sigmoid(W_out[rows] @ h - shift[rows]) - labels            # (k+1,)
-            grad_h = g @ W_out[rows]                                       # (d,)
-            for j, r in enumerate(rows):                                   # a noise word may come twice
-                W_out[r] -= lr * g[j] * h
-            W_in[centre] -= lr * grad_h
-            done += 1
-        seq += 1
+    done = 0
+    for inputs, target, negatives, lr in walk_examples(m, max_updates, alpha):
+        centre, rows, labels = _centre_rows_labels(inputs, target, negatives)
+        h = W_in[centre].copy()                                            # (d,)
+        g = sigmoid(W_out[rows] @ h - shift[rows]) - labels                # (k+1,)
+        grad_h = g @ W_out[rows]                                           # (d,)
+        for j, r in enumerate(rows):                                       # a noise word may come twice
+            W_out[r] -= lr * g[j] * h
+        W_in[centre] -= lr * grad_h
+        done += 1
     return {"W_in": W_in, "W_out": W_out, "vocab": m.vocab, "updates": done, "noise": m.noise}
+
+
+def _centre_rows_labels(inputs, target: int, negatives) -> Tuple[int, np.ndarray, np.ndarray]:
+    """A skip-gram example as a small trainer uses it: the centre's id, the scored rows (target first, then
+    the negatives) and their labels (1, 0, ..., 0)."""
+    rows = np.concatenate([[target], negatives]).astype(np.int64)          # (k+1,)
+    labels = np.zeros(len(rows))
+    labels[0] = 1.0
+    return int(inputs[0]), rows, labels
 
 
 def log_partition(W_in: np.ndarray, W_out: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -225,36 +222,23 @@ def train_mapped(setup: Setup, max_updates: int = 6_000, negative: int = 5, alph
     map A first (h = A W[centre], A starts as the identity): a language model's hidden layer in miniature
     (Press & Wolf 2017 tie the input and output embeddings of a network that computes h). A small trainer
     over the engine's example stream: the self-score is W[w] . A W[w], which A can make negative."""
-    sentences = setup.capped(5_000)
-    epochs = epochs_for(sentences, 4, budget=max_updates, low=1, high=200)
-    m = Word2Vec(vector_size=16, window=2, shrink_windows=False, sample=0.0, negative=negative, epochs=epochs,
-                 seed=setup.seed)
-    m.build_vocab(sentences)
+    m = small_trainer_model(setup, max_updates, 16, negative)
     W = m.W_in.astype(np.float64)                                          # (V, d) words and contexts
     A = np.eye(W.shape[1])                                                 # (d, d)
-    stream, seq, done, losses = m.replay_stream(), 0, 0, []
-    while done < max_updates and (chunk := stream.chunk(seq)) is not None:
-        for e in range(chunk.n_examples):
-            if done >= max_updates:
-                break
-            lr = alpha * (1.0 - done / max_updates) + 1e-4 * done / max_updates
-            centre = int(chunk.inputs(e)[0])
-            rows = np.concatenate([[int(chunk.targets[e])], chunk.negatives[e]]).astype(np.int64)
-            labels = np.zeros(len(rows))
-            labels[0] = 1.0
-            x = W[centre].copy()                                           # (d,)
-            h = A @ x                                                      # (d,)
-            s = W[rows] @ h                                                # (k+1,)
-            p = sigmoid(s)
-            losses.append(float(-np.sum(np.log(np.where(labels > 0, p, 1 - p) + 1e-12))))
-            g = p - labels                                                 # (k+1,)
-            grad_h = g @ W[rows]                                           # (d,)
-            for j, r in enumerate(rows):
-                W[r] -= lr * g[j] * h
-            W[centre] -= lr * (A.T @ grad_h)
-            A -= lr * np.outer(grad_h, x)
-            done += 1
-        seq += 1
+    losses = []
+    for inputs, target, negatives, lr in walk_examples(m, max_updates, alpha):
+        centre, rows, labels = _centre_rows_labels(inputs, target, negatives)
+        x = W[centre].copy()                                               # (d,)
+        h = A @ x                                                          # (d,)
+        p = sigmoid(W[rows] @ h)                                           # (k+1,)
+        losses.append(float(-np.sum(np.log(np.where(labels > 0, p, 1 - p) + 1e-12))))
+        g = p - labels                                                     # (k+1,)
+        grad_h = g @ W[rows]                                               # (d,)
+        for j, r in enumerate(rows):
+            W[r] -= lr * g[j] * h
+        W[centre] -= lr * (A.T @ grad_h)
+        A -= lr * np.outer(grad_h, x)
+    done = len(losses)
     scores = (W @ A.T) @ W.T                                               # (V, V) [w, c] = (A W[w]) . W[c]
     V = len(W)
     tail = losses[-max(1, len(losses) // 5):]

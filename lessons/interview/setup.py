@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+
 from engine.model import Word2Vec
 from engine.vocab import Vocabulary
 
@@ -112,3 +115,28 @@ def warm_model(setup: Setup, architecture: str = "skipgram", warm_steps: int = 3
     for _ in range(warm_steps):
         m.step()
     return m
+
+
+# ------------------------------------------------------------------------------------------ small trainers
+def small_trainer_model(setup: Setup, max_updates: int, vector_size: int = 16, negative: int = 5) -> Word2Vec:
+    """The skip-gram NS model whose example stream (and initial W_in, vocabulary, noise) a small trainer of an
+    experiment's own walks: full windows of 2, no subsampling, epochs for about max_updates examples."""
+    sentences = setup.capped(5_000)
+    m = Word2Vec(vector_size=vector_size, window=2, shrink_windows=False, sample=0.0, negative=negative,
+                 epochs=epochs_for(sentences, 4, budget=max_updates, low=1, high=200), seed=setup.seed)
+    m.build_vocab(sentences)
+    return m
+
+
+def walk_examples(model: Word2Vec, max_updates: int, alpha: float) -> Iterator[Tuple[np.ndarray, int, np.ndarray, float]]:
+    """The model's example stream from its start, up to max_updates examples: (inputs, target, negatives, lr),
+    the learning rate falling linearly from alpha to 1e-4 as in word2vec.c."""
+    stream, seq, done = model.replay_stream(), 0, 0
+    while done < max_updates and (chunk := stream.chunk(seq)) is not None:
+        for e in range(chunk.n_examples):
+            if done >= max_updates:
+                return
+            lr = alpha * (1.0 - done / max_updates) + 1e-4 * done / max_updates
+            yield chunk.inputs(e), int(chunk.targets[e]), chunk.negatives[e], lr
+            done += 1
+        seq += 1

@@ -15,6 +15,7 @@ from lessons.interview.setup import Progress
 from lessons.interview.setup import Setup
 from lessons.interview.setup import report_progress
 from lessons.interview.setup import epochs_for
+from lessons.interview.setup import small_trainer_model, walk_examples
 from engine.model import Word2Vec
 from engine.objectives import EXP_TABLE_SIZE, MAX_EXP, sigmoid
 from engine.update import TrainingDiverged
@@ -63,26 +64,16 @@ def train_tied(setup: Setup, tied: bool, max_updates: int = 6_000, negative: int
     as the engine; tied=True uses ONE matrix W for both roles, so the
     score of word w as its own context is W[w] . W[w] = |W[w]|^2 >= 0 and sigma of it >= 1/2.
     """
-    sentences = setup.capped(5_000)
-    epochs = epochs_for(sentences, 4, budget=max_updates, low=1, high=200)
-    m = Word2Vec(vector_size=vector_size, window=2, shrink_windows=False, sample=0.0, negative=negative,
-                 epochs=epochs, seed=setup.seed)
-    m.build_vocab(sentences)
+    m = small_trainer_model(setup, max_updates, vector_size, negative)
     W_in = m.W_in.astype(np.float64)                                       # (V, d) the same start for both runs
     W_out = W_in if tied else np.zeros_like(W_in)                          # one matrix, or two
-    stream, seq, done, losses = m.replay_stream(), 0, 0, []
-    while done < max_updates and (chunk := stream.chunk(seq)) is not None:
-        for e in range(chunk.n_examples):
-            if done >= max_updates:
-                break
-            lr = alpha * (1.0 - done / max_updates) + 1e-4 * done / max_updates
-            # THE update rule (update.py); with W_out the same array as W_in, both roles write one matrix
-            update = m.rule.apply(W_in, W_out, chunk.inputs(e), int(chunk.targets[e]), chunk.negatives[e], lr)
-            losses.append(update.loss)
-            done += 1
-        seq += 1
-        if progress is not None:
-            progress(done / max_updates, "tied" if tied else "two")
+    losses = []
+    for inputs, target, negatives, lr in walk_examples(m, max_updates, alpha):
+        # THE update rule (update.py); with W_out the same array as W_in, both roles write one matrix
+        losses.append(m.rule.apply(W_in, W_out, inputs, target, negatives, lr).loss)
+        if progress is not None and len(losses) % 1_000 == 0:
+            progress(len(losses) / max_updates, "tied" if tied else "two")
+    done = len(losses)
     scores = W_in @ W_out.T                                                # (V, V) word . context
     V = len(scores)
     tail = losses[-max(1, len(losses) // 5):]
