@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 from typing import Dict, Tuple
-from engine.corpus import gensim_data_path, read_corpus
 
+from engine.corpus import gensim_data_path, read_corpus
 
 REAL_CORPORA = {"head500": ("head500.noblanks.cor", True),    # (gensim test-data file, Porter-stemmed?)
                 "lee": ("lee_background.cor", False)}
@@ -36,7 +36,7 @@ def porter_stem(word: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _stemmer():
-    from gensim.parsing.porter import PorterStemmer     # gensim is a requirement; imported only when needed
+    from gensim.parsing.porter import PorterStemmer  # gensim is a requirement; imported only when needed
     return PorterStemmer().stem
 
 

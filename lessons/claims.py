@@ -19,23 +19,18 @@ import collections
 import math
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
 import numpy as np
+
 from engine.config import SETTINGS, Config
 from engine.model import Word2Vec
 from engine.objectives import ARCHITECTURE_TABLE
-from lessons.planted import PlantedCorpus
-from lessons.planted import coverage
-from lessons.planted import neighbour_precision
-from lessons.planted import quality_by_frequency
 from engine.vocab import Vocabulary
-from lessons.benchmarks import PAIR_LISTS
-from lessons.benchmarks import REAL_CORPORA
-from lessons.benchmarks import load_real
-from lessons.benchmarks import word_pairs
+from lessons.benchmarks import PAIR_LISTS, REAL_CORPORA, load_real, word_pairs
 from lessons.measures import pair_spearman
+from lessons.planted import PlantedCorpus, coverage, neighbour_precision, quality_by_frequency
 from lessons.six_models import ARCHITECTURES
 from lessons.stats import compare_intervals
-
 
 Progress = Optional[Callable[[int, int, str], Optional[bool]]]
 

@@ -7,6 +7,7 @@ What it does not do: read corpora or count words (engine.corpus and engine.vocab
 from __future__ import annotations
 
 from typing import Sequence
+
 import numpy as np
 
 

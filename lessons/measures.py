@@ -10,7 +10,9 @@ What it does not do: train, or choose words (the callers pass vectors, words and
 from __future__ import annotations
 
 from typing import Dict, Mapping, Optional, Sequence, Tuple
+
 import numpy as np
+
 from engine.keyed_vectors import spearman
 
 

@@ -8,6 +8,7 @@ What it does not do: update weights (engine.update does, once).
 from __future__ import annotations
 
 from typing import Dict, Sequence
+
 import numpy as np
 
 

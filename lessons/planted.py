@@ -28,10 +28,10 @@ from __future__ import annotations
 import collections
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
+
 import numpy as np
 
 from lessons.measures import group_precision
-
 
 THEMES = ["animal", "fruit", "colour", "city", "tool", "sport", "planet", "drink", "metal", "tree", "bird",
           "fish", "dance", "cloth", "music", "flower", "job", "car", "game", "river", "stone", "spice",

@@ -29,15 +29,13 @@ from __future__ import annotations
 import math
 import time
 from typing import Callable, List, Optional, Sequence
+
 import numpy as np
+
 from engine.model import Word2Vec
 from engine.objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE, model_name  # names and display names: one table each
-from lessons.planted import PlantedCorpus
-from lessons.planted import coverage
-from lessons.planted import neighbour_precision
-from lessons.planted import quality_by_frequency
 from lessons.benchmarks import benchmark_scores
-
+from lessons.planted import PlantedCorpus, coverage, neighbour_precision, quality_by_frequency
 
 ARCHITECTURES = tuple(ARCHITECTURE_TABLE)          # ("skipgram", "cbow")
 
@@ -120,6 +118,7 @@ def _train_gensim(sentences, settings: dict, words: Sequence[str], topn: int) ->
     if kwargs is None:
         return None
     import logging
+
     from gensim.models import Word2Vec as GensimWord2Vec
     logging.getLogger("gensim").setLevel(logging.WARNING)
     t0 = time.perf_counter()

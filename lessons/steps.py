@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple
+
 import numpy as np
 
 RUNNING = 100                # updates in the running mean of the loss

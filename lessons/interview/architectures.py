@@ -7,12 +7,12 @@ What it does not do: draw, know about Streamlit, or cache.
 from __future__ import annotations
 
 from typing import Dict, List, Sequence
+
 import numpy as np
+
 from engine.config import Config
 from engine.model import Word2Vec
-from lessons.interview.setup import Progress
-from lessons.interview.setup import DIM
-from lessons.interview.setup import report_progress
+from lessons.interview.setup import DIM, Progress, report_progress
 from lessons.stats import compare_intervals
 
 

@@ -8,17 +8,14 @@ and the evidence a page shows. What it does not do: draw, know about Streamlit, 
 from __future__ import annotations
 
 from typing import Dict, List, Sequence, Tuple
+
 import numpy as np
-from lessons.windows import epoch_examples
-from lessons.windows import sentence_view
+
 from engine.model import Word2Vec
 from engine.vocab import Vocabulary
-from lessons.interview.setup import Progress
-from lessons.interview.setup import Setup
-from lessons.interview.setup import reference_model
-from lessons.interview.setup import report_progress
-from lessons.interview.setup import vocabulary
+from lessons.interview.setup import Progress, Setup, reference_model, report_progress, vocabulary
 from lessons.measures import cosine_matrix
+from lessons.windows import epoch_examples, sentence_view
 
 
 def three_words(setup: Setup, vocab: Vocabulary) -> Tuple[str, str, str]:

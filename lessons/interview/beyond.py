@@ -17,8 +17,17 @@ import numpy as np
 
 from engine.objectives import sigmoid
 from lessons.interview.geometry import MAX_COUNT_V, pair_counts
-from lessons.interview.setup import (DIM, Progress, Setup, epochs_for, reference_model, report_progress,
-                                     small_trainer_model, vocabulary, walk_examples)
+from lessons.interview.setup import (
+    DIM,
+    Progress,
+    Setup,
+    epochs_for,
+    reference_model,
+    report_progress,
+    small_trainer_model,
+    vocabulary,
+    walk_examples,
+)
 from lessons.measures import mean_group_precision
 from lessons.stats import compare_intervals
 

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import math
 from typing import Dict, List
+
 import numpy as np
-from lessons.interview.setup import Progress
-from lessons.interview.setup import Setup
-from lessons.interview.setup import report_progress
-from lessons.interview.setup import epochs_for
-from lessons.interview.setup import reference_model
-from lessons.measures import cosine_matrix
-from lessons.measures import mean_group_precision
+
+from lessons.interview.setup import Progress, Setup, epochs_for, reference_model, report_progress
+from lessons.measures import cosine_matrix, mean_group_precision
 
 
 def self_context_rate(sentences, vocab, window: int) -> float:

@@ -18,20 +18,15 @@ What it does not do: draw, know about Streamlit, or cache.
 from __future__ import annotations
 
 from typing import Dict, List, Sequence, Tuple
+
 import numpy as np
+
 from engine.keyed_vectors import spearman
 from engine.model import Word2Vec
 from lessons.interview.architectures import PLANTED_MODEL
-from lessons.interview.setup import DIM
-from lessons.interview.setup import Progress
-from lessons.interview.setup import Setup
-from lessons.interview.setup import epochs_for
-from lessons.interview.setup import reference_model
-from lessons.interview.setup import report_progress
-from lessons.measures import cosine_matrix
-from lessons.measures import mean_group_precision
-from lessons.stats import compare_intervals
-from lessons.stats import interval
+from lessons.interview.setup import DIM, Progress, Setup, epochs_for, reference_model, report_progress
+from lessons.measures import cosine_matrix, mean_group_precision
+from lessons.stats import compare_intervals, interval
 
 
 def _mean_sd(values: Sequence[float]) -> Tuple[float, float]:

@@ -8,13 +8,13 @@ What it does not do: draw, know about Streamlit, or cache.
 from __future__ import annotations
 
 import math
+
 import numpy as np
+
 from engine.model import Word2Vec
-from lessons.interview.setup import Setup
-from lessons.interview.setup import warm_model
-from lessons.interview.setup import vocabulary
 from engine.objectives import binary_logistic_loss
 from engine.vocab import alias_draw, alias_table
+from lessons.interview.setup import Setup, vocabulary, warm_model
 
 
 # ------------------------------------------------------------------------------------------ question 6

@@ -23,7 +23,9 @@ import math
 import zlib
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
 import numpy as np
+
 from lessons.interview import architectures as iv_architectures
 from lessons.interview import basics as iv_basics
 from lessons.interview import beyond as iv_beyond
@@ -32,6 +34,8 @@ from lessons.interview import limits as iv_limits
 from lessons.interview import objectives as iv_objectives
 from lessons.interview import setup as iv_setup
 from lessons.interview import training as iv_training
+
+
 @dataclass(frozen=True)
 class Field:
     """One thing the candidate predicts. kind "number": right when |prediction - measured| <= tolerance,

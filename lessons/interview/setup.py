@@ -24,7 +24,6 @@ import numpy as np
 from engine.model import Word2Vec
 from engine.vocab import Vocabulary
 
-
 Progress = Optional[Callable[[float, str], None]]
 
 

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import math
 from typing import Dict, List, Sequence
+
 import numpy as np
-from lessons.interview.setup import DIM
-from lessons.interview.setup import Progress
-from lessons.interview.setup import Setup
-from lessons.interview.setup import report_progress
-from lessons.interview.setup import epochs_for
-from lessons.interview.setup import small_trainer_model, walk_examples
+
 from engine.model import Word2Vec
 from engine.objectives import EXP_TABLE_SIZE, MAX_EXP, sigmoid
 from engine.update import TrainingDiverged
 from engine.vocab import Vocabulary
+from lessons.interview.geometry import self_context_rate
+from lessons.interview.setup import (
+    DIM,
+    Progress,
+    Setup,
+    epochs_for,
+    report_progress,
+    small_trainer_model,
+    walk_examples,
+)
 from lessons.measures import mean_group_precision
 from lessons.stats import compare_intervals
-from lessons.interview.geometry import self_context_rate
 
 
 # ------------------------------------------------------------------------------------------ question 13

@@ -21,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
 from engine.config import SETTINGS, Config
 
 

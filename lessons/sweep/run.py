@@ -35,14 +35,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, List, Optional
+
 from engine import fast
 from engine.model import Word2Vec
 from engine.update import TrainingDiverged
-from lessons.sweep.scores import SweepCorpus
-from lessons.sweep.scores import evaluate
-from lessons.sweep.plan import run_workers
-from lessons.sweep.plan import Run
-from lessons.sweep.plan import SweepPlan
+from lessons.sweep.plan import Run, SweepPlan, run_workers
+from lessons.sweep.scores import SweepCorpus, evaluate
 
 
 # ============================================================================ cache and shared cores

@@ -14,11 +14,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
 import numpy as np
+
 from engine.corpus import gensim_data_path
 from lessons.benchmarks import BENCHMARK_LISTS
 from lessons.measures import MIN_PAIRS, mean_group_precision
-
 
 GROUP_K = 5             # group precision@k (capped at the group's known size - 1)
 
