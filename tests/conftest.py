@@ -56,6 +56,33 @@ def open_page(clear_streamlit_caches):
     return run_app
 
 
+@pytest.fixture
+def clear_caches():
+    """Clear st.cache_data / st.cache_resource before a test (what it leaves cached stays): the tests of
+    pages 07-10, which run a page on its own through page(), use it for every test of their file."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def page(name: str):
+    """An AppTest of pages/<name> run on its own, without app.py (so without the sidebar: the settings are
+    the sidebar's defaults), that has run without an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def page_text(at) -> str:
+    """The page's markdown as one string."""
+    return " ".join(m.value for m in at.markdown)
+
+
 def model_of(at):
     """This session's model in an AppTest (st.session_state[ui.state.MODEL])."""
     from ui import state
