@@ -1,4 +1,5 @@
-"""Shared fixtures for the app tests: a fresh AppTest of app.py on a chosen page, with caches cleared."""
+"""Shared fixtures and helpers for the app tests: a fresh AppTest of app.py on a chosen page, with caches
+cleared, and what the page tests read from an AppTest (the model, texts, tables, charts)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,53 @@ def run_app(page: str | None = None, *, query: dict | None = None, locale: str |
 def open_page(clear_streamlit_caches):
     """open_page("pages/04_step.py", sb_corpus="tiny", ...) -> run_app(...) with the caches cleared."""
     return run_app
+
+
+@pytest.fixture
+def clear_caches():
+    """Clear st.cache_data / st.cache_resource before a test (what it leaves cached stays): the tests of
+    pages 07-10, which run a page on its own through page(), use it for every test of their file."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def page(name: str):
+    """An AppTest of pages/<name> run on its own, without app.py (so without the sidebar: the settings are
+    the sidebar's defaults), that has run without an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def page_text(at) -> str:
+    """The page's markdown as one string."""
+    return " ".join(m.value for m in at.markdown)
+
+
+def model_of(at):
+    """This session's model in an AppTest (st.session_state[ui.state.MODEL])."""
+    from ui import state
+
+    return at.session_state[state.MODEL]
+
+
+def texts(elements):
+    """The values of elements (at.error, at.info, at.caption, ...) as one string."""
+    return " ".join(str(e.value) for e in elements)
+
+
+def table_with(at, column):
+    """The first st.dataframe on the page that has this column."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with a column {column!r}")
 
 
 def kept_choice(elements, key: str):

@@ -4,7 +4,7 @@ and what is allowed; nothing hangs, nothing is silently wrong, and the last good
 Part 1 calls the engine with every bad input of the issue; part 2 reads and writes word2vec files that used to
 be misread; part 3 checks that degenerate-but-legal inputs stay fast; part 4 opens every page of the app with a
 vocabulary of 1, 2 and 3 words (an uploaded corpus) and with imported vectors files of 1 to 4 words.
-The settings gate of links and settings JSON files has its own tests in tests/ui/test_ui_settings.py.
+The settings gate of links and settings JSON files has its own tests in tests/ui/test_settings.py.
 """
 
 from __future__ import annotations

@@ -9,18 +9,13 @@ import pytest
 
 import engine
 from engine import read_corpus, sample_corpora
-from tests.conftest import heatmap_by_title
-from ui import state
+from tests.conftest import heatmap_by_title, model_of
 from lessons import home as home_lessons
 from lessons import measures
 
 HOME = "pages/01_home.py"
 TINY = dict(sb_corpus="tiny")
 MARGIN = 0.3         # shown similarity of the related pair minus the unrelated pair's, after training
-
-
-def model_of(at):
-    return at.session_state[state.MODEL]
 
 
 def metric_values(at):

@@ -4,8 +4,10 @@ learning you can see.
 Engine-level checks of the claims the page makes with the app's defaults (the running loss falls by at
 least 10% within 300 updates; a watched pair is re-scored with the model's own rule), and AppTest checks
 that the page shows exactly those numbers, stops at the end of the planned training, switches set-ups
-through the sidebar's widgets, names the update rule that ran, and speaks both languages. Every expected
-number is recomputed here from an independent model or from the session's model, never hard-coded.
+through the sidebar's widgets, names the update rule that ran, and speaks both languages; that Next and
+Undo change and restore the weights exactly, a diverging learning rate keeps the last good weights, and two
+sessions never share a model. Every expected number is recomputed here from an independent model or from the
+session's model, never hard-coded.
 """
 
 import re
@@ -18,7 +20,7 @@ import pytest
 import engine
 from engine import Word2Vec, read_corpus, sample_corpora
 from lessons.windows import epoch_examples
-from tests.conftest import kept_choice, figure_array, figure_by_title, heatmap_by_title
+from tests.conftest import kept_choice, figure_array, figure_by_title, heatmap_by_title, model_of, texts
 from lessons import steps as step_lessons
 from ui import state
 from ui.views.step import lesson as step_lesson
@@ -28,10 +30,6 @@ from ui.settings import APP_CONFIG, DEFAULTS
 STEP = "pages/04_step.py"
 TINY = dict(sb_corpus="tiny")
 DROP = 0.10          # the running loss of the last 100 updates is at least 10% below the first 100's
-
-
-def model_of(at):
-    return at.session_state[state.MODEL]
 
 
 def metric(at, label_start: str):
@@ -191,6 +189,60 @@ def test_setup_buttons_write_the_sidebar_and_rebuild_the_model(open_page):
     assert at.button(key="step_setup_word2vec").disabled
     at.button(key="step_setup_stepping").click().run()
     assert (model_of(at).alpha, model_of(at).init_scale) == (APP_CONFIG.alpha, APP_CONFIG.init_scale)
+
+
+@pytest.mark.slow
+def test_next_and_undo_change_and_restore_the_weights_exactly(open_page):
+    at = open_page(STEP, **TINY)
+    m = model_of(at)
+    W_in0, W_out0 = m.W_in.copy(), m.W_out.copy()
+    assert "Press **Next**" in texts(at.info)
+
+    at.button(key="step_next").click().run()
+    m = model_of(at)
+    assert m.step_count == 1 and len(at.session_state[state.HISTORY]) == 1
+    t = at.session_state[state.LAST_TRACE]
+    assert not np.array_equal(m.W_out, W_out0)
+    assert any(f"{t.loss:.3f}" in x.proto.delta for x in at.metric)  # the loss shown is the step's loss
+    W_in1, W_out1 = m.W_in.copy(), m.W_out.copy()
+
+    at.button(key="step_next10").click().run()
+    assert model_of(at).step_count == 11
+    assert [r["step"] for r in at.session_state[state.HISTORY]] == list(range(1, 12))
+
+    for _ in range(10):
+        at.button(key="step_undo").click().run()
+    m = model_of(at)
+    assert m.step_count == 1 and np.array_equal(m.W_in, W_in1) and np.array_equal(m.W_out, W_out1)
+    assert at.session_state[state.LAST_TRACE].step == 1            # the page shows step 1 again
+    assert len(at.session_state[state.HISTORY]) == 1
+
+    at.button(key="step_undo").click().run()
+    m = model_of(at)
+    assert m.step_count == 0 and np.array_equal(m.W_in, W_in0) and np.array_equal(m.W_out, W_out0)
+    assert at.button(key="step_undo").disabled
+    assert not at.exception
+
+
+def test_diverging_learning_rate_shows_an_error_and_keeps_the_last_good_weights(open_page):
+    at = open_page(STEP, sb_alpha=100.0, **TINY)
+    at.button(key="step_next100").click().run()
+    assert not at.exception
+    assert "diverged" in texts(at.error)
+    m = model_of(at)
+    assert 0 < m.step_count < 100
+    assert np.isfinite(m.W_in).all() and np.isfinite(m.W_out).all()
+    at.button(key="step_undo").click().run()                       # still usable afterwards
+    assert not at.exception and not at.error
+
+
+def test_two_sessions_never_share_a_model(open_page):
+    a = open_page(STEP, **TINY)
+    b = open_page(STEP, **TINY)
+    a.button(key="step_next10").click().run()
+    assert model_of(a).step_count == 10 and model_of(b).step_count == 0
+    assert model_of(a) is not model_of(b)
+    assert not np.array_equal(model_of(a).W_out, model_of(b).W_out)
 
 
 def rule_models():
