@@ -344,3 +344,34 @@ class SweepPlan:
                         kw[self.colour_setting] = colour
                     out.append(Run(len(out), value, colour, seed, tuple(sorted(kw.items()))))
         return out
+
+
+# ============================================================================ the set-up a sweep runs on
+SETUPS = ("teaching", "practice")
+# word2vec.c's and gensim 4's defaults (Mikolov et al.'s released tool: -alpha 0.025 for skip-gram, -min-count 5,
+# -sample 1e-3, -size 100, -window 5, -negative 5, -iter 5; gensim's init: W_in uniform in +-0.5/d, i.e.
+# init_scale 1 here), for real text. The teaching set-up is the sidebar's (the app's: alpha 0.25, init_scale 3,
+# min_count 1, sample 0, d = 20), made to show learning within a few hundred updates on a tiny corpus.
+PRACTICE = dict(alpha=0.025, min_alpha=1e-4, min_count=5, sample=1e-3, vector_size=100, window=5, negative=5,
+                ns_exponent=0.75, epochs=5, init_scale=1.0, shrink_windows=True)
+
+
+def setup_base(setup: str, sidebar: Mapping) -> dict:
+    """The settings every run of a sweep starts from. "teaching": the sidebar's; "practice": word2vec.c's and
+    gensim's defaults (PRACTICE) over the sidebar's other choices (architecture, objective, seed, CBOW's rule).
+
+    >>> setup_base("practice", {"alpha": 0.25, "min_count": 1, "architecture": "cbow"})["alpha"]
+    0.025
+    >>> setup_base("teaching", {"alpha": 0.25})["alpha"]
+    0.25
+    """
+    if setup not in SETUPS:
+        raise SweepInputError("not_allowed", f"setup={setup!r} is not one of {', '.join(SETUPS)}", item=setup,
+                              setting="setup")
+    return dict(sidebar) if setup == "teaching" else {**sidebar, **PRACTICE}
+
+
+def default_setup(corpus_kind: str) -> str:
+    """The set-up a corpus starts with: "teaching" for the app's small sample and planted corpora (made for
+    it), "practice" for real text (gensim's Lee and head500 corpora, an upload)."""
+    return "teaching" if corpus_kind in ("sample", "planted") else "practice"

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import collections
 import json
+import math
 import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Sequence
+
+import numpy as np
 
 from engine import fast
 from engine.model import Word2Vec
@@ -206,9 +209,46 @@ def train_one(run: Run, corpus: SweepCorpus, stop: Optional[Callable[[], bool]] 
         return None
     losses = model.epoch_losses()
     row.update(words_per_sec=float(info["words_per_sec"]), examples=int(model.step_count), V=len(model.vocab),
-               final_loss=float(losses[-1]) if losses else float("nan"))
+               final_loss=float(losses[-1]) if losses else float("nan"), guess_loss=guessing_loss(model))
     row.update(evaluate(model.wv, corpus))
+    blown = blown_up(losses, row["guess_loss"])
+    if blown:                        # finite, so the engine did not stop it, but it learned nothing worth scoring
+        row.update(status="blown", error=blown)
     return row
+
+
+BLOWN_RISE = 1.5        # a run whose last epoch's loss is this many times its first epoch's has blown up
+
+
+def guessing_loss(model: Word2Vec) -> float:
+    """The loss of an example when every score is 0 (uniform guessing; W_out starts at zero, so it is where
+    training starts): (k + 1) ln 2 for negative sampling, ln 2 times the count-weighted code length for
+    hierarchical softmax, ln V for the full softmax."""
+    objective = model.objective
+    if objective == "negative_sampling":
+        return (model.negative + 1) * math.log(2.0)
+    if objective == "hierarchical_softmax":
+        counts = np.asarray(model.vocab.counts, dtype=np.float64)
+        return math.log(2.0) * float(np.sum(counts * model.tree.lengths) / np.sum(counts))
+    return math.log(len(model.vocab))
+
+
+def blown_up(losses: Sequence[float], guess: float) -> str:
+    """Why a finished run's losses say it blew up ('' when they do not): the last epoch's loss above the loss of
+    uniform guessing, or far above the first epoch's (a learning rate too large for the set-up does this
+    without any NaN, e.g. vector_size 100 at alpha 0.25: a final loss of ~50 against ~1.7).
+
+    >>> blown_up([3.0, 2.0, 1.5], 4.16), blown_up([3.0, 9.0, 50.0], 4.16) != ""
+    ('', True)
+    """
+    if not losses:
+        return ""
+    first, last = float(losses[0]), float(losses[-1])
+    if not math.isfinite(last) or last > guess:
+        return f"the last epoch's loss {last:.3g} is above the loss of uniform guessing {guess:.3g}"
+    if last > BLOWN_RISE * first:
+        return f"the last epoch's loss {last:.3g} is {last / first:.1f} times the first epoch's {first:.3g}"
+    return ""
 
 
 def _ensure_compiled(vector_size: int, workers: int) -> None:

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from engine import KeyedVectors, read_corpus, sample_analogies, sample_corpora, sample_groups
+from engine import KeyedVectors, Word2Vec, read_corpus, sample_analogies, sample_corpora, sample_groups
 from lessons.measures import MIN_PAIRS
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
@@ -412,3 +412,61 @@ def test_a_reused_run_is_labelled_by_the_sweep_being_shown(monkeypatch):
     third = sweep_run.run_sweep(third_plan, corpus, cache=cache, slots=None)
     assert sorted(r["value"] for r in third) == sorted([TINY_BASE["min_count"], 2])
     assert all(r["colour"] is None for r in third)
+
+
+# ------------------------------------------------------------------------------------------ set-ups, blown runs
+def test_the_practice_setup_is_word2vecs_defaults_over_the_sidebars_choices():
+    sidebar = {**TINY_BASE, "architecture": "cbow", "seed": 7}
+    practice = sweep_plan.setup_base("practice", sidebar)
+    assert practice["alpha"] == 0.025 and practice["min_count"] == 5 and practice["sample"] == 1e-3
+    assert practice["vector_size"] == 100 and practice["init_scale"] == 1.0
+    assert practice["architecture"] == "cbow" and practice["seed"] == 7
+    assert sweep_plan.setup_base("teaching", sidebar) == sidebar
+    assert sweep_plan.default_setup("upload") == sweep_plan.default_setup("real") == "practice"
+    assert sweep_plan.default_setup("sample") == sweep_plan.default_setup("planted") == "teaching"
+    with pytest.raises(sweep_plan.SweepInputError):
+        sweep_plan.setup_base("production", sidebar)
+    Config(**practice).validate()                       # a setting the engine accepts
+
+
+def test_the_loss_of_uniform_guessing_is_the_first_updates_loss():
+    """W_out starts at zero, so the first update scores every row 0: its loss is the guessing loss."""
+    sentences = list(read_corpus(sample_corpora()["tiny"]))
+    for objective, kw in (("negative_sampling", {"negative": 4}), ("softmax", {})):
+        m = Word2Vec(**{**TINY_BASE, "objective": objective, **kw}).build_vocab(sentences)
+        assert m.step().loss == pytest.approx(sweep_run.guessing_loss(m), rel=1e-9)
+    m = Word2Vec(**{**TINY_BASE, "objective": "hierarchical_softmax"}).build_vocab(sentences)
+    counts = np.asarray(m.vocab.counts, dtype=float)
+    assert sweep_run.guessing_loss(m) == pytest.approx(np.log(2) * (counts @ m.tree.lengths) / counts.sum())
+
+
+def test_a_blown_up_run_is_flagged_and_left_out_of_the_means_and_the_verdict():
+    assert sweep_run.blown_up([3.0, 2.0, 1.9], 4.16) == ""
+    assert "uniform guessing" in sweep_run.blown_up([3.0, 20.0, 50.0], 4.16)
+    assert "times the first" in sweep_run.blown_up([1.0, 1.2, 1.8], 4.16)
+    rows = [{"value": v, "colour": None, "seed": s, "status": "ok", "groups": g}
+            for v, s, g in [(1, 1, 0.50), (1, 2, 0.52), (2, 1, 0.80), (2, 2, 0.82)]]
+    rows.append({"value": 2, "colour": None, "seed": 3, "status": "blown", "groups": 0.0, "error": "blew up"})
+    summary = {s["value"]: s for s in sweep_scores.summarize(rows, "groups")}
+    assert summary[2]["n"] == 2 and summary[2]["mean"] == pytest.approx(0.81)
+    verdict = sweep_scores.sweep_verdict(sweep_scores.summarize(rows, "groups"), "groups")[0]
+    assert verdict["best"]["value"] == 2 and verdict["clearly"] == [1]
+
+
+def test_a_run_at_the_teaching_learning_rate_with_large_vectors_is_flagged_on_real_text():
+    """Issue 24's case: vector_size 100 at a teaching-size learning rate and init_scale 3 on real text (Lee)
+    blows up to losses of 1e34 without a NaN (the engine does not stop it), and the sweep says so instead of
+    scoring it; the practice set-up trains calmly on the same text."""
+    from lessons.benchmarks import load_real
+
+    lee = load_real("lee")
+    corpus = sweep_scores.SweepCorpus("gensim:lee", "lee", lee, benchmarks=False)
+    teaching = {**TINY_BASE, "alpha": 0.5, "init_scale": 3.0, "epochs": 5, "min_count": 1, "window": 5,
+                "negative": 5}
+    plan = sweep_plan.SweepPlan.make("vector_size", [100], [1], teaching)
+    row = sweep_run.train_one(plan.runs()[0], corpus)
+    practice = sweep_plan.SweepPlan.make("vector_size", [100], [1], sweep_plan.setup_base("practice", TINY_BASE))
+    calm = sweep_run.train_one(practice.runs()[0], corpus)
+    assert calm["status"] == "ok", calm["error"]
+    assert row["status"] == "blown" and "uniform guessing" in row["error"], (row["final_loss"], row["guess_loss"])
+    assert np.isfinite(row["final_loss"]) and row["final_loss"] > 1e6

@@ -20,6 +20,7 @@ from lessons.sweep import run as sweep_run
 from lessons.sweep import scores as sweep_scores
 from tests.conftest import kept_choice, figure_array, plotly_figures
 from ui.charts import sweep as sweep_charts
+from ui.i18n import t
 from ui.views.hyperparameters import controls as ui
 from ui.views.hyperparameters import results as ui_results
 
@@ -341,3 +342,21 @@ def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
     assert "quality: not measurable" in fig["layout"]["annotations"][0]["text"]
     assert [len(figure_array(tr["x"])) for tr in fig["data"]] == [2, 2, 2]   # loss, time, words/s
     assert not [b for b in at.button if b.key == "sw_apply"]
+
+
+def test_the_page_says_which_setup_runs_and_real_text_starts_on_practice(page):
+    """Issue 24: a sample corpus sweeps on the teaching set-up, real text on word2vec.c's / gensim's defaults,
+    said on the page, one click to switch; the plan the page starts carries the set-up's settings."""
+    at = page(**TINY)
+    no_exception(at)
+    assert kept_choice(at.segmented_control, "sw_setup_sample").value == "teaching"
+    assert any(t("sweep.setup_teaching_caption") in (c.value or "") for c in at.caption)
+    kept_choice(at.selectbox, "sw_corpus").set_value("lee_background").run()
+    no_exception(at)
+    assert kept_choice(at.segmented_control, "sw_setup_real").value == "practice"
+    shown = " ".join(c.value or "" for c in at.caption)
+    assert "alpha 0.025" in shown and "min_count 5" in shown and "vector_size 100" in shown
+    kept_choice(at.segmented_control, "sw_setup_real").set_value("teaching").run()       # one click back
+    no_exception(at)
+    assert kept_choice(at.segmented_control, "sw_setup_real").value == "teaching"
+    assert any(t("sweep.setup_teaching_caption") in (c.value or "") for c in at.caption)

@@ -192,9 +192,10 @@ def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[s
     corpus = choice(c6.selectbox, t("sweep.corpus_label"), options, corpus_label, PREFIX + "corpus",
                     default=sidebar_corpus if sidebar_corpus in options else options[0], help=t("sweep.corpus_help"))
     strategy = st.session_state.get(PREFIX + "strategy", sweep_plan.DEFAULT_STRATEGY)
+    setup = setup_widget(container, corpus)
     if errors:
         return None, corpus, errors
-    base = base_settings()
+    base = sweep_plan.setup_base(setup, base_settings())
     first_seed = int(base.get("seed", 1))
     seeds = [first_seed + i for i in range(int(n_seeds))]
     try:
@@ -202,6 +203,26 @@ def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[s
     except sweep_plan.SweepInputError as e:
         return None, corpus, [error_text(e)]
     return plan, corpus, []
+
+
+def corpus_kind(name: str) -> str:
+    """"sample", "planted", "upload" or "real" (gensim's Lee and head500 texts)."""
+    if name == PLANTED:
+        return "planted"
+    if name == state.UPLOAD_CHOICE:
+        return "upload"
+    return "sample" if name in engine.sample_corpora() else "real"
+
+
+def setup_widget(container, corpus: str) -> str:
+    """Which set-up the runs start from: the app's teaching set-up (the sidebar) or word2vec.c's / gensim's
+    defaults ("practice"); each kind of corpus keeps its own choice, real text and uploads start on practice."""
+    kind = corpus_kind(corpus)
+    setup = choice(container.segmented_control, t("sweep.setup_label"), sweep_plan.SETUPS,
+                   lambda s: t(f"sweep.setup_{s}"), f"{PREFIX}setup_{kind}",
+                   default=sweep_plan.default_setup(kind), required=True, help=t("sweep.setup_help"))
+    container.caption(t(f"sweep.setup_{setup}_caption", **{k: value_label(k, v) for k, v in sweep_plan.PRACTICE.items()}))
+    return setup
 
 
 def strategy_widget(container) -> str:
@@ -220,7 +241,7 @@ def plan_caption(plan: sweep_plan.SweepPlan) -> str:
 
 
 def settings_caption(plan: sweep_plan.SweepPlan) -> str:
-    """The settings every run of the sweep shared (the sidebar's when it started)."""
+    """The settings every run of the sweep shared (the set-up's when it started)."""
     base = plan.base_settings
     others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES
               if k in base and k not in (plan.setting, plan.colour_setting, "seed")]

@@ -204,11 +204,12 @@ def status_line(snap: dict, plan: sweep_plan.SweepPlan) -> str:
 def failed_runs(rows: Sequence[dict], plan: sweep_plan.SweepPlan) -> List[str]:
     out = []
     for r in sorted(rows, key=lambda r: r["index"]):
-        if r.get("status") == "error":
+        if r.get("status") in ("error", "blown"):
             what = f"{plan.setting} = {value_label(plan.setting, r['value'])}"
             if plan.colour_setting:
                 what += f", {plan.colour_setting} = {value_label(plan.colour_setting, r['colour'])}"
-            out.append(t("sweep.failed_run", what=what, seed=r["seed"], error=engine_message(r.get("error", ""))))
+            key = "sweep.failed_run" if r.get("status") == "error" else "sweep.blown_run"
+            out.append(t(key, what=what, seed=r["seed"], error=engine_message(r.get("error", ""))))
     return out
 
 
