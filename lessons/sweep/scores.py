@@ -19,7 +19,7 @@ import numpy as np
 
 from engine.corpus import gensim_data_path
 from lessons.benchmarks import BENCHMARK_LISTS
-from lessons.measures import MIN_PAIRS, mean_group_precision
+from lessons.measures import MIN_PAIRS, group_precision, mean_group_precision
 
 GROUP_K = 5             # group precision@k (capped at the group's known size - 1)
 
@@ -109,8 +109,10 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
             scores = neighbour_precision(kv, corpus.planted, k=GROUP_K)
             out["planted"] = float(np.mean(list(scores.values()))) if scores else float("nan")
             out["planted_coverage"] = coverage(kv, corpus.planted)
+            out["planted_items"] = scores
         elif key == "groups":
             out["groups"], out["groups_coverage"] = groups_score(kv, corpus.groups)
+            out["groups_items"] = group_precision(kv.vectors, kv.index_to_key, corpus.groups, GROUP_K)
         elif key == "analogies":
             acc, sections = kv.evaluate_word_analogies(corpus.analogies)
             total = sections[-1]
@@ -120,11 +122,53 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
         else:
             path = gensim_data_path(BENCHMARK_LISTS[key])
             _, rho, oov = kv.evaluate_word_pairs(path)
-            used = sum(sim is not None for *_, sim in kv.word_pair_details(path))
+            details = [(a, b, human, sim) for a, b, human, sim in kv.word_pair_details(path) if sim is not None]
+            used = len(details)
             out[key] = float(rho) if used >= MIN_PAIRS else float("nan")
             out[f"{key}_coverage"] = 1.0 - float(oov)
             out[f"{key}_pairs"] = used
+            out[f"{key}_items"] = {f"{a}\t{b}": (human, float(sim)) for a, b, human, sim in details}
     return out
+
+
+ITEM_METRICS = ("planted", "groups", "wordsim353", "simlex999")   # scored per item: comparable on common items
+
+
+def on_common_items(rows: Sequence[dict]) -> List[dict]:
+    """The rows with each per-item quality measure re-scored on the items EVERY finished run covers: the
+    planted or grouped words all their vocabularies hold, the benchmark pairs all know (a larger min_count
+    drops words, and a run scored on 87 easy pairs must not be compared with one scored on 253). Adds
+    <metric>_common (how many items) and keeps the run's own score as <metric>_own. Rows are copies; runs
+    that did not finish ("error", "blown") are left as they are. (The analogies are still scored per run.)
+
+    >>> rows = [{"status": "ok", "groups": .5, "groups_items": {"a": 1.0, "b": 0.0}},
+    ...         {"status": "ok", "groups": 1.0, "groups_items": {"a": 1.0}}]
+    >>> [(r["groups"], r["groups_common"]) for r in on_common_items(rows)]
+    [(1.0, 1), (1.0, 1)]
+    """
+    out = [dict(r) for r in rows]
+    done = [r for r in out if r.get("status", "ok") == "ok"]
+    for metric in ITEM_METRICS:
+        items = [r.get(f"{metric}_items") for r in done]
+        if not done or any(i is None for i in items):
+            continue
+        common = set(items[0]).intersection(*items[1:])
+        for r, own in zip(done, items):
+            r[f"{metric}_own"] = r.get(metric)
+            r[f"{metric}_common"] = len(common)
+            r[metric] = _score_on(metric, [own[k] for k in sorted(common)])
+    return out
+
+
+def _score_on(metric: str, values: list) -> float:
+    """A measure on a list of items: the mean precision of words, or Spearman's rho of (human, cosine) pairs."""
+    if metric in ("planted", "groups"):
+        return float(np.mean(values)) if values else float("nan")
+    if len(values) < MIN_PAIRS:
+        return float("nan")
+    from engine.keyed_vectors import spearman
+
+    return float(spearman([h for h, _ in values], [c for _, c in values]))
 
 
 def summarize(rows: Sequence[dict], metric: str) -> List[dict]:

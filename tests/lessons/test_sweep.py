@@ -470,3 +470,27 @@ def test_a_run_at_the_teaching_learning_rate_with_large_vectors_is_flagged_on_re
     assert calm["status"] == "ok", calm["error"]
     assert row["status"] == "blown" and "uniform guessing" in row["error"], (row["final_loss"], row["guess_loss"])
     assert np.isfinite(row["final_loss"]) and row["final_loss"] > 1e6
+
+
+def test_runs_are_compared_on_the_pairs_and_words_every_run_covers():
+    """Issue 24.2: a min_count sweep scored WordSim on 253, 164 and 87 pairs; now every run is scored on the
+    pairs all of them know (and the grouped words all of them hold), with the count said."""
+    rng = np.random.default_rng(0)
+    pairs = {f"a{i}\tb{i}": (float(i), float(i) + rng.normal()) for i in range(40)}
+    small = {k: v for k, v in list(pairs.items())[:25]}              # a larger min_count lost 15 pairs
+    rows = [{"status": "ok", "value": 1, "wordsim353": 0.9, "wordsim353_items": pairs,
+             "groups": 0.6, "groups_items": {"x": 0.4, "y": 0.8}},
+            {"status": "ok", "value": 50, "wordsim353": 0.2, "wordsim353_items": small,
+             "groups": 0.8, "groups_items": {"x": 0.8}},
+            {"status": "blown", "value": 99, "wordsim353": 0.0}]
+    out = sweep_scores.on_common_items(rows)
+    common = sorted(small)
+    from engine.keyed_vectors import spearman
+    for r, items in zip(out[:2], (pairs, small)):
+        assert r["wordsim353_common"] == 25 and r["groups_common"] == 1
+        assert r["wordsim353"] == pytest.approx(spearman([items[k][0] for k in common], [items[k][1] for k in common]))
+    assert out[0]["wordsim353_own"] == 0.9 and out[0]["groups"] == 0.4 and out[1]["groups"] == 0.8
+    assert out[2] == rows[2] and rows[0]["wordsim353"] == 0.9          # copies; an unfinished run untouched
+    too_few = sweep_scores.on_common_items([{**rows[0], "wordsim353_items": dict(list(pairs.items())[:5])},
+                                            rows[1]])
+    assert np.isnan(too_few[0]["wordsim353"])                          # fewer than MIN_PAIRS common pairs

@@ -186,7 +186,8 @@ def csv_bytes(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_sc
         line = {"corpus": corpus.label, "swept": plan.setting, "value": r["value"],
                 "colour_setting": plan.colour_setting or "", "colour_value": "" if r["colour"] is None else r["colour"],
                 "seed": r["seed"]}
-        line.update({k: v for k, v in r.items() if k not in ("index", "value", "colour", "seed")})
+        line.update({k: v for k, v in r.items()
+                     if k not in ("index", "value", "colour", "seed") and not k.endswith("_items")})
         line.update({f"setting_{k}": v for k, v in base.items() if k not in (plan.setting, plan.colour_setting)})
         line["strategy"] = plan.strategy
         out.append(line)
@@ -258,6 +259,7 @@ def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scor
     """The verdict (above the fold), the measure and the figure's format, the figure with the reference cards,
     apply the best value, the CSV and the table of runs."""
     verdict_box = st.container()          # the verdict first (above the fold), for the measure chosen below it
+    rows = sweep_scores.on_common_items(rows)          # every run scored on the items every run covers
     metrics = available_metrics(rows, corpus)
     c1, c2 = st.columns([2, 1])
     metric = metric_select(c1, metrics, METRIC_KEY)
@@ -268,6 +270,9 @@ def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scor
     if metric:
         for line in verdict_lines(rows, plan, metric):
             verdict_box.markdown(f"**{t('sweep.verdict')}** " + line)
+        common = next((r.get(f"{metric}_common") for r in rows if r.get(f"{metric}_common") is not None), None)
+        if common is not None:
+            verdict_box.caption(t("sweep.common_items", n=common, metric=metric_label(metric)))
 
     fig_col, ref_col = st.columns([3, 1.1])
     fig_col.plotly_chart(sweep_charts.figure(rows, plan, metric), key=PREFIX + "fig",
