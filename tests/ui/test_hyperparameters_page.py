@@ -169,6 +169,19 @@ def test_apply_writes_the_best_value_into_the_sidebar(page):
     assert at.session_state["sb_window"] == best
     assert at.slider(key="sb_window").value == best
     assert f"Applied to the sidebar: window = {best}" in texts(at.success)
+    # issue 24.4: the card tells the sidebar's value now, and nothing says the choices differ from the sweep
+    cards = [m.value for m in at.markdown if (m.value or "").startswith("**window**")]
+    assert cards and all(f"{t('sweep.ref_sidebar')}: **{best}**" in c for c in cards), cards
+    assert t("sweep.controls_changed") not in texts(at.caption)
+    assert t("sweep.apply_caution", seeds=1) not in texts(at.warning)      # 2 seeds: no caution
+
+
+def test_apply_from_one_seed_says_the_best_value_may_be_noise(page):
+    at = page(**TINY)
+    set_values(at, "1, 3", 1)
+    run_sweep(at)
+    assert [b for b in at.button if b.key == "sw_apply"]
+    assert t("sweep.apply_caution", seeds=1) in texts(at.warning)
 
 
 def test_a_setting_that_is_not_in_the_sidebar_cannot_be_applied(page):

@@ -69,8 +69,9 @@ def metric_select(container, metrics: Sequence[str], key: str) -> Optional[str]:
 
 def reference_card(name: str, base: dict) -> str:
     """Markdown: the setting's word2vec.c and gensim defaults, the literature's advice with its source, and the
-    sidebar's value now."""
+    sidebar's value now (read at drawing time: after Apply it is the applied value)."""
     ref = sweep_plan.reference(name, base)
+    now = state.model_kwargs(state.current_settings())
     rec = ref["recommended"]
     if isinstance(rec, tuple):
         rec_text = f"{value_label(name, rec[0])}–{value_label(name, rec[1])}"
@@ -78,7 +79,7 @@ def reference_card(name: str, base: dict) -> str:
         rec_text = t("sweep.ref_none")
     else:
         rec_text = value_label(name, rec)
-    sidebar = value_label(name, base[name]) if name in base else t("sweep.ref_not_in_sidebar")
+    sidebar = value_label(name, now[name]) if name in now else t("sweep.ref_not_in_sidebar")
     lines = [f"**{name}**",
              f"- word2vec.c: **{value_label(name, ref['word2vec_c'])}**",
              f"- gensim: **{value_label(name, ref['gensim'])}**",
@@ -249,13 +250,14 @@ def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.Swe
     failed = failed_runs(rows, plan_done)
     if failed:
         st.warning("\n".join(f"- {f}" for f in failed))
-    if plan is not None and plan != plan_done:
+    if plan is not None and not same_runs(plan, plan_done):
         st.caption(t("sweep.controls_changed"))
     if rows:
-        results(rows, plan_done, corpus)
+        results(rows, plan_done, corpus, stopped=snap["state"] == "stopped")
 
 
-def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> None:
+def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus,
+            stopped: bool = False) -> None:
     """The verdict (above the fold), the measure and the figure's format, the figure with the reference cards,
     apply the best value, the CSV and the table of runs."""
     verdict_box = st.container()          # the verdict first (above the fold), for the measure chosen below it
@@ -284,7 +286,7 @@ def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scor
         ref_col.divider()
         ref_col.markdown(reference_card(plan.colour_setting, plan.base_settings))
     if metric:
-        apply_best(rows, plan, metric)
+        apply_best(rows, plan, metric, stopped)
     st.download_button(t("sweep.download_csv"), csv_bytes(rows, plan, corpus),
                        file_name=f"sweep_{plan.setting}.csv", mime="text/csv", key=PREFIX + "csv",
                        icon=":material/download:")
@@ -293,7 +295,13 @@ def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scor
     st.caption(settings_caption(plan) + " " + t("sweep.loss_note"))
 
 
-def apply_best(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> None:
+def same_runs(a: sweep_plan.SweepPlan, b: sweep_plan.SweepPlan) -> bool:
+    """Whether two plans train the same runs (a swept setting's value in the base does not matter: Apply writes
+    the best value to the sidebar, which changes the base but not one run)."""
+    return [(r.settings, r.seed) for r in a.runs()] == [(r.settings, r.seed) for r in b.runs()]
+
+
+def apply_best(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str, stopped: bool = False) -> None:
     """A button that writes the best value(s) into the sidebar, with what the sidebar would change or lacks."""
     best = best_values(rows, plan, metric)
     if not best:
@@ -301,10 +309,14 @@ def apply_best(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) ->
     to_apply, notes, missing = apply_plan(best)
     a1, a2 = st.columns([1.6, 2])
     if to_apply:
-        a1.button(t("sweep.apply", values=", ".join(f"{k} = {value_label(k, v)}" for k, v in best.items()
-                                                    if k in to_apply)),
-                  key=PREFIX + "apply", on_click=apply_to_sidebar, args=(to_apply,),
-                  icon=":material/input:", help=t("sweep.apply_help", metric=metric_label(metric)))
+        a1.button(t("sweep.apply_short"), key=PREFIX + "apply", on_click=apply_to_sidebar, args=(to_apply,),
+                  icon=":material/input:", help=t("sweep.apply_help", metric=metric_label(metric)),
+                  use_container_width=True)
+        a1.caption(", ".join(f"{k} = {value_label(k, v)}" for k, v in best.items() if k in to_apply))
+        seeds = min((s["n"] for s in sweep_scores.summarize(rows, metric)), default=0)
+        if seeds < 2 or stopped:                       # a best value without a spread to judge it by
+            a2.warning(t("sweep.apply_caution", seeds=seeds) if seeds < 2 else t("sweep.apply_stopped"),
+                       icon=":material/warning:")
     for n in notes:
         a2.caption(n)
     for name in missing:
