@@ -368,3 +368,20 @@ def reset_model():
 
 def word(model: Word2Vec, i: int) -> str:
     return model.vocab.index_to_key[int(i)]
+
+
+def corpus_file_stem(corpus: str) -> str:
+    """The corpus's name as a file name part: an upload's own file name (without its extension), every
+    character that is not a letter, digit, '-' or '.' replaced by '_' (no spaces in a downloaded file's name).
+
+    >>> corpus_file_stem("royalty")
+    'royalty'
+    """
+    import re
+
+    name = corpus
+    if corpus == UPLOAD_CHOICE:
+        uploaded = st.session_state.get(UPLOAD_NAME) or "upload"
+        name = "upload_" + uploaded.rsplit(".", 1)[0]
+    return re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("_") or "corpus"
+

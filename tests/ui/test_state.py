@@ -52,3 +52,21 @@ def test_every_session_key_the_pages_use_is_named_in_ui_state():
             if literal.search(line):
                 offenders.append(f"{path.name}:{n}: {line.strip()}")
     assert not offenders, offenders
+
+
+def test_a_corpus_names_downloaded_files_without_spaces():
+    """Issue 24.5: two uploads exported to the same 'word2vec_uploaded file_...' name; now the upload's own
+    name, spaces and other marks replaced."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from ui import state
+
+        st.session_state[state.UPLOAD_NAME] = "my text (v2).txt"
+        st.write(state.corpus_file_stem(state.UPLOAD_CHOICE) + "|" + state.corpus_file_stem("lee_background"))
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert at.markdown[0].value == "upload_my_text_v2|lee_background"

@@ -177,7 +177,8 @@ def export_section(model, loaded, settings: dict) -> None:
                         {"W_in": t("export.matrix_in"), "sum": "W_in + W_out"}.get, "ie_matrix", default="W_in",
                         horizontal=True)
         kv = export_vectors(model, matrix)
-        stem = f"word2vec_{settings['corpus']}_{settings['architecture']}_{settings['objective']}_d{model.vector_size}"
+        stem = (f"word2vec_{state.corpus_file_stem(settings['corpus'])}_{settings['architecture']}_"
+                f"{settings['objective']}_d{model.vector_size}")
     else:
         kv = loaded
         stem = "imported_vectors"

@@ -288,7 +288,8 @@ def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scor
     if metric:
         apply_best(rows, plan, metric, stopped)
     st.download_button(t("sweep.download_csv"), csv_bytes(rows, plan, corpus),
-                       file_name=f"sweep_{plan.setting}.csv", mime="text/csv", key=PREFIX + "csv",
+                       file_name=f"sweep_{plan.setting}_{corpus_stem(corpus)}.csv", mime="text/csv",
+                       key=PREFIX + "csv",
                        icon=":material/download:")
     with st.expander(t("sweep.table_title", n=len(rows))):
         st.dataframe(runs_table(rows, plan, metrics), hide_index=True, width="stretch")
@@ -321,3 +322,11 @@ def apply_best(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str, st
         a2.caption(n)
     for name in missing:
         a2.info(t("sweep.apply_not_sidebar", name=name, value=value_label(name, best[name])))
+
+
+def corpus_stem(corpus: sweep_scores.SweepCorpus) -> str:
+    """The swept corpus as a file name part ("royalty", "upload_my_text", "lee_background")."""
+    kind, _, name = corpus.key.partition(":")
+    return state.corpus_file_stem(state.UPLOAD_CHOICE if kind == "upload" else corpus.label if kind == "planted"
+                                  else name)
+
