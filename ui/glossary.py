@@ -45,4 +45,5 @@ def panel(container=st) -> None:
     lang = current_language()
     with container.expander(t("glossary.title"), icon=":material/menu_book:"):
         st.caption(t("glossary.intro"))
-        st.dataframe(pd.DataFrame(rows(lang)), hide_index=True, use_container_width=True, key="glossary_table")
+        table = pd.DataFrame(rows(lang))
+        st.table(table.set_index(table.columns[0]))          # a static table: long meanings wrap, nothing is cut

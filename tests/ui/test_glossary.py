@@ -48,7 +48,7 @@ def test_the_chosen_chinese_words_are_in_use():
 def test_the_interview_page_shows_the_glossary_in_the_sessions_language(open_page, lang):
     at = open_page("pages/11_interview.py", sb_corpus="tiny", lang=lang)
     assert not at.exception, [e.value for e in at.exception]
-    table = next(d.value for d in at.dataframe if list(d.value.columns[:1]) == [t("glossary.col_term", lang)])
+    table = next(d.value for d in at.table if d.value.index.name == t("glossary.col_term", lang)).reset_index()
     assert len(table) == len(GLOSSARY)
     term, other = table.columns[0], table.columns[1]
     mine, theirs = ("en", "zh") if lang == "en" else ("zh", "en")
