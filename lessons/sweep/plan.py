@@ -66,6 +66,7 @@ MIKOLOV_A = "Mikolov et al. 2013a"     # Efficient Estimation of Word Representa
 MIKOLOV_B = "Mikolov et al. 2013b"     # Distributed Representations of Words and Phrases and their Compositionality
 
 
+MIKOLOV_LIST = "Mikolov, word2vec-toolkit mailing list (2013)"   # his post comparing skip-gram and CBOW
 LEVY = "Levy, Goldberg & Dagan 2015"   # Improving Distributional Similarity with Lessons Learned from Word Embeddings
 
 
@@ -82,7 +83,7 @@ SWEEPABLE: Dict[str, Sweepable] = {r.name: r for r in (
          {"skipgram": 0.025, "cbow": 0.05}, W2V_PAGE),
     _row("epochs", (1, 2, 5, 10, 20), "linear", 5, 5, None, "word2vec.c; gensim 4"),
     _row("min_count", (1, 2, 3, 5, 10), "linear", 5, 5, None, "word2vec.c; gensim 4"),
-    _row("architecture", ("skipgram", "cbow"), "category", "cbow", "cbow", "skipgram", f"{MIKOLOV_A}; {W2V_PAGE}"),
+    _row("architecture", ("skipgram", "cbow"), "category", "cbow", "cbow", "skipgram", f"{MIKOLOV_LIST}; {W2V_PAGE}"),
     _row("objective", ("hierarchical_softmax", "negative_sampling"), "category", "negative_sampling",
          "negative_sampling", None, W2V_PAGE),
     _row("init_scale", (0.5, 1.0, 3.0), "log", 0.5, 1.0, None, "word2vec.c; gensim 4"),
