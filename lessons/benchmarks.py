@@ -3,12 +3,19 @@ their file names, how to read them (Porter-stemmed for head500's stemmed text), 
 vectors on the ones installed.
 
 What it does not do: train, or copy the files (they are read from the installed gensim package).
+And the user's own lists (word pairs, analogies, groups), read, checked and written in the same formats.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
-from typing import Dict, Tuple
+import hashlib
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Optional, Tuple
 
 from engine.corpus import gensim_data_path, read_corpus
 
@@ -113,3 +120,103 @@ def benchmark_scores(kv, own_analogies=None) -> Dict[str, dict]:
             used = sum(sim is not None for *_, sim in kv.word_pair_details(path))
             out[name] = {"score": rho, "measure": "Spearman", "used": used, "coverage": 1.0 - oov, "oov": oov}
     return out
+
+
+# ---------------------------------------------------------------------------------------------- the user's own lists
+@dataclass(frozen=True)
+class UserList:
+    """A quality list the user brought, checked and written in the format the queries read.
+
+    kind: "pairs" (w1 w2 score), "analogies" (': section' lines and a b c d questions) or "groups"
+    (word group); path: the normalised file (pairs, analogies); groups: {word: group} (groups);
+    items: how many pairs / questions / words were read; skipped: lines that could not be read.
+    """
+    kind: str
+    name: str
+    items: int
+    skipped: int
+    digest: str
+    path: Optional[Path] = None
+    groups: Optional[Dict[str, str]] = None
+
+
+USER_LIST_KINDS = ("pairs", "analogies", "groups")
+MAX_USER_LIST_BYTES = 5_000_000
+
+
+def read_user_list(kind: str, name: str, data: bytes, folder: Optional[Path] = None) -> UserList:
+    """Read a list uploaded as bytes (UTF-8, with or without a BOM; tab- or space-separated; '#' comments).
+
+    pairs: "w1 w2 score" per line (gensim's evaluate_word_pairs format), scores finite numbers; analogies:
+    "a b c d" questions under ": section" lines (the Google format; a file without any ": " line gets one
+    section); groups: "word group" per line, at least two groups of two words. Words are lower-cased, as the
+    benchmarks are. Raises ValueError naming the problem (and the first bad line) when nothing usable is in
+    it. The normalised file goes to `folder` (default: a temporary folder), named by its content.
+
+    >>> r = read_user_list("groups", "g.tsv", "king\\troyal\\nqueen\\troyal\\ncat\\tanimal\\ndog\\tanimal\\n".encode())
+    >>> r.items, sorted(set(r.groups.values()))
+    (4, ['animal', 'royal'])
+    """
+    if kind not in USER_LIST_KINDS:
+        raise ValueError(f"kind={kind!r} is not one of {', '.join(USER_LIST_KINDS)}")
+    if len(data) > MAX_USER_LIST_BYTES:
+        raise ValueError(f"{name}: {len(data):,} bytes is more than a quality list needs (at most "
+                         f"{MAX_USER_LIST_BYTES:,})")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{name}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    rows, skipped, first_bad = [], 0, None
+    section_seen = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if kind == "analogies" and line.startswith(":"):
+            rows.append(line)
+            section_seen = True
+            continue
+        parts = line.split("\t") if "\t" in line else line.split()
+        parts = [p.strip().lower() for p in parts if p.strip()]
+        ok = False
+        if kind == "pairs" and len(parts) >= 3:
+            try:
+                score = float(parts[2])
+                ok = math.isfinite(score)
+            except ValueError:
+                ok = False
+            if ok:
+                rows.append(f"{parts[0]}\t{parts[1]}\t{score!r}")
+        elif kind == "analogies" and len(parts) == 4:
+            rows.append(" ".join(parts))
+            ok = True
+        elif kind == "groups" and len(parts) == 2:
+            rows.append((parts[0], parts[1]))
+            ok = True
+        if not ok:
+            skipped += 1
+            first_bad = first_bad or (number, raw[:60])
+    expected = {"pairs": "lines 'word word score'", "analogies": "questions 'a b c d'",
+                "groups": "lines 'word group'"}[kind]
+    items = [r for r in rows if not (isinstance(r, str) and r.startswith(":"))]
+    bad = f" (line {first_bad[0]}: {first_bad[1]!r})" if first_bad else ""
+    if not items:
+        raise ValueError(f"{name}: no {expected} found{bad}")
+    digest = hashlib.sha1(repr(rows).encode("utf-8")).hexdigest()[:16]
+    if kind == "groups":
+        groups = dict(rows)
+        sizes = collections.Counter(groups.values())
+        if sum(n >= 2 for n in sizes.values()) < 2:
+            raise ValueError(f"{name}: groups need at least two groups of two words; found "
+                             f"{len(sizes)} group(s) of {', '.join(map(str, sizes.values()))} word(s)")
+        return UserList(kind, name, len(groups), skipped, digest, groups=groups)
+    if kind == "analogies" and not section_seen:
+        rows.insert(0, ": your analogies")
+    folder = Path(folder) if folder is not None else Path(tempfile.gettempdir()) / "w2v_user_lists"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}_{digest}.txt"
+    if not path.exists():
+        tmp = path.with_suffix(".part")
+        tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        tmp.replace(path)                                   # never a half-written list under its final name
+    return UserList(kind, name, len(items), skipped, digest, path=path)

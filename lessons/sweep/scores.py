@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from engine.corpus import gensim_data_path
-from lessons.benchmarks import BENCHMARK_LISTS
+from lessons.benchmarks import BENCHMARK_LISTS, BENCHMARKS
 from lessons.measures import MIN_PAIRS, group_precision, mean_group_precision
 
 GROUP_K = 5             # group precision@k (capped at the group's known size - 1)
@@ -39,6 +39,9 @@ METRICS: Dict[str, Metric] = {m.key: m for m in (
     Metric("analogies", True, "analogies_coverage"),
     Metric("wordsim353", True, "wordsim353_coverage"),
     Metric("simlex999", True, "simlex999_coverage"),
+    Metric("google", True, "google_coverage"),
+    Metric("own_pairs", True, "own_pairs_coverage"),
+    Metric("own_analogies", True, "own_analogies_coverage"),
     Metric("final_loss", False, quality=False),
     Metric("time", False, quality=False),
     Metric("words_per_sec", True, quality=False),
@@ -60,6 +63,8 @@ class SweepCorpus:
     analogies: Optional[Path] = None
     planted: Any = None
     benchmarks: bool = True
+    own_pairs: Optional[Path] = None        # the user's word pairs with scores (gensim's format: w1 w2 score)
+    own_analogies: Optional[Path] = None    # the user's analogies (gensim's / Google's format, ': section' lines)
 
     def metrics(self) -> List[str]:
         """The quality measures this corpus can have, best first: its planted truth, its own groups and
@@ -71,8 +76,14 @@ class SweepCorpus:
             out.append("groups")
         if self.analogies is not None:
             out.append("analogies")
+        if self.own_pairs is not None:
+            out.append("own_pairs")
+        if self.own_analogies is not None:
+            out.append("own_analogies")
         if self.benchmarks:
             out += [k for k, f in BENCHMARK_LISTS.items() if gensim_data_path(f) is not None]
+            if gensim_data_path(BENCHMARKS["google"][1]) is not None:
+                out.append("google")
         return out
 
 
@@ -113,14 +124,16 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
         elif key == "groups":
             out["groups"], out["groups_coverage"] = groups_score(kv, corpus.groups)
             out["groups_items"] = group_precision(kv.vectors, kv.index_to_key, corpus.groups, GROUP_K)
-        elif key == "analogies":
-            acc, sections = kv.evaluate_word_analogies(corpus.analogies)
+        elif key in ("analogies", "own_analogies", "google"):
+            path = {"analogies": corpus.analogies, "own_analogies": corpus.own_analogies,
+                    "google": gensim_data_path(BENCHMARKS["google"][1])}[key]
+            acc, sections = kv.evaluate_word_analogies(path)
             total = sections[-1]
             asked = total["correct"] + total["incorrect"]
-            out["analogies"] = float(acc) if asked else float("nan")
-            out["analogies_coverage"] = asked / max(1, asked + total.get("skipped", 0))
+            out[key] = float(acc) if asked else float("nan")
+            out[f"{key}_coverage"] = asked / max(1, asked + total.get("skipped", 0))
         else:
-            path = gensim_data_path(BENCHMARK_LISTS[key])
+            path = corpus.own_pairs if key == "own_pairs" else gensim_data_path(BENCHMARK_LISTS[key])
             _, rho, oov = kv.evaluate_word_pairs(path)
             details = [(a, b, human, sim) for a, b, human, sim in kv.word_pair_details(path) if sim is not None]
             used = len(details)
@@ -131,7 +144,7 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
     return out
 
 
-ITEM_METRICS = ("planted", "groups", "wordsim353", "simlex999")   # scored per item: comparable on common items
+ITEM_METRICS = ("planted", "groups", "wordsim353", "simlex999", "own_pairs")   # scored per item: comparable on common items
 
 
 def on_common_items(rows: Sequence[dict]) -> List[dict]:

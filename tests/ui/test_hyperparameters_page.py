@@ -348,7 +348,7 @@ def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
     set_values(at, "1, 2", 1)
     job = run_sweep(at)
     assert job.corpus.key.startswith("upload:") and job.corpus.metrics() == [
-        m for m in ("wordsim353", "simlex999") if m in job.corpus.metrics()]
+        m for m in ("wordsim353", "simlex999", "google") if m in job.corpus.metrics()]   # gensim's lists only
     assert "No quality measure is possible on this corpus" in texts(at.warning)
     assert "Sweep of window on your uploaded file mine.txt" in [h.value for h in at.subheader]
     fig = sweep_figure(at)
@@ -373,3 +373,21 @@ def test_the_page_says_which_setup_runs_and_real_text_starts_on_practice(page):
     no_exception(at)
     assert kept_choice(at.segmented_control, "sw_setup_real").value == "teaching"
     assert any(t("sweep.setup_teaching_caption") in (c.value or "") for c in at.caption)
+
+
+def test_own_lists_are_read_on_the_page_and_a_bad_one_is_named(page):
+    """Issue 24.3: upload word groups (they become the sweep's groups) and a broken pairs file (refused by name)."""
+    at = page(**TINY)
+    uploaders = {u.proto.label: u for u in at.get("file_uploader")}
+    groups = uploaders[t("sweep.own_groups")]
+    groups.set_value(("mine.tsv", b"fox animal\ndog animal\nquick speed\nlazy speed\n", "text/plain")).run()
+    no_exception(at)
+    assert t("sweep.own_read_groups", name="mine.tsv", n=4, skipped=0) in texts(at.caption)
+    uploaders = {u.proto.label: u for u in at.get("file_uploader")}
+    uploaders[t("sweep.own_pairs")].set_value(("bad.txt", b"no scores here\n", "text/plain")).run()
+    no_exception(at)
+    assert "bad.txt: no lines 'word word score' found" in texts(at.error)
+    set_values(at, "1, 2", 1)
+    job = run_sweep(at)
+    assert job.corpus.groups == {"fox": "animal", "dog": "animal", "quick": "speed", "lazy": "speed"}
+    assert "|own:groups=" in job.corpus.key and job.corpus.own_pairs is None

@@ -23,12 +23,15 @@ every user, so sharing it is safe and lets a class re-run the teacher's sweep fo
 
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Any, List, Optional, Sequence, Tuple
 
 import streamlit as st
 
 import engine
 from engine.config import SETTINGS
+from lessons import benchmarks
 from lessons.planted import COMPARE_PLANTED
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
@@ -106,7 +109,47 @@ def corpus_label(name: str) -> str:
     return name
 
 
+OWN_LISTS = "sweep_own_lists"   # {kind: lessons.benchmarks.UserList} the user's own quality lists
+
+
 def make_corpus(name: str) -> sweep_scores.SweepCorpus:
+    """The SweepCorpus of a corpus choice with the user's own quality lists (ValueError with a message when it
+    cannot be read)."""
+    corpus = _corpus_of(name)
+    own = st.session_state.get(OWN_LISTS) or {}
+    if not own:
+        return corpus
+    digests = ",".join(f"{k}={own[k].digest}" for k in sorted(own))
+    groups = own["groups"].groups if "groups" in own else corpus.groups
+    return dataclasses.replace(corpus, key=f"{corpus.key}|own:{digests}", groups=groups,
+                               own_pairs=own["pairs"].path if "pairs" in own else None,
+                               own_analogies=own["analogies"].path if "analogies" in own else None)
+
+
+def own_lists_widget(container) -> None:
+    """Upload your own word pairs, analogies or groups (gensim's formats): read, checked, said; kept per session."""
+    own = st.session_state.setdefault(OWN_LISTS, {})
+    with container.expander(t("sweep.own_title", n=len(own)), icon=":material/playlist_add_check:"):
+        st.caption(t("sweep.own_help"))
+        cols = st.columns(3)
+        for col, kind in zip(cols, benchmarks.USER_LIST_KINDS):
+            up = col.file_uploader(t(f"sweep.own_{kind}"), type=["txt", "tsv", "csv"], key=f"{PREFIX}own_{kind}",
+                                   help=t(f"sweep.own_{kind}_help"))
+            if up is None:
+                own.pop(kind, None)
+                continue
+            if kind not in own or own[kind].name != up.name:
+                try:
+                    own[kind] = benchmarks.read_user_list(kind, up.name, up.getvalue())
+                except ValueError as e:
+                    own.pop(kind, None)
+                    col.error(t("sweep.own_error", error=engine_message(str(e))), icon=":material/error:")
+                    continue
+            got = own[kind]
+            col.caption(t(f"sweep.own_read_{kind}", name=got.name, n=got.items, skipped=got.skipped))
+
+
+def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
     """The SweepCorpus of a corpus choice (ValueError with a message when it cannot be read)."""
     if name == PLANTED:
         planted = state.get_planted(**COMPARE_PLANTED)
@@ -321,6 +364,7 @@ def controls_box() -> Tuple[Optional[sweep_plan.SweepPlan], Optional[sweep_run.S
             note = compile_note(plan)
             if note:
                 info_col.caption(note)
+        own_lists_widget(st)
     if start_error:
         st.error(start_error, icon=":material/error:")
     return plan, job
