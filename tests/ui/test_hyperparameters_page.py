@@ -391,3 +391,22 @@ def test_own_lists_are_read_on_the_page_and_a_bad_one_is_named(page):
     job = run_sweep(at)
     assert job.corpus.groups == {"fox": "animal", "dog": "animal", "quick": "speed", "lazy": "speed"}
     assert "|own:groups=" in job.corpus.key and job.corpus.own_pairs is None
+
+
+def test_the_sessions_earlier_sweeps_can_be_shown_again(page):
+    """Issue 24.5: a new sweep no longer replaces the last one for good: the session keeps it, and a chooser
+    shows its chart and verdict again."""
+    at = page(**TINY)
+    set_values(at, "1, 2", 1)
+    first = run_sweep(at)
+    set_values(at, "3, 4", 1)
+    second = run_sweep(at)
+    assert at.session_state[ui.HISTORY] == [first]
+    picker = kept_choice(at.selectbox, ui.SHOWN)
+    assert picker.value == 0 and "Sweep of window" in [h.value for h in at.subheader][0]
+    shown = sorted(figure_array(panel(sweep_figure(at), 2)[0]["x"]))
+    assert shown == [3, 4]
+    picker.set_value(1).run()
+    no_exception(at)
+    assert sorted(figure_array(panel(sweep_figure(at), 2)[0]["x"])) == [1, 2]      # the earlier sweep again
+    assert second is at.session_state[ui.JOB]

@@ -43,6 +43,9 @@ from ui.i18n import engine_message, t
 
 # ---------------------------------------------------------------- this page's session-state keys
 JOB = "sweep_job"              # the SweepJob of this session's latest sweep
+HISTORY = "sweep_history"      # this session's earlier SweepJobs, newest first (at most MAX_HISTORY)
+SHOWN = "sweep_shown"          # which sweep the results show: 0 = the latest, k = HISTORY[k - 1]
+MAX_HISTORY = 8
 START = "sweep_start"          # Run was pressed (set by its on_click, read once by the page)
 APPLIED = "sweep_applied"      # {setting: value} the last 'apply' wrote to the sidebar (for its message)
 UPLOAD_KEY = "_sweep_upload_key"  # (id of the uploaded sentences, their fingerprint) so it is hashed once
@@ -320,8 +323,13 @@ def start(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> sweep
     old = current_job()
     if old is not None and old.running:
         old.stop()
+    if old is not None and old.snapshot()["rows"]:            # kept: the session's earlier sweeps can be re-opened
+        history = st.session_state.setdefault(HISTORY, [])
+        history.insert(0, old)
+        del history[MAX_HISTORY:]
     job = sweep_run.SweepJob(plan, corpus, cache=shared_cache()).start()
     st.session_state[JOB] = job
+    st.session_state.pop(SHOWN, None)
     return job
 
 

@@ -25,7 +25,7 @@ from ui.charts import sweep as sweep_charts
 from ui.charts.sweep import metric_label, value_label, values_label
 from ui.choices import choice
 from ui.i18n import engine_message, t
-from ui.views.hyperparameters.controls import APPLIED, PREFIX, progress_text, settings_caption
+from ui.views.hyperparameters.controls import APPLIED, HISTORY, PREFIX, SHOWN, progress_text, settings_caption
 
 def show_running(job: sweep_run.SweepJob, metric_key: str) -> None:
     """The progress bar, Stop and the runs finished so far, redrawn every half second while the job runs."""
@@ -239,6 +239,7 @@ def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.Swe
     if job.running:
         show_running(job, METRIC_KEY)
         return
+    job = history_picker(job)
     snap = job.snapshot()
     rows, plan_done, corpus = snap["rows"], job.plan, job.corpus
     st.subheader(t("sweep.results_title", name=plan_done.setting, corpus=corpus.label))
@@ -254,6 +255,23 @@ def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.Swe
         st.caption(t("sweep.controls_changed"))
     if rows:
         results(rows, plan_done, corpus, stopped=snap["state"] == "stopped")
+
+
+def history_picker(latest: sweep_run.SweepJob) -> sweep_run.SweepJob:
+    """With earlier sweeps in this session, a chooser of the one to show (the latest first); returns it."""
+    earlier = st.session_state.get(HISTORY) or []
+    if not earlier:
+        return latest
+    jobs = [latest] + earlier
+
+    def label(i: int) -> str:
+        job = jobs[i]
+        name = t("sweep.history_latest") if i == 0 else t("sweep.history_earlier", k=i)
+        return f"{name}: {job.plan.setting} · {job.corpus.label} · {len(job.plan.runs())} runs"
+
+    shown = choice(st.selectbox, t("sweep.history_label"), list(range(len(jobs))), label, SHOWN, default=0,
+                   help=t("sweep.history_help"))
+    return jobs[shown]
 
 
 def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus,
