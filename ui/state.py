@@ -12,8 +12,10 @@ refused with a note in the sidebar, never a crash.
 from __future__ import annotations
 
 import json
+import os
 import threading
-from typing import List, Optional, Sequence, Tuple
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import streamlit as st
 
@@ -384,4 +386,20 @@ def corpus_file_stem(corpus: str) -> str:
         uploaded = st.session_state.get(UPLOAD_NAME) or "upload"
         name = "upload_" + uploaded.rsplit(".", 1)[0]
     return re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("_") or "corpus"
+
+
+CORPORA_DIR_ENV = "W2V_CORPORA_DIR"       # a folder of large corpora the server's owner offers (an allow-list)
+FOLDER_PREFIX = "folder:"
+FOLDER_SUFFIXES = (".txt", ".cor", ".text")
+
+
+def folder_corpora() -> Dict[str, Path]:
+    """{"folder:<file name>": path} of the text files in the folder named by W2V_CORPORA_DIR (not its
+    subfolders; only those files: the allow-list), or {} when it is not set or not a folder. Such corpora are
+    streamed from disk by the engine (never loaded whole), for sweeps on hundreds of MB."""
+    folder = os.environ.get(CORPORA_DIR_ENV, "").strip()
+    if not folder or not Path(folder).is_dir():
+        return {}
+    return {FOLDER_PREFIX + p.name: p for p in sorted(Path(folder).iterdir())
+            if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES}
 

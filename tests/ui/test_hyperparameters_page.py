@@ -410,3 +410,24 @@ def test_the_sessions_earlier_sweeps_can_be_shown_again(page):
     no_exception(at)
     assert sorted(figure_array(panel(sweep_figure(at), 2)[0]["x"])) == [1, 2]      # the earlier sweep again
     assert second is at.session_state[ui.JOB]
+
+
+def test_a_folder_of_large_corpora_is_offered_and_swept_from_disk(page, tmp_path, monkeypatch):
+    """Issue 24.6: the server's owner names a folder (W2V_CORPORA_DIR); its text files are offered to sweeps
+    and streamed from disk by the engine (a Corpus, not a loaded tuple); nothing outside the folder is."""
+    from engine.corpus import Corpus
+
+    text = "\n".join(" ".join(["the", "cat", "sat", "on", "the", "mat", "with", "a", "dog"][i % 3:] * 2)
+                     for i in range(300))
+    (tmp_path / "big.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")                    # not a text file: not offered
+    monkeypatch.setenv("W2V_CORPORA_DIR", str(tmp_path))
+    at = page(**TINY)
+    options = kept_choice(at.selectbox, "sw_corpus").options
+    assert "folder:big.txt" in options and not [o for o in options if "notes" in o]
+    kept_choice(at.selectbox, "sw_corpus").set_value("folder:big.txt").run()
+    assert kept_choice(at.segmented_control, "sw_setup_real").value == "practice"
+    set_values(at, "1, 2", 1)
+    job = run_sweep(at)
+    assert isinstance(job.corpus.sentences, Corpus) and job.corpus.key.startswith("folder:big.txt:")
+    assert {r["status"] for r in job.snapshot()["rows"]} == {"ok"}

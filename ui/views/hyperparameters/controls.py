@@ -101,7 +101,7 @@ def error_text(e: sweep_plan.SweepInputError) -> str:
 
 # ================================================================ corpus, cache, settings
 def corpus_options() -> List[str]:
-    return state.corpus_choices() + [PLANTED]
+    return state.corpus_choices() + [PLANTED] + list(state.folder_corpora())
 
 
 def corpus_label(name: str) -> str:
@@ -169,6 +169,12 @@ def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
             st.session_state[UPLOAD_KEY] = known
         label = f"{corpus_label(name)} {st.session_state.get(state.UPLOAD_NAME) or ''}".strip()
         return sweep_scores.SweepCorpus(f"upload:{known[1]}", label, sentences)
+    folder = state.folder_corpora()
+    if name in folder:                       # streamed from disk by the engine: never loaded whole
+        path = folder[name]
+        info = path.stat()
+        return sweep_scores.SweepCorpus(f"folder:{path.name}:{info.st_size}:{int(info.st_mtime)}", name,
+                                        engine.read_corpus(path))
     sentences = state.load_corpus(name)
     if name in engine.sample_corpora():
         return sweep_scores.SweepCorpus(f"sample:{name}", name, sentences, groups=engine.sample_groups(name) or None,
@@ -257,6 +263,8 @@ def corpus_kind(name: str) -> str:
         return "planted"
     if name == state.UPLOAD_CHOICE:
         return "upload"
+    if name.startswith(state.FOLDER_PREFIX):
+        return "real"
     return "sample" if name in engine.sample_corpora() else "real"
 
 
