@@ -351,7 +351,22 @@ def progress_text(snap: dict) -> str:
         what = t("sweep.progress_waiting")
     else:
         what = t("sweep.progress_training")
-    return t("sweep.progress", done=snap["done"], total=snap["total"], what=what, seconds=f"{snap['elapsed']:.0f}")
+    text = t("sweep.progress", done=snap["done"], total=snap["total"], what=what, seconds=f"{snap['elapsed']:.0f}")
+    left = remaining_seconds(snap)
+    return text + (" · " + t("sweep.progress_left", seconds=f"{left:.0f}") if left is not None else "")
+
+
+def remaining_seconds(snap: dict) -> Optional[float]:
+    """About how long the sweep still takes: the time per finished run so far times the runs left (None before
+    the first run finishes, or once none is left).
+
+    >>> remaining_seconds({"done": 2, "total": 6, "elapsed": 10.0}), remaining_seconds({"done": 0, "total": 6, "elapsed": 3.0})
+    (20.0, None)
+    """
+    done, total = snap["done"], snap["total"]
+    if done <= 0 or done >= total:
+        return None
+    return snap["elapsed"] / done * (total - done)
 
 
 # ================================================================ what the page draws first
