@@ -158,3 +158,16 @@ def test_huffman_tree_draws_every_branch_as_an_elbow_and_the_path_to_the_target_
                                  path_nodes=path, target=0).data.to_pandas()
     side = folded[folded["role"] == t("charts.tree.folded_leaf")]
     assert len(side) >= 1 and side["label"].str.startswith("…").all()         # side branches folded into a leaf
+
+
+def test_the_literature_band_is_drawn_only_where_it_leaves_values_out():
+    """Issue 24.7: window's recommended 2-10 over a sweep of 2..8 covered the whole axis and said nothing."""
+    from lessons.sweep import plan as sweep_plan
+    from ui.charts.sweep import reference_marks
+
+    base = dict(architecture="skipgram", objective="negative_sampling", vector_size=8, epochs=1, min_count=1)
+    inside = sweep_plan.SweepPlan.make("window", [2, 3, 5, 8], [1], base)
+    assert [m for m in reference_marks(inside) if m[0] == "recommended"] == []
+    wider = sweep_plan.SweepPlan.make("window", [1, 2, 5, 15], [1], base)
+    bands = [m for m in reference_marks(wider) if m[0] == "recommended"]
+    assert len(bands) == 1 and bands[0][1] < bands[0][2]

@@ -69,7 +69,8 @@ def x_of(plan: sweep_plan.SweepPlan, value: Any):
 
 def reference_marks(plan: sweep_plan.SweepPlan) -> List[Tuple[str, Any, Any]]:
     """[(kind, x0, x1)] of the reference values that fall inside the swept range: word2vec.c's and gensim's
-    defaults (x1 None), the recommendation (a band when it is a range)."""
+    defaults (x1 None), the recommendation (a band when it is a range, and only where it leaves some swept
+    values out: a band over the whole axis would say nothing)."""
     ref = sweep_plan.reference(plan.setting, plan.base_settings)
     marks = []
     if _is_category(plan):
@@ -78,7 +79,7 @@ def reference_marks(plan: sweep_plan.SweepPlan) -> List[Tuple[str, Any, Any]]:
         rec = ref["recommended"]
         if isinstance(rec, tuple):                  # a range on a category axis: the band over the values inside it
             inside = [v for v in plan.values if isinstance(v, (int, float)) and rec[0] <= v <= rec[1]]
-            if inside:
+            if inside and len(inside) < len(plan.values):      # a band over every value says nothing
                 marks.append(("recommended", x_of(plan, inside[0]), x_of(plan, inside[-1])))
         for kind in ("word2vec_c", "recommended") if same else ("word2vec_c", "gensim", "recommended"):
             v = ref[kind]
@@ -96,7 +97,7 @@ def reference_marks(plan: sweep_plan.SweepPlan) -> List[Tuple[str, Any, Any]]:
     r = ref["recommended"]
     if isinstance(r, tuple):
         a, b = max(lo, r[0]), min(hi, r[1])
-        if a <= b:
+        if a <= b and not (r[0] <= lo and hi <= r[1]):       # a band over the whole axis says nothing
             marks.append(("recommended", a, b))
     elif isinstance(r, (int, float)) and not isinstance(r, bool) and lo <= r <= hi:
         marks.append(("recommended", r, r))
