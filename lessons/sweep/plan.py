@@ -87,6 +87,9 @@ SWEEPABLE: Dict[str, Sweepable] = {r.name: r for r in (
     _row("objective", ("hierarchical_softmax", "negative_sampling"), "category", "negative_sampling",
          "negative_sampling", None, W2V_PAGE),
     _row("init_scale", (0.5, 1.0, 3.0), "log", 0.5, 1.0, None, "word2vec.c; gensim 4"),
+    _row("min_alpha", (0.0, 1e-4, 1e-3), "log", {"skipgram": 0.025e-4, "cbow": 0.05e-4}, 1e-4, None,
+         "word2vec.c (its alpha x 1e-4); gensim 4"),
+    _row("max_vocab_size", (1_000, 5_000, 20_000), "log", None, None, None, "word2vec.c; gensim 4"),
     _row("shrink_windows", (True, False), "category", True, True, True, LEVY),
     _row("skipgram_input", ("center", "context"), "category", "context", "context", None, "word2vec.c; gensim 4"),
 )}

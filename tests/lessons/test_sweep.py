@@ -494,3 +494,13 @@ def test_runs_are_compared_on_the_pairs_and_words_every_run_covers():
     too_few = sweep_scores.on_common_items([{**rows[0], "wordsim353_items": dict(list(pairs.items())[:5])},
                                             rows[1]])
     assert np.isnan(too_few[0]["wordsim353"])                          # fewer than MIN_PAIRS common pairs
+
+
+def test_min_alpha_and_max_vocab_size_can_be_swept():
+    corpus = sample("tiny")
+    plan = sweep_plan.SweepPlan.make("max_vocab_size", [5, 10], [1], TINY_BASE)
+    rows = sorted(sweep_run.run_sweep(plan, corpus, slots=None), key=lambda r: r["value"])
+    assert [r["V"] for r in rows] == [5, 10] and all(r["status"] == "ok" for r in rows)
+    plan = sweep_plan.SweepPlan.make("min_alpha", [0.0, 1e-3], [1], TINY_BASE)
+    assert all(r["status"] == "ok" for r in sweep_run.run_sweep(plan, corpus, slots=None))
+    assert sweep_plan.reference("min_alpha", {"architecture": "cbow"})["word2vec_c"] == pytest.approx(5e-6)

@@ -54,12 +54,12 @@ PREFIX = "sw_"                 # widget keys of this page
 NO_COLOUR = "none"             # the colour choice "no second setting"
 PLANTED = "planted"            # the corpus choice "the Compare page's planted corpus"
 NUMERIC_ORDER = ("window", "vector_size", "negative", "ns_exponent", "sample", "alpha", "epochs", "min_count",
-                 "init_scale")
+                 "init_scale", "min_alpha", "max_vocab_size")
 CATEGORICAL_ORDER = ("architecture", "objective", "shrink_windows", "skipgram_input")
 SETTING_ORDER = NUMERIC_ORDER + CATEGORICAL_ORDER
 COLOUR_DEFAULTS = {"window": (2, 5), "vector_size": (20, 100), "negative": (2, 10), "ns_exponent": (0.0, 0.75),
                    "sample": (0.0, 1e-3), "alpha": (0.025, 0.25), "epochs": (5, 20), "min_count": (1, 5),
-                   "init_scale": (1.0, 3.0)}
+                   "init_scale": (1.0, 3.0), "min_alpha": (0.0, 1e-4), "max_vocab_size": (1_000, 20_000)}
 
 
 # ================================================================ names and values in words
