@@ -47,7 +47,9 @@ PRESENTER_CSS = """
 [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 [data-testid="stMainBlockContainer"] .stButton button p,
 [data-testid="stMainBlockContainer"] [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
-[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] { font-size: 2.2rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] p { font-size: 2.6rem !important; line-height: 1.2; }
 [data-testid="stMainBlockContainer"] .w2v-metric { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] .katex { font-size: 1.3em; }
 [data-testid="stHeader"] { height: 2.4rem; background: transparent; }

@@ -131,3 +131,32 @@ def test_presenter_mode_keeps_the_lesson_controls_above_the_fold_and_chart_text_
         assert tab.locator('[data-testid="stAppDeployButton"]').count() == 0
     finally:
         tab.close()
+
+
+METRIC_SIZES = """() => Array.from(document.querySelectorAll('[data-testid="stMetricValue"]'))
+  .filter((m) => m.getBoundingClientRect().width > 0)
+  .map((m) => {
+    const leaf = Array.from(m.querySelectorAll('*')).filter((e) => e.children.length === 0 && e.textContent.trim());
+    return parseFloat(getComputedStyle(leaf.length ? leaf[0] : m).fontSize);
+  })"""
+
+
+METRIC_COUNT = """() => document.querySelectorAll('[data-testid="stMetricValue"]').length > 0"""
+
+
+@pytest.mark.parametrize("page", ["step", "home"])
+def test_presenter_mode_never_makes_a_key_number_smaller(browser, app, page):
+    """Issue 29.1: the metric values dropped from 36 px to about 20 px in presenter mode (the paragraph rule
+    reached the number's own paragraph). Every metric value must be at least as large as without it."""
+    sizes = {}
+    for presenter in (False, True):
+        tab = _open(browser, app, page, 1280, 900, presenter=presenter, corpus="royalty")
+        try:
+            if page == "step":
+                _press_next(tab)
+            tab.wait_for_function(METRIC_COUNT, timeout=60_000)
+            sizes[presenter] = tab.evaluate(METRIC_SIZES)
+        finally:
+            tab.close()
+    assert sizes[False] and sizes[True], sizes
+    assert min(sizes[True]) >= max(sizes[False]), sizes
