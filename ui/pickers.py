@@ -102,7 +102,9 @@ def words_multiselect(container, label: str, vocab: Sequence[str], known: Dict[s
     current = st.session_state.get(key)
     start = default if current is None else current
     if current is None or any(w not in known for w in current):  # first visit, or a vocabulary that changed
-        st.session_state[key] = [w for w in start if w in known]
+        kept = [w for w in start if w in known]
+        # another corpus: what is left of the old choice is not a comparison; the new corpus's default words are
+        st.session_state[key] = kept if current is None or len(kept) >= 2 else [w for w in default if w in known]
     chosen = list(st.session_state[key])
     values = container.multiselect(label, options(vocab, chosen, known=known), key=key, help=help or _help(vocab),
                                    accept_new_options=True, max_selections=max_selections,

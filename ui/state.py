@@ -180,9 +180,24 @@ def _init_from_query() -> List[str]:
     q = st.query_params
     raw = {name: q[name] for name in DEFAULTS if name in q}
     values, notes = ui_settings.sidebar_values(raw, DEFAULTS, corpus_choices())
+    if "corpus" not in values and widget_key("corpus") not in st.session_state:
+        values["corpus"] = default_corpus(i18n.init_language())
     for name, value in values.items():
         st.session_state[widget_key(name)] = value
     return [f"From the link: {n}" for n in notes]      # English, like the engine's: shown via engine_message
+
+
+CORPUS_FOR_LANGUAGE = {"zh": "chinese"}               # a session in Chinese opens on the Chinese sample corpus
+
+
+def default_corpus(lang: str) -> str:
+    """The corpus a new session opens on when its link names none: the sample corpus of its language.
+
+    >>> default_corpus("zh"), default_corpus("en")
+    ('chinese', 'royalty')
+    """
+    name = CORPUS_FOR_LANGUAGE.get(lang, DEFAULTS["corpus"])
+    return name if name in engine.sample_corpora() else DEFAULTS["corpus"]
 
 
 def _settle_widget_values() -> List[str]:

@@ -12,6 +12,7 @@ from engine import read_corpus, sample_corpora
 from tests.conftest import heatmap_by_title, model_of
 from lessons import home as home_lessons
 from lessons import measures
+from ui.i18n import t
 
 HOME = "pages/01_home.py"
 TINY = dict(sb_corpus="tiny")
@@ -103,3 +104,17 @@ def test_chinese_home_page(open_page):
     assert at.title[0].value == "Word2Vec，一步一步"
     labels = [m.label for m in at.metric]
     assert any("（相关）" in x for x in labels) and any("（不相关）" in x for x in labels)
+
+
+def test_changing_the_corpus_keeps_a_comparison_on_the_page(open_page):
+    """Issue 29.2: the words to compare of one corpus are not in another's vocabulary; the new corpus gets its
+    own default words instead of an empty picker ("choose at least two words")."""
+    at = open_page(HOME, sb_corpus="royalty")
+    before = list(at.session_state["home_words"])
+    assert len(before) >= 2
+    at.selectbox(key="sb_corpus").set_value("fruits_animals_verbs").run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = list(at.session_state["home_words"])
+    assert len(after) >= 2 and not set(after) & set(before)
+    shown = " ".join(str(e.value) for kind in (at.info, at.warning, at.caption, at.markdown) for e in kind)
+    assert t("home.choose_two") not in shown

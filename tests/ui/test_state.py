@@ -70,3 +70,13 @@ def test_a_corpus_names_downloaded_files_without_spaces():
     at = AppTest.from_function(script).run()
     assert not at.exception
     assert at.markdown[0].value == "upload_my_text_v2|lee_background"
+
+
+def test_a_chinese_session_opens_on_the_chinese_corpus_unless_the_link_names_one(clear_streamlit_caches):
+    """Issue 29.2: ?lang=zh (or a Chinese browser) opened on the English corpus royalty."""
+    from tests.conftest import run_app
+
+    assert run_app(query={"lang": "zh"}).session_state["sb_corpus"] == "chinese"
+    assert run_app(locale="zh-CN").session_state["sb_corpus"] == "chinese"
+    assert run_app(query={"lang": "zh", "corpus": "royalty"}).session_state["sb_corpus"] == "royalty"
+    assert run_app(query={"lang": "en"}).session_state["sb_corpus"] == "royalty"
