@@ -116,7 +116,9 @@ def play_buttons(pic: Picture, live) -> None:
     model = live.model
     p1, p2, p3 = st.columns([1, 1.2, 4])
     with p1:
+        # Streamlit's material icons: U+23F8 (pause) drew a missing-glyph box in Linux Chromium
         if st.button(t("embedding.pause") if live.playing else t("embedding.play"), key="live_play", type="primary",
+                     icon=":material/pause:" if live.playing else ":material/play_arrow:",
                      help=t("embedding.play_help"), width="stretch"):
             live.playing = not live.playing
             live.message = None
