@@ -172,7 +172,7 @@ def step_buttons(prefix: str) -> None:
     cols[3].button(tr("step.undo"), key=f"{prefix}_undo", on_click=undo_step, width="stretch",
                    icon=":material/undo:", disabled=model is None or not model.can_undo, help=tr("step.undo_help"))
     if model is not None:
-        cols[4].markdown(tr("step.position", n=model.step_count, epoch=min(model.epoch + 1, model.planned_epochs),
+        cols[4].markdown(tr("step.position", n=f"{model.step_count:,}", epoch=min(model.epoch + 1, model.planned_epochs),
                             epochs=model.planned_epochs, undo=model.can_undo))
     if done:
         c1, c2 = st.columns([3, 1])

@@ -98,7 +98,7 @@ def lesson_numbers(model: Word2Vec, t) -> None:
         delta = None
         if summary["n"] > RUNNING:
             change = summary["last"] - summary["first"]
-            delta = tr("step.m.running_delta", change=f"{change:+.3f}", pct=f"{change / summary['first']:+.0%}",
+            delta = tr("step.m.running_delta", change=f"{change:+.3f}", pct=signed_percent(change / summary['first']),
                        n=RUNNING)
         cols[2].metric(tr("step.m.running", n=n), _f(summary["last"], 3), delta=delta, delta_color="inverse",
                        help=tr("step.m.running_help", n=RUNNING))
@@ -169,3 +169,15 @@ def describe_example(model: Word2Vec, t) -> None:
         text = tr("step.example.cbow", context=ctx, target=target)
     st.markdown(text + " " + tr("step.example.where", step=t.step, epoch=t.epoch + 1, lr=f"{t.lr:.5f}"))
 
+
+def signed_percent(x: float) -> str:
+    """A relative change with enough digits to be honest: "-12%", "-0.6%", "+0.04%" (never "-0%").
+
+    >>> signed_percent(-0.12), signed_percent(-0.006), signed_percent(0.0004), signed_percent(0.0)
+    ('-12%', '-0.6%', '+0.04%', '0%')
+    """
+    p = 100.0 * x
+    if p == 0:
+        return "0%"
+    digits = next((d for d, bound in ((0, 1.0), (1, 0.1), (2, 0.01)) if abs(p) >= bound), 3)
+    return f"{p:+.{digits}f}%"
