@@ -177,7 +177,7 @@ def step_buttons(prefix: str) -> None:
     if done:
         c1, c2 = st.columns([3, 1])
         key = "step.complete_one" if model.planned_epochs == 1 else "step.complete"
-        c1.success(tr(key, epochs=model.planned_epochs, n=model.step_count), icon=":material/flag:")
+        c1.success(tr(key, epochs=model.planned_epochs, n=f"{model.step_count:,}"), icon=":material/flag:")
         c2.button(tr("step.new_round"), key=f"{prefix}_new_round", on_click=run_steps, args=(1, True),
                   help=tr("step.new_round_help", epochs=model.epochs), width="stretch")
     err = st.session_state.get(state.STEP_ERROR)

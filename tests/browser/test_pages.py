@@ -139,7 +139,7 @@ def test_every_page_opens_without_exception_and_is_screenshotted(server):
                     page.locator("button", has_text="Train this model").first.click()
                     page.mouse.move(0, 0)
                     settle(page, title)
-                    expect(page.get_by_text(re.compile(r"right now, after [1-9]\d* updates"))).to_be_visible(
+                    expect(page.get_by_text(re.compile(r"right now, after [1-9][\d,]* updates"))).to_be_visible(
                         timeout=60_000)
                 if script.endswith("04_step.py"):
                     # Home trained the model to the end: Next waits for "Start a new round"

@@ -78,7 +78,7 @@ def test_home_train_button_trains_this_sessions_model(open_page):
     assert not at.exception
     m = model_of(at)
     assert m.step_count > 0 and m.training_complete
-    assert heatmap_by_title(at, f"after {m.step_count} updates")
+    assert heatmap_by_title(at, f"after {m.step_count:,} updates")
 
 
 def test_after_training_on_royalty_related_words_are_clearly_more_similar(open_page):

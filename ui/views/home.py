@@ -92,7 +92,7 @@ def pair_numbers(model: Word2Vec, groups: Dict[str, str]) -> bool:
                   help=t("home.unrelated_help", g1=groups[a], g2=groups[c]))
         means = home_lessons.group_means(model.W_in, kv, groups, centred)
         if means is not None:
-            c3.caption(t("home.group_means", within=f"{means[0]:.2f}", across=f"{means[1]:.2f}", n=model.step_count))
+            c3.caption(t("home.group_means", within=f"{means[0]:.2f}", across=f"{means[1]:.2f}", n=f"{model.step_count:,}"))
     st.caption(t("home.centred_note") if centred else t("home.raw_note"))
     return centred
 
@@ -115,9 +115,9 @@ def one_hot_and_dense(model: Word2Vec, chosen: Sequence[str], centred: bool) -> 
                                     zmax=1, show_values=True, colorbar_title=t("home.cosine")),
                            key="home_onehot_cos", width="stretch")
     with right:
-        st.markdown(t("home.dense_text", d=model.vector_size, n=model.step_count))
+        st.markdown(t("home.dense_text", d=model.vector_size, n=f"{model.step_count:,}"))
         dense = model.W_in[ids]                                                 # (k, d)
-        title = t("home.dense_cos_centred" if centred else "home.dense_cos_raw", n=model.step_count)
+        title = t("home.dense_cos_centred" if centred else "home.dense_cos_raw", n=f"{model.step_count:,}")
         st.vega_lite_chart(*heatmap(home_lessons.similarity(model.W_in, ids, centred), chosen, chosen, title=title,
                                     x_title=t("home.word"), zmid=0, zmin=-1, zmax=1, show_values=True,
                                     colorbar_title=t("home.cosine")), key="home_dense_cos", width="stretch")
