@@ -70,6 +70,8 @@ def chosen_question(page) -> str:
 
 
 def test_the_interview_moves_between_questions_after_an_answer_and_a_language_switch(server, browser):
+    from playwright.sync_api import expect
+
     page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="en-US")
     page.goto(server + "/interview")
     settle(page)
@@ -80,6 +82,8 @@ def test_the_interview_moves_between_questions_after_an_answer_and_a_language_sw
     box.press("Tab")
     form.get_by_text(t("interview.one_hot.c_yes", "en"), exact=True).first.click()
     form.get_by_role("button", name=re.compile(t("interview.run", "en"))).click()
+    # wait for the reveal, not for time: on a new machine the experiment first compiles its kernel
+    expect(page.get_by_text(t("interview.say", "en"))).to_be_visible(timeout=240_000)
     settle(page)
     no_exception(page, "after the answer")
     steps = [("en", "next", "2."), ("en", "prev", "1."), ("zh", "next", "2."), ("zh", "next", "3."),
