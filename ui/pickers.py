@@ -90,7 +90,8 @@ def word_select(container, label: str, vocab: Sequence[str], known: Dict[str, in
     current = st.session_state[key]
     st.session_state[_last_key(key)] = current
     value = container.selectbox(label, options(vocab, [current], known=known), key=key, help=help or _help(vocab),
-                                accept_new_options=True, on_change=_check_one, args=(key, known))
+                                accept_new_options=True, on_change=_check_one, args=(key, known),
+                                placeholder=t("common.choose_word"))
     _say_refused(container, key)
     return value if value in known else current
 
@@ -108,6 +109,6 @@ def words_multiselect(container, label: str, vocab: Sequence[str], known: Dict[s
     chosen = list(st.session_state[key])
     values = container.multiselect(label, options(vocab, chosen, known=known), key=key, help=help or _help(vocab),
                                    accept_new_options=True, max_selections=max_selections,
-                                   on_change=_check_many, args=(key, known))
+                                   on_change=_check_many, args=(key, known), placeholder=t("common.choose_words"))
     _say_refused(container, key)
     return [w for w in values if w in known]

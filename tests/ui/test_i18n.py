@@ -22,7 +22,7 @@ import engine
 from engine.config import Config
 from engine.keyed_vectors import KeyedVectors, parse_word2vec_bytes
 from engine.update import diverged_message
-from tests.conftest import run_app
+from tests.conftest import kept_choice, run_app
 from ui import i18n, state
 from ui.charts import figures, lesson, objectives, vega
 from ui.i18n import ENGINE_PATTERNS, LANG_KEY, catalogue, engine_message
@@ -473,3 +473,12 @@ def test_every_bold_span_in_the_texts_opens_and_closes_in_markdown():
                 if not (left if k % 2 == 0 else right):
                     bad.append((lang, key, text[max(0, i - 10):i + 12]))
     assert not bad, bad
+
+
+def test_word_pickers_and_value_lists_say_their_placeholder_in_the_sessions_language(open_page):
+    """Issue 29.5: Streamlit's own 'Choose or add options' was left in English on Chinese pages."""
+    at = open_page("pages/01_home.py", lang="zh", sb_corpus="chinese")
+    assert [m.placeholder for m in at.multiselect] == [i18n.t("common.choose_words", "zh")]
+    at = open_page("pages/12_hyperparameters.py", lang="zh", sb_corpus="tiny")
+    kept_choice(at.selectbox, "sw_setting").set_value("architecture").run()
+    assert i18n.t("sweep.choose_values", "zh") in [m.placeholder for m in at.multiselect]

@@ -200,7 +200,8 @@ def values_widget(name: str, container, key_prefix: str, defaults: Sequence[Any]
     spec = sweep_plan.SWEEPABLE[name]
     if spec.categorical:
         chosen = choice(container.multiselect, label, list(spec.choices), lambda v: value_label(name, v),
-                        f"{key_prefix}{name}", default=list(defaults), multi=True)
+                        f"{key_prefix}{name}", default=list(defaults), multi=True,
+                        placeholder=t("sweep.choose_values"))
         if not chosen:
             return [], t("sweep.err.empty", name=name, item="")
         return list(chosen), ""
