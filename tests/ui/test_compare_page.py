@@ -141,3 +141,20 @@ def test_compare_on_the_sidebar_corpus():
     table = at.dataframe[1].value
     assert len(table) == 6 and "planted precision@5" not in table.columns
     assert any(str(v).startswith("V = 121") for v in table["dot products per update"])
+
+
+def test_the_six_models_are_named_in_the_sessions_language():
+    """Issue 29.5: the Compare page's model names and legends stayed English in Chinese."""
+    from ui import i18n
+    from ui.charts.compare import loss_figure, model_label
+
+    row = {"architecture": "cbow", "objective": "negative_sampling", "name": "CBOW + negative sampling",
+           "epoch_losses": [2.0, 1.5]}
+    try:
+        i18n.outside_runs("zh")
+        zh = model_label(row)
+        assert zh == f"{i18n.t('sidebar.arch_cbow', 'zh')} + {i18n.t('sidebar.obj_negative_sampling', 'zh')}"
+        assert "negative sampling" not in zh and loss_figure([row]).data[0].name == zh
+    finally:
+        i18n.outside_runs("en")
+    assert model_label(row) == "CBOW + negative sampling"

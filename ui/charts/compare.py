@@ -22,11 +22,16 @@ ARCH_COLOURS = {"skipgram": "#1f77b4", "cbow": "#ff7f0e"}
 DASH = {"skipgram": "solid", "cbow": "dash"}
 
 
+def model_label(row: dict) -> str:
+    """A model's name in the session's language ("skip-gram + 负采样"): the engine's row names are English."""
+    return f"{architecture_label(row['architecture'])} + {objective_label(row['objective'])}"
+
+
 def loss_figure(rows: Sequence[dict]) -> go.Figure:
     fig = go.Figure()
     for r in rows:
         ys = r["epoch_losses"]
-        fig.add_trace(go.Scatter(x=list(range(1, len(ys) + 1)), y=ys, mode="lines+markers", name=r["name"],
+        fig.add_trace(go.Scatter(x=list(range(1, len(ys) + 1)), y=ys, mode="lines+markers", name=model_label(r),
                                  line=dict(color=COLOURS[r["objective"]], dash=DASH[r["architecture"]])))
     fig.update_layout(title=t("compare.fig.loss_title"), xaxis_title=t("compare.fig.epoch"),
                       yaxis_title=t("compare.fig.loss_y"),

@@ -32,7 +32,7 @@ def six_table(rows: Sequence[dict]) -> pd.DataFrame:
     """One line per model: time, updates, cost per update, loss, scores, gensim comparison."""
     out = []
     for r in rows:
-        line = {t("compare.col.model"): r["name"], t("compare.col.seconds"): rounded(r["time"], 2),
+        line = {t("compare.col.model"): compare_charts.model_label(r), t("compare.col.seconds"): rounded(r["time"], 2),
                 t("compare.col.updates"): r["examples"], t("compare.col.updates_per_s"): int(r["updates_per_sec"]),
                 t("compare.col.dots"): r["dots_formula"], t("compare.col.loss"): rounded(r["final_loss"])}
         if "planted" in r:
@@ -61,10 +61,11 @@ def neighbour_table(rows: Sequence[dict], word: str, topn: int, truth: Optional[
         nn = r["neighbours"].get(word)
         if nn is None:
             continue
-        cols[r["name"]] = [f"{w} ({c:.2f})" for w, c in nn[:topn]]
+        cols[compare_charts.model_label(r)] = [f"{w} ({c:.2f})" for w, c in nn[:topn]]
         g = r.get("gensim")
         if g and word in g["neighbours"]:
-            cols[f"gensim: {r['name']}"] = [f"{w} ({c:.2f})" for w, c in g["neighbours"][word][:topn]]
+            cols[f"gensim: {compare_charts.model_label(r)}"] = [f"{w} ({c:.2f})"
+                                                                for w, c in g["neighbours"][word][:topn]]
     if not cols:
         return pd.DataFrame()
     n = max(len(v) for v in cols.values())
@@ -201,7 +202,7 @@ def six_results(res: dict, chosen: Sequence[str], truth: Optional[PlantedCorpus]
     right.caption(t("compare.six.cost_caption"))
     if rows[0].get("planted_bins"):
         st.markdown(t("compare.six.bins_title"))
-        st.dataframe([{t("compare.col.model"): r["name"],
+        st.dataframe([{t("compare.col.model"): compare_charts.model_label(r),
                        **{t(f"compare.bin.{b['bin']}"): round(b["precision"], 3) for b in r["planted_bins"]}}
                       for r in rows], hide_index=True)
     if truth is not None and chosen:
