@@ -60,10 +60,27 @@ def objective_switch(model: Word2Vec, objective: str, key: str, why: str) -> boo
     if model.objective == objective:
         return True
     c1, c2 = st.columns([3, 1])
-    c1.info(tr("step.switch_uses", name=objective_name(model.objective)) + why)
-    c2.button(tr("step.switch_to", name=objective_name(objective)), on_click=state.set_objective,
-              args=(objective,), key=key, type="primary")
+    lost = tr("step.switch_loses", n=f"{model.step_count:,}") if model.step_count else ""
+    c1.info(tr("step.switch_uses", name=objective_name(model.objective)) + why + lost)
+    c2.button(tr("step.switch_to", name=objective_name(objective)), on_click=_switch,
+              args=(objective, model.step_count), key=key, type="primary")
     return False
+
+
+SWITCHED = "step_switched"      # (objective, updates of the model it replaced): said once after a switch
+
+
+def _switch(objective: str, lost_updates: int) -> None:
+    state.set_objective(objective)
+    st.session_state[SWITCHED] = (objective, lost_updates)
+
+
+def switched_note() -> None:
+    """After a switch of objective: say that a new model was built, and what the old one had done (once)."""
+    switched = st.session_state.pop(SWITCHED, None)
+    if switched:
+        objective, lost = switched
+        st.info(tr("step.switched", name=objective_name(objective), n=f"{lost:,}"), icon=":material/swap_horiz:")
 
 
 
@@ -77,6 +94,7 @@ def objective_page(area: str, objective: str, formula: str):
     st.latex(formula)
     if not objective_switch(model, objective, f"{area}_switch", tr(f"{area}.switch_why")):
         return model, None
+    switched_note()
     step_buttons(area)
     return model, current_trace(model)
 

@@ -28,3 +28,21 @@ def test_hs_and_ns_pages_with_another_objective_offer_the_same_switch(open_page,
     assert not [b for b in at.button if b.key == f"{prefix}_switch"]
     at.button(key=f"{prefix}_next").click().run()
     assert model_of(at).step_count == 1
+
+
+def test_switching_the_objective_says_the_trained_model_is_not_kept(open_page):
+    """Issue 29.4: the HS and NS pages' switch rebuilt the model silently, losing its training."""
+    from ui.i18n import t
+
+    at = open_page("pages/05_hierarchical_softmax.py", sb_objective="negative_sampling", **TINY)
+    model = model_of(at)
+    model.train(max_examples=500)
+    at.run()
+    n = f"{model.step_count:,}"
+    assert t("step.switch_loses", n=n).strip() in texts(at.info)                 # said before the click
+    at.button(key="hs_switch").click().run()
+    assert not at.exception
+    assert model_of(at).step_count == 0
+    assert t("step.switched", name=t("sidebar.obj_hierarchical_softmax", "en"), n=n)[:30] in texts(at.info)
+    at.run()                                                                     # said once
+    assert t("step.switched", name="x", n=n)[:12] not in texts(at.info)
