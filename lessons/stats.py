@@ -63,3 +63,14 @@ def compare_intervals(a: Sequence[float], b: Sequence[float], level: float = 0.9
     else:
         outcome = "noise"
     return {"outcome": outcome, "a": ia, "b": ib, "gap": ia["mean"] - ib["mean"]}
+
+
+def answer(verdict: dict, if_a: str, if_b: str, otherwise: str) -> str:
+    """A comparison's answer in a question's own words: `if_a` when a's interval lies wholly above b's, `if_b`
+    when b's does, else `otherwise` (within noise, or no interval to judge by).
+
+    >>> answer(compare_intervals([0.80, 0.82, 0.81], [0.60, 0.62, 0.61]), "skipgram", "cbow", "either")
+    'skipgram'
+    """
+    return {"a": if_a, "b": if_b}.get(verdict["outcome"], otherwise)
+

@@ -13,7 +13,7 @@ import numpy as np
 from engine.config import Config
 from engine.model import Word2Vec
 from lessons.interview.setup import DIM, Progress, report_progress
-from lessons.stats import compare_intervals
+from lessons.stats import answer, compare_intervals
 
 
 # ------------------------------------------------------------------------------------------ questions 4, 5
@@ -67,7 +67,7 @@ def architecture_verdict(rows: List[dict], value: str) -> dict:
     """
     per = {arch: [r[value] for r in rows if r["architecture"] == arch] for arch in ("skipgram", "cbow")}
     v = compare_intervals(per["skipgram"], per["cbow"])
-    choice = {"a": "skipgram", "b": "cbow"}.get(v["outcome"], "either")
+    choice = answer(v, "skipgram", "cbow", "either")
     return {"choice": choice, "outcome": v["outcome"], "skipgram": v["a"], "cbow": v["b"], "gap": v["gap"]}
 
 

@@ -26,7 +26,7 @@ from engine.model import Word2Vec
 from lessons.interview.architectures import PLANTED_MODEL
 from lessons.interview.setup import DIM, Progress, Setup, epochs_for, reference_model, report_progress
 from lessons.measures import cosine_matrix, mean_group_precision
-from lessons.stats import compare_intervals, interval
+from lessons.stats import answer, compare_intervals, interval
 
 
 def _mean_sd(values: Sequence[float]) -> Tuple[float, float]:
@@ -176,7 +176,7 @@ def kind_verdict(pos_shares: Sequence[float], topic_shares: Sequence[float]) -> 
     ('syntactic', 'either')
     """
     v = compare_intervals(pos_shares, topic_shares)
-    return {"choice": {"a": "syntactic", "b": "topical"}.get(v["outcome"], "either"), **v}
+    return {"choice": answer(v, "syntactic", "topical", "either"), **v}
 
 
 def window_kind(seeds: Sequence[int] = KIND_SEEDS, tokens: int = KIND_TOKENS, epochs: int = KIND_EPOCHS,
@@ -239,7 +239,7 @@ def objective_verdict(hs: Sequence[float], ns: Sequence[float]) -> str:
     >>> objective_verdict([.7, .72, .71], [.3, .35, .32]), objective_verdict([.7, .6, .8], [.65, .75, .7])
     ('hs', 'either')
     """
-    return {"a": "hs", "b": "ns"}.get(compare_intervals(hs, ns)["outcome"], "either")
+    return answer(compare_intervals(hs, ns), "hs", "ns", "either")
 
 
 def hs_vs_ns(seeds: Sequence[int] = HSNS_SEEDS, tokens: int = HSNS_TOKENS, epochs: int = HSNS_EPOCHS,
@@ -292,7 +292,7 @@ def norm_rule(rho: float, threshold: float = RHO_THRESHOLD) -> str:
 def dimension_verdict(large: Sequence[float], small: Sequence[float]) -> str:
     """Quality at the larger size against the smaller, by the 95% intervals over seeds: "higher", "lower", or
     "same" (within noise)."""
-    return {"a": "higher", "b": "lower"}.get(compare_intervals(large, small)["outcome"], "same")
+    return answer(compare_intervals(large, small), "higher", "lower", "same")
 
 
 def norm_facts(setup: Setup) -> dict:

@@ -27,7 +27,7 @@ from lessons.interview.setup import (
     walk_examples,
 )
 from lessons.measures import mean_group_precision
-from lessons.stats import compare_intervals
+from lessons.stats import answer, compare_intervals
 
 
 # ------------------------------------------------------------------------------------------ question 13
@@ -201,7 +201,7 @@ def word2vec_numerics(setup: Setup, seeds: Sequence[int] = NUMERICS_SEEDS, facto
             "found": {"exact": v["b"]["mean"], "exact_half": v["b"]["half"], "table": v["a"]["mean"],
                       "table_half": v["a"]["half"], "seeds": len(seeds), "epochs": epochs,
                       "big": 0.025 * factor, "measure": "groups" if setup.groups else "loss"},
-            "truth": {"quality": {"a": "table_better", "b": "table_worse"}.get(v["outcome"], "same"),
+            "truth": {"quality": answer(v, "table_better", "table_worse", "same"),
                       "overflow": diverged}}
 
 
