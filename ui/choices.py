@@ -17,7 +17,7 @@ settings (ui.state re-assigns them before every run, which sends the new labels 
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Sequence
 
 import streamlit as st
 
@@ -41,14 +41,12 @@ def widget_key(key: str, labels: Sequence[str]) -> str:
 
 
 def choice(widget: Callable, label: str, options: Sequence, format_func: Callable[[Any], str], key: str,
-           default: Any = None, on_change: Optional[Callable] = None, args: tuple = (), in_form: bool = False,
-           multi: bool = False, **kwargs) -> Any:
+           default: Any = None, in_form: bool = False, multi: bool = False, **kwargs) -> Any:
     """Draw `widget` (e.g. st.selectbox, container.radio, st.segmented_control) over `options` and return the
     chosen option: the kept one, or `default` while none is kept or when the kept one is no longer an
     option; None where the user emptied the widget (a segmented control, a radio with nothing chosen).
 
     key: where the value is kept in st.session_state (set it there to change the choice from code).
-    on_change / args: called after the kept value changed by the user's hand (not inside a form).
     in_form: the widget is inside st.form, where only the submit button may have a callback; the value the
     browser sent with this run's labels is then read before drawing.
     multi: the widget holds a list of options (st.multiselect); the kept list loses the values that are
@@ -81,8 +79,6 @@ def choice(widget: Callable, label: str, options: Sequence, format_func: Callabl
         value = ss.get(wkey)
         if valid(value):
             ss[key] = value                 # a label from other runs is no option: it changes nothing
-            if on_change is not None:
-                on_change(*args)
 
     callbacks = {} if in_form else {"on_change": changed}
     widget(label, options, format_func=lambda o: by_value.get(_hashable(o), str(o)), key=wkey, **callbacks,

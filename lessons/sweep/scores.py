@@ -19,7 +19,7 @@ import numpy as np
 
 from engine.corpus import gensim_data_path
 from lessons.benchmarks import BENCHMARK_LISTS, BENCHMARKS
-from lessons.measures import MIN_PAIRS, group_precision, mean_group_precision
+from lessons.measures import MIN_PAIRS, group_precision
 
 GROUP_K = 5             # group precision@k (capped at the group's known size - 1)
 
@@ -100,9 +100,17 @@ def groups_score(kv, groups: Mapping[str, str], k: int = GROUP_K) -> Tuple[float
     """(precision, coverage) of a sample corpus's groups: lessons.measures.mean_group_precision (the mean over
     the grouped words in the vocabulary of the share of their k nearest grouped words in their own group).
     coverage: the share of grouped words in the vocabulary. (nan, coverage) when no group has two known words."""
+    _, precision, cov = _groups_items(kv, groups, k)
+    return precision, cov
+
+
+def _groups_items(kv, groups: Mapping[str, str], k: int = GROUP_K) -> Tuple[Dict[str, float], float, float]:
+    """({grouped word: its precision@k}, their mean (nan when none), coverage): lessons.measures.group_precision
+    over the vocabulary, computed once for the score and the per-item scores."""
     known = [w for w in groups if w in kv.key_to_index]
     cov = len(known) / len(groups) if groups else 0.0
-    return mean_group_precision(kv.vectors, kv.index_to_key, groups, k), cov
+    per_word = group_precision(kv.vectors, kv.index_to_key, groups, k)
+    return per_word, (float(np.mean(list(per_word.values()))) if per_word else float("nan")), cov
 
 
 def evaluate(kv, corpus: SweepCorpus) -> dict:
@@ -122,8 +130,7 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
             out["planted_coverage"] = coverage(kv, corpus.planted)
             out["planted_items"] = scores
         elif key == "groups":
-            out["groups"], out["groups_coverage"] = groups_score(kv, corpus.groups)
-            out["groups_items"] = group_precision(kv.vectors, kv.index_to_key, corpus.groups, GROUP_K)
+            out["groups_items"], out["groups"], out["groups_coverage"] = _groups_items(kv, corpus.groups)
         elif key in ("analogies", "own_analogies", "google"):
             path = {"analogies": corpus.analogies, "own_analogies": corpus.own_analogies,
                     "google": gensim_data_path(BENCHMARKS["google"][1])}[key]
