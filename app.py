@@ -25,6 +25,7 @@ PAGES = {
         st.Page("pages/12_hyperparameters.py", title=t("nav.hyperparameters"), icon=":material/tune:"),
         st.Page("pages/10_import_export.py", title=t("nav.export"), icon=":material/save:"),
         st.Page("pages/11_interview.py", title=t("nav.interview"), icon=":material/quiz:"),
+        st.Page("pages/13_class.py", title=t("nav.class_room"), icon=":material/groups:", url_path="class"),
     ],
 }
 

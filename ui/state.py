@@ -62,7 +62,9 @@ CMP_GROWTH = "cmp_growth"
 CMP_RARE = "cmp_rare"
 
 SIDEBAR_PREFIX = "sb_"
-KEPT_URL_PARAMS = ("iq", "presenter")    # URL parameters that are not settings but must survive the rewrite
+KEPT_URL_PARAMS = ("iq", "presenter", "room", "teacher", "me")   # not settings, but they must survive the rewrite
+                                                                # (the interview's progress; the live class's room,
+                                                                # teacher key and student id)
 UPLOAD_CHOICE = "uploaded file"
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
 
@@ -177,14 +179,25 @@ def _init_from_query() -> List[str]:
     if st.session_state.get(QUERY_LOADED):
         return []
     st.session_state[QUERY_LOADED] = True
-    q = st.query_params
-    raw = {name: q[name] for name in DEFAULTS if name in q}
-    values, notes = ui_settings.sidebar_values(raw, DEFAULTS, corpus_choices())
+    values, notes = apply_link_settings(dict(st.query_params))
     if "corpus" not in values and widget_key("corpus") not in st.session_state:
-        values["corpus"] = default_corpus(i18n.init_language())
+        st.session_state[widget_key("corpus")] = default_corpus(i18n.init_language())
+    return [f"From the link: {n}" for n in notes]      # English, like the engine's: shown via engine_message
+
+
+def apply_link_settings(params: dict) -> Tuple[dict, List[str]]:
+    """A link's settings (its parameters: ?architecture=cbow&window=3...) into this session's sidebar, each
+    through ui.settings.sidebar_values (kept, clamped or refused); (the values set, notes)."""
+    raw = {name: params[name] for name in DEFAULTS if name in params}
+    values, notes = ui_settings.sidebar_values(raw, DEFAULTS, corpus_choices())
     for name, value in values.items():
         st.session_state[widget_key(name)] = value
-    return [f"From the link: {n}" for n in notes]      # English, like the engine's: shown via engine_message
+    return values, notes
+
+
+def settings_link_params(settings: dict) -> Dict[str, str]:
+    """The settings as the sidebar writes them into the URL (an upload has no name a link could carry)."""
+    return {k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE}
 
 
 CORPUS_FOR_LANGUAGE = {"zh": "chinese"}               # a session in Chinese opens on the Chinese sample corpus
@@ -299,13 +312,18 @@ def sidebar() -> dict:
             _draw_setting(row, st, disabled=off.get(row.name, False))
     settings = current_settings()
     _show_notes(notes, settings)
-    query = {k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE}
+    query = settings_link_params(settings)
     query[i18n.LANG_KEY] = i18n.current_language()
     for k in KEPT_URL_PARAMS:                     # a page's own parameters (the interview's progress code)
         if k in st.query_params:
             query[k] = st.query_params[k]
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
+    room = st.query_params.get("room")
+    if room:                                      # a member of a live class: one click back to it
+        who = {k: st.query_params[k] for k in ("room", "teacher", "me") if k in st.query_params}
+        sb.page_link("pages/13_class.py", label=t("class_room.back", code=f"{room[:3]}-{room[3:6]}"),
+                     icon=":material/groups:", query_params=who)
     model = get_model()
     err = st.session_state.get(MODEL_ERROR)
     if err:

@@ -101,7 +101,7 @@ def progress_label(label: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ one question
-def _field_label(question: questions.Question, field: questions.Field, facts: dict) -> str:
+def field_label(question: questions.Question, field: questions.Field, facts: dict) -> str:
     return qtext(question.id, f"f_{field.name}", **facts)
 
 
@@ -124,7 +124,7 @@ def prediction_form(question: questions.Question, facts: dict, scope: str, setup
         cols = st.columns(len(short)) if len(short) == len(question.fields) and len(short) > 1 else None
         for i, field in enumerate(question.fields):
             box = cols[i] if cols else st.container()
-            label = _field_label(question, field, facts)
+            label = field_label(question, field, facts)
             wkey = f"iv_{scope}_{qid}_{field.name}"
             if field.kind == "choice":
                 names = {c: qtext(qid, f"c_{c}", **facts) for c in field.choices}
@@ -147,7 +147,7 @@ def prediction_form(question: questions.Question, facts: dict, scope: str, setup
         return
     missing = questions.complete(question, values)
     if missing:
-        names = ", ".join(_field_label(question, f, facts) for f in question.fields if f.name in missing)
+        names = ", ".join(field_label(question, f, facts) for f in question.fields if f.name in missing)
         st.warning(tx("missing", fields=names), icon=":material/edit:")
         return
     try:
@@ -165,7 +165,7 @@ def _set_flag(flag: str) -> None:
     st.session_state[flag] = True
 
 
-def _show(field: questions.Field, value, question: questions.Question, facts: dict) -> str:
+def show_value(field: questions.Field, value, question: questions.Question, facts: dict) -> str:
     if value is None:
         return "–"
     if field.kind == "choice":
@@ -179,9 +179,9 @@ def comparison_table(question: questions.Question, answer: dict, result: dict, f
     verdict = questions.score(question, answer["p"], result)
     rows = []
     for field in question.fields:
-        rows.append({tx("col_item"): _field_label(question, field, facts),
-                     tx("col_yours"): _show(field, answer["p"].get(field.name), question, facts),
-                     tx("col_measured"): _show(field, result["truth"][field.name], question, facts),
+        rows.append({tx("col_item"): field_label(question, field, facts),
+                     tx("col_yours"): show_value(field, answer["p"].get(field.name), question, facts),
+                     tx("col_measured"): show_value(field, result["truth"][field.name], question, facts),
                      tx("col_tolerance"): tolerance_text(field),
                      tx("col_ok"): tx("mark_right") if verdict["fields"][field.name] else tx("mark_wrong")})
     st.table(pd.DataFrame(rows).set_index(tx("col_item")))        # a static table: long choices wrap
