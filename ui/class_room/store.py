@@ -43,11 +43,36 @@ class RoomRecord:
     active: float               # time of the last write (time.time())
 
 
+OPS_ENV = "W2V_CLASS_OPS_FILE"     # bench/class_live.py: each process writes its counts to <file>.<pid> (JSON)
+
+
+class OpsCounter(collections.Counter):
+    """Reads and writes made by this process; with W2V_CLASS_OPS_FILE set, also written (at most once a
+    second) to that file's name + "." + the process id, where a benchmark adds up every app process's."""
+
+    def __init__(self):
+        super().__init__()
+        self.file = os.environ.get(OPS_ENV)
+        self.saved = 0.0
+
+    def __missing__(self, key):
+        return 0
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if self.file and time.monotonic() - self.saved > 1.0:
+            self.saved = time.monotonic()
+            tmp = f"{self.file}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump({**self, "time": time.time()}, f)
+            os.replace(tmp, f"{self.file}.{os.getpid()}")
+
+
 class Store:
     """The interface both stores implement (an in-memory test double would too)."""
 
     def __init__(self):
-        self.ops = collections.Counter()        # "read" / "write": calls made by this process
+        self.ops = OpsCounter()                 # "read" / "write": calls made by this process
 
     def create_room(self, code: str, key_hash: str, state: dict, now: float) -> bool:
         """A new room; False (nothing written) if a live room already has this code."""
