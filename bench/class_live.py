@@ -31,6 +31,7 @@ import collections
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -52,6 +53,7 @@ from ui.i18n import t  # noqa: E402
 RESULTS = ROOT / "bench" / "CLASS_RESULTS.md"
 PAGE = "class"
 QID = "hs_sum"                       # a choice question: one radio, the answer is the choice's label
+ANSWERED = re.compile(t("class_room.answered", "en").replace("{answered}", r"(\d+)").replace("{students}", r"\d+"))
 ANSWER_WINDOW_S = 10.0               # students answer at random moments within this many seconds
 
 
@@ -66,9 +68,9 @@ class Projector(StreamlitTab):
         super()._delta(msg)
         el = msg.delta.new_element if msg.delta.WhichOneof("type") == "new_element" else None
         if el is not None and el.WhichOneof("type") == "metric":
-            body = el.metric.body.replace(" ", "")
-            if "/" in body and body.split("/")[0].isdigit():
-                self.seen.append((time.perf_counter(), int(body.split("/")[0])))
+            found = ANSWERED.fullmatch(el.metric.body.strip())        # "23 of 30 answered" (the tabs are English)
+            if found:
+                self.seen.append((time.perf_counter(), int(found.group(1))))
 
     def first_seen(self, count: int, after: float):
         return next((ts for ts, n in self.seen if n >= count and ts >= after), None)

@@ -18,20 +18,22 @@ from ui.charts.vega import VegaChart, vega_title
 
 FONT_PX = 18                # tick labels and counts on every screen (a projector)
 PRESENTER_FONT_PX = 24      # ... in presenter mode
+PHONE_FONT_PX = 13          # a student's screen (390 px wide)
 
 
 def answers_chart(bars: List[dict], labels: List[str], title: str, count_title: str, measured: Optional[int] = None,
-                  mine: Optional[int] = None, you: str = "you", height: int = 320) -> VegaChart:
+                  mine: Optional[int] = None, you: str = "you", height: int = 320, phone: bool = False) -> VegaChart:
     """bars: rooms.distribution(...) (each with "count"); labels: the bars' names as the reader reads them;
-    measured / mine: the index of the bar with the measured answer / this reader's prediction, if any."""
-    font = PRESENTER_FONT_PX if presenting() else FONT_PX
+    measured / mine: the index of the bar with the measured answer / this reader's prediction, if any;
+    phone: a student's screen (as narrow as a phone: smaller text, the title in short lines)."""
+    font = PHONE_FONT_PX if phone else (PRESENTER_FONT_PX if presenting() else FONT_PX)
     colour = [NEGATIVE if measured is not None and i != measured else (PATH if i == measured else INPUT)
               for i in range(len(bars))]
     data = pa.table({"i": list(range(len(bars))), "label": labels, "count": [b["count"] for b in bars],
                      "colour": colour, "you": [you if i == mine else "" for i in range(len(bars))]})
     top = max([b["count"] for b in bars] + [1])
     x = {"field": "label", "type": "nominal", "sort": {"field": "i"}, "title": None,
-         "axis": {"labelAngle": 0, "labelLimit": 260, "labelFontSize": font}}
+         "axis": {"labelAngle": 0, "labelLimit": 90 if phone else 260, "labelFontSize": font}}
     y = {"field": "count", "type": "quantitative", "title": count_title,
          "scale": {"domain": [0, top * 1.25]}, "axis": {"tickMinStep": 1, "labelFontSize": font - 2,
                                                           "titleFontSize": font - 2}}
@@ -43,6 +45,6 @@ def answers_chart(bars: List[dict], labels: List[str], title: str, count_title: 
         {"mark": {"type": "text", "dy": -font * 2.2, "fontSize": font, "color": "#d62728", "fontWeight": "bold"},
          "encoding": {"x": x, "y": y, "text": {"field": "you", "type": "nominal"}}},
     ]
-    spec = {"title": {**vega_title(title, 60), "fontSize": font + 2}, "width": "container", "height": height,
-            "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers}
+    spec = {**({"title": {**vega_title(title, 34 if phone else 60), "fontSize": font + 2}} if title else {}),
+            "width": "container", "height": height, "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers}
     return VegaChart(data, spec)

@@ -112,19 +112,20 @@ def result(poll: dict, me: str, code: str, tally: dict) -> None:
         ok = questions.score(question, mine, res)["right"]
         (st.success if ok else st.error)(tx("you_right" if ok else "you_wrong"),
                                          icon=":material/check_circle:" if ok else ":material/cancel:")
-    st.metric(tx("measured"), tx("right_share", right=tally["right"], answered=tally["answered"],
-                                 share=share(tally["right"], tally["answered"])))
+    st.metric(tx("class_share", right=tally["right"], answered=tally["answered"]),
+              share(tally["right"], tally["answered"]))
     for field in question.fields:
         bars = tally["bars"][field.name]
         truth = res["truth"].get(field.name)
-        title = f"{label_of(poll, field)}  ({tx('measured')}: {value_text(poll, field, truth)})"
+        said = tx("measured_is", value=value_text(poll, field, truth))
         if mine is not None:
-            st.caption(tx("mine", value=value_text(poll, field, mine.get(field.name))))
+            said += " · " + tx("mine", value=value_text(poll, field, mine.get(field.name)))
+        st.markdown(f"**{label_of(poll, field)}**  \n{said}")
         if bars:
-            st.vega_lite_chart(*answers_chart(bars, bar_labels(poll, field, bars), title, tx("chart_count"),
+            st.vega_lite_chart(*answers_chart(bars, bar_labels(poll, field, bars), "", tx("chart_count"),
                                               measured=rooms.bar_of(field, bars, truth),
                                               mine=rooms.bar_of(field, bars, (mine or {}).get(field.name)),
-                                              you=tx("chart_you"), height=220),
+                                              you=tx("chart_you"), height=200, phone=True),
                                width="stretch", key=f"cls_result_{poll['id']}_{field.name}")
     found = found_text(poll)
     if found:

@@ -103,11 +103,15 @@ def poll_panel(code: str, key: str, tally: dict) -> None:
     st.caption(tx("corpus_note", corpus=poll["corpus"]))
     answered, students = tally["answered"], tally["students"]
     result = poll.get("result")
-    c1, c2 = st.columns(2)
-    c1.metric(tx("answered", answered=answered, students=students), f"{answered} / {students}")
+    c1, c2 = st.columns([3, 2], vertical_alignment="center")
+    c1.metric(tx("answers"), tx("answered", answered=answered, students=students))
     if result:
-        c2.metric(tx("measured"), tx("right_share", right=tally["right"], answered=answered,
-                                     share=share(tally["right"], answered)))
+        c2.metric(tx("right_label", right=tally["right"], answered=answered), share(tally["right"], answered))
+    elif poll["phase"] == "open":
+        c2.button(tx("reveal"), key="cls_reveal", type="primary", icon=":material/science:", help=tx("reveal_help"),
+                  on_click=_flag, args=(REVEAL_FLAG,), width="stretch")
+    else:
+        c2.info(tx("running", corpus=poll["corpus"]), icon=":material/hourglass_top:")
     for field in question.fields:
         bars = tally["bars"][field.name]
         measured = rooms.bar_of(field, bars, result["truth"].get(field.name)) if result else None
@@ -116,7 +120,7 @@ def poll_panel(code: str, key: str, tally: dict) -> None:
             title += f"  ({tx('measured')}: {value_text(poll, field, result['truth'].get(field.name))})"
         if bars:
             st.vega_lite_chart(*answers_chart(bars, bar_labels(poll, field, bars), title, tx("chart_count"),
-                                              measured=measured, height=300),
+                                              measured=measured, height=300 if len(question.fields) == 1 else 190),
                                width="stretch", key=f"cls_chart_{poll['id']}_{field.name}")
         else:
             st.caption(f"{title}: {tx('no_answers')}")
@@ -124,13 +128,6 @@ def poll_panel(code: str, key: str, tally: dict) -> None:
         found = found_text(poll)
         if found:
             st.markdown(f"**{iv_tx('found')}** {found}")
-    if poll["phase"] == "open":
-        st.button(tx("reveal"), key="cls_reveal", type="primary", icon=":material/science:", help=tx("reveal_help"),
-                  on_click=_flag, args=(REVEAL_FLAG,), width="stretch")
-    elif poll["phase"] == "running":
-        st.info(tx("running", corpus=poll["corpus"]), icon=":material/hourglass_top:")
-    st.button(tx("end_poll"), key="cls_end_poll", icon=":material/stop_circle:",
-              on_click=act, args=(rooms.end_poll, store(), code, key))
 
 
 def controls(code: str, key: str, tally: dict) -> None:
@@ -140,6 +137,9 @@ def controls(code: str, key: str, tally: dict) -> None:
     st.button(tx("start_poll"), key="cls_start_poll", type="primary" if not tally["poll"] else "secondary",
               icon=":material/how_to_vote:", on_click=act, args=(start_poll, store(), code, key),
               width="stretch")
+    if tally["poll"]:
+        st.button(tx("end_poll"), key="cls_end_poll", icon=":material/stop_circle:", width="stretch",
+                  on_click=act, args=(rooms.end_poll, store(), code, key))
     with st.popover(tx("send_title"), icon=":material/directions_walk:", width="stretch"):
         choice(st.selectbox, tx("send_page"), list(FOLLOW_PAGES), lambda p: t(FOLLOW_PAGES[p]), FOLLOW,
                default="pages/04_step.py")
@@ -178,7 +178,8 @@ def live(code: str, key: str) -> None:
         if tally["poll"]:
             poll_panel(code, key, tally)
         else:
-            st.markdown(f"### {tx('students_n', n=tally['students'])}")
+            st.markdown(f"<div style='font-size:3rem;font-weight:600'>{tx('students_n', n=tally['students'])}</div>",
+                        unsafe_allow_html=True)
             st.markdown(tx("intro"))
 
 
