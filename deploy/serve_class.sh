@@ -22,6 +22,9 @@
 # Environment: W2V_CLASS_DIR (pid files, logs, nginx.conf; default /tmp/w2v-class), W2V_CLASS_BIND (the
 # address nginx listens on; default 0.0.0.0, every interface), W2V_CLASS_TTL (seconds a closed tab's
 # session is kept; default 120), W2V_CLASS_WARM=0 (skip the compile step), PYTHON (default .venv/bin/python).
+# The Class page's rooms live in the store every app process shares (passed on to them, and to a restarted
+# one, with the rest of the environment): W2V_CLASS_STORE, a folder for its SQLite file (default: the user's
+# data folder) or a redis:// URL; W2V_CLASS_URL, the address its join link and QR code show (README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

@@ -24,7 +24,7 @@ PAGE = "pages/13_class.py"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.slow)])
 def spec(request, tmp_path, monkeypatch, clear_streamlit_caches):
     """W2V_CLASS_STORE for this test: a fresh SQLite folder, or a fresh Redis database."""
     if request.param == "sqlite":

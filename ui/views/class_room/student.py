@@ -26,6 +26,8 @@ from ui.views.class_room.teacher import FOLLOW_PAGES
 FOLLOW_FLAG = "cls_follow_flag"
 JOIN_FLAG = "cls_join_flag"
 SEND_FLAG = "cls_send_flag"
+NAME = "cls_name"                  # (room, student id, nickname) this session has read
+MINE = "cls_mine"                  # {poll id: this student's answer or None} as last read or sent
 
 
 def _flag(name: str) -> None:
@@ -70,7 +72,10 @@ def join_form(code: str = "") -> None:
 def prediction(poll: dict, me: str, code: str) -> None:
     """The poll's fields as widgets (keyed by the poll), and Send: the last prediction sent counts."""
     question = questions.QUESTION_BY_ID[poll["qid"]]
-    mine = rooms.my_answer(store(), code, me, poll["id"])
+    kept = st.session_state.setdefault(MINE, {})          # read once per poll: only this student writes it
+    if poll["id"] not in kept:
+        kept[poll["id"]] = rooms.my_answer(store(), code, me, poll["id"])
+    mine = kept[poll["id"]]
     values = {}
     for field in question.fields:
         wkey = f"cls_{poll['id']}_{field.name}"
@@ -95,7 +100,7 @@ def prediction(poll: dict, me: str, code: str) -> None:
         else:
             act(rooms.answer, store(), code, me, poll["id"], values)
             show_notice()
-            mine = rooms.my_answer(store(), code, me, poll["id"])
+            mine = kept[poll["id"]] = rooms.my_answer(store(), code, me, poll["id"])
     if mine is not None:
         st.success(tx("saved"), icon=":material/check:")
 
@@ -144,11 +149,25 @@ def follow_box(follow: dict) -> None:
         st.switch_page(follow["page"], query_params={**follow["query"], **keep})
 
 
+def _nickname(code: str, me: str):
+    """The student's nickname, read from the store once per session (it never changes), or None if unknown."""
+    kept = st.session_state.get(NAME)
+    if kept and kept[:2] == (code, me):
+        return kept[2]
+    name = rooms.member_nickname(store(), code, me)
+    if name is not None:
+        st.session_state[NAME] = (code, me, name)
+    return name
+
+
 def live(code: str, me: str) -> None:
-    """A student's screen after joining, refreshed every STUDENT_TICK_S seconds from the store."""
+    """A student's screen after joining, refreshed every STUDENT_TICK_S seconds from the store: one read of the
+    room while waiting (and their own answer while a poll is open); the class's tally only after a reveal."""
     try:
-        tally = rooms.tally(store(), code)
-        name = rooms.member_nickname(store(), code, me)
+        room = rooms.room_state(store(), code)
+        name = _nickname(code, me)
+        revealed = (room.get("poll") or {}).get("phase") == "revealed"
+        tally = rooms.tally(store(), code) if revealed else None
     except rooms.RoomGone:
         st.info(tx("closed"), icon=":material/door_front:")
         for key in ("room", "me"):
@@ -161,9 +180,9 @@ def live(code: str, me: str) -> None:
         st.query_params.pop("me", None)
         st.rerun(scope="app")
     st.caption(tx("joined_as", code=rooms.display_code(code), name=name or tx("anonymous")))
-    if tally["follow"]:
-        follow_box(tally["follow"])
-    poll = tally["poll"]
+    if room.get("follow"):
+        follow_box(room["follow"])
+    poll = room.get("poll")
     if not poll:
         st.markdown(f"### :material/hourglass_empty: {tx('waiting')}")
         return
