@@ -162,8 +162,9 @@ def test_a_class_in_one_process(spec):
     button(prof, "cls_close").click()
     _ok(prof.run())
     assert class_store.open_store().room(code, rooms.now()) is None
-    _ok(ana.run())
-    assert t("class_room.closed") in texts(ana)
+    _ok(ana.run())                 # a whole run (a reload) says the room is gone; a refresh says "ended"
+    assert t("class_room.no_room", code=rooms.display_code(code)) in texts(ana)
+    assert not [r for r in ana.main.radio] and t("class_room.waiting") not in texts(ana)
 
 
 def test_the_teacher_key_is_recovered_by_the_teachers_link_only(spec):
@@ -254,3 +255,15 @@ def test_students_in_other_processes_share_the_store(spec, tmp_path):
     assert t("class_room.you_right") in shown and t("class_room.mine", value=t("interview.hs_sum.c_one")) in shown
     shown = " ".join(other_process(tmp_path, code, me=second["me"])["texts"])
     assert t("class_room.you_wrong") in shown
+
+
+def test_a_closed_rooms_links_say_so(spec):
+    store = class_store.open_store()
+    code, key = rooms.create(store)
+    me = rooms.join(store, code, "Ana")
+    rooms.close(store, code, key)
+    for query in ({"room": code, "teacher": key}, {"room": code, "me": me}):
+        at = _ok(run_app(PAGE, query=query))
+        assert t("class_room.no_room", code=rooms.display_code(code)) in texts(at)
+        assert not [b for b in at.button if b.key in ("cls_start_poll", "cls_close")]
+        assert t("class_room.waiting") not in texts(at)

@@ -44,7 +44,10 @@ def page() -> None:
         return
     st.title(tx("title"))
     show_notice()
-    if code and teacher_key:
+    if code and store().room(code, rooms.now()) is None:
+        st.info(tx("no_room", code=rooms.display_code(code)), icon=":material/search_off:")
+        code = me = None
+    elif code and teacher_key:
         st.warning(tx("not_teacher", code=rooms.display_code(code)), icon=":material/key_off:")
     if code and me:
         student_view(code, me)

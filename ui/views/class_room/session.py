@@ -120,6 +120,15 @@ def found_text(poll: dict) -> Optional[str]:
         return None
 
 
+def plain_text(text: str) -> str:
+    r"""A student's nickname as Markdown shows it: as typed, never a link, an image or formatting.
+
+    >>> print(plain_text("![x](y) *hi*"))
+    \!\[x\]\(y\) \*hi\*
+    """
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in text)
+
+
 def share(right: int, answered: int) -> str:
     return f"{100 * right / answered:.0f}%" if answered else "–"
 

@@ -19,7 +19,7 @@ from ui.choices import choice
 from ui.class_room import rooms
 from ui.i18n import t
 from ui.views.class_room.session import (STUDENT_TICK_S, act, bar_labels, found_text, label_of, question_text,
-                                         question_title, share, show_notice, show_store_error, store, store_errors,
+                                         question_title, plain_text, share, show_notice, show_store_error, store, store_errors,
                                          tx, value_text)
 from ui.views.class_room.teacher import FOLLOW_PAGES
 
@@ -179,7 +179,7 @@ def live(code: str, me: str) -> None:
     if name is None:                                   # an id this room does not know (e.g. from an older class)
         st.query_params.pop("me", None)
         st.rerun(scope="app")
-    st.caption(tx("joined_as", code=rooms.display_code(code), name=name or tx("anonymous")))
+    st.caption(tx("joined_as", code=rooms.display_code(code), name=plain_text(name) if name else tx("anonymous")))
     if room.get("follow"):
         follow_box(room["follow"])
     poll = room.get("poll")

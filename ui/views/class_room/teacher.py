@@ -21,7 +21,7 @@ from ui.choices import choice
 from ui.class_room import rooms
 from ui.i18n import engine_message, t
 from ui.views.class_room.session import (PAGE, TEACHER_TICK_S, bar_labels, found_text, label_of, local_only,
-                                         join_url, own_url, qr_png, question_text, question_title, share, store,
+                                         join_url, own_url, qr_png, question_text, question_title, plain_text, share, store,
                                          store_errors, show_notice, show_store_error, tx, value_text, act)
 from ui.views.interview.answers import tx as iv_tx
 from ui.views.interview.card import corpus_setup, facts_for, result_key, run_experiment
@@ -91,7 +91,7 @@ def header(code: str, key: str, students: int) -> None:
     with st.popover(tx("names"), icon=":material/badge:", width="stretch"):
         if st.toggle(tx("names_show"), key="cls_show_names", help=tx("names_help")):
             names = [n for n in store().nicknames(code) if n]
-            st.markdown(", ".join(names) if names else tx("names_none"))
+            st.markdown(", ".join(plain_text(n) for n in names) if names else tx("names_none"))
 
 
 def poll_panel(code: str, key: str, tally: dict) -> None:
