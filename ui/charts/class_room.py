@@ -25,25 +25,29 @@ def answers_chart(bars: List[dict], labels: List[str], title: str, count_title: 
                   mine: Optional[int] = None, you: str = "you", height: int = 320, phone: bool = False) -> VegaChart:
     """bars: rooms.distribution(...) (each with "count"); labels: the bars' names as the reader reads them;
     measured / mine: the index of the bar with the measured answer / this reader's prediction, if any;
-    phone: a student's screen (as narrow as a phone: smaller text, the title in short lines)."""
+    phone: a student's screen (as narrow as a phone: bars across, smaller text, the title in short lines)."""
     font = PHONE_FONT_PX if phone else (PRESENTER_FONT_PX if presenting() else FONT_PX)
     colour = [NEGATIVE if measured is not None and i != measured else (PATH if i == measured else INPUT)
               for i in range(len(bars))]
     data = pa.table({"i": list(range(len(bars))), "label": labels, "count": [b["count"] for b in bars],
                      "colour": colour, "you": [you if i == mine else "" for i in range(len(bars))]})
     top = max([b["count"] for b in bars] + [1])
-    x = {"field": "label", "type": "nominal", "sort": {"field": "i"}, "title": None,
-         "axis": {"labelAngle": 0, "labelLimit": 90 if phone else 260, "labelFontSize": font}}
-    y = {"field": "count", "type": "quantitative", "title": count_title,
-         "scale": {"domain": [0, top * 1.25]}, "axis": {"tickMinStep": 1, "labelFontSize": font - 2,
-                                                          "titleFontSize": font - 2}}
+    names = {"field": "label", "type": "nominal", "sort": {"field": "i"}, "title": None,
+             "axis": {"labelAngle": 0, "labelLimit": 150 if phone else 260, "labelFontSize": font}}
+    counts = {"field": "count", "type": "quantitative", "title": count_title,
+              "scale": {"domain": [0, top * (1.45 if phone else 1.25)]},
+              "axis": {"tickMinStep": 1, "labelFontSize": font - 2, "titleFontSize": font - 2}}
+    if phone:        # bars across a narrow screen: the choices' names stay whole, one per row
+        pos, shift, you_shift = {"y": names, "x": counts}, {"dx": 4, "align": "left"}, {"dx": font * 2.4, "align": "left"}
+    else:
+        pos, shift, you_shift = {"x": names, "y": counts}, {"dy": -font * 0.7}, {"dy": -font * 2.2}
     layers = [
         {"mark": {"type": "bar", "cornerRadiusEnd": 4},
-         "encoding": {"x": x, "y": y, "color": {"field": "colour", "type": "nominal", "scale": None}}},
-        {"mark": {"type": "text", "dy": -font * 0.7, "fontSize": font + 6, "fontWeight": "bold"},
-         "encoding": {"x": x, "y": y, "text": {"field": "count", "type": "quantitative"}}},
-        {"mark": {"type": "text", "dy": -font * 2.2, "fontSize": font, "color": "#d62728", "fontWeight": "bold"},
-         "encoding": {"x": x, "y": y, "text": {"field": "you", "type": "nominal"}}},
+         "encoding": {**pos, "color": {"field": "colour", "type": "nominal", "scale": None}}},
+        {"mark": {"type": "text", **shift, "fontSize": font + 6, "fontWeight": "bold"},
+         "encoding": {**pos, "text": {"field": "count", "type": "quantitative"}}},
+        {"mark": {"type": "text", **you_shift, "fontSize": font, "color": "#d62728", "fontWeight": "bold"},
+         "encoding": {**pos, "text": {"field": "you", "type": "nominal"}}},
     ]
     spec = {**({"title": {**vega_title(title, 34 if phone else 60), "fontSize": font + 2}} if title else {}),
             "width": "container", "height": height, "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers}

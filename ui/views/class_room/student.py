@@ -130,7 +130,7 @@ def result(poll: dict, me: str, code: str, tally: dict) -> None:
             st.vega_lite_chart(*answers_chart(bars, bar_labels(poll, field, bars), "", tx("chart_count"),
                                               measured=rooms.bar_of(field, bars, truth),
                                               mine=rooms.bar_of(field, bars, (mine or {}).get(field.name)),
-                                              you=tx("chart_you"), height=200, phone=True),
+                                              you=tx("chart_you"), height=max(120, 42 * len(bars)), phone=True),
                                width="stretch", key=f"cls_result_{poll['id']}_{field.name}")
     found = found_text(poll)
     if found:
