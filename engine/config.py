@@ -57,7 +57,8 @@ class Config:
     shrink_windows: bool = True           # draw the radius uniformly from 1..window per center, as word2vec.c
     num_skips: Optional[int] = None       # skip-gram: use this many of the window's context words per center (None = all)
     seed: int = 1                         # the only source of randomness: np.random.default_rng(seed)
-    workers: int = 1                      # 1: deterministic, same stream as step(); 2: Hogwild threads in train()
+    workers: int = 1                      # training threads of train(), each building and training its own chunks:
+                                          # 1: deterministic, the same updates as step(); 2 or more: Hogwild
     chunk_words: int = 10_000             # sentences are processed in chunks of about this many tokens
     undo_depth: int = 100                 # how many step() updates undo() can reverse
     cbow_update: str = "exact"            # CBOW mean: "exact" divides each context row's update by the
@@ -255,7 +256,7 @@ SETTINGS = _table(
     Setting("shrink_windows", bool),
     Setting("num_skips", int, 1, 200, optional=True),
     Setting("seed", int, 0, 2**32 - 1, ui_high=2**31 - 1),
-    Setting("workers", int, 1, 2),
+    Setting("workers", int, 1, 32, ui_high=2),   # training threads; the app offers 1-2
     Setting("chunk_words", int, 1, 10_000_000),
     Setting("undo_depth", int, 0, 100_000),
     Setting("cbow_update", str, choices=CBOW_UPDATES),
