@@ -105,11 +105,15 @@ class MakeServer(AppServer):
         self.target = target
 
     def command(self) -> list:
-        return ["make", "-s", self.target, f"PORT={self.port}"]
+        # -o .venv/.installed: the venv is there already (the bench runs in it); never reinstall it here
+        return ["make", "-s", "-o", ".venv/.installed", self.target, f"PORT={self.port}"]
 
     def app_pids(self) -> list:
         """make's child: the streamlit process (the one to weigh and to stop)."""
-        return [c.pid for c in psutil.Process(self.proc.pid).children(recursive=True)]
+        try:
+            return [c.pid for c in psutil.Process(self.proc.pid).children(recursive=True)]
+        except psutil.Error:
+            return []
 
     def stop(self) -> None:
         if self.proc is not None:

@@ -105,7 +105,7 @@ def child(spec: dict) -> dict:
                          ns_exponent=p["ns_exponent"], sample=p["sample"], min_count=p["min_count"],
                          alpha=p["alpha"], min_alpha=p["min_alpha"], epochs=p["epochs"],
                          seed=spec["seed"], workers=spec["workers"],
-                         **{k: p[k] for k in ("cbow_mean", "cbow_update", "skipgram_input") if k in p})
+                         **{k: p[k] for k in ("cbow_mean", "cbow_update", "skipgram_input", "ns_batching") if k in p})
         t = time.perf_counter()
         model.build_vocab(sentences)
         res["vocab_s"] = time.perf_counter() - t
@@ -116,6 +116,7 @@ def child(spec: dict) -> dict:
         res["peak_rss_mb"] = peak_rss_mb()
         res["loss"] = info.get("loss")
         res["engine_words_per_sec"] = info.get("words_per_sec")
+        res["threads"] = info.get("threads")      # CPU seconds: reading, building, kernel (pipeline.py)
         res["vocab_size"] = len(model.vocab)
         keys, vectors = model.wv.index_to_key, model.W_in
     else:

@@ -7,6 +7,7 @@ weights at once (Hogwild). The package's files, by job:
   kernel.py    the compiled update over many examples (run_examples) and its NumPy
                reference (run_examples_numpy, also the fallback without numba); a kernel for any vector
                size, and one per exact size from STATIC_MIN_D to MAX_STATIC_D (static_size)
+  batched.py   the compiled batched update (ns_batching="shared_negatives": a center's examples as one update)
   rows.py      the kernel's row operations (score and update the W_out rows, merge a thread's private copy)
   threads.py   the GIL hand-off while training threads run
   pipeline.py  TrainingRun, what train() runs: chunks built and trained by each thread, progress, stop, divergence

@@ -61,6 +61,7 @@ try:  # numba is in requirements.txt; without it the NumPy reference below still
 except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
+from .batched import _batch_compiled
 from .rows import _distinct, _sync_hot, _update_rows32, _update_rows64
 from ..objectives import EXP_TABLE_STEP, MAX_EXP, SIGMOID_TABLE
 from ..update import TrainingDiverged, UpdateRule
@@ -76,11 +77,24 @@ DEFERRED_SIZES: set = set()  # sizes whose own kernel compiles in another proces
 
 # ---------------------------------------------------------------------------- the NumPy reference
 def run_examples_numpy(W_in, W_out, chunk, start, end, rule: UpdateRule, tree):
-    """The readable reference (and fallback without numba): rule.apply over examples start..end-1.
+    """The readable reference (and fallback without numba): rule.apply over examples start..end-1 (or, with
+    ns_batching, rule.apply_batch over their centers).
 
     Returns (loss_sum, n_done, diverged), like run_examples with workers=1.
     """
     total = 0.0
+    if rule.batched:
+        e = start
+        while e < end:
+            b = min(end, chunk.batch_end(e))
+            inputs = chunk.input_ids[chunk.input_ptr[e]:chunk.input_ptr[b]]
+            try:
+                u = rule.apply_batch(W_in, W_out, inputs, chunk.targets[e:b], chunk.negatives[e], float(chunk.lr[e]))
+            except TrainingDiverged:
+                return total, e - start, True
+            total += u.loss
+            e = b
+        return total, end - start, False
     for e in range(start, end):
         try:
             u = rule.apply(W_in, W_out, chunk.inputs(e), int(chunk.targets[e]), chunk.negatives[e],
@@ -391,6 +405,8 @@ def _tree_arrays(tree):
 def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers=1,
                  flag: Optional[np.ndarray] = None):
     """Apply examples start..end-1 of chunk in order, in the calling thread. Returns (loss_sum, n_done, diverged).
+    With ns_batching (rule.batched) start and end must be at a center's boundary (Chunk.batch_end), and
+    each center is one update (_batch_kernel).
 
     Exactly rule.apply's update for each example (see the module docstring); stops before the first
     example whose loss or gradients are NaN/inf, or whose update overflows float32. The kernel holds
@@ -403,10 +419,15 @@ def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers
         return run_examples_numpy(W_in, W_out, chunk, start, end, rule, tree)
     if end <= start:
         return 0.0, 0, False
+    flag = np.zeros(1, dtype=np.int32) if flag is None else flag
+    if rule.batched:
+        s, n, dv = _batch_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives,
+                                   chunk.lr, chunk.center_pos, start, end, flag, _size_marker(W_in.shape[1]))
+        return float(s), int(n), bool(dv)
     paths, codes, lengths = _tree_arrays(tree)
     code, mean, divide, use_table = rule.kernel_flags
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, code, mean, paths, codes, lengths,
-                                np.zeros(1, dtype=np.int32) if flag is None else flag, divide, use_table,
+                                flag, divide, use_table,
                                 TABLE32, _size_marker(W_in.shape[1]), _hot_marker(code, workers))
     return float(s), int(n), bool(dv)

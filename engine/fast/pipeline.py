@@ -12,7 +12,7 @@ stops when asked, and raises TrainingDiverged (weights: the last good ones) when
 or inf.
 With workers=1 the one thread trains the chunks one after the other in stream order, exactly the updates
 of step(), and stops between two slices; with max_examples one chunk at a time is in flight, so the
-count is exact too. With workers >= 2 the threads train different chunks at once on the shared weights
+count is exact too (with ns_batching it is rounded up to the end of a center: a batch is one update). With workers >= 2 the threads train different chunks at once on the shared weights
 (Hogwild, as word2vec.c and gensim), and an epoch's chunks are all trained before the next epoch's
 start (as in gensim), so each epoch's loss is its own; asked to stop, they finish the chunks they are on (one chunk,
 chunk_words tokens, is tens of milliseconds) and start no other, so the trained examples stay the
@@ -92,10 +92,15 @@ class TrainingRun:
         chunk = unit if isinstance(unit, Chunk) else m.stream.build(unit)
         t1 = time.thread_time()
         end = chunk.n_examples if budget is None else min(chunk.n_examples, start + budget)
+        batched = m.rule.batched                 # ns_batching: a center's examples are one update, never cut
+        if batched and end > start:
+            end = chunk.batch_end(end - 1)
         size = slice_examples(m)
         loss_sum, e, diverged = 0.0, start, False
         while e < end:
             b = min(end, e + size)
+            if batched:
+                b = chunk.batch_end(b - 1)
             s, n, diverged = kernel.run_examples(m.W_in, m.W_out, chunk, e, b, m.rule, m.training_tree,
                                                  workers=m.workers, flag=flag)
             loss_sum += s
