@@ -94,7 +94,8 @@ def child(spec: dict) -> dict:
         t = time.perf_counter()
         Word2Vec(architecture=p["architecture"], objective=p["objective"],
                  vector_size=p.get("vector_size", COMMON["vector_size"]), window=2,
-                 min_count=1, epochs=1, sample=0, seed=1, workers=spec["workers"]
+                 min_count=1, epochs=1, sample=0, seed=1, workers=spec["workers"],
+                 **({"ns_batching": p["ns_batching"]} if p.get("ns_batching", "none") != "none" else {})
                  ).fit([["a", "b", "c", "a", "b"], ["b", "c", "a"]] * 3)
         res["kernel_load_s"] = time.perf_counter() - t
         if spec.get("warm_only"):

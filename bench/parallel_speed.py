@@ -189,10 +189,11 @@ def main(argv=None) -> int:
     command = ".venv/bin/python bench/parallel_speed.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     res = {"date": now_utc(), "command": command, "machine": machine_line(), "tokens": tokens, "epochs": epochs,
            "rounds": rounds, "snapshot": snapshot, "runs": [], "uptime": [os.popen("uptime").read().strip()]}
-    for arch in ("skipgram", "cbow"):     # compile into the snapshot's cache first: no measured run compiles
-        for w in (1, 2):
+    for arch, batching in (("skipgram", "none"), ("skipgram", "shared_negatives"), ("cbow", "none")):
+        for w in (1, 2):                  # compile into the snapshot's cache first: no measured run compiles
             run_child(compare_gensim.__file__, {"engine_root": engine_root, "impl": "ours", "warm_only": True,
-                      "corpus_file": "", "params": {"architecture": arch, "objective": "negative_sampling"},
+                      "corpus_file": "", "params": {"architecture": arch, "objective": "negative_sampling",
+                                                    "ns_batching": batching},
                       "seed": 1, "workers": w, "evals": {}})
     t0 = time.perf_counter()
     for rnd in range(rounds):

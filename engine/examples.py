@@ -25,6 +25,8 @@ Random draws per chunk, always in this order (a draw is skipped only when its fe
   4. negatives: `negative` ids per example from the alias table of P_n, redrawn while equal to the target
      (at most MAX_REDRAWS rounds; a slot still equal to its target after that is drawn from P_n
      without the target's mass, the same distribution in bounded time)        (negative sampling)
+     With ns_batching="shared_negatives" one set per center, drawn against its first example's target
+     and given to every example of the center (Ji et al. 2016).
 
 Roles: skip-gram predicts each context word from the center word (inputs = [center],
 target = context word), as in the lecture note. word2vec.c and gensim swap the two roles (they
@@ -118,7 +120,11 @@ def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, config, ke
         targets, input_ids = input_ids, targets
     E = len(targets)
     # 4. negatives from the alias table, redrawn (in row-major order) while equal to the target
-    if config.objective == "negative_sampling":
+    if config.objective == "negative_sampling" and getattr(config, "ns_batching", "none") == "shared_negatives" and E:
+        first = np.flatnonzero(np.diff(center_pos, prepend=-1))                      # (C,) each center's first example
+        shared = draw_negatives(rng, noise, targets[first], int(config.negative), loops)  # (C, k)
+        negatives = np.repeat(shared, np.diff(np.append(first, E)), axis=0)          # (E, k) the same for a center
+    elif config.objective == "negative_sampling":
         negatives = draw_negatives(rng, noise, targets, int(config.negative), loops)  # (E, k)
     else:
         negatives = np.zeros((E, 0), dtype=np.int32)                                 # (E, 0)

@@ -143,3 +143,14 @@ def test_a_diverging_batch_stops_with_the_last_good_weights(royalty):
     with pytest.raises(TrainingDiverged):
         m.train()
     assert np.isfinite(m.W_in).all() and np.isfinite(m.W_out).all()
+
+
+def test_a_center_s_examples_are_given_one_set_of_negatives_none_equal_to_the_first_target(royalty):
+    m = build(royalty, chunk_words=400)
+    chunk = m.stream.chunk(0)
+    for e in range(chunk.n_examples):
+        first = int(np.searchsorted(chunk.center_pos, chunk.center_pos[e]))
+        assert np.array_equal(chunk.negatives[e], chunk.negatives[first])
+        assert chunk.targets[first] not in chunk.negatives[e]
+    unbatched = build(royalty, chunk_words=400, ns_batching="none").stream.chunk(0)
+    assert np.array_equal(unbatched.targets, chunk.targets)          # the same examples, other negatives
