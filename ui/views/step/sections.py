@@ -302,8 +302,8 @@ def batched_update(model: Word2Vec, key: str) -> None:
     left, right = st.columns(TEXT_CHART)
     with left:
         st.markdown(tr("step.batch.text", m=len(context), k=len(b["negatives"]), center=center))
-        st.latex(r"S = X\,O^{	op}\ \ (m 	imes d)(d 	imes (1+k)),\qquad G = \sigma(S) - Y")
-        st.latex(r"\Delta X = -\eta\, G\,O,\qquad \Delta O = -\eta\, G^{	op} X")
+        st.latex(r"S = X\,O^{\top} \in \mathbb{R}^{m \times (1+k)},\qquad G = \sigma(S) - Y")
+        st.latex(r"\Delta X = -\eta\, G\,O,\qquad \Delta O = -\eta\, G^{\top} X")
         st.caption(tr("step.batch.cost"))
     rows_in = [f"x[{w}]" for w in context]
     right.vega_lite_chart(*heatmap(b["X"], rows_in, title=tr("step.batch.x", m=len(context), d=model.vector_size),
@@ -312,6 +312,7 @@ def batched_update(model: Word2Vec, key: str) -> None:
                                    x_title=tr("step.dimension")), key=f"{key}_batch_o", width="stretch")
     right.vega_lite_chart(*heatmap(b["S"], rows_in, [f"u[{center}]"] + [f"u[{x}]" for x in words(model, b["negatives"])],
                                    title=tr("step.batch.s", m=len(context), n=len(out)), value_format=".2f",
+                                   x_title=tr("step.batch.s_columns"),
                                    show_values=True), key=f"{key}_batch_s", width="stretch")
 
 
