@@ -48,9 +48,7 @@ def is_warm(vector_size: Optional[int] = None, workers: int = 1) -> bool:
         return True
     if not all(d.signatures for d in _dispatchers()):
         return False
-    batch_sizes = {getattr(sig[-1], "count", 0) for sig in kernel._batch_compiled.signatures}
-    return (_needed_variants(vector_size, workers) <= _kernel_variants()
-            and {size for size, _ in _needed_variants(vector_size, workers)} <= batch_sizes)
+    return _needed_variants(vector_size, workers) <= _kernel_variants()
 
 
 def warm_up(vector_size: Optional[int] = None, workers: int = 1) -> float:
