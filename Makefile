@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
-#   make run   -> .venv + pinned requirements, then the app
+#   make run   -> .venv + pinned requirements, then the app (serving: no file watcher, see .streamlit/config.toml)
+#   make dev   -> the app for development: reloads on save (Streamlit's file watcher on, .venv not watched)
 #   make test  -> .venv + pinned requirements, then the whole test suite
 # While working: make test-fast (no browser, no slow tests, well under a minute); make lint (ruff); make fuzz (long fuzzing);
 # make screenshots refreshes docs/screenshots/ from the browser test.
@@ -8,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint fuzz screenshots bench venv clean serve-class
+.PHONY: run dev test test-fast lint fuzz screenshots bench venv clean serve-class
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,9 @@ venv: $(VENV)/.installed
 
 run: venv
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+dev: venv
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
 test: venv
 	$(PY) -m pytest -q

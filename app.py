@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from ui import i18n, presenter, state
+from ui import compiling, i18n, presenter, state
 from ui.i18n import t
+from ui.settings import APP_CONFIG
+
+compiling.warm_at_start(APP_CONFIG.vector_size)   # once per server process, in the background: no first user waits
 
 i18n.init_language()               # before any text: ?lang=zh, else the browser's language, else English
 st.set_page_config(page_title=t("nav.app_title"), page_icon=":material/calculate:", layout="wide")

@@ -20,6 +20,8 @@ Scenarios (all by default; --only picks some), written to bench/CLASSROOM_RESULT
 
     .venv/bin/python bench/classroom.py                      # one app process (streamlit run app.py)
     .venv/bin/python bench/classroom.py --deploy 2           # make serve-class N=2: 2 processes behind nginx
+    .venv/bin/python bench/classroom.py --make run --only next,saturate --sessions 30   # what `make run` starts
+    .venv/bin/python bench/classroom.py --make dev --only next,saturate --sessions 30   # ... `make dev` (watcher on)
     .venv/bin/python bench/classroom.py --quick              # a few seconds each, into bench/out/ only
     .venv/bin/python bench/classroom.py --only next,saturate --sessions 1,10,30
 
@@ -92,6 +94,43 @@ def own_server(ports) -> Target:
     app = AppServer(port=free_port(ports), extra_args=["--server.disconnectedSessionTTL", str(BENCH_TTL)],
                     timeout=120).start()
     return Target(app.url, [app.proc.pid], app.stop, "one app process (`streamlit run app.py`)")
+
+
+class MakeServer(AppServer):
+    """`make run PORT=p` (or `make dev`): the command a teacher types, with the project's .streamlit/config.toml
+    as it is (make run: no file watcher; make dev: the watcher on, reload on save)."""
+
+    def __init__(self, target: str, **kw):
+        super().__init__(**kw)
+        self.target = target
+
+    def command(self) -> list:
+        # -o .venv/.installed: the venv is there already (the bench runs in it); never reinstall it here
+        return ["make", "-s", "-o", ".venv/.installed", self.target, f"PORT={self.port}"]
+
+    def app_pids(self) -> list:
+        """make's child: the streamlit process (the one to weigh and to stop)."""
+        try:
+            return [c.pid for c in psutil.Process(self.proc.pid).children(recursive=True)]
+        except psutil.Error:
+            return []
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            for pid in self.app_pids():          # make does not pass its SIGTERM on: stop its children first
+                try:
+                    psutil.Process(pid).terminate()
+                except psutil.Error:
+                    pass
+        super().stop()
+
+
+def make_server(target: str, ports) -> Target:
+    app = MakeServer(target, port=free_port(ports), timeout=180).start()
+    pids = app.app_pids()
+    label = ("`make run`: one app process, the project's config (file watcher off)" if target == "run" else
+             "`make dev`: one app process with the file watcher on and reload on save")
+    return Target(app.url, pids, app.stop, label)
 
 
 def deployed(n: int, port: int, first_app_port: int) -> Target:
@@ -599,6 +638,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=30.0, help="length of each Next measurement")
     ap.add_argument("--only", default="", help="comma list of: next,saturate,memory,play,compile,softmax,upload")
     ap.add_argument("--deploy", type=int, default=0, help="measure N app processes behind nginx (deploy/)")
+    ap.add_argument("--make", choices=("run", "dev"), default="",
+                    help="measure the process `make run` (or `make dev`) starts, with the project's config")
     ap.add_argument("--url", default="", help="measure a server already running here (then --pids for memory)")
     ap.add_argument("--pids", default="", help="comma list of the app processes' pids (with --url)")
     ap.add_argument("--quick", action="store_true", help="short runs, results only into bench/out/")
@@ -618,6 +659,8 @@ def main():
     if not only or only - {"upload", "charts"}:
         if args.url:
             target = Target(args.url, [int(p) for p in args.pids.split(",") if p], None, f"server at {args.url}")
+        elif args.make:
+            target = make_server(args.make, ports)
         elif args.deploy:
             port = free_port(ports)
             first = free_port([p for p in (ports or range(20000, 20100)) if p != port])
@@ -638,7 +681,8 @@ def main():
     if not only or "upload" in only:
         res["upload"] = upload_memory(3 if args.quick else args.upload_mb)
         print("upload:", res["upload"], flush=True)
-    name = args.section or (f"deploy{args.deploy}" if args.deploy else ("url" if args.url else "one_process"))
+    name = args.section or (f"deploy{args.deploy}" if args.deploy else f"make_{args.make}" if args.make
+                            else ("url" if args.url else "one_process"))
     dump_json(out_file(f"classroom_{name}{'_quick' if args.quick else ''}.json"), res)
     cmd = ".venv/bin/python bench/classroom.py " + " ".join(sys.argv[1:])
     text = report(res, label, cmd.strip())

@@ -94,7 +94,8 @@ def child(spec: dict) -> dict:
         t = time.perf_counter()
         Word2Vec(architecture=p["architecture"], objective=p["objective"],
                  vector_size=p.get("vector_size", COMMON["vector_size"]), window=2,
-                 min_count=1, epochs=1, sample=0, seed=1, workers=spec["workers"]
+                 min_count=1, epochs=1, sample=0, seed=1, workers=spec["workers"],
+                 **({"ns_batching": p["ns_batching"]} if p.get("ns_batching", "none") != "none" else {})
                  ).fit([["a", "b", "c", "a", "b"], ["b", "c", "a"]] * 3)
         res["kernel_load_s"] = time.perf_counter() - t
         if spec.get("warm_only"):
@@ -105,7 +106,7 @@ def child(spec: dict) -> dict:
                          ns_exponent=p["ns_exponent"], sample=p["sample"], min_count=p["min_count"],
                          alpha=p["alpha"], min_alpha=p["min_alpha"], epochs=p["epochs"],
                          seed=spec["seed"], workers=spec["workers"],
-                         **{k: p[k] for k in ("cbow_mean", "cbow_update", "skipgram_input") if k in p})
+                         **{k: p[k] for k in ("cbow_mean", "cbow_update", "skipgram_input", "ns_batching") if k in p})
         t = time.perf_counter()
         model.build_vocab(sentences)
         res["vocab_s"] = time.perf_counter() - t
@@ -116,6 +117,7 @@ def child(spec: dict) -> dict:
         res["peak_rss_mb"] = peak_rss_mb()
         res["loss"] = info.get("loss")
         res["engine_words_per_sec"] = info.get("words_per_sec")
+        res["threads"] = info.get("threads")      # CPU seconds: reading, building, kernel (pipeline.py)
         res["vocab_size"] = len(model.vocab)
         keys, vectors = model.wv.index_to_key, model.W_in
     else:

@@ -50,6 +50,11 @@ class Chunk:
     def n_examples(self) -> int:
         return len(self.targets)
 
+    def batch_end(self, e: int) -> int:
+        """One past the last example with example e's center (examples are laid out center by center): with
+        ns_batching="shared_negatives" the examples e..batch_end(e)-1 are one update."""
+        return int(np.searchsorted(self.center_pos, self.center_pos[e], side="right"))
+
     def inputs(self, e: int) -> np.ndarray:
         return self.input_ids[self.input_ptr[e]:self.input_ptr[e + 1]]
 

@@ -36,6 +36,7 @@ OBJECTIVES = ("softmax", "hierarchical_softmax", "negative_sampling")
 CBOW_UPDATES = ("exact", "word2vec")
 SKIPGRAM_INPUTS = ("center", "context")
 SIGMOIDS = ("exact", "word2vec")
+NS_BATCHINGS = ("none", "shared_negatives")
 
 
 @dataclass
@@ -57,7 +58,8 @@ class Config:
     shrink_windows: bool = True           # draw the radius uniformly from 1..window per center, as word2vec.c
     num_skips: Optional[int] = None       # skip-gram: use this many of the window's context words per center (None = all)
     seed: int = 1                         # the only source of randomness: np.random.default_rng(seed)
-    workers: int = 1                      # 1: deterministic, same stream as step(); 2: Hogwild threads in train()
+    workers: int = 1                      # training threads of train(), each building and training its own chunks:
+                                          # 1: deterministic, the same updates as step(); 2 or more: Hogwild
     chunk_words: int = 10_000             # sentences are processed in chunks of about this many tokens
     undo_depth: int = 100                 # how many step() updates undo() can reverse
     cbow_update: str = "exact"            # CBOW mean: "exact" divides each context row's update by the
@@ -71,6 +73,10 @@ class Config:
     sigmoid: str = "exact"                # HS and NS: "exact" computes sigma(s) = 1 / (1 + exp(-s)); "word2vec" reads
                                           # word2vec.c's table (1000 entries over [-6, 6)) and follows its rules beyond
                                           # |s| = 6 (NS: sigma = 0 or 1; HS: the node is skipped). Not for softmax
+    ns_batching: str = "none"             # skip-gram NS: "none" updates after every example; "shared_negatives"
+                                          # makes the examples of one center one update (Ji et al. 2016, pWord2Vec):
+                                          # they share the first example's negatives and are all scored with the
+                                          # weights before it, so their scores are one small matrix product
 
     def validate(self) -> "Config":
         """Raise TypeError / ValueError naming the setting, its value and the allowed range; else return self."""
@@ -87,6 +93,12 @@ class Config:
             raise ValueError(f"sigmoid={self.sigmoid!r} is not allowed with objective='softmax': word2vec.c's "
                              "sigmoid table only replaces the sigmoid of hierarchical softmax and negative "
                              "sampling (full softmax has none); use sigmoid='exact'")
+        if self.ns_batching != "none" and (self.architecture, self.objective, self.sigmoid) != (
+                "skipgram", "negative_sampling", "exact"):
+            raise ValueError(f"ns_batching={self.ns_batching!r} is not allowed with architecture="
+                             f"{self.architecture!r}, objective={self.objective!r}, sigmoid={self.sigmoid!r}: shared "
+                             "negatives batch the examples of one center in skip-gram with negative sampling "
+                             "(and sigmoid='exact'); use ns_batching='none'")
         if self.num_skips is not None and not (1 <= self.num_skips <= 2 * self.window):
             raise ValueError(f"num_skips={self.num_skips!r} is not allowed: num_skips must be None or an "
                              f"integer in [1, 2*window] = [1, {2 * self.window}]")
@@ -255,13 +267,14 @@ SETTINGS = _table(
     Setting("shrink_windows", bool),
     Setting("num_skips", int, 1, 200, optional=True),
     Setting("seed", int, 0, 2**32 - 1, ui_high=2**31 - 1),
-    Setting("workers", int, 1, 2),
+    Setting("workers", int, 1, 32, ui_high=2),   # training threads; the app offers 1-2
     Setting("chunk_words", int, 1, 10_000_000),
     Setting("undo_depth", int, 0, 100_000),
     Setting("cbow_update", str, choices=CBOW_UPDATES),
     Setting("init_scale", float, 0.0, 100.0, low_open=True, ui_low=0.1, ui_high=10.0),
     Setting("skipgram_input", str, choices=SKIPGRAM_INPUTS),
     Setting("sigmoid", str, choices=SIGMOIDS),
+    Setting("ns_batching", str, choices=NS_BATCHINGS),
 )
 assert set(SETTINGS) == {f.name for f in fields(Config)}, "every Config field has one row in SETTINGS"
 

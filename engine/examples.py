@@ -11,6 +11,12 @@ What it does not do: compute anything about the model (scores, losses, gradients
 make_chunk draws every random number itself, in the order below; the loops between the draws live
 once, in examples_compiled.py (compiled by numba; the tests check the interpreted twin matches).
 
+Each chunk draws from its own generator, seeded by the stream's key and the chunk's number
+(chunk_rng: np.random.default_rng([key0, key1, seq]), NumPy's SeedSequence; the key is drawn once from
+the model's seeded generator). So a chunk is the same whichever thread builds it and in whatever order:
+reading the corpus is the one sequential part (read(), in order), building a chunk from what was read
+(build()) can run in the training threads (fast/pipeline.py), and step() sees exactly the same chunks.
+
 Random draws per chunk, always in this order (a draw is skipped only when its feature is off):
   1. subsampling: one uniform per in-vocabulary token; keep it if u < p_keep(w)   (sample > 0)
   2. dynamic window: one radius per kept token, uniform in 1..window              (shrink_windows)
@@ -19,6 +25,8 @@ Random draws per chunk, always in this order (a draw is skipped only when its fe
   4. negatives: `negative` ids per example from the alias table of P_n, redrawn while equal to the target
      (at most MAX_REDRAWS rounds; a slot still equal to its target after that is drawn from P_n
      without the target's mass, the same distribution in bounded time)        (negative sampling)
+     With ns_batching="shared_negatives" one set per center, drawn against its first example's target
+     and given to every example of the center (Ji et al. 2016).
 
 Roles: skip-gram predicts each context word from the center word (inputs = [center],
 target = context word), as in the lecture note. word2vec.c and gensim swap the two roles (they
@@ -33,8 +41,9 @@ the center from the context words (inputs = context, target = center).
 
 from __future__ import annotations
 
+import threading
 import weakref
-from typing import Iterable, Iterator, List, Optional
+from typing import Iterable, Iterator, List, NamedTuple, Optional
 
 import numpy as np
 
@@ -42,6 +51,7 @@ from . import examples_compiled
 from .chunk import Chunk, readonly
 
 MAX_REDRAWS = 8   # rounds of redrawing negatives equal to their target before drawing them exactly
+CACHE_TOKENS = 20_000_000   # a corpus of at most this many in-vocabulary tokens is encoded once (80 MB of ids)
 
 
 def learning_rate(alpha: float, min_alpha: float, progress) -> np.ndarray:
@@ -110,7 +120,11 @@ def make_chunk(sentences: List[np.ndarray], rng: np.random.Generator, config, ke
         targets, input_ids = input_ids, targets
     E = len(targets)
     # 4. negatives from the alias table, redrawn (in row-major order) while equal to the target
-    if config.objective == "negative_sampling":
+    if config.objective == "negative_sampling" and getattr(config, "ns_batching", "none") == "shared_negatives" and E:
+        first = np.flatnonzero(np.diff(center_pos, prepend=-1))                      # (C,) each center's first example
+        shared = draw_negatives(rng, noise, targets[first], int(config.negative), loops)  # (C, k)
+        negatives = np.repeat(shared, np.diff(np.append(first, E)), axis=0)          # (E, k) the same for a center
+    elif config.objective == "negative_sampling":
         negatives = draw_negatives(rng, noise, targets, int(config.negative), loops)  # (E, k)
     else:
         negatives = np.zeros((E, 0), dtype=np.int32)                                 # (E, 0)
@@ -152,19 +166,35 @@ def draw_negatives(rng: np.random.Generator, noise, targets: np.ndarray, k: int,
     return negatives
 
 
+class RawChunk(NamedTuple):
+    """The sentences of one chunk, read and encoded in stream order, not yet turned into examples."""
+    seq: int
+    epoch: int
+    encoded: list            # int32 id arrays, one per sentence
+    words: int               # in-vocabulary tokens (pre-subsampling)
+    raw_words: int           # all tokens read, out-of-vocabulary ones included
+    last_in_epoch: bool
+    words_before: int        # in-vocabulary tokens of the epoch before this chunk
+    first_sentence: int      # the epoch's index of the first of these sentences
+    round_epoch: int         # the train() round this chunk belongs to (its learning-rate schedule)
+    round_epochs: int
+
+
 class ExampleStream:
     """Chunks of training examples, in order, from a re-iterable corpus and one seeded generator.
 
     chunk(seq) returns chunk number seq: the newest chunk, or one still referenced somewhere (by a
-    StreamCursor, an undo record, a page), is returned as it was; the next new chunk is generated from the corpus and the
-    generator. Chunks are only generated in order, so the stream is the same however it is consumed.
+    StreamCursor, an undo record, a page), is returned as it was; the next new chunk is read from the
+    corpus and built. The corpus is read in order (read); each chunk's draws come from its own
+    generator (chunk_rng), so build() may run in any thread and in any order and the stream is the same
+    however it is consumed.
     """
 
     def __init__(self, sentences: Iterable[List[str]], encode, rng: np.random.Generator, config,
                  keep_prob: Optional[np.ndarray], noise, words_per_epoch: int):
         self.sentences = sentences
         self.encode = encode
-        self.rng = rng
+        self.key = [int(x) for x in rng.integers(0, 2**63, size=2)]   # seeds every chunk's generator
         self.config = config
         self.keep_prob = keep_prob
         self.noise = noise
@@ -173,14 +203,18 @@ class ExampleStream:
         self.planned_epochs = 0          # the stream ends after this many epochs
         self.round_epoch = 0             # first epoch of the current train() round (lr restarts at alpha)
         self.round_epochs = 0
-        self._epoch = 0                  # epoch of the next chunk to generate
+        self._epoch = 0                  # epoch of the next chunk to read
         self._iter: Optional[Iterator] = None
         self._words_before = 0
-        self._examples_in_epoch = 0
         self._next_seq = 0
         self._sentences_before = 0       # sentences of this epoch read into earlier chunks
         self._cache: "weakref.WeakValueDictionary[int, Chunk]" = weakref.WeakValueDictionary()
+        self._read: dict = {}            # seq -> RawChunk read but not built yet
+        self._epoch_examples: dict = {}  # epoch -> examples in its chunks built so far
+        self._lock = threading.Lock()    # build() runs in several threads
+        self._newest: Optional[Chunk] = None
         self._pending = None             # a sentence read but not yet used (it overflowed the chunk)
+        self._epoch_ids = None           # the encoded corpus (ids, sentence bounds, tokens read) once read
 
     def plan(self, epochs: int):
         """Start a new round of `epochs` epochs after the ones planned so far (lr restarts at alpha)."""
@@ -190,24 +224,48 @@ class ExampleStream:
 
     @property
     def exhausted(self) -> bool:
+        """True when every planned epoch has been read."""
         return self._epoch >= self.planned_epochs
 
-    def chunk(self, seq: int) -> Optional[Chunk]:
-        """Chunk number seq, or None when the planned epochs are over."""
+    def chunk_rng(self, seq: int) -> np.random.Generator:
+        """The generator of chunk seq's draws: the same for the same model seed, whoever builds the chunk."""
+        return np.random.default_rng([*self.key, seq])
+
+    def cached(self, seq: int) -> Optional[Chunk]:
+        """Chunk seq if it is built and still in memory, else None."""
+        return self._cache.get(seq)
+
+    def pending(self, seq: int):
+        """Chunk seq as far as it got: the built Chunk if in memory, else the RawChunk read for it (read now
+        if it is the next one), or None when the planned epochs are over."""
         cached = self._cache.get(seq)
         if cached is not None:
             return cached
+        raw = self._read.get(seq)
+        if raw is not None:
+            return raw
         if seq != self._next_seq:
             raise RuntimeError(f"chunk {seq} is no longer in memory (next new chunk is {self._next_seq})")
-        return self._generate()
+        return self.read()
 
-    def _read_sentences(self):
-        """The next chunk's sentences, encoded: (encoded, words, raw words, last in epoch)."""
+    def chunk(self, seq: int) -> Optional[Chunk]:
+        """Chunk number seq, or None when the planned epochs are over."""
+        unit = self.pending(seq)
+        if unit is None or isinstance(unit, Chunk):
+            return unit
+        c = self.build(unit)
+        self.check_epoch(c)
+        return c
+
+    def read(self) -> Optional[RawChunk]:
+        """Read and encode the next chunk's sentences (in stream order; the one sequential step), or None
+        when the planned epochs are over. The chunk is built later by build(), here or in another thread."""
+        if self.exhausted:
+            return None
         if self._iter is None:
-            self._iter = iter(self.sentences)
+            self._iter = self._encoded_sentences()
             self._words_before = 0
             self._sentences_before = 0
-            self._examples_in_epoch = 0
         encoded, words, raw, last = [], 0, 0, False
         while words < self.chunk_words:
             if self._pending is not None:
@@ -217,45 +275,79 @@ class ExampleStream:
             if sentence is None:
                 last = True
                 break
-            ids = self.encode(sentence)
+            ids, n_raw = sentence
             if encoded and words + len(ids) > self.chunk_words and len(ids) > 0:
                 self._pending = sentence
                 break
             encoded.append(ids)
             words += len(ids)
-            raw += len(sentence)
+            raw += n_raw
         if not last:  # peek: is the epoch over right after this chunk?
             nxt = self._pending if self._pending is not None else next(self._iter, None)
             if nxt is None:
                 last = True
             else:
                 self._pending = nxt
-        return encoded, words, raw, last
-
-    def _generate(self) -> Optional[Chunk]:
-        if self.exhausted:
-            return None
-        encoded, words, raw, last = self._read_sentences()
-        c = make_chunk(encoded, self.rng, self.config, self.keep_prob, self.noise,
-                       seq=self._next_seq, epoch=self._epoch, words_before=self._words_before,
-                       raw_words=raw, round_epoch=self.round_epoch, round_epochs=self.round_epochs,
-                       words_per_epoch=self.words_per_epoch, last_in_epoch=last,
-                       first_sentence=self._sentences_before)
+        chunk = RawChunk(seq=self._next_seq, epoch=self._epoch, encoded=encoded, words=words, raw_words=raw,
+                         last_in_epoch=last, words_before=self._words_before,
+                         first_sentence=self._sentences_before, round_epoch=self.round_epoch,
+                         round_epochs=self.round_epochs)
+        self._read[chunk.seq] = chunk
         self._next_seq += 1
         self._sentences_before += len(encoded)
         self._words_before += words
-        self._examples_in_epoch += c.n_examples
         if last:
-            if self._examples_in_epoch == 0:
-                raise ValueError(
-                    "this epoch produced no training examples: every sentence has fewer than two "
-                    "words left after min_count and subsampling. Use a corpus with longer sentences, "
-                    "a lower min_count, or a smaller sample")
             self._epoch += 1
             self._iter = None
-        self._cache[c.seq] = c
-        self._newest = c                 # the newest chunk stays available until the next one is made
+        return chunk
+
+    def _encoded_sentences(self) -> Iterator:
+        """(ids, tokens read) of each sentence of one epoch. The first epoch reads and encodes the corpus
+        and, if it has at most CACHE_TOKENS in-vocabulary tokens, keeps the ids (int32, 4 bytes a token)
+        so that later epochs neither read nor encode again; a larger corpus is read again every epoch."""
+        if self._epoch_ids is not None:
+            ids, bounds, raw = self._epoch_ids
+            for i in range(len(raw)):
+                yield ids[bounds[i]:bounds[i + 1]], int(raw[i])
+            return
+        kept, tokens = [], 0
+        for sentence in self.sentences:
+            ids = self.encode(sentence)
+            if kept is not None:
+                kept.append((ids, len(sentence)))
+                tokens += len(ids)
+                if tokens > CACHE_TOKENS:
+                    kept = None
+            yield ids, len(sentence)
+        if kept is not None:
+            lengths = np.array([len(x) for x, _ in kept], dtype=np.int64)
+            self._epoch_ids = (np.concatenate([x for x, _ in kept]).astype(np.int32) if kept else np.zeros(0, np.int32),
+                               np.concatenate([[0], np.cumsum(lengths)]),
+                               np.array([n for _, n in kept], dtype=np.int64))
+
+    def build(self, raw: RawChunk) -> Chunk:
+        """The chunk's examples from what read() returned, with the chunk's own generator (any thread)."""
+        c = make_chunk(raw.encoded, self.chunk_rng(raw.seq), self.config, self.keep_prob, self.noise,
+                       seq=raw.seq, epoch=raw.epoch, words_before=raw.words_before, raw_words=raw.raw_words,
+                       round_epoch=raw.round_epoch, round_epochs=raw.round_epochs,
+                       words_per_epoch=self.words_per_epoch, last_in_epoch=raw.last_in_epoch,
+                       first_sentence=raw.first_sentence)
+        with self._lock:
+            self._read.pop(raw.seq, None)
+            self._epoch_examples[c.epoch] = self._epoch_examples.get(c.epoch, 0) + c.n_examples
+            self._cache[c.seq] = c
+            if self._newest is None or c.seq > self._newest.seq:
+                self._newest = c         # the newest chunk stays available until a later one is built
         return c
+
+    def check_epoch(self, chunk: Chunk) -> None:
+        """Raise ValueError at an epoch's last chunk (built after all the epoch's others) when the epoch
+        had no training examples at all."""
+        if chunk.last_in_epoch and self._epoch_examples.get(chunk.epoch, 0) == 0:
+            raise ValueError(
+                "this epoch produced no training examples: every sentence has fewer than two "
+                "words left after min_count and subsampling. Use a corpus with longer sentences, "
+                "a lower min_count, or a smaller sample")
 
 
 class StreamCursor:

@@ -28,7 +28,7 @@ from .examples import ExampleStream, StreamCursor
 from .fast import TrainingRun
 from .huffman import build_huffman
 from .keyed_vectors import KeyedVectors
-from .step import StepTrace, apply_example
+from .step import BatchTrace, StepTrace, apply_batch, apply_example
 from .update import UpdateRule
 from .vocab import NoiseTable, Vocabulary, check_corpus
 
@@ -123,7 +123,7 @@ class Word2Vec:
                  shrink_windows: bool = True, num_skips: Optional[int] = None, seed: int = 1,
                  workers: int = 1, chunk_words: int = 10_000, undo_depth: int = 100,
                  cbow_update: str = "exact", skipgram_input: str = "center", init_scale: float = 1.0,
-                 sigmoid: str = "exact"):
+                 sigmoid: str = "exact", ns_batching: str = "none"):
         self.vocab: Optional[Vocabulary] = None
         self._config = Config(
             architecture=architecture, objective=objective, vector_size=vector_size, window=window,
@@ -131,7 +131,7 @@ class Word2Vec:
             max_vocab_size=max_vocab_size, alpha=alpha, min_alpha=min_alpha, epochs=epochs, cbow_mean=cbow_mean,
             shrink_windows=shrink_windows, num_skips=num_skips, seed=seed, workers=workers,
             chunk_words=chunk_words, undo_depth=undo_depth, cbow_update=cbow_update,
-            skipgram_input=skipgram_input, init_scale=init_scale, sigmoid=sigmoid)
+            skipgram_input=skipgram_input, init_scale=init_scale, sigmoid=sigmoid, ns_batching=ns_batching)
 
     for _name in SETTING_NAMES:
         locals()[_name] = _Setting()
@@ -295,22 +295,28 @@ class Word2Vec:
         return s / n if n else float("nan")
 
     # ------------------------------------------------------------------ transparent training
-    def step(self) -> StepTrace:
-        """Exactly one SGD update on the next training example; returns its StepTrace."""
+    def step(self) -> "StepTrace | BatchTrace":
+        """Exactly one SGD update on the next training example; returns its StepTrace. With
+        ns_batching="shared_negatives" one update is the next center's examples, and a BatchTrace is returned."""
         self._require_built()
         chunk, e = self._next_position()
         loss_before = list(self.loss_sums.get(chunk.epoch, [0.0, 0]))
-        trace = apply_example(self.W_in, self.W_out, chunk, e, step=self.step_count + 1, rule=self.rule,
-                              tree=self.training_tree)
+        if self.rule.batched:                         # ns_batching: the center's examples are one update
+            end = chunk.batch_end(e)
+            trace = apply_batch(self.W_in, self.W_out, chunk, e, end, step=self.step_count + 1, rule=self.rule)
+        else:
+            end = e + 1
+            trace = apply_example(self.W_in, self.W_out, chunk, e, step=self.step_count + 1, rule=self.rule,
+                                  tree=self.training_tree)
         if self._undo.maxlen:
-            record = (trace.inputs, trace.in_before, _OutUndo.of(trace, self.W_out), chunk, e, loss_before)
+            record = (trace.inputs, trace.in_before, _OutUndo.of(trace, self.W_out), chunk, e, loss_before, end - e)
             self._undo.append(record)
             self._undo_bytes += record[1].nbytes + record[2].nbytes
             while self._undo_bytes > UNDO_BYTES and len(self._undo) > 1:   # a huge softmax: keep fewer steps
                 old = self._undo.popleft()
                 self._undo_bytes -= old[1].nbytes + old[2].nbytes
-        self.cursor.move_to(chunk, e + 1)
-        self.record_updates(chunk.epoch, trace.loss, 1)
+        self.cursor.move_to(chunk, end)
+        self.record_updates(chunk.epoch, trace.loss, end - e)
         self.wv.invalidate()
         return trace.compact()                        # a large full softmax: kilobytes, not V x d (step.py)
 
@@ -332,12 +338,12 @@ class Word2Vec:
         """Reverse the last step(): its rows get their old values back and the stream rewinds one example."""
         if not self.can_undo:
             raise IndexError("nothing to undo (undo reverses step(); train() clears the history)")
-        inputs, in_before, out_undo, chunk, e, loss_before = self._undo.pop()
+        inputs, in_before, out_undo, chunk, e, loss_before, n = self._undo.pop()
         self._undo_bytes -= in_before.nbytes + out_undo.nbytes
         out_undo.restore(self.W_out)
         self.W_in[inputs] = in_before
         self.cursor.move_to(chunk, e)
-        self.step_count -= 1
+        self.step_count -= n
         self.loss_sums[chunk.epoch] = loss_before
         if loss_before[1] == 0:
             del self.loss_sums[chunk.epoch]

@@ -228,3 +228,58 @@ def apply_example(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, *, step: i
         out_before=_ro(u.out_before), out_after=_ro(W_out[u.rows]), cbow_mean=rule.hidden_is_mean,
         divide_inputs=rule.divide_inputs, rule=rule.describe(), loss_after=float(loss_after),
         probs_after=_ro(probs_after))
+
+
+@dataclass(frozen=True)
+class BatchTrace:
+    """One batched update (ns_batching="shared_negatives"): the m examples of one center, sharing k negatives,
+    as one update. Arrays are read-only copies, all from the weights before the update (update.BatchUpdate).
+
+    The scores are one small matrix product: S[:, 1:] = X @ N.T (m x d times d x k), and the updates two more:
+    grad_X = G[:, :1] * T + G[:, 1:] @ N and grad_N = G[:, 1:].T @ X (Ji et al. 2016's HogBatch / pWord2Vec)."""
+    step: int                  # update number of the batch's first example (the batch counts m updates)
+    epoch: int
+    lr: float
+    center: int                # id of the center word
+    context: tuple             # ids in its (reduced) window
+    inputs: np.ndarray         # (m,) W_in row of each example (skip-gram roles: the center m times, or each context word)
+    targets: np.ndarray        # (m,) each example's target
+    negatives: tuple           # (k,) the shared noise words
+    X: np.ndarray              # (m, d) W_in[inputs] before
+    T: np.ndarray              # (m, d) W_out[targets] before
+    N: np.ndarray              # (k, d) W_out[negatives] before
+    scores: np.ndarray         # (m, 1+k)
+    probs: np.ndarray          # (m, 1+k)
+    labels: np.ndarray         # (m, 1+k)
+    losses: np.ndarray         # (m,)
+    loss: float                # sum over the m examples
+    G: np.ndarray              # (m, 1+k) probs - labels
+    grad_X: np.ndarray         # (m, d)
+    grad_N: np.ndarray         # (k, d)
+    out_rows: np.ndarray       # (m + k,) targets then negatives: the W_out rows written
+    out_before: np.ndarray     # (m + k, d) those rows before
+    in_before: np.ndarray      # (m, d) = X
+    objective: str = "negative_sampling"
+    architecture: str = "skipgram"
+    rule: str = ""
+
+    def compact(self) -> "BatchTrace":
+        return self
+
+
+def apply_batch(W_in: np.ndarray, W_out: np.ndarray, chunk, e: int, end: int, *, step: int,
+                rule: UpdateRule) -> BatchTrace:
+    """The examples e..end-1 of chunk (one center's) as one batched update (rule.apply_batch, in place)."""
+    lr = float(chunk.lr[e])
+    inputs = chunk.input_ids[chunk.input_ptr[e]:chunk.input_ptr[end]]               # (m,) one input per example
+    targets = chunk.targets[e:end]                                                   # (m,)
+    negatives = chunk.negatives[e]                                                   # (k,) the first example's
+    u = rule.apply_batch(W_in, W_out, inputs, targets, negatives, lr, step=step)
+    out_rows = np.concatenate([u.targets, u.negatives])                              # (m + k,)
+    return BatchTrace(
+        step=step, epoch=chunk.epoch, lr=lr, center=int(chunk.tokens[chunk.center_pos[e]]),
+        context=tuple(int(x) for x in chunk.context(e)), inputs=_ro(u.inputs), targets=_ro(u.targets),
+        negatives=tuple(int(x) for x in negatives), X=_ro(u.X), T=_ro(u.T), N=_ro(u.N), scores=_ro(u.scores),
+        probs=_ro(u.probs), labels=_ro(u.labels), losses=_ro(u.losses), loss=u.loss, G=_ro(u.G),
+        grad_X=_ro(u.grad_X), grad_N=_ro(u.grad_N), out_rows=_ro(out_rows),
+        out_before=_ro(np.concatenate([u.T, u.N])), in_before=_ro(u.X), rule=rule.describe())

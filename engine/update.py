@@ -61,6 +61,29 @@ class Update:
     out_before: np.ndarray   # (k, d) W_out[rows] before
 
 
+class BatchUpdate:
+    """What one batched update did (ns_batching="shared_negatives"): the m examples of one center as one update.
+
+    Example i has input row X[i] (its W_in row) and output rows [target_i, n_1..n_k] (the k negatives shared
+    by all m); its scores are row i of S = [X_i . T_i | X N^T] (m, 1+k): apart from the targets' column, one
+    small matrix product. Everything is from the weights before the update."""
+    inputs: np.ndarray       # (m,) W_in row of each example
+    targets: np.ndarray      # (m,) W_out row of each example's target
+    negatives: np.ndarray    # (k,) the shared noise words
+    X: np.ndarray            # (m, d) W_in[inputs] before
+    T: np.ndarray            # (m, d) W_out[targets] before
+    N: np.ndarray            # (k, d) W_out[negatives] before
+    scores: np.ndarray       # (m, 1+k) column 0: X_i . T_i; columns 1..k: X @ N.T
+    probs: np.ndarray        # (m, 1+k) sigma(scores)
+    labels: np.ndarray       # (m, 1+k) 1 in column 0, else 0
+    losses: np.ndarray       # (m,) each example's loss
+    loss: float              # their sum
+    G: np.ndarray            # (m, 1+k) probs - labels = d loss / d scores
+    grad_X: np.ndarray       # (m, d) G[:, :1] * T + G[:, 1:] @ N
+    grad_T: np.ndarray       # (m, d) G[:, :1] * X
+    grad_N: np.ndarray       # (k, d) G[:, 1:].T @ X
+
+
 @dataclass(frozen=True)
 class UpdateRule:
     architecture: str        # "skipgram" or "cbow"
@@ -68,13 +91,14 @@ class UpdateRule:
     hidden_is_mean: bool     # h = mean of the input rows (CBOW with cbow_mean), else their sum
     divide_inputs: bool      # each input row moves by grad_hidden / n_in (exact gradient of the mean)
     sigmoid: str = "exact"   # "exact", or "word2vec": sigma from word2vec.c's table (HS and NS only)
+    batched: bool = False    # ns_batching="shared_negatives": a center's examples are one update (apply_batch)
 
     @classmethod
     def from_config(cls, config) -> "UpdateRule":
         mean = config.architecture == "cbow" and bool(config.cbow_mean)
         return cls(architecture=config.architecture, objective=OBJECTIVE_TABLE[config.objective],
                    hidden_is_mean=mean, divide_inputs=mean and config.cbow_update == "exact",
-                   sigmoid=config.sigmoid)
+                   sigmoid=config.sigmoid, batched=getattr(config, "ns_batching", "none") == "shared_negatives")
 
     @property
     def uses_table(self) -> bool:
@@ -102,6 +126,9 @@ class UpdateRule:
 
     def describe(self) -> str:
         """The rule in one sentence (the Step page and the claims experiments show it)."""
+        if self.batched:
+            return (f"{self._describe_inputs()}; the examples of one center are one update: they share one "
+                    "set of negatives and are all scored with the weights before it (Ji et al. 2016)")
         if not self.uses_table:
             return self._describe_inputs()
         beyond = ("a node beyond it is skipped" if self.objective.beyond_table == "skip"
@@ -160,3 +187,45 @@ class UpdateRule:
         scores = out_before.astype(np.float64) @ hidden.astype(np.float64)          # (k,)
         return Update(rows=rows, labels=labels, hidden=hidden, scores=scores, probs=probs, loss=float(loss),
                       grad_hidden=grad_hidden, grad_rows=grad_rows, in_before=in_before, out_before=out_before)
+
+    def apply_batch(self, W_in: np.ndarray, W_out: np.ndarray, inputs: np.ndarray, targets: np.ndarray,
+                    negatives: np.ndarray, lr: float, step: int = 0) -> BatchUpdate:
+        """The m examples of one center as one update (skip-gram, negative sampling, shared negatives), in
+        float64, in place: every gradient from the weights before, then
+            W_in[inputs]     -= lr * grad_X,   W_out[targets] -= lr * grad_T,   W_out[negatives] -= lr * grad_N
+        (repeated rows accumulate). The same checks as apply(): TrainingDiverged and nothing written (or the
+        rows put back after a float32 overflow)."""
+        inputs = np.asarray(inputs, dtype=np.int64)                                  # (m,)
+        targets = np.asarray(targets, dtype=np.int64)                                # (m,)
+        negatives = np.asarray(negatives, dtype=np.int64)                            # (k,)
+        X, T, N = W_in[inputs], W_out[targets], W_out[negatives]                     # (m, d), (m, d), (k, d) copies
+        X64, T64, N64 = X.astype(np.float64), T.astype(np.float64), N.astype(np.float64)
+        scores = np.concatenate([(X64 * T64).sum(axis=1)[:, None], X64 @ N64.T], axis=1)   # (m, 1+k)
+        labels = np.zeros_like(scores)                                               # (m, 1+k)
+        labels[:, 0] = 1.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            losses = np.logaddexp(0.0, np.where(labels > 0.5, -scores, scores)).sum(axis=1)  # (m,)
+            probs = 0.5 * (1.0 + np.tanh(0.5 * scores))                             # (m, 1+k) sigma, no overflow
+            G = probs - labels                                                       # (m, 1+k)
+            grad_X = G[:, :1] * T64 + G[:, 1:] @ N64                                 # (m, d)
+            grad_T = G[:, :1] * X64                                                  # (m, d)
+            grad_N = G[:, 1:].T @ X64                                                # (k, d)
+        loss = float(losses.sum())
+        if not (np.isfinite(loss) and np.isfinite(grad_X).all() and np.isfinite(grad_T).all()
+                and np.isfinite(grad_N).all()):
+            raise TrainingDiverged(diverged_message(step, lr, loss))
+        dtype = W_in.dtype
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.add.at(W_out, targets, (-lr * grad_T).astype(dtype))
+            np.add.at(W_out, negatives, (-lr * grad_N).astype(dtype))
+            np.add.at(W_in, inputs, (-lr * grad_X).astype(dtype))
+        if not (np.isfinite(W_out[targets]).all() and np.isfinite(W_out[negatives]).all()
+                and np.isfinite(W_in[inputs]).all()):
+            W_out[targets], W_out[negatives], W_in[inputs] = T, N, X                  # float32 overflow: put back
+            raise TrainingDiverged(diverged_message(step, lr, loss))
+        u = BatchUpdate()
+        for name, value in dict(inputs=inputs, targets=targets, negatives=negatives, X=X, T=T, N=N, scores=scores,
+                                probs=probs, labels=labels, losses=losses, loss=loss, G=G, grad_X=grad_X,
+                                grad_T=grad_T, grad_N=grad_N).items():
+            setattr(u, name, value)
+        return u

@@ -159,3 +159,41 @@ def rule_kind(architecture: str, hidden_is_mean: bool, divide_inputs: bool) -> s
     if not hidden_is_mean:
         return "cbow_sum"
     return "cbow_mean_exact" if divide_inputs else "cbow_mean_word2vec"
+
+
+def batched_update(model) -> Optional[dict]:
+    """The next center's examples as one batched update (ns_batching="shared_negatives"; Ji et al. 2016),
+    computed on copies of the rows it reads (the model is not changed), in word2vec.c's roles, the ones
+    pWord2Vec batches: each context word's input row predicts the center, all with the k negatives of the
+    center's first example. None unless the model is skip-gram with negative sampling (or nothing is left).
+
+    Keys: center, context (m words' ids), negatives (k,), lr, X (m, d) = W_in[context], O (1 + k, d) =
+    W_out[[center] + negatives], S (m, 1 + k) = X @ O.T (one matrix product), G (m, 1 + k) = sigma(S) - Y,
+    losses (m,), grad_X (m, d) = G @ O, grad_O (1 + k, d) = G.T @ X.
+    """
+    from engine.config import Config
+    from engine.update import UpdateRule
+
+    if model.architecture != "skipgram" or model.objective != "negative_sampling" or model.vocab is None:
+        return None
+    position = model.cursor.next_position()
+    if position is None:
+        return None
+    chunk, e = position
+    end = chunk.batch_end(e)
+    center = int(chunk.tokens[chunk.center_pos[e]])
+    if model.skipgram_input == "context":
+        context = chunk.input_ids[chunk.input_ptr[e]:chunk.input_ptr[end]]            # (m,)
+    else:
+        context = chunk.targets[e:end]                                                 # (m,)
+    negatives = np.asarray(chunk.negatives[e], dtype=np.int64)                         # (k,)
+    m, k = len(context), len(negatives)
+    W_in = np.asarray(model.W_in[context], dtype=np.float64)                          # (m, d) local copies:
+    W_out = np.asarray(model.W_out[np.concatenate([[center], negatives])], dtype=np.float64)  # (1 + k, d)
+    rule = UpdateRule.from_config(Config(ns_batching="shared_negatives", skipgram_input="context"))
+    u = rule.apply_batch(W_in, W_out, np.arange(m), np.zeros(m, dtype=np.int64), 1 + np.arange(k),
+                         float(chunk.lr[e]))
+    O = np.vstack([u.T[:1], u.N])                                                      # (1 + k, d)
+    return {"center": center, "context": [int(x) for x in context], "negatives": [int(x) for x in negatives],
+            "lr": float(chunk.lr[e]), "X": u.X, "O": O, "S": u.scores, "G": u.G, "losses": u.losses,
+            "grad_X": u.grad_X, "grad_O": u.G.T @ u.X}

@@ -200,3 +200,17 @@ def test_a_bad_process_count_is_refused_with_a_message(tmp_path):
     env = dict(os.environ, W2V_CLASS_DIR=str(tmp_path), W2V_CLASS_WARM="0")
     r = subprocess.run([str(SCRIPT), "start", "zero"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert r.returncode != 0 and "N must be a whole number" in r.stderr
+
+
+def test_make_run_serves_without_the_file_watcher_and_make_dev_reloads_on_save():
+    """Issue 26: with the watcher on, one process served 30 sessions half as many Next clicks; the project's
+    config turns it off for serving (make run), make dev turns it back on with reload on save."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none" and ".venv" in config["server"]["folderWatchBlacklist"]
+    make = subprocess.run(["make", "-n", "-o", ".venv/.installed", "run", "dev", "PORT=8999"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    run, dev = [line for line in make if "streamlit run app.py" in line]
+    assert "fileWatcherType" not in run and "--server.port 8999" in run          # the config's "none"
+    assert "--server.fileWatcherType auto" in dev and "--server.runOnSave true" in dev

@@ -14,7 +14,9 @@ of 30 all waits for one student's new vector size). So:
 - the any-size kernels themselves (needed before any training) are compiled the same way, in another
   process, while this session alone waits behind a spinner; other sessions go on;
 - deploy/serve_class.sh compiles the common sizes before the class arrives:
-  `python -m ui.compiling 32 50 64 100 128 200 300`.
+  `python -m ui.compiling 32 50 64 100 128 200 300`;
+- any server (`make run` too) starts compiling the app's default vector size in the background as it starts
+  (warm_at_start, called by app.py), so the first "Train" on a new machine does not wait for numba.
 
 What it does not do: train anything.
 """
@@ -39,7 +41,7 @@ COMMON_SIZES = (32, 50, 64, 100, 128, 200, 300)
 # engine/__pycache__/. The stamp lives beside the kernels' cache and covers every source file of the compiled
 # code, also rows.py, which the kernel inlines (numba's own check looks at kernel.py only).
 STAMP_FILE = ROOT / "engine" / "fast" / "__pycache__" / "w2v_compiled.json"
-_SOURCES = ("fast/kernel.py", "fast/rows.py", "examples_compiled.py")     # relative to engine/
+_SOURCES = ("fast/kernel.py", "fast/batched.py", "fast/rows.py", "examples_compiled.py")     # relative to engine/
 
 _LOCK = threading.Lock()
 _BUILDS: Dict[Tuple[int, int], subprocess.Popen] = {}   # (size, workers) -> the compiling process
@@ -171,6 +173,32 @@ def ensure_fast_trainer(vector_size: int, workers: int = 1) -> bool:
         return False
     _load(vector_size, workers)
     return True
+
+
+_START: Optional[threading.Thread] = None   # the server's warm-up at start (warm_at_start), once per process
+
+
+def _warm(vector_size: int, workers: Tuple[int, ...]) -> None:
+    for w in workers:
+        for size in sorted({0, fast.static_size(vector_size)}):
+            if not on_disk(size, w):
+                start_compile(size, w).wait()   # compiled in another, niced process: sessions here go on
+        _load(vector_size, w)                     # then only loaded from numba's disk cache (a fraction of a second)
+        mark_on_disk(0, w)                        # warm_up loaded the any-size kernels too
+
+
+def warm_at_start(vector_size: int, workers: Tuple[int, ...] = (1, 2)) -> threading.Thread:
+    """When a server process starts (app.py calls this on its first run): compile the kernels of the app's
+    default vector size in another process and load them here, in a background thread, once per process,
+    as deploy/serve_class.sh does before a class; so the first "Train" on a new server waits for nothing.
+    Returns the thread (the same one on every later call)."""
+    global _START
+    with _LOCK:
+        if _START is None:
+            _START = threading.Thread(target=_warm, args=(int(vector_size), tuple(workers)), daemon=True,
+                                      name="w2v-warm-at-start")
+            _START.start()
+        return _START
 
 
 def warm_sizes(sizes, workers=(1, 2)) -> None:

@@ -1,7 +1,7 @@
 """The compiled kernel: the model's update rule (engine/update.py) over many examples, with numba.
 
 What it does:
-1. run_examples / submit_examples apply examples start..end-1 of a chunk (engine/examples.py) to W_in and
+1. run_examples applies examples start..end-1 of a chunk (engine/examples.py) to W_in and
    W_out in place, with exactly the update rule of update.UpdateRule.apply, for all six models
    (skip-gram / CBOW x full softmax / hierarchical softmax / negative sampling); the rule's
    choices reach the kernel as rule.kernel_flags (objective code, h is the mean, divide the inputs,
@@ -33,9 +33,9 @@ the threads of a whole training (pipeline.py), or compile up front (warmup.py).
 Why numba: plain loops over NumPy arrays that a student can read beside the update rule, compiled
 to machine code on first use and cached on disk (cache=True: in engine/fast/__pycache__/, beside this
 file); from vector size STATIC_MIN_D on, one kernel per exact size (size_marker, below: a row of 100
-floats becomes seven 16-wide vector instructions, ~25% faster). nogil=True lets two threads update
-the shared weights at once (Hogwild, as word2vec.c and gensim; workers=2: results vary slightly from
-run to run) while another builds the next chunk. fastmath is only "reassoc" and "contract" (vectorised
+floats becomes seven 16-wide vector instructions, ~25% faster). nogil=True lets several threads update
+the shared weights at once (Hogwild, as word2vec.c and gensim; workers >= 2: results vary slightly from
+run to run), each between building its own chunks. fastmath is only "reassoc" and "contract" (vectorised
 sums, fused multiply-add), so the NaN / inf checks stay exact. workers=1 is deterministic and follows
 the stream in order.
 
@@ -51,7 +51,6 @@ the stream in order.
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from typing import Optional
 
 import numpy as np
@@ -62,12 +61,11 @@ try:  # numba is in requirements.txt; without it the NumPy reference below still
 except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
+from .batched import _batch_compiled
 from .rows import _distinct, _sync_hot, _update_rows32, _update_rows64
-from .threads import Job, pieces, shared_executor
 from ..objectives import EXP_TABLE_STEP, MAX_EXP, SIGMOID_TABLE
 from ..update import TrainingDiverged, UpdateRule
 
-PIECE_EXAMPLES = 50_000   # a slice is split between the threads only from twice this size
 FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
 HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's private copy of the top tree nodes
 HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
@@ -79,11 +77,24 @@ DEFERRED_SIZES: set = set()  # sizes whose own kernel compiles in another proces
 
 # ---------------------------------------------------------------------------- the NumPy reference
 def run_examples_numpy(W_in, W_out, chunk, start, end, rule: UpdateRule, tree):
-    """The readable reference (and fallback without numba): rule.apply over examples start..end-1.
+    """The readable reference (and fallback without numba): rule.apply over examples start..end-1 (or, with
+    ns_batching, rule.apply_batch over their centers).
 
     Returns (loss_sum, n_done, diverged), like run_examples with workers=1.
     """
     total = 0.0
+    if rule.batched:
+        e = start
+        while e < end:
+            b = min(end, chunk.batch_end(e))
+            inputs = chunk.input_ids[chunk.input_ptr[e]:chunk.input_ptr[b]]
+            try:
+                u = rule.apply_batch(W_in, W_out, inputs, chunk.targets[e:b], chunk.negatives[e], float(chunk.lr[e]))
+            except TrainingDiverged:
+                return total, e - start, True
+            total += u.loss
+            e = b
+        return total, end - start, False
     for e in range(start, end):
         try:
             u = rule.apply(W_in, W_out, chunk.inputs(e), int(chunk.targets[e]), chunk.negatives[e],
@@ -391,50 +402,32 @@ def _tree_arrays(tree):
             np.ascontiguousarray(tree.lengths, dtype=np.int32))
 
 
-def submit_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers=1,
-                    executor: Optional[ThreadPoolExecutor] = None, flag: Optional[np.ndarray] = None) -> Job:
-    """Start applying examples start..end-1 of chunk in background threads; returns a Job.
-
-    The caller may do other work (pipeline.py builds the next chunk) and then call job.result().
-    workers=1: one piece. workers=2: pieces of the range for two threads, Hogwild (results vary from
-    run to run; on divergence n_done counts the examples applied by all pieces, which are then not
-    necessarily the first n_done). executor: where the pieces run (default: a shared pool of two
-    threads; give a one-thread executor to keep several submitted jobs in order). flag: (1,) int32
-    shared by jobs that must stop together: a diverging example sets it, and every example checks it.
-    """
-    if not HAVE_NUMBA:  # pragma: no cover
-        return Job([], run_examples_numpy(W_in, W_out, chunk, start, end, rule, tree))
-    if end <= start:
-        return Job([], (0.0, 0, False))
-    paths, codes, lengths = _tree_arrays(tree)
-    args = (W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives, chunk.lr)
-    code, mean, divide, use_table = rule.kernel_flags
-    if flag is None:
-        flag = np.zeros(1, dtype=np.int32)
-    pool = executor if executor is not None else shared_executor()
-    futures = [pool.submit(_kernel_compiled, *args, a, b, code, mean, paths, codes, lengths, flag,
-                           divide, use_table, TABLE32, _size_marker(W_in.shape[1]), _hot_marker(code, workers))
-               for a, b in pieces(start, end, workers, PIECE_EXAMPLES)]
-    return Job(futures)
-
-
-def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers=1):
-    """Apply examples start..end-1 of chunk in order. Returns (loss_sum, n_done, diverged).
+def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers=1,
+                 flag: Optional[np.ndarray] = None):
+    """Apply examples start..end-1 of chunk in order, in the calling thread. Returns (loss_sum, n_done, diverged).
+    With ns_batching (rule.batched) start and end must be at a center's boundary (Chunk.batch_end), and
+    each center is one update (_batch_kernel).
 
     Exactly rule.apply's update for each example (see the module docstring); stops before the first
-    example whose loss or gradients are NaN/inf, or whose update overflows float32.
-    workers=1 runs in the calling thread and is deterministic; workers=2 uses two Hogwild threads.
+    example whose loss or gradients are NaN/inf, or whose update overflows float32. The kernel holds
+    no GIL, so several threads may call this at once on the same weights (Hogwild; pipeline.py does):
+    workers is how many do (with hierarchical softmax and more than one, each keeps its private copy of
+    the top tree nodes, _hot_marker). flag: (1,) int32 shared by the calls that must stop together: a
+    diverging example sets it, and every example checks it first.
     """
     if not HAVE_NUMBA:  # pragma: no cover
         return run_examples_numpy(W_in, W_out, chunk, start, end, rule, tree)
-    if workers > 1:
-        return submit_examples(W_in, W_out, chunk, start, end, rule, tree, workers).result()
     if end <= start:
         return 0.0, 0, False
+    flag = np.zeros(1, dtype=np.int32) if flag is None else flag
+    if rule.batched:
+        s, n, dv = _batch_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives,
+                                   chunk.lr, chunk.center_pos, start, end, flag, _size_marker(W_in.shape[1]))
+        return float(s), int(n), bool(dv)
     paths, codes, lengths = _tree_arrays(tree)
     code, mean, divide, use_table = rule.kernel_flags
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, code, mean, paths, codes, lengths,
-                                np.zeros(1, dtype=np.int32), divide, use_table, TABLE32,
-                                _size_marker(W_in.shape[1]), ())
+                                flag, divide, use_table,
+                                TABLE32, _size_marker(W_in.shape[1]), _hot_marker(code, workers))
     return float(s), int(n), bool(dv)

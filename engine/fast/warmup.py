@@ -2,7 +2,8 @@
 
 What it does: numba compiles the kernel (kernel.py) and the stream's loops (engine/examples_compiled.py)
 the first time they run on a machine and caches them on disk (in the __pycache__ folder beside each
-source file); warm_up() makes that happen now, by training tiny models of all six kinds (so the kernels
+source file); warm_up() makes that happen now, by training tiny models of all six kinds and the batched
+skip-gram (ns_batching; so the kernels
 see exactly the argument types of real training), and is_warm() says whether the kernels a training run
 needs are loaded in this process. The app (ui/compiling.py) calls them so that nobody waits for someone
 else's compile.
@@ -24,7 +25,7 @@ from . import kernel
 
 
 def _dispatchers():
-    return [kernel._kernel_compiled] + examples_compiled.DISPATCHERS
+    return [kernel._kernel_compiled, kernel._batch_compiled] + examples_compiled.DISPATCHERS
 
 
 def _kernel_variants() -> set:
@@ -70,6 +71,10 @@ def warm_up(vector_size: Optional[int] = None, workers: int = 1) -> float:
                                      negative=20, epochs=1, sample=0, seed=0, workers=min(n_workers, 2))
                         m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
                         m.train()
+                m = Word2Vec(vector_size=size, window=2, negative=20, epochs=1, sample=0, seed=0,
+                             ns_batching="shared_negatives")          # the batched kernel (skip-gram NS)
+                m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
+                m.train()
         if not all(d.signatures for d in _dispatchers()):  # pragma: no cover - no redraw was needed
             examples_compiled.alias_pick(np.zeros(1, np.int64), np.zeros(1), np.ones(1), np.zeros(1, np.int32),
                         np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int64))

@@ -15,7 +15,6 @@ from engine import TrainingDiverged, Word2Vec, alias_draw, alias_table, fast, re
 from engine.examples import make_chunk
 from engine.examples_compiled import COMPILED, INTERPRETED
 from engine.fast import warmup
-from engine.fast.threads import pieces
 
 MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
 TOL = dict(rtol=1e-4, atol=1e-6)   # the issue's tolerance for "the same weights"
@@ -344,36 +343,24 @@ def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architectur
 @pytest.mark.parametrize("vector_size", [16, fast.STATIC_MIN_D])
 def test_private_copy_of_the_top_tree_nodes_gives_the_same_updates_in_one_thread(royalty, vector_size):
     """Hierarchical softmax with two workers keeps the top HOT_ROWS nodes in a private copy per thread and
-    adds its updates to W_out every HOT_SYNC examples. One thread alone (a slice too small to split)
-    must then end exactly where the plain kernel ends, up to float32 rounding of the sync."""
+    adds its updates to W_out every HOT_SYNC examples. One thread alone must then end exactly where the
+    plain kernel ends, up to float32 rounding of the sync."""
     m = build(royalty, objective="hierarchical_softmax", sample=0, vector_size=vector_size)
     assert len(m.W_out) > fast.HOT_ROWS
     m.W_out[:] = np.random.default_rng(0).normal(scale=0.1, size=m.W_out.shape)
     chunk = m.stream.chunk(0)
     n = min(chunk.n_examples, 5 * fast.HOT_SYNC)
-    assert n > 2 * fast.HOT_SYNC and pieces(0, n, 2, fast.PIECE_EXAMPLES) == [(0, n)]
+    assert n > 2 * fast.HOT_SYNC
     a_in, a_out, b_in, b_out = m.W_in.copy(), m.W_out.copy(), m.W_in.copy(), m.W_out.copy()
     args = (chunk, 0, n, m.rule, m.tree)
     sa, na, _ = fast.run_examples(a_in, a_out, *args, workers=1)
-    sb, nb, _ = fast.run_examples(b_in, b_out, *args, workers=2)      # one piece, with the private copy
+    sb, nb, _ = fast.run_examples(b_in, b_out, *args, workers=2)      # this thread, with the private copy
     assert na == nb == n and sb == pytest.approx(sa, rel=1e-6)
     assert not np.array_equal(a_out[:fast.HOT_ROWS], m.W_out[:fast.HOT_ROWS])   # the top nodes did move
     np.testing.assert_allclose(b_out, a_out, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(b_in, a_in, rtol=1e-4, atol=1e-6)
 
 
-def test_pieces_cover_the_range_once():
-    for start, end in [(0, 0), (3, 10), (0, 1999), (100, 50_100), (7, 1_000_007)]:
-        for workers in (1, 2):
-            parts = pieces(start, end, workers, fast.PIECE_EXAMPLES)
-            covered = [i for a, b in parts for i in range(a, b)] if end - start < 100_000 else None
-            if covered is not None:
-                assert covered == list(range(start, end))
-            assert parts[0][0] == start and parts[-1][1] == end if end > start else True
-            assert all(b1 == a2 for (_, b1), (a2, _) in zip(parts, parts[1:]))
-
-
-# ---------------------------------------------------------------------------- the alias sampler
 def test_alias_table_holds_exactly_the_noise_distribution():
     counts = np.array([1000, 400, 400, 90, 33, 7, 5, 1, 1, 1], dtype=float)
     for exponent in (0.0, 0.75, 1.0):
@@ -488,3 +475,63 @@ def test_word2vec_cbow_update_fast_equals_step_and_differs_from_exact(objective)
     assert t.input_scale == 1
     with pytest.raises(ValueError, match="cbow_update"):
         Word2Vec(cbow_update="fast").build_vocab(sents)
+
+
+# ---------------------------------------------------------------------------- the stream built in parallel
+def test_chunks_are_the_same_whichever_thread_builds_them_and_in_any_order(royalty):
+    """Each chunk draws from its own generator (the stream's key and the chunk's number): built in
+    reverse order from a replay of the stream, every chunk equals the one step() walks."""
+    m = build(royalty, chunk_words=300, epochs=2)
+    replay = m.replay_stream()
+    raws = [replay.read() for _ in range(6)]
+    built = {raw.seq: replay.build(raw) for raw in reversed(raws)}
+    assert len({c.negatives.tobytes() for c in built.values()}) == 6   # different draws per chunk
+    for seq in range(6):
+        _same_chunk(m.stream.chunk(seq), built[seq])
+
+
+def test_training_threads_build_the_chunks(royalty, monkeypatch):
+    """The chunks after the first are built in the training threads (not in the thread that reads)."""
+    m = build(royalty * 4, chunk_words=300, workers=2, epochs=2)
+    where = []
+    original = m.stream.build
+    monkeypatch.setattr(m.stream, "build", lambda raw: where.append(threading.current_thread().name) or original(raw))
+    info = m.train()
+    assert m.training_complete and info["threads"]["chunks"] > 20
+    assert len(where) >= info["threads"]["chunks"] - 1   # the first one train() itself found to start from
+    assert sum(not name.startswith("word2vec-train") for name in where) <= 1
+    assert info["threads"]["build_s"] > 0 and info["threads"]["kernel_s"] > 0
+
+
+def _examples_before_cursor(m) -> int:
+    replay = m.replay_stream()
+    return sum(replay.chunk(seq).n_examples for seq in range(m.cursor.chunk.seq)) + m.cursor.index
+
+
+def test_two_workers_stopped_have_trained_the_stream_s_beginning(royalty):
+    """Asked to stop, two workers finish the chunks they are on and start no other: the examples trained
+    are exactly those before the cursor, and a later train() trains the rest."""
+    kw = dict(chunk_words=300, epochs=2, workers=2)
+    m = build(royalty * 4, **kw)
+    calls = []
+    info = m.train(progress=lambda f, i: calls.append(f) or len(calls) < 4, report_every=0.0)
+    assert info["stopped"] and not m.training_complete
+    assert m.step_count == _examples_before_cursor(m)
+    m.train()
+    full = build(royalty * 4, **kw)
+    full.train()
+    assert m.training_complete and m.step_count == full.step_count
+
+
+def test_the_encoded_corpus_kept_after_the_first_epoch_gives_the_same_stream(royalty, monkeypatch):
+    """Later epochs replay the ids kept from the first (CACHE_TOKENS); a corpus too large to keep is read
+    and encoded again every epoch, with the same chunks."""
+    from engine import examples
+    kept = build(royalty, epochs=3, chunk_words=400)
+    kept.train()
+    assert kept.stream._epoch_ids is not None
+    monkeypatch.setattr(examples, "CACHE_TOKENS", 10)
+    reread = build(royalty, epochs=3, chunk_words=400)
+    reread.train()
+    assert reread.stream._epoch_ids is None
+    assert np.array_equal(kept.W_in, reread.W_in) and kept.epoch_losses() == reread.epoch_losses()

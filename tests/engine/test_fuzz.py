@@ -65,6 +65,7 @@ GOOD = {
     "init_scale": st.floats(1e-3, 100.0),
     "skipgram_input": st.sampled_from(SETTINGS["skipgram_input"].choices),
     "sigmoid": st.sampled_from(SETTINGS["sigmoid"].choices),
+    "ns_batching": st.sampled_from(SETTINGS["ns_batching"].choices),
 }
 assert set(GOOD) == set(SETTINGS), "every setting is fuzzed"
 
@@ -171,10 +172,15 @@ def test_settings_and_corpora_build_or_raise_a_named_error_and_training_stays_fi
         raise
     except DOCUMENTED as e:
         table_with_softmax = values.get("sigmoid", "exact") != "exact" and values.get("objective") == "softmax"
+        batching_elsewhere = values.get("ns_batching") == "shared_negatives" and (
+            values.get("architecture"), values.get("objective"), values.get("sigmoid")) != (
+            "skipgram", "negative_sampling", "exact")
         if bad_settings:
             assert_named(e, bad_settings)                  # the settings are checked before the corpus
         elif table_with_softmax:                           # two allowed values that do not go together
             assert "sigmoid" in str(e) and "softmax" in str(e), str(e)
+        elif batching_elsewhere:                           # batching is for skip-gram NS with the exact sigma
+            assert "ns_batching=" in str(e), str(e)
         elif bad_token is not None:
             i, j = bad_token
             assert "sentences[" in str(e), str(e)

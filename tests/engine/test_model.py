@@ -33,7 +33,7 @@ def test_init_only_stores_arguments():
     (dict(min_count=0), r"min_count=0"),
     (dict(sample=-0.1), r"sample=-0.1"),
     (dict(epochs=0), r"epochs=0"),
-    (dict(workers=3), r"workers=3.*integer in \[1, 2\]"),
+    (dict(workers=33), r"workers=33.*integer in \[1, 32\]"),
     (dict(num_skips=9, window=2), r"num_skips=9.*\[1, 4\]"),
     (dict(vector_size=2.5), r"vector_size=2.5.*integer"),
     (dict(skipgram_input="target"), r"skipgram_input='target'.*one of \('center', 'context'\)"),

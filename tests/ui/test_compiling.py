@@ -139,3 +139,41 @@ def test_a_real_background_compile_fills_the_disk_cache_that_this_process_then_l
         assert proc.wait(300) == 0
     assert compiling.ensure_fast_trainer(size) is True
     assert fast.is_warm(size)
+
+
+def test_a_new_server_compiles_the_default_size_in_the_background_once(monkeypatch):
+    """warm_at_start (app.py's first run): the kernels of the app's default vector size are compiled in
+    another process and then loaded here, in a background thread started once per server process, so the
+    first Train finds them ready; a size compiled before is only loaded."""
+    monkeypatch.setattr(compiling, "_START", None)
+    loaded = _fake_compiler(monkeypatch, 0.3)
+    started = []
+    real_start = compiling.start_compile
+    monkeypatch.setattr(compiling, "start_compile", lambda size, workers=1: started.append((size, workers))
+                        or real_start(size, workers))
+    thread = compiling.warm_at_start(100, workers=(1, 2))
+    assert compiling.warm_at_start(100, workers=(1, 2)) is thread     # once per process
+    thread.join(30)
+    assert not thread.is_alive()
+    assert started == [(0, 1), (100, 1), (0, 2), (100, 2)]              # in other processes
+    assert loaded == [(100, 1), (100, 2)]                               # then loaded in this one
+    assert fast.is_warm(100, 1) and fast.is_warm(100, 2)
+    assert compiling.ensure_fast_trainer(100) is True and compiling._BUILDS.keys() == {(0, 1), (100, 1), (0, 2), (100, 2)}
+
+    monkeypatch.setattr(compiling, "_START", None)
+    started.clear()
+    compiling.warm_at_start(100, workers=(1,)).join(30)                 # a second server on this machine
+    assert started == [] and loaded[-1] == (100, 1)
+
+
+def test_the_app_warms_its_default_size_when_the_server_starts():
+    """app.py starts the warm-up at its first run with the sidebar's default vector size."""
+    import ast
+    from pathlib import Path
+
+    from ui.settings import APP_CONFIG
+
+    tree = ast.parse(Path(compiling.ROOT, "app.py").read_text())
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "warm_at_start"]
+    assert len(calls) == 1 and ast.unparse(calls[0].args[0]) == "APP_CONFIG.vector_size"
+    assert APP_CONFIG.vector_size == 20

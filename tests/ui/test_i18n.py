@@ -217,11 +217,25 @@ def prose(text: str) -> str:
     return text
 
 
+def corpus_words(at) -> set:
+    """The session model's vocabulary: its words listed on a page are data (a window 'mother, is, grown,
+    adult' of the English sample corpus on a Chinese page), not untranslated prose."""
+    from ui import state
+
+    try:
+        model = at.session_state[state.MODEL]
+    except KeyError:
+        return set()
+    return set(model.vocab.index_to_key) if model is not None and model.vocab is not None else set()
+
+
 def english_runs(at) -> list:
     found = []
+    vocab = corpus_words(at)
     for kind, text in visible_texts(at):
         for m in ENGLISH_RUN.finditer(prose(text)):
-            if m.group(0).strip(" *,") not in ALLOWED_RUNS:
+            run = m.group(0).strip(" *,")
+            if run not in ALLOWED_RUNS and not set(re.split(r"[ \t*,]+", run)) <= vocab:
                 found.append((kind, m.group(0), text[:120]))
     return found
 

@@ -52,7 +52,7 @@ def history_table(model: Word2Vec, last: int = 200) -> None:
 # ------------------------------------------------------------------------------------------ drawing one trace
 # Each section puts the formula and a few plain words on the left and the chart on the right.
 TEXT_CHART = [2, 3]
-SECTIONS = ("hidden", "probs", "loss", "grads", "update", "matrices", "history", "all")
+SECTIONS = ("hidden", "probs", "loss", "grads", "update", "matrices", "batch", "history", "all")
 
 
 def hidden_formula(model: Word2Vec) -> str:
@@ -290,6 +290,32 @@ def whole_matrices(model: Word2Vec, t, key: str) -> None:
         x_title=tr("step.dimension")), key=f"{key}_whole")
 
 
+def batched_update(model: Word2Vec, key: str) -> None:
+    """The next center's examples as one batched update: the scores as the matrix product X Oᵀ (Ji et al. 2016)."""
+    b = step_lessons.batched_update(model)
+    if b is None:
+        st.caption(tr("step.batch.only_sg_ns"))
+        return
+    context, center = words(model, b["context"]), words(model, [b["center"]])[0]
+    out = [f"u[{center}] {tr('step.probs.target')}"] + [f"u[{x}] {tr('step.probs.noise')}"
+                                                        for x in words(model, b["negatives"])]
+    left, right = st.columns(TEXT_CHART)
+    with left:
+        st.markdown(tr("step.batch.text", m=len(context), k=len(b["negatives"]), center=center))
+        st.latex(r"S = X\,O^{\top} \in \mathbb{R}^{m \times (1+k)},\qquad G = \sigma(S) - Y")
+        st.latex(r"\Delta X = -\eta\, G\,O,\qquad \Delta O = -\eta\, G^{\top} X")
+        st.caption(tr("step.batch.cost"))
+    rows_in = [f"x[{w}]" for w in context]
+    right.vega_lite_chart(*heatmap(b["X"], rows_in, title=tr("step.batch.x", m=len(context), d=model.vector_size),
+                                   x_title=tr("step.dimension")), key=f"{key}_batch_x", width="stretch")
+    right.vega_lite_chart(*heatmap(b["O"], out, title=tr("step.batch.o", n=len(out), d=model.vector_size),
+                                   x_title=tr("step.dimension")), key=f"{key}_batch_o", width="stretch")
+    right.vega_lite_chart(*heatmap(b["S"], rows_in, [f"u[{center}]"] + [f"u[{x}]" for x in words(model, b["negatives"])],
+                                   title=tr("step.batch.s", m=len(context), n=len(out)), value_format=".2f",
+                                   x_title=tr("step.batch.s_columns"),
+                                   show_values=True), key=f"{key}_batch_s", width="stretch")
+
+
 def section_picker(key: str) -> Optional[str]:
     """The one section of the update to draw (drawing one at a time keeps a Next click cheap)."""
     return choice(st.segmented_control, tr("step.sections.label"), SECTIONS, lambda s: tr(f"step.sections.{s}"),
@@ -319,3 +345,5 @@ def draw_section(model: Word2Vec, t, section: Optional[str], key: str) -> None:
             update_rows(model, t, key)
         elif s == "matrices":
             whole_matrices(model, t, key)
+        elif s == "batch":
+            batched_update(model, key)

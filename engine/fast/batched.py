@@ -1,0 +1,154 @@
+"""The batched kernel: ns_batching="shared_negatives" (skip-gram, negative sampling), compiled with numba.
+
+What it does: update.UpdateRule.apply_batch (the step trainer's batched update) over many examples, center
+after center, in float32 (see _batch_kernel); kernel.run_examples calls it when the model's rule is batched.
+What it does not do: the unbatched update (kernel.py), choose examples or negatives (examples.py: a center's
+examples take the negatives of its first example here), or run threads (pipeline.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+try:  # numba is in requirements.txt; without it kernel.run_examples_numpy trains (slowly)
+    from numba import njit
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - only on a machine without numba
+    HAVE_NUMBA = False
+
+
+def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, center_pos, start, end, flag,
+                  size_marker):
+    """ns_batching="shared_negatives" (skip-gram, negative sampling): update.UpdateRule.apply_batch in float32,
+    center after center over examples start..end-1 (both at a center's boundary). Returns (loss_sum, n_done,
+    diverged).
+
+    For the m examples of a center: copy their input rows X (m, d), target rows T (m, d) and the k shared
+    negatives' rows N (k, d) (the first example's negatives); scores X_i . T_i and the m x k product X N^T;
+    G = sigma(scores) - labels (float64, as objectives.py); then every row moves by its summed gradient,
+    computed from those copies: W_in[in_i] -= lr (G_i0 T_i + sum_j G_ij N_j), W_out[t_i] -= lr G_i0 X_i,
+    W_out[n_j] -= lr sum_i G_ij X_i. Reading the k negative rows once for m examples instead of m times
+    (and drawing them once) is where the speed comes from (Ji et al. 2016). A NaN or inf loss writes
+    nothing; a written row whose sum is not finite (float32 overflow) puts every row of the center back;
+    either way training stops before that center (flag set, diverged=True).
+    """
+    d = len(size_marker) if len(size_marker) > 0 else W_in.shape[1]
+    k = negatives.shape[1]
+    cap = 64
+    X = np.zeros((cap, d), dtype=np.float32)        # (m, d) the input rows before the update
+    T = np.zeros((cap, d), dtype=np.float32)        # (m, d) the target rows before
+    G = np.zeros((cap, 1 + k), dtype=np.float32)    # (m, 1+k) -lr * (sigma(scores) - labels)
+    N = np.zeros((k, d), dtype=np.float32)          # (k, d) the shared negatives' rows before
+    acc = np.zeros(d, dtype=np.float32)             # (d,) one row's update
+    loss_sum = 0.0
+    n_done = 0
+    diverged = False
+    e = start
+    while e < end:
+        if flag[0] != 0:
+            break
+        e1 = e + 1
+        while e1 < end and center_pos[e1] == center_pos[e]:
+            e1 += 1
+        m = e1 - e
+        if m > cap:
+            cap = 2 * m
+            X = np.zeros((cap, d), dtype=np.float32)
+            T = np.zeros((cap, d), dtype=np.float32)
+            G = np.zeros((cap, 1 + k), dtype=np.float32)
+        lr = lrs[e]
+        for i in range(m):
+            xi = W_in[input_ids[input_ptr[e + i]]]
+            ti = W_out[targets[e + i]]
+            for c in range(d):
+                X[i, c] = xi[c]
+                T[i, c] = ti[c]
+        for j in range(k):
+            nj = W_out[negatives[e, j]]
+            for c in range(d):
+                N[j, c] = nj[c]
+        # scores, loss and G: loss = sum max(x, 0) + log(prod (1 + exp(-|s|))), x = -s (label 1) or s (label 0)
+        loss = 0.0
+        for i in range(m):
+            prod = 1.0
+            for j in range(1 + k):
+                s32 = np.float32(0.0)
+                if j == 0:
+                    for c in range(d):
+                        s32 += X[i, c] * T[i, c]
+                else:
+                    for c in range(d):
+                        s32 += X[i, c] * N[j - 1, c]
+                s = np.float64(s32)
+                label = 1.0 if j == 0 else 0.0
+                q = math.exp(-abs(s))
+                p = 1.0 / (1.0 + q) if s >= 0 else q / (1.0 + q)   # sigma(s)
+                x = -s if j == 0 else s
+                loss += max(x, 0.0)
+                prod *= 1.0 + q
+                G[i, j] = np.float32(-lr * (p - label))
+            loss += math.log(prod)
+        if not math.isfinite(loss):
+            flag[0] = 1
+            diverged = True
+            break
+        bad = False
+        for i in range(m):                              # W_in[in_i] += -lr * (G_i0 T_i + sum_j G_ij N_j)
+            g0 = G[i, 0]
+            for c in range(d):
+                acc[c] = g0 * T[i, c]
+            for j in range(k):
+                gj = G[i, 1 + j]
+                for c in range(d):
+                    acc[c] += gj * N[j, c]
+            row = W_in[input_ids[input_ptr[e + i]]]
+            total = np.float32(0.0)
+            for c in range(d):
+                v = row[c] + acc[c]
+                row[c] = v
+                total += v
+            bad = bad or not math.isfinite(total)
+        for i in range(m):                              # W_out[t_i] += -lr * G_i0 X_i
+            g0 = G[i, 0]
+            row = W_out[targets[e + i]]
+            total = np.float32(0.0)
+            for c in range(d):
+                v = row[c] + g0 * X[i, c]
+                row[c] = v
+                total += v
+            bad = bad or not math.isfinite(total)
+        for j in range(k):                              # W_out[n_j] += -lr * sum_i G_ij X_i
+            for c in range(d):
+                acc[c] = 0.0
+            for i in range(m):
+                gj = G[i, 1 + j]
+                for c in range(d):
+                    acc[c] += gj * X[i, c]
+            row = W_out[negatives[e, j]]
+            total = np.float32(0.0)
+            for c in range(d):
+                v = row[c] + acc[c]
+                row[c] = v
+                total += v
+            bad = bad or not math.isfinite(total)
+        if bad:                                         # float32 overflow: put the center's rows back
+            for i in range(m):
+                W_in[input_ids[input_ptr[e + i]]] = X[i]
+                W_out[targets[e + i]] = T[i]
+            for j in range(k):
+                W_out[negatives[e, j]] = N[j]
+            flag[0] = 1
+            diverged = True
+            break
+        loss_sum += loss
+        n_done += m
+        e = e1
+    return loss_sum, n_done, diverged
+
+
+if HAVE_NUMBA:
+    _batch_compiled = njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})(_batch_kernel)
+else:  # pragma: no cover
+    _batch_compiled = None
