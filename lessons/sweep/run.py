@@ -58,7 +58,7 @@ class ResultCache:
     Rows are plain numbers and strings; get() hands out a copy marked cached=True, so no caller can
     change what another one reads. Thread-safe. hits / misses count lookups (the tests read them).
     """
-    VERSION = 3      # bump when evaluate() or a row's fields change, so old rows are not reused
+    VERSION = 4      # bump when evaluate() or a row's fields change, so old rows are not reused
 
     def __init__(self, maxsize: int = 2000):
         self.maxsize = maxsize

@@ -496,6 +496,31 @@ def test_runs_are_compared_on_the_pairs_and_words_every_run_covers():
     assert np.isnan(too_few[0]["wordsim353"])                          # fewer than MIN_PAIRS common pairs
 
 
+def test_analogies_are_scored_on_the_questions_every_run_can_ask():
+    """Issue 24.2 for analogies: a max_vocab_size sweep on royalty (a smaller vocabulary drops words, and with them
+    questions) scores every run's accuracy on the questions all runs ask, with the count; each run's own accuracy
+    stays as analogies_own. Checked against the engine's per-question answers of vectors trained with the same
+    settings (workers=1 runs are reproducible)."""
+    corpus = sample("royalty")
+    plan = sweep_plan.SweepPlan.make("max_vocab_size", [20, 1000], [1], {**TINY_BASE, "epochs": 3})
+    rows = sweep_run.run_sweep(plan, corpus, slots=None)
+    out = sorted(sweep_scores.on_common_items(rows), key=lambda r: r["value"])
+    answers = {}
+    for run in plan.runs():
+        model = Word2Vec(**run.kwargs)
+        model.build_vocab(corpus.sentences)
+        model.train()
+        answers[run.value] = model.wv.word_analogy_details(corpus.analogies)
+    common = [i for i in range(len(answers[20])) if all(a[i][5] is not None for a in answers.values())]
+    own_asked = {v: sum(d[5] is not None for d in a) for v, a in answers.items()}
+    assert 0 < len(common) < own_asked[1000]                          # the small vocabulary lost questions
+    for r in out:
+        assert r["analogies_common"] == len(common)
+        assert r["analogies"] == pytest.approx(np.mean([answers[r["value"]][i][5] for i in common]))
+        assert r["analogies_own"] == pytest.approx(sum(d[5] is True for d in answers[r["value"]]) / own_asked[r["value"]])
+    assert sweep_scores.analogy_items(answers[20])[0].bit_count() == own_asked[20]
+
+
 def test_min_alpha_and_max_vocab_size_can_be_swept():
     corpus = sample("tiny")
     plan = sweep_plan.SweepPlan.make("max_vocab_size", [5, 10], [1], TINY_BASE)

@@ -431,3 +431,25 @@ def test_a_folder_of_large_corpora_is_offered_and_swept_from_disk(page, tmp_path
     job = run_sweep(at)
     assert isinstance(job.corpus.sentences, Corpus) and job.corpus.key.startswith("folder:big.txt:")
     assert {r["status"] for r in job.snapshot()["rows"]} == {"ok"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_analogies_are_scored_on_the_questions_every_run_asks(page, lang, request):
+    """Issue 24.2 for analogies: a max_vocab_size sweep on royalty (20 words ask fewer of its questions than the
+    whole vocabulary) scores both on the questions both ask, and the page says how many (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, sb_corpus="royalty", sb_epochs=3)
+    kept_choice(at.selectbox, "sw_setting").set_value("max_vocab_size").run()
+    set_values(at, "20, 1000", 1, setting="max_vocab_size")
+    job = run_sweep(at)
+    kept_choice(at.selectbox, "sw_metric").set_value("analogies").run()
+    no_exception(at)
+    rows = sweep_scores.on_common_items(job.snapshot()["rows"])
+    common = {r["analogies_common"] for r in rows}
+    from engine import sample_analogies
+    questions = sum(not line.startswith(":") for line in open(sample_analogies("royalty"), encoding="utf-8"))
+    assert len(common) == 1 and 0 < min(common) < max(round(r["analogies_coverage"] * questions) for r in rows)
+    assert t("sweep.common_items", n=min(common), metric=sweep_charts.metric_label("analogies")) in texts(at.caption)
+    np.testing.assert_allclose(sorted(figure_array(panel(sweep_figure(at), 1)[0]["y"])),
+                               sorted(r["analogies"] for r in rows))
