@@ -350,9 +350,20 @@ class SweepJob:
         self.state = "new"          # new -> running -> done | stopped | failed
         self.error = ""
         self.started = self.finished = None
+        self.source = ""            # the file a re-opened sweep came from ('' for one trained here)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: Optional[threading.Thread] = None
+
+    @classmethod
+    def from_rows(cls, plan: SweepPlan, corpus: SweepCorpus, rows: Sequence[dict], source: str = "") -> "SweepJob":
+        """A job that is over, holding `rows` (a sweep re-opened from its CSV: `source` is the file's name); it
+        never starts a thread. Its state is "done", or "stopped" when fewer rows than runs."""
+        job = cls(plan, corpus, cache=None, slots=None)
+        job.rows = [dict(r) for r in rows]
+        job.state = "done" if len(job.rows) >= job.total else "stopped"
+        job.fraction, job.label, job.source = 1.0, "done", source
+        return job
 
     def start(self) -> "SweepJob":
         self.state = "running"

@@ -67,8 +67,13 @@ class SweepCorpus:
     benchmarks: bool = True
     own_pairs: Optional[Path] = None        # the user's word pairs with scores (gensim's format: w1 w2 score)
     own_analogies: Optional[Path] = None    # the user's analogies (gensim's / Google's format, ': section' lines)
+    measures: Tuple[str, ...] = ()          # a sweep re-opened from its CSV: no sentences, the file's measures
 
     def metrics(self) -> List[str]:
+        """The quality measures this corpus can have, best first (see _metrics); a re-opened sweep's are its file's."""
+        return list(self.measures) if self.measures else self._metrics()
+
+    def _metrics(self) -> List[str]:
         """The quality measures this corpus can have, best first: its planted truth, its own groups and
         analogies, then the benchmark lists installed (whether their coverage allows a score is per run)."""
         out = []

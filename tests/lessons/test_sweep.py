@@ -529,3 +529,38 @@ def test_min_alpha_and_max_vocab_size_can_be_swept():
     plan = sweep_plan.SweepPlan.make("min_alpha", [0.0, 1e-3], [1], TINY_BASE)
     assert all(r["status"] == "ok" for r in sweep_run.run_sweep(plan, corpus, slots=None))
     assert sweep_plan.reference("min_alpha", {"architecture": "cbow"})["word2vec_c"] == pytest.approx(5e-6)
+
+
+def test_a_sweeps_csv_reads_back_into_the_same_runs_and_a_damaged_one_is_named():
+    """lessons.sweep.saved: a 2-D sweep with a choice setting and an unset max_vocab_size reads back into a plan of
+    the same runs and the same numbers; files that are not one of ours say what and where."""
+    from lessons.sweep import saved
+
+    corpus = sample("tiny")
+    plan = sweep_plan.SweepPlan.make("architecture", ["skipgram", "cbow"], [1, 2], {**TINY_BASE, "epochs": 2},
+                                     "shrink_windows", [True, False])
+    rows = sweep_scores.on_common_items(sweep_run.run_sweep(plan, corpus, slots=None))
+    data = saved.to_csv(rows, plan, "tiny")
+    back = saved.from_csv(data)
+    assert [(r.settings, r.seed) for r in back.plan.runs()] == [(r.settings, r.seed) for r in plan.runs()]
+    by_index = {r["index"]: r for r in rows}
+    for r in back.rows:
+        orig = by_index[r["index"]]
+        assert (r["value"], r["colour"], r["seed"]) == (orig["value"], orig["colour"], orig["seed"])
+        assert r["groups"] == pytest.approx(orig["groups"]) and r["V"] == orig["V"] and r["status"] == orig["status"]
+    assert "groups" in back.measures and back.corpus_label == "tiny"
+
+    lines = data.decode().splitlines()
+
+    def code(text):
+        with pytest.raises(saved.SavedSweepError) as e:
+            saved.from_csv(text.encode() if isinstance(text, str) else text)
+        return e.value.code, e.value.line, e.value.column
+
+    assert code("\n".join(lines[:2] + [lines[1]])) == ("duplicate", 3, "")
+    assert code("\n".join(lines[:2] + [lines[2].replace("tiny", "royalty", 1)])) == ("mixed", None, "corpus")
+    assert code(data.decode().replace("architecture", "colour_of_sky")) == ("bad_setting", 2, "swept")
+    assert code(data.decode().replace(",cbow,", ",glove,", 1))[0] == "bad_value"
+    assert code(lines[0] + "\n") == ("empty", None, "")
+    assert code(b"x" * (saved.MAX_BYTES + 1))[0] == "too_large"
+    assert code("\n".join(lines[:2] + [lines[2] + ",extra"]))[:2] == ("not_csv", 3)

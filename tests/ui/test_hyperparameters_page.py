@@ -453,3 +453,53 @@ def test_analogies_are_scored_on_the_questions_every_run_asks(page, lang, reques
     assert t("sweep.common_items", n=min(common), metric=sweep_charts.metric_label("analogies")) in texts(at.caption)
     np.testing.assert_allclose(sorted(figure_array(panel(sweep_figure(at), 1)[0]["y"])),
                                sorted(r["analogies"] for r in rows))
+
+
+def reopen(at, name: str, data: bytes):
+    uploaders = {u.proto.label: u for u in at.get("file_uploader")}
+    uploaders[t("sweep.reopen_label")].set_value((name, data, "text/csv")).run()
+    no_exception(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_saved_sweeps_csv_is_shown_again_and_a_foreign_or_damaged_one_is_refused(page, lang, request):
+    """Issue 24.5: the CSV the page downloads can be uploaded back: the same chart, verdict and table from the
+    file's numbers (nothing trained), the sweep joining the session's history; a file that is not one of ours, or
+    a damaged one, is refused with what is wrong, and the sweep shown stays (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, **TINY)
+    set_values(at, "1, 3", 2)
+    first = run_sweep(at)
+    rows = sweep_scores.on_common_items(first.snapshot()["rows"])
+    data = ui_results.csv_bytes(rows, first.plan, first.corpus)                 # what the download button holds
+    verdict = [m.value for m in at.markdown if t("sweep.verdict") in m.value]
+    before = sweep_figure(at)
+    set_values(at, "2, 4", 1)
+    second = run_sweep(at)
+    reopen(at, "sweep_window_tiny.csv", data)
+    job = at.session_state[ui.JOB]
+    assert job.source == "sweep_window_tiny.csv" and ui_results.same_runs(job.plan, first.plan) and not job.running
+    assert at.session_state[ui.HISTORY][:2] == [second, first]                  # the earlier ones kept
+    assert t("sweep.reopened", name="sweep_window_tiny.csv", n=4) in texts(at.caption)
+    assert [m.value for m in at.markdown if t("sweep.verdict") in m.value] == verdict
+    after = sweep_figure(at)
+    for n in (1, 2):
+        np.testing.assert_allclose(figure_array(panel(after, n)[0]["y"]), figure_array(panel(before, n)[0]["y"]))
+    table = at.dataframe[0].value
+    assert len(table) == 4 and list(table["seed"]) == [r["seed"] for r in rows]
+
+    lines = data.decode().splitlines()
+    header = lines[0].split(",")
+    col = header.index("final_loss")
+    damaged = lines[:2] + [",".join("abc" if i == col else c for i, c in enumerate(lines[2].split(",")))] + lines[3:]
+    cases = [("notes.csv", b"name,score\nking,3\n",
+              t("sweep.saved.not_ours", column="corpus, swept, value, colour_setting, colour_value, seed, status")),
+             ("broken.csv", "\n".join(damaged).encode(),
+              t("sweep.saved.bad_number", line=3, column="final_loss", item="abc")),
+             ("binary.csv", b"\xff\xfe\x00\x81 not text", t("sweep.saved.not_text"))]
+    for name, bad, problem in cases:
+        reopen(at, name, bad)
+        assert t("sweep.saved_error", name=name, problem=problem) in texts(at.error)
+        assert at.session_state[ui.JOB] is job                                  # the sweep shown is kept
+        assert sweep_figure(at)

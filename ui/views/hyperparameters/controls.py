@@ -35,6 +35,7 @@ from lessons import benchmarks
 from lessons.planted import COMPARE_PLANTED
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
+from lessons.sweep import saved as sweep_saved
 from lessons.sweep import scores as sweep_scores
 from ui import state
 from ui.charts.sweep import value_label
@@ -329,6 +330,11 @@ def current_job() -> Optional[sweep_run.SweepJob]:
 
 def start(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> sweep_run.SweepJob:
     """Start a sweep in the background (stopping this session's previous one, if it still runs)."""
+    return make_latest(sweep_run.SweepJob(plan, corpus, cache=shared_cache()).start())
+
+
+def make_latest(job: sweep_run.SweepJob) -> sweep_run.SweepJob:
+    """Show `job` as this session's latest sweep; the previous one (stopped if it still runs) joins the history."""
     old = current_job()
     if old is not None and old.running:
         old.stop()
@@ -336,10 +342,41 @@ def start(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> sweep
         history = st.session_state.setdefault(HISTORY, [])
         history.insert(0, old)
         del history[MAX_HISTORY:]
-    job = sweep_run.SweepJob(plan, corpus, cache=shared_cache()).start()
     st.session_state[JOB] = job
     st.session_state.pop(SHOWN, None)
     return job
+
+
+REOPENED = "sweep_reopened"    # the file_id of the last CSV re-opened (read once, not at every rerun)
+
+
+def saved_error_text(e: sweep_saved.SavedSweepError) -> str:
+    """What is wrong with a file that is not a sweep's CSV, in the user's language."""
+    return t(f"sweep.saved.{e.code}", line=e.line or "", column=e.column, item=e.extra.get("item", ""),
+             detail=engine_message(str(e.extra.get("detail", ""))), size=f"{e.extra.get('size', 0):,}",
+             limit=f"{e.extra.get('limit', 0):,}")
+
+
+def reopen_widget(container, running: bool) -> None:
+    """Upload a sweep's CSV (as this page downloads it): shown again as the latest sweep, the one shown before
+    kept in the history; a file that is not one of ours is refused by name and the sweep shown is kept."""
+    with container.expander(t("sweep.reopen_title"), icon=":material/upload_file:"):
+        up = st.file_uploader(t("sweep.reopen_label"), type=["csv"], key=PREFIX + "reopen", disabled=running,
+                              help=t("sweep.reopen_help"))
+        if up is None:
+            st.session_state.pop(REOPENED, None)
+            return
+        if st.session_state.get(REOPENED) == up.file_id:
+            return
+        try:
+            saved = sweep_saved.from_csv(up.getvalue())
+        except sweep_saved.SavedSweepError as e:
+            st.error(t("sweep.saved_error", name=up.name, problem=saved_error_text(e)), icon=":material/error:")
+            return
+        st.session_state[REOPENED] = up.file_id
+        corpus = sweep_scores.SweepCorpus(f"saved:{saved.corpus_label}", saved.corpus_label, (),
+                                          benchmarks=False, measures=saved.measures)
+        make_latest(sweep_run.SweepJob.from_rows(saved.plan, corpus, saved.rows, source=up.name))
 
 
 def progress_text(snap: dict) -> str:
@@ -397,6 +434,7 @@ def controls_box() -> Tuple[Optional[sweep_plan.SweepPlan], Optional[sweep_run.S
             if note:
                 info_col.caption(note)
         own_lists_widget(st)
+        reopen_widget(st, running)
     if start_error:
         st.error(start_error, icon=":material/error:")
-    return plan, job
+    return plan, current_job()

@@ -9,7 +9,6 @@ What it does not do: run or summarise the sweep (lessons/sweep/), or keep anythi
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -18,6 +17,7 @@ import streamlit as st
 
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
+from lessons.sweep import saved as sweep_saved
 from lessons.sweep import scores as sweep_scores
 from ui import settings as ui_settings
 from ui import state
@@ -180,21 +180,8 @@ def _num(x, digits):
 
 
 def csv_bytes(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> bytes:
-    """The sweep as CSV: one line per run with every number the engine measured, the corpus and every setting."""
-    out = []
-    base = plan.base_settings
-    for r in sorted(rows, key=lambda r: r["index"]):
-        line = {"corpus": corpus.label, "swept": plan.setting, "value": r["value"],
-                "colour_setting": plan.colour_setting or "", "colour_value": "" if r["colour"] is None else r["colour"],
-                "seed": r["seed"]}
-        line.update({k: v for k, v in r.items()
-                     if k not in ("index", "value", "colour", "seed") and not k.endswith("_items")})
-        line.update({f"setting_{k}": v for k, v in base.items() if k not in (plan.setting, plan.colour_setting)})
-        line["strategy"] = plan.strategy
-        out.append(line)
-    buf = io.StringIO()
-    pd.DataFrame(out).to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8")
+    """The sweep as CSV (lessons.sweep.saved.to_csv: the page re-opens it)."""
+    return sweep_saved.to_csv(rows, plan, corpus.label)
 
 
 def status_line(snap: dict, plan: sweep_plan.SweepPlan) -> str:
@@ -243,7 +230,7 @@ def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.Swe
     snap = job.snapshot()
     rows, plan_done, corpus = snap["rows"], job.plan, job.corpus
     st.subheader(t("sweep.results_title", name=plan_done.setting, corpus=corpus.label))
-    st.caption(status_line(snap, plan_done))
+    st.caption(t("sweep.reopened", name=job.source, n=snap["done"]) if job.source else status_line(snap, plan_done))
     if snap["state"] == "stopped":
         st.warning(t("sweep.stopped", done=snap["done"], total=snap["total"]), icon=":material/stop_circle:")
     if snap["state"] == "failed":
