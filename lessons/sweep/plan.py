@@ -22,7 +22,18 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from engine.config import SETTINGS, Config
+from engine.config import SETTINGS, Config, Setting
+from engine.segment import SEGMENTERS
+
+# Settings of the corpus rather than of the model: a sweep may vary them too (each run then trains on the
+# corpus cut its way; Word2Vec never sees them). segmenter: how Chinese text is cut into words (engine.segment).
+# ("auto" is left out: it cuts Chinese lines into words, as "words" does.)
+CORPUS_SETTINGS = {"segmenter": Setting("segmenter", str, choices=tuple(s for s in SEGMENTERS if s != "auto"))}
+
+
+def setting_of(name: str) -> Setting:
+    """The table entry of a sweepable setting: the engine's (engine.config.SETTINGS) or a corpus setting's."""
+    return CORPUS_SETTINGS[name] if name in CORPUS_SETTINGS else SETTINGS[name]
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ class Sweepable:
 
     @property
     def setting(self):
-        return SETTINGS[self.name]
+        return setting_of(self.name)
 
     @property
     def categorical(self) -> bool:
@@ -92,6 +103,9 @@ SWEEPABLE: Dict[str, Sweepable] = {r.name: r for r in (
     _row("max_vocab_size", (1_000, 5_000, 20_000), "log", None, None, None, "word2vec.c; gensim 4"),
     _row("shrink_windows", (True, False), "category", True, True, True, LEVY),
     _row("skipgram_input", ("center", "context"), "category", "context", "context", None, "word2vec.c; gensim 4"),
+    # word2vec.c and gensim split text at whitespace only: Chinese must come cut into words (jieba, or characters)
+    _row("segmenter", ("words", "characters", "spaces"), "category", "spaces", "spaces", None,
+         "word2vec.c; gensim 4; jieba"),
 )}
 
 
@@ -150,7 +164,7 @@ def _clean(x: float) -> float:
 
 def _expand(name: str, item: str) -> List[Any]:
     """One piece of the values text -> values (not yet checked against the setting's range)."""
-    s = SETTINGS[name]
+    s = setting_of(name)
     m = _RANGE.match(item)
     if not m:
         if ".." in item:
@@ -198,7 +212,7 @@ def check_value(name: str, raw: Any) -> Any:
         raise SweepInputError("not_sweepable", f"{name!r} cannot be swept (choose one of {', '.join(SWEEPABLE)})",
                               item=name, setting=name)
     try:
-        return SETTINGS[name].parse(raw)
+        return setting_of(name).parse(raw)
     except (TypeError, ValueError) as e:
         raise SweepInputError("not_allowed", str(e), item=raw, setting=name) from None
 
@@ -278,6 +292,16 @@ class Run:
     def kwargs(self) -> dict:
         return dict(self.settings)
 
+    @property
+    def model_kwargs(self) -> dict:
+        """The Word2Vec arguments (the settings without the corpus's, such as segmenter)."""
+        return {k: v for k, v in self.settings if k not in CORPUS_SETTINGS}
+
+    @property
+    def segmenter(self) -> Optional[str]:
+        """The segmenter this run's corpus is cut with, when the sweep varies it (None: the corpus as given)."""
+        return dict(self.settings).get("segmenter")
+
 
 @dataclass(frozen=True)
 class SweepPlan:
@@ -325,7 +349,7 @@ class SweepPlan:
             if run.seed != seeds[0]:
                 break
             try:
-                Config(**run.kwargs).validate()
+                Config(**run.model_kwargs).validate()
             except (TypeError, ValueError) as e:
                 raise SweepInputError("combination", str(e), item=run.value, setting=setting,
                                       colour=run.colour) from None

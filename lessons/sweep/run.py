@@ -186,12 +186,11 @@ def train_one(run: Run, corpus: SweepCorpus, stop: Optional[Callable[[], bool]] 
     A run the engine refuses (ValueError: e.g. min_count leaves no word) or that diverges returns a row
     with status "error" and the message in "error" (the sweep goes on).
     """
-    kw = run.kwargs
     row = {**run_labels(run), "status": "ok", "error": "", "cached": False}
     try:
         t0 = time.perf_counter()
-        model = Word2Vec(**kw)
-        model.build_vocab(corpus.sentences)
+        model = Word2Vec(**run.model_kwargs)
+        model.build_vocab(corpus.sentences_for(run.segmenter))
         row["build_time"] = time.perf_counter() - t0
 
         def report(fraction, info):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from engine.config import SETTINGS
-from lessons.sweep.plan import STRATEGIES, SWEEPABLE, SweepInputError, SweepPlan
+from lessons.sweep.plan import STRATEGIES, SWEEPABLE, SweepInputError, SweepPlan, setting_of
 from lessons.sweep.scores import METRICS
 
 MAX_BYTES = 2_000_000        # a sweep has at most MAX_RUNS lines: a larger file is not one of ours
@@ -173,7 +173,7 @@ def from_csv(data: bytes) -> SavedSweep:
 
 def _parse(name: str, text: str, line: int, column: str) -> Any:
     try:
-        return SETTINGS[name].parse(text)
+        return setting_of(name).parse(text)
     except (TypeError, ValueError) as e:
         raise SavedSweepError("bad_value", f"line {line}, column {column}: {text!r} is not allowed ({e})",
                               line=line, column=column, item=text) from None

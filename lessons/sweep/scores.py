@@ -68,6 +68,16 @@ class SweepCorpus:
     own_pairs: Optional[Path] = None        # the user's word pairs with scores (gensim's format: w1 w2 score)
     own_analogies: Optional[Path] = None    # the user's analogies (gensim's / Google's format, ': section' lines)
     measures: Tuple[str, ...] = ()          # a sweep re-opened from its CSV: no sentences, the file's measures
+    segmented: Optional[Mapping[str, Sequence]] = None   # {segmenter: the sentences cut that way} (segmenter sweeps)
+
+    def sentences_for(self, segmenter: Optional[str]) -> Sequence:
+        """The sentences a run trains on: cut with `segmenter` when the sweep varies it, else as given.
+        ValueError when this corpus cannot be cut again (a planted corpus, a sweep re-opened from a file)."""
+        if segmenter is None:
+            return self.sentences
+        if not self.segmented or segmenter not in self.segmented:
+            raise ValueError(f"the corpus {self.label} cannot be cut again with segmenter={segmenter!r}")
+        return self.segmented[segmenter]
 
     def metrics(self) -> List[str]:
         """The quality measures this corpus can have, best first (see _metrics); a re-opened sweep's are its file's."""

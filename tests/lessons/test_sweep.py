@@ -564,3 +564,29 @@ def test_a_sweeps_csv_reads_back_into_the_same_runs_and_a_damaged_one_is_named()
     assert code(lines[0] + "\n") == ("empty", None, "")
     assert code(b"x" * (saved.MAX_BYTES + 1))[0] == "too_large"
     assert code("\n".join(lines[:2] + [lines[2] + ",extra"]))[:2] == ("not_csv", 3)
+
+
+def test_the_segmenter_can_be_swept_each_run_training_on_the_corpus_cut_its_way():
+    """Issue 24.7: on the Chinese sample corpus, a segmenter sweep trains each run on the text cut with its
+    segmenter (characters: a vocabulary of single characters); the corpus's groups are scored on the words every
+    vocabulary holds; a corpus that cannot be cut again gives an error row, not a crash."""
+    from engine.segment import segment_run
+
+    name = "chinese"
+    cut = {s: tuple(tuple(x) for x in read_corpus(sample_corpora()[name], segmenter=s)) for s in ("words", "characters")}
+    corpus = sweep_scores.SweepCorpus("sample:chinese", name, cut["words"], groups=sample_groups(name),
+                                      segmented=cut)
+    plan = sweep_plan.SweepPlan.make("segmenter", ["words", "characters"], [1], {**TINY_BASE, "epochs": 2})
+    assert [r.segmenter for r in plan.runs()] == ["words", "characters"] and "segmenter" not in plan.runs()[0].model_kwargs
+    rows = {r["value"]: r for r in sweep_run.run_sweep(plan, corpus, slots=None)}
+    assert rows["words"]["status"] == rows["characters"]["status"] == "ok"
+    from engine import Vocabulary
+    for s in ("words", "characters"):
+        assert rows[s]["V"] == len(Vocabulary.build(cut[s], min_count=TINY_BASE.get("min_count", 1)))
+    assert rows["characters"]["V"] != rows["words"]["V"]
+    assert segment_run("国王", "characters") == ["国", "王"]
+    out = sweep_scores.on_common_items(list(rows.values()))
+    assert out[0]["groups_common"] == out[1]["groups_common"] < len(sample_groups(name))   # words no character covers
+    flat = sweep_scores.SweepCorpus("planted:x", "planted", cut["words"])
+    row = sweep_run.train_one(plan.runs()[1], flat)
+    assert row["status"] == "error" and "cannot be cut again" in row["error"]

@@ -503,3 +503,33 @@ def test_a_saved_sweeps_csv_is_shown_again_and_a_foreign_or_damaged_one_is_refus
         assert t("sweep.saved_error", name=name, problem=problem) in texts(at.error)
         assert at.session_state[ui.JOB] is job                                  # the sweep shown is kept
         assert sweep_figure(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_segmenter_is_a_setting_a_sweep_can_vary(page, lang, request):
+    """Issue 24.7: on the Chinese sample corpus the segmenter can be swept: each run trains on the text cut its
+    way (the vocabularies differ), the chart names the segmenters in the page's language, and the best one can
+    be applied to the Corpus page's choice; the planted corpus cannot be cut again and says so (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, sb_corpus="chinese", sb_epochs=2)
+    kept_choice(at.selectbox, "sw_setting").set_value("segmenter").run()
+    no_exception(at)
+    kept_choice(at.multiselect, "sw_values_segmenter").set_value(["words", "characters"]).run()
+    at.slider(key="sw_seeds").set_value(1).run()
+    job = run_sweep(at)
+    rows = {r["value"]: r for r in job.snapshot()["rows"]}
+    assert set(rows) == {"words", "characters"} and {r["status"] for r in rows.values()} == {"ok"}
+    assert rows["words"]["V"] != rows["characters"]["V"]
+    assert set(job.corpus.segmented) == {"words", "characters"}
+    ticks = panel(sweep_figure(at), 2)[0]["x"]
+    assert sorted(ticks) == sorted([t("corpus.segmenter_words"), t("corpus.segmenter_characters")])
+    (apply,) = [b for b in at.button if b.key == "sw_apply"]          # the sample's groups name a best segmenter
+    best = ui_results.best_values(sweep_scores.on_common_items(list(rows.values())), job.plan, "groups")
+    apply.click().run()
+    no_exception(at)
+    assert at.session_state["sb_segmenter"] == best["segmenter"]
+    kept_choice(at.selectbox, "sw_corpus").set_value(ui.PLANTED).run()
+    at.button(key="sw_run").click().run()
+    no_exception(at)
+    assert t("sweep.corpus_error", error=t("sweep.cannot_cut", corpus=ui.corpus_label(ui.PLANTED))) in texts(at.error)

@@ -56,7 +56,7 @@ NO_COLOUR = "none"             # the colour choice "no second setting"
 PLANTED = "planted"            # the corpus choice "the Compare page's planted corpus"
 NUMERIC_ORDER = ("window", "vector_size", "negative", "ns_exponent", "sample", "alpha", "epochs", "min_count",
                  "init_scale", "min_alpha", "max_vocab_size")
-CATEGORICAL_ORDER = ("architecture", "objective", "shrink_windows", "skipgram_input")
+CATEGORICAL_ORDER = ("architecture", "objective", "shrink_windows", "skipgram_input", "segmenter")
 SETTING_ORDER = NUMERIC_ORDER + CATEGORICAL_ORDER
 COLOUR_DEFAULTS = {"window": (2, 5), "vector_size": (20, 100), "negative": (2, 10), "ns_exponent": (0.0, 0.75),
                    "sample": (0.0, 1e-3), "alpha": (0.025, 0.25), "epochs": (5, 20), "min_count": (1, 5),
@@ -116,10 +116,13 @@ def corpus_label(name: str) -> str:
 OWN_LISTS = "sweep_own_lists"   # {kind: lessons.benchmarks.UserList} the user's own quality lists
 
 
-def make_corpus(name: str) -> sweep_scores.SweepCorpus:
-    """The SweepCorpus of a corpus choice with the user's own quality lists (ValueError with a message when it
-    cannot be read)."""
+def make_corpus(name: str, plan: Optional[sweep_plan.SweepPlan] = None) -> sweep_scores.SweepCorpus:
+    """The SweepCorpus of a corpus choice with the user's own quality lists, cut with each segmenter the plan
+    sweeps (ValueError with a message when it cannot be read or cut)."""
     corpus = _corpus_of(name)
+    segmenters = swept_segmenters(plan)
+    if segmenters:
+        corpus = dataclasses.replace(corpus, segmented={s: cut_corpus(name, s) for s in segmenters})
     own = st.session_state.get(OWN_LISTS) or {}
     if not own:
         return corpus
@@ -153,6 +156,24 @@ def own_lists_widget(container) -> None:
             col.caption(t(f"sweep.own_read_{kind}", name=got.name, n=got.items, skipped=got.skipped))
 
 
+def swept_segmenters(plan: Optional[sweep_plan.SweepPlan]) -> List[str]:
+    """The segmenters a plan's runs cut their corpus with ([] when it does not vary the segmenter)."""
+    if plan is None:
+        return []
+    return sorted({r.segmenter for r in plan.runs() if r.segmenter is not None})
+
+
+def cut_corpus(name: str, segmenter: str):
+    """The sentences of a corpus choice cut with `segmenter` (ValueError for a corpus that cannot be cut again)."""
+    if name == state.UPLOAD_CHOICE and st.session_state.get(state.UPLOAD_TEXT) is not None:
+        return engine.encode_text(st.session_state[state.UPLOAD_TEXT], segmenter)
+    if name in state.folder_corpora():
+        return engine.read_corpus(state.folder_corpora()[name], segmenter=segmenter)
+    if name in engine.sample_corpora() or name in state.GENSIM_CHOICES:
+        return state.load_corpus(name, segmenter)
+    raise ValueError(t("sweep.cannot_cut", corpus=corpus_label(name)))
+
+
 def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
     """The SweepCorpus of a corpus choice (ValueError with a message when it cannot be read)."""
     if name == PLANTED:
@@ -176,11 +197,13 @@ def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
         info = path.stat()
         return sweep_scores.SweepCorpus(f"folder:{path.name}:{info.st_size}:{int(info.st_mtime)}", name,
                                         engine.read_corpus(path))
-    sentences = state.load_corpus(name)
+    segmenter = state.current_settings()["segmenter"]          # the Corpus page's choice (Chinese text only)
+    sentences = state.load_corpus(name, segmenter)
     if name in engine.sample_corpora():
-        return sweep_scores.SweepCorpus(f"sample:{name}", name, sentences, groups=engine.sample_groups(name) or None,
-                              analogies=engine.sample_analogies(name))
-    return sweep_scores.SweepCorpus(f"gensim:{name}", name, sentences)
+        return sweep_scores.SweepCorpus(f"sample:{name}|{segmenter}", name, sentences,
+                                        groups=engine.sample_groups(name) or None,
+                                        analogies=engine.sample_analogies(name))
+    return sweep_scores.SweepCorpus(f"gensim:{name}|{segmenter}", name, sentences)
 
 
 @st.cache_resource
@@ -417,7 +440,7 @@ def controls_box() -> Tuple[Optional[sweep_plan.SweepPlan], Optional[sweep_run.S
         plan, corpus_name, problems = read_plan()
         if start_requested() and plan is not None:
             try:
-                start(plan, make_corpus(corpus_name))
+                start(plan, make_corpus(corpus_name, plan))
             except (ValueError, KeyError) as e:
                 start_error = t("sweep.corpus_error", error=engine_message(str(e)))
         job = current_job()

@@ -71,7 +71,7 @@ def reference_card(name: str, base: dict) -> str:
     """Markdown: the setting's word2vec.c and gensim defaults, the literature's advice with its source, and the
     sidebar's value now (read at drawing time: after Apply it is the applied value)."""
     ref = sweep_plan.reference(name, base)
-    now = state.model_kwargs(state.current_settings())
+    now = state.current_settings()                       # the model's settings and the corpus's (segmenter)
     rec = ref["recommended"]
     if isinstance(rec, tuple):
         rec_text = f"{value_label(name, rec[0])}–{value_label(name, rec[1])}"
@@ -134,6 +134,9 @@ def apply_plan(values: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str], List[
     now = state.current_settings()
     applied, notes, missing = {}, [], []
     for name, value in values.items():
+        if name == "segmenter":                          # the Corpus page's choice, kept with the sidebar's
+            applied[name] = ui_settings.segmenter_value(value, now[name])[0]
+            continue
         if name not in state.SETTING_NAMES:
             missing.append(name)
             continue
@@ -332,6 +335,7 @@ def apply_best(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str, st
 def corpus_stem(corpus: sweep_scores.SweepCorpus) -> str:
     """The swept corpus as a file name part ("royalty", "upload_my_text", "lee_background")."""
     kind, _, name = corpus.key.partition(":")
+    name = name.split("|")[0]                           # the key's other parts: segmenter, own lists
     return state.corpus_file_stem(state.UPLOAD_CHOICE if kind == "upload" else corpus.label if kind == "planted"
                                   else name)
 
