@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from engine.config import SETTINGS
-from lessons.sweep.plan import STRATEGIES, SWEEPABLE, SweepInputError, SweepPlan, setting_of
+from lessons.sweep.plan import (RANDOM, STRATEGIES, SWEEPABLE, SweepInputError, SweepPlan, parse_values, setting_of,
+                                values_text)
 from lessons.sweep.scores import METRICS
 
 MAX_BYTES = 2_000_000        # a sweep has at most MAX_RUNS lines: a larger file is not one of ours
@@ -47,7 +48,11 @@ def to_csv(rows: Sequence[dict], plan: SweepPlan, corpus_label: str) -> bytes:
                 "seed": r["seed"]}
         line.update({k: v for k, v in r.items()
                      if k not in ("index", "value", "colour", "seed") and not k.endswith("_items")})
-        line.update({f"setting_{k}": v for k, v in base.items() if k not in (plan.setting, plan.colour_setting)})
+        if plan.is_random:                       # the trial's settings, and the values the search drew from
+            line.update({f"trial_{k}": v for k, v in plan.trial(r["value"]).items()})
+            line.update({f"space_{k}": values_text(v) for k, v in plan.space})
+        line.update({f"setting_{k}": v for k, v in base.items()
+                     if k not in (plan.setting, plan.colour_setting, *plan.searched)})
         line["strategy"] = plan.strategy
         lines.append(line)
     columns = list(dict.fromkeys(k for line in lines for k in line))
@@ -116,7 +121,7 @@ def from_csv(data: bytes) -> SavedSweep:
     first = table[0]
     setting, colour_setting = first["swept"], first["colour_setting"] or None
     for column, name in (("swept", setting), ("colour_setting", colour_setting)):
-        if name is not None and name not in SWEEPABLE:
+        if name is not None and name not in SWEEPABLE and not (column == "swept" and name == RANDOM):
             raise SavedSweepError("bad_setting", f"{column} = {name!r} is not a setting a sweep can vary",
                                   line=2, column=column, item=name)
     strategy = first.get("strategy") or STRATEGIES[0]
@@ -136,9 +141,11 @@ def from_csv(data: bytes) -> SavedSweep:
             raise SavedSweepError("mixed", f"column {column} differs between lines: the runs of one sweep share "
                                   "every other setting", column=column)
         base[name] = _parse(name, first[column], 2, column)
+    searched = [c[len("trial_"):] for c in header if c.startswith("trial_")] if setting == RANDOM else []
     rows: List[dict] = []
     for i, line in enumerate(table, 2):
-        row: Dict[str, Any] = {"value": _parse(setting, line["value"], i, "value"),
+        row: Dict[str, Any] = {"value": _parse("seed", line["value"], i, "value") if setting == RANDOM
+                               else _parse(setting, line["value"], i, "value"),
                                "colour": _parse(colour_setting, line["colour_value"], i, "colour_value")
                                if colour_setting else None,
                                "seed": _parse("seed", line["seed"], i, "seed"),
@@ -147,14 +154,17 @@ def from_csv(data: bytes) -> SavedSweep:
             raise SavedSweepError("bad_value", f"line {i}: status = {row['status']!r} is not ok, error or blown",
                                   line=i, column="status", item=row["status"])
         for column in header:
-            if column in LABELS or column in TEXT_COLUMNS or column.startswith("setting_"):
+            if column in LABELS or column in TEXT_COLUMNS or column.startswith(("setting_", "trial_", "space_")):
                 continue
             row[column] = _number(line[column], i, column)
         rows.append(row)
     colour_values = list(dict.fromkeys(r["colour"] for r in rows)) if colour_setting else ()
     try:
-        plan = SweepPlan.make(setting, list(dict.fromkeys(r["value"] for r in rows)),
-                              sorted({r["seed"] for r in rows}), base, colour_setting, colour_values, strategy)
+        if setting == RANDOM:
+            plan = _random_plan(table, rows, searched, base, strategy)
+        else:
+            plan = SweepPlan.make(setting, list(dict.fromkeys(r["value"] for r in rows)),
+                                  sorted({r["seed"] for r in rows}), base, colour_setting, colour_values, strategy)
     except SweepInputError as e:
         raise SavedSweepError("plan", f"the runs do not make a sweep the page can run: {e}", detail=str(e)) from None
     places = {(run.value, run.colour, run.seed): run.index for run in plan.runs()}
@@ -169,6 +179,34 @@ def from_csv(data: bytes) -> SavedSweep:
     measures = tuple(m for m, spec in METRICS.items() if spec.quality
                      and any(isinstance(r.get(m), float) and math.isfinite(r[m]) for r in rows))
     return SavedSweep(plan, first["corpus"], tuple(sorted(rows, key=lambda r: r["index"])), measures)
+
+
+def _random_plan(table: List[dict], rows: List[dict], searched: List[str], base: dict, strategy: str) -> SweepPlan:
+    """The plan of a random search's CSV: each trial's settings (the same on every line of the trial, trials
+    numbered 1..N) and the values it drew from (space_<name>, the same on every line)."""
+    for name in searched:
+        if name not in SWEEPABLE:
+            raise SavedSweepError("bad_setting", f"trial_{name}: {name!r} is not a setting a sweep can vary", line=2,
+                                  column=f"trial_{name}", item=name)
+        if f"space_{name}" not in table[0]:
+            raise SavedSweepError("not_ours", f"the random search's file has no column space_{name}",
+                                  column=f"space_{name}")
+    trials: Dict[int, dict] = {}
+    for i, (line, row) in enumerate(zip(table, rows), 2):
+        trial = {name: _parse(name, line[f"trial_{name}"], i, f"trial_{name}") for name in searched}
+        if trials.setdefault(row["value"], trial) != trial:
+            raise SavedSweepError("mixed", f"line {i}: trial {row['value']} has other settings than on an earlier "
+                                  "line", line=i, column="value")
+    if sorted(trials) != list(range(1, len(trials) + 1)):
+        raise SavedSweepError("plan", "the trials are not numbered 1..N", detail="trials not numbered 1..N")
+    space = {}
+    for name in searched:
+        texts = {line[f"space_{name}"] for line in table}
+        if len(texts) > 1:
+            raise SavedSweepError("mixed", f"column space_{name} differs between lines", column=f"space_{name}")
+        space[name] = parse_values(name, texts.pop())
+    return SweepPlan.random(space, len(trials), sorted({r["seed"] for r in rows}), base, None, strategy,
+                            trials=[trials[k] for k in sorted(trials)])
 
 
 def _parse(name: str, text: str, line: int, column: str) -> Any:

@@ -76,16 +76,17 @@ def test_a_value_the_engine_refuses_carries_the_engines_message():
 
 def test_every_sweepable_settings_suggestions_and_defaults_are_values_the_engine_accepts():
     for name, spec in sweep_plan.SWEEPABLE.items():
-        assert name in SETTINGS
+        assert name in SETTINGS or name in sweep_plan.CORPUS_SETTINGS          # the engine's, or the corpus's
+        setting = sweep_plan.setting_of(name)
         assert sweep_plan.parse_values(name, sweep_plan.values_text(spec.suggested)) == list(
             spec.suggested if spec.categorical else sorted(spec.suggested))
         for arch in ("skipgram", "cbow"):
             ref = sweep_plan.reference(name, {"architecture": arch})
             for v in (ref["word2vec_c"], ref["gensim"]):
-                assert SETTINGS[name].check(v) == v
+                assert setting.check(v) == v
             rec = ref["recommended"]
             for v in (rec if isinstance(rec, tuple) else () if rec is None else (rec,)):
-                assert SETTINGS[name].check(v) == v
+                assert setting.check(v) == v
             assert ref["source"]
 
 
@@ -590,3 +591,33 @@ def test_the_segmenter_can_be_swept_each_run_training_on_the_corpus_cut_its_way(
     flat = sweep_scores.SweepCorpus("planted:x", "planted", cut["words"])
     row = sweep_run.train_one(plan.runs()[1], flat)
     assert row["status"] == "error" and "cannot be cut again" in row["error"]
+
+
+def test_a_random_search_draws_distinct_trials_from_the_generator_and_runs_each_with_every_seed():
+    """Issue 24.7: random search over three settings: N distinct combinations drawn by the passed generator only
+    (the same state, the same trials; another seed, other trials), each trial trained with every seed and its
+    own settings; the verdict compares the best trial with the others by the seed-to-seed spread."""
+    space = {"window": [1, 2, 3], "vector_size": [8, 16], "negative": [1, 3, 5]}
+    plan = sweep_plan.SweepPlan.random(space, 6, [1, 2], TINY_BASE, np.random.default_rng(7))
+    again = sweep_plan.SweepPlan.random(space, 6, [1, 2], TINY_BASE, np.random.default_rng(7))
+    other = sweep_plan.SweepPlan.random(space, 6, [1, 2], TINY_BASE, np.random.default_rng(8))
+    assert plan == again and plan.trials != other.trials
+    assert plan.is_random and plan.values == (1, 2, 3, 4, 5, 6) and plan.searched == ("window", "vector_size", "negative")
+    combos = [tuple(v for _, v in tr) for tr in plan.trials]
+    assert len(set(combos)) == 6 and all(c[0] in space["window"] and c[1] in space["vector_size"]
+                                         and c[2] in space["negative"] for c in combos)
+    runs = plan.runs()
+    assert len(runs) == 12 and [r.seed for r in runs] == [1] * 6 + [2] * 6
+    for r in runs:
+        assert {k: r.kwargs[k] for k in space} == plan.trial(r.value)
+    rows = sweep_run.run_sweep(plan, sample("tiny"), slots=None)
+    assert len(rows) == 12 and {r["status"] for r in rows} == {"ok"}
+    verdict = sweep_scores.sweep_verdict(sweep_scores.summarize(rows, "groups"), "groups")[0]
+    assert verdict["seeds"] == 2 and sorted([verdict["best"]["value"], *verdict["clearly"], *verdict["within"]]) == list(
+        range(1, 7))
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.SweepPlan.random({"window": [1, 2]}, 2, [1], TINY_BASE, np.random.default_rng(0))
+    assert e.value.code == "searched"
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.SweepPlan.random({"window": [1, 2], "negative": [1, 2]}, 5, [1], TINY_BASE, np.random.default_rng(0))
+    assert e.value.code == "trials" and e.value.extra["combos"] == 4

@@ -533,3 +533,50 @@ def test_the_segmenter_is_a_setting_a_sweep_can_vary(page, lang, request):
     at.button(key="sw_run").click().run()
     no_exception(at)
     assert t("sweep.corpus_error", error=t("sweep.cannot_cut", corpus=ui.corpus_label(ui.PLANTED))) in texts(at.error)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_random_search_over_three_settings_shows_each_trials_settings_and_an_honest_verdict(page, lang, request):
+    """Issue 24.7: random search is a named mode: three settings, 4 trials drawn from the sidebar's seed, 2 seeds;
+    the chart has one point per trial (mean ± sd over seeds) and a panel per setting, the table says which settings
+    each trial had, the verdict names the best trial with its settings against the seed spread and says what a
+    random search cannot know; its CSV re-opens into the same trials (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, **TINY)
+    kept_choice(at.segmented_control, ui.MODE).set_value("random").run()
+    no_exception(at)
+    assert kept_choice(at.multiselect, "sw_searched").value == list(ui.RANDOM_DEFAULT)
+    at.text_input(key="sw_rvalues_vector_size").set_value("8, 16")
+    at.number_input(key="sw_trials").set_value(4)
+    at.slider(key="sw_rseeds").set_value(2).run()
+    no_exception(at)
+    job = run_sweep(at)
+    plan = job.plan
+    assert plan.is_random and plan.searched == ui.RANDOM_DEFAULT and len(plan.trials) == 4
+    assert plan.combinations == 5 * 2 * 5
+    assert t("sweep.shape_random", trials=4, seeds=2, combos=50, settings="window, vector_size, negative") in texts(at.caption)
+    rows = job.snapshot()["rows"]
+    summary = {s["value"]: s for s in sweep_scores.summarize(rows, "groups")}
+    fig = sweep_figure(at)
+    first = [tr for tr in fig["data"] if tr.get("xaxis", "x") == "x"][0]
+    assert list(first["x"]) == ["#1", "#2", "#3", "#4"]
+    np.testing.assert_allclose(figure_array(first["y"]), [summary[k]["mean"] for k in (1, 2, 3, 4)])
+    np.testing.assert_allclose(figure_array(first["error_y"]["array"]), [summary[k]["std"] for k in (1, 2, 3, 4)])
+    assert len(fig["data"]) == 4                                             # and one panel per drawn setting
+    table = at.dataframe[0].value
+    for _, line in table.iterrows():
+        k = int(str(line[t("sweep.trial")]).lstrip("#"))
+        assert {n: str(line[n]) for n in plan.searched} == {n: str(v) for n, v in plan.trial(k).items()}
+    verdict = sweep_scores.sweep_verdict(list(summary.values()), "groups")[0]
+    best = verdict["best"]["value"]
+    shown = texts(at.markdown)
+    assert t("sweep.verdict_trial", k=best, settings=ui_results.trial_text(plan, best),
+             mean=f"{summary[best]['mean']:.3f}", std=f"{summary[best]['std']:.3f}") in shown
+    assert t("sweep.random_note", trials=4, combos=50) in shown
+    data = ui_results.csv_bytes(sweep_scores.on_common_items(rows), plan, job.corpus)
+    reopen(at, "random.csv", data)
+    back = at.session_state[ui.JOB]
+    assert back.source == "random.csv" and back.plan.trials == plan.trials and back.plan.combinations == 50
+    assert t("sweep.verdict_trial", k=best, settings=ui_results.trial_text(plan, best),
+             mean=f"{summary[best]['mean']:.3f}", std=f"{summary[best]['std']:.3f}") in texts(at.markdown)

@@ -27,6 +27,7 @@ import dataclasses
 
 from typing import Any, List, Optional, Sequence, Tuple
 
+import numpy as np
 import streamlit as st
 
 import engine
@@ -94,6 +95,9 @@ def error_text(e: sweep_plan.SweepInputError) -> str:
         return t("sweep.err.not_allowed", name=name, item=item, allowed=allowed_text(name))
     if e.code == "combination":
         return t("sweep.err.combination", name=name, item=item, detail=engine_message(str(e)))
+    if e.code in ("searched", "trials"):
+        return t(f"sweep.err.{e.code}", n=extra.get("n", item), low=extra.get("low", ""),
+                 limit=extra.get("limit", ""), combos=extra.get("combos", ""))
     if e.code in ("too_many", "too_many_runs", "no_seeds"):
         return t(f"sweep.err.{e.code}", name=name, item=item, n=extra.get("n", item),
                  limit=extra.get("limit", sweep_plan.MAX_VALUES))
@@ -241,8 +245,16 @@ def categorical_defaults(name: str) -> tuple:
     return sweep_plan.SWEEPABLE[name].suggested
 
 
+RANDOM_DEFAULT = ("window", "vector_size", "negative")      # the settings a random search starts with
+MODE = PREFIX + "mode"
+
+
 def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[str]]:
     """Draw the sweep's controls; (plan or None, the chosen corpus, [messages of what is wrong])."""
+    mode = choice(container.segmented_control, t("sweep.mode_label"), sweep_plan.MODES, lambda m: t(f"sweep.mode_{m}"),
+                  MODE, default="grid", required=True, help=t("sweep.mode_help"))
+    if mode == sweep_plan.RANDOM:
+        return read_random_plan(container)
     c1, c2, c3 = container.columns([1.4, 1.3, 0.9])
     setting = choice(c1.selectbox, t("sweep.setting_label"), SETTING_ORDER, setting_label, PREFIX + "setting",
                      default=SETTING_ORDER[0])
@@ -264,19 +276,53 @@ def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[s
                                             t("sweep.colour_values_label", name=colour))
         if cerr:
             errors.append(cerr)
+    corpus, base, seeds, strategy = corpus_and_setup(container, c6, n_seeds)
+    if errors:
+        return None, corpus, errors
+    try:
+        plan = sweep_plan.SweepPlan.make(setting, values, seeds, base, colour, colour_values, strategy)
+    except sweep_plan.SweepInputError as e:
+        return None, corpus, [error_text(e)]
+    return plan, corpus, []
+
+
+def corpus_and_setup(container, corpus_col, n_seeds: int) -> Tuple[str, dict, List[int], str]:
+    """The corpus chooser and the set-up: (corpus choice, the runs' base settings, their seeds, the strategy)."""
     options = corpus_options()
     sidebar_corpus = state.current_settings()["corpus"]
-    corpus = choice(c6.selectbox, t("sweep.corpus_label"), options, corpus_label, PREFIX + "corpus",
+    corpus = choice(corpus_col.selectbox, t("sweep.corpus_label"), options, corpus_label, PREFIX + "corpus",
                     default=sidebar_corpus if sidebar_corpus in options else options[0], help=t("sweep.corpus_help"))
     strategy = st.session_state.get(PREFIX + "strategy", sweep_plan.DEFAULT_STRATEGY)
     setup = setup_widget(container, corpus)
-    if errors:
-        return None, corpus, errors
     base = sweep_plan.setup_base(setup, base_settings())
     first_seed = int(base.get("seed", 1))
-    seeds = [first_seed + i for i in range(int(n_seeds))]
-    try:
-        plan = sweep_plan.SweepPlan.make(setting, values, seeds, base, colour, colour_values, strategy)
+    return corpus, base, [first_seed + i for i in range(int(n_seeds))], strategy
+
+
+def read_random_plan(container) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[str]]:
+    """The controls of a random search: the settings to draw (2-5) with their values, trials, seeds, corpus."""
+    c1, c2, c3 = container.columns([2.7, 0.9, 0.9])
+    searched = choice(c1.multiselect, t("sweep.searched_label"), SETTING_ORDER, setting_label, PREFIX + "searched",
+                      default=list(RANDOM_DEFAULT), multi=True, help=t("sweep.searched_help"),
+                      placeholder=t("sweep.choose_values"))
+    n_trials = c2.number_input(t("sweep.trials_label"), 1, sweep_plan.MAX_TRIALS, 8, key=PREFIX + "trials",
+                               help=t("sweep.trials_help"))
+    n_seeds = c3.slider(t("sweep.seeds_label"), 1, sweep_plan.MAX_SEEDS, 2, key=PREFIX + "rseeds",
+                        help=t("sweep.seeds_help"))
+    space, errors = {}, []
+    cols = container.columns(max(1, len(searched)))
+    for col, name in zip(cols, searched):
+        values, err = values_widget(name, col, PREFIX + "rvalues_", sweep_plan.SWEEPABLE[name].suggested,
+                                    t("sweep.rvalues_label", name=name))
+        space[name] = values
+        if err:
+            errors.append(err)
+    corpus_col = container.columns([1.4, 1.3, 0.9])[2]
+    corpus, base, seeds, strategy = corpus_and_setup(container, corpus_col, n_seeds)
+    if errors:
+        return None, corpus, errors
+    try:                                   # the draw comes from the sidebar's seed: the same settings, the same trials
+        plan = sweep_plan.SweepPlan.random(space, n_trials, seeds, base, np.random.default_rng(seeds[0]), strategy)
     except sweep_plan.SweepInputError as e:
         return None, corpus, [error_text(e)]
     return plan, corpus, []
@@ -314,16 +360,29 @@ def strategy_widget(container) -> str:
 def plan_caption(plan: sweep_plan.SweepPlan) -> str:
     """'15 trainings: 5 values x 3 seeds, seeds 1, 2, 3; the other settings from the sidebar.'"""
     n = len(plan.runs())
+    if plan.is_random:
+        return t("sweep.plan_caption", n=n, shape=random_shape(plan), seeds=", ".join(map(str, plan.seeds)))
     shape = (t("sweep.shape_2d", values=len(plan.values), colours=len(plan.colour_values), seeds=len(plan.seeds))
              if plan.colour_setting else t("sweep.shape_1d", values=len(plan.values), seeds=len(plan.seeds)))
     return t("sweep.plan_caption", n=n, shape=shape, seeds=", ".join(map(str, plan.seeds)))
 
 
+def random_shape(plan: sweep_plan.SweepPlan) -> str:
+    """'8 trials x 2 seeds, drawn from 45 combinations of window, vector_size, negative'."""
+    return t("sweep.shape_random", trials=len(plan.trials), seeds=len(plan.seeds), combos=plan.combinations,
+             settings=", ".join(plan.searched))
+
+
+def sweep_name(plan: sweep_plan.SweepPlan) -> str:
+    """What a sweep varies, in words: 'window', or 'random search over window, vector_size, negative'."""
+    return t("sweep.random_name", settings=", ".join(plan.searched)) if plan.is_random else plan.setting
+
+
 def settings_caption(plan: sweep_plan.SweepPlan) -> str:
     """The settings every run of the sweep shared (the set-up's when it started)."""
     base = plan.base_settings
-    others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES
-              if k in base and k not in (plan.setting, plan.colour_setting, "seed")]
+    varied = (plan.setting, plan.colour_setting, "seed", *plan.searched)
+    others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES if k in base and k not in varied]
     return t("sweep.settings_caption", others=", ".join(others))
 
 
