@@ -7,6 +7,9 @@ keys start with their page's prefix ("sb_" for the sidebar, see widget_key).
 The sidebar's settings, defaults and bounds come from ui/settings.py (which reads engine.config.SETTINGS);
 a value from a shared link goes through the same gate as every other value, so it is kept, clamped or
 refused with a note in the sidebar, never a crash.
+Uploaded corpora (Upload, keep_upload, remove_upload) are this session's own: each is a corpus choice
+"upload:<file name>" with its own segmentation, never written into the URL (a link with such a corpus
+opens elsewhere as an unknown corpus, with a note).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -37,14 +41,11 @@ HISTORY = "step_history"        # list of dicts, one row per step() for the hist
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
 STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair and its probability per update
-UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (an engine.EncodedCorpus, not shared)
-UPLOAD_SEGMENTER = "_upload_segmenter"  # the segmenter UPLOAD_SENTENCES were cut with
-UPLOAD_TEXT = "_upload_text"    # the uploaded file's decoded text (cut again when the segmenter changes)
-UPLOAD_ENCODING = "upload_encoding"  # the codec the upload was decoded with ("utf-8", "gbk", ...)
-UPLOAD_NAME = "upload_name"
+UPLOADS = "uploads"             # this session's uploaded corpora: {corpus choice "upload:<file name>": Upload}
+UPLOAD_LAST = "upload_last"     # the corpus choice of the last upload accepted (for the Corpus page's message)
 UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
-UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
-UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), unsegmented?) of the upload
+UPLOAD_VOCAB = "_upload_vocab"  # ((upload, digest, segmenter), Vocabulary with min_count=1) of an uploaded corpus
+UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload, digest, segmenter), unsegmented?) of an upload
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
 VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
@@ -63,7 +64,9 @@ CMP_RARE = "cmp_rare"
 
 SIDEBAR_PREFIX = "sb_"
 KEPT_URL_PARAMS = ("iq", "presenter")    # URL parameters that are not settings but must survive the rewrite
-UPLOAD_CHOICE = "uploaded file"
+UPLOAD_PREFIX = "upload:"       # an uploaded corpus's choice: "upload:<its file name>" (never put in a link)
+MAX_UPLOADS = 4                 # uploaded corpora one session keeps (a fifth is refused until one is removed)
+MAX_UPLOADS_BYTES = 60_000_000  # and their files' bytes together (each file also within server.maxUploadSize)
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
 
 Corpus = Tuple[Tuple[str, ...], ...]
@@ -90,18 +93,93 @@ def upload_limit_mb() -> float:
     return int(mb) if mb == int(mb) else mb
 
 
+@dataclass
+class Upload:
+    """One uploaded corpus of this session: its file's name, size and digest, the decoded text (cut again when
+    its segmenter changes), the codec it was read with, and its sentences as cut with `segmenter`."""
+    name: str
+    sentences: Sequence                 # an engine.EncodedCorpus (or any list of token lists)
+    segmenter: str = "words"
+    text: Optional[str] = None
+    encoding: str = "utf-8"
+    size: int = 0
+    digest: str = ""
+
+    @property
+    def choice(self) -> str:
+        return upload_choice(self.name)
+
+
+def upload_choice(file_name: str) -> str:
+    """The corpus choice of an uploaded file: upload_choice("my notes.txt") -> 'upload:my notes.txt'."""
+    return UPLOAD_PREFIX + file_name
+
+
+def is_upload(name: Optional[str]) -> bool:
+    """Whether a corpus choice is one of this session's uploads."""
+    return isinstance(name, str) and name.startswith(UPLOAD_PREFIX)
+
+
+def uploads() -> Dict[str, "Upload"]:
+    """This session's uploaded corpora by corpus choice, oldest first."""
+    return st.session_state.setdefault(UPLOADS, {})
+
+
+def upload_of(name: str) -> Optional["Upload"]:
+    return (st.session_state.get(UPLOADS) or {}).get(name)
+
+
+def keep_upload(upload: "Upload") -> Optional[Tuple[str, dict]]:
+    """Keep an upload in this session (replacing one of the same file name) and make it the sidebar's corpus,
+    with its segmenter. Returns an error message (catalogue key, values) instead when MAX_UPLOADS corpora are
+    kept already or their bytes would pass MAX_UPLOADS_BYTES; nothing changes then."""
+    kept = uploads()
+    others = {k: u for k, u in kept.items() if k != upload.choice}
+    if len(others) >= MAX_UPLOADS:
+        return ("corpus.upload_too_many", {"name": upload.name, "limit": MAX_UPLOADS})
+    total = sum(u.size for u in others.values()) + upload.size
+    if total > MAX_UPLOADS_BYTES:
+        return ("corpus.upload_total", {"name": upload.name, "total": f"{total / 1e6:.1f}",
+                                        "limit": f"{MAX_UPLOADS_BYTES / 1e6:g}"})
+    kept.pop(upload.choice, None)                       # a new version of a file goes last, like a new file
+    kept[upload.choice] = upload
+    st.session_state[UPLOAD_LAST] = upload.choice
+    st.session_state[widget_key("corpus")] = upload.choice
+    st.session_state[widget_key("segmenter")] = upload.segmenter
+    return None
+
+
+def remove_upload(name: str) -> None:
+    """Forget an uploaded corpus (a button's callback); the sidebar falls back to the default corpus if it was
+    the one chosen."""
+    uploads().pop(name, None)
+    if st.session_state.get(UPLOAD_LAST) == name:
+        st.session_state.pop(UPLOAD_LAST, None)
+    if st.session_state.get(widget_key("corpus")) == name:
+        st.session_state[widget_key("corpus")] = DEFAULTS["corpus"]
+
+
+def on_corpus_change() -> None:
+    """The sidebar's corpus changed: an upload comes back cut as it was (its own segmenter), not as the last
+    corpus was cut."""
+    upload = upload_of(st.session_state.get(widget_key("corpus")))
+    if upload is not None:
+        st.session_state[widget_key("segmenter")] = upload.segmenter
+
+
 def corpus_choices() -> List[str]:
-    """Names offered in the corpus select box: our samples, gensim's real corpora if installed, an upload."""
+    """Names offered in the corpus select box: our samples, gensim's real corpora if installed, the uploads."""
     names = list(engine.sample_corpora())
     names += [k for k, f in GENSIM_CHOICES.items() if engine.gensim_data_path(f) is not None]
-    if st.session_state.get(UPLOAD_SENTENCES):
-        names.append(UPLOAD_CHOICE)
+    names += list(st.session_state.get(UPLOADS) or {})
     return names
 
 
 def corpus_label(name: str, lang: Optional[str] = None) -> str:
-    """How the corpus select box names a corpus: its own name, or "uploaded file" in the page's language."""
-    return t("sidebar.upload_choice", lang) if name == UPLOAD_CHOICE else name
+    """How the corpus select box names a corpus: its own name, or "uploaded file: <name>" in the page's language."""
+    if is_upload(name):
+        return f"{t('sidebar.upload_choice', lang)}: {name[len(UPLOAD_PREFIX):]}"
+    return name
 
 
 def load_corpus(name: str, segmenter: str = ui_settings.DEFAULT_SEGMENTER) -> Corpus:
@@ -142,20 +220,21 @@ def get_planted(n_tokens: int, n_groups: int, group_size: int, zipf_s: float, se
         return _planted(n_tokens, n_groups, group_size, zipf_s, seed)
 
 
-def upload_sentences(segmenter: str) -> List[List[str]]:
-    """This session's uploaded corpus, cut with segmenter (cut again from its text when that changes)."""
-    ss = st.session_state
-    text = ss.get(UPLOAD_TEXT)
-    if text is not None and ss.get(UPLOAD_SEGMENTER) != segmenter:
-        ss[UPLOAD_SENTENCES] = engine.encode_text(text, segmenter)
-        ss[UPLOAD_SEGMENTER] = segmenter
-    return ss.get(UPLOAD_SENTENCES) or []
+def upload_sentences(name: str, segmenter: str) -> Sequence:
+    """An uploaded corpus cut with segmenter (cut again from its text when that changes; the upload keeps the new
+    cut and its segmenter). [] for an unknown upload."""
+    upload = upload_of(name)
+    if upload is None:
+        return []
+    if upload.text is not None and upload.segmenter != segmenter:
+        upload.sentences, upload.segmenter = engine.encode_text(upload.text, segmenter), segmenter
+    return upload.sentences
 
 
 def sentences_of(name: str, segmenter: str) -> Sequence[Sequence[str]]:
     """The sentences of a corpus of the select box, cut with segmenter."""
-    if name == UPLOAD_CHOICE:
-        return upload_sentences(segmenter)
+    if is_upload(name):
+        return upload_sentences(name, segmenter)
     if name in engine.sample_corpora() or name in GENSIM_CHOICES:
         # the spinner appears only if reading takes more than half a second (a cached corpus is instant)
         with st.spinner(t("corpus.reading")):
@@ -286,7 +365,7 @@ def sidebar() -> dict:
     i18n.language_switch(sb)
     lang = i18n.current_language()
     sb.selectbox(t("sidebar.corpus"), corpus_choices(), key=widget_key("corpus"), help=t("sidebar.corpus_help"),
-                 format_func=lambda n: corpus_label(n, lang))
+                 format_func=lambda n: corpus_label(n, lang), on_change=on_corpus_change)
     rows = ui_settings.SIDEBAR_BY_NAME
     _draw_setting(rows["architecture"], sb)
     _draw_setting(rows["objective"], sb)
@@ -299,7 +378,7 @@ def sidebar() -> dict:
             _draw_setting(row, st, disabled=off.get(row.name, False))
     settings = current_settings()
     _show_notes(notes, settings)
-    query = {k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE}
+    query = {k: str(v) for k, v in settings.items() if k != "corpus" or not is_upload(v)}   # an upload stays here
     query[i18n.LANG_KEY] = i18n.current_language()
     for k in KEPT_URL_PARAMS:                     # a page's own parameters (the interview's progress code)
         if k in st.query_params:
@@ -356,7 +435,8 @@ def get_model() -> Optional[Word2Vec]:
     """
     ensure_app_entry()
     settings = current_settings()
-    key = json.dumps(settings, sort_keys=True) + f"|upload={st.session_state.get(UPLOAD_NAME)}"
+    upload = upload_of(settings["corpus"])
+    key = json.dumps(settings, sort_keys=True) + f"|upload={upload.digest if upload else ''}"
     ss = st.session_state
     if ss.get(MODEL_KEY) != key:
         try:
@@ -397,9 +477,8 @@ def corpus_file_stem(corpus: str) -> str:
     import re
 
     name = corpus
-    if corpus == UPLOAD_CHOICE:
-        uploaded = st.session_state.get(UPLOAD_NAME) or "upload"
-        name = "upload_" + uploaded.rsplit(".", 1)[0]
+    if is_upload(corpus):
+        name = "upload_" + (corpus[len(UPLOAD_PREFIX):].rsplit(".", 1)[0] or "file")
     return re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("_") or "corpus"
 
 

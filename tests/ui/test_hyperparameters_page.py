@@ -18,7 +18,7 @@ import pytest
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
 from lessons.sweep import scores as sweep_scores
-from tests.conftest import kept_choice, figure_array, plotly_figures
+from tests.conftest import kept_choice, figure_array, plotly_figures, uploaded
 from ui.charts import sweep as sweep_charts
 from ui.i18n import t
 from ui.views.hyperparameters import controls as ui
@@ -343,8 +343,8 @@ def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
     rng = np.random.default_rng(0)
     upload = [[str(w) for w in rng.choice(words, 8)] for _ in range(60)]
-    at = page(upload_sentences=upload, upload_name="mine.txt", **TINY)
-    kept_choice(at.selectbox, "sw_corpus").set_value("uploaded file").run()                # state.UPLOAD_CHOICE
+    at = page(**{**TINY, **uploaded("mine.txt", upload)})
+    kept_choice(at.selectbox, "sw_corpus").set_value("upload:mine.txt").run()              # state.upload_choice
     set_values(at, "1, 2", 1)
     job = run_sweep(at)
     assert job.corpus.key.startswith("upload:") and job.corpus.metrics() == [
@@ -580,3 +580,16 @@ def test_a_random_search_over_three_settings_shows_each_trials_settings_and_an_h
     assert back.source == "random.csv" and back.plan.trials == plan.trials and back.plan.combinations == 50
     assert t("sweep.verdict_trial", k=best, settings=ui_results.trial_text(plan, best),
              mean=f"{summary[best]['mean']:.3f}", std=f"{summary[best]['std']:.3f}") in texts(at.markdown)
+
+
+def test_every_upload_of_the_session_is_offered_to_sweeps_by_its_name(page):
+    """Issue 24.5: two uploads in the session: the sweep's corpus chooser offers both, named by their files."""
+    from ui import state
+
+    two = {**uploaded("a.txt", [["x", "y"]] * 5), **{"sb_corpus": "tiny"}}
+    b = state.Upload("b.txt", [["p", "q"]] * 5)
+    two[state.UPLOADS] = {**two[state.UPLOADS], b.choice: b}
+    at = page(**{**TINY, **two})
+    chooser = kept_choice(at.selectbox, "sw_corpus")
+    assert {ui.corpus_label("upload:a.txt"), ui.corpus_label("upload:b.txt")} <= set(chooser.options)   # labels
+    assert ui.corpus_label("upload:b.txt") == f"{t('sweep.corpus_upload')} b.txt"

@@ -50,7 +50,7 @@ SHOWN = "sweep_shown"          # which sweep the results show: 0 = the latest, k
 MAX_HISTORY = 8
 START = "sweep_start"          # Run was pressed (set by its on_click, read once by the page)
 APPLIED = "sweep_applied"      # {setting: value} the last 'apply' wrote to the sidebar (for its message)
-UPLOAD_KEY = "_sweep_upload_key"  # (id of the uploaded sentences, their fingerprint) so it is hashed once
+UPLOAD_KEY = "_sweep_upload_key"  # {upload: (id of its sentences, their fingerprint)} so each is hashed once
 PREFIX = "sw_"                 # widget keys of this page
 
 NO_COLOUR = "none"             # the colour choice "no second setting"
@@ -112,8 +112,8 @@ def corpus_options() -> List[str]:
 def corpus_label(name: str) -> str:
     if name == PLANTED:
         return t("sweep.corpus_planted")
-    if name == state.UPLOAD_CHOICE:
-        return t("sweep.corpus_upload")
+    if state.is_upload(name):
+        return f"{t('sweep.corpus_upload')} {name[len(state.UPLOAD_PREFIX):]}"
     return name
 
 
@@ -169,8 +169,9 @@ def swept_segmenters(plan: Optional[sweep_plan.SweepPlan]) -> List[str]:
 
 def cut_corpus(name: str, segmenter: str):
     """The sentences of a corpus choice cut with `segmenter` (ValueError for a corpus that cannot be cut again)."""
-    if name == state.UPLOAD_CHOICE and st.session_state.get(state.UPLOAD_TEXT) is not None:
-        return engine.encode_text(st.session_state[state.UPLOAD_TEXT], segmenter)
+    upload = state.upload_of(name)
+    if upload is not None and upload.text is not None:
+        return engine.encode_text(upload.text, segmenter)
     if name in state.folder_corpora():
         return engine.read_corpus(state.folder_corpora()[name], segmenter=segmenter)
     if name in engine.sample_corpora() or name in state.GENSIM_CHOICES:
@@ -185,16 +186,15 @@ def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
         key = sweep_scores.tokens_key([[f"{k}={v}" for k, v in sorted(COMPARE_PLANTED.items())]])
         return sweep_scores.SweepCorpus("planted:" + key, corpus_label(name), planted.sentences, planted=planted,
                                         benchmarks=False)
-    if name == state.UPLOAD_CHOICE:
-        sentences = st.session_state.get(state.UPLOAD_SENTENCES)
-        if not sentences:
+    if state.is_upload(name):                   # as it is cut now (each upload keeps its own segmenter)
+        upload = state.upload_of(name)
+        if upload is None or not upload.sentences:
             raise ValueError(t("sweep.no_upload"))
-        known = st.session_state.get(UPLOAD_KEY)
-        if not known or known[0] != id(sentences):
-            known = (id(sentences), sweep_scores.tokens_key(sentences))
-            st.session_state[UPLOAD_KEY] = known
-        label = f"{corpus_label(name)} {st.session_state.get(state.UPLOAD_NAME) or ''}".strip()
-        return sweep_scores.SweepCorpus(f"upload:{known[1]}", label, sentences)
+        sentences = upload.sentences
+        known = st.session_state.setdefault(UPLOAD_KEY, {})
+        if name not in known or known[name][0] != id(sentences):
+            known[name] = (id(sentences), sweep_scores.tokens_key(sentences))
+        return sweep_scores.SweepCorpus(f"upload:{upload.name}|{known[name][1]}", corpus_label(name), sentences)
     folder = state.folder_corpora()
     if name in folder:                       # streamed from disk by the engine: never loaded whole
         path = folder[name]
@@ -332,7 +332,7 @@ def corpus_kind(name: str) -> str:
     """"sample", "planted", "upload" or "real" (gensim's Lee and head500 texts)."""
     if name == PLANTED:
         return "planted"
-    if name == state.UPLOAD_CHOICE:
+    if state.is_upload(name):
         return "upload"
     if name.startswith(state.FOLDER_PREFIX):
         return "real"

@@ -376,6 +376,6 @@ def corpus_stem(corpus: sweep_scores.SweepCorpus) -> str:
     """The swept corpus as a file name part ("royalty", "upload_my_text", "lee_background")."""
     kind, _, name = corpus.key.partition(":")
     name = name.split("|")[0]                           # the key's other parts: segmenter, own lists
-    return state.corpus_file_stem(state.UPLOAD_CHOICE if kind == "upload" else corpus.label if kind == "planted"
+    return state.corpus_file_stem(state.upload_choice(name) if kind == "upload" else corpus.label if kind == "planted"
                                   else name)
 
