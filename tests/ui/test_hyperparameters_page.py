@@ -574,6 +574,8 @@ def test_a_random_search_over_three_settings_shows_each_trials_settings_and_an_h
     assert t("sweep.verdict_trial", k=best, settings=ui_results.trial_text(plan, best),
              mean=f"{summary[best]['mean']:.3f}", std=f"{summary[best]['std']:.3f}") in shown
     assert t("sweep.random_note", trials=4, combos=50) in shown
+    assert t("sweep.results_title_random", settings="window, vector_size, negative", corpus="tiny") in [
+        h.value for h in at.subheader]
     data = ui_results.csv_bytes(sweep_scores.on_common_items(rows), plan, job.corpus)
     reopen(at, "random.csv", data)
     back = at.session_state[ui.JOB]

@@ -265,7 +265,8 @@ def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.Swe
     job = history_picker(job)
     snap = job.snapshot()
     rows, plan_done, corpus = snap["rows"], job.plan, job.corpus
-    st.subheader(t("sweep.results_title", name=sweep_name(plan_done), corpus=corpus.label))
+    st.subheader(t("sweep.results_title_random", settings=", ".join(plan_done.searched), corpus=corpus.label)
+                 if plan_done.is_random else t("sweep.results_title", name=plan_done.setting, corpus=corpus.label))
     st.caption(t("sweep.reopened", name=job.source, n=snap["done"]) if job.source else status_line(snap, plan_done))
     if snap["state"] == "stopped":
         st.warning(t("sweep.stopped", done=snap["done"], total=snap["total"]), icon=":material/stop_circle:")
