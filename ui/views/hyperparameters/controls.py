@@ -300,9 +300,10 @@ def corpus_and_setup(container, corpus_col, n_seeds: int) -> Tuple[str, dict, Li
 
 
 def read_random_plan(container) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[str]]:
-    """The controls of a random search: the settings to draw (2-5) with their values, trials, seeds, corpus."""
-    c1, c2, c3 = container.columns([2.7, 0.9, 0.9])
-    searched = choice(c1.multiselect, t("sweep.searched_label"), SETTING_ORDER, setting_label, PREFIX + "searched",
+    """The controls of a random search: the settings to draw (2-5, by their code names: the chips stay short) with
+    their values, trials, seeds, corpus."""
+    c1, c2, c3, c4 = container.columns([2.2, 0.8, 0.8, 1.1])
+    searched = choice(c1.multiselect, t("sweep.searched_label"), SETTING_ORDER, str, PREFIX + "searched",
                       default=list(RANDOM_DEFAULT), multi=True, help=t("sweep.searched_help"),
                       placeholder=t("sweep.choose_values"))
     n_trials = c2.number_input(t("sweep.trials_label"), 1, sweep_plan.MAX_TRIALS, 8, key=PREFIX + "trials",
@@ -317,8 +318,7 @@ def read_random_plan(container) -> Tuple[Optional[sweep_plan.SweepPlan], str, Li
         space[name] = values
         if err:
             errors.append(err)
-    corpus_col = container.columns([1.4, 1.3, 0.9])[2]
-    corpus, base, seeds, strategy = corpus_and_setup(container, corpus_col, n_seeds)
+    corpus, base, seeds, strategy = corpus_and_setup(container, c4, n_seeds)
     if errors:
         return None, corpus, errors
     try:                                   # the draw comes from the sidebar's seed: the same settings, the same trials
