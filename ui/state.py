@@ -7,9 +7,8 @@ keys start with their page's prefix ("sb_" for the sidebar, see widget_key).
 The sidebar's settings, defaults and bounds come from ui/settings.py (which reads engine.config.SETTINGS);
 a value from a shared link goes through the same gate as every other value, so it is kept, clamped or
 refused with a note in the sidebar, never a crash.
-Uploaded corpora (Upload, keep_upload, remove_upload) are this session's own: each is a corpus choice
-"upload:<file name>" with its own segmentation, never written into the URL (a link with such a corpus
-opens elsewhere as an unknown corpus, with a note).
+Uploaded corpora are this session's own (ui/uploads.py, its names re-exported here): never written into the URL
+(a link with such a corpus opens elsewhere as an unknown corpus, with a note).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -30,6 +28,9 @@ from ui import i18n
 from ui import settings as ui_settings
 from ui.i18n import engine_message, t
 from ui.settings import DEFAULTS, SETTING_NAMES, SIDEBAR
+from ui.uploads import (MAX_UPLOADS, MAX_UPLOADS_BYTES, UPLOAD_LAST, UPLOAD_PREFIX, UPLOADS, Upload,  # noqa: F401
+                        is_upload, keep_upload, on_corpus_change, remove_upload, upload_choice, upload_of,
+                        upload_sentences, uploads)
 
 # ---------------------------------------------------------------- session-state keys (one place, so pages
 # never spell them differently; widget keys are each page's own, prefixed by the page)
@@ -41,8 +42,6 @@ HISTORY = "step_history"        # list of dicts, one row per step() for the hist
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
 STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair and its probability per update
-UPLOADS = "uploads"             # this session's uploaded corpora: {corpus choice "upload:<file name>": Upload}
-UPLOAD_LAST = "upload_last"     # the corpus choice of the last upload accepted (for the Corpus page's message)
 UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
 UPLOAD_VOCAB = "_upload_vocab"  # ((upload, digest, segmenter), Vocabulary with min_count=1) of an uploaded corpus
 UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload, digest, segmenter), unsegmented?) of an upload
@@ -62,19 +61,14 @@ CMP_SIX = "cmp_six"             # results of the compare page's runs: {"key", "r
 CMP_GROWTH = "cmp_growth"
 CMP_RARE = "cmp_rare"
 
-SIDEBAR_PREFIX = "sb_"
+SIDEBAR_PREFIX = ui_settings.SIDEBAR_PREFIX
 KEPT_URL_PARAMS = ("iq", "presenter")    # URL parameters that are not settings but must survive the rewrite
-UPLOAD_PREFIX = "upload:"       # an uploaded corpus's choice: "upload:<its file name>" (never put in a link)
-MAX_UPLOADS = 4                 # uploaded corpora one session keeps (a fifth is refused until one is removed)
-MAX_UPLOADS_BYTES = 60_000_000  # and their files' bytes together (each file also within server.maxUploadSize)
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
 
 Corpus = Tuple[Tuple[str, ...], ...]
 
 
-def widget_key(name: str) -> str:
-    """The sidebar widget's session key of a setting: widget_key("window") -> 'sb_window'."""
-    return SIDEBAR_PREFIX + name
+widget_key = ui_settings.widget_key
 
 
 def upload_limit_bytes() -> int:
@@ -91,80 +85,6 @@ def upload_limit_mb() -> float:
     """The upload limit in MB (10^6 bytes), for messages: 25."""
     mb = upload_limit_bytes() / 1e6
     return int(mb) if mb == int(mb) else mb
-
-
-@dataclass
-class Upload:
-    """One uploaded corpus of this session: its file's name, size and digest, the decoded text (cut again when
-    its segmenter changes), the codec it was read with, and its sentences as cut with `segmenter`."""
-    name: str
-    sentences: Sequence                 # an engine.EncodedCorpus (or any list of token lists)
-    segmenter: str = "words"
-    text: Optional[str] = None
-    encoding: str = "utf-8"
-    size: int = 0
-    digest: str = ""
-
-    @property
-    def choice(self) -> str:
-        return upload_choice(self.name)
-
-
-def upload_choice(file_name: str) -> str:
-    """The corpus choice of an uploaded file: upload_choice("my notes.txt") -> 'upload:my notes.txt'."""
-    return UPLOAD_PREFIX + file_name
-
-
-def is_upload(name: Optional[str]) -> bool:
-    """Whether a corpus choice is one of this session's uploads."""
-    return isinstance(name, str) and name.startswith(UPLOAD_PREFIX)
-
-
-def uploads() -> Dict[str, "Upload"]:
-    """This session's uploaded corpora by corpus choice, oldest first."""
-    return st.session_state.setdefault(UPLOADS, {})
-
-
-def upload_of(name: str) -> Optional["Upload"]:
-    return (st.session_state.get(UPLOADS) or {}).get(name)
-
-
-def keep_upload(upload: "Upload") -> Optional[Tuple[str, dict]]:
-    """Keep an upload in this session (replacing one of the same file name) and make it the sidebar's corpus,
-    with its segmenter. Returns an error message (catalogue key, values) instead when MAX_UPLOADS corpora are
-    kept already or their bytes would pass MAX_UPLOADS_BYTES; nothing changes then."""
-    kept = uploads()
-    others = {k: u for k, u in kept.items() if k != upload.choice}
-    if len(others) >= MAX_UPLOADS:
-        return ("corpus.upload_too_many", {"name": upload.name, "limit": MAX_UPLOADS})
-    total = sum(u.size for u in others.values()) + upload.size
-    if total > MAX_UPLOADS_BYTES:
-        return ("corpus.upload_total", {"name": upload.name, "total": f"{total / 1e6:.1f}",
-                                        "limit": f"{MAX_UPLOADS_BYTES / 1e6:g}"})
-    kept.pop(upload.choice, None)                       # a new version of a file goes last, like a new file
-    kept[upload.choice] = upload
-    st.session_state[UPLOAD_LAST] = upload.choice
-    st.session_state[widget_key("corpus")] = upload.choice
-    st.session_state[widget_key("segmenter")] = upload.segmenter
-    return None
-
-
-def remove_upload(name: str) -> None:
-    """Forget an uploaded corpus (a button's callback); the sidebar falls back to the default corpus if it was
-    the one chosen."""
-    uploads().pop(name, None)
-    if st.session_state.get(UPLOAD_LAST) == name:
-        st.session_state.pop(UPLOAD_LAST, None)
-    if st.session_state.get(widget_key("corpus")) == name:
-        st.session_state[widget_key("corpus")] = DEFAULTS["corpus"]
-
-
-def on_corpus_change() -> None:
-    """The sidebar's corpus changed: an upload comes back cut as it was (its own segmenter), not as the last
-    corpus was cut."""
-    upload = upload_of(st.session_state.get(widget_key("corpus")))
-    if upload is not None:
-        st.session_state[widget_key("segmenter")] = upload.segmenter
 
 
 def corpus_choices() -> List[str]:
@@ -218,17 +138,6 @@ def get_planted(n_tokens: int, n_groups: int, group_size: int, zipf_s: float, se
     same text). The Compare page trains on it; the Hyperparameters page sweeps on its defaults."""
     with st.spinner(t("compare.generating")):
         return _planted(n_tokens, n_groups, group_size, zipf_s, seed)
-
-
-def upload_sentences(name: str, segmenter: str) -> Sequence:
-    """An uploaded corpus cut with segmenter (cut again from its text when that changes; the upload keeps the new
-    cut and its segmenter). [] for an unknown upload."""
-    upload = upload_of(name)
-    if upload is None:
-        return []
-    if upload.text is not None and upload.segmenter != segmenter:
-        upload.sentences, upload.segmenter = engine.encode_text(upload.text, segmenter), segmenter
-    return upload.sentences
 
 
 def sentences_of(name: str, segmenter: str) -> Sequence[Sequence[str]]:
