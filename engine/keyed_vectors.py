@@ -234,26 +234,50 @@ class KeyedVectors:
         Returns (accuracy, sections) with sections = [{"section", "correct", "incorrect"}], the last
         one being "Total accuracy", like gensim. The question's three words are excluded from answers.
         """
+        names, results = self._analogy_results(path, restrict_vocab, case_insensitive, batch)
+        sections = [{"section": name, "correct": 0, "incorrect": 0} for name in names]
+        skipped = 0
+        for sec, _, correct in results:
+            if correct is None:
+                skipped += 1
+            else:
+                sections[sec]["correct" if correct else "incorrect"] += 1
+        correct = sum(s["correct"] for s in sections)
+        total = correct + sum(s["incorrect"] for s in sections)
+        sections.append({"section": "Total accuracy", "correct": correct, "incorrect": total - correct,
+                         "skipped": skipped})
+        return (correct / total if total else float("nan")), sections
+
+    def word_analogy_details(self, path, restrict_vocab: Optional[int] = None, case_insensitive: bool = True,
+                             batch: int = 512) -> List[Tuple[str, str, str, str, str, Optional[bool]]]:
+        """[(section, a, b, c, d, answered right: True / False, or None when a word is not in the vocabulary)]
+        per question of the file, in its order: what evaluate_word_analogies counts, question by question (to
+        score several models on the questions they all know)."""
+        names, results = self._analogy_results(path, restrict_vocab, case_insensitive, batch)
+        return [(names[sec], *words, correct) for sec, words, correct in results]
+
+    def _analogy_results(self, path, restrict_vocab, case_insensitive, batch):
+        """(section names, [(section index, (a, b, c, d), correct or None when skipped)]): 3CosAdd over the
+        normalised vectors, the question's three words excluded from the answers."""
         limit = _check_restrict(restrict_vocab, len(self))
         vocab = {w: i for w, i in self.key_to_index.items() if i < limit}
-        sections: List[dict] = []
-        questions: List[Tuple[int, int, int, int, int]] = []
-        skipped = 0
+        names: List[str] = []
+        results: List[list] = []
+        asked: List[Tuple[int, int, int, int, int]] = []        # (place in results, a, b, c, d ids)
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if line.startswith(":"):
-                sections.append({"section": line[1:].strip(), "correct": 0, "incorrect": 0})
+                names.append(line[1:].strip())
                 continue
             words = line.lower().split() if case_insensitive else line.split()
-            if len(words) != 4 or not sections:
+            if len(words) != 4 or not names:
                 continue
             ids = [vocab.get(w) for w in words]
-            if any(i is None for i in ids):
-                skipped += 1
-                continue
-            questions.append((len(sections) - 1, *ids))
+            if all(i is not None for i in ids):
+                asked.append((len(results), *ids))
+            results.append([len(names) - 1, tuple(words), None])
         n = self.normed()[:limit]                                         # (L, d)
-        if questions:
-            q = np.array(questions)                                       # (Q, 5)
+        if asked:
+            q = np.array(asked)                                           # (Q, 5)
             for s in range(0, len(q), batch):
                 part = q[s:s + batch]
                 a, b, c, d = part[:, 1], part[:, 2], part[:, 3], part[:, 4]
@@ -264,13 +288,9 @@ class KeyedVectors:
                 for col in (a, b, c):
                     sims[rows, col] = -np.inf
                 pred = sims.argmax(axis=1)                                # (B,)
-                for sec, ok in zip(part[:, 0], pred == d):
-                    sections[sec]["correct" if ok else "incorrect"] += 1
-        correct = sum(s["correct"] for s in sections)
-        total = correct + sum(s["incorrect"] for s in sections)
-        sections.append({"section": "Total accuracy", "correct": correct, "incorrect": total - correct,
-                         "skipped": skipped})
-        return (correct / total if total else float("nan")), sections
+                for place, ok in zip(part[:, 0], pred == d):
+                    results[place][2] = bool(ok)
+        return names, [tuple(r) for r in results]
 
     # ------------------------------------------------------------------ files
     def save_word2vec_format(self, path, binary: bool = False) -> None:

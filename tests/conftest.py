@@ -103,6 +103,15 @@ def table_with(at, column):
     raise AssertionError(f"no table with a column {column!r}")
 
 
+def uploaded(file_name: str, sentences, **fields) -> dict:
+    """Session state with one uploaded corpus chosen in the sidebar (as the Corpus page keeps an upload), for
+    run_app(**uploaded("mine.txt", sentences)) or at.session_state.update."""
+    from ui import state
+
+    upload = state.Upload(file_name, sentences, **fields)
+    return {state.UPLOADS: {upload.choice: upload}, "sb_corpus": upload.choice}
+
+
 def kept_choice(elements, key: str):
     """The choice widget drawn by ui.choices.choice for the value kept under `key` (its widget key is `key`
     plus a digest of its labels), e.g. kept_choice(at.selectbox, "iv_pick")."""

@@ -22,7 +22,7 @@ from engine import KeyedVectors, TrainingDiverged, Word2Vec, load_word2vec_forma
 from engine.config import SettingTypeError
 from engine.vocab import CorpusTypeError
 from ui import state
-from tests.conftest import kept_choice
+from tests.conftest import kept_choice, uploaded
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = [["the", "king", "rules", "the", "land"], ["the", "queen", "rules", "the", "sea"]] * 5
@@ -373,9 +373,8 @@ def page_alone(page: str, V: int, objective: str = "softmax"):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / page), default_timeout=60)
-    at.session_state[state.UPLOAD_SENTENCES] = engine.sentences_from_bytes(TINY_TEXTS[V])
-    at.session_state[state.UPLOAD_NAME] = f"v{V}.txt"
-    at.session_state["sb_corpus"] = state.UPLOAD_CHOICE
+    for key, value in uploaded(f"v{V}.txt", engine.sentences_from_bytes(TINY_TEXTS[V])).items():
+        at.session_state[key] = value
     at.session_state["sb_objective"] = objective
     at.run()
     return at

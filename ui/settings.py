@@ -141,6 +141,14 @@ SIDEBAR = (                          # labels and help: ui/texts/<lang>/sidebar.
 )
 SIDEBAR_BY_NAME = {row.name: row for row in SIDEBAR}
 SETTING_NAMES = tuple(SIDEBAR_BY_NAME)                       # the model settings of the sidebar, in order
+SIDEBAR_PREFIX = "sb_"            # the sidebar's widget keys: "sb_<setting>"
+
+
+def widget_key(name: str) -> str:
+    """The sidebar widget's session key of a setting: widget_key("window") -> 'sb_window'."""
+    return SIDEBAR_PREFIX + name
+
+
 DEFAULTS = {"corpus": DEFAULT_CORPUS, "segmenter": DEFAULT_SEGMENTER, **{row.name: row.default for row in SIDEBAR}}
 
 

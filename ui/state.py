@@ -7,6 +7,8 @@ keys start with their page's prefix ("sb_" for the sidebar, see widget_key).
 The sidebar's settings, defaults and bounds come from ui/settings.py (which reads engine.config.SETTINGS);
 a value from a shared link goes through the same gate as every other value, so it is kept, clamped or
 refused with a note in the sidebar, never a crash.
+Uploaded corpora are this session's own (ui/uploads.py, its names re-exported here): never written into the URL
+(a link with such a corpus opens elsewhere as an unknown corpus, with a note).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from ui import i18n
 from ui import settings as ui_settings
 from ui.i18n import engine_message, t
 from ui.settings import DEFAULTS, SETTING_NAMES, SIDEBAR
+from ui.uploads import (MAX_UPLOADS, MAX_UPLOADS_BYTES, UPLOAD_LAST, UPLOAD_PREFIX, UPLOADS, Upload,  # noqa: F401
+                        is_upload, keep_upload, on_corpus_change, remove_upload, upload_choice, upload_of,
+                        upload_sentences, uploads)
 
 # ---------------------------------------------------------------- session-state keys (one place, so pages
 # never spell them differently; widget keys are each page's own, prefixed by the page)
@@ -37,14 +42,9 @@ HISTORY = "step_history"        # list of dicts, one row per step() for the hist
 LAST_TRACE = "last_trace"       # the StepTrace of the latest step()
 STEP_ERROR = "step_error"       # the message of the last failed step (diverged, ...); the weights are kept
 STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair and its probability per update
-UPLOAD_SENTENCES = "upload_sentences"   # this session's uploaded corpus (an engine.EncodedCorpus, not shared)
-UPLOAD_SEGMENTER = "_upload_segmenter"  # the segmenter UPLOAD_SENTENCES were cut with
-UPLOAD_TEXT = "_upload_text"    # the uploaded file's decoded text (cut again when the segmenter changes)
-UPLOAD_ENCODING = "upload_encoding"  # the codec the upload was decoded with ("utf-8", "gbk", ...)
-UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
-UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
-UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), unsegmented?) of the upload
+UPLOAD_VOCAB = "_upload_vocab"  # ((upload, digest, segmenter), Vocabulary with min_count=1) of an uploaded corpus
+UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload, digest, segmenter), unsegmented?) of an upload
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
 VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
@@ -61,19 +61,16 @@ CMP_SIX = "cmp_six"             # results of the compare page's runs: {"key", "r
 CMP_GROWTH = "cmp_growth"
 CMP_RARE = "cmp_rare"
 
-SIDEBAR_PREFIX = "sb_"
+SIDEBAR_PREFIX = ui_settings.SIDEBAR_PREFIX
 KEPT_URL_PARAMS = ("iq", "presenter", "room", "teacher", "me")   # not settings, but they must survive the rewrite
                                                                 # (the interview's progress; the live class's room,
                                                                 # teacher key and student id)
-UPLOAD_CHOICE = "uploaded file"
 GENSIM_CHOICES = {"lee_background": "lee_background.cor", "wikipedia_head500": "head500.noblanks.cor"}
 
 Corpus = Tuple[Tuple[str, ...], ...]
 
 
-def widget_key(name: str) -> str:
-    """The sidebar widget's session key of a setting: widget_key("window") -> 'sb_window'."""
-    return SIDEBAR_PREFIX + name
+widget_key = ui_settings.widget_key
 
 
 def upload_limit_bytes() -> int:
@@ -93,17 +90,18 @@ def upload_limit_mb() -> float:
 
 
 def corpus_choices() -> List[str]:
-    """Names offered in the corpus select box: our samples, gensim's real corpora if installed, an upload."""
+    """Names offered in the corpus select box: our samples, gensim's real corpora if installed, the uploads."""
     names = list(engine.sample_corpora())
     names += [k for k, f in GENSIM_CHOICES.items() if engine.gensim_data_path(f) is not None]
-    if st.session_state.get(UPLOAD_SENTENCES):
-        names.append(UPLOAD_CHOICE)
+    names += list(st.session_state.get(UPLOADS) or {})
     return names
 
 
 def corpus_label(name: str, lang: Optional[str] = None) -> str:
-    """How the corpus select box names a corpus: its own name, or "uploaded file" in the page's language."""
-    return t("sidebar.upload_choice", lang) if name == UPLOAD_CHOICE else name
+    """How the corpus select box names a corpus: its own name, or "uploaded file: <name>" in the page's language."""
+    if is_upload(name):
+        return f"{t('sidebar.upload_choice', lang)}: {name[len(UPLOAD_PREFIX):]}"
+    return name
 
 
 def load_corpus(name: str, segmenter: str = ui_settings.DEFAULT_SEGMENTER) -> Corpus:
@@ -144,20 +142,10 @@ def get_planted(n_tokens: int, n_groups: int, group_size: int, zipf_s: float, se
         return _planted(n_tokens, n_groups, group_size, zipf_s, seed)
 
 
-def upload_sentences(segmenter: str) -> List[List[str]]:
-    """This session's uploaded corpus, cut with segmenter (cut again from its text when that changes)."""
-    ss = st.session_state
-    text = ss.get(UPLOAD_TEXT)
-    if text is not None and ss.get(UPLOAD_SEGMENTER) != segmenter:
-        ss[UPLOAD_SENTENCES] = engine.encode_text(text, segmenter)
-        ss[UPLOAD_SEGMENTER] = segmenter
-    return ss.get(UPLOAD_SENTENCES) or []
-
-
 def sentences_of(name: str, segmenter: str) -> Sequence[Sequence[str]]:
     """The sentences of a corpus of the select box, cut with segmenter."""
-    if name == UPLOAD_CHOICE:
-        return upload_sentences(segmenter)
+    if is_upload(name):
+        return upload_sentences(name, segmenter)
     if name in engine.sample_corpora() or name in GENSIM_CHOICES:
         # the spinner appears only if reading takes more than half a second (a cached corpus is instant)
         with st.spinner(t("corpus.reading")):
@@ -197,7 +185,7 @@ def apply_link_settings(params: dict) -> Tuple[dict, List[str]]:
 
 def settings_link_params(settings: dict) -> Dict[str, str]:
     """The settings as the sidebar writes them into the URL (an upload has no name a link could carry)."""
-    return {k: str(v) for k, v in settings.items() if k != "corpus" or v != UPLOAD_CHOICE}
+    return {k: str(v) for k, v in settings.items() if k != "corpus" or not is_upload(v)}
 
 
 CORPUS_FOR_LANGUAGE = {"zh": "chinese"}               # a session in Chinese opens on the Chinese sample corpus
@@ -299,7 +287,7 @@ def sidebar() -> dict:
     i18n.language_switch(sb)
     lang = i18n.current_language()
     sb.selectbox(t("sidebar.corpus"), corpus_choices(), key=widget_key("corpus"), help=t("sidebar.corpus_help"),
-                 format_func=lambda n: corpus_label(n, lang))
+                 format_func=lambda n: corpus_label(n, lang), on_change=on_corpus_change)
     rows = ui_settings.SIDEBAR_BY_NAME
     _draw_setting(rows["architecture"], sb)
     _draw_setting(rows["objective"], sb)
@@ -374,7 +362,8 @@ def get_model() -> Optional[Word2Vec]:
     """
     ensure_app_entry()
     settings = current_settings()
-    key = json.dumps(settings, sort_keys=True) + f"|upload={st.session_state.get(UPLOAD_NAME)}"
+    upload = upload_of(settings["corpus"])
+    key = json.dumps(settings, sort_keys=True) + f"|upload={upload.digest if upload else ''}"
     ss = st.session_state
     if ss.get(MODEL_KEY) != key:
         try:
@@ -415,9 +404,8 @@ def corpus_file_stem(corpus: str) -> str:
     import re
 
     name = corpus
-    if corpus == UPLOAD_CHOICE:
-        uploaded = st.session_state.get(UPLOAD_NAME) or "upload"
-        name = "upload_" + uploaded.rsplit(".", 1)[0]
+    if is_upload(corpus):
+        name = "upload_" + (corpus[len(UPLOAD_PREFIX):].rsplit(".", 1)[0] or "file")
     return re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("_") or "corpus"
 
 

@@ -22,7 +22,20 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from engine.config import SETTINGS, Config
+import numpy as np
+
+from engine.config import SETTINGS, Config, Setting
+from engine.segment import SEGMENTERS
+
+# Settings of the corpus rather than of the model: a sweep may vary them too (each run then trains on the
+# corpus cut its way; Word2Vec never sees them). segmenter: how Chinese text is cut into words (engine.segment).
+# ("auto" is left out: it cuts Chinese lines into words, as "words" does.)
+CORPUS_SETTINGS = {"segmenter": Setting("segmenter", str, choices=tuple(s for s in SEGMENTERS if s != "auto"))}
+
+
+def setting_of(name: str) -> Setting:
+    """The table entry of a sweepable setting: the engine's (engine.config.SETTINGS) or a corpus setting's."""
+    return CORPUS_SETTINGS[name] if name in CORPUS_SETTINGS else SETTINGS[name]
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,7 @@ class Sweepable:
 
     @property
     def setting(self):
-        return SETTINGS[self.name]
+        return setting_of(self.name)
 
     @property
     def categorical(self) -> bool:
@@ -92,6 +105,9 @@ SWEEPABLE: Dict[str, Sweepable] = {r.name: r for r in (
     _row("max_vocab_size", (1_000, 5_000, 20_000), "log", None, None, None, "word2vec.c; gensim 4"),
     _row("shrink_windows", (True, False), "category", True, True, True, LEVY),
     _row("skipgram_input", ("center", "context"), "category", "context", "context", None, "word2vec.c; gensim 4"),
+    # word2vec.c and gensim split text at whitespace only: Chinese must come cut into words (jieba, or characters)
+    _row("segmenter", ("words", "characters", "spaces"), "category", "spaces", "spaces", None,
+         "word2vec.c; gensim 4; jieba"),
 )}
 
 
@@ -127,7 +143,7 @@ class SweepInputError(ValueError):
     `item` is the offending piece of text or value, `setting` the setting; str() is an English message.
 
     codes: empty, not_a_number, bad_range, bad_step, too_many, not_allowed, combination, not_sweepable,
-    same_setting, too_many_runs, no_seeds."""
+    same_setting, too_many_runs, no_seeds, searched, trials (the last two: random search)."""
 
     def __init__(self, code: str, message: str, item: Any = None, setting: Optional[str] = None, **extra):
         super().__init__(message)
@@ -150,7 +166,7 @@ def _clean(x: float) -> float:
 
 def _expand(name: str, item: str) -> List[Any]:
     """One piece of the values text -> values (not yet checked against the setting's range)."""
-    s = SETTINGS[name]
+    s = setting_of(name)
     m = _RANGE.match(item)
     if not m:
         if ".." in item:
@@ -198,7 +214,7 @@ def check_value(name: str, raw: Any) -> Any:
         raise SweepInputError("not_sweepable", f"{name!r} cannot be swept (choose one of {', '.join(SWEEPABLE)})",
                               item=name, setting=name)
     try:
-        return SETTINGS[name].parse(raw)
+        return setting_of(name).parse(raw)
     except (TypeError, ValueError) as e:
         raise SweepInputError("not_allowed", str(e), item=raw, setting=name) from None
 
@@ -278,11 +294,30 @@ class Run:
     def kwargs(self) -> dict:
         return dict(self.settings)
 
+    @property
+    def model_kwargs(self) -> dict:
+        """The Word2Vec arguments (the settings without the corpus's, such as segmenter)."""
+        return {k: v for k, v in self.settings if k not in CORPUS_SETTINGS}
+
+    @property
+    def segmenter(self) -> Optional[str]:
+        """The segmenter this run's corpus is cut with, when the sweep varies it (None: the corpus as given)."""
+        return dict(self.settings).get("segmenter")
+
+
+MODES = ("grid", "random")
+RANDOM = "random"       # a random search's `setting`: its runs are numbered trials, each with its own settings
+MIN_SEARCHED, MAX_SEARCHED = 2, 5     # settings a random search draws
+MAX_TRIALS = 40
+
 
 @dataclass(frozen=True)
 class SweepPlan:
     """What to train: `setting` over `values` (and `colour_setting` over `colour_values`: a 2-D sweep), each
-    with every seed of `seeds`; `base` holds every other Word2Vec argument (seed and workers are set here)."""
+    with every seed of `seeds`; `base` holds every other Word2Vec argument (seed and workers are set here).
+
+    A random search (mode "random", made by SweepPlan.random): setting is RANDOM, values the trial numbers
+    1..N, and trials[k - 1] the settings trial k draws (one value of each of `searched`)."""
     setting: str
     values: Tuple
     seeds: Tuple[int, ...]
@@ -290,6 +325,70 @@ class SweepPlan:
     colour_setting: Optional[str] = None
     colour_values: Tuple = ()
     strategy: str = DEFAULT_STRATEGY
+    mode: str = "grid"
+    searched: Tuple[str, ...] = ()
+    trials: Tuple[Tuple[Tuple[str, Any], ...], ...] = ()
+    space: Tuple[Tuple[str, Tuple], ...] = ()          # random: ((setting, the values drawn from), ...)
+
+    @property
+    def is_random(self) -> bool:
+        return self.mode == RANDOM
+
+    @property
+    def combinations(self) -> int:
+        """How many combinations a random search drew its trials from (the product of its value counts)."""
+        return math.prod(len(v) for _, v in self.space)
+
+    def trial(self, k: int) -> dict:
+        """The settings trial k (1..N) of a random search draws."""
+        return dict(self.trials[int(k) - 1])
+
+    @classmethod
+    def random(cls, space: Mapping[str, Sequence], n_trials: int, seeds: Sequence[int], base: Mapping,
+               rng: np.random.Generator, strategy: str = DEFAULT_STRATEGY,
+               trials: Optional[Sequence[Mapping]] = None) -> "SweepPlan":
+        """A random search: n_trials distinct combinations drawn uniformly (without repeats) from the values of
+        `space` ({setting: values}, MIN_SEARCHED..MAX_SEARCHED settings), each trained with every seed. The draw
+        comes from `rng` only, so the same generator state gives the same trials (Bergstra & Bengio 2012: random
+        search over several settings finds good ones with fewer trainings than a grid). `trials` (instead of a
+        draw): the trials of a saved search. SweepInputError names what cannot run."""
+        names = list(space)
+        if not MIN_SEARCHED <= len(names) <= MAX_SEARCHED:
+            raise SweepInputError("searched", f"a random search draws {MIN_SEARCHED} to {MAX_SEARCHED} settings, "
+                                  f"got {len(names)}", item=len(names), n=len(names), low=MIN_SEARCHED,
+                                  limit=MAX_SEARCHED)
+        values = {n: unique_values(n, [check_value(n, v) for v in space[n]]) for n in names}
+        combos = math.prod(len(v) for v in values.values())
+        if trials is None:
+            n_trials = int(n_trials)
+            if not 1 <= n_trials <= min(MAX_TRIALS, combos):
+                raise SweepInputError("trials", f"{n_trials} trials: between 1 and {min(MAX_TRIALS, combos)} (the "
+                                      f"values give {combos} combinations)", item=n_trials, n=n_trials,
+                                      limit=min(MAX_TRIALS, combos), combos=combos)
+            picks = rng.choice(combos, size=n_trials, replace=False)          # (n_trials,) distinct combinations
+            trials = []
+            for p in picks:
+                p, trial = int(p), []
+                for n in names:                                       # mixed radix: one digit per setting
+                    p, i = divmod(p, len(values[n]))
+                    trial.append((n, values[n][i]))
+                trials.append(tuple(trial))
+        else:
+            trials = [tuple((n, check_value(n, dict(tr)[n])) for n in names) for tr in trials]
+        grid = cls.make(names[0], values[names[0]], seeds, base, strategy=strategy)   # checks seeds and strategy
+        n = len(trials) * len(grid.seeds)
+        if n > MAX_RUNS:
+            raise SweepInputError("too_many_runs", f"{n} trainings; a sweep does at most {MAX_RUNS}",
+                                  item=n, n=n, limit=MAX_RUNS)
+        plan = cls(RANDOM, tuple(range(1, len(trials) + 1)), grid.seeds, grid.base, strategy=strategy,
+                   mode=RANDOM, searched=tuple(names), trials=tuple(trials),
+                   space=tuple((n, tuple(values[n])) for n in names))
+        for run in plan.runs()[:len(trials)]:
+            try:
+                Config(**run.model_kwargs).validate()
+            except (TypeError, ValueError) as e:
+                raise SweepInputError("combination", str(e), item=run.value, setting=RANDOM) from None
+        return plan
 
     @classmethod
     def make(cls, setting: str, values: Sequence, seeds: Sequence[int], base: Mapping,
@@ -325,7 +424,7 @@ class SweepPlan:
             if run.seed != seeds[0]:
                 break
             try:
-                Config(**run.kwargs).validate()
+                Config(**run.model_kwargs).validate()
             except (TypeError, ValueError) as e:
                 raise SweepInputError("combination", str(e), item=run.value, setting=setting,
                                       colour=run.colour) from None
@@ -338,6 +437,12 @@ class SweepPlan:
     def runs(self) -> List[Run]:
         """Every training, seed-major: all (value, colour) with the first seed, then the second seed..."""
         out = []
+        if self.is_random:
+            for seed in self.seeds:
+                for k, trial in enumerate(self.trials, 1):
+                    kw = {**self.base_settings, **dict(trial), "seed": seed, "workers": run_workers(self.strategy)}
+                    out.append(Run(len(out), k, None, seed, tuple(sorted(kw.items()))))
+            return out
         colours = self.colour_values or (None,)
         for seed in self.seeds:
             for value in self.values:

@@ -58,7 +58,7 @@ class ResultCache:
     Rows are plain numbers and strings; get() hands out a copy marked cached=True, so no caller can
     change what another one reads. Thread-safe. hits / misses count lookups (the tests read them).
     """
-    VERSION = 3      # bump when evaluate() or a row's fields change, so old rows are not reused
+    VERSION = 4      # bump when evaluate() or a row's fields change, so old rows are not reused
 
     def __init__(self, maxsize: int = 2000):
         self.maxsize = maxsize
@@ -186,12 +186,11 @@ def train_one(run: Run, corpus: SweepCorpus, stop: Optional[Callable[[], bool]] 
     A run the engine refuses (ValueError: e.g. min_count leaves no word) or that diverges returns a row
     with status "error" and the message in "error" (the sweep goes on).
     """
-    kw = run.kwargs
     row = {**run_labels(run), "status": "ok", "error": "", "cached": False}
     try:
         t0 = time.perf_counter()
-        model = Word2Vec(**kw)
-        model.build_vocab(corpus.sentences)
+        model = Word2Vec(**run.model_kwargs)
+        model.build_vocab(corpus.sentences_for(run.segmenter))
         row["build_time"] = time.perf_counter() - t0
 
         def report(fraction, info):
@@ -350,9 +349,20 @@ class SweepJob:
         self.state = "new"          # new -> running -> done | stopped | failed
         self.error = ""
         self.started = self.finished = None
+        self.source = ""            # the file a re-opened sweep came from ('' for one trained here)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: Optional[threading.Thread] = None
+
+    @classmethod
+    def from_rows(cls, plan: SweepPlan, corpus: SweepCorpus, rows: Sequence[dict], source: str = "") -> "SweepJob":
+        """A job that is over, holding `rows` (a sweep re-opened from its CSV: `source` is the file's name); it
+        never starts a thread. Its state is "done", or "stopped" when fewer rows than runs."""
+        job = cls(plan, corpus, cache=None, slots=None)
+        job.rows = [dict(r) for r in rows]
+        job.state = "done" if len(job.rows) >= job.total else "stopped"
+        job.fraction, job.label, job.source = 1.0, "done", source
+        return job
 
     def start(self) -> "SweepJob":
         self.state = "running"

@@ -9,8 +9,10 @@ What it does not do: train.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -65,8 +67,23 @@ class SweepCorpus:
     benchmarks: bool = True
     own_pairs: Optional[Path] = None        # the user's word pairs with scores (gensim's format: w1 w2 score)
     own_analogies: Optional[Path] = None    # the user's analogies (gensim's / Google's format, ': section' lines)
+    measures: Tuple[str, ...] = ()          # a sweep re-opened from its CSV: no sentences, the file's measures
+    segmented: Optional[Mapping[str, Sequence]] = None   # {segmenter: the sentences cut that way} (segmenter sweeps)
+
+    def sentences_for(self, segmenter: Optional[str]) -> Sequence:
+        """The sentences a run trains on: cut with `segmenter` when the sweep varies it, else as given.
+        ValueError when this corpus cannot be cut again (a planted corpus, a sweep re-opened from a file)."""
+        if segmenter is None:
+            return self.sentences
+        if not self.segmented or segmenter not in self.segmented:
+            raise ValueError(f"the corpus {self.label} cannot be cut again with segmenter={segmenter!r}")
+        return self.segmented[segmenter]
 
     def metrics(self) -> List[str]:
+        """The quality measures this corpus can have, best first (see _metrics); a re-opened sweep's are its file's."""
+        return list(self.measures) if self.measures else self._metrics()
+
+    def _metrics(self) -> List[str]:
         """The quality measures this corpus can have, best first: its planted truth, its own groups and
         analogies, then the benchmark lists installed (whether their coverage allows a score is per run)."""
         out = []
@@ -134,11 +151,12 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
         elif key in ("analogies", "own_analogies", "google"):
             path = {"analogies": corpus.analogies, "own_analogies": corpus.own_analogies,
                     "google": gensim_data_path(BENCHMARKS["google"][1])}[key]
-            acc, sections = kv.evaluate_word_analogies(path)
-            total = sections[-1]
-            asked = total["correct"] + total["incorrect"]
-            out[key] = float(acc) if asked else float("nan")
-            out[f"{key}_coverage"] = asked / max(1, asked + total.get("skipped", 0))
+            details = kv.word_analogy_details(path)
+            asked = sum(d[5] is not None for d in details)
+            right = sum(d[5] is True for d in details)
+            out[key] = right / asked if asked else float("nan")
+            out[f"{key}_coverage"] = asked / max(1, len(details))
+            out[f"{key}_items"] = analogy_items(details)
         else:
             path = corpus.own_pairs if key == "own_pairs" else gensim_data_path(BENCHMARK_LISTS[key])
             _, rho, oov = kv.evaluate_word_pairs(path)
@@ -151,15 +169,33 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
     return out
 
 
-ITEM_METRICS = ("planted", "groups", "wordsim353", "simlex999", "own_pairs")   # scored per item: comparable on common items
+ITEM_METRICS = ("planted", "groups", "wordsim353", "simlex999", "own_pairs",   # scored per item: comparable on
+                "analogies", "own_analogies", "google")                        # the items every run covers
+ANALOGY_METRICS = ("analogies", "own_analogies", "google")
+
+
+def analogy_items(details: Sequence[tuple]) -> Tuple[int, int]:
+    """A run's answers to an analogy file, compactly: (asked, right) as bit masks over the questions' places in
+    the file (Google's file has 19,544 questions; a cached run keeps two integers, not a dict of them).
+
+    >>> analogy_items([("s", "a", "b", "c", "d", True), ("s", "a", "b", "e", "f", None), ("s", "b", "a", "d", "c", False)])
+    (5, 1)
+    """
+    asked = right = 0
+    for i, d in enumerate(details):
+        if d[5] is not None:
+            asked |= 1 << i
+            if d[5]:
+                right |= 1 << i
+    return asked, right
 
 
 def on_common_items(rows: Sequence[dict]) -> List[dict]:
     """The rows with each per-item quality measure re-scored on the items EVERY finished run covers: the
     planted or grouped words all their vocabularies hold, the benchmark pairs all know (a larger min_count
-    drops words, and a run scored on 87 easy pairs must not be compared with one scored on 253). Adds
-    <metric>_common (how many items) and keeps the run's own score as <metric>_own. Rows are copies; runs
-    that did not finish ("error", "blown") are left as they are. (The analogies are still scored per run.)
+    drops words, and a run scored on 87 easy pairs must not be compared with one scored on 253), the analogy
+    questions all can ask. Adds <metric>_common (how many items) and keeps the run's own score as
+    <metric>_own. Rows are copies; runs that did not finish ("error", "blown") are left as they are.
 
     >>> rows = [{"status": "ok", "groups": .5, "groups_items": {"a": 1.0, "b": 0.0}},
     ...         {"status": "ok", "groups": 1.0, "groups_items": {"a": 1.0}}]
@@ -171,6 +207,14 @@ def on_common_items(rows: Sequence[dict]) -> List[dict]:
     for metric in ITEM_METRICS:
         items = [r.get(f"{metric}_items") for r in done]
         if not done or any(i is None for i in items):
+            continue
+        if metric in ANALOGY_METRICS:                 # (asked, right) bit masks: the questions all runs ask
+            common_mask = functools.reduce(operator.and_, (asked for asked, _ in items))
+            n = common_mask.bit_count()
+            for r, (_, right) in zip(done, items):
+                r[f"{metric}_own"] = r.get(metric)
+                r[f"{metric}_common"] = n
+                r[metric] = (right & common_mask).bit_count() / n if n else float("nan")
             continue
         common = set(items[0]).intersection(*items[1:])
         for r, own in zip(done, items):

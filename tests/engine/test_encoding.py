@@ -124,7 +124,8 @@ def test_gbk_upload_on_the_corpus_page_says_how_it_was_decoded(open_page):
     shown = " ".join(str(e.value) for kind in ("success", "info", "warning", "caption", "markdown")
                      for e in getattr(at, kind))
     assert "royal_gbk.txt" in success and "read as **GBK**" in shown, shown
-    assert at.session_state["upload_sentences"][0] == ["国王", "和", "王后", "住", "在", "北京", "的", "宫殿", "里"]
+    assert at.session_state["uploads"]["upload:royal_gbk.txt"].sentences[0] == ["国王", "和", "王后", "住", "在", "北京",
+                                                                                 "的", "宫殿", "里"]
     at.file_uploader(key="corpus_upload").upload("plain.txt", "国王和王后。\n".encode("utf-8") * 2, "text/plain")
     at.run()
     shown = " ".join(str(e.value) for kind in ("success", "info", "warning", "caption", "markdown")

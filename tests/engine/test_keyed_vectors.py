@@ -73,6 +73,22 @@ def test_analogies_match_gensim(kv, gensim_kv):
     assert acc == pytest.approx(g_acc)
 
 
+def test_analogy_details_are_gensims_answers_question_by_question(kv, gensim_kv):
+    """word_analogy_details: one entry per question of the file; the known ones marked right or wrong exactly as
+    gensim's sections list them, the others None (to score several models on the questions they all know)."""
+    path = gensim_data_path("questions-words.txt")
+    details = kv.word_analogy_details(path)
+    g_total = gensim_kv.evaluate_word_analogies(path)[1][-1]
+    right = sorted(tuple(q) for q in g_total["correct"])
+    wrong = sorted(tuple(q) for q in g_total["incorrect"])
+    asked = [d for d in details if d[5] is not None]
+    assert sorted(tuple(w.upper() for w in d[1:5]) for d in asked if d[5]) == right
+    assert sorted(tuple(w.upper() for w in d[1:5]) for d in asked if not d[5]) == wrong
+    n_questions = sum(1 for line in open(path, encoding="utf-8") if not line.startswith(":"))
+    assert len(details) == n_questions and len(asked) == len(right) + len(wrong) > 20
+    assert kv.evaluate_word_analogies(path)[1][-1]["skipped"] == n_questions - len(asked)
+
+
 def test_spearman_against_scipy():
     stats = pytest.importorskip("scipy.stats", reason="scipy is not installed")
     rng = np.random.default_rng(3)

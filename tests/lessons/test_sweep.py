@@ -76,16 +76,17 @@ def test_a_value_the_engine_refuses_carries_the_engines_message():
 
 def test_every_sweepable_settings_suggestions_and_defaults_are_values_the_engine_accepts():
     for name, spec in sweep_plan.SWEEPABLE.items():
-        assert name in SETTINGS
+        assert name in SETTINGS or name in sweep_plan.CORPUS_SETTINGS          # the engine's, or the corpus's
+        setting = sweep_plan.setting_of(name)
         assert sweep_plan.parse_values(name, sweep_plan.values_text(spec.suggested)) == list(
             spec.suggested if spec.categorical else sorted(spec.suggested))
         for arch in ("skipgram", "cbow"):
             ref = sweep_plan.reference(name, {"architecture": arch})
             for v in (ref["word2vec_c"], ref["gensim"]):
-                assert SETTINGS[name].check(v) == v
+                assert setting.check(v) == v
             rec = ref["recommended"]
             for v in (rec if isinstance(rec, tuple) else () if rec is None else (rec,)):
-                assert SETTINGS[name].check(v) == v
+                assert setting.check(v) == v
             assert ref["source"]
 
 
@@ -496,6 +497,31 @@ def test_runs_are_compared_on_the_pairs_and_words_every_run_covers():
     assert np.isnan(too_few[0]["wordsim353"])                          # fewer than MIN_PAIRS common pairs
 
 
+def test_analogies_are_scored_on_the_questions_every_run_can_ask():
+    """Issue 24.2 for analogies: a max_vocab_size sweep on royalty (a smaller vocabulary drops words, and with them
+    questions) scores every run's accuracy on the questions all runs ask, with the count; each run's own accuracy
+    stays as analogies_own. Checked against the engine's per-question answers of vectors trained with the same
+    settings (workers=1 runs are reproducible)."""
+    corpus = sample("royalty")
+    plan = sweep_plan.SweepPlan.make("max_vocab_size", [20, 1000], [1], {**TINY_BASE, "epochs": 3})
+    rows = sweep_run.run_sweep(plan, corpus, slots=None)
+    out = sorted(sweep_scores.on_common_items(rows), key=lambda r: r["value"])
+    answers = {}
+    for run in plan.runs():
+        model = Word2Vec(**run.kwargs)
+        model.build_vocab(corpus.sentences)
+        model.train()
+        answers[run.value] = model.wv.word_analogy_details(corpus.analogies)
+    common = [i for i in range(len(answers[20])) if all(a[i][5] is not None for a in answers.values())]
+    own_asked = {v: sum(d[5] is not None for d in a) for v, a in answers.items()}
+    assert 0 < len(common) < own_asked[1000]                          # the small vocabulary lost questions
+    for r in out:
+        assert r["analogies_common"] == len(common)
+        assert r["analogies"] == pytest.approx(np.mean([answers[r["value"]][i][5] for i in common]))
+        assert r["analogies_own"] == pytest.approx(sum(d[5] is True for d in answers[r["value"]]) / own_asked[r["value"]])
+    assert sweep_scores.analogy_items(answers[20])[0].bit_count() == own_asked[20]
+
+
 def test_min_alpha_and_max_vocab_size_can_be_swept():
     corpus = sample("tiny")
     plan = sweep_plan.SweepPlan.make("max_vocab_size", [5, 10], [1], TINY_BASE)
@@ -504,3 +530,94 @@ def test_min_alpha_and_max_vocab_size_can_be_swept():
     plan = sweep_plan.SweepPlan.make("min_alpha", [0.0, 1e-3], [1], TINY_BASE)
     assert all(r["status"] == "ok" for r in sweep_run.run_sweep(plan, corpus, slots=None))
     assert sweep_plan.reference("min_alpha", {"architecture": "cbow"})["word2vec_c"] == pytest.approx(5e-6)
+
+
+def test_a_sweeps_csv_reads_back_into_the_same_runs_and_a_damaged_one_is_named():
+    """lessons.sweep.saved: a 2-D sweep with a choice setting and an unset max_vocab_size reads back into a plan of
+    the same runs and the same numbers; files that are not one of ours say what and where."""
+    from lessons.sweep import saved
+
+    corpus = sample("tiny")
+    plan = sweep_plan.SweepPlan.make("architecture", ["skipgram", "cbow"], [1, 2], {**TINY_BASE, "epochs": 2},
+                                     "shrink_windows", [True, False])
+    rows = sweep_scores.on_common_items(sweep_run.run_sweep(plan, corpus, slots=None))
+    data = saved.to_csv(rows, plan, "tiny")
+    back = saved.from_csv(data)
+    assert [(r.settings, r.seed) for r in back.plan.runs()] == [(r.settings, r.seed) for r in plan.runs()]
+    by_index = {r["index"]: r for r in rows}
+    for r in back.rows:
+        orig = by_index[r["index"]]
+        assert (r["value"], r["colour"], r["seed"]) == (orig["value"], orig["colour"], orig["seed"])
+        assert r["groups"] == pytest.approx(orig["groups"]) and r["V"] == orig["V"] and r["status"] == orig["status"]
+    assert "groups" in back.measures and back.corpus_label == "tiny"
+
+    lines = data.decode().splitlines()
+
+    def code(text):
+        with pytest.raises(saved.SavedSweepError) as e:
+            saved.from_csv(text.encode() if isinstance(text, str) else text)
+        return e.value.code, e.value.line, e.value.column
+
+    assert code("\n".join(lines[:2] + [lines[1]])) == ("duplicate", 3, "")
+    assert code("\n".join(lines[:2] + [lines[2].replace("tiny", "royalty", 1)])) == ("mixed", None, "corpus")
+    assert code(data.decode().replace("architecture", "colour_of_sky")) == ("bad_setting", 2, "swept")
+    assert code(data.decode().replace(",cbow,", ",glove,", 1))[0] == "bad_value"
+    assert code(lines[0] + "\n") == ("empty", None, "")
+    assert code(b"x" * (saved.MAX_BYTES + 1))[0] == "too_large"
+    assert code("\n".join(lines[:2] + [lines[2] + ",extra"]))[:2] == ("not_csv", 3)
+
+
+def test_the_segmenter_can_be_swept_each_run_training_on_the_corpus_cut_its_way():
+    """Issue 24.7: on the Chinese sample corpus, a segmenter sweep trains each run on the text cut with its
+    segmenter (characters: a vocabulary of single characters); the corpus's groups are scored on the words every
+    vocabulary holds; a corpus that cannot be cut again gives an error row, not a crash."""
+    from engine.segment import segment_run
+
+    name = "chinese"
+    cut = {s: tuple(tuple(x) for x in read_corpus(sample_corpora()[name], segmenter=s)) for s in ("words", "characters")}
+    corpus = sweep_scores.SweepCorpus("sample:chinese", name, cut["words"], groups=sample_groups(name),
+                                      segmented=cut)
+    plan = sweep_plan.SweepPlan.make("segmenter", ["words", "characters"], [1], {**TINY_BASE, "epochs": 2})
+    assert [r.segmenter for r in plan.runs()] == ["words", "characters"] and "segmenter" not in plan.runs()[0].model_kwargs
+    rows = {r["value"]: r for r in sweep_run.run_sweep(plan, corpus, slots=None)}
+    assert rows["words"]["status"] == rows["characters"]["status"] == "ok"
+    from engine import Vocabulary
+    for s in ("words", "characters"):
+        assert rows[s]["V"] == len(Vocabulary.build(cut[s], min_count=TINY_BASE.get("min_count", 1)))
+    assert rows["characters"]["V"] != rows["words"]["V"]
+    assert segment_run("国王", "characters") == ["国", "王"]
+    out = sweep_scores.on_common_items(list(rows.values()))
+    assert out[0]["groups_common"] == out[1]["groups_common"] < len(sample_groups(name))   # words no character covers
+    flat = sweep_scores.SweepCorpus("planted:x", "planted", cut["words"])
+    row = sweep_run.train_one(plan.runs()[1], flat)
+    assert row["status"] == "error" and "cannot be cut again" in row["error"]
+
+
+def test_a_random_search_draws_distinct_trials_from_the_generator_and_runs_each_with_every_seed():
+    """Issue 24.7: random search over three settings: N distinct combinations drawn by the passed generator only
+    (the same state, the same trials; another seed, other trials), each trial trained with every seed and its
+    own settings; the verdict compares the best trial with the others by the seed-to-seed spread."""
+    space = {"window": [1, 2, 3], "vector_size": [8, 16], "negative": [1, 3, 5]}
+    plan = sweep_plan.SweepPlan.random(space, 6, [1, 2], TINY_BASE, np.random.default_rng(7))
+    again = sweep_plan.SweepPlan.random(space, 6, [1, 2], TINY_BASE, np.random.default_rng(7))
+    other = sweep_plan.SweepPlan.random(space, 6, [1, 2], TINY_BASE, np.random.default_rng(8))
+    assert plan == again and plan.trials != other.trials
+    assert plan.is_random and plan.values == (1, 2, 3, 4, 5, 6) and plan.searched == ("window", "vector_size", "negative")
+    combos = [tuple(v for _, v in tr) for tr in plan.trials]
+    assert len(set(combos)) == 6 and all(c[0] in space["window"] and c[1] in space["vector_size"]
+                                         and c[2] in space["negative"] for c in combos)
+    runs = plan.runs()
+    assert len(runs) == 12 and [r.seed for r in runs] == [1] * 6 + [2] * 6
+    for r in runs:
+        assert {k: r.kwargs[k] for k in space} == plan.trial(r.value)
+    rows = sweep_run.run_sweep(plan, sample("tiny"), slots=None)
+    assert len(rows) == 12 and {r["status"] for r in rows} == {"ok"}
+    verdict = sweep_scores.sweep_verdict(sweep_scores.summarize(rows, "groups"), "groups")[0]
+    assert verdict["seeds"] == 2 and sorted([verdict["best"]["value"], *verdict["clearly"], *verdict["within"]]) == list(
+        range(1, 7))
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.SweepPlan.random({"window": [1, 2]}, 2, [1], TINY_BASE, np.random.default_rng(0))
+    assert e.value.code == "searched"
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.SweepPlan.random({"window": [1, 2], "negative": [1, 2]}, 5, [1], TINY_BASE, np.random.default_rng(0))
+    assert e.value.code == "trials" and e.value.extra["combos"] == 4

@@ -41,6 +41,33 @@ def test_keep_probability_is_one_point_per_distinct_frequency():
     assert table.loc[table["part"] == "sample", "freq"].tolist() == [1e-3]     # the line at f/T = sample
 
 
+def test_the_sample_lines_label_sits_at_the_bottom_where_no_point_is():
+    """The 'f/T = sample' label overlapped the names of frequent words at the top (issue 24, part 7): it now sits at
+    the bottom, on the side of the line where there is room, and no point lies in the box it takes (the lowest
+    eighth of the keep axis, a quarter of the log frequency axis wide) for any sample the Corpus page offers."""
+    import math
+
+    for V in (300, 7400):                                     # a small corpus (its rare words near 1e-3) and a big one
+        words, counts = big_vocabulary(V)
+        freqs = counts / counts.sum()
+        lo, hi = math.log10(freqs.min()), math.log10(freqs.max())
+        sides = set()
+        for sample in (1e-5, 1e-4, 1e-3, 1e-2):
+            keep = np.minimum(1.0, (np.sqrt(freqs / sample) + 1) * sample / freqs)
+            chart = charts.keep_probability(words, freqs, keep, sample)
+            layer = [la for la in chart.spec["layer"] if la["transform"] == vega.part_filter("sample")
+                     and la["mark"]["type"] == "text"][0]
+            assert layer["encoding"]["y"] == {"datum": 0, "type": "quantitative"}      # at the bottom
+            side = "left" if layer["mark"]["align"] == "right" else "right"
+            sides.add(side)
+            width = 0.25 * (max(hi, math.log10(sample)) - min(lo, math.log10(sample)))
+            x = np.log10(freqs) - math.log10(sample)
+            in_box = (x <= 0) & (x >= -width) if side == "left" else (x >= 0) & (x <= width)
+            assert in_box.any() or side == "left"
+            assert (keep[in_box] > 0.125 * 1.08).all(), (V, sample, side)
+        assert sides == {"left", "right"} or V == 7400
+
+
 def test_code_lengths_is_one_point_per_count_and_length():
     from engine import build_huffman
 

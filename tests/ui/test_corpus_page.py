@@ -86,7 +86,7 @@ def test_the_upload_limit_is_read_from_streamlits_config_in_bytes_as_the_browser
     at.file_uploader(key="corpus_upload").upload("fits.txt", fits, "text/plain")
     at.run()
     assert not at.exception and not at.error
-    assert at.session_state["sb_corpus"] == state.UPLOAD_CHOICE
+    assert at.session_state["sb_corpus"] == state.upload_choice("fits.txt")
     at.file_uploader(key="corpus_upload").upload("over.txt", fits + b"a", "text/plain")   # one byte more
     at.run()
     assert "the upload limit is 1 MB" in texts(at.error)
@@ -105,7 +105,7 @@ def test_good_upload_becomes_the_corpus_and_builds_a_model(open_page):
                                                  "text/plain")
     at.run()
     assert not at.exception and not at.error
-    assert at.session_state["sb_corpus"] == state.UPLOAD_CHOICE
+    assert at.session_state["sb_corpus"] == state.upload_choice("pets.txt")
     assert model_of(at).vocab.index_to_key[:3] == ["the", "sat", "on"]
 
 
@@ -135,3 +135,49 @@ def test_upload_too_short_for_training_keeps_the_previous_model(open_page):
     assert not at.exception
     assert "no training examples" in texts(at.error)
     assert model_of(at) is before
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_several_uploads_are_kept_to_switch_between_each_with_its_own_segmentation(open_page, lang):
+    """Issue 24.5: each upload is kept by its file name (up to state.MAX_UPLOADS, said on the page) and offered
+    by the sidebar; switching back to one brings its own segmentation back; one can be removed; an upload never
+    travels in the link (en, zh)."""
+    from ui.i18n import t
+
+    at = open_page(CORPUS, lang=lang, **TINY)
+    chinese = "国王住在北京的宫殿里。\n王后住在北京的宫殿里。\n国王和王后很高兴。\n".encode("gbk")
+    at.file_uploader(key="corpus_upload").upload("royal.txt", chinese, "text/plain")
+    at.run()
+    at.radio(key=state.widget_key("segmenter")).set_value("characters").run()         # cut royal.txt into characters
+    assert "国" in model_of(at).vocab.key_to_index
+    at.file_uploader(key="corpus_upload").upload("pets.txt", b"the cat sat on the mat\nthe dog sat on the log\n",
+                                                 "text/plain")
+    at.run()
+    assert not at.exception and not at.error
+    sidebar = at.sidebar.selectbox(key="sb_corpus")
+    assert sidebar.value == "upload:pets.txt"
+    labels = {state.corpus_label(c, lang) for c in ("upload:royal.txt", "upload:pets.txt")}
+    assert labels <= set(sidebar.options) and f"{t('sidebar.upload_choice', lang)}: pets.txt" in labels
+    assert "corpus" not in at.query_params                           # the upload's name is not in the link
+    kept = state.MAX_UPLOADS
+    assert t("corpus.uploads_title", lang, n=2, limit=kept, mb=f"{(len(chinese) + 46) / 1e6:.1f}",
+             total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}") in texts(at.markdown)
+    sidebar.set_value("upload:royal.txt").run()                     # back to royal.txt: cut into characters again
+    assert not at.exception
+    assert at.session_state["sb_segmenter"] == "characters"
+    assert "国" in model_of(at).vocab.key_to_index and "国王" not in model_of(at).vocab.key_to_index
+    for i in range(kept - 2):                                        # fill the tab's uploads, then one too many
+        at.file_uploader(key="corpus_upload").upload(f"more{i}.txt", b"a b c a b\n" * 3, "text/plain")
+        at.run()
+    at.file_uploader(key="corpus_upload").upload("extra.txt", b"a b c a b\n" * 3, "text/plain")
+    at.run()
+    assert t("corpus.upload_too_many", lang, name="extra.txt", limit=kept) in texts(at.error)
+    assert "upload:extra.txt" not in at.session_state[state.UPLOADS]
+    at.sidebar.selectbox(key="sb_corpus").set_value("upload:royal.txt").run()
+    removes = [b for b in at.button if (b.key or "").startswith("corpus_remove_")]
+    assert len(removes) == kept
+    removes[0].click().run()                                         # remove royal.txt, the corpus chosen
+    assert not at.exception
+    assert "upload:royal.txt" not in at.session_state[state.UPLOADS]
+    assert at.session_state["sb_corpus"] == state.DEFAULTS["corpus"]
+    assert state.corpus_label("upload:royal.txt", lang) not in at.sidebar.selectbox(key="sb_corpus").options

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine import KeyedVectors
-from tests.conftest import kept_choice, page, page_text, vega_charts
+from tests.conftest import kept_choice, page, page_text, uploaded, vega_charts
 from ui import state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -250,9 +250,8 @@ def test_embedding_space_in_chinese_names_the_groups_in_chinese():
 def test_embedding_space_colours_an_upload_by_frequency():
     at = AppTest.from_file(str(ROOT / "pages" / "07_embedding_space.py"), default_timeout=90)
     sentences = [["the", "cat", "sat", "on", "the", "mat"], ["the", "dog", "sat", "on", "a", "log"]] * 20
-    at.session_state[state.UPLOAD_SENTENCES] = sentences
-    at.session_state[state.UPLOAD_NAME] = "mine.txt"
-    at.session_state["sb_corpus"] = state.UPLOAD_CHOICE
+    for key, value in uploaded("mine.txt", sentences).items():
+        at.session_state[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     points, _, spec = live_chart(at)

@@ -18,7 +18,7 @@ import pytest
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
 from lessons.sweep import scores as sweep_scores
-from tests.conftest import kept_choice, figure_array, plotly_figures
+from tests.conftest import kept_choice, figure_array, plotly_figures, uploaded
 from ui.charts import sweep as sweep_charts
 from ui.i18n import t
 from ui.views.hyperparameters import controls as ui
@@ -343,8 +343,8 @@ def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
     rng = np.random.default_rng(0)
     upload = [[str(w) for w in rng.choice(words, 8)] for _ in range(60)]
-    at = page(upload_sentences=upload, upload_name="mine.txt", **TINY)
-    kept_choice(at.selectbox, "sw_corpus").set_value("uploaded file").run()                # state.UPLOAD_CHOICE
+    at = page(**{**TINY, **uploaded("mine.txt", upload)})
+    kept_choice(at.selectbox, "sw_corpus").set_value("upload:mine.txt").run()              # state.upload_choice
     set_values(at, "1, 2", 1)
     job = run_sweep(at)
     assert job.corpus.key.startswith("upload:") and job.corpus.metrics() == [
@@ -431,3 +431,167 @@ def test_a_folder_of_large_corpora_is_offered_and_swept_from_disk(page, tmp_path
     job = run_sweep(at)
     assert isinstance(job.corpus.sentences, Corpus) and job.corpus.key.startswith("folder:big.txt:")
     assert {r["status"] for r in job.snapshot()["rows"]} == {"ok"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_analogies_are_scored_on_the_questions_every_run_asks(page, lang, request):
+    """Issue 24.2 for analogies: a max_vocab_size sweep on royalty (20 words ask fewer of its questions than the
+    whole vocabulary) scores both on the questions both ask, and the page says how many (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, sb_corpus="royalty", sb_epochs=3)
+    kept_choice(at.selectbox, "sw_setting").set_value("max_vocab_size").run()
+    set_values(at, "20, 1000", 1, setting="max_vocab_size")
+    job = run_sweep(at)
+    kept_choice(at.selectbox, "sw_metric").set_value("analogies").run()
+    no_exception(at)
+    rows = sweep_scores.on_common_items(job.snapshot()["rows"])
+    common = {r["analogies_common"] for r in rows}
+    from engine import sample_analogies
+    questions = sum(not line.startswith(":") for line in open(sample_analogies("royalty"), encoding="utf-8"))
+    assert len(common) == 1 and 0 < min(common) < max(round(r["analogies_coverage"] * questions) for r in rows)
+    assert t("sweep.common_items", n=min(common), metric=sweep_charts.metric_label("analogies")) in texts(at.caption)
+    np.testing.assert_allclose(sorted(figure_array(panel(sweep_figure(at), 1)[0]["y"])),
+                               sorted(r["analogies"] for r in rows))
+
+
+def reopen(at, name: str, data: bytes):
+    uploaders = {u.proto.label: u for u in at.get("file_uploader")}
+    uploaders[t("sweep.reopen_label")].set_value((name, data, "text/csv")).run()
+    no_exception(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_saved_sweeps_csv_is_shown_again_and_a_foreign_or_damaged_one_is_refused(page, lang, request):
+    """Issue 24.5: the CSV the page downloads can be uploaded back: the same chart, verdict and table from the
+    file's numbers (nothing trained), the sweep joining the session's history; a file that is not one of ours, or
+    a damaged one, is refused with what is wrong, and the sweep shown stays (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, **TINY)
+    set_values(at, "1, 3", 2)
+    first = run_sweep(at)
+    rows = sweep_scores.on_common_items(first.snapshot()["rows"])
+    data = ui_results.csv_bytes(rows, first.plan, first.corpus)                 # what the download button holds
+    verdict = [m.value for m in at.markdown if t("sweep.verdict") in m.value]
+    before = sweep_figure(at)
+    set_values(at, "2, 4", 1)
+    second = run_sweep(at)
+    reopen(at, "sweep_window_tiny.csv", data)
+    job = at.session_state[ui.JOB]
+    assert job.source == "sweep_window_tiny.csv" and ui_results.same_runs(job.plan, first.plan) and not job.running
+    assert at.session_state[ui.HISTORY][:2] == [second, first]                  # the earlier ones kept
+    assert t("sweep.reopened", name="sweep_window_tiny.csv", n=4) in texts(at.caption)
+    assert [m.value for m in at.markdown if t("sweep.verdict") in m.value] == verdict
+    after = sweep_figure(at)
+    for n in (1, 2):
+        np.testing.assert_allclose(figure_array(panel(after, n)[0]["y"]), figure_array(panel(before, n)[0]["y"]))
+    table = at.dataframe[0].value
+    assert len(table) == 4 and list(table["seed"]) == [r["seed"] for r in rows]
+
+    lines = data.decode().splitlines()
+    header = lines[0].split(",")
+    col = header.index("final_loss")
+    damaged = lines[:2] + [",".join("abc" if i == col else c for i, c in enumerate(lines[2].split(",")))] + lines[3:]
+    cases = [("notes.csv", b"name,score\nking,3\n",
+              t("sweep.saved.not_ours", column="corpus, swept, value, colour_setting, colour_value, seed, status")),
+             ("broken.csv", "\n".join(damaged).encode(),
+              t("sweep.saved.bad_number", line=3, column="final_loss", item="abc")),
+             ("binary.csv", b"\xff\xfe\x00\x81 not text", t("sweep.saved.not_text"))]
+    for name, bad, problem in cases:
+        reopen(at, name, bad)
+        assert t("sweep.saved_error", name=name, problem=problem) in texts(at.error)
+        assert at.session_state[ui.JOB] is job                                  # the sweep shown is kept
+        assert sweep_figure(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_segmenter_is_a_setting_a_sweep_can_vary(page, lang, request):
+    """Issue 24.7: on the Chinese sample corpus the segmenter can be swept: each run trains on the text cut its
+    way (the vocabularies differ), the chart names the segmenters in the page's language, and the best one can
+    be applied to the Corpus page's choice; the planted corpus cannot be cut again and says so (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, sb_corpus="chinese", sb_epochs=2)
+    kept_choice(at.selectbox, "sw_setting").set_value("segmenter").run()
+    no_exception(at)
+    kept_choice(at.multiselect, "sw_values_segmenter").set_value(["words", "characters"]).run()
+    at.slider(key="sw_seeds").set_value(1).run()
+    job = run_sweep(at)
+    rows = {r["value"]: r for r in job.snapshot()["rows"]}
+    assert set(rows) == {"words", "characters"} and {r["status"] for r in rows.values()} == {"ok"}
+    assert rows["words"]["V"] != rows["characters"]["V"]
+    assert set(job.corpus.segmented) == {"words", "characters"}
+    ticks = panel(sweep_figure(at), 2)[0]["x"]
+    assert sorted(ticks) == sorted([t("corpus.segmenter_words"), t("corpus.segmenter_characters")])
+    (apply,) = [b for b in at.button if b.key == "sw_apply"]          # the sample's groups name a best segmenter
+    best = ui_results.best_values(sweep_scores.on_common_items(list(rows.values())), job.plan, "groups")
+    apply.click().run()
+    no_exception(at)
+    assert at.session_state["sb_segmenter"] == best["segmenter"]
+    kept_choice(at.selectbox, "sw_corpus").set_value(ui.PLANTED).run()
+    at.button(key="sw_run").click().run()
+    no_exception(at)
+    assert t("sweep.corpus_error", error=t("sweep.cannot_cut", corpus=ui.corpus_label(ui.PLANTED))) in texts(at.error)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_random_search_over_three_settings_shows_each_trials_settings_and_an_honest_verdict(page, lang, request):
+    """Issue 24.7: random search is a named mode: three settings, 4 trials drawn from the sidebar's seed, 2 seeds;
+    the chart has one point per trial (mean ± sd over seeds) and a panel per setting, the table says which settings
+    each trial had, the verdict names the best trial with its settings against the seed spread and says what a
+    random search cannot know; its CSV re-opens into the same trials (en, zh)."""
+    if lang == "zh":
+        request.getfixturevalue("test_thread_in_chinese")
+    at = page(lang=lang, **TINY)
+    kept_choice(at.segmented_control, ui.MODE).set_value("random").run()
+    no_exception(at)
+    assert kept_choice(at.multiselect, "sw_searched").value == list(ui.RANDOM_DEFAULT)
+    at.text_input(key="sw_rvalues_vector_size").set_value("8, 16")
+    at.number_input(key="sw_trials").set_value(4)
+    at.slider(key="sw_rseeds").set_value(2).run()
+    no_exception(at)
+    job = run_sweep(at)
+    plan = job.plan
+    assert plan.is_random and plan.searched == ui.RANDOM_DEFAULT and len(plan.trials) == 4
+    assert plan.combinations == 5 * 2 * 5
+    assert t("sweep.shape_random", trials=4, seeds=2, combos=50, settings="window, vector_size, negative") in texts(at.caption)
+    rows = job.snapshot()["rows"]
+    summary = {s["value"]: s for s in sweep_scores.summarize(rows, "groups")}
+    fig = sweep_figure(at)
+    first = [tr for tr in fig["data"] if tr.get("xaxis", "x") == "x"][0]
+    assert list(first["x"]) == ["#1", "#2", "#3", "#4"]
+    np.testing.assert_allclose(figure_array(first["y"]), [summary[k]["mean"] for k in (1, 2, 3, 4)])
+    np.testing.assert_allclose(figure_array(first["error_y"]["array"]), [summary[k]["std"] for k in (1, 2, 3, 4)])
+    assert len(fig["data"]) == 4                                             # and one panel per drawn setting
+    table = at.dataframe[0].value
+    for _, line in table.iterrows():
+        k = int(str(line[t("sweep.trial")]).lstrip("#"))
+        assert {n: str(line[n]) for n in plan.searched} == {n: str(v) for n, v in plan.trial(k).items()}
+    verdict = sweep_scores.sweep_verdict(list(summary.values()), "groups")[0]
+    best = verdict["best"]["value"]
+    shown = texts(at.markdown)
+    assert t("sweep.verdict_trial", k=best, settings=ui_results.trial_text(plan, best),
+             mean=f"{summary[best]['mean']:.3f}", std=f"{summary[best]['std']:.3f}") in shown
+    assert t("sweep.random_note", trials=4, combos=50) in shown
+    assert t("sweep.results_title_random", settings="window, vector_size, negative", corpus="tiny") in [
+        h.value for h in at.subheader]
+    data = ui_results.csv_bytes(sweep_scores.on_common_items(rows), plan, job.corpus)
+    reopen(at, "random.csv", data)
+    back = at.session_state[ui.JOB]
+    assert back.source == "random.csv" and back.plan.trials == plan.trials and back.plan.combinations == 50
+    assert t("sweep.verdict_trial", k=best, settings=ui_results.trial_text(plan, best),
+             mean=f"{summary[best]['mean']:.3f}", std=f"{summary[best]['std']:.3f}") in texts(at.markdown)
+
+
+def test_every_upload_of_the_session_is_offered_to_sweeps_by_its_name(page):
+    """Issue 24.5: two uploads in the session: the sweep's corpus chooser offers both, named by their files."""
+    from ui import state
+
+    two = {**uploaded("a.txt", [["x", "y"]] * 5), **{"sb_corpus": "tiny"}}
+    b = state.Upload("b.txt", [["p", "q"]] * 5)
+    two[state.UPLOADS] = {**two[state.UPLOADS], b.choice: b}
+    at = page(**{**TINY, **two})
+    chooser = kept_choice(at.selectbox, "sw_corpus")
+    assert {ui.corpus_label("upload:a.txt"), ui.corpus_label("upload:b.txt")} <= set(chooser.options)   # labels
+    assert ui.corpus_label("upload:b.txt") == f"{t('sweep.corpus_upload')} b.txt"

@@ -252,3 +252,12 @@ def test_settings_json_that_is_unusable_gives_a_message_and_changes_nothing(open
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     assert not any(b.key == "ie_apply" for b in at.button)
     assert at.session_state[state.MODEL] is before
+
+
+def test_a_link_naming_another_sessions_upload_opens_on_the_default_corpus_with_a_note(clear_streamlit_caches):
+    """Issue 24.5: an upload never goes into the URL; a link that names one anyway (typed, or from an old version)
+    is an unknown corpus in a session without that upload: a note, the default corpus, no crash."""
+    at = open_with_link({"corpus": "upload:my notes.txt", "window": 3})
+    assert not at.exception
+    assert "corpus='upload:my notes.txt'" in sidebar_notes(at)
+    assert widget_value(at, "corpus") == state.DEFAULTS["corpus"] and widget_value(at, "window") == 3

@@ -64,8 +64,8 @@ def test_a_corpus_names_downloaded_files_without_spaces():
 
         from ui import state
 
-        st.session_state[state.UPLOAD_NAME] = "my text (v2).txt"
-        st.write(state.corpus_file_stem(state.UPLOAD_CHOICE) + "|" + state.corpus_file_stem("lee_background"))
+        st.write(state.corpus_file_stem(state.upload_choice("my text (v2).txt")) + "|"
+                 + state.corpus_file_stem("lee_background"))
 
     at = AppTest.from_function(script).run()
     assert not at.exception

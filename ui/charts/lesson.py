@@ -13,6 +13,7 @@ What it does not do: compute anything about the model (the engine and lessons/ d
 
 from __future__ import annotations
 
+import math
 from typing import Optional, Sequence
 
 import numpy as np
@@ -161,10 +162,29 @@ def zipf(words: Sequence[str], counts, *, n_labels: int = 8, height: int = 380,
                                      title_width=2 * TITLE_WIDTH))
 
 
+SAMPLE_LABEL_ROOM = 0.35      # share of the (log) frequency axis left of the sample line that its label needs
+
+
+def sample_label_side(freqs, sample: float) -> str:
+    """Which side of the f/T = sample line its label goes (at the bottom of the chart): "left", where the curve
+    stays at p_keep = 1 along the top, when at least SAMPLE_LABEL_ROOM of the log axis lies left of the line;
+    "right" otherwise (the bottom right is empty too, unless words are far more frequent than sample).
+
+    >>> sample_label_side([1e-6, 1e-1], 1e-3), sample_label_side([5e-4, 1e-1], 1e-3)
+    ('left', 'right')
+    """
+    f = np.asarray(freqs, dtype=np.float64)
+    f = f[f > 0]
+    if sample <= 0 or not len(f):
+        return "right"
+    lo, hi = math.log10(min(f.min(), sample)), math.log10(max(f.max(), sample))
+    return "left" if hi > lo and (math.log10(sample) - lo) / (hi - lo) >= SAMPLE_LABEL_ROOM else "right"
+
+
 def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labels: int = 8,
                      height: int = 380) -> VegaChart:
     """p_keep against relative frequency f(w)/T (Vega-Lite), one point per distinct frequency, frequent words
-    named; a dotted line at f/T = sample.
+    named; a dotted line at f/T = sample, labelled at the bottom where no point is (sample_label_side).
 
     data: part "point" (freq, keep, words = its first three words and how many more), "label" (the
     n_labels most frequent words) and "sample" (the line, with its label in `words`).
@@ -200,9 +220,13 @@ def keep_probability(words: Sequence[str], freqs, keep, sample: float, *, n_labe
          "encoding": {"x": x, "y": y, "text": {"field": "words"}}},
         {"transform": part_filter("sample"), "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#444444"},
          "encoding": {"x": x}},
+        # at the bottom, where no point is: left of the line every word is kept (p_keep = 1 below f/T = 2.6 s,
+        # so the curve runs along the top there); right of it when the line is too near the axis's left end
         {"transform": part_filter("sample"),
-         "mark": {"type": "text", "align": "left", "dx": 4, "y": 6, "baseline": "top", "color": "#444444"},
-         "encoding": {"x": x, "text": {"field": "words"}}},
+         "mark": {"type": "text", "baseline": "bottom", "color": "#444444", "dy": -4,
+                  **({"align": "right", "dx": -4} if sample_label_side(freqs, sample) == "left"
+                     else {"align": "left", "dx": 4})},
+         "encoding": {"x": x, "y": {"datum": 0, "type": "quantitative"}, "text": {"field": "words"}}},
     ]
     return VegaChart(data, vega_spec(t("charts.keep.title"), layers, height - 70, title_width=2 * TITLE_WIDTH))
 

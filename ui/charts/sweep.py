@@ -29,11 +29,18 @@ def value_label(name: Optional[str], value: Any) -> str:
         return architecture_label(value)
     if name == "objective":
         return objective_label(value)
+    if name == "segmenter" and isinstance(value, str):
+        return t(f"corpus.segmenter_{value}")
     if isinstance(value, bool):
         return t("sweep.on") if value else t("sweep.off")
     if value is None:
         return "—"
     return sweep_plan.format_value(value)
+
+
+def trial_text(plan: sweep_plan.SweepPlan, k: int) -> str:
+    """The settings trial k of a random search drew: 'window 5, vector_size 50, negative 10'."""
+    return ", ".join(f"{name} {value_label(name, v)}" for name, v in plan.trial(k).items())
 
 
 def values_label(name: str, values: Sequence[Any]) -> str:
@@ -114,9 +121,53 @@ def _shape_x(plan: sweep_plan.SweepPlan, x, order: Sequence):
     return x
 
 
+def random_figure(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: Optional[str]) -> go.Figure:
+    """A random search: the measure (quality, or the final loss without one) of each trial, mean ± 1 sd over seeds
+    (top left; hover: the trial's settings), then the same trial means against each drawn setting's value (up to
+    three panels: which settings the good trials had)."""
+    key = metric or "final_loss"
+    summary = {s["value"]: s for s in sweep_scores.summarize(rows, key) if s["n"]}
+    trials = [k for k in plan.values if k in summary]
+    shown = list(plan.searched[:3])
+    cov = coverage_text(rows, key) if sweep_scores.METRICS[key].quality else ""
+    titles = [metric_label(key) + (f"<br><sup>{cov}</sup>" if cov else "")]
+    titles += [t("sweep.random_panel", name=name) for name in shown]
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.11, vertical_spacing=0.2)
+    hover = [trial_text(plan, k) for k in trials]
+    means = [summary[k]["mean"] for k in trials]
+    stds = [summary[k]["std"] for k in trials]
+    fig.add_trace(go.Scatter(
+        x=[f"#{k}" for k in trials], y=means, mode="markers", name=t("sweep.trial"),
+        error_y=dict(type="data", array=stds, visible=True, thickness=1.5, width=5),
+        marker=dict(color=PALETTE[0], size=8), customdata=[[s, summary[k]["n"], h] for s, k, h in zip(stds, trials, hover)],
+        hovertemplate=(f"%{{x}}: %{{customdata[2]}}<br>%{{y:.4g}} ± %{{customdata[0]:.2g}}"
+                       f"<br>{t('sweep.hover_seeds')} %{{customdata[1]}}<extra></extra>")), row=1, col=1)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=[f"#{k}" for k in plan.values],
+                     title_text=t("sweep.trial"), title_standoff=4, row=1, col=1)
+    for p, name in enumerate(shown, 1):
+        r, c = p // 2 + 1, p % 2 + 1
+        spec = sweep_plan.SWEEPABLE[name]
+        xs = [plan.trial(k)[name] for k in trials]
+        category = spec.categorical or not all(isinstance(x, (int, float)) and x > 0 for x in xs)
+        fig.add_trace(go.Scatter(
+            x=[value_label(name, x) for x in xs] if category else xs, y=means, mode="markers", name=name,
+            error_y=dict(type="data", array=stds, visible=True, thickness=1, width=3),
+            marker=dict(color=PALETTE[p % len(PALETTE)], size=8), text=[f"#{k}" for k in trials],
+            customdata=[[s, h] for s, h in zip(stds, hover)],
+            hovertemplate="%{text}: %{customdata[1]}<br>%{y:.4g} ± %{customdata[0]:.2g}<extra></extra>"),
+            row=r, col=c)
+        fig.update_xaxes(title_text=name, title_standoff=4, row=r, col=c,
+                         **({"type": "category"} if category else {"type": "log"} if spec.axis == "log" else {}))
+    fig.update_layout(height=560, margin=dict(l=10, r=10, t=60, b=10), hovermode="closest", showlegend=False)
+    return fig
+
+
 def figure(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: Optional[str]) -> go.Figure:
     """Quality, final loss, training time and words/s against the value: mean over seeds with ± 1 standard
-    deviation as error bars, one colour per value of the second setting; reference values marked."""
+    deviation as error bars, one colour per value of the second setting; reference values marked.
+    (A random search: random_figure.)"""
+    if plan.is_random:
+        return random_figure(rows, plan, metric)
     panels = ([metric] if metric else []) + ["final_loss", "time", "words_per_sec"]
     titles = []
     for key in panels:
@@ -186,6 +237,8 @@ def figure(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: Optional[st
 
 def reference_legend(plan: sweep_plan.SweepPlan) -> str:
     """Which line is which, for the marks that the figure shows ('' if none)."""
+    if plan.is_random:
+        return ""
     kinds = list(dict.fromkeys(k for k, *_ in reference_marks(plan)))
     return " · ".join(t(f"sweep.mark.{k}") for k in kinds)
 

@@ -38,7 +38,7 @@ Message = Tuple[str, dict]         # (catalogue key, values): shown with ui.i18n
 
 def note(name: str) -> str:
     """What a corpus is for, in the page's language ('' for a corpus without a note)."""
-    if name == state.UPLOAD_CHOICE:
+    if state.is_upload(name):
         return t("corpus.note_upload")
     return t(f"corpus.note_{name}") if name in NOTED else ""
 
@@ -49,7 +49,9 @@ def upload_limit_mb():
 
 
 def accept_upload(name: str, data: bytes, segmenter: str = "words") -> Optional[Message]:
-    """Turn an uploaded file into this session's corpus. Returns an error message, or None on success.
+    """Keep an uploaded file as one of this session's corpora (state.keep_upload: by its file name, at most
+    state.MAX_UPLOADS of them and MAX_UPLOADS_BYTES together) and make it the corpus. Returns an error message,
+    or None on success.
 
     On an error nothing changes: the previous corpus and model stay. The message is a (key, values)
     pair; a value named "error" is the engine's English message (translated when shown).
@@ -65,14 +67,7 @@ def accept_upload(name: str, data: bytes, segmenter: str = "words") -> Optional[
     if not sentences:
         return ("corpus.upload_no_words", {"name": name})
     digest = hashlib.sha1(data).hexdigest()[:10]
-    ss = st.session_state
-    ss[state.UPLOAD_TEXT] = text
-    ss[state.UPLOAD_SENTENCES] = sentences
-    ss[state.UPLOAD_SEGMENTER] = segmenter
-    ss[state.UPLOAD_ENCODING] = encoding
-    ss[state.UPLOAD_NAME] = f"{name} ({digest})"          # shown on the corpus page
-    ss[state.widget_key("corpus")] = state.UPLOAD_CHOICE
-    return None
+    return state.keep_upload(state.Upload(name, sentences, segmenter, text, encoding, len(data), digest))
 
 
 def on_upload() -> None:
@@ -98,12 +93,13 @@ def _unsegmented_cached(name: str, segmenter: str) -> bool:
     return engine.looks_unsegmented(state.load_corpus(name, segmenter))
 
 
-def _upload_cached(slot: str, segmenter: str, build):
+def _upload_cached(slot: str, name: str, segmenter: str, build):
     """A value computed once per uploaded file and segmenter, kept in this session (slot: its state key)."""
-    key = (st.session_state.get(state.UPLOAD_NAME), segmenter)
+    upload = state.upload_of(name)
+    key = (name, upload.digest if upload else "", segmenter)
     cached = st.session_state.get(slot)
     if cached is None or cached[0] != key:
-        cached = (key, build(state.upload_sentences(segmenter)))
+        cached = (key, build(state.upload_sentences(name, segmenter)))
         st.session_state[slot] = cached
     return cached[1]
 
@@ -111,16 +107,16 @@ def _upload_cached(slot: str, segmenter: str, build):
 def full_vocabulary(name: str, segmenter: str = "words") -> engine.Vocabulary:
     """The vocabulary of a corpus with min_count=1 (cached per built-in corpus, per upload otherwise)."""
     with st.spinner(t("corpus.counting")):
-        if name != state.UPLOAD_CHOICE:
+        if not state.is_upload(name):
             return _full_vocabulary_cached(name, segmenter)
-        return _upload_cached(state.UPLOAD_VOCAB, segmenter, lambda s: engine.Vocabulary.build(s, min_count=1))
+        return _upload_cached(state.UPLOAD_VOCAB, name, segmenter, lambda s: engine.Vocabulary.build(s, min_count=1))
 
 
 def looks_unsegmented(name: str, segmenter: str) -> bool:
     """Whether the corpus, cut with segmenter, looks like Chinese that was not cut into words."""
-    if name != state.UPLOAD_CHOICE:
+    if not state.is_upload(name):
         return _unsegmented_cached(name, segmenter)
-    return _upload_cached(state.UPLOAD_UNSEGMENTED, segmenter, engine.looks_unsegmented)
+    return _upload_cached(state.UPLOAD_UNSEGMENTED, name, segmenter, engine.looks_unsegmented)
 
 
 def set_segmenter(segmenter: str) -> None:
@@ -145,17 +141,35 @@ def choose_section(name: str) -> None:
         limit = upload_limit_mb()
         st.file_uploader(t("corpus.upload_label"), type=["txt"], key=UPLOAD_KEY, on_change=on_upload,
                          help=t("corpus.upload_help"))
-        st.caption(t("corpus.upload_caption", limit=limit))
+        st.caption(t("corpus.upload_caption", limit=limit, n=state.MAX_UPLOADS,
+                     total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}"))
         err = st.session_state.get(state.UPLOAD_ERROR)
+        last = state.upload_of(st.session_state.get(state.UPLOAD_LAST))
         if err:
             st.error(say(err) + " " + t("corpus.upload_kept"))
-        elif st.session_state.get(state.UPLOAD_NAME):
-            st.success(t("corpus.uploaded", name=st.session_state[state.UPLOAD_NAME]))
-            encoding = st.session_state.get(state.UPLOAD_ENCODING) or "utf-8"
-            if encoding == "utf-8":
+        elif last is not None:
+            st.success(t("corpus.uploaded", name=f"{last.name} ({last.digest})"))
+            if last.encoding == "utf-8":
                 st.caption(t("corpus.encoding_utf8"))
             else:
-                st.info(t("corpus.encoding_other", encoding=encoding_label(encoding)), icon=":material/translate:")
+                st.info(t("corpus.encoding_other", encoding=encoding_label(last.encoding)), icon=":material/translate:")
+        uploads_list()
+
+
+def uploads_list() -> None:
+    """This session's uploaded corpora (how many of how many, their size against the limit), each with Remove."""
+    kept = state.uploads()
+    if not kept:
+        return
+    total = sum(u.size for u in kept.values())
+    st.markdown(t("corpus.uploads_title", n=len(kept), limit=state.MAX_UPLOADS, mb=f"{total / 1e6:.1f}",
+                  total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}"))
+    for i, (choice, upload) in enumerate(kept.items()):
+        c1, c2 = st.columns([4, 1.3], vertical_alignment="center")
+        c1.caption(t("corpus.upload_row", name=upload.name, mb=f"{upload.size / 1e6:.2f}",
+                     segmenter=t(f"corpus.segmenter_{upload.segmenter}")))
+        c2.button(t("corpus.upload_remove"), key=f"corpus_remove_{i}", on_click=state.remove_upload, args=(choice,),
+                  icon=":material/delete:", help=t("corpus.upload_remove_help", name=upload.name))
 
 
 def segmenter_radio() -> None:

@@ -68,7 +68,7 @@ def projector_bytes(kv: KeyedVectors) -> Tuple[bytes, bytes]:
 
 def share_query(settings: dict) -> str:
     """The URL query that reproduces these sidebar settings (an uploaded corpus cannot travel in a link)."""
-    return urlencode({k: str(v) for k, v in settings.items() if not (k == "corpus" and v == state.UPLOAD_CHOICE)})
+    return urlencode({k: str(v) for k, v in settings.items() if not (k == "corpus" and state.is_upload(v))})
 
 
 def settings_json(settings: dict, model) -> str:
@@ -208,7 +208,7 @@ def share_section(model, settings: dict) -> None:
     base = (st.context.url or "http://localhost:8501/").split("?")[0]
     st.markdown(t("export.link_text"))
     st.code(f"{base}?{query}", language=None)
-    if settings["corpus"] == state.UPLOAD_CHOICE:
+    if state.is_upload(settings["corpus"]):
         st.caption(t("export.link_upload"))
     st.download_button(t("export.dl_json"), lambda: settings_json(settings, model), "word2vec_settings.json",
                        "application/json", key="ie_dl_json", on_click="ignore")

@@ -1,9 +1,9 @@
 """The Hyperparameters page's controls and its background job: what to sweep, on which corpus, Run.
 
 What it does: turns the page's widgets into a lessons.sweep.plan.SweepPlan (every value checked by the
-engine's table of settings, each problem named in the user's language), builds the SweepCorpus of the
-chosen corpus (sample, gensim's real corpora, this session's upload, or the Compare page's planted corpus),
-and starts the sweep in the background.
+engine's table of settings, each problem named in the user's language; a grid over one or two settings, or a
+random search over several), has corpora.py build the SweepCorpus of the chosen corpus, starts the sweep in
+the background, and re-opens a saved sweep's CSV.
 What it does not do: train or score (lessons/sweep/), or keep anything per user outside st.session_state.
 
 How a sweep runs, and why this way: in a background thread of its own (lessons.sweep.run.SweepJob), not in the
@@ -23,21 +23,23 @@ every user, so sharing it is safe and lets a class re-run the teacher's sweep fo
 
 from __future__ import annotations
 
-import dataclasses
 
 from typing import Any, List, Optional, Sequence, Tuple
 
+import numpy as np
 import streamlit as st
 
 import engine
 from engine.config import SETTINGS
 from lessons import benchmarks
-from lessons.planted import COMPARE_PLANTED
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
+from lessons.sweep import saved as sweep_saved
 from lessons.sweep import scores as sweep_scores
 from ui import state
 from ui.charts.sweep import value_label
+from ui.views.hyperparameters.corpora import (OWN_LISTS, PLANTED, corpus_kind, corpus_label,  # noqa: F401
+                                              corpus_options, make_corpus)
 from ui.choices import choice
 from ui.i18n import engine_message, t
 
@@ -48,14 +50,12 @@ SHOWN = "sweep_shown"          # which sweep the results show: 0 = the latest, k
 MAX_HISTORY = 8
 START = "sweep_start"          # Run was pressed (set by its on_click, read once by the page)
 APPLIED = "sweep_applied"      # {setting: value} the last 'apply' wrote to the sidebar (for its message)
-UPLOAD_KEY = "_sweep_upload_key"  # (id of the uploaded sentences, their fingerprint) so it is hashed once
 PREFIX = "sw_"                 # widget keys of this page
 
 NO_COLOUR = "none"             # the colour choice "no second setting"
-PLANTED = "planted"            # the corpus choice "the Compare page's planted corpus"
 NUMERIC_ORDER = ("window", "vector_size", "negative", "ns_exponent", "sample", "alpha", "epochs", "min_count",
                  "init_scale", "min_alpha", "max_vocab_size")
-CATEGORICAL_ORDER = ("architecture", "objective", "shrink_windows", "skipgram_input")
+CATEGORICAL_ORDER = ("architecture", "objective", "shrink_windows", "skipgram_input", "segmenter")
 SETTING_ORDER = NUMERIC_ORDER + CATEGORICAL_ORDER
 COLOUR_DEFAULTS = {"window": (2, 5), "vector_size": (20, 100), "negative": (2, 10), "ns_exponent": (0.0, 0.75),
                    "sample": (0.0, 1e-3), "alpha": (0.025, 0.25), "epochs": (5, 20), "min_count": (1, 5),
@@ -93,42 +93,16 @@ def error_text(e: sweep_plan.SweepInputError) -> str:
         return t("sweep.err.not_allowed", name=name, item=item, allowed=allowed_text(name))
     if e.code == "combination":
         return t("sweep.err.combination", name=name, item=item, detail=engine_message(str(e)))
+    if e.code in ("searched", "trials"):
+        return t(f"sweep.err.{e.code}", n=extra.get("n", item), low=extra.get("low", ""),
+                 limit=extra.get("limit", ""), combos=extra.get("combos", ""))
     if e.code in ("too_many", "too_many_runs", "no_seeds"):
         return t(f"sweep.err.{e.code}", name=name, item=item, n=extra.get("n", item),
                  limit=extra.get("limit", sweep_plan.MAX_VALUES))
     return t(f"sweep.err.{e.code}", name=name, item=item)
 
 
-# ================================================================ corpus, cache, settings
-def corpus_options() -> List[str]:
-    return state.corpus_choices() + [PLANTED] + list(state.folder_corpora())
-
-
-def corpus_label(name: str) -> str:
-    if name == PLANTED:
-        return t("sweep.corpus_planted")
-    if name == state.UPLOAD_CHOICE:
-        return t("sweep.corpus_upload")
-    return name
-
-
-OWN_LISTS = "sweep_own_lists"   # {kind: lessons.benchmarks.UserList} the user's own quality lists
-
-
-def make_corpus(name: str) -> sweep_scores.SweepCorpus:
-    """The SweepCorpus of a corpus choice with the user's own quality lists (ValueError with a message when it
-    cannot be read)."""
-    corpus = _corpus_of(name)
-    own = st.session_state.get(OWN_LISTS) or {}
-    if not own:
-        return corpus
-    digests = ",".join(f"{k}={own[k].digest}" for k in sorted(own))
-    groups = own["groups"].groups if "groups" in own else corpus.groups
-    return dataclasses.replace(corpus, key=f"{corpus.key}|own:{digests}", groups=groups,
-                               own_pairs=own["pairs"].path if "pairs" in own else None,
-                               own_analogies=own["analogies"].path if "analogies" in own else None)
-
-
+# ================================================================ own lists, cache, settings
 def own_lists_widget(container) -> None:
     """Upload your own word pairs, analogies or groups (gensim's formats): read, checked, said; kept per session."""
     own = st.session_state.setdefault(OWN_LISTS, {})
@@ -150,36 +124,6 @@ def own_lists_widget(container) -> None:
                     continue
             got = own[kind]
             col.caption(t(f"sweep.own_read_{kind}", name=got.name, n=got.items, skipped=got.skipped))
-
-
-def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
-    """The SweepCorpus of a corpus choice (ValueError with a message when it cannot be read)."""
-    if name == PLANTED:
-        planted = state.get_planted(**COMPARE_PLANTED)
-        key = sweep_scores.tokens_key([[f"{k}={v}" for k, v in sorted(COMPARE_PLANTED.items())]])
-        return sweep_scores.SweepCorpus("planted:" + key, corpus_label(name), planted.sentences, planted=planted,
-                                        benchmarks=False)
-    if name == state.UPLOAD_CHOICE:
-        sentences = st.session_state.get(state.UPLOAD_SENTENCES)
-        if not sentences:
-            raise ValueError(t("sweep.no_upload"))
-        known = st.session_state.get(UPLOAD_KEY)
-        if not known or known[0] != id(sentences):
-            known = (id(sentences), sweep_scores.tokens_key(sentences))
-            st.session_state[UPLOAD_KEY] = known
-        label = f"{corpus_label(name)} {st.session_state.get(state.UPLOAD_NAME) or ''}".strip()
-        return sweep_scores.SweepCorpus(f"upload:{known[1]}", label, sentences)
-    folder = state.folder_corpora()
-    if name in folder:                       # streamed from disk by the engine: never loaded whole
-        path = folder[name]
-        info = path.stat()
-        return sweep_scores.SweepCorpus(f"folder:{path.name}:{info.st_size}:{int(info.st_mtime)}", name,
-                                        engine.read_corpus(path))
-    sentences = state.load_corpus(name)
-    if name in engine.sample_corpora():
-        return sweep_scores.SweepCorpus(f"sample:{name}", name, sentences, groups=engine.sample_groups(name) or None,
-                              analogies=engine.sample_analogies(name))
-    return sweep_scores.SweepCorpus(f"gensim:{name}", name, sentences)
 
 
 @st.cache_resource
@@ -217,8 +161,16 @@ def categorical_defaults(name: str) -> tuple:
     return sweep_plan.SWEEPABLE[name].suggested
 
 
+RANDOM_DEFAULT = ("window", "vector_size", "negative")      # the settings a random search starts with
+MODE = PREFIX + "mode"
+
+
 def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[str]]:
     """Draw the sweep's controls; (plan or None, the chosen corpus, [messages of what is wrong])."""
+    mode = choice(container.segmented_control, t("sweep.mode_label"), sweep_plan.MODES, lambda m: t(f"sweep.mode_{m}"),
+                  MODE, default="grid", required=True, help=t("sweep.mode_help"))
+    if mode == sweep_plan.RANDOM:
+        return read_random_plan(container)
     c1, c2, c3 = container.columns([1.4, 1.3, 0.9])
     setting = choice(c1.selectbox, t("sweep.setting_label"), SETTING_ORDER, setting_label, PREFIX + "setting",
                      default=SETTING_ORDER[0])
@@ -240,17 +192,9 @@ def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[s
                                             t("sweep.colour_values_label", name=colour))
         if cerr:
             errors.append(cerr)
-    options = corpus_options()
-    sidebar_corpus = state.current_settings()["corpus"]
-    corpus = choice(c6.selectbox, t("sweep.corpus_label"), options, corpus_label, PREFIX + "corpus",
-                    default=sidebar_corpus if sidebar_corpus in options else options[0], help=t("sweep.corpus_help"))
-    strategy = st.session_state.get(PREFIX + "strategy", sweep_plan.DEFAULT_STRATEGY)
-    setup = setup_widget(container, corpus)
+    corpus, base, seeds, strategy = corpus_and_setup(container, c6, n_seeds)
     if errors:
         return None, corpus, errors
-    base = sweep_plan.setup_base(setup, base_settings())
-    first_seed = int(base.get("seed", 1))
-    seeds = [first_seed + i for i in range(int(n_seeds))]
     try:
         plan = sweep_plan.SweepPlan.make(setting, values, seeds, base, colour, colour_values, strategy)
     except sweep_plan.SweepInputError as e:
@@ -258,15 +202,46 @@ def read_plan(container=st) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[s
     return plan, corpus, []
 
 
-def corpus_kind(name: str) -> str:
-    """"sample", "planted", "upload" or "real" (gensim's Lee and head500 texts)."""
-    if name == PLANTED:
-        return "planted"
-    if name == state.UPLOAD_CHOICE:
-        return "upload"
-    if name.startswith(state.FOLDER_PREFIX):
-        return "real"
-    return "sample" if name in engine.sample_corpora() else "real"
+def corpus_and_setup(container, corpus_col, n_seeds: int) -> Tuple[str, dict, List[int], str]:
+    """The corpus chooser and the set-up: (corpus choice, the runs' base settings, their seeds, the strategy)."""
+    options = corpus_options()
+    sidebar_corpus = state.current_settings()["corpus"]
+    corpus = choice(corpus_col.selectbox, t("sweep.corpus_label"), options, corpus_label, PREFIX + "corpus",
+                    default=sidebar_corpus if sidebar_corpus in options else options[0], help=t("sweep.corpus_help"))
+    strategy = st.session_state.get(PREFIX + "strategy", sweep_plan.DEFAULT_STRATEGY)
+    setup = setup_widget(container, corpus)
+    base = sweep_plan.setup_base(setup, base_settings())
+    first_seed = int(base.get("seed", 1))
+    return corpus, base, [first_seed + i for i in range(int(n_seeds))], strategy
+
+
+def read_random_plan(container) -> Tuple[Optional[sweep_plan.SweepPlan], str, List[str]]:
+    """The controls of a random search: the settings to draw (2-5, by their code names: the chips stay short) with
+    their values, trials, seeds, corpus."""
+    c1, c2, c3, c4 = container.columns([2.2, 0.8, 0.8, 1.1])
+    searched = choice(c1.multiselect, t("sweep.searched_label"), SETTING_ORDER, str, PREFIX + "searched",
+                      default=list(RANDOM_DEFAULT), multi=True, help=t("sweep.searched_help"),
+                      placeholder=t("sweep.choose_values"))
+    n_trials = c2.number_input(t("sweep.trials_label"), 1, sweep_plan.MAX_TRIALS, 8, key=PREFIX + "trials",
+                               help=t("sweep.trials_help"))
+    n_seeds = c3.slider(t("sweep.seeds_label"), 1, sweep_plan.MAX_SEEDS, 2, key=PREFIX + "rseeds",
+                        help=t("sweep.seeds_help"))
+    space, errors = {}, []
+    cols = container.columns(max(1, len(searched)))
+    for col, name in zip(cols, searched):
+        values, err = values_widget(name, col, PREFIX + "rvalues_", sweep_plan.SWEEPABLE[name].suggested,
+                                    t("sweep.rvalues_label", name=name))
+        space[name] = values
+        if err:
+            errors.append(err)
+    corpus, base, seeds, strategy = corpus_and_setup(container, c4, n_seeds)
+    if errors:
+        return None, corpus, errors
+    try:                                   # the draw comes from the sidebar's seed: the same settings, the same trials
+        plan = sweep_plan.SweepPlan.random(space, n_trials, seeds, base, np.random.default_rng(seeds[0]), strategy)
+    except sweep_plan.SweepInputError as e:
+        return None, corpus, [error_text(e)]
+    return plan, corpus, []
 
 
 def setup_widget(container, corpus: str) -> str:
@@ -290,16 +265,29 @@ def strategy_widget(container) -> str:
 def plan_caption(plan: sweep_plan.SweepPlan) -> str:
     """'15 trainings: 5 values x 3 seeds, seeds 1, 2, 3; the other settings from the sidebar.'"""
     n = len(plan.runs())
+    if plan.is_random:
+        return t("sweep.plan_caption", n=n, shape=random_shape(plan), seeds=", ".join(map(str, plan.seeds)))
     shape = (t("sweep.shape_2d", values=len(plan.values), colours=len(plan.colour_values), seeds=len(plan.seeds))
              if plan.colour_setting else t("sweep.shape_1d", values=len(plan.values), seeds=len(plan.seeds)))
     return t("sweep.plan_caption", n=n, shape=shape, seeds=", ".join(map(str, plan.seeds)))
 
 
+def random_shape(plan: sweep_plan.SweepPlan) -> str:
+    """'8 trials x 2 seeds, drawn from 45 combinations of window, vector_size, negative'."""
+    return t("sweep.shape_random", trials=len(plan.trials), seeds=len(plan.seeds), combos=plan.combinations,
+             settings=", ".join(plan.searched))
+
+
+def sweep_name(plan: sweep_plan.SweepPlan) -> str:
+    """What a sweep varies, in words: 'window', or 'random search over window, vector_size, negative'."""
+    return t("sweep.random_name", settings=", ".join(plan.searched)) if plan.is_random else plan.setting
+
+
 def settings_caption(plan: sweep_plan.SweepPlan) -> str:
     """The settings every run of the sweep shared (the set-up's when it started)."""
     base = plan.base_settings
-    others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES
-              if k in base and k not in (plan.setting, plan.colour_setting, "seed")]
+    varied = (plan.setting, plan.colour_setting, "seed", *plan.searched)
+    others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES if k in base and k not in varied]
     return t("sweep.settings_caption", others=", ".join(others))
 
 
@@ -329,6 +317,11 @@ def current_job() -> Optional[sweep_run.SweepJob]:
 
 def start(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> sweep_run.SweepJob:
     """Start a sweep in the background (stopping this session's previous one, if it still runs)."""
+    return make_latest(sweep_run.SweepJob(plan, corpus, cache=shared_cache()).start())
+
+
+def make_latest(job: sweep_run.SweepJob) -> sweep_run.SweepJob:
+    """Show `job` as this session's latest sweep; the previous one (stopped if it still runs) joins the history."""
     old = current_job()
     if old is not None and old.running:
         old.stop()
@@ -336,10 +329,41 @@ def start(plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> sweep
         history = st.session_state.setdefault(HISTORY, [])
         history.insert(0, old)
         del history[MAX_HISTORY:]
-    job = sweep_run.SweepJob(plan, corpus, cache=shared_cache()).start()
     st.session_state[JOB] = job
     st.session_state.pop(SHOWN, None)
     return job
+
+
+REOPENED = "sweep_reopened"    # the file_id of the last CSV re-opened (read once, not at every rerun)
+
+
+def saved_error_text(e: sweep_saved.SavedSweepError) -> str:
+    """What is wrong with a file that is not a sweep's CSV, in the user's language."""
+    return t(f"sweep.saved.{e.code}", line=e.line or "", column=e.column, item=e.extra.get("item", ""),
+             detail=engine_message(str(e.extra.get("detail", ""))), size=f"{e.extra.get('size', 0):,}",
+             limit=f"{e.extra.get('limit', 0):,}")
+
+
+def reopen_widget(container, running: bool) -> None:
+    """Upload a sweep's CSV (as this page downloads it): shown again as the latest sweep, the one shown before
+    kept in the history; a file that is not one of ours is refused by name and the sweep shown is kept."""
+    with container.expander(t("sweep.reopen_title"), icon=":material/upload_file:"):
+        up = st.file_uploader(t("sweep.reopen_label"), type=["csv"], key=PREFIX + "reopen", disabled=running,
+                              help=t("sweep.reopen_help"))
+        if up is None:
+            st.session_state.pop(REOPENED, None)
+            return
+        if st.session_state.get(REOPENED) == up.file_id:
+            return
+        try:
+            saved = sweep_saved.from_csv(up.getvalue())
+        except sweep_saved.SavedSweepError as e:
+            st.error(t("sweep.saved_error", name=up.name, problem=saved_error_text(e)), icon=":material/error:")
+            return
+        st.session_state[REOPENED] = up.file_id
+        corpus = sweep_scores.SweepCorpus(f"saved:{saved.corpus_label}", saved.corpus_label, (),
+                                          benchmarks=False, measures=saved.measures)
+        make_latest(sweep_run.SweepJob.from_rows(saved.plan, corpus, saved.rows, source=up.name))
 
 
 def progress_text(snap: dict) -> str:
@@ -380,7 +404,7 @@ def controls_box() -> Tuple[Optional[sweep_plan.SweepPlan], Optional[sweep_run.S
         plan, corpus_name, problems = read_plan()
         if start_requested() and plan is not None:
             try:
-                start(plan, make_corpus(corpus_name))
+                start(plan, make_corpus(corpus_name, plan))
             except (ValueError, KeyError) as e:
                 start_error = t("sweep.corpus_error", error=engine_message(str(e)))
         job = current_job()
@@ -397,6 +421,7 @@ def controls_box() -> Tuple[Optional[sweep_plan.SweepPlan], Optional[sweep_run.S
             if note:
                 info_col.caption(note)
         own_lists_widget(st)
+        reopen_widget(st, running)
     if start_error:
         st.error(start_error, icon=":material/error:")
-    return plan, job
+    return plan, current_job()

@@ -9,7 +9,6 @@ What it does not do: run or summarise the sweep (lessons/sweep/), or keep anythi
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -18,14 +17,16 @@ import streamlit as st
 
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
+from lessons.sweep import saved as sweep_saved
 from lessons.sweep import scores as sweep_scores
 from ui import settings as ui_settings
 from ui import state
 from ui.charts import sweep as sweep_charts
-from ui.charts.sweep import metric_label, value_label, values_label
+from ui.charts.sweep import metric_label, trial_text, value_label, values_label
 from ui.choices import choice
 from ui.i18n import engine_message, t
-from ui.views.hyperparameters.controls import APPLIED, HISTORY, PREFIX, SHOWN, progress_text, settings_caption
+from ui.views.hyperparameters.controls import (APPLIED, HISTORY, PREFIX, SHOWN, progress_text, settings_caption,
+                                               sweep_name)
 
 def show_running(job: sweep_run.SweepJob, metric_key: str) -> None:
     """The progress bar, Stop and the runs finished so far, redrawn every half second while the job runs."""
@@ -71,7 +72,7 @@ def reference_card(name: str, base: dict) -> str:
     """Markdown: the setting's word2vec.c and gensim defaults, the literature's advice with its source, and the
     sidebar's value now (read at drawing time: after Apply it is the applied value)."""
     ref = sweep_plan.reference(name, base)
-    now = state.model_kwargs(state.current_settings())
+    now = state.current_settings()                       # the model's settings and the corpus's (segmenter)
     rec = ref["recommended"]
     if isinstance(rec, tuple):
         rec_text = f"{value_label(name, rec[0])}–{value_label(name, rec[1])}"
@@ -95,6 +96,8 @@ def reference_card(name: str, base: dict) -> str:
 
 def verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> List[str]:
     """One sentence per colour: the best value and which other values are clearly worse or within the spread."""
+    if plan.is_random:
+        return random_verdict_lines(rows, plan, metric)
     out = []
     for v in sweep_scores.sweep_verdict(sweep_scores.summarize(rows, metric), metric):
         best = v["best"]
@@ -116,12 +119,40 @@ def verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str)
     return out
 
 
+def random_verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> List[str]:
+    """A random search's verdict: the best trial (its settings, mean ± sd over seeds), the trials clearly worse and
+    those within the seed-to-seed spread, and what a random search cannot know (the combinations not drawn)."""
+    out = []
+    for v in sweep_scores.sweep_verdict(sweep_scores.summarize(rows, metric), metric):
+        best = v["best"]
+        head = t("sweep.verdict_trial", k=best["value"], settings=trial_text(plan, best["value"]),
+                 mean=f"{best['mean']:.3f}", std=f"{best['std']:.3f}")
+        if v["seeds"] < 2:
+            tail = t("sweep.verdict_one_seed")
+        elif not v["clearly"] and not v["within"]:
+            tail = t("sweep.verdict_alone")
+        elif not v["clearly"]:
+            tail = t("sweep.verdict_none_clear")
+        else:
+            tail = t("sweep.verdict_clearly", values=trial_numbers(v["clearly"]))
+            if v["within"]:
+                tail += " " + t("sweep.verdict_within", values=trial_numbers(v["within"]))
+        out.append(head + " " + tail + " " + t("sweep.random_note", trials=len(plan.trials), combos=plan.combinations))
+    return out
+
+
+def trial_numbers(ks: Sequence[int]) -> str:
+    return ", ".join(f"#{k}" for k in sorted(ks))
+
+
 # ================================================================ apply
 def best_values(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> Optional[dict]:
     """{setting: value} of the best point (with the colour setting's value for a 2-D sweep), or None."""
     best = sweep_scores.best_point(sweep_scores.summarize(rows, metric), metric)
     if best is None:
         return None
+    if plan.is_random:
+        return plan.trial(best["value"])
     out = {plan.setting: best["value"]}
     if plan.colour_setting:
         out[plan.colour_setting] = best["colour"]
@@ -134,6 +165,9 @@ def apply_plan(values: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str], List[
     now = state.current_settings()
     applied, notes, missing = {}, [], []
     for name, value in values.items():
+        if name == "segmenter":                          # the Corpus page's choice, kept with the sidebar's
+            applied[name] = ui_settings.segmenter_value(value, now[name])[0]
+            continue
         if name not in state.SETTING_NAMES:
             missing.append(name)
             continue
@@ -157,7 +191,8 @@ def runs_table(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metrics: Sequen
     """One line per finished run, in plan order: the value(s), seed, the scores and their coverage, loss, time."""
     out = []
     for r in sorted(rows, key=lambda r: r["index"]):
-        line = {plan.setting: value_label(plan.setting, r["value"])}
+        line = ({t("sweep.trial"): f"#{r['value']}", **{k: value_label(k, v) for k, v in plan.trial(r["value"]).items()}}
+                if plan.is_random else {plan.setting: value_label(plan.setting, r["value"])})
         if plan.colour_setting:
             line[plan.colour_setting] = value_label(plan.colour_setting, r["colour"])
         line["seed"] = r["seed"]
@@ -180,21 +215,8 @@ def _num(x, digits):
 
 
 def csv_bytes(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scores.SweepCorpus) -> bytes:
-    """The sweep as CSV: one line per run with every number the engine measured, the corpus and every setting."""
-    out = []
-    base = plan.base_settings
-    for r in sorted(rows, key=lambda r: r["index"]):
-        line = {"corpus": corpus.label, "swept": plan.setting, "value": r["value"],
-                "colour_setting": plan.colour_setting or "", "colour_value": "" if r["colour"] is None else r["colour"],
-                "seed": r["seed"]}
-        line.update({k: v for k, v in r.items()
-                     if k not in ("index", "value", "colour", "seed") and not k.endswith("_items")})
-        line.update({f"setting_{k}": v for k, v in base.items() if k not in (plan.setting, plan.colour_setting)})
-        line["strategy"] = plan.strategy
-        out.append(line)
-    buf = io.StringIO()
-    pd.DataFrame(out).to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8")
+    """The sweep as CSV (lessons.sweep.saved.to_csv: the page re-opens it)."""
+    return sweep_saved.to_csv(rows, plan, corpus.label)
 
 
 def status_line(snap: dict, plan: sweep_plan.SweepPlan) -> str:
@@ -207,7 +229,8 @@ def failed_runs(rows: Sequence[dict], plan: sweep_plan.SweepPlan) -> List[str]:
     out = []
     for r in sorted(rows, key=lambda r: r["index"]):
         if r.get("status") in ("error", "blown"):
-            what = f"{plan.setting} = {value_label(plan.setting, r['value'])}"
+            what = (f"#{r['value']} ({trial_text(plan, r['value'])})" if plan.is_random
+                    else f"{plan.setting} = {value_label(plan.setting, r['value'])}")
             if plan.colour_setting:
                 what += f", {plan.colour_setting} = {value_label(plan.colour_setting, r['colour'])}"
             key = "sweep.failed_run" if r.get("status") == "error" else "sweep.blown_run"
@@ -234,7 +257,7 @@ def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.Swe
         left, right = st.columns([3, 1.1])
         left.info(t("sweep.nothing_yet"), icon=":material/tune:")
         if plan is not None:
-            right.markdown(reference_card(plan.setting, plan.base_settings))
+            right.markdown("\n\n---\n\n".join(reference_card(n, plan.base_settings) for n in carded(plan)))
         return
     if job.running:
         show_running(job, METRIC_KEY)
@@ -242,8 +265,9 @@ def job_section(job: Optional[sweep_run.SweepJob], plan: Optional[sweep_plan.Swe
     job = history_picker(job)
     snap = job.snapshot()
     rows, plan_done, corpus = snap["rows"], job.plan, job.corpus
-    st.subheader(t("sweep.results_title", name=plan_done.setting, corpus=corpus.label))
-    st.caption(status_line(snap, plan_done))
+    st.subheader(t("sweep.results_title_random", settings=", ".join(plan_done.searched), corpus=corpus.label)
+                 if plan_done.is_random else t("sweep.results_title", name=plan_done.setting, corpus=corpus.label))
+    st.caption(t("sweep.reopened", name=job.source, n=snap["done"]) if job.source else status_line(snap, plan_done))
     if snap["state"] == "stopped":
         st.warning(t("sweep.stopped", done=snap["done"], total=snap["total"]), icon=":material/stop_circle:")
     if snap["state"] == "failed":
@@ -267,7 +291,7 @@ def history_picker(latest: sweep_run.SweepJob) -> sweep_run.SweepJob:
     def label(i: int) -> str:
         job = jobs[i]
         name = t("sweep.history_latest") if i == 0 else t("sweep.history_earlier", k=i)
-        return f"{name}: {job.plan.setting} · {job.corpus.label} · {len(job.plan.runs())} runs"
+        return f"{name}: {sweep_name(job.plan)} · {job.corpus.label} · {len(job.plan.runs())} runs"
 
     shown = choice(st.selectbox, t("sweep.history_label"), list(range(len(jobs))), label, SHOWN, default=0,
                    help=t("sweep.history_help"))
@@ -299,10 +323,10 @@ def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scor
                          config=sweep_charts.plot_config(plan, fmt))
     legend = sweep_charts.reference_legend(plan)
     fig_col.caption(t("sweep.figure_caption") + (" " + legend if legend else ""))
-    ref_col.markdown(reference_card(plan.setting, plan.base_settings))
-    if plan.colour_setting:
-        ref_col.divider()
-        ref_col.markdown(reference_card(plan.colour_setting, plan.base_settings))
+    for i, name in enumerate(carded(plan)):
+        if i:
+            ref_col.divider()
+        ref_col.markdown(reference_card(name, plan.base_settings))
     if metric:
         apply_best(rows, plan, metric, stopped)
     st.download_button(t("sweep.download_csv"), csv_bytes(rows, plan, corpus),
@@ -312,6 +336,13 @@ def results(rows: Sequence[dict], plan: sweep_plan.SweepPlan, corpus: sweep_scor
     with st.expander(t("sweep.table_title", n=len(rows))):
         st.dataframe(runs_table(rows, plan, metrics), hide_index=True, width="stretch")
     st.caption(settings_caption(plan) + " " + t("sweep.loss_note"))
+
+
+def carded(plan: sweep_plan.SweepPlan) -> List[str]:
+    """The settings whose reference card the page shows: the swept one(s), or those a random search draws."""
+    if plan.is_random:
+        return list(plan.searched)
+    return [plan.setting] + ([plan.colour_setting] if plan.colour_setting else [])
 
 
 def same_runs(a: sweep_plan.SweepPlan, b: sweep_plan.SweepPlan) -> bool:
@@ -345,6 +376,7 @@ def apply_best(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str, st
 def corpus_stem(corpus: sweep_scores.SweepCorpus) -> str:
     """The swept corpus as a file name part ("royalty", "upload_my_text", "lee_background")."""
     kind, _, name = corpus.key.partition(":")
-    return state.corpus_file_stem(state.UPLOAD_CHOICE if kind == "upload" else corpus.label if kind == "planted"
+    name = name.split("|")[0]                           # the key's other parts: segmenter, own lists
+    return state.corpus_file_stem(state.upload_choice(name) if kind == "upload" else corpus.label if kind == "planted"
                                   else name)
 

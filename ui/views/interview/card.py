@@ -41,8 +41,8 @@ def corpus_setup(question: Optional[questions.Question] = None):
     if question is not None and question.needs_groups and not groups:
         note = tx("groups_fallback", name=GROUPED_SAMPLE)
         name, sentences, groups = GROUPED_SAMPLE, state.load_corpus(GROUPED_SAMPLE), sample_groups(GROUPED_SAMPLE)
-    upload = st.session_state.get(state.UPLOAD_NAME) if name == state.UPLOAD_CHOICE else None
-    key = f"{name}|{upload}"
+    upload = state.upload_of(name)
+    key = f"{name}|{upload.digest if upload else None}"
     return iv_setup.Setup(sentences, name, groups), key, note           # the shared tuple (or the upload's list), not copied
 
 
