@@ -45,6 +45,8 @@ UPLOAD_NAME = "upload_name"
 UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
 UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
 UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), unsegmented?) of the upload
+HS_BUILD_STEP = "hs_build_step"  # the Huffman construction's step shown on the HS page (0 .. V-1; its slider's key)
+HS_BUILD_PLAY = "hs_build_play"  # whether it plays (its toggle's key)
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
 VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
