@@ -237,3 +237,34 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
     ]
     return VegaChart(data, vega_spec(t("charts.noise.title", bars=bars_name), layers, height - 150,
                                      title_width=2 * TITLE_WIDTH))
+
+
+def pmi_scatter(target: np.ndarray, dots: np.ndarray, *, title: str, x_title: str, y_title: str,
+                max_points: int = 2000, height: int = 300) -> VegaChart:
+    """W_in[w] . W_out[c] (y) against PMI(w, c) - log k (x) for co-occurring pairs, with the line y = x that
+    the theorem's optimum lies on (Vega-Lite). Beyond max_points pairs, an evenly spaced subset is drawn.
+
+    data: part "pair" (x, y) and part "line" (x, y, x2, y2: the diagonal over the drawn range).
+    """
+    target, dots = np.asarray(target, np.float64), np.asarray(dots, np.float64)
+    if len(target) > max_points:
+        keep = np.linspace(0, len(target) - 1, max_points).astype(int)
+        target, dots = target[keep], dots[keep]
+    both = np.concatenate([target, dots]) if len(target) else np.zeros(2)
+    lo, hi = float(both.min()), float(both.max())
+    part = ["pair"] * len(target) + ["line"]
+    data = pa.table({"part": pa.array(part, pa.string()),
+                     "x": np.concatenate([target, [lo]]), "y": np.concatenate([dots, [lo]]),
+                     "x2": np.concatenate([np.full(len(target), np.nan), [hi]]),
+                     "y2": np.concatenate([np.full(len(target), np.nan), [hi]])})
+    xs = {"field": "x", "type": "quantitative", "title": x_title, "scale": {"zero": False}}
+    ys = {"field": "y", "type": "quantitative", "title": y_title, "scale": {"zero": False}}
+    layers = [
+        {"transform": part_filter("line"), "mark": {"type": "rule", "color": "#888888", "strokeDash": [4, 4]},
+         "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
+        {"transform": part_filter("pair"), "mark": {"type": "circle", "size": 18, "opacity": 0.45, "color": INPUT},
+         "encoding": {"x": xs, "y": ys,
+                      "tooltip": [{"field": "x", "title": x_title, "format": ".2f"},
+                                  {"field": "y", "title": y_title, "format": ".2f"}]}},
+    ]
+    return VegaChart(data, vega_spec(title, layers, height))

@@ -1,0 +1,89 @@
+"""How long UMAP takes on the Lee vocabulary: the first use in a fresh process (numba compiles) and warm.
+
+What it does: trains the engine once on gensim's lee_background.cor (skip-gram, negative sampling, d = 100,
+min_count 1, 5 epochs: every word of the vocabulary gets a vector) and saves W_in; then, in fresh
+interpreters (bench/benchlib.run_child), times importing umap-learn, the first UMAP of the whole vocabulary
+(what the first user of a server process waits: numba compiles umap-learn's loops; pynndescent caches
+its own on disk), the same again (warm), the page's largest picture (1,000 most frequent words) and its
+default (150), all through engine.projection.umap with the page's defaults (n_neighbors 15, min_dist 0.1,
+seed 0) inside one of ui.jobs' heavy-job slots, as the page runs it. Rounds alternate the two process
+orders (cold compile cache and warm); the load average is printed beside each.
+Writes the `umap` section of bench/UMAP_RESULTS.md and bench/out/umap_speed.json.
+What it does not do: judge the picture (bench/separation.py measures what projections keep).
+
+    .venv/bin/python bench/umap_speed.py              # 2 processes, several minutes on a busy machine
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from benchlib import BENCH, command_line, dump_json, machine_line, md_table, out_file, run_child, write_section
+
+
+def child(spec: dict) -> dict:
+    from ui.jobs import JobSlots
+
+    X = np.load(spec["vectors"])                                                  # (V, d)
+    out = {"V": int(len(X)), "d": int(X.shape[1])}
+    slots = JobSlots(1)
+    t = time.perf_counter()
+    import umap  # noqa: F401  (the import loads or compiles pynndescent's cached numba code)
+    out["import_s"] = time.perf_counter() - t
+    from engine.projection import umap as umap_layout
+
+    layouts = {}
+    for name, rows in (("first_all_s", len(X)), ("warm_all_s", len(X)), ("warm_1000_s", 1000), ("warm_150_s", 150)):
+        with slots.hold("umap"):
+            t = time.perf_counter()
+            Y = umap_layout(X[:rows], seed=0)
+            out[name] = time.perf_counter() - t
+        layouts[name] = Y
+    out["same_as_first"] = bool(np.array_equal(layouts["first_all_s"], layouts["warm_all_s"]))     # seeded
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--child")
+    ap.add_argument("--processes", type=int, default=2)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(json.loads(args.child))))
+        return
+    from engine import Word2Vec, gensim_data_path, read_corpus
+
+    vectors = out_file("umap_lee_vectors.npy")
+    model = Word2Vec(architecture="skipgram", objective="negative_sampling", vector_size=100, min_count=1, epochs=5,
+                     seed=1)
+    model.build_vocab(read_corpus(gensim_data_path("lee_background.cor")))
+    model.train()
+    np.save(vectors, model.W_in)
+    header = machine_line()
+    runs = []
+    for i in range(args.processes):
+        res = run_child(__file__, {"vectors": str(vectors), "label": f"process {i + 1}"})
+        res["label"] = f"process {i + 1}"
+        runs.append(res)
+        print(json.dumps(res), flush=True)
+    dump_json(out_file("umap_speed.json"), {"machine": header, "runs": runs})
+    rows = [[r["label"], f"{r['load1_at_start']:.1f}", f"{r['import_s']:.1f}", f"{r['first_all_s']:.1f}",
+             f"{r['warm_all_s']:.1f}", f"{r['warm_1000_s']:.2f}", f"{r['warm_150_s']:.2f}",
+             "yes" if r["same_as_first"] else "no"] for r in runs]
+    text = "\n".join([
+        f"UMAP (umap-learn, engine.projection.umap, n_neighbors 15, min_dist 0.1, seed 0) of the Lee vocabulary "
+        f"(V = {runs[0]['V']:,}, d = {runs[0]['d']}); seconds. {header}.", "",
+        *md_table(["fresh process", "load average", "import umap", "first UMAP, all words (compiles)",
+                   "again, all words (warm)", "1,000 words (warm)", "150 words (warm)", "same coordinates"],
+                  rows, "lrrrrrrl"),
+        "", f"Command: `{command_line('.venv/bin/python bench/umap_speed.py')}`"])
+    write_section(BENCH / "UMAP_RESULTS.md", "umap", text, title="# UMAP on the Lee vocabulary")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
