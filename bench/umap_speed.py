@@ -8,7 +8,10 @@ its own on disk), the same again (warm), the page's largest picture (1,000 most 
 default (150), all through engine.projection.umap with the page's defaults (n_neighbors 15, min_dist 0.1,
 seed 0) inside one of ui.jobs' heavy-job slots, as the page runs it. Rounds alternate the two process
 orders (cold compile cache and warm); the load average is printed beside each.
-Writes the `umap` section of bench/UMAP_RESULTS.md and bench/out/umap_speed.json.
+Writes the `umap` section of bench/UMAP_RESULTS.md and bench/out/umap_speed.json. With --compare (alone), the
+`compare` section instead: PCA, t-SNE and UMAP of the 150 most frequent words of each grouped sample corpus
+(the page's defaults: ui.settings.APP_CONFIG, seeds 1-3), each picture's 5-NN group accuracy and seconds
+(lessons.projections.compare_projections, what the page's comparison runs).
 What it does not do: judge the picture (bench/separation.py measures what projections keep).
 
     .venv/bin/python bench/umap_speed.py              # 2 processes, several minutes on a busy machine
@@ -51,9 +54,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--child")
     ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--compare", action="store_true", help="only the PCA / t-SNE / UMAP comparison on sample corpora")
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(json.loads(args.child))))
+        return
+    if args.compare:
+        compare()
         return
     from engine import Word2Vec, gensim_data_path, read_corpus
 
@@ -82,6 +89,46 @@ def main() -> None:
                   rows, "lrrrrrrl"),
         "", f"Command: `{command_line('.venv/bin/python bench/umap_speed.py')}`"])
     write_section(BENCH / "UMAP_RESULTS.md", "umap", text, title="# UMAP on the Lee vocabulary")
+    print(text)
+
+
+def compare(seeds=(1, 2, 3), n_words: int = 150) -> None:
+    import dataclasses
+    import statistics
+
+    from engine import read_corpus, sample_corpora
+    from engine.model import Word2Vec
+    from lessons.projections import compare_projections
+    from ui.charts import colouring
+    from ui.settings import APP_CONFIG
+
+    header = machine_line()
+    rows = []
+    for name in ("royalty", "capitals", "fruits_animals_verbs", "chinese"):
+        groups = colouring.corpus_groups(name)
+        acc, secs, full = {}, {}, []
+        for seed in seeds:
+            model = Word2Vec(**{**dataclasses.asdict(APP_CONFIG), "seed": seed})
+            model.build_vocab(read_corpus(sample_corpora()[name]))
+            model.train()
+            words = model.vocab.index_to_key[:n_words]
+            colour = colouring.colouring(words, groups, None)
+            for p in compare_projections(model.W_in[:n_words], colour.group, seed=0):
+                acc.setdefault(p.method, []).append(p.separation.view)
+                secs.setdefault(p.method, []).append(p.seconds)
+                if p.method == "PCA":
+                    full.append(p.separation.full)
+        rows.append([name, *[f"{statistics.mean(acc[m]):.2f} ({min(acc[m]):.2f}-{max(acc[m]):.2f})" for m in acc],
+                     f"{statistics.mean(full):.2f}", " / ".join(f"{statistics.median(secs[m]):.2f}" for m in secs)])
+        print(rows[-1], flush=True)
+    text = "\n".join([
+        f"The same {n_words} most frequent words of each grouped sample corpus in three pictures: 5-NN group accuracy "
+        f"in 2-D, mean (min-max) over seeds {', '.join(map(str, seeds))} of the app's default model; t-SNE perplexity 15 "
+        f"from PCA, UMAP n_neighbors 15, min_dist 0.1, seed 0. {header}.", "",
+        *md_table(["corpus", "PCA", "t-SNE", "UMAP", "all dimensions", "seconds PCA / t-SNE / UMAP (median, warm)"],
+                  rows, "lrrrrr"),
+        "", f"Command: `{command_line('.venv/bin/python bench/umap_speed.py --compare')}`"])
+    write_section(BENCH / "UMAP_RESULTS.md", "compare", text, title="# UMAP on the Lee vocabulary")
     print(text)
 
 

@@ -191,14 +191,12 @@ def build_section(model: Word2Vec, target: int) -> None:
             st.session_state[state.HS_BUILD_PLAY] = False            # the end: stop playing
         if bool(st.session_state.get(state.HS_BUILD_PLAY)) != playing:
             st.rerun(scope="app")                                    # a new run_every (play started or stopped)
-        b = st.columns([1, 1, 1, 1, 1.3, 5])
-        b[0].button("⏮", key="hs_build_first", on_click=_goto, args=(V, "first"), help=t("hs.build_first"),
-                    width="stretch")
-        b[1].button("◀", key="hs_build_back", on_click=_goto, args=(V, -1), help=t("hs.build_back"), width="stretch")
-        b[2].button("▶", key="hs_build_forward", on_click=_goto, args=(V, 1), help=t("hs.build_forward"),
-                    width="stretch")
-        b[3].button("⏭", key="hs_build_last", on_click=_goto, args=(V, "last"), help=t("hs.build_last"),
-                    width="stretch")
+        b = st.columns([1, 1, 1, 1, 1.1, 4])
+        # Streamlit's material icons: the U+23EE / U+23ED glyphs drew missing-glyph boxes in Linux Chromium
+        for col, (name, where, icon) in zip(b, (("first", "first", "first_page"), ("back", -1, "chevron_left"),
+                                                ("forward", 1, "chevron_right"), ("last", "last", "last_page"))):
+            col.button(t(f"hs.build_{name}_label"), key=f"hs_build_{name}", on_click=_goto, args=(V, where),
+                       icon=f":material/{icon}:", help=t(f"hs.build_{name}"), width="stretch")
         b[4].toggle(t("hs.build_play"), key=state.HS_BUILD_PLAY, help=t("hs.build_play_help", s=PLAY_EVERY_S))
         b[5].slider(t("hs.build_step", n=f"{V - 1:,}"), 0, V - 1, key=state.HS_BUILD_STEP,
                     help=t("hs.build_step_help"))
@@ -219,7 +217,7 @@ def merge_picture(model: Word2Vec, target: int, step: int) -> None:
         st.markdown(t("hs.build_merge", step=f"{step:,}", n=f"{V - 1:,}", a=_name(vocab, tree, counts, a), ca=f"{ca:,}",
                       b=_name(vocab, tree, counts, b), cb=f"{cb:,}", node=ms.new_node, c=f"{ms.new_count:,}",
                       left=f"{len(ms.queue):,}"))
-    left, right = st.columns([2, 1])
+    left, right = st.columns([1.5, 1])
     labels = [f"{w} ({c:,})" for w, c in zip(vocab, counts)]
     node_text = None
     with left:
