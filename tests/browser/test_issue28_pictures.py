@@ -83,23 +83,34 @@ def test_the_three_pictures_in_a_browser(server, mode):
             heading = page.get_by_text("这棵树是怎样建成的" if zh else "How the tree is built", exact=False).first
             expect(heading).to_be_visible(timeout=120_000)
             for _ in range(3):
-                page.locator(".st-key-hs_build_forward button").click()
+                page.locator(".st-key-hs_build_forward button").first.click()   # a redrawn fragment may hold two
                 _settled(page)
             _no_exception(page)
             expect(page.get_by_text(re.compile("第 3 次合并" if zh else "Merge 3 of"))).to_be_visible()
             _shot(page, f"28_huffman_build_{mode}.png", heading)
             page.close()
 
-            # 2. UMAP on the embedding page
+            # 2. UMAP on the embedding page, after a few seconds of training; in English also the comparison
             page = _open(browser, f"{server}/embedding_space?{MODES[mode].lstrip('&')}", locale)
+            page.locator(".st-key-live_play button").click()
+            page.wait_for_timeout(8000)
+            page.locator(".st-key-live_play button").click()                     # pause
+            _settled(page)
             page.locator(".st-key-live_method").get_by_text("UMAP", exact=True).click()
             _settled(page)
             page.locator(".st-key-live_umap_go button").click()
-            _settled(page, timeout=600_000)
+            _settled(page, timeout=900_000)
             _no_exception(page)
             title = page.get_by_text(re.compile("的 UMAP" if zh else "UMAP of W_in")).first
-            expect(title).to_be_visible(timeout=600_000)
-            _shot(page, f"28_umap_{mode}.png", page.locator('[data-testid="stVegaLiteChart"]').first)
+            expect(title).to_be_visible(timeout=900_000)
+            _shot(page, f"28_umap_{mode}.png", page.locator(".st-key-live_umap_go"))
+            if mode == "en":
+                page.get_by_text("PCA, t-SNE and UMAP side by side").click()
+                page.locator(".st-key-live_compare_go button").click()
+                _settled(page, timeout=900_000)
+                _no_exception(page)
+                expect(page.get_by_text(re.compile("UMAP: k-NN group accuracy"))).to_be_visible(timeout=900_000)
+                _shot(page, "28_projections_compared_en.png", page.get_by_text("PCA, t-SNE and UMAP side by side"))
             page.close()
 
             # 3. SGNS against shifted PMI, after some training
