@@ -207,14 +207,16 @@ def pmi_picture(live: dict) -> None:
     m[1].metric(t("ns.pmi_m_epoch"), f"{min(model.epoch + 1, model.planned_epochs)} / {model.planned_epochs}")
     m[2].metric(t("ns.pmi_m_r"), "—" if np.isnan(f.r) else f"{f.r:.3f}", help=t("ns.pmi_m_r_help"))
     m[3].metric(t("ns.pmi_m_gap"), f"{f.mean_gap:+.2f}", help=t("ns.pmi_m_gap_help"))
-    finite = np.concatenate([f.dots.ravel(), f.target[np.isfinite(f.target)]])
+    occurs = np.isfinite(f.target)                  # one colour scale: the pairs that occur, in both matrices (the
+    finite = np.concatenate([f.dots[occurs], f.target[occurs]])   # dots of pairs that never occur go to the dark end)
     half = float(np.abs(finite).max()) if finite.size else 1.0
+    half = half or 1.0
     left, right = st.columns(2)
     left.vega_lite_chart(*lesson.heatmap(f.dots, f.words, f.words, title=t("ns.pmi_dots_title"), zmin=-half, zmax=half,
-                                         x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
+                                         show_values=False, x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
                          key="ns_pmi_dots", width="stretch")
     right.vega_lite_chart(*lesson.heatmap(f.target, f.words, f.words, title=t("ns.pmi_target_title"), zmin=-half,
-                                          zmax=half, x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
+                                          zmax=half, show_values=False, x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
                           key="ns_pmi_target", width="stretch")
     st.caption(t("ns.pmi_heatmaps_caption", n=len(f.words)))
     left, right = st.columns([3, 2])
