@@ -92,13 +92,13 @@ def test_the_three_pictures_in_a_browser(server, mode):
 
             # 2. UMAP on the embedding page, after a few seconds of training; in English also the comparison
             page = _open(browser, f"{server}/embedding_space?{MODES[mode].lstrip('&')}", locale)
-            page.locator(".st-key-live_play button").click()
+            page.locator(".st-key-live_play button").first.click()
             page.wait_for_timeout(8000)
-            page.locator(".st-key-live_play button").click()                     # pause
+            page.locator(".st-key-live_play button").first.click()                     # pause
             _settled(page)
             page.locator(".st-key-live_method").get_by_text("UMAP", exact=True).click()
             _settled(page)
-            page.locator(".st-key-live_umap_go button").click()
+            page.locator(".st-key-live_umap_go button").first.click()
             _settled(page, timeout=900_000)
             _no_exception(page)
             title = page.get_by_text(re.compile("的 UMAP" if zh else "UMAP of W_in")).first
@@ -106,7 +106,7 @@ def test_the_three_pictures_in_a_browser(server, mode):
             _shot(page, f"28_umap_{mode}.png", page.locator(".st-key-live_umap_go"))
             if mode == "en":
                 page.get_by_text("PCA, t-SNE and UMAP side by side").click()
-                page.locator(".st-key-live_compare_go button").click()
+                page.locator(".st-key-live_compare_go button").first.click()
                 _settled(page, timeout=900_000)
                 _no_exception(page)
                 expect(page.get_by_text(re.compile("UMAP: k-NN group accuracy"))).to_be_visible(timeout=900_000)
@@ -118,7 +118,7 @@ def test_the_three_pictures_in_a_browser(server, mode):
             heading = page.get_by_text("SGNS 学到了什么" if zh else "What SGNS learns", exact=False).first
             expect(heading).to_be_visible(timeout=120_000)
             heading.evaluate("(e) => e.scrollIntoView({block: 'start'})")
-            toggle = page.locator(".st-key-ns_pmi_play label")
+            toggle = page.locator(".st-key-ns_pmi_play label").first
             toggle.click()
             page.wait_for_timeout(9000)
             toggle.click()                                                          # pause
