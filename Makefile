@@ -39,7 +39,7 @@ fuzz: venv
 	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/engine/test_fuzz.py
 
 screenshots: venv
-	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_pages.py tests/browser/test_class_room.py
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_pages.py tests/browser/test_class_room.py tests/browser/test_issue28_pictures.py
 
 bench: venv
 	$(PY) bench/compare_gensim.py

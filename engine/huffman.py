@@ -32,6 +32,9 @@ class HuffmanTree:
     code_array: np.ndarray         # (V, max_len) int8 bits, padded with -1
     path_array: np.ndarray         # (V, max_len) int32 node ids, padded with -1
     lengths: np.ndarray            # (V,) int32 code length of each word
+    merges: np.ndarray             # (V-1, 2) the builder's merges in order: [first popped (the rarer: bit 1),
+                                   # second popped (bit 0)], node ids as in children; merge m made node V-2-m
+    node_counts: np.ndarray        # (V-1,) int64 count of each internal node (the sum over the words below it)
 
     @property
     def max_length(self) -> int:
@@ -48,12 +51,13 @@ def build_huffman(counts: np.ndarray) -> HuffmanTree:
     if V == 1:
         empty = np.zeros((1, 0), dtype=np.int32)
         return HuffmanTree([()], [()], np.zeros((0, 2), dtype=np.int32), empty.astype(np.int8),
-                           empty, np.zeros(1, dtype=np.int32))
+                           empty, np.zeros(1, dtype=np.int32), np.zeros((0, 2), dtype=np.int32),
+                           np.zeros(0, dtype=np.int64))
     # heap items: (count, creation order, node); leaves are -1-w, internal nodes are their merge number
-    heap = [(int(c), i, -1 - i) for i, c in enumerate(counts)]
+    heap = [(int(c), _creation(-1 - i, V), -1 - i) for i, c in enumerate(counts)]
     heapq.heapify(heap)
     merges = []                                    # merges[m] = (node for bit 0, node for bit 1)
-    order = V
+    order = V                                      # = _creation of the next merged node
     while len(heap) > 1:
         c0, _, n0 = heapq.heappop(heap)            # the rarest goes to bit 1 (as word2vec.c: binary[min2] = 1)
         c1, _, n1 = heapq.heappop(heap)
@@ -61,6 +65,8 @@ def build_huffman(counts: np.ndarray) -> HuffmanTree:
         heapq.heappush(heap, (c0 + c1, order, len(merges) - 1))
         order += 1
     n_internal = V - 1
+    final = [n if n < 0 else n_internal - 1 - n for pair in merges for n in pair]             # renumbered
+    merged = np.asarray(final, dtype=np.int32).reshape(n_internal, 2)[:, ::-1].copy()         # (V-1, 2) popped order
     # renumber so the root (last merge) is node 0: node id = n_internal - 1 - merge number
     children = np.empty((n_internal, 2), dtype=np.int32)      # (V-1, 2)
     for m, (a, b) in enumerate(merges):
@@ -85,7 +91,37 @@ def build_huffman(counts: np.ndarray) -> HuffmanTree:
     for w in range(V):
         code_array[w, :lengths[w]] = codes[w]
         path_array[w, :lengths[w]] = paths[w]
-    return HuffmanTree(codes, paths, children, code_array, path_array, lengths)
+    node_counts = np.zeros(n_internal, dtype=np.int64)                                          # (V-1,)
+    for node in range(n_internal - 1, -1, -1):                     # children have larger ids than parents
+        node_counts[node] = sum(int(counts[-1 - c]) if c < 0 else node_counts[c] for c in children[node])
+    return HuffmanTree(codes, paths, children, code_array, path_array, lengths, merged, node_counts)
+
+
+def _creation(node: int, V: int) -> int:
+    """The heap's tie-break: when a node entered the queue. Words first, by id (leaf w = -1-w), then the
+    merged nodes in the order they were made (internal node n, numbered root = 0, was merge V-2-n)."""
+    return -1 - node if node < 0 else V + (V - 2 - node)
+
+
+def queue_after(tree: HuffmanTree, counts: np.ndarray, step: int) -> np.ndarray:
+    """The nodes waiting in build_huffman's queue after its first `step` merges, in the order it pops them
+    (count, then _creation): the first two are the next merge. Leaves are -1-w, internal nodes their id.
+
+    >>> t = build_huffman(np.array([5, 3, 2]))
+    >>> queue_after(t, np.array([5, 3, 2]), 0).tolist(), queue_after(t, np.array([5, 3, 2]), 1).tolist()
+    ([-3, -2, -1], [-1, 1])
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    V = len(counts)
+    if not 0 <= step <= V - 1:
+        raise ValueError(f"step={step} is not allowed: a tree of {V} words is built in {V - 1} merges (0..{V - 1})")
+    gone = set(tree.merges[:step].ravel().tolist())
+    made = [V - 2 - m for m in range(step)]                                     # internal node ids so far
+    waiting = [n for n in range(-1, -1 - V, -1) if n not in gone] + [n for n in made if n not in gone]
+
+    def count(n: int) -> int:
+        return int(counts[-1 - n]) if n < 0 else int(tree.node_counts[n])
+    return np.array(sorted(waiting, key=lambda n: (count(n), _creation(n, V))), dtype=np.int64)
 
 
 def leaf_probabilities(tree: HuffmanTree, W_nodes: np.ndarray, hidden: np.ndarray) -> np.ndarray:

@@ -3,8 +3,9 @@
 What it does: principal component analysis of a set of vectors (pca), the orthogonal Procrustes
 rotation that lines one 2-D frame up with the previous one (procrustes), a StablePCA that projects
 frame after frame so that points *move* rather than jump, flip or spin (its basis is aligned to the
-previous frame, or frozen after a warm-up), and t-SNE (scikit-learn, imported only when called),
-started from a previous layout so that re-running it keeps the picture recognisable.
+previous frame, or frozen after a warm-up), t-SNE (scikit-learn, imported only when called),
+started from a previous layout so that re-running it keeps the picture recognisable, and UMAP
+(umap-learn, imported only when called: umap_layout.py).
 Before PCA the vectors can be prepared (fit_view): scaled to unit length (unit_rows: cosine, the
 similarity word2vec is queried with, sees only directions), centered (center), and stripped of their
 top principal directions ("all-but-the-top", Mu & Viswanath 2018: remove_top_directions). How well
@@ -381,3 +382,4 @@ def separation(coords: np.ndarray, X: np.ndarray, groups, k: int = 5) -> Optiona
 
 # t-SNE and the neighbour search beside it live in tsne.py; re-exported so callers keep projection.tsne
 from .tsne import init_from_previous, nearest_neighbours, tsne  # noqa: E402,F401
+from .umap_layout import umap  # noqa: E402,F401  (umap-learn, imported only when called)

@@ -1,14 +1,17 @@
-"""The Huffman tree as a picture: subtree sizes and a tidy layout of the nodes, folded where it is wide.
+"""The Huffman tree as a picture: subtree sizes and a tidy layout of the nodes, folded where it is wide; and its
+construction replayed one merge at a time (what joined, the new node's count, the queue after it, the forest).
 
-What it does not do: build the tree (engine.huffman does).
+What it does not do: build the tree or choose the merges (engine.huffman does, and records its merges).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import numpy as np
+
+from engine.huffman import HuffmanTree, queue_after
 
 
 # ---------------------------------------------------------------------------------------------- Huffman drawing
@@ -37,12 +40,13 @@ def subtree_sizes(children: np.ndarray) -> np.ndarray:
     return sizes
 
 
-def tree_layout(children: np.ndarray, expand: Optional[set] = None) -> List[TreeNode]:
+def tree_layout(children: np.ndarray, expand: Optional[set] = None, root: int = 0) -> List[TreeNode]:
     """Positions for drawing the tree, root on the left, leaves stacked top to bottom.
 
     expand: the internal nodes to open (None = all). A closed node that is not the root is drawn as
     one collapsed leaf "c<node>" standing for all the words below it; so passing the target's path
-    draws that path with each side branch folded, which stays readable for any V.
+    draws that path with each side branch folded, which stays readable for any V. root: the node to start
+    from (a subtree; a word -1-w draws that word alone).
 
     >>> [n.key for n in tree_layout(np.array([[-1, -2]]))]
     ['n0', 'w0', 'w1']
@@ -50,6 +54,8 @@ def tree_layout(children: np.ndarray, expand: Optional[set] = None) -> List[Tree
     children = np.asarray(children)
     if len(children) == 0:
         return [TreeNode("w0", 0.0, 0.0, None, None, 1)]
+    if root < 0:
+        return [TreeNode(f"w{-1 - root}", 0.0, 0.0, None, None, 1)]
     sizes = subtree_sizes(children)
     nodes: List[TreeNode] = []
     next_leaf = [0.0]
@@ -76,7 +82,73 @@ def tree_layout(children: np.ndarray, expand: Optional[set] = None) -> List[Tree
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 4 * len(children) + 100))
     try:
-        visit(0, 0, None, None)
+        visit(int(root), 0, None, None)
     finally:
         sys.setrecursionlimit(limit)
     return nodes
+
+
+# ---------------------------------------------------------------------------------------------- Huffman building
+@dataclass(frozen=True)
+class MergeStep:
+    """One merge of the tree's construction (step 1..V-1), or the words alone before the first (step 0)."""
+    step: int
+    joined: tuple          # (first popped: the rarer, bit 1; second popped: bit 0); () at step 0
+    joined_counts: tuple   # their counts
+    new_node: Optional[int]  # the internal node this merge made (V-1-step), None at step 0
+    new_count: int
+    queue: np.ndarray      # (V-step,) the nodes waiting after this merge, in the order the builder pops them
+    queue_counts: np.ndarray  # (V-step,)
+
+
+def node_count(tree: HuffmanTree, counts, node: int) -> int:
+    """The count of a word (-1-w) or of an internal node (the sum over the words below it)."""
+    return int(counts[-1 - node]) if node < 0 else int(tree.node_counts[node])
+
+
+def merge_step(tree: HuffmanTree, counts, step: int) -> MergeStep:
+    """Step `step` of the construction as the engine's builder made it (tree.merges), with its queue after.
+
+    >>> from engine.huffman import build_huffman
+    >>> s = merge_step(build_huffman(np.array([5, 3, 2])), np.array([5, 3, 2]), 1)
+    >>> s.joined, s.new_node, s.new_count, s.queue.tolist()
+    ((-3, -2), 1, 5, [-1, 1])
+    """
+    queue = queue_after(tree, counts, step)
+    queue_counts = np.array([node_count(tree, counts, n) for n in queue], dtype=np.int64)   # (V-step,)
+    if step == 0:
+        return MergeStep(0, (), (), None, 0, queue, queue_counts)
+    joined = tuple(int(n) for n in tree.merges[step - 1])
+    new_node = len(counts) - 1 - step
+    return MergeStep(step, joined, tuple(node_count(tree, counts, n) for n in joined), new_node,
+                     node_count(tree, counts, new_node), queue, queue_counts)
+
+
+def children_from_merges(merges: np.ndarray, V: int) -> np.ndarray:
+    """The (V-1, 2) children array that a sequence of merges builds: merge m makes node V-2-m with the
+    second popped node on bit 0 and the first popped (the rarer) on bit 1, word2vec.c's convention. A test
+    checks that replaying the engine's recorded merges gives exactly the tree the model trains with."""
+    children = np.full((V - 1, 2), V, dtype=np.int32)                     # (V-1, 2); V marks "not made yet"
+    for m, (first, second) in enumerate(np.asarray(merges)):
+        children[V - 2 - m] = (second, first)
+    return children
+
+
+def forest_layout(children: np.ndarray, roots: Sequence[int], expand: Optional[set] = None) -> List[TreeNode]:
+    """The trees waiting in the queue, one under the other in queue order (each laid out by tree_layout)."""
+    nodes: List[TreeNode] = []
+    top = 0.0
+    for r in roots:
+        part = tree_layout(children, expand, root=int(r))
+        nodes += [TreeNode(n.key, n.x, n.y + top, n.parent, n.bit, n.n_words) for n in part]
+        top += max(n.y for n in part) + 1.0
+    return nodes
+
+
+def near_nodes(children: np.ndarray, root: int, depth: int) -> set:
+    """The internal nodes within `depth` levels below `root` (to open a large subtree only near its top)."""
+    out, level = set(), [int(root)] if root >= 0 else []
+    for _ in range(depth):
+        out |= set(level)
+        level = [int(c) for n in level for c in children[n] if c >= 0]
+    return out

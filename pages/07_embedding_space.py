@@ -13,7 +13,7 @@ from ui import guards, pacing, state
 from ui.code import show_source
 from ui.i18n import t
 from ui.source import choose_source
-from ui.views.embedding_space import controls, picture
+from ui.views.embedding_space import compare, controls, picture
 from ui.views.embedding_space import live as lv
 
 st.title(t("embedding.title"))
@@ -28,14 +28,15 @@ vectors = model if source == "model" else kv
 words = model.vocab.index_to_key if source == "model" else kv.index_to_key
 guards.note_words(len(words), 3, "space_few_words", words)
 
-top = st.container()            # Play / Start again, or Run t-SNE
+top = st.container()            # Play / Start again, or Run t-SNE / UMAP
 stage = st.container()          # the picture (redrawn by the fragment)
 under = st.container()          # the time slider, when paused
 pic = controls.picture_settings(vectors, source == "model")         # the settings of the picture (below it)
 
 if source == "imported":                                             # an imported file: a still picture
     picture.imported_picture(pic, kv, top, stage)
-    show_source(projection.fit_view, projection.pca, projection.tsne, projection.knn_group_accuracy)
+    compare.compare_section(pic, lv.vectors(kv, "W_in"))
+    show_source(projection.fit_view, projection.pca, projection.tsne, projection.umap, projection.knn_group_accuracy)
     st.stop()
 
 per_frame, every, target_fps = controls.speed_settings()             # the session's model: live training
@@ -54,7 +55,8 @@ with under:
 with stage:
     picture.live_frame(pic, live, per_frame, target_fps, interval, scrub)
 
+compare.compare_section(pic, lv.vectors(model, pic.matrix), model.step_count)
 with st.expander(t("embedding.what_heading")):
     st.markdown(t("embedding.what_body"))
 show_source(projection.fit_view, projection.StablePCA, projection.procrustes, projection.knn_group_accuracy,
-            projection.tsne)
+            projection.tsne, projection.umap)

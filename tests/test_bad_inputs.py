@@ -400,6 +400,8 @@ def test_the_embedding_space_plays_and_scrubs_with_1_2_or_3_words(clear_streamli
         assert not at.exception, (matrix, [e.value for e in at.exception])
     at.radio(key="live_method").set_value("t-SNE").run()
     assert not at.exception and "t-SNE needs at least 5 words" in messages(at)
+    at.radio(key="live_method").set_value("UMAP").run()
+    assert not at.exception and "UMAP needs at least 5 words" in messages(at)
 
 
 @pytest.mark.parametrize("V", [1, 2, 3])

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import Callable, Optional
 
 HEAVY_SOFTMAX_V = 5000          # a full-softmax step over more words than this is heavy (V x d per update)
-KINDS = ("softmax_step", "train", "compare", "sweep", "tsne")
+KINDS = ("softmax_step", "train", "compare", "sweep", "tsne", "umap")
 POLL_S = 0.25
 
 

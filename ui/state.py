@@ -45,12 +45,19 @@ STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair a
 UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
 UPLOAD_VOCAB = "_upload_vocab"  # ((upload, digest, segmenter), Vocabulary with min_count=1) of an uploaded corpus
 UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload, digest, segmenter), unsegmented?) of an upload
+UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
+UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), unsegmented?) of the upload
+HS_BUILD_STEP = "hs_build_step"  # the Huffman construction's step shown on the HS page (0 .. V-1; its slider's key)
+NS_PMI = "ns_pmi"               # the NS page's PMI picture: its model, counted pairs and r over training (a dict)
+NS_PMI_PLAY = "ns_pmi_play"     # whether that picture's training plays (its toggle's key)
+HS_BUILD_PLAY = "hs_build_play"  # whether it plays (its toggle's key)
 LOADED_KV = "loaded_kv"         # KeyedVectors loaded from a word2vec file (explore / projection pages)
 LOADED_KV_NAME = "loaded_kv_name"
 VECTORS_UPLOAD_ERROR = "ie_upload_error"  # why the last word2vec file could not be read (import page)
 QUERY_LOADED = "_query_loaded"  # the URL's settings were read (once per session)
 SETTINGS_NOTES = "_settings_notes"  # ([notes], settings they describe): values of a link clamped or refused
 LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/views/embedding_space/live.py)
+EMB_COMPARE = "emb_compare"     # (settings key, [lessons.projections.Projected]) of the PCA / t-SNE / UMAP comparison
 LIVE_TSNE_KV = "live_tsne_kv"   # the t-SNE layout of imported vectors (embedding-space page)
 WINDOWS_LENGTHS = "_windows_lengths"  # (model key, sentence lengths after min_count) for the windows page
 WINDOWS_COUNTS = "_windows_counts"    # {(model key, window, shrink, num_skips): (skip-gram, CBOW) examples per epoch}

@@ -17,7 +17,8 @@ import numpy as np
 
 from engine.objectives import sigmoid
 from engine.vocab import Vocabulary
-from lessons.interview.geometry import MAX_COUNT_V, pair_counts
+from lessons.interview.geometry import MAX_COUNT_V
+from lessons.pmi import pair_counts
 from lessons.interview.setup import (
     DIM,
     Progress,

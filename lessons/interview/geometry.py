@@ -6,11 +6,12 @@ What it does not do: draw, know about Streamlit, or cache.
 
 from __future__ import annotations
 
-import math
 from typing import Dict, List
 
 import numpy as np
 
+from lessons.pmi import correlation, pair_counts, pair_dots
+from lessons.pmi import shifted_pmi as shifted_pmi_pairs
 from lessons.interview.setup import Progress, Setup, epochs_for, reference_model, report_progress
 from lessons.measures import cosine_matrix, mean_group_precision
 
@@ -27,20 +28,6 @@ def self_context_rate(sentences, vocab, window: int) -> float:
 
 
 # ------------------------------------------------------------------------------------------ question 15
-def pair_counts(sentences, vocab, window: int):
-    """Symmetric window co-occurrence counts as sparse (word ids, context ids, counts)."""
-    V = len(vocab)
-    keys = []
-    for s in sentences:
-        ids = vocab.encode(s).astype(np.int64)
-        for o in range(1, window + 1):
-            keys.append(ids[:-o] * V + ids[o:])
-            keys.append(ids[o:] * V + ids[:-o])
-    keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-    uniq, counts = np.unique(keys, return_counts=True)
-    return uniq // V, uniq % V, counts.astype(np.float64)
-
-
 PMI_BUDGET = 1_000_000       # updates of the SGNS model of the PMI question (epochs follow from the corpus size)
 
 
@@ -52,7 +39,8 @@ def pmi_conditions(setup: Setup, budget: int = PMI_BUDGET) -> dict:
 
 def shifted_pmi(setup: Setup, negative: int = 5, budget: int = PMI_BUDGET, max_points: int = 1_500,
                 progress: Progress = None) -> dict:
-    """Pearson correlation of W_in[w] . W_out[c] with PMI(w, c) - log k over the pairs that occur (Levy & Goldberg 2014).
+    """Pearson correlation of W_in[w] . W_out[c] with PMI(w, c) - log k over the pairs that occur (Levy & Goldberg 2014;
+    the counting and the comparison are lessons.pmi's, which the negative-sampling page draws during training).
 
     The model: skip-gram, negative sampling with k = negative, noise exponent 1 (the theorem's unigram
     noise), full windows of 2, no subsampling, so its training pairs are exactly the counted ones.
@@ -60,14 +48,10 @@ def shifted_pmi(setup: Setup, negative: int = 5, budget: int = PMI_BUDGET, max_p
     report_progress(progress, 0.05, "training")
     model = reference_model(setup, ns_exponent=1.0, negative=negative, budget=budget)
     report_progress(progress, 0.8, "counting")
-    w, c, n = pair_counts(setup.capped(), model.vocab, window=2)
-    D = n.sum()
-    row = np.bincount(w, weights=n, minlength=len(model.vocab))           # #(w)
-    col = np.bincount(c, weights=n, minlength=len(model.vocab))           # #(c)
-    pmi = np.log(n * D / (row[w] * col[c]))                               # (pairs,)
-    target = pmi - math.log(negative)
-    dots = np.einsum("ij,ij->i", model.W_in[w].astype(np.float64), model.W_out[c].astype(np.float64))
-    r = float(np.corrcoef(dots, target)[0, 1]) if len(dots) > 2 else float("nan")
+    counted = shifted_pmi_pairs(setup.capped(), model.vocab, window=2, negative=negative)
+    w, c, n, target = counted.w, counted.c, counted.n, counted.target
+    dots = pair_dots(model.W_in, model.W_out, counted)                    # (pairs,)
+    r = correlation(dots, target)
     keep = np.random.default_rng(setup.seed).permutation(len(dots))[:max_points]
     words = model.vocab.index_to_key
     order = np.argsort(-n)[:6]

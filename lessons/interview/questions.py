@@ -126,7 +126,7 @@ QUESTIONS: List[Question] = [
     Question("tied", (_choice("breaks", "self", "nothing", "diverges"),),
              lambda s, p, x: iv_training.tied_matrices(s, progress=p), "pages/04_step.py", heavy=True),
     Question("pmi", (_num("r", 0.15, 0, -1, 1, 0.05),),
-             lambda s, p, x: iv_geometry.shifted_pmi(s, progress=p), "pages/08_explore.py", heavy=True),
+             lambda s, p, x: iv_geometry.shifted_pmi(s, progress=p), "pages/06_negative_sampling.py", heavy=True),
     Question("big_lr", (_choice("outcome", "better", "worse", "same"),),
              lambda s, p, x: iv_training.learning_rate_too_large(s, progress=p), "pages/07_embedding_space.py", heavy=True),
     Question("neighbours", (_choice("best", "one_hot", "counts", "word2vec", "tie"),),

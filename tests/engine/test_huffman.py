@@ -55,3 +55,37 @@ def test_single_word_tree():
     t = build_huffman(np.array([4]))
     assert t.codes == [()] and t.paths == [()]
     assert leaf_probabilities(t, np.zeros((0, 3)), np.ones(3)).tolist() == [1.0]
+
+
+def test_the_builder_records_its_merges_and_each_joins_the_two_rarest_in_the_queue(counts):
+    """tree.merges is the construction itself: merge m made node V-2-m from the two nodes at the front of the
+    queue (queue_after, the heap's order), the first popped on bit 1, and the merged counts never decrease."""
+    from engine.huffman import queue_after
+
+    t = build_huffman(counts)
+    V = len(counts)
+    assert t.merges.shape == (V - 1, 2)
+
+    def count(n):
+        return counts[-1 - n] if n < 0 else t.node_counts[n]
+    made = []
+    for m in range(V - 1):
+        first, second = (int(x) for x in t.merges[m])
+        assert queue_after(t, counts, m)[:2].tolist() == [first, second]
+        assert t.children[V - 2 - m].tolist() == [second, first]          # bit 0: second popped, bit 1: first
+        assert t.node_counts[V - 2 - m] == count(first) + count(second)
+        made.append(t.node_counts[V - 2 - m])
+    assert made == sorted(made)                                          # Huffman: merged counts never decrease
+    assert queue_after(t, counts, V - 1).tolist() == [0]                 # the root is all that is left
+    assert t.node_counts[0] == counts.sum()
+
+
+def test_ties_go_to_the_node_that_entered_the_queue_first():
+    """Four words of count 1: words by id first (0 with 1, then 2 with 3), then the two new nodes."""
+    from engine.huffman import queue_after
+
+    t = build_huffman(np.array([1, 1, 1, 1]))
+    assert t.merges.tolist() == [[-1, -2], [-3, -4], [2, 1]]
+    assert queue_after(t, np.array([1, 1, 1, 1]), 2).tolist() == [2, 1]   # node 2 (merge 0) before node 1
+    with pytest.raises(ValueError, match="step=4"):
+        queue_after(t, np.array([1, 1, 1, 1]), 4)

@@ -258,3 +258,30 @@ def test_separation_counts_only_words_with_a_group():
     assert sep.full == 1.0 and 0.3 < sep.chance < 0.7
     assert separation(coords, X, ["a"] * 20 + [None] * 5) is None           # one group: nothing to separate
     assert separation(coords[:4], X[:4], ["a", "b", "a", "b"], k=5) is None  # too few words for k
+
+
+@pytest.mark.slow
+def test_umap_is_seeded_separates_clusters_and_refuses_bad_parameters():
+    """umap-learn with a seed: the same vectors and seed give the same coordinates, another seed others;
+    three clear clusters stay apart (each point's nearest neighbour in the layout is from its cluster)."""
+    from engine.projection import umap
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(scale=10, size=(3, 10))
+    labels = np.repeat(np.arange(3), 20)
+    X = centres[labels] + rng.normal(size=(60, 10))
+    Y1 = umap(X, seed=4, n_neighbors=10)
+    Y2 = umap(X, seed=4, n_neighbors=10)
+    Y3 = umap(X, seed=5, n_neighbors=10)
+    assert Y1.shape == (60, 2)
+    np.testing.assert_array_equal(Y1, Y2)
+    assert not np.allclose(Y1, Y3)
+    D = ((Y1[:, None] - Y1[None]) ** 2).sum(-1)
+    np.fill_diagonal(D, np.inf)
+    assert np.all(labels[D.argmin(axis=1)] == labels)
+    with pytest.raises(ValueError, match="n_neighbors=60"):
+        umap(X, n_neighbors=60)
+    with pytest.raises(ValueError, match="min_dist=1.5"):
+        umap(X, min_dist=1.5)
+    with pytest.raises(ValueError, match="at least 4 words"):
+        umap(X[:3])

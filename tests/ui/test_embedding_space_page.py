@@ -274,3 +274,56 @@ def test_embedding_space_default_view_separates_the_groups_after_training():
     view = float(text.split("in this picture **")[1].split("**")[0])
     chance = float(text.split("by chance ")[1].split()[0])
     assert view >= 0.70 and view > 4 * chance, text
+
+
+@pytest.mark.slow
+def test_embedding_space_umap_is_seeded_measured_and_compared_with_pca_and_tsne():
+    """UMAP on the page: its two parameters and seed; the picture's coordinates are the engine's UMAP of the
+    words shown with that seed (run again: the same), its k-NN group accuracy is measured like PCA's; the
+    comparison draws PCA, t-SNE and UMAP of the same words, each with its own accuracy (en and zh)."""
+    from engine import projection
+    from lessons.projections import compare_projections
+    from ui.views.embedding_space import live as lv
+
+    at = page("07_embedding_space.py")
+    at.radio(key="live_method").set_value("UMAP").run()
+    at.slider(key="live_umap_neighbors").set_value(8).run()
+    at.select_slider(key="live_umap_min_dist").set_value(0.25).run()
+    at.number_input(key="live_umap_seed").set_value(3).run()
+    assert "**n_neighbors**" in page_text(at) + " ".join(c.value for c in at.caption)
+    at.button(key="live_umap_go").click().run()
+    assert not at.exception
+    points = live_chart(at)[0]
+    model = at.session_state[state.MODEL]
+    words = list(points["word"])
+    ids = [model.vocab.key_to_index[w] for w in words]
+    expected = projection.umap(lv.vectors(model, "W_in")[ids], seed=3, n_neighbors=8, min_dist=0.25)   # (n, 2)
+    np.testing.assert_allclose(points[["x", "y"]].to_numpy(), expected, atol=1e-4)   # seed-stable, the engine's
+    text = live_text(at)
+    assert "UMAP of W_in" in text and "n_neighbors 8, min_dist 0.25, seed 3" in text
+    sep = lv.separation_of(expected, lv.vectors(model, "W_in")[ids], _colour_of(at))
+    assert f"in this picture **{sep.view:.2f}**" in text
+
+    at.button(key="live_compare_go").click().run()
+    assert not at.exception
+    pic_words = model.vocab.index_to_key[:len(words)]
+    res = compare_projections(lv.vectors(model, "W_in")[:len(words)], _colour_of(at).group, seed=3, perplexity=15,
+                              n_neighbors=8, min_dist=0.25, k=lv.SEPARATION_K)
+    assert [r.method for r in res] == ["PCA", "t-SNE", "UMAP"]
+    shown = page_text(at)
+    for r in res:
+        assert f"{r.method}: k-NN group accuracy **{r.separation.view:.2f}**" in shown
+    assert len(pic_words) == len(words)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    shown = page_text(at) + " ".join(c.value for c in at.caption)
+    assert "UMAP：图中的 k 近邻分组准确率" in shown and "min_dist" in shown and "种子 3" in live_text(at)
+
+
+def _colour_of(at):
+    """The colouring of the words shown (groups of the royalty corpus), as the page computed it."""
+    from ui.charts import colouring
+
+    words = list(live_chart(at)[0]["word"])
+    return colouring.colouring(words, colouring.corpus_groups("royalty"), None)

@@ -69,7 +69,7 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
             half = float(np.abs(finite - mid).max()) if finite.size else 1.0
             half = half or 1.0
             lo, hi = mid - half, mid + half
-        scale = {"scheme": "redblue", "reverse": True, "domain": [lo, hi]}
+        scale = {"scheme": "redblue", "reverse": True, "domain": [lo, hi], "clamp": True}   # beyond zmin/zmax: the end colours
     # the number in a cell is white where the cell is dark: the top 40% of "Blues", both ends of "RdBu_r"
     norm = (z - lo) / ((hi - lo) or 1.0)                                                    # (n, m) in [0, 1]
     dark = norm > 0.6 if colorscale == "Blues" else np.abs(norm - 0.5) > 0.3

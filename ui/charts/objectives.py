@@ -20,21 +20,25 @@ from ui.i18n import t
 
 
 def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (), target: Optional[int] = None,
-                 node_text: Optional[Dict[int, str]] = None, height: Optional[int] = None) -> VegaChart:
+                 node_text: Optional[Dict[int, str]] = None, height: Optional[int] = None,
+                 hot_words: Sequence[int] = (), path_name: Optional[str] = None, target_name: Optional[str] = None,
+                 all_text: bool = False) -> VegaChart:
     """Draw a tree laid out by lessons.tree.tree_layout (Vega-Lite); the target's path in green.
 
-    node_text: extra label and hover text for internal nodes on the path (e.g. "σ=0.62") by node id.
+    node_text: extra label and hover text for internal nodes on the path (e.g. "σ=0.62") by node id
+    (all_text: on every internal node). hot_words: more words drawn hot (e.g. the two a merge joined);
+    path_name / target_name: the legend's names of the hot nodes and words (default: path, target).
     data: part "edge" (an elbow per parent -> child: x, y, x2, y2, hot = on the path), "bit" (the branch
     bit at each elbow: x, y, label), "node" and "leaf" (x, y, role = the legend's name of what it is,
     hot, label, tip = the hover text). Leaves are words, or a folded branch ("… 120 words").
     """
     pos = {n.key: n for n in nodes}
-    on_path = {f"n{p}" for p in path_nodes}
+    on_path = {f"n{p}" for p in path_nodes} | {f"w{w}" for w in hot_words}
     if target is not None:
         on_path.add(f"w{target}")
     node_text = node_text or {}
-    path_name, inner_name, leaf_name = t("charts.tree.path"), t("charts.tree.inner"), t("charts.tree.leaf")
-    target_name, folded_name = t("charts.tree.target"), t("charts.tree.folded_leaf")
+    path_name, inner_name, leaf_name = path_name or t("charts.tree.path"), t("charts.tree.inner"), t("charts.tree.leaf")
+    target_name, folded_name = target_name or t("charts.tree.target"), t("charts.tree.folded_leaf")
     rows = []                      # (part, x, y, x2, y2, hot, role, label, tip)
     for n in nodes:
         if n.parent is None:
@@ -51,7 +55,7 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
             node = int(n.key[1:])
             extra = node_text.get(node, "")
             rows.append(("node", n.x, n.y, None, None, hot, path_name if hot else inner_name,
-                         extra if hot else "", t("charts.tree.node", id=node, n=n.n_words)
+                         extra if hot or all_text else "", t("charts.tree.node", id=node, n=n.n_words)
                          + (f", {extra}" if extra else "")))
         else:
             word = n.key[0] == "w"
@@ -95,8 +99,8 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
         {"transform": part_filter("node", on), "mark": {"type": "square", "size": 140, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
         # sigma under the edge that enters the node (bits sit above the edges; the path leaves up or down)
-        {"transform": part_filter("node", on), "mark": {"type": "text", "align": "right", "dx": -7, "dy": 11,
-                                                   "color": PATH},
+        {"transform": part_filter("node", *([] if all_text else [on])), "mark": {"type": "text", "align": "right",
+                                                                          "dx": -7, "dy": 11, "color": PATH},
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"}}},
         {"transform": part_filter("leaf", off), "mark": {"type": "circle", "size": 40, "opacity": 1},
          "encoding": {"x": xs, "y": ys, "color": colour, "tooltip": tooltip}},
@@ -233,3 +237,34 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
     ]
     return VegaChart(data, vega_spec(t("charts.noise.title", bars=bars_name), layers, height - 150,
                                      title_width=2 * TITLE_WIDTH))
+
+
+def pmi_scatter(target: np.ndarray, dots: np.ndarray, *, title: str, x_title: str, y_title: str,
+                max_points: int = 2000, height: int = 300) -> VegaChart:
+    """W_in[w] . W_out[c] (y) against PMI(w, c) - log k (x) for co-occurring pairs, with the line y = x that
+    the theorem's optimum lies on (Vega-Lite). Beyond max_points pairs, an evenly spaced subset is drawn.
+
+    data: part "pair" (x, y) and part "line" (x, y, x2, y2: the diagonal over the drawn range).
+    """
+    target, dots = np.asarray(target, np.float64), np.asarray(dots, np.float64)
+    if len(target) > max_points:
+        keep = np.linspace(0, len(target) - 1, max_points).astype(int)
+        target, dots = target[keep], dots[keep]
+    both = np.concatenate([target, dots]) if len(target) else np.zeros(2)
+    lo, hi = float(both.min()), float(both.max())
+    part = ["pair"] * len(target) + ["line"]
+    data = pa.table({"part": pa.array(part, pa.string()),
+                     "x": np.concatenate([target, [lo]]), "y": np.concatenate([dots, [lo]]),
+                     "x2": np.concatenate([np.full(len(target), np.nan), [hi]]),
+                     "y2": np.concatenate([np.full(len(target), np.nan), [hi]])})
+    xs = {"field": "x", "type": "quantitative", "title": x_title, "scale": {"zero": False}}
+    ys = {"field": "y", "type": "quantitative", "title": y_title, "scale": {"zero": False}}
+    layers = [
+        {"transform": part_filter("line"), "mark": {"type": "rule", "color": "#888888", "strokeDash": [4, 4]},
+         "encoding": {"x": xs, "y": ys, "x2": {"field": "x2"}, "y2": {"field": "y2"}}},
+        {"transform": part_filter("pair"), "mark": {"type": "circle", "size": 18, "opacity": 0.45, "color": INPUT},
+         "encoding": {"x": xs, "y": ys,
+                      "tooltip": [{"field": "x", "title": x_title, "format": ".2f"},
+                                  {"field": "y", "title": y_title, "format": ".2f"}]}},
+    ]
+    return VegaChart(data, vega_spec(title, layers, height))

@@ -2,7 +2,9 @@
 
 What it does: the path section (the latest update's target and hidden layer as the step saw them, or a
 word pair chosen by hand; the table of the branches taken, their product, the tree with the path, and
-p(w | h) of every word summing to one) and the codes section (mean code length against log2 V, code
+p(w | h) of every word summing to one) and the build section (the tree's construction as the engine made it, one merge at a time: the two rarest nodes
+join, the new node's count, the queue after; forward / back / play / jump; at the end the finished tree with
+the path); and the codes section (mean code length against log2 V, code
 length against count, the codes of the most frequent and the rarest words).
 What it does not do: build the tree or its probabilities (the engine and lessons/ do).
 """
@@ -19,7 +21,7 @@ from engine import Word2Vec, leaf_probabilities
 from lessons import objectives as objective_lessons
 from lessons import steps as step_lessons
 from lessons import tree as tree_lessons
-from ui import pickers
+from ui import pickers, state
 from ui.charts import figures, style
 from ui.charts import objectives as objective_charts
 from ui.i18n import t
@@ -27,6 +29,9 @@ from ui.stepping import tex_word, words
 
 HS = "hierarchical_softmax"
 FULL_TREE_MAX_V = 300
+FOREST_MAX_V = 40            # the whole forest is drawn at every merge up to this many words; beyond, the new subtree
+QUEUE_ROWS = 12              # the queue table of a large vocabulary: its first rows (the next merges)
+PLAY_EVERY_S = 1.2           # seconds per merge while playing
 TABLE_ENDS = (600, 400)      # a whole-vocabulary table shows its first 600 and last 400 rows
 FORMULA = (r"p(w \mid h) = \prod_{n \in \text{path}(w)} \sigma(\theta_n \cdot h)^{1-b_n}\,"
            r"\bigl(1 - \sigma(\theta_n \cdot h)\bigr)^{b_n},\qquad \sigma(x) = \frac{1}{1+e^{-x}}")
@@ -46,9 +51,9 @@ def row_ends(n: int, head: int = TABLE_ENDS[0], tail: int = TABLE_ENDS[1]) -> Tu
     return np.concatenate([np.arange(head), np.arange(n - tail, n)]), True
 
 
-def path_section(model: Word2Vec, trace) -> None:
+def path_section(model: Word2Vec, trace) -> int:
     """Which path: the latest update's (trace, when following it) or a pair chosen by hand; its branches,
-    their product, the tree and every word's probability."""
+    their product, the tree and every word's probability. Returns the target word's id."""
     vocab = model.vocab.index_to_key
     V = len(vocab)
     tree = model.tree
@@ -86,6 +91,7 @@ def path_section(model: Word2Vec, trace) -> None:
         st.caption(t("hs.tree_caption"))
     if rows is not None:
         every_word(vocab, tree, W_nodes, hidden, target)
+    return target
 
 
 def path_table(word: str, code, path, rows: Optional[list]) -> None:
@@ -148,3 +154,105 @@ def codes_section(model: Word2Vec) -> None:
         st.dataframe(codes, hide_index=True, height=400, key="hs_codes")
         if cut:
             st.caption(t("hs.codes_ends", head=f"{TABLE_ENDS[0]:,}", tail=f"{TABLE_ENDS[1]:,}", V=f"{V:,}"))
+
+
+# ---------------------------------------------------------------- how the tree is built, one merge at a time
+def _name(vocab, tree, counts, node: int) -> str:
+    return vocab[-1 - node] if node < 0 else t("hs.build_node", id=node)
+
+
+def _goto(V: int, where) -> None:
+    """Button callback: move the build step (an int, or 'first' / 'last' / +1 / -1), kept in 0..V-1."""
+    now = int(st.session_state.get(state.HS_BUILD_STEP, 0))
+    step = {"first": 0, "last": V - 1}.get(where, now + where if isinstance(where, int) else now)
+    st.session_state[state.HS_BUILD_STEP] = int(min(max(step, 0), V - 1))
+    if where in ("first", "last", -1):
+        st.session_state[state.HS_BUILD_PLAY] = False
+
+
+def build_section(model: Word2Vec, target: int) -> None:
+    """The construction of the tree as the engine's builder made it (model.tree.merges), one merge at a time;
+    the last step is the finished tree the model trains with, the target's path lit."""
+    V = len(model.vocab)
+    st.subheader(t("hs.build_title"))
+    st.markdown(t("hs.build_intro"))
+    if V < 2:
+        st.info(t("hs.build_one_word"))
+        return
+    step = int(st.session_state.get(state.HS_BUILD_STEP, 0))
+    st.session_state[state.HS_BUILD_STEP] = min(max(step, 0), V - 1)     # a smaller vocabulary since
+    playing = bool(st.session_state.get(state.HS_BUILD_PLAY, False))
+
+    @st.fragment(run_every=PLAY_EVERY_S if playing else None)
+    def merges() -> None:
+        if st.session_state.get(state.HS_BUILD_PLAY) and st.session_state[state.HS_BUILD_STEP] < V - 1:
+            st.session_state[state.HS_BUILD_STEP] += 1
+        elif st.session_state.get(state.HS_BUILD_PLAY):
+            st.session_state[state.HS_BUILD_PLAY] = False            # the end: stop playing
+        if bool(st.session_state.get(state.HS_BUILD_PLAY)) != playing:
+            st.rerun(scope="app")                                    # a new run_every (play started or stopped)
+        b = st.columns([1, 1, 1, 1, 1.2, 1.8])
+        # Streamlit's material icons: the U+23EE / U+23ED glyphs drew missing-glyph boxes in Linux Chromium
+        for col, (name, where, icon) in zip(b, (("first", "first", "first_page"), ("back", -1, "chevron_left"),
+                                                ("forward", 1, "chevron_right"), ("last", "last", "last_page"))):
+            col.button(t(f"hs.build_{name}_label"), key=f"hs_build_{name}", on_click=_goto, args=(V, where),
+                       icon=f":material/{icon}:", help=t(f"hs.build_{name}"), width="stretch")
+        b[4].toggle(t("hs.build_play"), key=state.HS_BUILD_PLAY, help=t("hs.build_play_help", s=PLAY_EVERY_S))
+        st.slider(t("hs.build_step", n=f"{V - 1:,}"), 0, V - 1, key=state.HS_BUILD_STEP, help=t("hs.build_step_help"))
+        merge_picture(model, target, int(st.session_state[state.HS_BUILD_STEP]))
+
+    merges()
+
+
+def merge_picture(model: Word2Vec, target: int, step: int) -> None:
+    """What merge `step` did (its text), the forest or the new subtree, and the queue after it."""
+    vocab, tree, counts = model.vocab.index_to_key, model.tree, model.vocab.counts
+    V = len(vocab)
+    ms = tree_lessons.merge_step(tree, counts, step)
+    if step == 0:
+        st.markdown(t("hs.build_start", V=f"{V:,}"))
+    else:
+        (a, b), (ca, cb) = ms.joined, ms.joined_counts
+        st.markdown(t("hs.build_merge", step=f"{step:,}", n=f"{V - 1:,}", a=_name(vocab, tree, counts, a), ca=f"{ca:,}",
+                      b=_name(vocab, tree, counts, b), cb=f"{cb:,}", node=ms.new_node, c=f"{ms.new_count:,}",
+                      left=f"{len(ms.queue):,}"))
+    left, right = st.columns([1.5, 1])
+    labels = [f"{w} ({c:,})" for w, c in zip(vocab, counts)]
+    node_text = None
+    with left:
+        if step == V - 1:                                            # the finished tree: the one the model trains with
+            path = tree.paths[target]
+            whole = V <= FULL_TREE_MAX_V
+            nodes = tree_lessons.tree_layout(tree.children, expand=None if whole else set(path))
+            st.vega_lite_chart(*objective_charts.huffman_tree(nodes, labels, path_nodes=path, target=target),
+                               key="hs_build_tree", width="stretch")
+            st.caption(t("hs.build_done", word=vocab[target]))
+        else:
+            joined = [n for n in ms.joined if n < 0]
+            inner = [n for n in ms.joined if n >= 0] + ([ms.new_node] if ms.new_node is not None else [])
+            if V <= FOREST_MAX_V:
+                nodes = tree_lessons.forest_layout(tree.children, ms.queue)
+            else:                                                    # the new subtree, opened near its top
+                root = ms.new_node if ms.new_node is not None else int(ms.queue[0])
+                nodes = tree_lessons.tree_layout(tree.children, tree_lessons.near_nodes(tree.children, root, 4),
+                                                 root=root)
+            node_text = {n: f"{c:,}" for n, c in enumerate(tree.node_counts)}
+            st.vega_lite_chart(*objective_charts.huffman_tree(
+                nodes, labels, path_nodes=inner, hot_words=[-1 - n for n in joined], node_text=node_text,
+                all_text=True, path_name=t("hs.build_new"), target_name=t("hs.build_joined_word")),
+                key="hs_build_forest", width="stretch")
+            st.caption(t("hs.build_forest_caption") if V <= FOREST_MAX_V else t("hs.build_subtree_caption"))
+    with right:
+        shown = ms.queue if len(ms.queue) <= 2 * QUEUE_ROWS or V <= FOREST_MAX_V else ms.queue[:QUEUE_ROWS]
+        mark = {ms.new_node: t("hs.build_is_new")} if ms.new_node is not None else {}
+        for i, n in enumerate(ms.queue[:2]):
+            if len(ms.queue) > 1:
+                mark[int(n)] = mark.get(int(n), "") + ("; " if int(n) in mark else "") + t("hs.build_is_next")
+        queue = pd.DataFrame({t("hs.build_col_pos"): np.arange(1, len(shown) + 1),
+                              t("hs.build_col_node"): [_name(vocab, tree, counts, int(n)) for n in shown],
+                              t("hs.col_count"): ms.queue_counts[:len(shown)],
+                              t("hs.build_col_note"): [mark.get(int(n), "") for n in shown]})
+        st.markdown(t("hs.build_queue", n=f"{len(ms.queue):,}"))
+        st.dataframe(queue, hide_index=True, key="hs_build_queue", height=min(420, 36 + 35 * len(shown)))
+        if len(shown) < len(ms.queue):
+            st.caption(t("hs.build_queue_more", n=f"{len(ms.queue) - len(shown):,}"))

@@ -2,8 +2,11 @@
 
 What it does: the noise section (an exponent slider, the rare words' share of the noise, P_n against the
 unigram, word2vec's 3/4 and the uniform distribution, the latest update's negatives marked, and how much
-each word gains) and the update section (the target's and each negative's score, probability and term of
-the loss, the loss as their sum, and how few dot products that took).
+each word gains), the update section (the target's and each negative's score, probability and term of
+the loss, the loss as their sum, and how few dot products that took) and the PMI section (SGNS as an implicit
+factorisation of the shifted PMI matrix, Levy & Goldberg 2014: W_in · W_out^T next to PMI − log k as two
+heatmaps and a scatter of their entries with the correlation, while a model of the theorem's conditions
+trains on the sidebar's corpus; Play / Start again).
 What it does not do: draw negatives or compute the terms (the engine and lessons.objectives do).
 """
 
@@ -15,11 +18,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import Word2Vec
+from engine import TrainingDiverged, Word2Vec
 from lessons import objectives as objective_lessons
-from ui.charts import figures, style
+from lessons import pmi as pmi_lessons
+from lessons.interview.setup import epochs_for
+from ui import state
+from ui.charts import figures, lesson, style
 from ui.charts import objectives as objective_charts
-from ui.i18n import t
+from ui.compiling import ensure_fast_trainer
+from ui.i18n import engine_message, t
 from ui.settings import ui_range
 from ui.stepping import words
 
@@ -120,3 +127,105 @@ def update_section(model: Word2Vec, trace) -> None:
                                      df[col_value], colors=[style.TARGET] + [style.NEGATIVE] * k,
                                      title=t("ns.chart_terms"), x_title=t("ns.chart_x"), y_title="log σ(±u·h)",
                                      height=300), key="ns_terms_bars")
+
+
+# ---------------------------------------------------------------- SGNS factorises shifted PMI (Levy & Goldberg 2014)
+PMI_UPDATES = 600_000        # the picture's model makes about this many updates (epochs follow from the corpus)
+PMI_FRAME = 20_000           # updates per frame while playing
+PMI_EVERY_S = 1.0            # seconds between frames
+PMI_TOP = 12                 # the heatmaps' words: the most frequent ones
+
+
+def pmi_state(sentences, negative: int, seed: int, corpus_key) -> dict:
+    """This session's PMI picture: the theorem's model on (the first pmi_lessons.MAX_TOKENS tokens of) the
+    sidebar's corpus, its counted pairs and the correlation so far; a new one when the corpus or k changed."""
+    key = (corpus_key, int(negative), int(seed))
+    live = st.session_state.get(state.NS_PMI)
+    if live is None or live["key"] != key:
+        capped, n = [], 0
+        for s in sentences:
+            if n >= pmi_lessons.MAX_TOKENS:
+                break
+            capped.append(s)
+            n += len(s)
+        epochs = epochs_for(capped, 2 * pmi_lessons.THEOREM["window"], budget=PMI_UPDATES)
+        model = pmi_lessons.theorem_model(capped, negative=negative, seed=seed, epochs=epochs)
+        counted = pmi_lessons.shifted_pmi(capped, model.vocab, pmi_lessons.THEOREM["window"], negative)
+        live = {"key": key, "model": model, "counted": counted, "tokens": n, "history": [], "message": None}
+        st.session_state[state.NS_PMI] = live
+    return live
+
+
+def pmi_section(page_model: Word2Vec) -> None:
+    """W_in · W_out^T next to PMI − log k over the same words, and every co-occurring pair's two numbers with
+    their correlation, while the theorem's model trains (Play) on the sidebar's corpus with its k and seed."""
+    st.subheader(t("ns.pmi_title"))
+    st.markdown(t("ns.pmi_intro"))
+    settings = state.current_settings()
+    negative = max(1, int(page_model.negative))
+    live = pmi_state(state.current_sentences(), negative, page_model.seed, (settings["corpus"], settings["segmenter"]))
+    model = live["model"]
+    playing = bool(st.session_state.get(state.NS_PMI_PLAY, False))
+    c1, c2, c3 = st.columns([1, 1.3, 4])
+    c1.toggle(t("ns.pmi_play"), key=state.NS_PMI_PLAY, help=t("ns.pmi_play_help", n=f"{PMI_FRAME:,}"))
+    if c2.button(t("ns.pmi_reset"), key="ns_pmi_reset", help=t("ns.pmi_reset_help")):
+        st.session_state.pop(state.NS_PMI, None)
+        st.session_state[state.NS_PMI_PLAY] = False
+        st.rerun()
+    c3.caption(t("ns.pmi_setup", tokens=f"{live['tokens']:,}", V=f"{len(model.vocab):,}", k=negative,
+                 window=pmi_lessons.THEOREM["window"], epochs=model.planned_epochs, d=model.vector_size,
+                 pairs=f"{len(live['counted'].n):,}"))
+
+    @st.fragment(run_every=PMI_EVERY_S if playing else None)
+    def frame() -> None:
+        if st.session_state.get(state.NS_PMI_PLAY) and not model.training_complete:
+            ensure_fast_trainer(model.vector_size, model.workers)
+            try:
+                model.train(max_examples=PMI_FRAME, report_every=1e9)
+            except TrainingDiverged as e:
+                live["message"] = str(e)
+                st.session_state[state.NS_PMI_PLAY] = False
+        elif st.session_state.get(state.NS_PMI_PLAY):
+            st.session_state[state.NS_PMI_PLAY] = False               # the planned epochs are done
+        if bool(st.session_state.get(state.NS_PMI_PLAY)) != playing:
+            st.rerun(scope="app")                                     # a new run_every
+        pmi_picture(live)
+
+    frame()
+
+
+def pmi_picture(live: dict) -> None:
+    """The numbers and the three charts of the PMI picture at the model's current step."""
+    model, counted = live["model"], live["counted"]
+    if live["message"]:
+        st.error(engine_message(live["message"]))
+    f = pmi_lessons.factorisation(model.W_in, model.W_out, counted, model.vocab.index_to_key, top=PMI_TOP)
+    if not live["history"] or live["history"][-1][0] != model.step_count:
+        live["history"].append((model.step_count, f.r))
+    m = st.columns(4)
+    m[0].metric(t("ns.pmi_m_updates"), f"{model.step_count:,}")
+    m[1].metric(t("ns.pmi_m_epoch"), f"{min(model.epoch + 1, model.planned_epochs)} / {model.planned_epochs}")
+    m[2].metric(t("ns.pmi_m_r"), "—" if np.isnan(f.r) else f"{f.r:.3f}", help=t("ns.pmi_m_r_help"))
+    m[3].metric(t("ns.pmi_m_gap"), f"{f.mean_gap:+.2f}", help=t("ns.pmi_m_gap_help"))
+    occurs = np.isfinite(f.target)                  # one colour scale: the pairs that occur, in both matrices (the
+    finite = np.concatenate([f.dots[occurs], f.target[occurs]])   # dots of pairs that never occur go to the dark end)
+    half = float(np.abs(finite).max()) if finite.size else 1.0
+    half = half or 1.0
+    left, right = st.columns(2)
+    left.vega_lite_chart(*lesson.heatmap(f.dots, f.words, f.words, title=t("ns.pmi_dots_title"), zmin=-half, zmax=half,
+                                         show_values=False, x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
+                         key="ns_pmi_dots", width="stretch")
+    right.vega_lite_chart(*lesson.heatmap(f.target, f.words, f.words, title=t("ns.pmi_target_title"), zmin=-half,
+                                          zmax=half, show_values=False, x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
+                          key="ns_pmi_target", width="stretch")
+    st.caption(t("ns.pmi_heatmaps_caption", n=len(f.words)))
+    left, right = st.columns([3, 2])
+    left.vega_lite_chart(*objective_charts.pmi_scatter(f.pair_target, f.pair_dots, title=t("ns.pmi_scatter_title",
+                                                                                           n=f"{len(f.pair_dots):,}"),
+                                                       x_title="PMI − log k", y_title="W_in · W_out"),
+                         key="ns_pmi_scatter", width="stretch")
+    steps, rs = zip(*live["history"])
+    right.plotly_chart(figures.line(list(steps), {"r": [0.0 if np.isnan(r) else r for r in rs]}, title=t("ns.pmi_r_title"),
+                                    x_title=t("ns.pmi_m_updates"), y_title="r", height=300),
+                       key="ns_pmi_r")
+    st.caption(t("ns.pmi_caption"))

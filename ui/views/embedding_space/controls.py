@@ -1,7 +1,7 @@
 """The settings of the embedding picture, drawn below it: method, matrix, view options, which words, the speed.
 
 What it does: draws the picture's widgets (PCA or t-SNE, which matrix, unit length / centring / directions
-removed, the PCA mode or t-SNE's perplexity, start and seed, how many frequent words to leave out, how
+removed, the PCA mode, t-SNE's perplexity, start and seed, or UMAP's n_neighbors, min_dist and seed, how many frequent words to leave out, how
 many words and labels, the words whose trails are drawn) and returns what they chose as one Picture, with
 the words shown, their counts and their colours; and the live view's speed (updates per frame, snapshot
 interval, frames per second).
@@ -27,7 +27,7 @@ from ui.views.embedding_space import live as lv
 class Picture:
     """What the picture's settings chose, and the words it shows (ids `sel` of the vectors, by frequency)."""
     is_model: bool                  # this session's model (live) or imported vectors (a still picture)
-    method: str                     # "PCA" | "t-SNE"
+    method: str                     # "PCA" | "t-SNE" | "UMAP"
     matrix: str                     # "W_in" | "W_out" | "sum"
     view: dict                      # centered, unit, remove_top: how the vectors are prepared for PCA
     remove_top_ok: bool             # fewer directions removed than the vectors have, less two
@@ -43,6 +43,9 @@ class Picture:
     perplexity: Optional[int] = None        # t-SNE only
     tsne_start: Optional[str] = None
     tsne_seed: Optional[int] = None
+    n_neighbors: Optional[int] = None       # UMAP only
+    min_dist: Optional[float] = None
+    umap_seed: Optional[int] = None
     trail_words: List[str] = field(default_factory=list)
 
 
@@ -53,7 +56,7 @@ def picture_settings(vectors, is_model: bool) -> Picture:
     chosen = {}
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     with c1:
-        method = st.radio(t("embedding.method"), ["PCA", "t-SNE"], horizontal=True, key="live_method",
+        method = st.radio(t("embedding.method"), list(lv.METHODS), horizontal=True, key="live_method",
                           help=t("embedding.method_help"))
         matrices = list(lv.MATRICES) if is_model else ["W_in"]
         matrix = choice(st.radio, t("embedding.matrix"), matrices,
@@ -75,6 +78,8 @@ def picture_settings(vectors, is_model: bool) -> Picture:
             chosen["mode"] = choice(st.selectbox, t("embedding.mode"), projection.PCA_MODES,
                                     lambda m: t(f"embedding.mode_{m}"), "live_pca_mode",
                                     default=projection.PCA_MODES[0], help=t("embedding.mode_help"))
+        elif method == "UMAP":
+            chosen.update(umap_settings())
         else:
             chosen["perplexity"] = st.slider(t("embedding.perplexity"), 2, 50, 15, key="live_perplexity",
                                              help=t("embedding.perplexity_help"))
@@ -100,6 +105,18 @@ def picture_settings(vectors, is_model: bool) -> Picture:
     d = vectors.vector_size
     return Picture(is_model, method, matrix, view, remove_top <= d - 2, skip, n_words, n_labels, sel, words_all,
                    words, counts, colour, **chosen)
+
+
+def umap_settings() -> dict:
+    """UMAP's two main parameters and its seed, each with a sentence on what it does."""
+    n_neighbors = st.slider(t("embedding.umap_neighbors"), 2, 50, lv.UMAP_DEFAULTS["n_neighbors"],
+                            key="live_umap_neighbors", help=t("embedding.umap_neighbors_help"))
+    min_dist = st.select_slider(t("embedding.umap_min_dist"), lv.UMAP_MIN_DISTS, lv.UMAP_DEFAULTS["min_dist"],
+                                key="live_umap_min_dist", help=t("embedding.umap_min_dist_help"))
+    st.caption(t("embedding.umap_sentences"))
+    seed = st.number_input(t("embedding.umap_seed"), 0, 10_000, 0, key="live_umap_seed",
+                           help=t("embedding.umap_seed_help"))
+    return {"n_neighbors": int(n_neighbors), "min_dist": float(min_dist), "umap_seed": int(seed)}
 
 
 def word_sliders(V: int) -> tuple:

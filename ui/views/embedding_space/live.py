@@ -2,7 +2,7 @@
 
 What it does: keeps, per browser session, what the live view needs between frames (the stable PCA,
 the snapshots for the time slider and trails, the loss of each frame, frame times for the frame
-rate, the last t-SNE layout); trains one frame's worth of updates; says how the picture was made
+rate, the last t-SNE and UMAP layouts); trains one frame's worth of updates; says how the picture was made
 (view options, the groups' separation). The projection and loss charts are in ui/charts/embedding.py,
 the process-wide pace of the frames in ui/pacing.py.
 What it does not do: any maths of its own (engine.projection does the projections), or share state
@@ -23,6 +23,7 @@ import streamlit as st
 from engine import KeyedVectors, TrainingDiverged, Word2Vec
 from engine import projection
 from engine.projection import StablePCA, nearest_neighbours
+from engine.umap_layout import MIN_DIST, N_NEIGHBORS
 from ui.charts.colouring import Colouring
 from ui import state
 from ui.compiling import ensure_fast_trainer
@@ -36,6 +37,9 @@ MATRICES = {"W_in": "W_in (input vectors)", "W_out": "W_out (output vectors)", "
 # the default view: PCA of unit-length, centered vectors, no direction removed (bench/separation.py:
 # on the sample corpora this keeps the groups apart best on average; see bench/SEPARATION_RESULTS.md)
 VIEW_DEFAULTS = dict(centered=True, unit=True, remove_top=0)
+METHODS = ("PCA", "t-SNE", "UMAP")
+UMAP_DEFAULTS = dict(n_neighbors=N_NEIGHBORS, min_dist=MIN_DIST)
+UMAP_MIN_DISTS = (0.0, 0.05, 0.1, 0.25, 0.5, 0.8, 0.99)
 REMOVE_TOP_CHOICES = (0, 1, 2)
 SEPARATION_K = 5
 PICTURE_COLUMNS = [2.6, 1]           # the picture and, next to it, how well it keeps the groups apart
@@ -67,6 +71,7 @@ class LiveState:
     pace_target: Optional[float] = None             # ... and for which 1 / fps the user asked
     frame_walls: collections.deque = field(default_factory=lambda: collections.deque(maxlen=9))  # ms per frame
     tsne: Optional[dict] = None                     # {"layout": {word: (x, y)}, "step", "matrix", "seconds"}
+    umap: Optional[dict] = None                     # the same for the last UMAP layout (and its "params")
     message: Optional[str] = None                   # e.g. the training diverged
     reused: dict = field(default_factory=dict)      # every_few_frames: {name: (key, frame, value)}
     frame_ms: Optional[float] = None                # the server's time of the last frame (wall clock)
@@ -106,9 +111,10 @@ def every_few_frames(live: LiveState, name: str, key, compute):
 
 @dataclass
 class TsneStore:
-    """Where the t-SNE layout of imported vectors is kept (the model's lives in its LiveState)."""
+    """Where the t-SNE and UMAP layouts of imported vectors are kept (the model's live in its LiveState)."""
     model: object = None
     tsne: Optional[dict] = None
+    umap: Optional[dict] = None
 
 
 def get_live(model: Word2Vec, every: int) -> LiveState:
@@ -335,6 +341,26 @@ def run_tsne(X_full: np.ndarray, sel: slice, words: Sequence[str], start: str, s
     Y = projection.tsne(X, seed=int(seed), perplexity=perplexity, init=init)     # (n, 2)
     return {"layout": {w: tuple(Y[i]) for i, w in enumerate(words)}, "seconds": time.perf_counter() - t0,
             "step": step, "matrix": matrix, "started_from_previous": isinstance(init, np.ndarray)}
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def umap_coords(X: np.ndarray, seed: int, n_neighbors: int, min_dist: float) -> tuple:
+    """(UMAP layout (n, 2) of the rows of X, seconds it took): seeded, so the same vectors, parameters and
+    seed give the same picture, kept for the next identical request (st.cache_data: another session asking
+    for the same picture, or the comparison below, does not compute it again)."""
+    t0 = time.perf_counter()
+    Y = projection.umap(X, seed=seed, n_neighbors=n_neighbors, min_dist=min_dist)   # (n, 2)
+    return Y, time.perf_counter() - t0
+
+
+def run_umap(X_full: np.ndarray, sel: slice, words: Sequence[str], seed: int, n_neighbors: int, min_dist: float,
+             step: Optional[int] = None, matrix: str = "W_in") -> dict:
+    """A UMAP layout of the rows X_full[sel] (the words shown). Returns the stored result, as run_tsne's:
+    {"layout": {word: (x, y)}, "seconds", "step", "matrix", "params": (n_neighbors, min_dist, seed)}."""
+    X = np.asarray(X_full[sel], dtype=np.float32)                                 # (n, d)
+    Y, seconds = umap_coords(X, int(seed), int(n_neighbors), float(min_dist))
+    return {"layout": {w: tuple(Y[i]) for i, w in enumerate(words)}, "seconds": seconds, "step": step,
+            "matrix": matrix, "params": (int(n_neighbors), float(min_dist), int(seed))}
 
 
 def layout_coords(result: dict, words: Sequence[str]):

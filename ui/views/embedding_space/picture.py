@@ -1,7 +1,7 @@
 """The embedding picture: a still one of imported vectors, or the session's model training live (Play / Pause).
 
 What it does: draws the projection with, next to it, how well it keeps the groups apart (or what the
-colours are) and how it was made; t-SNE on demand; Play / Pause and Start again; the time slider over the
+colours are) and how it was made; t-SNE and UMAP on demand (in a heavy-job slot); Play / Pause and Start again; the time slider over the
 snapshots when paused; and the live frame (st.fragment(run_every=...)): train a frame's updates outside the
 process's frame turn, then draw the picture, the numbers and the loss inside it (ui.pacing.PLAYERS.turn).
 What it does not do: keep the live state or compute the projections (ui/views/embedding_space/live.py and
@@ -66,14 +66,45 @@ def tsne_panel(pic: Picture, X_full: np.ndarray, live_state=None) -> Optional[di
     return store.tsne
 
 
-def tsne_chart(pic: Picture, res: dict, hover, X_full: np.ndarray, key: str, title: str) -> None:
-    """The t-SNE layout `res` of the words shown, and the side panel next to it."""
+def umap_panel(pic: Picture, X_full: np.ndarray, live_state=None) -> Optional[dict]:
+    """Run UMAP on demand (in a heavy-job slot) and return its stored result, if any."""
+    store = live_state if live_state is not None else st.session_state.setdefault(state.LIVE_TSNE_KV, lv.TsneStore())
+    if pic.n_words < 5:
+        st.warning(t("embedding.umap_few_words"))
+        return None
+    if pic.n_neighbors >= pic.n_words:
+        st.warning(t("embedding.umap_neighbors_too_many", k=pic.n_neighbors, n=pic.n_words))
+        return None
+    if st.button(t("embedding.umap_go", n=pic.n_words), key="live_umap_go", type="primary"):
+        with heavy_job("umap"), st.spinner(t("embedding.umap_running", n=pic.n_words)):
+            store.umap = lv.run_umap(X_full, pic.sel, pic.words, pic.umap_seed, pic.n_neighbors, pic.min_dist,
+                                     step=getattr(store.model, "step_count", None), matrix=pic.matrix)
+    if not store.umap:
+        st.info(t("embedding.umap_press"))
+        return None
+    missing = [w for w in pic.words if w not in store.umap["layout"]]
+    if missing:
+        st.info(t("embedding.tsne_missing", n=len(missing)))
+    return store.umap
+
+
+def umap_title(res: dict, imported: bool = False) -> str:
+    k, d, seed = res["params"]
+    if imported:
+        return t("embedding.umap_title_imported", seconds=f"{res['seconds']:.1f}", k=k, d=d, seed=seed)
+    return t("embedding.umap_title", matrix=lv.matrix_label(res["matrix"]), step=f"{res['step']:,}",
+             seconds=f"{res['seconds']:.1f}", k=k, d=d, seed=seed)
+
+
+def tsne_chart(pic: Picture, res: dict, hover, X_full: np.ndarray, key: str, title: str,
+               axes: tuple = ("t-SNE 1", "t-SNE 2")) -> None:
+    """The t-SNE (or UMAP) layout `res` of the words shown, and the side panel next to it."""
     words, colour = pic.words, pic.colour
     keep, coords = lv.layout_coords(res, words)
     sub = colouring.Colouring(colour.kind, [colour.category[i] for i in keep], [colour.group[i] for i in keep],
                               colour.domain, colour.colours, colour.title)
     data, spec = embedding_charts.projection_vega([words[i] for i in keep], coords, [hover[i] for i in keep],
-                                                  None, pic.n_labels, axis_titles=("t-SNE 1", "t-SNE 2"), colour=sub,
+                                                  None, pic.n_labels, axis_titles=axes, colour=sub,
                                                   chosen=pic.trail_words)
     left, right = st.columns(lv.PICTURE_COLUMNS)
     left.vega_lite_chart(data, spec, key=key, width="stretch")
@@ -102,6 +133,12 @@ def imported_picture(pic: Picture, kv, top, stage) -> None:
                 side_panel(pic, coords, X_full[pic.sel],
                            t("embedding.pca_title_imported", view=lv.view_text(**pic.view), ax1=f"{explained[0]:.0%}",
                              ax2=f"{explained[1]:.0%}", n=pic.n_words))
+        elif pic.method == "UMAP":
+            with top:
+                res = umap_panel(pic, X_full)
+            if res:
+                tsne_chart(pic, res, hover, X_full, "live_chart_kv_umap", umap_title(res, imported=True),
+                           axes=("UMAP 1", "UMAP 2"))
         else:
             with top:
                 res = tsne_panel(pic, X_full)
@@ -133,6 +170,9 @@ def play_buttons(pic: Picture, live) -> None:
     if pic.method == "t-SNE":
         with p3:
             tsne_panel(pic, lv.vectors(model, pic.matrix), live)
+    elif pic.method == "UMAP":
+        with p3:
+            umap_panel(pic, lv.vectors(model, pic.matrix), live)
 
 
 def time_slider(pic: Picture, live):
@@ -205,6 +245,9 @@ def draw_frame(pic: Picture, live, scrub, t_start: float) -> None:
                                                    view=lv.view_text(**pic.view), when=when, ax1=f"{ex[0]:.0%}",
                                                    ax2=f"{ex[1]:.0%}", n=pic.n_words), live, view_key,
                        footer=lv.frame_note(live))
+    elif pic.method == "UMAP":
+        if live.umap:
+            tsne_chart(pic, live.umap, hover, X_show, "live_chart_umap", umap_title(live.umap), axes=("UMAP 1", "UMAP 2"))
     else:
         res = live.tsne
         if res:
