@@ -45,8 +45,6 @@ STEP_WATCH = "step_watch"       # the Step page's watched (input, target) pair a
 UPLOAD_ERROR = "upload_error"   # why the last upload failed: (catalogue key, values), shown with i18n.say
 UPLOAD_VOCAB = "_upload_vocab"  # ((upload, digest, segmenter), Vocabulary with min_count=1) of an uploaded corpus
 UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload, digest, segmenter), unsegmented?) of an upload
-UPLOAD_VOCAB = "_upload_vocab"  # (upload name, Vocabulary with min_count=1) of the uploaded corpus
-UPLOAD_UNSEGMENTED = "_upload_unsegmented"  # ((upload name, segmenter), unsegmented?) of the upload
 HS_BUILD_STEP = "hs_build_step"  # the Huffman construction's step shown on the HS page (0 .. V-1; its slider's key)
 NS_PMI = "ns_pmi"               # the NS page's PMI picture: its model, counted pairs and r over training (a dict)
 NS_PMI_PLAY = "ns_pmi_play"     # whether that picture's training plays (its toggle's key)
