@@ -189,6 +189,11 @@ class ExampleStream:
         self.planned_epochs += epochs
 
     @property
+    def epochs_begun(self) -> int:
+        """How many epochs of the current round have had chunks drawn (the one in progress counts)."""
+        return self._epoch - self.round_epoch + (1 if self._iter is not None else 0)
+
+    @property
     def exhausted(self) -> bool:
         return self._epoch >= self.planned_epochs
 
@@ -247,10 +252,13 @@ class ExampleStream:
         self._examples_in_epoch += c.n_examples
         if last:
             if self._examples_in_epoch == 0:
+                sample = self.config.sample
                 raise ValueError(
-                    "this epoch produced no training examples: every sentence has fewer than two "
-                    "words left after min_count and subsampling. Use a corpus with longer sentences, "
-                    "a lower min_count, or a smaller sample")
+                    f"this epoch produced no training examples: every sentence has fewer than two words left "
+                    f"after min_count={self.config.min_count} and subsampling (sample={sample:g}"
+                    + (", which drops most occurrences of every word in a corpus this small" if sample > 0 else "")
+                    + "). Use " + ("sample=0 (no subsampling) or a larger sample, " if sample > 0 else "")
+                    + "a lower min_count, or a corpus with longer sentences")
             self._epoch += 1
             self._iter = None
         self._cache[c.seq] = c

@@ -203,7 +203,8 @@ ENGINE_PATTERNS: List[Tuple[str, str]] = [
     (r"^negative sampling needs at least 2 words in the vocabulary, found (?P<n>\d+)", "engine.ns_two_words"),
     (r"^hierarchical softmax needs at least 2 words in the vocabulary.*found (?P<n>\d+)", "engine.hs_two_words"),
     (r"^no training examples: no sentence has two or more words", "engine.no_examples"),
-    (r"^this epoch produced no training examples", "engine.no_examples"),
+    (r"^this epoch produced no training examples: .* after min_count=(?P<min_count>\d+) and subsampling "
+     r"\(sample=(?P<sample>[^,)]+)", "engine.no_examples_epoch"),
     (r"update (?P<step>\d+): the loss or the weights became NaN or inf \((?:loss (?P<loss>\S+), )?learning rate "
      r"(?P<lr>[^)]+)\)", "engine.diverged"),
     (r"^nothing to undo", "engine.nothing_to_undo"),
@@ -235,6 +236,14 @@ ENGINE_PATTERNS: List[Tuple[str, str]] = [
      "engine.w2v_bad_line"),
     (r"^(?P<name>.+), line (?P<line>\d+): the values after (?P<word>.+) are not all numbers", "engine.w2v_not_numbers"),
     (r"^(?P<name>.+) contains NaN or infinite values", "engine.w2v_nan"),
+    (r"^(?P<name>.+) is (?P<encoding>UTF-16|UTF-32) text, but a word2vec file is UTF-8", "engine.w2v_wide"),
+    (r"^(?P<name>.+) is a text word2vec file but not UTF-8 \(byte (?P<byte>0x[0-9a-f]{2}) after the header, in word "
+     r"(?P<i>\d+), (?P<word>.+) if read as Latin-1\)", "engine.w2v_latin1"),
+    (r"^(?P<name>.+), word (?P<i>\d+): its bytes (?P<raw>.+) are not valid UTF-8", "engine.w2v_word_not_utf8"),
+    (r"^(?P<name>.+) is a text word2vec file \(its lines are a word and (?P<d>\d+) numbers\), but binary=True",
+     "engine.w2v_text_as_binary"),
+    (r"^(?P<name>.+): the header's number of (?P<what>words|dimensions) has (?P<digits>[\d,]+) digits",
+     "engine.w2v_huge_header"),
     (r"^(?P<name>.+) lists the same word twice", "engine.w2v_duplicate"),
     # notes of ui/settings.py on values from a link or a settings file (written in English there)
     (r"^From the link: (?P<msg_note>.+)$", "engine.note_from_link"),

@@ -67,7 +67,7 @@ def test_window_larger_than_every_sentence_still_trains():
 def test_subsampling_that_removes_everything_says_so():
     # on 60 tokens, sample=1e-3 keeps each word with probability < 0.1: epochs come out empty
     m = Word2Vec(sample=1e-3, epochs=3, vector_size=5, seed=1).build_vocab(TOY)
-    with pytest.raises(ValueError, match="no training examples.*smaller sample"):
+    with pytest.raises(ValueError, match=r"no training examples.*sample=0.001.*Use sample=0 \(no subsampling\) or a larger sample"):
         m.train()
 
 
