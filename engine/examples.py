@@ -177,6 +177,8 @@ class ExampleStream:
         self._iter: Optional[Iterator] = None
         self._words_before = 0
         self._examples_in_epoch = 0
+        self._examples_in_round = 0
+        self.empty_round: Optional[str] = None   # why the last round planned has no example at all (else None)
         self._next_seq = 0
         self._sentences_before = 0       # sentences of this epoch read into earlier chunks
         self._cache: "weakref.WeakValueDictionary[int, Chunk]" = weakref.WeakValueDictionary()
@@ -187,6 +189,8 @@ class ExampleStream:
         self.round_epoch = self.planned_epochs
         self.round_epochs = epochs
         self.planned_epochs += epochs
+        self._examples_in_round = 0      # an epoch may come out empty (subsampling); a whole round may not
+        self.empty_round = None
 
     @property
     def epochs_begun(self) -> int:
@@ -205,6 +209,11 @@ class ExampleStream:
         if seq != self._next_seq:
             raise RuntimeError(f"chunk {seq} is no longer in memory (next new chunk is {self._next_seq})")
         return self._generate()
+
+    def let_go(self, seq: int) -> bool:
+        """True when chunk seq was generated and is no longer in memory. A cursor lets go only of chunks it has
+        passed; undo() records keep every chunk with examples alive, so one let go after an undo had none."""
+        return seq < self._next_seq and self._cache.get(seq) is None
 
     def _read_sentences(self):
         """The next chunk's sentences, encoded: (encoded, words, raw words, last in epoch)."""
@@ -250,14 +259,17 @@ class ExampleStream:
         self._sentences_before += len(encoded)
         self._words_before += words
         self._examples_in_epoch += c.n_examples
+        self._examples_in_round += c.n_examples
         if last:
-            if self._examples_in_epoch == 0:
+            if self._examples_in_round == 0 and self._epoch + 1 >= self.planned_epochs:
                 sample = self.config.sample
-                raise ValueError(
-                    f"this epoch produced no training examples: every sentence has fewer than two words left "
-                    f"after min_count={self.config.min_count} and subsampling (sample={sample:g}"
+                self.empty_round = (
+                    f"no training examples in all {self.round_epochs} epochs of this round: every sentence has "
+                    f"fewer than two words left after min_count={self.config.min_count} and subsampling "
+                    f"(sample={sample:g}"
                     + (", which drops most occurrences of every word in a corpus this small" if sample > 0 else "")
-                    + "). Use " + ("sample=0 (no subsampling) or a larger sample, " if sample > 0 else "")
+                    + "). Use "
+                    + ("sample=0 (no subsampling) or a larger sample, " if sample > 0 else "")
                     + "a lower min_count, or a corpus with longer sentences")
             self._epoch += 1
             self._iter = None
@@ -294,6 +306,9 @@ class StreamCursor:
             return chunk, end
         seq = 0 if chunk is None else chunk.seq + 1
         while True:
+            if seq not in self._ahead and self.stream.let_go(seq):
+                seq += 1          # a chunk without examples that undo() came back across: nothing to train in it
+                continue
             nxt = self._get(seq)
             if nxt is None:
                 return None

@@ -267,7 +267,19 @@ class Word2Vec:
         if position is None:
             self.stream.plan(self.epochs)
             position = self.cursor.next_position()
+        if position is None:               # subsampling left no example in a whole round
+            raise ValueError(self.stream.empty_round)
         return position
+
+    @property
+    def no_examples(self) -> Optional[str]:
+        """Why the current round has no training example at all (subsampling dropped every pair), else None.
+        step() and train() raise ValueError with this message; a page can say it before anyone clicks."""
+        if self.vocab is None:
+            return None
+        if self.cursor.next_position() is not None:   # draws the round's chunks until its first example (or its end)
+            return None
+        return self.stream.empty_round
 
     def _replan(self, epochs: int) -> None:
         """model.epochs = n after build_vocab: a round in progress now ends after n epochs (the learning rate of the

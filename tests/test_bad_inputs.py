@@ -548,6 +548,26 @@ def test_train_max_examples_is_checked(value, error):
     assert m.train(max_examples=0)["examples"] == 0 and m.train(max_examples=7)["examples"] == 7
 
 
+def test_undo_back_across_chunks_without_examples_keeps_working():
+    """Subsampling leaves many chunks empty; undo() back across them used to end in 'chunk 8 is no longer in
+    memory' at the next look-ahead (the Step page's Undo after Next 10)."""
+    import gc
+
+    m = Word2Vec(vector_size=4, sample=1e-3, epochs=20, chunk_words=5, seed=3).build_vocab(SENTENCES * 3)
+    for n in (1, 10, 10, 10):
+        m.steps(n)
+        gc.collect()
+    positions = []
+    while m.can_undo:
+        m.undo()
+        gc.collect()
+        positions.append(m.cursor.after(m.cursor.chunk, m.cursor.index + 1) is not None)
+        assert not m.training_complete
+    assert m.step_count == 0 and all(positions)
+    m.steps(31)
+    assert m.step_count == 31
+
+
 def test_cosine_scales_before_normalising_tiny_and_huge_vectors():
     kv = KeyedVectors(["tiny", "ref", "huge", "minute", "zero"],
                       np.array([[1e-13, 0], [0.3, 0.4], [1e38, 1e38], [1e-20, 3e-20], [0, 0]], dtype=np.float32))
@@ -676,3 +696,28 @@ def test_atomic_write_keeps_the_old_file_on_any_failure_and_replaces_it_whole(tm
     with atomic_write(path, "w") as f:
         f.write("new")
     assert path.read_text() == "new" and (path.stat().st_mode & 0o777) != 0o600
+
+
+# ============================================================================ 6. round 2 (issue 25): the pages
+@pytest.mark.parametrize("query", [{"corpus": "tiny", "sample": "0.0001"},
+                                   {"corpus": "tiny", "sample": "0.00001", "epochs": "1"}],   # a round without examples
+                         ids=["sample-1e-4", "empty-round"])
+def test_subsampling_that_leaves_few_or_no_examples_never_raises_on_a_page(open_page, query):
+    for page in PAGES:
+        at = open_page(page, query=query)
+        for key in BUTTONS.get(page, []) + (["step_next100", "step_undo", "step_undo"] if page == STEP else []):
+            if any(b.key == key and not b.disabled for b in at.button):
+                click(at, key)
+            assert not at.exception, (page, key, [e.value for e in at.exception])
+    if query.get("epochs") == "1":                      # the empty round: Step says why before any click
+        at = open_page(STEP, query=query)
+        assert "No update is possible with these settings" in messages(at)
+        assert "sample=1e-05" in messages(at) and "Use sample=0 (no subsampling) or a larger sample" in messages(at)
+        model = at.session_state[state.MODEL]
+        assert [b.disabled for b in at.button if b.key in ("step_next", "step_next10")] == [True, True]
+        click(at, "step_new_round")                    # a new round draws again: here empty too, and says so
+        assert not at.exception and at.session_state[state.MODEL] is model and model.step_count == 0
+        assert "no training examples in all 1 epochs" in messages(at)
+        at = open_page(HOME, query=query)
+        click(at, "home_train")
+        assert "Could not train: no training examples in all 1 epochs of this round" in messages(at)

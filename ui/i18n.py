@@ -203,8 +203,8 @@ ENGINE_PATTERNS: List[Tuple[str, str]] = [
     (r"^negative sampling needs at least 2 words in the vocabulary, found (?P<n>\d+)", "engine.ns_two_words"),
     (r"^hierarchical softmax needs at least 2 words in the vocabulary.*found (?P<n>\d+)", "engine.hs_two_words"),
     (r"^no training examples: no sentence has two or more words", "engine.no_examples"),
-    (r"^this epoch produced no training examples: .* after min_count=(?P<min_count>\d+) and subsampling "
-     r"\(sample=(?P<sample>[^,)]+)", "engine.no_examples_epoch"),
+    (r"^no training examples in all (?P<epochs>\d+) epochs of this round: .* after min_count=(?P<min_count>\d+) "
+     r"and subsampling \(sample=(?P<sample>[^,)]+)", "engine.no_examples_epoch"),
     (r"update (?P<step>\d+): the loss or the weights became NaN or inf \((?:loss (?P<loss>\S+), )?learning rate "
      r"(?P<lr>[^)]+)\)", "engine.diverged"),
     (r"^nothing to undo", "engine.nothing_to_undo"),
