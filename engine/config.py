@@ -213,6 +213,8 @@ class Setting:
                 value = raw
         except ValueError:
             raise self._bad(raw) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self._bad(raw)                           # '1e400' or 5,000 digits: name what was written
         try:
             return self.check(value)
         except TypeError:

@@ -88,6 +88,8 @@ def error_text(e: sweep_plan.SweepInputError) -> str:
     """A SweepInputError in the user's language, naming the offending item and what is allowed."""
     name = e.setting or ""
     item = e.item if isinstance(e.item, str) else sweep_plan.format_value(e.item) if e.item is not None else ""
+    if len(item) > 60:                              # a pasted 5,000-digit number: its start and its length
+        item = f"{item[:40]}… ({len(item):,} characters)"
     extra = dict(e.extra)
     if e.code == "not_allowed":
         return t("sweep.err.not_allowed", name=name, item=item, allowed=allowed_text(name))
