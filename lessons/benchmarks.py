@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from engine.corpus import gensim_data_path, read_corpus
+from engine.files import atomic_write
 
 REAL_CORPORA = {"head500": ("head500.noblanks.cor", True),    # (gensim test-data file, Porter-stemmed?)
                 "lee": ("lee_background.cor", False)}
@@ -229,7 +230,6 @@ def read_user_list(kind: str, name: str, data: bytes, folder: Optional[Path] = N
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kind}_{digest}.txt"
     if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
-        tmp.replace(path)                                   # never a half-written list under its final name
+        with atomic_write(path, "w") as f:                 # never a half-written list under its final name
+            f.write("\n".join(rows) + "\n")
     return UserList(kind, name, len(items), skipped, digest, path=path)
