@@ -721,3 +721,26 @@ def test_subsampling_that_leaves_few_or_no_examples_never_raises_on_a_page(open_
         at = open_page(HOME, query=query)
         click(at, "home_train")
         assert "Could not train: no training examples in all 1 epochs of this round" in messages(at)
+
+
+@pytest.mark.parametrize("scale", [1e38, 1e-20, 3e-39])
+def test_explore_and_the_embedding_space_work_with_extreme_finite_vectors(open_page, scale):
+    """Finite values near float32's limits (1e38, or all about 1e-20, or subnormal) used to make Explore raise
+    'query vector is zero ... cancel out': cosines are now taken after scaling each row."""
+    rng = np.random.default_rng(7)
+    vecs = (rng.normal(size=(6, 4)) * scale).astype(np.float32)
+    data = ("6 4\n" + "".join(f"w{i} " + " ".join(repr(float(x)) for x in v) + "\n" for i, v in enumerate(vecs))).encode()
+    at = open_page(IMPORT, sb_corpus="tiny")
+    at.file_uploader(key="ie_upload").upload("extreme.txt", data, "text/plain")
+    at.run()
+    assert not at.exception and len(at.session_state[state.LOADED_KV]) == 6
+    at.switch_page(EXPLORE)
+    at.run()
+    kept_choice(at.radio, "explore_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(df.value for df in at.dataframe if "cosine" in df.value.columns)
+    assert len(table) == 5 and np.isfinite(table["cosine"]).all() and (table["cosine"].abs() <= 1 + 1e-6).all()
+    at.switch_page(SPACE)
+    at.run()
+    kept_choice(at.radio, "live_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
