@@ -306,3 +306,10 @@ def test_settings_json_with_huge_numbers_or_links_is_named_plainly(open_page, da
     shown = " ".join(w.value for w in [*at.warning, *at.error])
     assert fragment in shown and "set_int_max_str_digits" not in shown and not live_markdown(shown), shown
     assert len(shown) < 1500
+
+
+def test_a_value_of_5000_digits_is_named_briefly_in_every_note():
+    raw = {name: 10**5000 for name in ("window", "alpha", "sample", "architecture", "corpus", "segmenter")}
+    values, notes = ui_settings.sidebar_values(raw, dict(ui_settings.DEFAULTS), ["tiny"])
+    assert len(notes) == 6 and all("<an integer of about 5,001 digits>" in n and len(n) < 200 for n in notes), notes
+    assert values == {"window": 10, "alpha": 100.0, "sample": 0.01}
