@@ -21,7 +21,7 @@ import numpy as np
 
 from .config import short_repr as _short
 from .encoding import decode_text
-from .files import atomic_write
+from .files import atomic_write, read_bytes
 from .word2vec_format import check_savable_words, read_word2vec_bytes  # noqa: F401  (check_savable_words: re-exported)
 
 
@@ -62,6 +62,11 @@ class KeyedVectors:
             seen: set = set()
             twice = next(w for w in self.index_to_key if w in seen or seen.add(w))
             raise ValueError(f"the word {twice!r} is listed twice: each word needs exactly one vector")
+        finite = np.isfinite(vectors).all(axis=1) if len(vectors) else np.ones(0, bool)   # (V,)
+        if not finite.all():
+            bad = int(np.flatnonzero(~finite)[0])
+            raise ValueError(f"the vector of {self.index_to_key[bad]!r} (row {bad}) holds NaN or infinite values: "
+                             "a cosine with it is undefined; give finite vectors")
         self.vectors = vectors                                         # (V, d)
         self.counts = counts
         self._norm_cache = None
@@ -212,6 +217,9 @@ class KeyedVectors:
         skips them. ValueError names the file and line when a score is NaN or infinite, and, when no line at
         all is a pair, what the lines are instead (two columns, the score first, ...) and the fix.
         """
+        if not isinstance(delimiter, str) or not delimiter:
+            raise TypeError(f"delimiter={delimiter!r} is not allowed: delimiter must be a non-empty string such as "
+                            "'\\t' (the list's column separator)")
         vocab = self._folded_vocab(restrict_vocab, case_insensitive)
         name = Path(path).name
         rows, first_bad = [], None
@@ -390,7 +398,7 @@ def _word_bytes(i: int, word: str) -> bytes:
 def read_list_lines(path):
     """[(line number, line)] of a benchmark list (pairs or analogies): UTF-8 with or without a byte-order mark
     (also UTF-16/32 with one, GBK, Big5: engine.encoding); ValueError naming the file when it is not text."""
-    data = Path(path).read_bytes()
+    data = read_bytes(path)
     if not data:
         return []
     text, _ = decode_text(data, Path(path).name)
@@ -461,7 +469,7 @@ def _check_restrict(restrict_vocab, V: int) -> int:
 
 def load_word2vec_format(path, binary: Optional[bool] = None, max_words: Optional[int] = None) -> KeyedVectors:
     """Read a word2vec text or binary file (binary=None: detect it). ValueError says what is wrong with a bad file."""
-    data = Path(path).read_bytes()
+    data = read_bytes(path)
     return parse_word2vec_bytes(data, binary=binary, name=Path(path).name, max_words=max_words)
 
 

@@ -667,6 +667,25 @@ def test_a_vectors_file_in_another_encoding_or_mode_is_named(data, binary, fragm
     assert "set_int_max_str_digits" not in str(info.value)
 
 
+def test_a_missing_file_or_a_directory_is_named_as_a_value_error_and_an_os_error(tmp_path, pairs_kv):
+    from engine.files import FileProblem
+
+    for call in (lambda p: load_word2vec_format(p), lambda p: pairs_kv.evaluate_word_pairs(p),
+                 lambda p: pairs_kv.evaluate_word_analogies(p), lambda p: pairs_kv.word_pair_details(p)):
+        with pytest.raises(FileProblem, match="nope.txt does not exist") as info:
+            call(tmp_path / "nope.txt")
+        assert isinstance(info.value, ValueError) and isinstance(info.value, FileNotFoundError.__base__)
+        with pytest.raises(ValueError, match="is a directory, not a file"):
+            call(tmp_path)
+    with pytest.raises(TypeError, match="delimiter=None is not allowed"):
+        pairs_kv.evaluate_word_pairs(tmp_path / "x", delimiter=None)
+
+
+def test_keyed_vectors_refuse_nan_or_infinite_vectors_naming_the_word():
+    with pytest.raises(ValueError, match=r"the vector of 'b' \(row 1\) holds NaN or infinite values"):
+        KeyedVectors(["a", "b"], np.array([[1.0, 0.0], [np.nan, 1.0]]))
+
+
 @pytest.mark.parametrize("binary", [False, True])
 def test_a_failed_save_leaves_the_existing_file_intact(tmp_path, binary):
     path = tmp_path / "v.w2v"
