@@ -135,3 +135,15 @@ def test_upload_too_short_for_training_keeps_the_previous_model(open_page):
     assert not at.exception
     assert "no training examples" in texts(at.error)
     assert model_of(at) is before
+
+
+def test_an_upload_whose_name_is_a_link_is_shown_as_text(open_page):
+    """Issue 25: a file name like '[x](https://evil.example).txt' never renders as a live link or image."""
+    at = open_page(CORPUS, **TINY)
+    for name, data in [("![p](https://evil.example/p.png).txt", b"the cat sat\nthe dog sat\n" * 5),
+                       ("[x](https://evil.example).txt", b"")]:
+        at.file_uploader(key="corpus_upload").upload(name, data, "text/plain")
+        at.run()
+        assert not at.exception
+        shown = texts(at.success) + texts(at.error)
+        assert "evil" in shown and "https://" not in shown, shown

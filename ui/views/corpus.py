@@ -27,7 +27,7 @@ import engine
 from lessons import corpus as corpus_lessons
 from ui import state
 from ui.charts import lesson as lesson_charts
-from ui.i18n import current_language, say, t
+from ui.i18n import current_language, md_escape, say, t
 from ui.settings import SEGMENTER_CHOICES
 
 UPLOAD_KEY = "corpus_upload"       # widget key of the file uploader on the corpus page
@@ -150,7 +150,7 @@ def choose_section(name: str) -> None:
         if err:
             st.error(say(err) + " " + t("corpus.upload_kept"))
         elif st.session_state.get(state.UPLOAD_NAME):
-            st.success(t("corpus.uploaded", name=st.session_state[state.UPLOAD_NAME]))
+            st.success(t("corpus.uploaded", name=md_escape(st.session_state[state.UPLOAD_NAME])))
             encoding = st.session_state.get(state.UPLOAD_ENCODING) or "utf-8"
             if encoding == "utf-8":
                 st.caption(t("corpus.encoding_utf8"))

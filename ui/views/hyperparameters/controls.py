@@ -39,7 +39,7 @@ from lessons.sweep import scores as sweep_scores
 from ui import state
 from ui.charts.sweep import value_label
 from ui.choices import choice
-from ui.i18n import engine_message, t
+from ui.i18n import engine_message, md_escape, t
 
 # ---------------------------------------------------------------- this page's session-state keys
 JOB = "sweep_job"              # the SweepJob of this session's latest sweep
@@ -151,7 +151,7 @@ def own_lists_widget(container) -> None:
                     col.error(t("sweep.own_error", error=engine_message(str(e))), icon=":material/error:")
                     continue
             got = own[kind]
-            col.caption(t(f"sweep.own_read_{kind}", name=got.name, n=got.items, skipped=got.skipped))
+            col.caption(t(f"sweep.own_read_{kind}", name=md_escape(got.name), n=got.items, skipped=got.skipped))
 
 
 def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
