@@ -326,6 +326,7 @@ class KeyedVectors:
         n = self.normed()[:limit]                                         # (L, d)
         canon = np.array([vocab.get(w.upper() if case_insensitive else w, -1)  # (L,) the id answering each word
                           for w in self.index_to_key[:limit]])
+        variants = not np.array_equal(canon, np.arange(len(canon)))    # case variants (or words past limit)
         if questions:
             q = np.array(questions)                                       # (Q, 5)
             for s in range(0, len(q), batch):
@@ -335,7 +336,10 @@ class KeyedVectors:
                 target /= np.maximum(np.linalg.norm(target, axis=1, keepdims=True), 1e-12)
                 sims = target @ n.T                                       # (B, L)
                 for col in (a, b, c):                                     # the question's words, any case
-                    sims[canon[None, :] == col[:, None]] = -np.inf
+                    if variants:
+                        sims[canon[None, :] == col[:, None]] = -np.inf
+                    else:
+                        sims[np.arange(len(part)), col] = -np.inf
                 pred = sims.argmax(axis=1)                                # (B,)
                 for sec, ok in zip(part[:, 0], canon[pred] == d):
                     sections[sec]["correct" if ok else "incorrect"] += 1
