@@ -13,39 +13,16 @@ What it does not do: training (model.py).
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from .config import short_repr as _short
-from .encoding import decode_text
 from .files import atomic_write, read_bytes
 from .word2vec_format import check_savable_words, read_word2vec_bytes  # noqa: F401  (check_savable_words: re-exported)
-
-
-def _rank(x: np.ndarray) -> np.ndarray:
-    """Ranks with ties averaged (as scipy.stats.rankdata): _rank([10, 20, 20]) -> [1, 2.5, 2.5]"""
-    x = np.asarray(x, dtype=np.float64)
-    order = np.argsort(x, kind="stable")
-    ranks = np.empty(len(x))
-    ranks[order] = np.arange(1, len(x) + 1)
-    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    sums = np.bincount(inverse, weights=ranks)
-    return sums[inverse] / counts[inverse]
-
-
-def pearson(x, y) -> float:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    x, y = x - x.mean(), y - y.mean()
-    denom = np.sqrt((x * x).sum() * (y * y).sum())
-    return float((x * y).sum() / denom) if denom > 0 else float("nan")
-
-
-def spearman(x, y) -> float:
-    """Spearman's rho = Pearson correlation of the ranks: spearman([1, 2, 3], [1, 4, 9]) -> 1.0"""
-    return pearson(_rank(x), _rank(y))
+from .word_lists import pearson, read_analogy_questions, read_pair_rows, spearman  # noqa: F401  (pearson, spearman:
+                                                                                   # re-exported)
 
 
 class KeyedVectors:
@@ -210,41 +187,6 @@ class KeyedVectors:
             folded.setdefault(w.upper(), i)
         return folded
 
-    def _pair_rows(self, path, delimiter: str, case_insensitive: bool, restrict_vocab):
-        """[(w1, w2, score, id1 or None, id2 or None)] for every 'w1 w2 score' line of a word-pair list.
-
-        Lines starting with '#' and lines whose third value is not a number (a header) are skipped, as gensim
-        skips them. ValueError names the file and line when a score is NaN or infinite, and, when no line at
-        all is a pair, what the lines are instead (two columns, the score first, ...) and the fix.
-        """
-        if not isinstance(delimiter, str) or not delimiter:
-            raise TypeError(f"delimiter={delimiter!r} is not allowed: delimiter must be a non-empty string such as "
-                            "'\\t' (the list's column separator)")
-        vocab = self._folded_vocab(restrict_vocab, case_insensitive)
-        name = Path(path).name
-        rows, first_bad = [], None
-        for n, line in read_list_lines(path):
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split(delimiter) if delimiter in line else line.split()
-            parts = [p.strip() for p in parts]
-            try:
-                score = float(parts[2]) if len(parts) >= 3 else None
-            except ValueError:
-                score = None
-            if score is None:
-                first_bad = first_bad or (n, parts)
-                continue
-            if not math.isfinite(score):
-                raise ValueError(f"{name}, line {n}: the score {parts[2]!r} of ({parts[0]!r}, {parts[1]!r}) is not "
-                                 "a finite number; give each pair a number (or delete the line)")
-            a, b = parts[0], parts[1]
-            key_a, key_b = (a.upper(), b.upper()) if case_insensitive else (a, b)
-            rows.append((a, b, score, vocab.get(key_a), vocab.get(key_b)))
-        if not rows:
-            raise ValueError(f"{name} holds no word pairs: " + _pairs_format_problem(first_bad))
-        return rows
-
     def evaluate_word_pairs(self, pairs, delimiter: str = "\t", encoding: str = "utf8", restrict_vocab: int = 300000,
                             case_insensitive: bool = True, dummy4unknown: bool = False):
         """Correlation with human similarity judgements (WordSim-353, SimLex-999), as gensim computes it.
@@ -259,7 +201,7 @@ class KeyedVectors:
         """
         from scipy import stats
 
-        rows = self._pair_rows(pairs, delimiter, case_insensitive, restrict_vocab)
+        rows = read_pair_rows(pairs, delimiter, case_insensitive, self._folded_vocab(restrict_vocab, case_insensitive))
         n = self.normed()
         gold, model = [], []
         for _, _, score, i, j in rows:
@@ -284,7 +226,8 @@ class KeyedVectors:
         n = self.normed()
         return [((a.lower(), b.lower()) if case_insensitive else (a, b))
                 + (score, float(n[i] @ n[j]) if i is not None and j is not None else None)
-                for a, b, score, i, j in self._pair_rows(path, delimiter, case_insensitive, restrict_vocab)]
+                for a, b, score, i, j in read_pair_rows(path, delimiter, case_insensitive,
+                                                        self._folded_vocab(restrict_vocab, case_insensitive))]
 
     def evaluate_word_analogies(self, analogies, restrict_vocab: int = 300000, case_insensitive: bool = True,
                                 batch: int = 512):
@@ -301,28 +244,7 @@ class KeyedVectors:
                              "at once)")
         vocab = self._folded_vocab(restrict_vocab, case_insensitive)
         limit = _check_restrict(restrict_vocab, len(self))
-        name = Path(analogies).name
-        sections: List[dict] = []
-        questions: List[Tuple[int, int, int, int, int]] = []
-        skipped = 0
-        for n_line, line in read_list_lines(analogies):
-            if line.startswith(":"):
-                sections.append({"section": line.lstrip(": ").strip(), "correct": 0, "incorrect": 0})
-                continue
-            words = line.upper().split() if case_insensitive else line.split()
-            if not words:
-                continue
-            if not sections:
-                raise ValueError(f"{name}, line {n_line}: a question before any section line; the Google analogy "
-                                 "format starts each section with a line such as ': capital-common-countries' "
-                                 "(add one above the first question)")
-            if len(words) != 4:
-                continue                                                  # gensim skips an invalid line too
-            ids = [vocab.get(w) for w in words]
-            if any(i is None for i in ids):
-                skipped += 1
-                continue
-            questions.append((len(sections) - 1, *ids))
+        sections, questions, skipped = read_analogy_questions(analogies, vocab, case_insensitive)
         n = self.normed()[:limit]                                         # (L, d)
         canon = np.array([vocab.get(w.upper() if case_insensitive else w, -1)  # (L,) the id answering each word
                           for w in self.index_to_key[:limit]])
@@ -397,38 +319,6 @@ def _word_bytes(i: int, word: str) -> bytes:
         raise ValueError(f"word {i} ({word!r}) cannot be saved: it holds {word[e.start]!r} at position {e.start}, "
                          "a lone surrogate that UTF-8 cannot encode (text decoded with errors='surrogateescape' "
                          "or from a broken source); replace or remove that character first") from None
-
-
-def read_list_lines(path):
-    """[(line number, line)] of a benchmark list (pairs or analogies): UTF-8 with or without a byte-order mark
-    (also UTF-16/32 with one, GBK, Big5: engine.encoding); ValueError naming the file when it is not text."""
-    data = read_bytes(path)
-    if not data:
-        return []
-    text, _ = decode_text(data, Path(path).name)
-    return [(n, line.rstrip("\r")) for n, line in enumerate(text.split("\n"), start=1)]
-
-
-def _pairs_format_problem(first_bad) -> str:
-    """Why a list's lines are not 'w1 w2 score' pairs, from its first line that is not one, and the fix."""
-    fix = "each line should be two words and a score, e.g. 'king<TAB>queen<TAB>8.5'"
-    if first_bad is None:
-        return f"it has no lines besides comments; {fix}"
-    n, parts = first_bad
-    if len(parts) < 3:
-        return f"line {n} has {len(parts)} column{'s' if len(parts) != 1 else ''} ({_short(parts)}); {fix}"
-    if _is_number(parts[0]) or _is_number(parts[1]):
-        return (f"line {n} ({_short(parts[:3])}) has the score before the words: the columns are in the wrong "
-                f"order; {fix}")
-    return f"line {n} ({_short(parts[:3])}) has no number as its third value; {fix}"
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _word_list(name: str, words, example: str) -> List[str]:
