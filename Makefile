@@ -34,9 +34,10 @@ lint: venv
 test-fast: venv
 	$(PY) -m pytest -q -m "not slow and not browser"
 
-# the engine's fuzz test with thousands of random examples (make test runs it with a few, derandomized)
+# the fuzz tests (the engine's, and the app's inputs: links, sweep values, progress codes, file readers) with
+# thousands of random examples (make test runs them with a few, derandomized)
 fuzz: venv
-	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/engine/test_fuzz.py
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/engine/test_fuzz.py tests/test_fuzz_inputs.py
 
 screenshots: venv
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_pages.py tests/browser/test_class_room.py tests/browser/test_issue28_pictures.py

@@ -394,8 +394,8 @@ def evaluate(index_to_key, vectors, evals: dict) -> dict:
     out = {}
     for name, (kind, path) in evals.items():
         if kind == "pairs":
-            p, s, oov = kv.evaluate_word_pairs(path)
-            out[name] = {"spearman": s, "pearson": p, "oov": oov}
+            (p, _), s, oov = kv.evaluate_word_pairs(path)       # gensim's shapes: oov in percent
+            out[name] = {"spearman": float(s.statistic), "pearson": float(p), "oov": oov / 100.0}
         else:
             acc, sections = kv.evaluate_word_analogies(path)
             total = sections[-1]

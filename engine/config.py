@@ -167,7 +167,7 @@ class Setting:
 
     def _bad(self, value, error=None):
         error = error or ValueError
-        return error(f"{self.name}={value!r} is not allowed: {self.name} must be {self.allowed}")
+        return error(f"{self.name}={short_repr(value)} is not allowed: {self.name} must be {self.allowed}")
 
     def check(self, value):
         """The value, unchanged (ints given as 3.0 become 3), or TypeError / ValueError saying why not."""
@@ -191,7 +191,10 @@ class Setting:
                     raise self._bad(value, SettingTypeError)
             value = int(value)
         else:
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:                          # alpha=10**400: an int too large for a float
+                raise self._bad(value) from None
             if not math.isfinite(value):
                 raise self._bad(value)
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
@@ -222,6 +225,8 @@ class Setting:
                 value = raw
         except ValueError:
             raise self._bad(raw) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self._bad(raw)                           # '1e400' or 5,000 digits: name what was written
         try:
             return self.check(value)
         except TypeError:
@@ -236,6 +241,20 @@ class Setting:
         if hi is not None and value > hi:
             value = hi
         return self.kind(value)
+
+
+def short_repr(value, limit: int = 80) -> str:
+    """repr(value) cut to about `limit` characters for a message; a huge integer is described, not printed
+    (repr of a 5,000-digit int raises in Python 3.11): short_repr(10**400) -> '<an integer of about 401 digits>'."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"<an integer of about {int(value.bit_length() * math.log10(2)) + 1:,} digits>"
+    try:
+        text = repr(value)
+    except ValueError:
+        text = f"<a {type(value).__name__} too large to show>"
+    if len(text) > limit:
+        text = f"{text[:limit - 24]}…{text[-6:]} ({len(text):,} characters)"
+    return text
 
 
 def _is_numpy_number(value) -> bool:

@@ -206,6 +206,7 @@ class ExampleStream:
         self._epoch = 0                  # epoch of the next chunk to read
         self._iter: Optional[Iterator] = None
         self._words_before = 0
+        self.empty_round: Optional[str] = None   # why the last round planned has no example at all (else None)
         self._next_seq = 0
         self._sentences_before = 0       # sentences of this epoch read into earlier chunks
         self._cache: "weakref.WeakValueDictionary[int, Chunk]" = weakref.WeakValueDictionary()
@@ -221,6 +222,12 @@ class ExampleStream:
         self.round_epoch = self.planned_epochs
         self.round_epochs = epochs
         self.planned_epochs += epochs
+        self.empty_round = None          # an epoch may come out empty (subsampling); a whole round may not
+
+    @property
+    def epochs_begun(self) -> int:
+        """How many epochs of the current round have had chunks drawn (the one in progress counts)."""
+        return self._epoch - self.round_epoch + (1 if self._iter is not None else 0)
 
     @property
     def exhausted(self) -> bool:
@@ -254,8 +261,13 @@ class ExampleStream:
         if unit is None or isinstance(unit, Chunk):
             return unit
         c = self.build(unit)
-        self.check_epoch(c)
+        self.note_empty_round(c)
         return c
+
+    def let_go(self, seq: int) -> bool:
+        """True when chunk seq was generated and is no longer in memory. A cursor lets go only of chunks it has
+        passed; undo() records keep every chunk with examples alive, so one let go after an undo had none."""
+        return seq < self._next_seq and self._cache.get(seq) is None and seq not in self._read
 
     def read(self) -> Optional[RawChunk]:
         """Read and encode the next chunk's sentences (in stream order; the one sequential step), or None
@@ -340,14 +352,23 @@ class ExampleStream:
                 self._newest = c         # the newest chunk stays available until a later one is built
         return c
 
-    def check_epoch(self, chunk: Chunk) -> None:
-        """Raise ValueError at an epoch's last chunk (built after all the epoch's others) when the epoch
-        had no training examples at all."""
-        if chunk.last_in_epoch and self._epoch_examples.get(chunk.epoch, 0) == 0:
-            raise ValueError(
-                "this epoch produced no training examples: every sentence has fewer than two "
-                "words left after min_count and subsampling. Use a corpus with longer sentences, "
-                "a lower min_count, or a smaller sample")
+    def note_empty_round(self, chunk: Chunk) -> None:
+        """At the round's last chunk (chunks built in stream order, as the cursor builds them): when no epoch of
+        the round had a training example, say why in empty_round (step() and train() raise ValueError with it).
+        One epoch alone may come out empty (subsampling a tiny corpus): it trains nothing, as in gensim."""
+        if not chunk.last_in_epoch or chunk.epoch + 1 < self.planned_epochs:
+            return
+        if any(self._epoch_examples.get(e, 0) for e in range(self.round_epoch, self.planned_epochs)):
+            return
+        sample = self.config.sample
+        self.empty_round = (
+            f"no training examples in all {self.round_epochs} epochs of this round: every sentence has "
+            f"fewer than two words left after min_count={self.config.min_count} and subsampling "
+            f"(sample={sample:g}"
+            + (", which drops most occurrences of every word in a corpus this small" if sample > 0 else "")
+            + "). Use "
+            + ("sample=0 (no subsampling) or a larger sample, " if sample > 0 else "")
+            + "a lower min_count, or a corpus with longer sentences")
 
 
 class StreamCursor:
@@ -378,6 +399,9 @@ class StreamCursor:
             return chunk, end
         seq = 0 if chunk is None else chunk.seq + 1
         while True:
+            if seq not in self._ahead and self.stream.let_go(seq):
+                seq += 1          # a chunk without examples that undo() came back across: nothing to train in it
+                continue
             nxt = self._get(seq)
             if nxt is None:
                 return None

@@ -18,30 +18,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .config import short_repr as _short
+from .files import atomic_write, read_bytes
 from .word2vec_format import check_savable_words, read_word2vec_bytes  # noqa: F401  (check_savable_words: re-exported)
-
-
-def _rank(x: np.ndarray) -> np.ndarray:
-    """Ranks with ties averaged (as scipy.stats.rankdata): _rank([10, 20, 20]) -> [1, 2.5, 2.5]"""
-    x = np.asarray(x, dtype=np.float64)
-    order = np.argsort(x, kind="stable")
-    ranks = np.empty(len(x))
-    ranks[order] = np.arange(1, len(x) + 1)
-    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    sums = np.bincount(inverse, weights=ranks)
-    return sums[inverse] / counts[inverse]
-
-
-def pearson(x, y) -> float:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    x, y = x - x.mean(), y - y.mean()
-    denom = np.sqrt((x * x).sum() * (y * y).sum())
-    return float((x * y).sum() / denom) if denom > 0 else float("nan")
-
-
-def spearman(x, y) -> float:
-    """Spearman's rho = Pearson correlation of the ranks: spearman([1, 2, 3], [1, 4, 9]) -> 1.0"""
-    return pearson(_rank(x), _rank(y))
+from .word_lists import pearson, read_analogy_questions, read_pair_rows, spearman  # noqa: F401  (pearson, spearman:
+                                                                                   # re-exported)
 
 
 class KeyedVectors:
@@ -58,6 +39,11 @@ class KeyedVectors:
             seen: set = set()
             twice = next(w for w in self.index_to_key if w in seen or seen.add(w))
             raise ValueError(f"the word {twice!r} is listed twice: each word needs exactly one vector")
+        finite = np.isfinite(vectors).all(axis=1) if len(vectors) else np.ones(0, bool)   # (V,)
+        if not finite.all():
+            bad = int(np.flatnonzero(~finite)[0])
+            raise ValueError(f"the vector of {self.index_to_key[bad]!r} (row {bad}) holds NaN or infinite values: "
+                             "a cosine with it is undefined; give finite vectors")
         self.vectors = vectors                                         # (V, d)
         self.counts = counts
         self._norm_cache = None
@@ -83,11 +69,20 @@ class KeyedVectors:
             raise KeyError(f"word {word!r} is not in the vocabulary ({len(self)} words)") from None
 
     def normed(self) -> np.ndarray:
-        """(V, d) unit-length rows (zero rows stay zero), cached until invalidate() is called."""
+        """(V, d) unit-length rows (zero rows stay zero), cached until invalidate() is called.
+
+        Each row is first divided by the power of two nearest below its largest |value| (exact in floating
+        point, so ordinary vectors give the very same bits): a row of 1e38s would overflow its norm to inf,
+        and one of 1e-20s would fall under any floor on the norm; scaled, both have a direction.
+        """
         if self._norm_cache is None:
-            v = self.vectors                                           # (V, d)
-            norms = np.linalg.norm(v, axis=1, keepdims=True)           # (V, 1)
-            self._norm_cache = (v / np.maximum(norms, 1e-12)).astype(np.float32)  # (V, d)
+            v = np.asarray(self.vectors, dtype=np.float32)             # (V, d)
+            biggest = np.abs(v).max(axis=1, keepdims=True) if v.size else np.ones((len(v), 1), np.float32)
+            _, exponent = np.frexp(biggest)                            # (V, 1) biggest = m * 2**exponent
+            scaled = np.ldexp(v, -exponent.astype(np.int32))           # (V, d) max |value| in [0.5, 1)
+            scaled[~np.isfinite(scaled)] = 0.0
+            norms = np.linalg.norm(scaled, axis=1, keepdims=True)      # (V, 1)
+            self._norm_cache = (scaled / np.where(norms > 0, norms, 1.0)).astype(np.float32)  # (V, d)
         return self._norm_cache
 
     def invalidate(self):
@@ -96,16 +91,17 @@ class KeyedVectors:
 
     # ------------------------------------------------------------------ queries
     def similarity(self, w1: str, w2: str) -> float:
-        """Cosine similarity of two words."""
+        """Cosine similarity of two words (ValueError for a zero vector: it has no direction, as most_similar says)."""
         n = self.normed()
-        return float(n[self.index(w1)] @ n[self.index(w2)])
+        i, j = self.index(w1), self.index(w2)
+        self._refuse_zero([w1, w2])
+        return float(n[i] @ n[j])
 
     def _as_lists(self, positive, negative):
-        if isinstance(positive, str):
-            positive = [positive]
-        if isinstance(negative, str):
-            negative = [negative]
-        return list(positive or []), list(negative or [])
+        """positive and negative as lists of words (one word may be given as a string), or TypeError naming them."""
+        return tuple([] if words is None else [words] if isinstance(words, str) else
+                     _word_list(name, words, "positive=['king', 'woman'], negative=['man']")
+                     for name, words in (("positive", positive), ("negative", negative)))
 
     def most_similar(self, positive=None, negative=None, topn: int = 10,
                      restrict_vocab: Optional[int] = None) -> List[Tuple[str, float]]:
@@ -124,7 +120,7 @@ class KeyedVectors:
         weights = np.array([1.0] * len(positive) + [-1.0] * len(negative))  # (q,)
         query = (weights[:, None] * n[ids]).mean(axis=0)                   # (d,)
         norm = np.linalg.norm(query)
-        if norm < 1e-6:
+        if norm < 1e-6:                                                    # unit rows: a cancelled sum
             raise ValueError(f"the query vector is zero (positive={positive}, negative={negative} cancel out): "
                              "no word is nearer to it than another")
         sims = n[:limit] @ (query / norm)                                  # (limit,)
@@ -165,76 +161,85 @@ class KeyedVectors:
         return [(self.index_to_key[i], float(sims[i])) for i in best]
 
     def doesnt_match(self, words: Sequence[str]) -> str:
-        """The word furthest from the mean of the others' unit vectors."""
-        words = list(words)
+        """The word furthest from the mean of the others' unit vectors (as gensim: the lowest cosine with the mean
+        of all the words' unit vectors). Words must be a list (a string is one word, not a list of letters);
+        a zero vector is refused as most_similar refuses it."""
+        words = _word_list("words", words, "doesnt_match(['king', 'queen', 'apple'])")
         if len(words) < 2:
             raise ValueError("doesnt_match needs at least two words")
         n = self.normed()
         vecs = n[[self.index(w) for w in words]]                           # (m, d)
-        mean = vecs.mean(axis=0)
+        self._refuse_zero(words)
+        mean = vecs.mean(axis=0)                                           # (d,)
         mean /= max(np.linalg.norm(mean), 1e-12)
         return words[int(np.argmin(vecs @ mean))]
 
     # ------------------------------------------------------------------ benchmarks
-    def evaluate_word_pairs(self, path, delimiter: str = "\t", case_insensitive: bool = True
-                            ) -> Tuple[float, float, float]:
-        """Correlation with human similarity judgements, gensim's file format ('#' comments, w1 w2 score).
+    def _folded_vocab(self, restrict_vocab, case_insensitive: bool) -> Dict[str, int]:
+        """gensim's ok_vocab: {key: id} over the first restrict_vocab words; case_insensitive: keyed by the
+        upper-cased word, so 'Paris' in the vocabulary answers 'paris' in a list, and of several case
+        variants the first (most frequent) wins: _folded_vocab(None, True) -> {'KING': 0, ...}."""
+        keys = self.index_to_key[:_check_restrict(restrict_vocab, len(self))]
+        if not case_insensitive:
+            return {w: i for i, w in enumerate(keys)}
+        folded: Dict[str, int] = {}
+        for i, w in enumerate(keys):
+            folded.setdefault(w.upper(), i)
+        return folded
 
-        Returns (pearson, spearman, oov_ratio): correlations over the pairs whose two words are both in
-        the vocabulary, and the fraction of pairs skipped (gensim reports that as a percentage).
+    def evaluate_word_pairs(self, pairs, delimiter: str = "\t", encoding: str = "utf8", restrict_vocab: int = 300000,
+                            case_insensitive: bool = True, dummy4unknown: bool = False):
+        """Correlation with human similarity judgements (WordSim-353, SimLex-999), as gensim computes it.
+
+        pairs: a file of 'w1 w2 score' lines ('#' comments; tab-separated, or spaces when a line has no tab; a
+        UTF-8 byte-order mark is skipped). case_insensitive: the list's words and the vocabulary's are compared
+        upper-cased, the first (most frequent) of a word's case variants answering, as gensim does. Only the first
+        restrict_vocab words are searched. Pairs with an unknown word are skipped (dummy4unknown: scored 0).
+        Returns gensim's ((pearson, p-value), spearman result (statistic, pvalue), oov percent) from
+        scipy.stats.pearsonr / spearmanr; ValueError (naming the file) when no pair can be scored.
+        (encoding is gensim's argument, kept for its signature: the lists are read as UTF-8.)
         """
-        pairs, gold, oov = self._read_pairs(path, delimiter, case_insensitive)
-        if not pairs:
-            return float("nan"), float("nan"), 1.0
-        model = [self.similarity(a, b) for a, b in pairs]
-        return pearson(gold, model), spearman(gold, model), oov / (oov + len(pairs))
+        from scipy import stats
 
-    def _read_pairs(self, path, delimiter, case_insensitive):
-        pairs, gold, oov = [], [], 0
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split(delimiter) if delimiter in line else line.split()
-            if len(parts) < 3:
-                continue
-            a, b = parts[0], parts[1]
-            if case_insensitive:
-                a, b = a.lower(), b.lower()
-            try:
-                score = float(parts[2])
-            except ValueError:
-                continue  # a header line
-            if a in self.key_to_index and b in self.key_to_index:
-                pairs.append((a, b))
+        rows = read_pair_rows(pairs, delimiter, case_insensitive, self._folded_vocab(restrict_vocab, case_insensitive))
+        n = self.normed()
+        gold, model = [], []
+        for _, _, score, i, j in rows:
+            if i is not None and j is not None:
                 gold.append(score)
-            else:
-                oov += 1
-        return pairs, gold, oov
+                model.append(float(n[i] @ n[j]))        # a zero vector scores 0, as gensim's unitvec gives
+            elif dummy4unknown:
+                gold.append(score)
+                model.append(0.0)
+        oov = sum(i is None or j is None for *_, i, j in rows)
+        if len(gold) < 2:
+            raise ValueError(f"{Path(pairs).name}: {len(gold)} of its {len(rows)} pairs have both words in the "
+                             f"vocabulary ({len(self)} words{'' if case_insensitive else ', case-sensitive'}); "
+                             "a correlation needs at least 2: use a larger vocabulary or a list of its words")
+        oov_percent = 100.0 * oov / (len(gold) if dummy4unknown else len(gold) + oov)
+        return stats.pearsonr(gold, model), stats.spearmanr(gold, model), oov_percent
 
-    def word_pair_details(self, path, delimiter: str = "\t"):
-        """[(w1, w2, human score, model cosine or None)] for showing a benchmark in a table."""
-        out = []
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split(delimiter) if delimiter in line else line.split()
-            try:
-                score = float(parts[2])
-            except (ValueError, IndexError):
-                continue
-            a, b = parts[0].lower(), parts[1].lower()
-            sim = self.similarity(a, b) if a in self and b in self else None
-            out.append((a, b, score, sim))
-        return out
+    def word_pair_details(self, path, delimiter: str = "\t", case_insensitive: bool = True,
+                          restrict_vocab: int = 300000):
+        """[(w1, w2, human score, model cosine or None)] for showing a benchmark in a table: the pairs that
+        evaluate_word_pairs reads, matched the same way (words shown lower-cased when case_insensitive)."""
+        n = self.normed()
+        return [((a.lower(), b.lower()) if case_insensitive else (a, b))
+                + (score, float(n[i] @ n[j]) if i is not None and j is not None else None)
+                for a, b, score, i, j in read_pair_rows(path, delimiter, case_insensitive,
+                                                        self._folded_vocab(restrict_vocab, case_insensitive))]
 
-    def evaluate_word_analogies(self, path, restrict_vocab: Optional[int] = None, case_insensitive: bool = True,
+    def evaluate_word_analogies(self, analogies, restrict_vocab: int = 300000, case_insensitive: bool = True,
                                 batch: int = 512):
-        """Google analogy accuracy (3CosAdd) on the questions whose four words are in the vocabulary.
+        """Google analogy accuracy (3CosAdd) on the questions whose four words are among the first restrict_vocab.
 
-        Returns (accuracy, sections) with sections = [{"section", "correct", "incorrect"}], the last
-        one being "Total accuracy", like gensim. The question's three words are excluded from answers.
+        As gensim: case_insensitive compares upper-cased words (a word's first case variant answers), the
+        question's three words (in any case) are never the answer, and a question before any ': section' line
+        is refused (ValueError naming the line). Returns (accuracy, sections) with sections = [{"section",
+        "correct", "incorrect"}] (counts; gensim lists the questions), the last one being "Total accuracy" with
+        "skipped" (questions with an unknown word) too; accuracy is NaN when no question could be asked.
         """
-        names, results = self._analogy_results(path, restrict_vocab, case_insensitive, batch)
+        names, results = self._analogy_results(analogies, restrict_vocab, case_insensitive, batch)
         sections = [{"section": name, "correct": 0, "incorrect": 0} for name in names]
         skipped = 0
         for sec, _, correct in results:
@@ -248,34 +253,31 @@ class KeyedVectors:
                          "skipped": skipped})
         return (correct / total if total else float("nan")), sections
 
-    def word_analogy_details(self, path, restrict_vocab: Optional[int] = None, case_insensitive: bool = True,
+    def word_analogy_details(self, analogies, restrict_vocab: int = 300000, case_insensitive: bool = True,
                              batch: int = 512) -> List[Tuple[str, str, str, str, str, Optional[bool]]]:
         """[(section, a, b, c, d, answered right: True / False, or None when a word is not in the vocabulary)]
-        per question of the file, in its order: what evaluate_word_analogies counts, question by question (to
-        score several models on the questions they all know)."""
-        names, results = self._analogy_results(path, restrict_vocab, case_insensitive, batch)
-        return [(names[sec], *words, correct) for sec, words, correct in results]
+        per question of the file, in its order (words lower-cased when case_insensitive): what
+        evaluate_word_analogies counts, question by question (to score several models on the questions they
+        all know)."""
+        names, results = self._analogy_results(analogies, restrict_vocab, case_insensitive, batch)
+        return [(names[sec], *(w.lower() if case_insensitive else w for w in words), correct)
+                for sec, words, correct in results]
 
-    def _analogy_results(self, path, restrict_vocab, case_insensitive, batch):
-        """(section names, [(section index, (a, b, c, d), correct or None when skipped)]): 3CosAdd over the
-        normalised vectors, the question's three words excluded from the answers."""
+    def _analogy_results(self, analogies, restrict_vocab, case_insensitive, batch):
+        """(section names, [(section index, (a, b, c, d) as written, correct or None when skipped)]): 3CosAdd over
+        the normalised vectors, the question's three words (in any case) excluded from the answers."""
+        if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+            raise ValueError(f"batch={batch!r} is not allowed: batch must be an integer >= 1 (questions scored "
+                             "at once)")
+        vocab = self._folded_vocab(restrict_vocab, case_insensitive)
         limit = _check_restrict(restrict_vocab, len(self))
-        vocab = {w: i for w, i in self.key_to_index.items() if i < limit}
-        names: List[str] = []
-        results: List[list] = []
-        asked: List[Tuple[int, int, int, int, int]] = []        # (place in results, a, b, c, d ids)
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if line.startswith(":"):
-                names.append(line[1:].strip())
-                continue
-            words = line.lower().split() if case_insensitive else line.split()
-            if len(words) != 4 or not names:
-                continue
-            ids = [vocab.get(w) for w in words]
-            if all(i is not None for i in ids):
-                asked.append((len(results), *ids))
-            results.append([len(names) - 1, tuple(words), None])
+        names, read = read_analogy_questions(analogies, vocab, case_insensitive)
+        results = [[sec, words, None] for sec, words, _ in read]
+        asked = [(place, *ids) for place, (_, _, ids) in enumerate(read) if ids is not None]
         n = self.normed()[:limit]                                         # (L, d)
+        canon = np.array([vocab.get(w.upper() if case_insensitive else w, -1)  # (L,) the id answering each word
+                          for w in self.index_to_key[:limit]])
+        variants = not np.array_equal(canon, np.arange(len(canon)))    # case variants (or words past limit)
         if asked:
             q = np.array(asked)                                           # (Q, 5)
             for s in range(0, len(q), batch):
@@ -284,11 +286,13 @@ class KeyedVectors:
                 target = n[b] - n[a] + n[c]                               # (B, dim)
                 target /= np.maximum(np.linalg.norm(target, axis=1, keepdims=True), 1e-12)
                 sims = target @ n.T                                       # (B, L)
-                rows = np.arange(len(part))
-                for col in (a, b, c):
-                    sims[rows, col] = -np.inf
+                for col in (a, b, c):                                     # the question's words, any case
+                    if variants:
+                        sims[canon[None, :] == col[:, None]] = -np.inf
+                    else:
+                        sims[np.arange(len(part)), col] = -np.inf
                 pred = sims.argmax(axis=1)                                # (B,)
-                for place, ok in zip(part[:, 0], pred == d):
+                for place, ok in zip(part[:, 0], canon[pred] == d):
                     results[place][2] = bool(ok)
         return names, [tuple(r) for r in results]
 
@@ -303,13 +307,14 @@ class KeyedVectors:
         """
         check_savable_words(self.index_to_key)
         vectors = np.asarray(self.vectors, dtype=np.float32)
-        with open(path, "wb") as f:
+        with atomic_write(path, "wb") as f:                # a failure leaves an existing file as it was
             f.write(f"{len(self)} {self.vector_size}\n".encode("utf-8"))
-            for word, vec in zip(self.index_to_key, vectors):
+            for i, (word, vec) in enumerate(zip(self.index_to_key, vectors)):
+                raw = _word_bytes(i, word)
                 if binary:
-                    f.write(word.encode("utf-8") + b" " + vec.tobytes() + b"\n")
+                    f.write(raw + b" " + vec.tobytes() + b"\n")
                 else:
-                    f.write((word + " " + " ".join(repr(float(x)) for x in vec) + "\n").encode("utf-8"))
+                    f.write(raw + (" " + " ".join(repr(float(x)) for x in vec) + "\n").encode("ascii"))
 
     def save_projector_tsv(self, vectors_path, metadata_path) -> None:
         """The TensorFlow Embedding Projector's two files: vectors.tsv (numbers) and metadata.tsv (words).
@@ -322,10 +327,40 @@ class KeyedVectors:
                 raise ValueError(f"word {i} ({w!r}) cannot be a line of metadata.tsv: "
                                  + ("it is empty" if w == "" else "it holds a line break" if isinstance(w, str)
                                     else "words must be strings"))
-        np.savetxt(vectors_path, np.asarray(self.vectors, dtype=np.float32), delimiter="\t", fmt="%.6g")
-        with open(metadata_path, "w", encoding="utf-8") as f:
-            for w in self.index_to_key:
-                f.write(w.replace("\t", " ") + "\n")
+        metadata = "".join(w.replace("\t", " ") + "\n" for w in self.index_to_key)
+        for i, w in enumerate(self.index_to_key):
+            _word_bytes(i, w)                              # a lone surrogate: named before anything is written
+        with atomic_write(vectors_path, "wb") as f:
+            np.savetxt(f, np.asarray(self.vectors, dtype=np.float32), delimiter="\t", fmt="%.6g")
+        with atomic_write(metadata_path, "w") as f:
+            f.write(metadata)
+
+
+def _word_bytes(i: int, word: str) -> bytes:
+    """The word in UTF-8, or ValueError naming it (a lone surrogate such as '\\ud800' has no UTF-8 form)."""
+    try:
+        return word.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"word {i} ({word!r}) cannot be saved: it holds {word[e.start]!r} at position {e.start}, "
+                         "a lone surrogate that UTF-8 cannot encode (text decoded with errors='surrogateescape' "
+                         "or from a broken source); replace or remove that character first") from None
+
+
+def _word_list(name: str, words, example: str) -> List[str]:
+    """words (any iterable of strings but a string itself) as a list, or TypeError naming the argument."""
+    if not isinstance(words, (str, bytes)):
+        try:
+            words = list(words)
+        except TypeError:
+            pass
+        else:
+            if all(isinstance(w, str) for w in words):
+                return words
+    hint = ""
+    if isinstance(words, str):
+        hint = f", not one string (did you mean {words.split()!r}?)" if len(words.split()) > 1 else ", not one string"
+    raise TypeError(f"{name}={_short(words)} is not allowed: {name} must be a list of words (strings), e.g. "
+                    f"{example}{hint}")
 
 
 def _check_topn(topn) -> int:
@@ -353,7 +388,7 @@ def _check_restrict(restrict_vocab, V: int) -> int:
 
 def load_word2vec_format(path, binary: Optional[bool] = None, max_words: Optional[int] = None) -> KeyedVectors:
     """Read a word2vec text or binary file (binary=None: detect it). ValueError says what is wrong with a bad file."""
-    data = Path(path).read_bytes()
+    data = read_bytes(path)
     return parse_word2vec_bytes(data, binary=binary, name=Path(path).name, max_words=max_words)
 
 

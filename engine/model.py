@@ -35,7 +35,14 @@ from .vocab import NoiseTable, Vocabulary, check_corpus
 REAL = np.float32  # the weights' dtype, as in word2vec.c and gensim
 SETTING_NAMES = tuple(f.name for f in fields(Config))
 UNDO_BYTES = 32 * 2**20   # the undo history's memory cap: beyond it the oldest steps can no longer be undone
-LIVE_SETTINGS = ("epochs", "workers")   # may change after build_vocab (they act on the next train())
+LIVE_SETTINGS = ("epochs", "workers")   # may change after build_vocab (epochs re-plans the current round)
+BUILT = ("W_in", "W_out", "wv", "sentences", "rule", "rng", "keep_prob", "noise_table", "stream", "cursor",
+         "step_count", "loss_sums", "epoch", "planned_epochs", "noise", "training_tree")  # exist after build_vocab
+
+
+class NotBuiltError(AttributeError):
+    """model.W_in (or wv, epoch, ...) read before build_vocab: an AttributeError (hasattr / getattr with a default
+    keep working) whose message says what to call."""
 
 
 class _Setting:
@@ -56,6 +63,8 @@ class _Setting:
             raise ValueError(f"{self.name} cannot change after build_vocab (the weights and the example "
                              f"stream were built for {self.name}={getattr(obj._config, self.name)!r}); "
                              f"call build_vocab(sentences) again after setting it, or make a new Word2Vec")
+        if obj.vocab is not None and self.name == "epochs":
+            obj._replan(value)
         setattr(obj._config, self.name, value)
 
 
@@ -136,6 +145,13 @@ class Word2Vec:
     for _name in SETTING_NAMES:
         locals()[_name] = _Setting()
     del _name
+
+    def __getattr__(self, name):
+        """Only called for a missing attribute: the weights, wv, the stream... before build_vocab say so."""
+        if name in BUILT and self.__dict__.get("vocab") is None:
+            raise NotBuiltError(f"model.{name} does not exist yet: call build_vocab(sentences) (or fit) first; it "
+                                "counts the words, builds the vocabulary and creates W_in, W_out and wv")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ------------------------------------------------------------------ settings
     @property
@@ -251,7 +267,34 @@ class Word2Vec:
         if position is None:
             self.stream.plan(self.epochs)
             position = self.cursor.next_position()
+        if position is None:               # subsampling left no example in a whole round
+            raise ValueError(self.stream.empty_round)
         return position
+
+    @property
+    def no_examples(self) -> Optional[str]:
+        """Why the current round has no training example at all (subsampling dropped every pair), else None.
+        step() and train() raise ValueError with this message; a page can say it before anyone clicks."""
+        if self.vocab is None:
+            return None
+        if self.cursor.next_position() is not None:   # draws the round's chunks until its first example (or its end)
+            return None
+        return self.stream.empty_round
+
+    def _replan(self, epochs: int) -> None:
+        """model.epochs = n after build_vocab: a round in progress now ends after n epochs (the learning rate of the
+        examples not drawn yet decays to min_alpha at the new end); a finished round is left as it is and the
+        next train() / step() plans n. ValueError when the round has already drawn examples of epoch n + 1."""
+        s = self.stream
+        if self.training_complete or s.round_epochs == epochs:
+            return
+        drawn = s.epochs_begun
+        if epochs < drawn:
+            raise ValueError(f"epochs={epochs} is not allowed now: this round of training has already begun epoch "
+                             f"{drawn} of {s.round_epochs}; set epochs >= {drawn}, or finish the round first "
+                             "(train()), after which the new value plans the next round")
+        s.round_epochs = epochs
+        s.planned_epochs = s.round_epoch + epochs
 
     @property
     def training_complete(self) -> bool:
@@ -372,6 +415,13 @@ class Word2Vec:
         Raises TrainingDiverged if the loss becomes NaN or inf (weights: the last good ones).
         """
         self._require_built()
+        if max_examples is not None:
+            if isinstance(max_examples, bool) or not isinstance(max_examples, (int, np.integer)):
+                raise TypeError(f"max_examples={max_examples!r} is not allowed: max_examples must be None (train "
+                                "to the end of the round) or an integer >= 0 (how many updates at most)")
+            if max_examples < 0:
+                raise ValueError(f"max_examples={max_examples!r} is not allowed: max_examples must be None (train "
+                                 "to the end of the round) or an integer >= 0 (how many updates at most)")
         self._stop.clear()
         self._undo.clear()
         self._undo_bytes = 0

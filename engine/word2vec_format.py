@@ -54,12 +54,17 @@ def read_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str = 
         raise ValueError(f"{name} is empty: expected a word2vec file starting with a 'V d' header line")
     if data.startswith(b"\xef\xbb\xbf"):                  # a UTF-8 byte-order mark
         data = data[3:]
+    _refuse_wide_encoding(data, name)
     nl = data.find(b"\n")
     header = data[:nl if nl >= 0 else len(data)]
     m = re.fullmatch(rb"\s*(\d+)\s+(\d+)\s*", header)
     if not m:
         raise ValueError(f"{name} is not a word2vec file: its first line should be '<number of words> "
                          f"<dimensions>', found {header[:60]!r}")
+    for number, what in ((m.group(1), "words"), (m.group(2), "dimensions")):
+        if len(number.lstrip(b"0")) > 12:               # int() of 5,000 digits would ask for sys.set_int_max_str_digits
+            raise ValueError(f"{name}: the header's number of {what} has {len(number):,} digits; a word2vec file "
+                             f"holds at most millions of words of hundreds of dimensions: correct the header")
     V, d = int(m.group(1)), int(m.group(2))
     if V < 1 or d < 1:
         raise ValueError(f"{name}: the header says {V} words of {d} dimensions; both must be at least 1")
@@ -68,14 +73,18 @@ def read_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str = 
         raise ValueError(f"max_words={max_words!r} is not allowed: max_words must be None or an integer >= 1")
     limit = V if max_words is None else min(V, int(max_words))
     body = data[nl + 1:] if nl >= 0 else b""
-    if binary is not None:
-        words, vectors = (_read_binary if binary else _read_text)(body, V, d, limit, name)
+    if binary:
+        _refuse_text_as_binary(body, V, d, limit, name)
+        words, vectors = _read_binary(body, V, d, limit, name)
+    elif binary is not None:
+        words, vectors = _read_text(body, V, d, limit, name)
     else:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             text = None
         if text is None:
+            _refuse_legacy_text(body, V, d, limit, name)
             words, vectors = _read_binary(body, V, d, limit, name)
         else:
             try:
@@ -94,12 +103,56 @@ def read_word2vec_bytes(data: bytes, binary: Optional[bool] = None, name: str = 
                              "the word is empty") + "; a word2vec file cannot hold such a word reliably (a space "
                              "ends a word, a line break a line), so it would not read back the same")
     if not np.isfinite(vectors).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        bad = int(np.flatnonzero(~np.isfinite(vectors).all(axis=1))[0])
+        raise ValueError(f"{name} contains NaN or infinite values (the first in word {bad + 1}, {words[bad]!r}: "
+                         "a number beyond float32's range, about 3.4e38, reads as inf); correct or remove it")
     if len(set(words)) != len(words):
         seen = set()
         twice = next(w for w in words if w in seen or seen.add(w))
         raise ValueError(f"{name} lists the same word twice: {twice!r}")
     return words, vectors
+
+
+def _refuse_wide_encoding(data: bytes, name: str) -> None:
+    """ValueError naming UTF-16 / UTF-32 (by their byte-order mark, or the NUL bytes of ASCII digits in them):
+    the word2vec format is UTF-8, and their header would otherwise be reported as merely unreadable."""
+    marks = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+             (b"\xfe\xff", "UTF-16"))
+    encoding = next((enc for mark, enc in marks if data.startswith(mark)), None)
+    if encoding is None and re.match(rb"(?:\d\x00){1,12}[ \t]\x00|(?:\x00\d){1,12}\x00[ \t]", data):
+        encoding = "UTF-16"                                # digits and a space, each followed or preceded by a NUL
+    if encoding is not None:
+        raise ValueError(f"{name} is {encoding} text, but a word2vec file is UTF-8 (or binary): save it again as "
+                         "UTF-8 (in Notepad: Save as, Encoding: UTF-8) and load it again")
+
+
+def _refuse_text_as_binary(body: bytes, V: int, d: int, limit: int, name: str) -> None:
+    """binary=True on a file that is a valid text word2vec file: ValueError, instead of words made of digits."""
+    try:
+        _read_text(body, V, d, limit, name)
+    except ValueError:
+        return
+    raise ValueError(f"{name} is a text word2vec file (its lines are a word and {d} numbers), but binary=True was "
+                     "asked: use binary=False, or binary=None to detect it")
+
+
+def _refuse_legacy_text(body: bytes, V: int, d: int, limit: int, name: str) -> None:
+    """A body that is not UTF-8 but reads as a valid text file in Latin-1 (Windows-1252...): ValueError naming
+    the first non-UTF-8 word, instead of reading its bytes as binary floats."""
+    if _has_control_bytes(body):
+        return                                             # binary floats nearly always hold some
+    try:
+        words, _ = _read_text(body, V, d, limit, name, body.decode("latin-1"))
+    except ValueError:
+        return
+    i = next((i for i, w in enumerate(words) if not w.isascii()), 0)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        offset = e.start
+    raise ValueError(f"{name} is a text word2vec file but not UTF-8 (byte 0x{body[offset]:02x} after the header, "
+                     f"in word {i + 1}, {words[i]!r} if read as Latin-1): it was probably saved as Latin-1 or "
+                     "Windows-1252; save it again as UTF-8 and load it again")
 
 
 def _has_control_bytes(body: bytes) -> bool:
@@ -165,7 +218,12 @@ def _read_binary(body: bytes, V: int, d: int, limit: int, name: str):
         sp = body.find(b" ", pos)
         if sp < 0 or sp + 1 + 4 * d > len(body):
             raise ValueError(f"{name} is truncated: the header promises {V} words but word {i + 1} is incomplete")
-        words.append(body[pos:sp].decode("utf-8", errors="replace").strip())
+        try:
+            words.append(body[pos:sp].decode("utf-8").strip())
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{name}, word {i + 1}: its bytes {body[pos:sp][:40]!r} are not valid UTF-8 (byte "
+                             f"0x{body[pos + e.start]:02x} at position {e.start}); a word2vec file's words are UTF-8: "
+                             "write the file again from text in UTF-8") from None
         vectors[i] = np.frombuffer(body, dtype=np.float32, count=d, offset=sp + 1)
         pos = sp + 1 + 4 * d
         while pos < len(body) and body[pos:pos + 1] in (b"\n", b"\r"):

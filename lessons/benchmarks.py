@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from engine.corpus import gensim_data_path, read_corpus
+from engine.files import atomic_write
 
 REAL_CORPORA = {"head500": ("head500.noblanks.cor", True),    # (gensim test-data file, Porter-stemmed?)
                 "lee": ("lee_background.cor", False)}
@@ -116,10 +117,23 @@ def benchmark_scores(kv, own_analogies=None) -> Dict[str, dict]:
             out[name] = {"score": acc, "measure": "accuracy", "used": asked,
                          "coverage": asked / max(1, asked + total.get("skipped", 0))}
         else:
-            _, rho, oov = kv.evaluate_word_pairs(path)
-            used = sum(sim is not None for *_, sim in kv.word_pair_details(path))
-            out[name] = {"score": rho, "measure": "Spearman", "used": used, "coverage": 1.0 - oov, "oov": oov}
+            rho, oov, known = word_pair_score(kv, path)
+            out[name] = {"score": rho, "measure": "Spearman", "used": len(known), "coverage": 1.0 - oov, "oov": oov}
     return out
+
+
+def word_pair_score(kv, path) -> Tuple[float, float, list]:
+    """(Spearman's rho, OOV share 0..1, the scored pairs [(w1, w2, human, cosine)]) of a word-pair list, read as
+    gensim's evaluate_word_pairs reads it (kv.evaluate_word_pairs returns gensim's ((pearson, p), spearman result,
+    oov percent)). rho is NaN when fewer than two pairs have both words in the vocabulary; a file without any
+    pair raises ValueError naming the problem."""
+    details = kv.word_pair_details(path)
+    known = [d for d in details if d[3] is not None]
+    oov = 1.0 - len(known) / len(details)
+    if len(known) < 2:
+        return float("nan"), oov, known
+    _, spear, oov_percent = kv.evaluate_word_pairs(path)
+    return float(spear.statistic), oov_percent / 100.0, known
 
 
 # ---------------------------------------------------------------------------------------------- the user's own lists
@@ -216,7 +230,6 @@ def read_user_list(kind: str, name: str, data: bytes, folder: Optional[Path] = N
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kind}_{digest}.txt"
     if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
-        tmp.replace(path)                                   # never a half-written list under its final name
+        with atomic_write(path, "w") as f:                 # never a half-written list under its final name
+            f.write("\n".join(rows) + "\n")
     return UserList(kind, name, len(items), skipped, digest, path=path)

@@ -483,3 +483,284 @@ def test_the_tiny_vocabulary_messages_exist_in_both_languages_with_the_same_plac
         used |= set(re.findall(r't\("errors\.(\w+)"', (ROOT / page).read_text()))
     assert used and all(f"errors.{name}" in en for name in used), used
     assert "1 个（a）" in too_few_words(1, 2, "home_vectors", ["a"], lang="zh")
+
+
+# ============================================================================ 5. round 2 (issue 25): the engine
+@pytest.mark.parametrize("name", ["alpha", "min_alpha", "init_scale", "sample", "ns_exponent", "vector_size",
+                                  "window", "epochs", "seed"])
+def test_a_number_too_large_for_a_float_is_named_not_an_overflow(name):
+    with pytest.raises(ValueError) as info:
+        Word2Vec(**{name: 10**400}).build_vocab(SENTENCES)
+    assert f"{name}=<an integer of about 401 digits> is not allowed: {name} must be" in str(info.value)
+    for raw in (10**400, "1e400", "9" * 5000, 10**5000):
+        with pytest.raises(ValueError) as info:
+            engine.coerce_setting(name, raw)
+        message = str(info.value)
+        assert message.startswith(f"{name}=") and f"{name} must be" in message and len(message) < 200
+        assert "set_int_max_str_digits" not in message
+
+
+@pytest.mark.parametrize("attribute", ["W_in", "W_out", "wv", "epoch", "planned_epochs", "noise", "stream"])
+def test_attributes_read_before_build_vocab_say_to_call_it(attribute):
+    m = Word2Vec()
+    with pytest.raises(AttributeError, match=rf"model.{attribute} does not exist yet: call build_vocab\(sentences\)"):
+        getattr(m, attribute)
+    assert getattr(m, attribute, "default") == "default" and not hasattr(m, attribute)
+    with pytest.raises(AttributeError, match="has no attribute 'nonsense'"):
+        m.nonsense
+
+
+def test_epochs_changed_mid_round_acts_on_that_round():
+    m = Word2Vec(vector_size=4, epochs=2, sample=0.0).build_vocab(SENTENCES)
+    m.steps(3)
+    m.epochs = 5
+    m.train()
+    assert (m.planned_epochs, sorted(m.loss_sums)) == (5, [0, 1, 2, 3, 4])
+    assert m.training_complete
+    # fewer epochs than the round has begun: refused, naming the fix; the round keeps its plan
+    fixed = dict(vector_size=4, sample=0.0, chunk_words=5, shrink_windows=False)    # the same examples each epoch
+    per_epoch = Word2Vec(epochs=1, **fixed).build_vocab(SENTENCES).train()["examples"]
+    m2 = Word2Vec(epochs=3, **fixed).build_vocab(SENTENCES)
+    m2.train(max_examples=per_epoch + per_epoch // 2)     # half-way through epoch 2
+    assert m2.epoch == 1 and m2.stream.epochs_begun == 2
+    with pytest.raises(ValueError, match=r"epochs=1 is not allowed now: this round of training has already begun "
+                                         r"epoch 2 of 3; set epochs >= 2"):
+        m2.epochs = 1
+    assert (m2.epochs, m2.planned_epochs) == (3, 3)
+    m2.epochs = 4
+    assert m2.planned_epochs == 4
+    # a finished round is not re-planned: the value plans the next round
+    m3 = Word2Vec(vector_size=4, epochs=1, sample=0.0).build_vocab(SENTENCES)
+    m3.train()
+    m3.epochs = 3
+    assert m3.planned_epochs == 1 and m3.training_complete
+    m3.train()
+    assert m3.planned_epochs == 4
+
+
+@pytest.mark.parametrize("value,error", [(-1, ValueError), (float("nan"), TypeError), (2.5, TypeError),
+                                         ("10", TypeError), (True, TypeError)])
+def test_train_max_examples_is_checked(value, error):
+    m = built()
+    with pytest.raises(error, match=rf"max_examples={value!r} is not allowed: max_examples must be None .* or an "
+                                    r"integer >= 0"):
+        m.train(max_examples=value)
+    assert m.step_count == 0
+    assert m.train(max_examples=0)["examples"] == 0 and m.train(max_examples=7)["examples"] == 7
+
+
+def test_undo_back_across_chunks_without_examples_keeps_working():
+    """Subsampling leaves many chunks empty; undo() back across them used to end in 'chunk 8 is no longer in
+    memory' at the next look-ahead (the Step page's Undo after Next 10)."""
+    import gc
+
+    m = Word2Vec(vector_size=4, sample=1e-3, epochs=20, chunk_words=5, seed=3).build_vocab(SENTENCES * 3)
+    for n in (1, 10, 10, 10):
+        m.steps(n)
+        gc.collect()
+    positions = []
+    while m.can_undo:
+        m.undo()
+        gc.collect()
+        positions.append(m.cursor.after(m.cursor.chunk, m.cursor.index + 1) is not None)
+        assert not m.training_complete
+    assert m.step_count == 0 and all(positions)
+    m.steps(31)
+    assert m.step_count == 31
+
+
+def test_cosine_scales_before_normalising_tiny_and_huge_vectors():
+    kv = KeyedVectors(["tiny", "ref", "huge", "minute", "zero"],
+                      np.array([[1e-13, 0], [0.3, 0.4], [1e38, 1e38], [1e-20, 3e-20], [0, 0]], dtype=np.float32))
+    assert kv.similarity("tiny", "ref") == pytest.approx(0.6, abs=1e-6)
+    assert kv.similarity("huge", "ref") == pytest.approx(0.7 / (np.sqrt(2) * 0.5), abs=1e-6)
+    assert kv.similarity("minute", "ref") == pytest.approx((0.3 + 1.2) / np.sqrt(10) / 0.5, abs=1e-6)
+    assert [w for w, _ in kv.most_similar("huge", topn=2)] == ["ref", "minute"]       # Explore's query works
+    assert np.isfinite(kv.normed()).all()
+    ordinary = np.random.default_rng(0).normal(size=(50, 8)).astype(np.float32)
+    plain = ordinary / np.linalg.norm(ordinary, axis=1, keepdims=True)
+    np.testing.assert_array_equal(KeyedVectors([str(i) for i in range(50)], ordinary).normed(), plain)
+
+
+@pytest.mark.parametrize("call,error,fragments", [
+    (lambda kv: kv.similarity("zero", "king"), ValueError, ["'zero' is zero", "no direction"]),
+    (lambda kv: kv.doesnt_match(["zero", "king", "queen"]), ValueError, ["'zero' is zero"]),
+    (lambda kv: kv.doesnt_match("king"), TypeError, ["words='king' is not allowed", "a list of words",
+                                                     "not one string"]),
+    (lambda kv: kv.doesnt_match("king queen apple"), TypeError, ["did you mean ['king', 'queen', 'apple']"]),
+    (lambda kv: kv.doesnt_match([1, 2]), TypeError, ["words=[1, 2] is not allowed"]),
+    (lambda kv: kv.most_similar(positive=5), TypeError, ["positive=5 is not allowed"]),
+    (lambda kv: kv.most_similar(positive=["king"], negative=[None]), TypeError, ["negative=[None]"]),
+])
+def test_zero_vectors_and_strings_for_lists_are_refused_as_most_similar_refuses_them(kv, call, error, fragments):
+    with pytest.raises(error) as info:
+        call(kv)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+    assert kv.doesnt_match(("king", "queen", "apple")) in ("king", "queen", "apple")   # a tuple is a list of words
+
+
+@pytest.fixture
+def pairs_kv():
+    rng = np.random.default_rng(1)
+    words = ["king", "queen", "man", "woman", "apple", "pear"]
+    return KeyedVectors(words, rng.normal(size=(len(words), 5)).astype(np.float32))
+
+
+def test_a_word_pair_list_with_a_byte_order_mark_reads_its_first_word(pairs_kv, tmp_path):
+    lines = "king\tqueen\t9\nman\twoman\t8\napple\tpear\t7\nking\tapple\t1\n"
+    plain, bom = tmp_path / "plain.tsv", tmp_path / "bom.tsv"
+    plain.write_text(lines, encoding="utf-8")
+    bom.write_text(lines, encoding="utf-8-sig")                          # Notepad's UTF-8
+    assert pairs_kv.evaluate_word_pairs(bom)[2] == 0.0
+    assert pairs_kv.evaluate_word_pairs(bom)[1].statistic == pairs_kv.evaluate_word_pairs(plain)[1].statistic
+    assert pairs_kv.word_pair_details(bom)[0][0] == "king"
+
+
+@pytest.mark.parametrize("text,fragments", [
+    ("9\tking\tqueen\n8\tman\twoman\n", ["no word pairs", "line 1", "score before the words", "wrong order"]),
+    ("king\tqueen\nman\twoman\n", ["no word pairs", "line 1 has 2 columns", "two words and a score"]),
+    ("# only a comment\n", ["no word pairs", "no lines besides comments"]),
+    ("", ["no word pairs"]),
+    ("king\tqueen\tnan\nman\twoman\t8\n", ["line 1: the score 'nan'", "not a finite number"]),
+    ("king\tqueen\t9\nman\twoman\tinf\n", ["line 2: the score 'inf'"]),
+    ("king\tqueen\t9\nxx\tyy\t3\n", ["1 of its 2 pairs have both words in the vocabulary", "at least 2"]),
+])
+def test_a_word_pair_list_that_cannot_be_scored_says_why(pairs_kv, tmp_path, text, fragments):
+    path = tmp_path / "pairs.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        pairs_kv.evaluate_word_pairs(path)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_analogies_need_a_section_line_and_a_positive_batch(pairs_kv, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("\nking queen man woman\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"a.txt, line 2: a question before any section line.*': capital-common"):
+        pairs_kv.evaluate_word_analogies(path)
+    path.write_text(": royal\nking queen man woman\n", encoding="utf-8")
+    for batch in (-1, 0, 1.5, None):
+        with pytest.raises(ValueError, match=rf"batch={batch!r} is not allowed"):
+            pairs_kv.evaluate_word_analogies(path, batch=batch)
+    accuracy, sections = pairs_kv.evaluate_word_analogies(path, batch=1)
+    assert sections[-1]["correct"] + sections[-1]["incorrect"] == 1
+
+
+@pytest.mark.parametrize("data,binary,fragments", [
+    ("2 2\ncafé 0.1 0.2\nthé 0.3 0.4\n".encode("latin-1"), None,
+     ["is a text word2vec file but not UTF-8", "byte 0xe9", "'café'", "Latin-1", "save it again as UTF-8"]),
+    ("2 2\ncafe 0.1 0.2\nthe 0.3 0.4\n".encode("utf-16"), None, ["v.txt is UTF-16 text", "save it again as UTF-8"]),
+    ("2 2\ncafe 0.1 0.2\n".encode("utf-16-le"), None, ["is UTF-16 text"]),
+    ("2 2\ncafe 0.1 0.2\n".encode("utf-32"), None, ["is UTF-32 text"]),
+    (b"2 2\nk\xffng " + np.array([1, 2], np.float32).tobytes() + b"\nq " + np.array([1, 2], np.float32).tobytes()
+     + b"\n", None, ["word 1: its bytes b'k\\xffng' are not valid UTF-8", "byte 0xff"]),
+    (b"2 2\nab 0.1 0.2\ncd 0.3 0.4\n", True, ["is a text word2vec file", "binary=True", "binary=False"]),
+    (b"9" * 5000 + b" 2\na 1 2\n", None, ["the header's number of words has 5,000 digits", "correct the header"]),
+    (b"1 2\na " + b"9" * 5000 + b" 2\n", None, ["NaN or infinite values", "word 1, 'a'", "float32's range"]),
+])
+def test_a_vectors_file_in_another_encoding_or_mode_is_named(data, binary, fragments):
+    with pytest.raises(ValueError) as info:
+        parse_word2vec_bytes(data, binary=binary, name="v.txt")
+    for fragment in fragments:
+        assert fragment in str(info.value)
+    assert "set_int_max_str_digits" not in str(info.value)
+
+
+def test_a_missing_file_or_a_directory_is_named_as_a_value_error_and_an_os_error(tmp_path, pairs_kv):
+    from engine.files import FileProblem
+
+    for call in (lambda p: load_word2vec_format(p), lambda p: pairs_kv.evaluate_word_pairs(p),
+                 lambda p: pairs_kv.evaluate_word_analogies(p), lambda p: pairs_kv.word_pair_details(p)):
+        with pytest.raises(FileProblem, match="nope.txt does not exist") as info:
+            call(tmp_path / "nope.txt")
+        assert isinstance(info.value, ValueError) and isinstance(info.value, FileNotFoundError.__base__)
+        with pytest.raises(ValueError, match="is a directory, not a file"):
+            call(tmp_path)
+    with pytest.raises(TypeError, match="delimiter=None is not allowed"):
+        pairs_kv.evaluate_word_pairs(tmp_path / "x", delimiter=None)
+
+
+def test_keyed_vectors_refuse_nan_or_infinite_vectors_naming_the_word():
+    with pytest.raises(ValueError, match=r"the vector of 'b' \(row 1\) holds NaN or infinite values"):
+        KeyedVectors(["a", "b"], np.array([[1.0, 0.0], [np.nan, 1.0]]))
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_a_failed_save_leaves_the_existing_file_intact(tmp_path, binary):
+    path = tmp_path / "v.w2v"
+    path.write_bytes(b"precious")
+    bad = KeyedVectors(["ok", "bad\ud800"], np.ones((2, 3), np.float32))
+    with pytest.raises(ValueError, match=r"word 1 \('bad\\ud800'\) cannot be saved: .*lone surrogate"):
+        bad.save_word2vec_format(path, binary=binary)
+    assert path.read_bytes() == b"precious" and sorted(p.name for p in tmp_path.iterdir()) == ["v.w2v"]
+    vectors, metadata = tmp_path / "vectors.tsv", tmp_path / "metadata.tsv"
+    vectors.write_text("old vectors")
+    metadata.write_text("old words")
+    with pytest.raises(ValueError, match="lone surrogate"):
+        bad.save_projector_tsv(vectors, metadata)
+    assert (vectors.read_text(), metadata.read_text()) == ("old vectors", "old words")
+
+
+def test_atomic_write_keeps_the_old_file_on_any_failure_and_replaces_it_whole(tmp_path):
+    from engine.files import atomic_write
+
+    path = tmp_path / "f.txt"
+    path.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_write(path, "w") as f:
+            f.write("new, half")
+            raise RuntimeError("disk full")
+    assert path.read_text() == "old" and len(list(tmp_path.iterdir())) == 1
+    with atomic_write(path, "w") as f:
+        f.write("new")
+    assert path.read_text() == "new" and (path.stat().st_mode & 0o777) != 0o600
+
+
+# ============================================================================ 6. round 2 (issue 25): the pages
+@pytest.mark.parametrize("query", [{"corpus": "tiny", "sample": "0.0001"},
+                                   {"corpus": "tiny", "sample": "0.00001", "epochs": "1"}],   # a round without examples
+                         ids=["sample-1e-4", "empty-round"])
+def test_subsampling_that_leaves_few_or_no_examples_never_raises_on_a_page(open_page, query):
+    for page in PAGES:
+        at = open_page(page, query=query)
+        for key in BUTTONS.get(page, []) + (["step_next100", "step_undo", "step_undo"] if page == STEP else []):
+            if any(b.key == key and not b.disabled for b in at.button):
+                click(at, key)
+            assert not at.exception, (page, key, [e.value for e in at.exception])
+    if query.get("epochs") == "1":                      # the empty round: Step says why before any click
+        at = open_page(STEP, query=query)
+        assert "No update is possible with these settings" in messages(at)
+        assert "sample=1e-05" in messages(at) and "Use sample=0 (no subsampling) or a larger sample" in messages(at)
+        model = at.session_state[state.MODEL]
+        assert [b.disabled for b in at.button if b.key in ("step_next", "step_next10")] == [True, True]
+        click(at, "step_new_round")                    # a new round draws again: here empty too, and says so
+        assert not at.exception and at.session_state[state.MODEL] is model and model.step_count == 0
+        assert "no training examples in all 1 epochs" in messages(at)
+        at = open_page(HOME, query=query)
+        click(at, "home_train")
+        assert "Could not train: no training examples in all 1 epochs of this round" in messages(at)
+
+
+@pytest.mark.parametrize("scale", [1e38, 1e-20, 3e-39])
+def test_explore_and_the_embedding_space_work_with_extreme_finite_vectors(open_page, scale):
+    """Finite values near float32's limits (1e38, or all about 1e-20, or subnormal) used to make Explore raise
+    'query vector is zero ... cancel out': cosines are now taken after scaling each row."""
+    rng = np.random.default_rng(7)
+    vecs = (rng.normal(size=(6, 4)) * scale).astype(np.float32)
+    data = ("6 4\n" + "".join(f"w{i} " + " ".join(repr(float(x)) for x in v) + "\n" for i, v in enumerate(vecs))).encode()
+    at = open_page(IMPORT, sb_corpus="tiny")
+    at.file_uploader(key="ie_upload").upload("extreme.txt", data, "text/plain")
+    at.run()
+    assert not at.exception and len(at.session_state[state.LOADED_KV]) == 6
+    at.switch_page(EXPLORE)
+    at.run()
+    kept_choice(at.radio, "explore_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(df.value for df in at.dataframe if "cosine" in df.value.columns)
+    assert len(table) == 5 and np.isfinite(table["cosine"]).all() and (table["cosine"].abs() <= 1 + 1e-6).all()
+    at.switch_page(SPACE)
+    at.run()
+    kept_choice(at.radio, "live_source").set_value("imported").run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -158,6 +158,40 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
+# ------------------------------------------------------------------------ user text inside Markdown
+_MD_LINK = re.compile(r"\]\s*[(\[:]")                     # [text](url), ![alt](url), [text][ref], [ref]: url
+_MD_RISKS = (
+    (re.compile(r"(?i)\b(https?|ftp|file)(?=://)|\b(mailto|xmpp)(?=:\S)"), r"\1\2\\"),  # autolinks: https\://
+    (re.compile(r"(?i)\b(www)(?=\.)"), r"\1\\"),                                    # www\.evil.example
+    (re.compile(r"<(?=[A-Za-z][\w+.-]{1,31}:|[^\s<>@]+@)"), r"\\<"),                # <http://...>, <a@b.c>
+    (re.compile(r":(?=[A-Za-z_][\w-]*(?:\[|/|:))"), r"\\:"),                         # :red[..], :material/x:
+    (re.compile(r"@(?=[\w-]+\.)"), r"\\@"),                                          # e-mail autolinks
+)
+
+
+def md_escape(text) -> str:
+    r"""A user- or link-supplied string made safe to show inside Markdown (st.markdown, st.warning, st.caption...):
+    nothing in it renders as a link, an image, an autolink or a Streamlit directive (raw HTML is shown as text
+    by Streamlit unless unsafe_allow_html, which user text never reaches); ordinary text
+    (words, numbers, ranges like [1, 100]) is returned unchanged. Backslash escapes render as the character.
+
+    >>> print(md_escape("[Log in again](https://evil.example/login) ![p](https://evil.example/p.png)"))
+    \[Log in again\](https\://evil.example/login) !\[p\](https\://evil.example/p.png)
+    >>> md_escape("window=0 is not allowed: window must be an integer in [1, 100]")
+    'window=0 is not allowed: window must be an integer in [1, 100]'
+    """
+    text = text if isinstance(text, str) else str(text)
+    link = _MD_LINK.search(text) is not None
+    if not link and not any(pattern.search(text) for pattern, _ in _MD_RISKS):
+        return text
+    text = text.replace("\\", "\\\\")                    # a backslash of the user's own stays one
+    for pattern, replacement in _MD_RISKS:
+        text = pattern.sub(replacement, text)
+    if link:
+        text = text.replace("[", "\\[").replace("]", "\\]")
+    return text
+
+
 def say(message, lang: str | None = None) -> str:
     """A message kept in session state, in the language of this run: an English text (an engine error,
     translated by engine_message) or a (key, {values}) pair whose values named "error" are engine texts.
@@ -171,8 +205,8 @@ def say(message, lang: str | None = None) -> str:
     if isinstance(message, str):
         return engine_message(message, lang)
     key, values = message
-    values = {k: engine_message(v, lang) if k.startswith("error") and isinstance(v, str) else v
-              for k, v in values.items()}
+    values = {k: engine_message(v, lang) if k.startswith("error") else md_escape(v) if isinstance(v, str) else v
+              for k, v in values.items() if isinstance(v, str) or not k.startswith("error")}
     return t(key, lang, **values)
 
 
@@ -203,7 +237,8 @@ ENGINE_PATTERNS: List[Tuple[str, str]] = [
     (r"^negative sampling needs at least 2 words in the vocabulary, found (?P<n>\d+)", "engine.ns_two_words"),
     (r"^hierarchical softmax needs at least 2 words in the vocabulary.*found (?P<n>\d+)", "engine.hs_two_words"),
     (r"^no training examples: no sentence has two or more words", "engine.no_examples"),
-    (r"^this epoch produced no training examples", "engine.no_examples"),
+    (r"^no training examples in all (?P<epochs>\d+) epochs of this round: .* after min_count=(?P<min_count>\d+) "
+     r"and subsampling \(sample=(?P<sample>[^,)]+)", "engine.no_examples_epoch"),
     (r"update (?P<step>\d+): the loss or the weights became NaN or inf \((?:loss (?P<loss>\S+), )?learning rate "
      r"(?P<lr>[^)]+)\)", "engine.diverged"),
     (r"^nothing to undo", "engine.nothing_to_undo"),
@@ -235,6 +270,14 @@ ENGINE_PATTERNS: List[Tuple[str, str]] = [
      "engine.w2v_bad_line"),
     (r"^(?P<name>.+), line (?P<line>\d+): the values after (?P<word>.+) are not all numbers", "engine.w2v_not_numbers"),
     (r"^(?P<name>.+) contains NaN or infinite values", "engine.w2v_nan"),
+    (r"^(?P<name>.+) is (?P<encoding>UTF-16|UTF-32) text, but a word2vec file is UTF-8", "engine.w2v_wide"),
+    (r"^(?P<name>.+) is a text word2vec file but not UTF-8 \(byte (?P<byte>0x[0-9a-f]{2}) after the header, in word "
+     r"(?P<i>\d+), (?P<word>.+) if read as Latin-1\)", "engine.w2v_latin1"),
+    (r"^(?P<name>.+), word (?P<i>\d+): its bytes (?P<raw>.+) are not valid UTF-8", "engine.w2v_word_not_utf8"),
+    (r"^(?P<name>.+) is a text word2vec file \(its lines are a word and (?P<d>\d+) numbers\), but binary=True",
+     "engine.w2v_text_as_binary"),
+    (r"^(?P<name>.+): the header's number of (?P<what>words|dimensions) has (?P<digits>[\d,]+) digits",
+     "engine.w2v_huge_header"),
     (r"^(?P<name>.+) lists the same word twice", "engine.w2v_duplicate"),
     # notes of ui/settings.py on values from a link or a settings file (written in English there)
     (r"^From the link: (?P<msg_note>.+)$", "engine.note_from_link"),
@@ -263,13 +306,15 @@ def engine_message(text: str, lang: str | None = None) -> str:
     'something new'
     """
     lang = lang or _session_lang()
-    if lang == DEFAULT or not isinstance(text, str):
+    if not isinstance(text, str):
         return text
+    if lang == DEFAULT:
+        return md_escape(text)                          # file names, words, link values: never live Markdown
     stripped = text.strip().rstrip(".")
     for pattern, key in _COMPILED:
         m = pattern.search(stripped)
         if m:
-            values = {k: (engine_message(v, lang) if k.startswith("msg") and v is not None else (v or ""))
+            values = {k: (engine_message(v, lang) if k.startswith("msg") and v is not None else md_escape(v or ""))
                       for k, v in m.groupdict().items()}
             return t(key, lang, **values)
-    return text
+    return md_escape(text)

@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence
 
 import streamlit as st
 
-from ui.i18n import t
+from ui.i18n import md_escape, t
 
 MOST_FREQUENT = 500          # the picker lists the first this many words of the vocabulary (ordered by count) ...
 RAREST = 100                 # ... and its last this many
@@ -78,7 +78,7 @@ def _help(vocab: Sequence[str]) -> Optional[str]:
 def _say_refused(container, key: str) -> None:
     refused = st.session_state.pop(_refused_key(key), None)
     if refused:
-        container.warning(t("pickers.unknown", words=", ".join(f"“{w}”" for w in refused)))
+        container.warning(t("pickers.unknown", words=md_escape(", ".join(f"“{w}”" for w in refused))))
 
 
 def word_select(container, label: str, vocab: Sequence[str], known: Dict[str, int], default: str, *, key: str,

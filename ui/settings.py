@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence, Tuple
 
-from engine.config import SETTINGS, Config
+from engine.config import SETTINGS, Config, short_repr
 from engine.objectives import ARCHITECTURE_TABLE, OBJECTIVE_TABLE
 from ui.i18n import DEFAULT as DEFAULT_LANGUAGE
 from ui.i18n import current_language, t
@@ -165,10 +165,10 @@ def _fmt(value) -> str:
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int):
-        return str(value)
+        return str(value) if value.bit_length() < 14_000 else short_repr(value)   # str() of 4,300+ digits raises
     if isinstance(value, float):
         return f"{value:g}" if abs(value) < 1e15 else repr(value)
-    return repr(value)
+    return short_repr(value, 200)
 
 
 def _finite_number(raw) -> Optional[float]:
@@ -196,7 +196,7 @@ def _shown(raw, quote_text: bool = False, limit: int = 40) -> str:
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
         text = _fmt(raw)
     else:
-        text = repr(raw)
+        text = short_repr(raw) if isinstance(raw, int) and raw.bit_length() >= 14_000 else repr(raw)
     return text if len(text) <= limit else f"{text[:limit - 10]}… ({len(text):,} characters)"
 
 
@@ -270,7 +270,7 @@ def corpus_value(raw: Any, choices: Sequence[str], fallback: str) -> Tuple[str, 
     """(a corpus the sidebar offers, a note or None): an unknown name is refused and the fallback kept."""
     if isinstance(raw, str) and raw in choices:
         return raw, None
-    return fallback, (f"corpus={raw!r} is not available here (choices: {', '.join(choices)}); "
+    return fallback, (f"corpus={_shown(raw, quote_text=True)} is not available here (choices: {', '.join(choices)}); "
                       f"keeping {fallback}")
 
 

@@ -179,7 +179,8 @@ def step_buttons(prefix: str) -> None:
     """The Next / Next 10 / Next 100 / Undo row, with the model's position, the last error, and, once the
     planned epochs are done, the notice that training is complete with a "Start a new round" button."""
     model = st.session_state.get(state.MODEL)
-    done = model is not None and model.training_complete
+    reason = model.no_examples if model is not None else None      # subsampling left no example in the round
+    done = model is not None and (model.training_complete or reason is not None)
     cols = st.columns([1, 1, 1.15, 1, 3])
     cols[0].button(tr("step.next"), key=f"{prefix}_next", on_click=run_steps, args=(1,), type="primary",
                    icon=":material/play_arrow:", help=tr("step.next_help"), width="stretch", disabled=done)
@@ -195,7 +196,10 @@ def step_buttons(prefix: str) -> None:
     if done:
         c1, c2 = st.columns([3, 1])
         key = "step.complete_one" if model.planned_epochs == 1 else "step.complete"
-        c1.success(tr(key, epochs=model.planned_epochs, n=f"{model.step_count:,}"), icon=":material/flag:")
+        if reason:
+            c1.warning(tr("step.no_examples", error=engine_message(reason)), icon=":material/block:")
+        else:
+            c1.success(tr(key, epochs=model.planned_epochs, n=f"{model.step_count:,}"), icon=":material/flag:")
         c2.button(tr("step.new_round"), key=f"{prefix}_new_round", on_click=run_steps, args=(1, True),
                   help=tr("step.new_round_help", epochs=model.epochs), width="stretch")
     err = st.session_state.get(state.STEP_ERROR)

@@ -37,7 +37,7 @@ def train_with_progress(model: Word2Vec, label: Optional[str] = None, key: str =
     try:
         with heavy_job("train"):
             info = model.train(progress=report)
-    except TrainingDiverged as e:
+    except (TrainingDiverged, ValueError) as e:      # ValueError: subsampling left no example in a whole round
         st.error(engine_message(str(e)))
         return None
     finally:

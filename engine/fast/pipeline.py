@@ -180,12 +180,6 @@ class TrainingRun:
                     if in_order:
                         cursor.move_to(r.chunk, r.start + r.n_done)
                         in_order = r.start + r.n_done == r.end
-                        if in_order and stream_error is None:
-                            try:
-                                stream.check_epoch(r.chunk)
-                            except ValueError as err:
-                                stream_error, stopping = err, True
-                                halt.set()
                     if r.diverged and diverged_at is None:
                         e = min(r.start + r.n_done, r.chunk.n_examples - 1)
                         diverged_at = (m.step_count + 1, float(r.chunk.lr[e]))

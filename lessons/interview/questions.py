@@ -57,7 +57,12 @@ class Field:
         """Whether value is a possible prediction (a listed choice; a finite number within the bounds)."""
         if self.kind == "choice":
             return value in self.choices
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        try:
+            if not math.isfinite(value):          # math.isfinite(10**400) raises OverflowError
+                return False
+        except OverflowError:
             return False
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
@@ -254,6 +259,27 @@ def encode_progress(answers: Dict[str, dict]) -> str:
     return CODE_VERSION + base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
 
 
+MAX_CODE_JSON = 20_000          # bytes of JSON a code may inflate to (all questions answered: well under 2,000)
+
+
+def _small_int(text: str) -> int:
+    """JSON integers of at most 15 digits (a prediction); 10**400 would overflow float() when it is scored."""
+    if len(text.lstrip("-")) > 15:
+        raise ValueError(f"an integer of {len(text)} digits")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):                 # 1e400 reads as inf
+        raise ValueError(f"{text[:20]} is not a finite number")
+    return value
+
+
+def _no_constant(text: str):
+    raise ValueError(f"{text} is not a number a prediction can hold")
+
+
 def decode_progress(code: Optional[str]) -> Dict[str, dict]:
     """A code from encode_progress -> the answered questions; anything malformed is left out (never raises).
 
@@ -264,9 +290,13 @@ def decode_progress(code: Optional[str]) -> Dict[str, dict]:
         return {}
     body = code[len(CODE_VERSION):]
     try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        compact = json.loads(raw.decode())
-    except (ValueError, zlib.error, UnicodeDecodeError):
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)), MAX_CODE_JSON)
+        if inflate.unconsumed_tail or not inflate.eof:      # a code that inflates beyond any real one (a zip bomb)
+            return {}
+        compact = json.loads(raw.decode(), parse_int=_small_int, parse_float=_finite_float,
+                             parse_constant=_no_constant)
+    except (ValueError, zlib.error, UnicodeDecodeError, RecursionError):   # RecursionError: [[[[...]]]] nested deep
         return {}
     if not isinstance(compact, dict):
         return {}
@@ -276,6 +306,8 @@ def decode_progress(code: Optional[str]) -> Dict[str, dict]:
             continue
         q = QUESTIONS[int(key) - 1]
         if not isinstance(values, list) or len(values) != len(q.fields) + 1 or values[-1] not in (0, 1):
+            continue
+        if not all(v is None or isinstance(v, (str, int, float)) for v in values):   # no nested lists or objects
             continue
         prediction = dict(zip((f.name for f in q.fields), values[:-1]))
         if complete(q, prediction):

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from engine.config import SETTINGS, Config, Setting
+from engine.config import SETTINGS, Config, Setting, short_repr
 from engine.segment import SEGMENTERS
 
 # Settings of the corpus rather than of the model: a sweep may vary them too (each run then trains on the
@@ -142,7 +142,7 @@ class SweepInputError(ValueError):
     """A sweep that cannot run as asked. `code` says what (the UI words it in the user's language),
     `item` is the offending piece of text or value, `setting` the setting; str() is an English message.
 
-    codes: empty, not_a_number, bad_range, bad_step, too_many, not_allowed, combination, not_sweepable,
+    codes: empty, not_a_number, not_finite, bad_range, bad_step, too_many, not_allowed, combination, not_sweepable,
     same_setting, too_many_runs, no_seeds, searched, trials (the last two: random search)."""
 
     def __init__(self, code: str, message: str, item: Any = None, setting: Optional[str] = None, **extra):
@@ -174,33 +174,39 @@ def _expand(name: str, item: str) -> List[Any]:
                                   "1e-4..1e-1 x10", item=item, setting=name)
         return [item]
     a, b, op, step = float(m.group(1)), float(m.group(2)), (m.group(3) or "").lower(), m.group(4)
+    step = float(step) if step is not None else None
+    if not all(math.isfinite(x) for x in (a, b) + ((step,) if step is not None else ())):
+        raise SweepInputError("not_finite", f"{short_repr(item)}: a number beyond about 1.8e308 (a float's largest) "
+                              "is infinite; give finite numbers", item=item, setting=name)
     if b < a:
         raise SweepInputError("bad_range", f"{item!r}: the range must go upwards (from the smaller value)",
                               item=item, setting=name)
+    # how many values the range holds is counted BEFORE any list is built: 1..1e12 is refused, not allocated
     if not op:
         if s.kind is not int or a != int(a) or b != int(b):
             raise SweepInputError("bad_range", f"{item!r}: a range without a step needs whole numbers "
                                   "(add 'step 0.25' or 'x10')", item=item, setting=name)
-        values = list(range(int(a), int(b) + 1))
+        count = int(b) - int(a) + 1
     elif op in ("step", "+"):
-        d = float(step)
-        if d <= 0:
+        if step <= 0:
             raise SweepInputError("bad_step", f"{item!r}: the step must be > 0", item=item, setting=name)
-        n = int(math.floor((b - a) / d + 1e-9)) + 1
-        if n > MAX_VALUES:
-            raise SweepInputError("too_many", f"{item!r} gives {n} values; a sweep takes at most {MAX_VALUES}",
-                                  item=item, setting=name, n=n, limit=MAX_VALUES)
-        values = [_clean(a + i * d) for i in range(n)]
+        count = (b - a) / step + 1                       # may be inf (a step of 1e-320): refused below
     else:
-        r = float(step)
-        if r <= 1 or a <= 0:
+        if step <= 1 or a <= 0:
             raise SweepInputError("bad_step", f"{item!r}: a factor range needs a start > 0 and a factor > 1",
                                   item=item, setting=name)
-        n = int(math.floor(math.log(b / a) / math.log(r) + 1e-9)) + 1
-        if n > MAX_VALUES:
-            raise SweepInputError("too_many", f"{item!r} gives {n} values; a sweep takes at most {MAX_VALUES}",
-                                  item=item, setting=name, n=n, limit=MAX_VALUES)
-        values = [_clean(a * r ** i) for i in range(n)]
+        count = (math.log(b) - math.log(a)) / math.log(step) + 1   # log(b) - log(a): b / a may overflow
+    if not count <= MAX_VALUES + 1e-9:
+        n = f"{count:,.0f}" if math.isfinite(count) else "too many"
+        raise SweepInputError("too_many", f"{short_repr(item)} gives {n} values; a sweep takes at most {MAX_VALUES}",
+                              item=item, setting=name, n=n, limit=MAX_VALUES)
+    n = int(math.floor(count + 1e-9))
+    if not op:
+        values = list(range(int(a), int(b) + 1))
+    elif op in ("step", "+"):
+        values = [_clean(a + i * step) for i in range(n)]
+    else:
+        values = [_clean(a * step ** i) for i in range(n)]
     if len(values) > MAX_VALUES:
         raise SweepInputError("too_many", f"{item!r} gives {len(values)} values; a sweep takes at most "
                               f"{MAX_VALUES}", item=item, setting=name, n=len(values), limit=MAX_VALUES)

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from engine.corpus import gensim_data_path
-from lessons.benchmarks import BENCHMARK_LISTS, BENCHMARKS
+from lessons.benchmarks import BENCHMARK_LISTS, BENCHMARKS, word_pair_score
 from lessons.measures import MIN_PAIRS, group_precision
 
 GROUP_K = 5             # group precision@k (capped at the group's known size - 1)
@@ -159,8 +159,7 @@ def evaluate(kv, corpus: SweepCorpus) -> dict:
             out[f"{key}_items"] = analogy_items(details)
         else:
             path = corpus.own_pairs if key == "own_pairs" else gensim_data_path(BENCHMARK_LISTS[key])
-            _, rho, oov = kv.evaluate_word_pairs(path)
-            details = [(a, b, human, sim) for a, b, human, sim in kv.word_pair_details(path) if sim is not None]
+            rho, oov, details = word_pair_score(kv, path)
             used = len(details)
             out[key] = float(rho) if used >= MIN_PAIRS else float("nan")
             out[f"{key}_coverage"] = 1.0 - float(oov)

@@ -82,7 +82,7 @@ def bad_values(name: str):
             wrong.append(st.just(s.kind(below)))
         if s.high is not None:
             wrong.append(st.just(s.kind(s.high + 1)))
-        wrong += [st.just(float("inf")), st.just(True)]
+        wrong += [st.just(float("inf")), st.just(True), st.just(10**400)]   # 10**400: too large for a float
         if s.kind is int:
             wrong.append(st.just(1.5))
     elif s.kind is str:
@@ -244,11 +244,20 @@ QUERY_ARG = st.one_of(st.none(), st.integers(-3, 12), st.floats(allow_nan=True),
 
 
 @given(st.integers(1, 8), QUERY_ARG, QUERY_ARG, st.lists(st.sampled_from(["w0", "w1", "w2", "nope"]), max_size=3),
-       st.lists(st.sampled_from(["w0", "w3", "nope"]), max_size=2), st.integers(0, 2**32 - 1))
-def test_queries_work_or_name_the_bad_argument(V, topn, restrict, positive, negative, seed):
-    vectors = np.random.default_rng(seed).normal(size=(V, 3)).astype(np.float32)
+       st.lists(st.sampled_from(["w0", "w3", "nope"]), max_size=2), st.integers(0, 2**32 - 1),
+       st.sampled_from([1.0, 1e38, 1e-20, 1e-42]))
+def test_queries_work_or_name_the_bad_argument(V, topn, restrict, positive, negative, seed, scale):
+    vectors = (np.random.default_rng(seed).normal(size=(V, 3)) * scale).astype(np.float32)   # extreme but finite
     vectors[V // 2] = 0.0                                  # one word without a direction
     kv = KeyedVectors([f"w{i}" for i in range(V)], vectors)
+    for call in (lambda: kv.doesnt_match(positive if len(positive) != 1 else positive[0]),   # a string: refused
+                 lambda: kv.similarity(*(positive + negative + ["w0", "w0"])[:2])):
+        try:
+            out = call()
+        except DOCUMENTED as e:
+            assert str(e)
+        else:
+            assert out in positive or (isinstance(out, float) and -1 - 1e-6 <= out <= 1 + 1e-6), out
     for call in (lambda: kv.most_similar(positive=positive, negative=negative, topn=topn, restrict_vocab=restrict),
                  lambda: kv.most_similar_cosmul(positive=positive, negative=negative, topn=topn)):
         try:

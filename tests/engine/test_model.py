@@ -65,10 +65,23 @@ def test_window_larger_than_every_sentence_still_trains():
 
 
 def test_subsampling_that_removes_everything_says_so():
-    # on 60 tokens, sample=1e-3 keeps each word with probability < 0.1: epochs come out empty
-    m = Word2Vec(sample=1e-3, epochs=3, vector_size=5, seed=1).build_vocab(TOY)
-    with pytest.raises(ValueError, match="no training examples.*smaller sample"):
+    # sample=1e-9 keeps each word with probability < 0.001: the whole round comes out empty
+    m = Word2Vec(sample=1e-9, epochs=3, vector_size=5, seed=1).build_vocab(TOY)
+    with pytest.raises(ValueError, match=r"no training examples in all 3 epochs of this round.*sample=1e-09.*"
+                                         r"Use sample=0 \(no subsampling\) or a larger sample"):
         m.train()
+    assert m.no_examples.startswith("no training examples in all 3 epochs")
+    with pytest.raises(ValueError, match="no training examples"):
+        m.step()
+    assert m.step_count == 0
+
+
+def test_an_epoch_that_subsampling_empties_trains_nothing_and_the_round_goes_on():
+    # on 60 tokens, sample=1e-3 keeps each word with probability < 0.1: some epochs come out empty, as in gensim
+    m = Word2Vec(sample=1e-3, epochs=30, vector_size=5, seed=1).build_vocab(TOY)
+    m.train()
+    trained = sorted(m.loss_sums)
+    assert m.training_complete and m.no_examples is None and 0 < len(trained) < 30 and m.step_count > 0
 
 
 def test_generator_input_is_accepted():

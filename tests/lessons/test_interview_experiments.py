@@ -310,6 +310,33 @@ def test_progress_code_drops_entries_that_are_not_possible_answers():
     assert questions.decode_progress(code) == {"neighbours": {"p": {"best": "word2vec"}, "ok": True}}
 
 
+def _code(raw: str) -> str:
+    import base64
+    import zlib
+
+    return "1" + base64.urlsafe_b64encode(zlib.compress(raw.encode(), 9)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("raw", [
+    '{"7": [%s, 6, "shorter", 1]}' % ("9" * 401),          # 10**400-ish: math.isfinite raised OverflowError
+    '{"7": [1e400, 6, "shorter", 1]}', '{"7": [NaN, 6, "shorter", 1]}', '{"7": [Infinity, 6, "shorter", 1]}',
+    '{"7": [[2], 6, "shorter", 1]}', '{"7": [{"a": 2}, 6, "shorter", 1]}',
+    "[" * 100_000 + "]" * 100_000,                           # RecursionError in json.loads
+    '{"7": [2, 6, "shorter", 1], "x": "%s"}' % ("a" * 300_000),   # inflates far beyond any real code
+])
+def test_progress_codes_with_huge_numbers_or_deep_nesting_decode_to_nothing(raw):
+    code = _code(raw)
+    assert len(code) <= 4000
+    assert questions.decode_progress(code) == {}
+    assert questions.decode_progress(_code('{"7": [2, 6, "shorter", 1]}')) == {
+        "huffman": {"p": {"top": 2, "rare": 6, "average": "shorter"}, "ok": True}}
+
+
+def test_a_huge_number_is_not_a_valid_prediction():
+    field = questions.QUESTION_BY_ID["huffman"].fields[0]
+    assert not field.valid(10**400) and not field.valid(-(10**400)) and field.valid(2)
+
+
 def test_mock_questions_are_five_distinct_seeded_questions():
     picks = {tuple(questions.mock_questions(s)) for s in range(20)}
     assert len(picks) > 10

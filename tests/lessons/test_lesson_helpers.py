@@ -206,3 +206,22 @@ def test_undo_and_retrace_gives_plain_undo_weights_and_the_earlier_trace(objecti
     m2 = tiny_model(objective=objective)
     m2.step()
     assert step_lessons.undo_and_retrace(m2) is None and m2.step_count == 0
+
+
+def test_word_pair_scores_read_gensims_shapes_and_match_capitalised_words(tmp_path):
+    """Issue 26, part 4: evaluate_word_pairs returns gensim's ((pearson, p), spearman, oov percent) and matches the
+    vocabulary case-insensitively; the lessons (Explore's benchmark table, the sweep) read rho and coverage from it."""
+    from engine import KeyedVectors
+    from lessons.benchmarks import word_pair_score
+
+    kv = KeyedVectors(["Paris", "France", "king", "queen", "apple"],
+                      np.array([[1, 0, 0], [0.9, 0.2, 0], [0, 1, 0], [0.1, 1, 0], [0, 0, 1]], dtype=np.float32))
+    path = tmp_path / "pairs.tsv"
+    path.write_text("paris\tfrance\t9\nking\tqueen\t8\nking\tapple\t1\nparis\tmoon\t2\n", encoding="utf-8")
+    rho, oov, known = word_pair_score(kv, path)
+    (_, _), spearman, oov_percent = kv.evaluate_word_pairs(path)
+    assert rho == spearman.statistic == 0.5 and oov == oov_percent / 100 == 0.25     # France 0.98 < queen 0.99
+    assert [k[:2] for k in known] == [("paris", "france"), ("king", "queen"), ("king", "apple")]
+    path.write_text("paris\tfrance\t9\nmoon\tsun\t2\n", encoding="utf-8")
+    rho, oov, known = word_pair_score(kv, path)                      # one known pair: no correlation, no error
+    assert np.isnan(rho) and oov == 0.5 and len(known) == 1

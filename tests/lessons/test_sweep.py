@@ -68,6 +68,40 @@ def test_bad_values_are_refused_naming_the_item(name, text, code, item):
         assert item in str(e.value)
 
 
+@pytest.mark.parametrize("name,text,code,fragment", [
+    ("alpha", "1e400..1e400", "not_finite", "is infinite"),                  # was OverflowError
+    ("window", "1e400..1e401", "not_finite", "give finite numbers"),
+    ("alpha", "0.1..0.2 step 1e400", "not_finite", "is infinite"),
+    ("window", "1..1e12", "too_many", "1,000,000,000,000 values"),          # was MemoryError: counted first now
+    ("window", "1..3000000", "too_many", "3,000,000 values"),               # was 115 MB before the refusal
+    ("alpha", "0..1 step 1e-320", "too_many", "too many values"),           # (b - a) / step is inf
+    ("alpha", "1e-320..1e308 x1.0001", "too_many", "values"),               # b / a overflows: logs subtracted
+    ("alpha", "9" * 5000, "not_allowed", "(5,002 characters) is not allowed"),
+])
+def test_huge_ranges_are_counted_before_any_list_is_built(name, text, code, fragment):
+    import tracemalloc
+
+    tracemalloc.start()
+    with pytest.raises(sweep_plan.SweepInputError) as e:
+        sweep_plan.parse_values(name, text)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert e.value.code == code and fragment in str(e.value) and len(str(e.value)) < 300
+    assert peak < 1_000_000
+
+
+def test_the_sweep_page_words_a_huge_range_in_both_languages():
+    from ui.i18n import t
+    from ui.views.hyperparameters.controls import error_text
+
+    for text in ("1e400..1e400", "9" * 5000 + "..1"):
+        with pytest.raises(sweep_plan.SweepInputError) as e:
+            sweep_plan.parse_values("window", text)
+        for lang in ("en", "zh"):
+            shown = error_text(e.value) if lang == "en" else t("sweep.err.not_finite", "zh", name="window", item="x")
+            assert "{" not in shown and len(shown) < 300
+
+
 def test_a_value_the_engine_refuses_carries_the_engines_message():
     with pytest.raises(sweep_plan.SweepInputError) as e:
         sweep_plan.parse_values("negative", "5, 101")

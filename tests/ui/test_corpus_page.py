@@ -181,3 +181,15 @@ def test_several_uploads_are_kept_to_switch_between_each_with_its_own_segmentati
     assert "upload:royal.txt" not in at.session_state[state.UPLOADS]
     assert at.session_state["sb_corpus"] == state.DEFAULTS["corpus"]
     assert state.corpus_label("upload:royal.txt", lang) not in at.sidebar.selectbox(key="sb_corpus").options
+
+
+def test_an_upload_whose_name_is_a_link_is_shown_as_text(open_page):
+    """Issue 25: a file name like '[x](https://evil.example).txt' never renders as a live link or image."""
+    at = open_page(CORPUS, **TINY)
+    for name, data in [("![p](https://evil.example/p.png).txt", b"the cat sat\nthe dog sat\n" * 5),
+                       ("[x](https://evil.example).txt", b"")]:
+        at.file_uploader(key="corpus_upload").upload(name, data, "text/plain")
+        at.run()
+        assert not at.exception
+        shown = texts(at.success) + texts(at.error)
+        assert "evil" in shown and "https://" not in shown, shown

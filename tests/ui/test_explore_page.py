@@ -70,3 +70,15 @@ def test_explore_works_on_imported_vectors():
     kept_choice(at.radio, "explore_source").set_value("imported").run()
     assert not at.exception
     assert at.dataframe[0].value["word"].iloc[0] == "queen"
+
+
+def test_words_typed_or_imported_are_escaped_in_the_pages_messages():
+    """Issue 25: a word like '[x](https://evil.example)' (typed, or from an imported file) never renders as a link."""
+    from engine import KeyedVectors
+    from ui.views import explore as view
+
+    kv = KeyedVectors(["[login](https://evil.example)", "king", "queen"],
+                      np.array([[1, 0], [0, 1], [1, 1]], dtype=np.float32))
+    _, message = view.lookup(kv, "[login](https://evil.example/x)")      # unknown, with a close suggestion
+    assert "evil" in message and "](" not in message.replace("\\](", "") and "https://" not in message, message
+    assert view.lookup(kv, "[login](https://evil.example)") == ("[login](https://evil.example)", None)

@@ -109,3 +109,22 @@ def test_settings_json_loads_back_into_the_sidebar():
     assert at.session_state[state.MODEL].window == 4
     at.get("file_uploader")[1].set_value(("bad.json", b"{not json", "application/json")).run()
     assert any("not a settings JSON" in e.value for e in at.error)
+
+
+def test_words_and_file_names_of_an_imported_file_never_render_as_links():
+    """Issue 25: words of a vectors file and its name are shown escaped (no live link, no remote image)."""
+    import re
+
+    def live(text):
+        return bool(re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", text) or re.search(r"https?://", text))
+
+    at = page("10_import_export.py")
+    words = ["[login](https://evil.example)", "![p](https://evil.example/p.png)", "king"]
+    data = ie.word2vec_bytes(KeyedVectors(words, np.eye(3, dtype=np.float32)), binary=False)
+    at.get("file_uploader")[0].set_value(("[x](https://evil.example).txt", data, "text/plain")).run()
+    assert not at.exception and at.session_state[state.LOADED_KV].index_to_key == words
+    shown = " ".join(s.value for s in at.success)
+    assert "login" in shown and "evil" in shown and not live(shown), shown
+    at.get("file_uploader")[0].set_value(("[y](https://evil.example).txt", b"garbage", "text/plain")).run()
+    shown = " ".join(e.value for e in at.error)
+    assert "evil" in shown and not live(shown), shown

@@ -212,6 +212,24 @@ def test_an_unreadable_link_code_is_reported_and_nothing_breaks(open_page, clear
     assert answers(at) == {}
 
 
+@pytest.mark.parametrize("raw", ['{"7": [%s, 6, "shorter", 1]}' % ("9" * 401), "[" * 50_000 + "]" * 50_000])
+def test_a_link_code_with_a_huge_number_or_deep_nesting_is_reported_on_every_visit(clear_streamlit_caches, raw):
+    import base64
+    import zlib
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["sb_corpus"] = "tiny"
+    at.query_params["iq"] = "1" + base64.urlsafe_b64encode(zlib.compress(raw.encode(), 9)).decode().rstrip("=")
+    at.switch_page(PAGE)
+    for _ in range(2):                                  # it used to raise OverflowError on every visit
+        at.run()
+        _no_exception(at)
+        assert any(t("interview.restore_bad") in w.value for w in at.warning)
+        assert answers(at) == {}
+
+
 # ------------------------------------------------------------------------------------------ mock interview
 def _light_seed() -> int:
     """A seed whose five questions train no model (keeps the test quick)."""

@@ -8,6 +8,7 @@ value they accept. Checked as plain functions (ui.settings) and in AppTest throu
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,63 @@ def test_a_link_naming_another_sessions_upload_opens_on_the_default_corpus_with_
     assert not at.exception
     assert "corpus='upload:my notes.txt'" in sidebar_notes(at)
     assert widget_value(at, "corpus") == state.DEFAULTS["corpus"] and widget_value(at, "window") == 3
+
+
+# ---------------------------------------------------------------- Markdown from a link (issue 25)
+EVIL = "[Log in again](https://evil.example/login) ![p](https://evil.example/p.png)"
+
+
+def live_markdown(text: str) -> bool:
+    """True when text, rendered as Markdown, would hold a link, an image or an autolink (unescaped)."""
+    return bool(re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", text) or re.search(r"https?://|www\.", text))
+
+
+def test_a_link_or_image_in_a_link_value_is_shown_as_text_not_rendered(clear_streamlit_caches):
+    at = open_with_link({"corpus": EVIL, "architecture": "[x](https://evil.example)", "window": "www.evil.example"})
+    notes = sidebar_notes(at)
+    assert "corpus=" in notes and "architecture=" in notes and "window=" in notes
+    assert "evil" in notes and not live_markdown(notes), notes
+    for lang in ("zh",):
+        at = run_app(query={"corpus": EVIL, "lang": lang}, timeout=60)
+        assert "evil" in sidebar_notes(at) and not live_markdown(sidebar_notes(at)), sidebar_notes(at)
+
+
+def test_md_escape_leaves_ordinary_text_and_neutralises_every_link_form():
+    from ui.i18n import md_escape
+
+    for ordinary in ("window=0 is not allowed: window must be an integer in [1, 100]", "king, queen (3)",
+                     "v.txt is not a word2vec file: its first line should be '<number of words> <dimensions>'"):
+        assert md_escape(ordinary) == ordinary
+    for evil in (EVIL, "[a][ref]\n[ref]: https://evil.example", "<https://evil.example>", "www.evil.example",
+                 "see https://evil.example now", "[a]\\](https://evil.example)", "<me@evil.example>"):
+        assert not live_markdown(md_escape(evil)) and "evil" in md_escape(evil), md_escape(evil)
+    assert md_escape(":red[big] :material/home:") == "\\:red\\[big\\] \\:material/home:"
+
+
+def test_a_settings_json_saved_by_notepad_with_a_byte_order_mark_is_read(open_page):
+    at = open_page("pages/10_import_export.py")
+    upload_settings(at, b"\xef\xbb\xbf" + json.dumps({"window": 4}).encode())
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="ie_apply").click().run()
+    assert widget_value(at, "window") == 4
+
+
+@pytest.mark.parametrize("data,fragment", [
+    ('{"window": %s}' % ("9" * 5000), "window='999"),                    # int() of 5,000 digits: a named value
+    ('{"alpha": %s}' % ("9" * 5000), "alpha='999"),
+    ('{"window": 1e400}', "window=inf"),
+    (json.dumps({"corpus": EVIL, "window": 3}), "corpus="),
+])
+def test_settings_json_with_huge_numbers_or_links_is_named_plainly(open_page, data, fragment):
+    at = open_page("pages/10_import_export.py")
+    upload_settings(at, data.encode())
+    shown = " ".join(w.value for w in [*at.warning, *at.error])
+    assert fragment in shown and "set_int_max_str_digits" not in shown and not live_markdown(shown), shown
+    assert len(shown) < 1500
+
+
+def test_a_value_of_5000_digits_is_named_briefly_in_every_note():
+    raw = {name: 10**5000 for name in ("window", "alpha", "sample", "architecture", "corpus", "segmenter")}
+    values, notes = ui_settings.sidebar_values(raw, dict(ui_settings.DEFAULTS), ["tiny"])
+    assert len(notes) == 6 and all("<an integer of about 5,001 digits>" in n and len(n) < 200 for n in notes), notes
+    assert values == {"window": 10, "alpha": 100.0, "sample": 0.01}

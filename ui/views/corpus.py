@@ -27,7 +27,7 @@ import engine
 from lessons import corpus as corpus_lessons
 from ui import state
 from ui.charts import lesson as lesson_charts
-from ui.i18n import current_language, say, t
+from ui.i18n import current_language, md_escape, say, t
 from ui.settings import SEGMENTER_CHOICES
 
 UPLOAD_KEY = "corpus_upload"       # widget key of the file uploader on the corpus page
@@ -148,7 +148,7 @@ def choose_section(name: str) -> None:
         if err:
             st.error(say(err) + " " + t("corpus.upload_kept"))
         elif last is not None:
-            st.success(t("corpus.uploaded", name=f"{last.name} ({last.digest})"))
+            st.success(t("corpus.uploaded", name=md_escape(f"{last.name} ({last.digest})")))
             if last.encoding == "utf-8":
                 st.caption(t("corpus.encoding_utf8"))
             else:
@@ -166,10 +166,10 @@ def uploads_list() -> None:
                   total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}"))
     for i, (choice, upload) in enumerate(kept.items()):
         c1, c2 = st.columns([4, 1.3], vertical_alignment="center")
-        c1.caption(t("corpus.upload_row", name=upload.name, mb=f"{upload.size / 1e6:.2f}",
+        c1.caption(t("corpus.upload_row", name=md_escape(upload.name), mb=f"{upload.size / 1e6:.2f}",
                      segmenter=t(f"corpus.segmenter_{upload.segmenter}")))
         c2.button(t("corpus.upload_remove"), key=f"corpus_remove_{i}", on_click=state.remove_upload, args=(choice,),
-                  icon=":material/delete:", help=t("corpus.upload_remove_help", name=upload.name))
+                  icon=":material/delete:", help=t("corpus.upload_remove_help", name=md_escape(upload.name)))
 
 
 def segmenter_radio() -> None:

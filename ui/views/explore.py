@@ -10,6 +10,7 @@ What it does not do: the queries themselves (engine.keyed_vectors does them).
 from __future__ import annotations
 
 import difflib
+import html
 import math
 import zlib
 from typing import List, Optional, Sequence, Tuple
@@ -23,7 +24,7 @@ import engine
 from engine import Word2Vec
 from lessons import benchmarks
 from ui import guards, state
-from ui.i18n import t
+from ui.i18n import md_escape as md, t
 from ui.training import train_with_progress
 
 # the first of these whose words are all in the vocabulary fills the boxes (English and Chinese samples)
@@ -62,11 +63,11 @@ def lookup(kv, raw: str) -> Tuple[Optional[str], Optional[str]]:
     for cand in (w, w.lower()):
         if cand in kv.key_to_index:
             if not np.any(kv[cand]):                  # no direction: cosines with it are undefined
-                return None, t("errors.zero_vector", word=cand, d=kv.vector_size)
+                return None, t("errors.zero_vector", word=md(cand), d=kv.vector_size)
             return cand, None
     close = difflib.get_close_matches(w.lower(), kv.index_to_key[:20000], n=3, cutoff=0.7)
-    hint = t("explore.did_you_mean", words=t("explore.word_sep").join(close)) if close else ""
-    return None, t("explore.not_in_vocabulary", word=w, n=f"{len(kv):,}") + hint
+    hint = t("explore.did_you_mean", words=md(t("explore.word_sep").join(close))) if close else ""
+    return None, t("explore.not_in_vocabulary", word=md(w), n=f"{len(kv):,}") + hint
 
 
 def lookup_many(kv, raws: Sequence[str]) -> Tuple[List[str], List[str]]:
@@ -159,7 +160,7 @@ def neighbours(kv, tag: str) -> None:
     left.dataframe(df, hide_index=True, width="stretch")
     fig = go.Figure(go.Bar(x=df[col_cos][::-1], y=df[col_word][::-1], orientation="h", marker_color="#3182bd"))
     fig.update_layout(height=max(250, 28 * len(df)), margin=dict(l=10, r=10, t=40, b=10),
-                      title=t("explore.nn_chart", word=word), xaxis_title=t("explore.nn_chart_x"),
+                      title=t("explore.nn_chart", word=html.escape(word)), xaxis_title=t("explore.nn_chart_x"),
                       xaxis_range=[-1, 1])
     right.plotly_chart(fig, key="explore_nn_chart")
     st.caption(t("explore.nn_caption"))
@@ -187,13 +188,14 @@ def analogies(kv, tag: str) -> None:
     mul = kv.most_similar_cosmul(positive=[b, c], negative=[a], topn=topn_an)
     left, right = st.columns(2)
     columns = [t("explore.col_answer"), t("explore.col_score")]
-    left.markdown(t("explore.cosadd", a=a, b=b, c=c, answer=add[0][0] if add else "—"))
+    a_, b_, c_ = md(a), md(b), md(c)                     # words of an imported file: never live Markdown
+    left.markdown(t("explore.cosadd", a=a_, b=b_, c=c_, answer=md(add[0][0]) if add else "—"))
     left.dataframe(pd.DataFrame(add, columns=columns), hide_index=True, width="stretch", key="explore_an_add")
-    right.markdown(t("explore.cosmul", a=a, b=b, c=c, answer=mul[0][0] if mul else "—"))
+    right.markdown(t("explore.cosmul", a=a_, b=b_, c=c_, answer=md(mul[0][0]) if mul else "—"))
     right.dataframe(pd.DataFrame(mul, columns=columns), hide_index=True, width="stretch", key="explore_an_mul")
     raw_best = analogy_including_inputs(kv, a, b, c, topn=3)
-    st.info(t("explore.excluded", a=a, b=b, c=c,
-              best=t("explore.word_sep").join(f"{w} ({s:.2f})" for w, s in raw_best)))
+    st.info(t("explore.excluded", a=a_, b=b_, c=c_,
+              best=md(t("explore.word_sep").join(f"{w} ({s:.2f})" for w, s in raw_best))))
 
 
 def odd_one_out(kv, tag: str) -> None:
@@ -207,7 +209,7 @@ def odd_one_out(kv, tag: str) -> None:
         st.warning(t("explore.two_words"))
         return
     odd = kv.doesnt_match(found)
-    st.success(t("explore.odd_answer", word=odd))
+    st.success(t("explore.odd_answer", word=md(odd)))
     st.dataframe(pd.DataFrame(odd_one_out_table(kv, found)), hide_index=True)
 
 
@@ -222,7 +224,7 @@ def similarity(kv, tag: str) -> None:
     if msgs:
         return
     sim = kv.similarity(*found)
-    st.metric(f"cos({found[0]}, {found[1]})", f"{sim:.4f}")
+    st.metric(md(f"cos({found[0]}, {found[1]})"), f"{sim:.4f}")
     st.progress((sim + 1) / 2, text=t("explore.sim_scale"))
 
 
@@ -262,7 +264,7 @@ def benchmark_scores(kv, model: Optional[Word2Vec]) -> None:
         details = [d for d in kv.word_pair_details(ws) if d[3] is not None]
         if len(details) >= 20:
             fig = go.Figure(go.Scatter(x=[d[2] for d in details], y=[d[3] for d in details], mode="markers",
-                                       text=[f"{d[0]} – {d[1]}" for d in details], hoverinfo="text+x+y"))
+                                       text=[html.escape(f"{d[0]} – {d[1]}") for d in details], hoverinfo="text+x+y"))
             fig.update_layout(height=380, title=t("explore.ws_chart"), xaxis_title=t("explore.ws_chart_x"),
                               yaxis_title=t("explore.ws_chart_y"), margin=dict(l=10, r=10, t=40, b=10))
             st.plotly_chart(fig, key="explore_bench_scatter")

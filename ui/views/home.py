@@ -75,6 +75,9 @@ def train(model: Word2Vec) -> None:
     except TrainingDiverged as e:
         bar.empty()
         st.error(t("home.diverged", error=engine_message(str(e))))
+    except ValueError as e:                      # subsampling left no example in a whole round: say why
+        bar.empty()
+        st.error(t("home.train_failed", error=engine_message(str(e))))
 
 
 def pair_numbers(model: Word2Vec, groups: Dict[str, str]) -> bool:

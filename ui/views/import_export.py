@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import KeyedVectors, parse_word2vec_bytes
+from engine import KeyedVectors, decode_text, parse_word2vec_bytes
 from ui import settings as ui_settings
 from ui import state
 from ui.choices import choice
-from ui.i18n import engine_message, say, t
+from ui.i18n import engine_message, md_escape, say, t
 from ui.source import choose_source
 
 
@@ -89,10 +89,10 @@ def parse_settings_json(data: bytes, current: Optional[dict] = None) -> Tuple[Op
     names each setting that was clamped or refused, its value and why. `current`: the values a refused
     setting keeps (the sidebar's, by default).
     """
-    try:
-        doc = json.loads(data.decode("utf-8"))
+    try:                # UTF-8 with or without Notepad's byte-order mark (UTF-16 with one: named by decode_text)
+        doc = json.loads(decode_text(data, "settings JSON")[0] if data else "", parse_int=_json_int)
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        return None, t("export.json_not_settings", detail=e), []
+        return None, t("export.json_not_settings", detail=md_escape(str(e))), []
     if not isinstance(doc, dict):
         return None, t("export.json_not_object"), []
     src = doc.get("app_settings", doc)
@@ -104,6 +104,12 @@ def parse_settings_json(data: bytes, current: Optional[dict] = None) -> Tuple[Op
         known = ", ".join(ui_settings.DEFAULTS)
         return None, t("export.json_no_setting", known=known), notes
     return out, None, notes
+
+
+def _json_int(text: str):
+    """A JSON integer; one of more than 100 digits stays text, so the settings gate names it (int() of 5,000
+    digits would raise a message about sys.set_int_max_str_digits)."""
+    return int(text) if len(text) <= 100 else text
 
 
 def apply_settings(settings: dict) -> None:
@@ -232,8 +238,8 @@ def import_section() -> None:
     loaded = st.session_state.get(state.LOADED_KV)
     if loaded is None:
         return
-    st.success(t("export.loaded", name=st.session_state.get(state.LOADED_KV_NAME), V=f"{len(loaded):,}",
-                 d=loaded.vector_size, words=t("export.word_sep").join(loaded.index_to_key[:12])))
+    st.success(t("export.loaded", name=md_escape(st.session_state.get(state.LOADED_KV_NAME)), V=f"{len(loaded):,}",
+                 d=loaded.vector_size, words=md_escape(t("export.word_sep").join(loaded.index_to_key[:12]))))
     st.dataframe(pd.DataFrame({t("export.col_word"): loaded.index_to_key[:5],
                                **{t("export.col_dim", j=j): loaded.vectors[:5, j]
                                   for j in range(min(6, loaded.vector_size))}}),

@@ -147,7 +147,7 @@ def train_frame(live: LiveState, n_examples: int) -> dict:
     ensure_fast_trainer(m.vector_size, m.workers)
     try:
         info = m.train(max_examples=int(n_examples), report_every=1e9)
-    except TrainingDiverged as e:
+    except (TrainingDiverged, ValueError) as e:      # ValueError: subsampling left no example in a whole round
         live.playing = False
         live.message = str(e)
         return {"examples": 0}

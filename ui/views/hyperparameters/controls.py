@@ -41,7 +41,7 @@ from ui.charts.sweep import value_label
 from ui.views.hyperparameters.corpora import (OWN_LISTS, PLANTED, corpus_kind, corpus_label,  # noqa: F401
                                               corpus_options, make_corpus)
 from ui.choices import choice
-from ui.i18n import engine_message, t
+from ui.i18n import engine_message, md_escape, t
 
 # ---------------------------------------------------------------- this page's session-state keys
 JOB = "sweep_job"              # the SweepJob of this session's latest sweep
@@ -88,6 +88,8 @@ def error_text(e: sweep_plan.SweepInputError) -> str:
     """A SweepInputError in the user's language, naming the offending item and what is allowed."""
     name = e.setting or ""
     item = e.item if isinstance(e.item, str) else sweep_plan.format_value(e.item) if e.item is not None else ""
+    if len(item) > 60:                              # a pasted 5,000-digit number: its start and its length
+        item = f"{item[:40]}… ({len(item):,} characters)"
     extra = dict(e.extra)
     if e.code == "not_allowed":
         return t("sweep.err.not_allowed", name=name, item=item, allowed=allowed_text(name))
@@ -123,7 +125,7 @@ def own_lists_widget(container) -> None:
                     col.error(t("sweep.own_error", error=engine_message(str(e))), icon=":material/error:")
                     continue
             got = own[kind]
-            col.caption(t(f"sweep.own_read_{kind}", name=got.name, n=got.items, skipped=got.skipped))
+            col.caption(t(f"sweep.own_read_{kind}", name=md_escape(got.name), n=got.items, skipped=got.skipped))
 
 
 @st.cache_resource
