@@ -163,7 +163,12 @@ def pmi_section(page_model: Word2Vec) -> None:
     st.markdown(t("ns.pmi_intro"))
     settings = state.current_settings()
     negative = max(1, int(page_model.negative))
-    live = pmi_state(state.current_sentences(), negative, page_model.seed, (settings["corpus"], settings["segmenter"]))
+    try:
+        live = pmi_state(state.current_sentences(), negative, page_model.seed,
+                         (settings["corpus"], settings["segmenter"]))
+    except ValueError as e:          # a corpus too small for the picture (one word, no pair): say so, no traceback
+        st.info(t("ns.pmi_unavailable", error=engine_message(str(e))), icon=":material/info:")
+        return
     model = live["model"]
     playing = bool(st.session_state.get(state.NS_PMI_PLAY, False))
     c1, c2, c3 = st.columns([1, 1.3, 4])
@@ -182,7 +187,7 @@ def pmi_section(page_model: Word2Vec) -> None:
             ensure_fast_trainer(model.vector_size, model.workers)
             try:
                 model.train(max_examples=PMI_FRAME, report_every=1e9)
-            except TrainingDiverged as e:
+            except (TrainingDiverged, ValueError) as e:             # diverged, or no example in the round
                 live["message"] = str(e)
                 st.session_state[state.NS_PMI_PLAY] = False
         elif st.session_state.get(state.NS_PMI_PLAY):
