@@ -195,7 +195,8 @@ def step_buttons(prefix: str) -> None:
     if done:
         c1, c2 = st.columns([3, 1])
         key = "step.complete_one" if model.planned_epochs == 1 else "step.complete"
-        c1.success(tr(key, epochs=model.planned_epochs, n=f"{model.step_count:,}"), icon=":material/flag:")
+        c1.success(tr(key, epochs=model.planned_epochs, n=f"{model.step_count:,}", more=model.epochs),
+                   icon=":material/flag:")
         c2.button(tr("step.new_round"), key=f"{prefix}_new_round", on_click=run_steps, args=(1, True),
                   help=tr("step.new_round_help", epochs=model.epochs), width="stretch")
     err = st.session_state.get(state.STEP_ERROR)
@@ -206,7 +207,9 @@ def step_buttons(prefix: str) -> None:
 def watch_state(model: Word2Vec) -> dict:
     """This session's watched pair for this model; a new model starts watching its most repeated pair."""
     w = st.session_state.get(state.STEP_WATCH)
-    if w is None or w.get("model") is not model:
+    # a watch that found no pair because training was over looks again once a new round is planned
+    # (it said "the planned training is over" at epoch 21 of 40)
+    if w is None or w.get("model") is not model or (w.get("pair") is None and not model.training_complete):
         w = start_watch(model)
     return w
 
