@@ -28,7 +28,8 @@ SIZES = [(1280, 720), (1024, 768)]
 # tables wider than their box, chart texts that overlap or stick out, per chart
 LAYOUT_PROBLEMS = """() => {
   const out = {wide: [], overlaps: [], outside: []};
-  const shown = (e) => e.getBoundingClientRect().width > 0;
+  // shown: laid out and not inside a closed expander (its content keeps its size but is not visible)
+  const shown = (e) => e.getBoundingClientRect().width > 0 && e.checkVisibility({visibilityProperty: true});
   document.querySelectorAll('[data-testid="stTable"], [data-testid="stDataFrame"]').forEach((box) => {
     if (!shown(box)) return;
     [box, ...box.querySelectorAll('*')].forEach((e) => {

@@ -29,6 +29,8 @@ def value_label(name: Optional[str], value: Any) -> str:
         return architecture_label(value)
     if name == "objective":
         return objective_label(value)
+    if name == "cbow_update":
+        return t(f"sidebar.cbow_update_{value}")
     if isinstance(value, bool):
         return t("sweep.on") if value else t("sweep.off")
     if value is None:

@@ -25,7 +25,7 @@ import streamlit as st
 
 import engine
 from lessons import corpus as corpus_lessons
-from ui import state
+from ui import pickers, state
 from ui.charts import lesson as lesson_charts
 from ui.i18n import current_language, say, t
 from ui.settings import SEGMENTER_CHOICES
@@ -143,8 +143,8 @@ def choose_section(name: str) -> None:
         st.caption(t("corpus.choose_caption"))
     with c2:
         limit = upload_limit_mb()
-        st.file_uploader(t("corpus.upload_label"), type=["txt"], key=UPLOAD_KEY, on_change=on_upload,
-                         help=t("corpus.upload_help"))
+        pickers.file_uploader(st, t("corpus.upload_label"), type=["txt"], key=UPLOAD_KEY, on_change=on_upload,
+                              help=t("corpus.upload_help"))
         st.caption(t("corpus.upload_caption", limit=limit))
         err = st.session_state.get(state.UPLOAD_ERROR)
         if err:

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import KeyedVectors, parse_word2vec_bytes
+from ui import pickers
 from ui import settings as ui_settings
 from ui import state
 from ui.choices import choice
@@ -225,8 +226,8 @@ def import_section() -> None:
     st.header(t("export.import"))
     st.markdown(t("export.import_text", limit=state.upload_limit_mb()))
     st.number_input(t("export.max_words"), 0, 10_000_000, 0, step=10_000, key="ie_max_words")
-    st.file_uploader(t("export.upload"), key="ie_upload", on_change=on_vectors_upload,
-                     args=("ie_upload", "ie_max_words", state.VECTORS_UPLOAD_ERROR))
+    pickers.file_uploader(st, t("export.upload"), key="ie_upload", on_change=on_vectors_upload,
+                          args=("ie_upload", "ie_max_words", state.VECTORS_UPLOAD_ERROR))
     if st.session_state.get(state.VECTORS_UPLOAD_ERROR):
         st.error(upload_error_text(st.session_state[state.VECTORS_UPLOAD_ERROR]))
     loaded = st.session_state.get(state.LOADED_KV)
@@ -244,7 +245,7 @@ def import_section() -> None:
 def load_settings_section() -> None:
     """Read a settings JSON file, say what it would change, and apply it to the sidebar on request."""
     st.subheader(t("export.load_settings"))
-    js = st.file_uploader(t("export.settings_upload"), type=["json"], key="ie_settings_upload")
+    js = pickers.file_uploader(st, t("export.settings_upload"), type=["json"], key="ie_settings_upload")
     if js is None:
         return
     parsed, err, notes = parse_settings_json(js.getvalue())

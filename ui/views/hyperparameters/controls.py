@@ -36,7 +36,7 @@ from lessons.planted import COMPARE_PLANTED
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
 from lessons.sweep import scores as sweep_scores
-from ui import state
+from ui import pickers, state
 from ui.charts.sweep import value_label
 from ui.choices import choice
 from ui.i18n import engine_message, t
@@ -136,8 +136,8 @@ def own_lists_widget(container) -> None:
         st.caption(t("sweep.own_help"))
         cols = st.columns(3)
         for col, kind in zip(cols, benchmarks.USER_LIST_KINDS):
-            up = col.file_uploader(t(f"sweep.own_{kind}"), type=["txt", "tsv", "csv"], key=f"{PREFIX}own_{kind}",
-                                   help=t(f"sweep.own_{kind}_help"))
+            up = pickers.file_uploader(col, t(f"sweep.own_{kind}"), type=["txt", "tsv", "csv"],
+                                       key=f"{PREFIX}own_{kind}", help=t(f"sweep.own_{kind}_help"))
             if up is None:
                 own.pop(kind, None)
                 continue
@@ -298,7 +298,9 @@ def plan_caption(plan: sweep_plan.SweepPlan) -> str:
 def settings_caption(plan: sweep_plan.SweepPlan) -> str:
     """The settings every run of the sweep shared (the set-up's when it started)."""
     base = plan.base_settings
-    others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES
+    # the two settings with an everyday name are named in the session's language; the others by their parameter
+    others = [f"{t('sweep.caption_name.' + k) if k in ('architecture', 'objective') else k} {value_label(k, base[k])}"
+              for k in state.SETTING_NAMES
               if k in base and k not in (plan.setting, plan.colour_setting, "seed")]
     return t("sweep.settings_caption", others=", ".join(others))
 
