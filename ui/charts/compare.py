@@ -121,7 +121,7 @@ def claims_figure(summary: Sequence[dict], metric: str, chance: Optional[float],
         fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text=t("compare.fig.chance"))
     sizes = sorted({p["size"] for p in summary})
     fig.update_layout(title=_two_lines(title), xaxis_title=t("compare.claims.x_tokens"), yaxis_title=metric,
-                      xaxis_type="log", height=440, margin=dict(l=10, r=10, t=75, b=10),
+                      xaxis_type="log", height=440, margin=dict(l=10, r=10, t=95, b=10),
                       legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
     # the sizes trained are the ticks (a log axis's own minor ticks '9 10k 2 3 ...' ran together)
     fig.update_xaxes(tickvals=sizes, ticktext=[_size_text(n) for n in sizes])
@@ -142,5 +142,5 @@ def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional
         fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text=t("compare.fig.chance"),
                       annotation_position="top left")
     fig.update_layout(barmode="group", title=_two_lines(title), yaxis_title=metric, height=420,
-                      margin=dict(l=10, r=10, t=75, b=10), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+                      margin=dict(l=10, r=10, t=95, b=10), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
     return presenter_style(fig)
