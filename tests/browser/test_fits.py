@@ -123,3 +123,59 @@ def test_the_compare_page_fits(browser, app, size, query):
         assert "e+0" not in text and "e+1" not in text
     finally:
         tab.close()
+
+
+# each display formula: its lines (KaTeX's pieces grouped by vertical overlap), the line breaks its TeX
+# source allows (\allowbreak), its width and its column's
+FORMULA_LINES = """() => Array.from(document.querySelectorAll('.katex-display > .katex'))
+  .filter((k) => k.checkVisibility({visibilityProperty: true}))
+  .map((k) => {
+    const rs = Array.from(k.querySelectorAll('.katex-html > .base')).map((b) => b.getBoundingClientRect())
+      .sort((a, b) => a.top - b.top);
+    let lines = 0, bottom = -1e9;
+    rs.forEach((r) => { if (r.top >= bottom - 1) { lines += 1; bottom = r.bottom; } else bottom = Math.max(bottom, r.bottom); });
+    const tex = (k.querySelector('annotation') || {}).textContent || '';
+    const col = k.closest('[data-testid="stElementContainer"]');
+    return {tex: tex.slice(0, 70), lines, allowed: 1 + (tex.match(/\\\\allowbreak/g) || []).length,
+            width: k.scrollWidth, room: col ? col.getBoundingClientRect().width : 1e9};
+  })"""
+
+
+@pytest.mark.parametrize("query", ["", "?lang=zh", "?presenter=1"], ids=["en", "zh", "presenter"])
+@pytest.mark.parametrize("size", SIZES, ids=["1280", "1024"])
+def test_formulas_are_never_broken_mid_expression(browser, app, size, query):
+    """Issue 29.8: Explore's 3CosAdd / 3CosMul broke after 'cos(d,a) +', the Corpus page split '(≤' from '1)',
+    the NS page left '= 4.1530' alone on a line. A formula is one line (two where its source allows a break
+    between two formulas), scaled to its column rather than cut."""
+    seen, problems = 0, []
+    for path, action in [("explore", "tab"), ("corpus", None), ("negative_sampling", "next"),
+                         ("hierarchical_softmax", None)]:
+        tab = open_page(browser, app, path + query, size)
+        try:
+            if action == "tab":
+                tab.get_by_role("tab").nth(1).click()                        # Analogies
+                tab.wait_for_timeout(1000)
+            elif action == "next":
+                click_and_wait(tab, r"^\W*(Next|下一步)$", "() => document.querySelectorAll('.katex-display').length >= 2")
+            tab.wait_for_timeout(800)                                        # the fitting script, 60 ms after a change
+            formulas = tab.evaluate(FORMULA_LINES)
+            seen += len(formulas)
+            problems += [dict(f, page=path) for f in formulas
+                         if f["lines"] > f["allowed"] or f["width"] > f["room"] + 1]
+        finally:
+            tab.close()
+    assert seen >= 7, seen                                  # 3CosAdd, 3CosMul, p_keep, the NS sum, ...
+    assert not problems, problems
+
+
+def test_the_noise_chart_and_the_ns_page_fit(browser, app):
+    """Issue 29.6: the Chinese noise chart's names, marks and legend; checked at both sizes after a Next."""
+    for size in SIZES:
+        for query in ("?lang=zh", "?lang=zh&presenter=1", ""):
+            tab = open_page(browser, app, "negative_sampling" + query, size)
+            try:
+                click_and_wait(tab, r"^\W*(Next|下一步)$", "() => document.querySelectorAll('.katex-display').length >= 2")
+                assert tab.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+                assert not no_problems(tab.evaluate(LAYOUT_PROBLEMS)), (size, query)
+            finally:
+                tab.close()

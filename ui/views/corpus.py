@@ -223,7 +223,8 @@ def subsampling_section(settings: dict, full: engine.Vocabulary, V: int) -> Tupl
     model_sample = float(settings["sample"])
     left, right = st.columns([2, 3])
     with left:
-        st.latex(r"p_{keep}(w) = \left(\sqrt{\frac{f(w)}{sT}} + 1\right)\frac{sT}{f(w)}\ \ (\le 1)")
+        # one unbreakable group: '(≤' was split from '1)' (scaled to the column instead)
+        st.latex(r"{p_{keep}(w) = \left(\sqrt{\frac{f(w)}{sT}} + 1\right)\frac{sT}{f(w)}\ \ (\le 1)}")
         st.markdown(t("corpus.sub_text"))
         options = [1e-5, 1e-4, 1e-3, 1e-2]
         default = model_sample if model_sample in options else 1e-3

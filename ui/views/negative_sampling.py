@@ -25,8 +25,9 @@ from ui.stepping import words
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
-FORMULA = (r"L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h),\qquad w_i \sim P_n(w) = "
-           r"\frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}")
+# two unbreakable groups, a line break allowed only between them (it fell after 'P_n(w) =' at 1024 px)
+FORMULA = (r"{L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h)},\qquad\allowbreak "
+           r"{w_i \sim P_n(w) = \frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}}")
 
 
 def noise_section(model: Word2Vec, trace) -> None:
