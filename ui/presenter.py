@@ -92,6 +92,8 @@ FIT_SCRIPT = """
   // the sidebar opening): fit again whenever the main area's width changes
   const main = doc.querySelector('[data-testid="stMain"]') || doc.body;
   if (window.parent.ResizeObserver) new window.parent.ResizeObserver(schedule).observe(main);
+  // KaTeX's fonts can arrive after the last DOM change: a formula then grows wider with no mutation to see
+  if (doc.fonts) doc.fonts.addEventListener('loadingdone', schedule);
   schedule();
 })();
 </script>

@@ -185,7 +185,8 @@ def export_section(model, loaded, settings: dict) -> None:
         stem = "imported_vectors"
     st.caption(t("export.size", V=f"{len(kv):,}", d=kv.vector_size))
 
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)              # two by two: four in a row cut 'word2vec 二进制格式（...' at 1280 px
+    c3, c4 = st.columns(2)
     c1.download_button(t("export.dl_txt"), lambda: word2vec_bytes(kv, binary=False), f"{stem}.txt",
                        "text/plain", key="ie_dl_txt", on_click="ignore", help=t("export.dl_txt_help"))
     c2.download_button(t("export.dl_bin"), lambda: word2vec_bytes(kv, binary=True), f"{stem}.bin",

@@ -185,7 +185,8 @@ def six_models_section(settings: dict, corpus: Corpus) -> None:
     st.caption(t("compare.six.caption", corpus=corpus.label, d=base["vector_size"], window=base["window"],
                  k=base["negative"], sample=f"{base['sample']:g}", min_count=base["min_count"],
                  alpha=f"{base['alpha']:g}", seed=base["seed"]))
-    c1, c2, c3 = st.columns([1, 2, 1.2])
+    c1, c2 = st.columns([1, 2])
+    c3 = st.container()             # the two options on their own lines: in a third column their labels were cut
     six_epochs = c1.number_input(t("compare.six.epochs"), 1, 200, 5, key="cmp_six_epochs")
     model = state.get_model()
     vocab_words = planted.planted_words if truth is not None else (model.vocab.index_to_key if model else [])

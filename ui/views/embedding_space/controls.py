@@ -72,7 +72,8 @@ def picture_settings(vectors, is_model: bool) -> Picture:
                                       help=t("embedding.remove_top_help"))
     with c3:
         if method == "PCA":
-            chosen["mode"] = choice(st.selectbox, t("embedding.mode"), projection.PCA_MODES,
+            # a radio: its options wrap (a select box cut 'rotate each frame to match the pr')
+            chosen["mode"] = choice(st.radio, t("embedding.mode"), projection.PCA_MODES,
                                     lambda m: t(f"embedding.mode_{m}"), "live_pca_mode",
                                     default=projection.PCA_MODES[0], help=t("embedding.mode_help"))
         else:
