@@ -190,7 +190,7 @@ def draw_frame(pic: Picture, live, scrub, t_start: float) -> None:
             st.warning(t("embedding.remove_top_too_many", n=pic.view["remove_top"], d=m.vector_size))
             return
         coords = lv.frame_coords(live, X_now, X_show, sel, scrubbing=scrub is not None)    # (n, 2)
-        trails = lv.trail_paths(live, pic.trail_words, words, pic.skip, matrix, coords, scrub)
+        trails = lv.trail_paths(live, pic.trail_words, words, pic.skip, matrix, coords, scrub, view=pic.view)
         ex = live.projector.explained
         # scrubbing: the same frame for every snapshot, so growth from the center is visible
         ranges = lv.snapshot_ranges(live, sel, matrix) if scrub is not None else None
