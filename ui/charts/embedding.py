@@ -33,6 +33,8 @@ from ui.i18n import current_language, t
 # plot area about 390 px wide next to the legend; a wider screen only gives the labels more room). Vega-Lite's height is the
 # plot area's; the axes come on top of it.
 CHART_HEIGHT = 350
+# The placement assumes this plot area; a narrower column (1024 px: about 250 px) draws the points closer
+# together than the labels were placed for (README: "at 1280 px").
 PLOT_SIZE = (380, CHART_HEIGHT)            # width, height of the plot area (the chart minus axes and legend)
 MARGIN_PX = (36, 14)              # room left around the points for labels at the edges
 FONT_PX = 12                      # a word's label (presenter mode: PRESENTER_LABEL_PX, see label_px)
@@ -102,8 +104,8 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int],
 
     For each row in `order` (most wanted first) until max_labels are placed, try eight spots around its
     point (right, left, above, below, then the corners); a spot is allowed when its box lies inside the
-    plot and overlaps no label placed before; among the allowed spots the one covering the fewest other
-    points wins (the first on a tie). A row with no allowed spot gets no label (its word shows on hover).
+    plot, overlaps no label placed before and covers no other point (a label never hides a word); the first
+    allowed spot wins. A row with no allowed spot gets no label (its word shows on hover).
     domain: ((x0, x1), (y0, y1)) of the axes; size: the plot area in pixels.
     """
     (x0, x1), (y0, y1) = domain
@@ -132,8 +134,10 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int],
         by0, by1 = cy - h / 2, cy + h / 2
         inside = (bx0 >= 0) & (by0 >= 0) & (bx1 <= W) & (by1 <= H)
         covered = ((px > bx0[..., None] - point_px) & (px < bx1[..., None] + point_px) &
-                   (py > by0[..., None] - point_px) & (py < by1[..., None] + point_px)).sum(axis=2)   # (k, 8)
-        score = np.where(inside, covered, far)
+                   (py > by0[..., None] - point_px) & (py < by1[..., None] + point_px))             # (k, 8, n)
+        covered[np.arange(len(rows)), :, rows] = False                  # its own point is beside it, not under it
+        inside &= ~covered.any(axis=2)                                  # a spot on another point is not allowed
+        score = np.where(inside, 0, far)
         for k, i in enumerate(rows):
             if n_placed >= max_labels:
                 return out
