@@ -83,14 +83,15 @@ def switched_note() -> None:
 
 
 
-def objective_page(area: str, objective: str, formula: str):
+def objective_page(area: str, objective: str, formula):
     """The top of an objective's page (area "hs" or "ns"): its title, this session's model, the intro and the
     formula, then either the switch to `objective` (when the model trains with another) or the step buttons.
     Returns (model, the latest update's trace when the model trains with `objective`, else None)."""
     st.title(tr(f"{area}.title"))
     model = page_model()
     st.markdown(tr(f"{area}.intro", V=f"{len(model.vocab):,}"))
-    st.latex(formula)
+    for one in ([formula] if isinstance(formula, str) else formula):    # one formula, or several one under another
+        st.latex(one)
     if not objective_switch(model, objective, f"{area}_switch", tr(f"{area}.switch_why")):
         return model, None
     switched_note()

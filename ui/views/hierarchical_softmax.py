@@ -28,9 +28,9 @@ from ui.stepping import tex_word, words
 HS = "hierarchical_softmax"
 FULL_TREE_MAX_V = 300
 TABLE_ENDS = (600, 400)      # a whole-vocabulary table shows its first 600 and last 400 rows
-# two unbreakable groups, a line break allowed only between them
+# two formulas, each one unbreakable group
 FORMULA = (r"{p(w \mid h) = \prod_{n \in \text{path}(w)} \sigma(\theta_n \cdot h)^{1-b_n}\,"
-           r"\bigl(1 - \sigma(\theta_n \cdot h)\bigr)^{b_n}},\qquad\allowbreak {\sigma(x) = \frac{1}{1+e^{-x}}}")
+           r"\bigl(1 - \sigma(\theta_n \cdot h)\bigr)^{b_n}}", r"{\sigma(x) = \frac{1}{1+e^{-x}}}")
 
 
 def row_ends(n: int, head: int = TABLE_ENDS[0], tail: int = TABLE_ENDS[1]) -> Tuple[np.ndarray, bool]:

@@ -25,8 +25,8 @@ from ui.stepping import words
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
-# two unbreakable groups, a line break allowed only between them (it fell after 'P_n(w) =' at 1024 px)
-FORMULA = (r"{L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h)},\qquad\allowbreak "
+# two formulas, each one unbreakable group (the line fell after 'P_n(w) =' at 1024 px)
+FORMULA = (r"{L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h)}",
            r"{w_i \sim P_n(w) = \frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}}")
 
 
