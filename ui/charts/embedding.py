@@ -97,7 +97,7 @@ def view_domain(coords: np.ndarray, size: Tuple[int, int] = PLOT_SIZE, margin_px
 
 
 def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int], domain, size=PLOT_SIZE,
-                 max_labels: int = 40, font_px: float = FONT_PX, point_px: float = POINT_PX
+                 max_labels: int = 40, font_px: float = FONT_PX, point_px: float = POINT_PX, must: int = 0
                  ) -> List[Tuple[int, float, float]]:
     """Greedy label placement: [(row, dx, dy)]: the centre of the row's label is dx pixels right of and dy
     pixels below the row's point (pixel offsets stay right whatever width the browser gives the chart).
@@ -105,7 +105,8 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int],
     For each row in `order` (most wanted first) until max_labels are placed, try eight spots around its
     point (right, left, above, below, then the corners); a spot is allowed when its box lies inside the
     plot, overlaps no label placed before and covers no other point (a label never hides a word); the first
-    allowed spot wins. A row with no allowed spot gets no label (its word shows on hover).
+    allowed spot wins. A row with no allowed spot gets no label (its word shows on hover). The first `must`
+    rows of `order` (the words with a trail) may cover other points when nothing else fits (the fewest wins).
     domain: ((x0, x1), (y0, y1)) of the axes; size: the plot area in pixels.
     """
     (x0, x1), (y0, y1) = domain
@@ -136,8 +137,11 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int],
         covered = ((px > bx0[..., None] - point_px) & (px < bx1[..., None] + point_px) &
                    (py > by0[..., None] - point_px) & (py < by1[..., None] + point_px))             # (k, 8, n)
         covered[np.arange(len(rows)), :, rows] = False                  # its own point is beside it, not under it
-        inside &= ~covered.any(axis=2)                                  # a spot on another point is not allowed
-        score = np.where(inside, 0, far)
+        n_covered = covered.sum(axis=2)                                 # (k, 8)
+        free = n_covered == 0
+        keep_all = (start + np.arange(len(rows)) < must)[:, None]       # a trail's word: fewest covered if need be
+        inside &= free | (keep_all & ~free.any(axis=1, keepdims=True))  # otherwise a spot on another point is refused
+        score = np.where(inside, n_covered, far)
         for k, i in enumerate(rows):
             if n_placed >= max_labels:
                 return out
@@ -175,7 +179,7 @@ def label_spots(words: Sequence[str], coords: np.ndarray, colour: Colouring, n_l
     the offsets are in pixels from each point, so a label moves with its word in between."""
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
     return place_labels(coords, words, label_order(words, colour, chosen), chart_domain(coords, ranges),
-                        max_labels=n_labels, font_px=label_px())
+                        max_labels=n_labels, font_px=label_px(), must=len(set(chosen) & set(words)))
 
 
 # ---------------------------------------------------------------- the chart
