@@ -153,8 +153,9 @@ def test_formulas_are_never_broken_mid_expression(browser, app, size, query):
         tab = open_page(browser, app, path + query, size)
         try:
             if action == "tab":
-                tab.get_by_role("tab").nth(1).dispatch_event("click")       # Analogies
-                tab.get_by_text("3CosMul").first.wait_for(timeout=30_000)
+                tab.get_by_role("tab").nth(1).dispatch_event("click")       # Analogies: cos, 3CosAdd, 3CosMul shown
+                tab.wait_for_function("() => Array.from(document.querySelectorAll('.katex-display'))"
+                                      ".filter((k) => k.checkVisibility()).length >= 3", timeout=30_000)
             elif action == "next":
                 click_and_wait(tab, r"^\W*(Next|下一步)$", "() => document.querySelectorAll('.katex-display').length >= 2")
             try:            # the fitting script refits 60 ms after a change; fonts and charts can come late
@@ -167,7 +168,7 @@ def test_formulas_are_never_broken_mid_expression(browser, app, size, query):
                          if f["lines"] > f["allowed"] or f["width"] > f["room"] + 1]
         finally:
             tab.close()
-    assert seen >= 7, seen                                  # 3CosAdd, 3CosMul, p_keep, the NS and HS formulas, ...
+    assert seen >= 9, seen                                  # 3CosAdd, 3CosMul, p_keep, the NS and HS formulas, ...
     assert not problems, problems
 
 

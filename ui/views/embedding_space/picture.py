@@ -114,7 +114,7 @@ def imported_picture(pic: Picture, kv, top, stage) -> None:
 def play_buttons(pic: Picture, live) -> None:
     """Play / Pause and Start again; with t-SNE, its Run button next to them."""
     model = live.model
-    p1, p2, p3 = st.columns([1, 1.2, 4])
+    p1, p2, p3 = st.columns([1.1, 1.5, 3.6])        # room for 'Start again' at 1024 px
     with p1:
         # Streamlit's material icons: U+23F8 (pause) drew a missing-glyph box in Linux Chromium
         if st.button(t("embedding.pause") if live.playing else t("embedding.play"), key="live_play", type="primary",
