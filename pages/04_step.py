@@ -29,7 +29,7 @@ def lesson():
         st.info(t("step.first", model=stepping.architecture_name(m.architecture) + ", "
                   + stepping.objective_name(m.objective)))
     else:
-        st.info(t("step.no_trace", n=m.step_count))
+        st.info(t("step.no_trace_complete" if m.training_complete else "step.no_trace", n=f"{m.step_count:,}"))
     step_lesson.lesson_numbers(m, trace)
     step_lesson.lesson_charts(m)
     st.subheader(t("step.inside"))

@@ -39,7 +39,7 @@ if source == "imported":                                             # an import
     show_source(projection.fit_view, projection.pca, projection.tsne, projection.umap, projection.knn_group_accuracy)
     st.stop()
 
-per_frame, every, target_fps = controls.speed_settings()             # the session's model: live training
+per_frame, every, target_fps = controls.speed_settings(model)             # the session's model: live training
 live = lv.get_live(model, every)
 interval = pacing.play_interval(live, 1.0 / target_fps, time.perf_counter())   # paced to the process's playing tabs
 if pic.method == "PCA":

@@ -13,8 +13,9 @@ from ui.views.compare import six
 
 st.title(t("compare.title"))
 st.markdown(t("compare.intro"))
-st.latex(r"\text{" + t("compare.latex_label") + r"}\quad \underbrace{V}_{\text{full softmax}} \quad"
-         r"\underbrace{\approx \log_2 V}_{\text{hierarchical softmax}} \quad \underbrace{k+1}_{\text{negative sampling}}")
+st.latex(r"\text{" + t("compare.latex_label") + r"}\quad \underbrace{V}_{\text{" + t("compare.formula_full") + r"}} \quad"
+         r"\underbrace{\approx \log_2 V}_{\text{" + t("compare.formula_hs") + r"}} \quad \underbrace{k+1}_{\text{"
+         + t("compare.formula_ns") + r"}}")
 
 settings = state.current_settings()
 corpus = six.corpus_section(settings)                # which corpus

@@ -7,16 +7,21 @@ the vocabulary is refused with a message naming it, and the last good choice is 
 Why: a selectbox holding all 7,381 words of the Lee corpus costs the browser ~0.15 s at every visit of
 the page (the options are sent and laid out each time); the HS page has two (0.35 s of its ~0.9 s in
 headless Chromium, bench/CLASSROOM_RESULTS.md), Home a multiselect of 5,000.
+`file_uploader` is st.file_uploader with its own texts in the session's language: Streamlit writes "Upload" and
+"25MB per file • TXT" in English and has no parameter for them, so in Chinese a style block for this one
+widget (by its key's class, st-key-<key>) draws the translated button text and limit (with the same file
+types) in their place.
 What it does not do: decide which words a page starts with (the page passes its default).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Dict, List, Optional, Sequence
 
 import streamlit as st
 
-from ui.i18n import md_escape, t
+from ui.i18n import current_language, md_escape, t
 
 MOST_FREQUENT = 500          # the picker lists the first this many words of the vocabulary (ordered by count) ...
 RAREST = 100                 # ... and its last this many
@@ -112,3 +117,35 @@ def words_multiselect(container, label: str, vocab: Sequence[str], known: Dict[s
                                    on_change=_check_many, args=(key, known), placeholder=t("common.choose_words"))
     _say_refused(container, key)
     return [w for w in values if w in known]
+
+
+# Streamlit's uploader: its button's text and the line with the size limit and the file types
+_UPLOAD_BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+_UPLOAD_LIMIT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+
+
+def uploader_css(key: str, limit_mb: int, types: Optional[Sequence[str]] = None) -> str:
+    """CSS that writes an uploader's button and limit in the session's language ("" in English, Streamlit's own).
+
+    >>> from ui import i18n
+    >>> i18n.outside_runs("zh"); css = uploader_css("up", 25, ["txt"]); i18n.outside_runs("en")
+    >>> '.st-key-up' in css and '"上传"' in css and '每个文件不超过 25 MB · TXT' in css
+    True
+    """
+    if current_language() == "en":
+        return ""
+    limit = t("pickers.upload_limit", mb=limit_mb) + ("".join(f" · {x.upper()}" for x in types) if types else "")
+    scope = f".st-key-{key}"
+    return "".join(f"{scope} {sel} {{ font-size: 0 !important; }}"
+                   f"{scope} {sel}::after {{ content: {json.dumps(text, ensure_ascii=False)}; font-size: 14px; }}"
+                   for sel, text in ((_UPLOAD_BUTTON, t("pickers.upload_button")), (_UPLOAD_LIMIT, limit)))
+
+
+def file_uploader(container, label: str, *, key: str, type: Optional[Sequence[str]] = None, **kwargs):
+    """st.file_uploader(label, type, key, ...) in `container`, its texts in the session's language."""
+    from ui.state import upload_limit_mb
+
+    css = uploader_css(key, upload_limit_mb(), type)
+    if css:
+        container.html(f"<style>{css}</style>")
+    return container.file_uploader(label, type=type, key=key, **kwargs)

@@ -76,7 +76,9 @@ FIT_SCRIPT = """
       if (!room) return;                                  // hidden (a closed expander): fitted when shown
       k.style.fontSize = '';
       let scale = 1.0;
-      while (k.getBoundingClientRect().width > room + 0.5 && scale > 0.45) {
+      // scrollWidth too: one unbreakable piece overflows a box held to the column's width (max-width: 100%)
+      const wide = function () { return Math.max(k.getBoundingClientRect().width, k.scrollWidth); };
+      while (wide() > room + 0.5 && scale > 0.45) {
         scale -= 0.05;
         k.style.fontSize = (scale * 100).toFixed(0) + '%';
       }
@@ -90,6 +92,8 @@ FIT_SCRIPT = """
   // the sidebar opening): fit again whenever the main area's width changes
   const main = doc.querySelector('[data-testid="stMain"]') || doc.body;
   if (window.parent.ResizeObserver) new window.parent.ResizeObserver(schedule).observe(main);
+  // KaTeX's fonts can arrive after the last DOM change: a formula then grows wider with no mutation to see
+  if (doc.fonts) doc.fonts.addEventListener('loadingdone', schedule);
   schedule();
 })();
 </script>

@@ -59,10 +59,9 @@ def objective_switch(model: Word2Vec, objective: str, key: str, why: str) -> boo
     and offer a button that switches the sidebar's objective (pages 05 and 06 share this)."""
     if model.objective == objective:
         return True
-    c1, c2 = st.columns([3, 1])
     lost = tr("step.switch_loses", n=f"{model.step_count:,}") if model.step_count else ""
-    c1.info(tr("step.switch_uses", name=objective_name(model.objective)) + why + lost)
-    c2.button(tr("step.switch_to", name=objective_name(objective)), on_click=_switch,
+    st.info(tr("step.switch_uses", name=objective_name(model.objective)) + why + lost)
+    st.button(tr("step.switch_to", name=objective_name(objective)), on_click=_switch,
               args=(objective, model.step_count), key=key, type="primary")
     return False
 
@@ -84,14 +83,15 @@ def switched_note() -> None:
 
 
 
-def objective_page(area: str, objective: str, formula: str):
+def objective_page(area: str, objective: str, formula):
     """The top of an objective's page (area "hs" or "ns"): its title, this session's model, the intro and the
     formula, then either the switch to `objective` (when the model trains with another) or the step buttons.
     Returns (model, the latest update's trace when the model trains with `objective`, else None)."""
     st.title(tr(f"{area}.title"))
     model = page_model()
     st.markdown(tr(f"{area}.intro", V=f"{len(model.vocab):,}"))
-    st.latex(formula)
+    for one in ([formula] if isinstance(formula, str) else formula):    # one formula, or several one under another
+        st.latex(one)
     if not objective_switch(model, objective, f"{area}_switch", tr(f"{area}.switch_why")):
         return model, None
     switched_note()
@@ -199,7 +199,8 @@ def step_buttons(prefix: str) -> None:
         if reason:
             c1.warning(tr("step.no_examples", error=engine_message(reason)), icon=":material/block:")
         else:
-            c1.success(tr(key, epochs=model.planned_epochs, n=f"{model.step_count:,}"), icon=":material/flag:")
+            c1.success(tr(key, epochs=model.planned_epochs, n=f"{model.step_count:,}", more=model.epochs),
+                       icon=":material/flag:")
         c2.button(tr("step.new_round"), key=f"{prefix}_new_round", on_click=run_steps, args=(1, True),
                   help=tr("step.new_round_help", epochs=model.epochs), width="stretch")
     err = st.session_state.get(state.STEP_ERROR)
@@ -210,7 +211,9 @@ def step_buttons(prefix: str) -> None:
 def watch_state(model: Word2Vec) -> dict:
     """This session's watched pair for this model; a new model starts watching its most repeated pair."""
     w = st.session_state.get(state.STEP_WATCH)
-    if w is None or w.get("model") is not model:
+    # a watch that found no pair because training was over looks again once a new round is planned
+    # (it said "the planned training is over" at epoch 21 of 40)
+    if w is None or w.get("model") is not model or (w.get("pair") is None and not model.training_complete):
         w = start_watch(model)
     return w
 

@@ -8,6 +8,7 @@ clicks and check what changes.
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -21,6 +22,14 @@ pytestmark = pytest.mark.usefixtures("clear_caches")        # every test starts 
 def charts(at):
     """{key-ish id: figure JSON} of the Plotly charts on the page."""
     return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def static_table_with(at, column):
+    """The first st.table on the page with this column (the Compare page's tables are static: they wrap)."""
+    for tb in at.table:
+        if column in tb.value.columns:
+            return tb.value
+    raise AssertionError(f"no st.table with a column {column!r}")
 
 
 def chart(at, key):
@@ -39,13 +48,18 @@ def test_compare_six_models():
     at.run()
     at.button(key="cmp_six_go").click().run()
     assert not at.exception
-    table = at.dataframe[1].value                         # [0] is the planted groups table
-    assert len(table) == 6 and "planted precision@5" in table.columns
-    assert set(table["model"]) == {"skip-gram + full softmax", "skip-gram + hierarchical softmax",
-                                   "skip-gram + negative sampling", "CBOW + full softmax",
-                                   "CBOW + hierarchical softmax", "CBOW + negative sampling"}
+    table = static_table_with(at, "planted precision@5")        # what each model learned
+    assert len(table) == 6
+    assert set(table.index) == {"skip-gram + full softmax", "skip-gram + hierarchical softmax",
+                                "skip-gram + negative sampling", "CBOW + full softmax",
+                                "CBOW + hierarchical softmax", "CBOW + negative sampling"}
     assert "no counterpart" in set(table["gensim: same top-10 neighbours"])
-    assert chart(at, "cmp_loss_fig") and chart(at, "cmp_cost_fig")
+    cost = static_table_with(at, "updates/s")                  # what each cost: counts with thousands separators
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", v) for v in cost["updates"])
+    assert chart(at, "cmp_loss_fig") and chart(at, "cmp_cost_fig") and chart(at, "cmp_dots_fig")
+    # issue 29.3: eight models side by side were cut at 1280 px; now one row per model, five ranks across
+    neighbours = [tb.value for tb in at.table if list(tb.value.columns) == ["1", "2", "3", "4", "5"]]
+    assert len(neighbours) == 3 and all(len(n) == 6 + 4 for n in neighbours)        # six models, four by gensim
     zipf = vega_by_title(at, "Counts of the planted words")                 # the planted corpus's own Zipf chart
     points = zipf[zipf["part"] == "point"]
     assert len(points) == 3 * 4 and list(points["count"]) == sorted(points["count"], reverse=True)
@@ -97,9 +111,9 @@ def test_compare_claims_budgets_rules_and_error_bars(small_claims):
     text = page_text(at)
     assert text.count("3,000 tokens: **") + text.count("9,000 tokens: **") == 2     # one verdict per size
     assert "**Smallest size (3,000 tokens)**" in text and "**Largest size (9,000 tokens)**" in text
-    runs = [d.value for d in at.dataframe if "passes over the text" in d.value.columns][0]
+    runs = static_table_with(at, "passes over the text")
     assert len(runs) == 2 * 2 * 2
-    for (tokens, seed), g in runs.groupby(["tokens", "seed"]):
+    for (tokens, seed), g in runs.reset_index().groupby(["tokens", "seed"]):
         assert g["updates"].nunique() == 1                       # equal updates, per size and seed
     # switching the budget keeps the finished runs; coming back shows them without training again
     kept_choice(at.radio, "cmp_budget").set_value("epochs").run()
@@ -117,8 +131,8 @@ def test_compare_claims_seconds_budget_and_real_data(small_claims):
     at.run()
     at.button(key="cmp_claims_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    runs = [d.value for d in at.dataframe if "passes over the text" in d.value.columns][0]
-    assert len(runs) == 8 and (runs["seconds"] < 0.2 + 0.6).all()
+    runs = static_table_with(at, "passes over the text")
+    assert len(runs) == 8 and (runs["seconds"].astype(float) < 0.2 + 0.6).all()
     if gensim_data_path("lee_background.cor") is not None:
         kept_choice(at.radio, "cmp_claims_data").set_value("lee").run()
         assert not at.exception
@@ -138,8 +152,8 @@ def test_compare_on_the_sidebar_corpus():
     at.run()
     at.button(key="cmp_six_go").click().run()
     assert not at.exception
-    table = at.dataframe[1].value
-    assert len(table) == 6 and "planted precision@5" not in table.columns
+    table = static_table_with(at, "dot products per update")
+    assert len(table) == 6 and not any("planted precision@5" in tb.value.columns for tb in at.table)
     assert any(str(v).startswith("V = 121") for v in table["dot products per update"])
 
 
@@ -158,3 +172,37 @@ def test_the_six_models_are_named_in_the_sessions_language():
     finally:
         i18n.outside_runs("en")
     assert model_label(row) == "CBOW + negative sampling"
+
+
+def test_the_cost_charts_write_numbers_as_numbers_and_the_claims_axis_names_the_sizes():
+    """Issue 29.3: the cost figure's bar labels read '1.1e+021.1e+02' (two architectures' equal counts in
+    exponent notation, side by side), two subplot titles ran into each other, a log axis's minor ticks collided."""
+    from ui.charts.compare import claims_figure, dots_figure, time_figure
+
+    rows = [{"architecture": a, "objective": o, "time": 0.5, "dots": d, "V": 110}
+            for a in ("skipgram", "cbow")
+            for o, d in (("softmax", 110.0), ("hierarchical_softmax", 5.54), ("negative_sampling", 6.0))]
+    dots = dots_figure(rows)
+    assert len(dots.data) == 1 and list(dots.data[0].text) == ["110", "5.5", "6"]     # one bar per output layer
+    assert dots.layout.title.text == "dot products per update" and dots.layout.yaxis.dtick == 1
+    assert "<br>" in dots.data[0].x[1]                       # 'hierarchical<br>softmax': never rotated or run together
+    time = time_figure(rows)
+    assert [tr.name for tr in time.data] == ["skip-gram", "CBOW"] and time.layout.title.text == "training time (s)"
+    big = dots_figure([{**rows[0], "dots": 100_000.0, "V": 100_000}])
+    assert list(big.data[0].text) == ["100,000"]
+    summary = [{"size": n, **{a: {"n": 3, "mean": 0.5, "half": 0.1, "lo": 0.4, "hi": 0.6} for a in ("skipgram", "cbow")}}
+               for n in (10_000, 30_000, 100_000)]
+    claims = claims_figure(summary, "precision@5", 0.05, "Quality as the corpus grows (mean and 95% interval)")
+    assert list(claims.layout.xaxis.tickvals) == [10_000, 30_000, 100_000]
+    assert list(claims.layout.xaxis.ticktext) == ["10k", "30k", "100k"]
+    assert claims.layout.title.text == "Quality as the corpus grows<br>(mean and 95% interval)"
+
+
+def test_the_compare_formula_names_the_output_layers_in_the_sessions_language():
+    """Issue 29.5: the formula's labels (full softmax / hierarchical softmax / negative sampling) stayed English."""
+    from tests.conftest import run_app
+
+    at = run_app("pages/09_compare.py", query={"lang": "zh"})
+    formula = [m.value for m in at.latex][0]
+    assert "完整 softmax" in formula and "层次softmax" in formula and "负采样" in formula
+    assert "negative sampling" not in formula and "hierarchical softmax" not in formula

@@ -56,8 +56,18 @@ def live_text(at) -> str:
     return page_text(at) + " " + " ".join(c.value for c in at.caption)
 
 
+def paced(at, pace: float = 2.0) -> int:
+    """Set the live view's pace (epochs per second); the updates a frame then trains (at the default fps)."""
+    from ui.views.embedding_space import live as lv
+
+    at.select_slider(key="live_pace").set_value(pace).run()
+    fps = at.select_slider(key="live_fps").value
+    return lv.updates_per_frame(pace, lv.updates_per_epoch(at.session_state[state.MODEL]), fps)
+
+
 def test_embedding_space_plays_snapshots_and_scrubs():
     at = page("07_embedding_space.py")
+    per = paced(at)                                     # > 1,000 updates a frame: a snapshot every frame
     assert at.title[0].value.startswith("The embedding space")
     points, datasets, _ = live_chart(at)
     assert {"king", "queen", "the"} <= set(points["word"])
@@ -70,12 +80,12 @@ def test_embedding_space_plays_snapshots_and_scrubs():
 
     at.button(key="live_play").click().run()            # Play: the fragment trains one frame per run
     assert at.session_state["live_view"].playing
-    assert model.step_count == 1000
+    assert model.step_count == per
     at.run()
     at.run()
-    assert model.step_count == 3000                      # training continues between frames
+    assert model.step_count == 3 * per                   # training continues between frames
     assert len(at.session_state["live_view"].snapshots) >= 3
-    assert live_metrics(at)[0] == "3,000"               # the updates, in the frame's one row of numbers
+    assert live_metrics(at)[0] == f"{3 * per:,}"        # the updates, in the frame's one row of numbers
     loss = loss_chart(at)
     assert "mean of each epoch" in set(loss["curve"]) and "overall" in set(loss["curve"])
     assert loss[loss["curve"] == "overall"]["loss"].iloc[0] == pytest.approx(model.mean_loss())
@@ -85,7 +95,7 @@ def test_embedding_space_plays_snapshots_and_scrubs():
     at.button(key="live_play").click().run()            # Pause
     assert not at.session_state["live_view"].playing
     at.run()
-    assert model.step_count == 3000                      # paused: nothing trains
+    assert model.step_count == 3 * per                   # paused: nothing trains
     time_sliders = [s for s in at.slider if s.key and s.key.startswith("live_time")]
     assert time_sliders, "the time slider appears when paused"
     time_sliders[0].set_value(0).run()
@@ -140,11 +150,12 @@ def test_embedding_space_other_models_and_few_words(objective, architecture):
     at.session_state["sb_architecture"] = architecture
     at.run()
     at.slider(key="live_n_words").set_value(10).run()   # neighbours come from more words than are shown
+    per = paced(at)
     at.button(key="live_play").click().run()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     model = at.session_state[state.MODEL]
-    assert model.objective == objective and model.step_count == 2000
+    assert model.objective == objective and model.step_count == 2 * per
     at.button(key="live_play").click().run()            # paused: the hover is today's (playing, it is redone every 3rd frame)
     points = live_chart(at)[0]
     assert len(points) == 10
@@ -160,6 +171,7 @@ def test_embedding_space_other_models_and_few_words(objective, architecture):
 def test_embedding_space_leaves_out_frequent_words_and_trails_follow_the_right_rows():
     at = page("07_embedding_space.py")
     at.slider(key="live_skip").set_value(10).run()
+    paced(at)                                           # > 1,000 updates a frame: a snapshot every frame
     at.button(key="live_play").click().run()
     at.run()
     model = at.session_state[state.MODEL]
@@ -264,9 +276,11 @@ def test_embedding_space_default_view_separates_the_groups_after_training():
     """Train to the end with the app's defaults (royalty), as a teacher would with Play: the page's own
     separation figure in the default view is at least 0.70 (chance ~0.15; seed 1 of bench/separation.py)."""
     at = page("07_embedding_space.py")
-    at.select_slider(key="live_per_frame").set_value(100_000).run()
+    at.select_slider(key="live_pace").set_value(20.0).run()                # the fastest pace: the end result
     at.button(key="live_play").click().run()
-    for _ in range(3):
+    for _ in range(12):
+        if at.session_state[state.MODEL].training_complete:
+            break
         at.run()
     model = at.session_state[state.MODEL]
     assert model.training_complete
@@ -327,3 +341,62 @@ def _colour_of(at):
 
     words = list(live_chart(at)[0]["word"])
     return colouring.colouring(words, colouring.corpus_groups("royalty"), None)
+
+
+def test_the_default_pace_is_one_a_teacher_can_talk_over():
+    """Issue 29.7: ten seconds of Play trained 74-84% of all epochs (1,000 updates a frame, 10 frames a second).
+    The pace is now chosen in epochs per second; at the default, 10 s of Play train at most 20% of them."""
+    from ui.views.embedding_space import live as lv
+
+    at = page("07_embedding_space.py")
+    model = at.session_state[state.MODEL]
+    pace, fps = at.select_slider(key="live_pace").value, at.select_slider(key="live_fps").value
+    assert pace == lv.DEFAULT_PACE
+    per_frame = lv.updates_per_frame(pace, lv.updates_per_epoch(model), fps)
+    caption = " ".join(c.value for c in at.caption)
+    assert f"{per_frame:,} updates a picture" in caption
+    total = model.replay_stream()
+    ten_seconds = per_frame * fps * 10
+    epochs = [0]
+    seq = 0
+    while (chunk := total.chunk(seq)) is not None:                 # the planned training's updates, counted
+        epochs[0] += chunk.n_examples
+        seq += 1
+    # before an epoch is done the updates per epoch are estimated (window + 1 per centre word; sentence ends make
+    # fewer: royalty 8,120 estimated, 6,318 measured), so 10 s train at most a fifth of the epochs, not 12.5%
+    assert ten_seconds <= 0.2 * epochs[0], (ten_seconds, epochs[0])
+    at.select_slider(key="live_pace").set_value(1.0).run()          # four times the pace: four times the updates
+    assert f"{lv.updates_per_frame(1.0, lv.updates_per_epoch(model), fps):,} updates a picture" in \
+        " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.slow                                                      # ~10 s: eight frames of training
+def test_trails_follow_a_chain_of_aligned_snapshots_and_zig_zag_less():
+    """Issue 29.7: a trail drew each old snapshot through today's axes, where early (nearly random) rows land
+    anywhere: the trails zig-zagged across the plot. Each snapshot is now drawn in its own PCA, aligned to the
+    next (Procrustes), the last to the picture: the trail is shorter than the old one (less zig-zag), its last
+    snapshot taken at this update sits on the word."""
+    from ui.views.embedding_space import live as lv
+
+    at = page("07_embedding_space.py")
+    paced(at, 5.0)
+    at.button(key="live_play").click().run()
+    for _ in range(7):
+        at.run()
+    at.button(key="live_play").click().run()                          # pause: the picture of today
+    live = at.session_state["live_view"]
+    points, datasets, _ = live_chart(at)
+    assert len(live.snapshots) >= 6
+    trails = datasets["trails"]
+    spread = float(np.ptp(points[["x", "y"]].to_numpy(), axis=0).max())
+    shorter = 0
+    for w in ("king", "queen", "man"):
+        new = trails[trails["word"] == w][["x", "y"]].to_numpy()           # (t + 1, 2)
+        wid = list(points["word"]).index(w)
+        old = live.projector.transform(np.vstack([s.W_in[wid:wid + 1] for s in live.snapshots]))   # today's axes
+        assert len(new) == len(live.snapshots) + 1 and np.allclose(new[-2], new[-1], atol=1e-6)
+        length = lambda p: float(np.linalg.norm(np.diff(p, axis=0), axis=1).sum()) / spread      # noqa: E731
+        shorter += length(new) < length(old)
+        assert length(new) < 3.0, length(new)                    # never back and forth across the whole plot
+    assert shorter >= 2
+    assert np.allclose(lv.align_to(np.eye(2), np.eye(2)), np.eye(2))

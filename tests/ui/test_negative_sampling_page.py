@@ -110,3 +110,26 @@ def test_the_interview_question_on_pmi_links_to_this_picture():
     from lessons.interview.questions import QUESTION_BY_ID
 
     assert QUESTION_BY_ID["pmi"].page == NS
+
+
+def test_the_noise_chart_reads_in_chinese(open_page):
+    """Issue 29.6: on the Chinese corpus the rotated word names ran together, the drawn negatives' words written
+    over neighbouring bars overlapped, and the legend was cut at 'α = 0（均匀'. Now: horizontal names that
+    Vega-Lite thins out when they would touch, one legend entry per line (never cut), a triangle per negative
+    with the words said in the caption beside the chart, and the chart on the page's whole width."""
+    from tests.conftest import _vega_chart
+
+    at = open_page(NS, query={"lang": "zh"}, sb_corpus="chinese")
+    at.button(key="ns_next").click().run()
+    trace = at.session_state[state.LAST_TRACE]
+    vocab = model_of(at).vocab.index_to_key
+    _, spec = _vega_chart(at, "P_n(w)", ["part"])
+    axes = [layer["encoding"]["x"]["axis"] for layer in spec["layer"]]
+    assert all(a["labelAngle"] == 0 and a["labelOverlap"] == "greedy" for a in axes)
+    legends = [enc["legend"] for layer in spec["layer"] for enc in layer["encoding"].values()
+               if isinstance(enc, dict) and enc.get("legend")]
+    assert legends and all(lg["direction"] == "vertical" and lg["labelLimit"] == 0 for lg in legends)
+    assert not [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]     # no words over the bars
+    caption = texts(at.caption)
+    assert "、".join(vocab[i] for i in trace.negatives) in caption and f"“{vocab[trace.target]}”" in caption
+    assert not any(getattr(el, "type", "") == "vega_lite_chart" for col in at.columns for el in col)  # full width

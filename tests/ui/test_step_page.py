@@ -174,11 +174,41 @@ def test_training_complete_stops_next_and_a_new_round_starts_only_when_asked(ope
     m = model_of(at)
     assert m.step_count == total
     assert all(at.button(key=k).disabled for k in ("step_next", "step_next10", "step_next100"))
-    assert f"Training is complete ({m.planned_epochs} epochs" in " ".join(s.value for s in at.success)
+    assert f"planned training is over ({m.planned_epochs} epochs" in " ".join(s.value for s in at.success)
     at.button(key="step_new_round").click().run()
     m = model_of(at)
     assert m.step_count == total + 1 and m.planned_epochs == 4 and not m.training_complete
     assert not at.button(key="step_next").disabled and not at.success
+
+
+def test_after_homes_train_the_step_page_says_what_happened_and_what_to_press(open_page):
+    """Issue 29.4: after Home's "Train this model" the Next buttons were greyed with nothing saying why but a
+    'Press Next' note, and after a new round the watch panel still said 'the planned training is over'."""
+    at = open_page("pages/01_home.py", sb_epochs=2, **TINY)
+    at.button(key="home_train").click().run()
+    at.switch_page(STEP)
+    at.run()
+    m = model_of(at)
+    assert m.training_complete and all(at.button(key=k).disabled for k in ("step_next", "step_next10", "step_next100"))
+    said = " ".join(s.value for s in at.success)
+    assert "planned training is over" in said and "so Next is off" in said and "**Start a new round**" in said
+    assert "this trained model is then replaced" in said            # a rebuild is never silent
+    info = " ".join(i.value for i in at.info)
+    assert "Press **Start a new round** above" in info and "Press **Next**" not in info
+    assert "No pair to watch" in " ".join(c.value for c in at.caption)
+    at.button(key="step_new_round").click().run()
+    m = model_of(at)
+    assert not m.training_complete and m.epoch + 1 > 2 and not at.button(key="step_next").disabled
+    at.button(key="step_next").click().run()
+    assert not any("No pair to watch" in c.value for c in at.caption)      # the watch looked again
+    assert at.session_state[state.STEP_WATCH]["pair"] is not None
+
+
+def test_the_setup_buttons_say_a_trained_model_is_not_kept(open_page):
+    at = open_page(STEP, **TINY)
+    assert "not kept" not in " ".join(c.value for c in at.caption)         # nothing to lose at update 0
+    at.button(key="step_next10").click().run()
+    assert "the 10 updates of this one are not kept" in " ".join(c.value for c in at.caption)
 
 
 def test_setup_buttons_write_the_sidebar_and_rebuild_the_model(open_page):

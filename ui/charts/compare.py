@@ -1,8 +1,8 @@
 """The Compare page's Plotly figures: the six models' loss and cost, the claims' scores against corpus size.
 
 What it does: the loss per epoch of each model (colour: output layer, dash: architecture), training time
-and dot products per update, and for the claims experiments the mean score over seeds with 95%
-t-interval error bars against corpus size, and rare against frequent words at one size.
+(per architecture) and dot products per update (per output layer, the same for both architectures), and
+for the claims experiments the mean score over seeds with 95% t-interval error bars against corpus size, and rare against frequent words at one size.
 What it does not do: train or score (lessons.six_models and lessons.claims do), or call Streamlit.
 """
 
@@ -14,6 +14,7 @@ from typing import Dict, Optional, Sequence
 import plotly.graph_objects as go
 
 from lessons import six_models
+from ui.charts.figures import presenter_style
 from ui.i18n import t
 from ui.settings import architecture_label, objective_label
 
@@ -27,6 +28,17 @@ def model_label(row: dict) -> str:
     return f"{architecture_label(row['architecture'])} + {objective_label(row['objective'])}"
 
 
+def _axis_label(label: str) -> str:
+    """An axis category on as many lines as it has words ('hierarchical<br>softmax'): three output layers
+    side by side in half a 1024 px page never run together, and never need rotating."""
+    return label.replace(" ", "<br>")
+
+
+def _count_text(x: float) -> str:
+    """A bar's value as a reader writes it: '110', '12,345', '5.5' (never '1.1e+02')."""
+    return f"{x:,.0f}" if x >= 100 or float(x).is_integer() else f"{x:.1f}"
+
+
 def loss_figure(rows: Sequence[dict]) -> go.Figure:
     fig = go.Figure()
     for r in rows:
@@ -37,28 +49,58 @@ def loss_figure(rows: Sequence[dict]) -> go.Figure:
                       yaxis_title=t("compare.fig.loss_y"),
                       height=430, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
-    return fig
+    fig.update_xaxes(dtick=1)
+    return presenter_style(fig)
 
 
-def cost_figure(rows: Sequence[dict]) -> go.Figure:
-    """Training time and dot products per update, grouped by output layer, one colour per architecture."""
-    from plotly.subplots import make_subplots
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("compare.fig.time"), t("compare.fig.dots")))
+def time_figure(rows: Sequence[dict]) -> go.Figure:
+    """Training time per output layer, one bar per architecture (its own figure and title: two titles in
+    one figure ran into each other in half a page)."""
+    fig = go.Figure()
     for arch in six_models.ARCHITECTURES:
         mine = [r for r in rows if r["architecture"] == arch]
-        if not mine:
-            continue
-        x = [objective_label(r["objective"]) for r in mine]
-        fig.add_trace(go.Bar(x=x, y=[r["time"] for r in mine], name=architecture_label(arch),
-                             marker_color=ARCH_COLOURS[arch], legendgroup=arch), 1, 1)
-        fig.add_trace(go.Bar(x=x, y=[r["dots"] for r in mine], name=architecture_label(arch), showlegend=False,
-                             marker_color=ARCH_COLOURS[arch], legendgroup=arch,
-                             text=[f"{r['dots']:.2g}" for r in mine], textposition="outside"), 1, 2)
-    fig.update_yaxes(type="log", row=1, col=2)
-    fig.update_layout(height=430, barmode="group", margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))
-    return fig
+        if mine:
+            fig.add_trace(go.Bar(x=[_axis_label(objective_label(r["objective"])) for r in mine],
+                                 y=[r["time"] for r in mine], name=architecture_label(arch),
+                                 marker_color=ARCH_COLOURS[arch]))
+    fig.update_layout(title=t("compare.fig.time"), yaxis_title=t("compare.fig.seconds"), barmode="group", height=400,
+                      margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
+    fig.update_xaxes(tickangle=0)
+    return presenter_style(fig)
 
+
+def dots_figure(rows: Sequence[dict]) -> go.Figure:
+    """Dot products per update, one bar per output layer: the count is the same for skip-gram and CBOW (both
+    score one h against the same output rows, lessons.six_models.dot_products_per_update), so one bar says it."""
+    first = {}
+    for r in rows:
+        first.setdefault(r["objective"], r)
+    mine = list(first.values())
+    fig = go.Figure(go.Bar(x=[_axis_label(objective_label(r["objective"])) for r in mine],
+                           y=[r["dots"] for r in mine], marker_color=[COLOURS[r["objective"]] for r in mine],
+                           text=[_count_text(r["dots"]) for r in mine], textposition="outside", cliponaxis=False,
+                           showlegend=False))
+    top = max(r["dots"] for r in mine)
+    fig.update_yaxes(type="log", range=[0, math.log10(max(top, 10)) + 0.35], dtick=1,         # 1, 10, 100: no minor labels
+                     title_text=t("compare.fig.log_scale"))
+    fig.update_xaxes(tickangle=0)
+    fig.update_layout(title=t("compare.fig.dots"), height=400, margin=dict(l=10, r=10, t=40, b=10))
+    return presenter_style(fig)
+
+
+def _two_lines(title: str) -> str:
+    """A long chart title with its parenthesis on a second line (Plotly never wraps a title: at 1024 px
+    'Rare versus frequent words at 100,000 tokens (mean and ...)' ran off the chart)."""
+    for mark in (" (", "（"):
+        if mark in title:
+            head, _, tail = title.partition(mark)
+            return f"{head}<br>{mark.strip()}{tail}"
+    return title
+
+
+def _size_text(n: int) -> str:
+    """A corpus size on an axis: '10k', '6.12k', '950'."""
+    return f"{n / 1000:.3g}k" if n >= 1000 else str(n)
 
 
 def claims_figure(summary: Sequence[dict], metric: str, chance: Optional[float], title: str) -> go.Figure:
@@ -77,10 +119,13 @@ def claims_figure(summary: Sequence[dict], metric: str, chance: Optional[float],
             hovertemplate=t("compare.claims.hover")))
     if chance is not None:
         fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text=t("compare.fig.chance"))
-    fig.update_layout(title=title, xaxis_title=t("compare.claims.x_tokens"), yaxis_title=metric, xaxis_type="log",
-                      height=380, margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
-    return fig
+    sizes = sorted({p["size"] for p in summary})
+    fig.update_layout(title=_two_lines(title), xaxis_title=t("compare.claims.x_tokens"), yaxis_title=metric,
+                      xaxis_type="log", height=440, margin=dict(l=10, r=10, t=95, b=10),
+                      legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
+    # the sizes trained are the ticks (a log axis's own minor ticks '9 10k 2 3 ...' ran together)
+    fig.update_xaxes(tickvals=sizes, ticktext=[_size_text(n) for n in sizes])
+    return presenter_style(fig)
 
 
 def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional[float], title: str) -> go.Figure:
@@ -96,7 +141,6 @@ def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional
     if chance is not None:
         fig.add_hline(y=chance, line_dash="dot", line_color="grey", annotation_text=t("compare.fig.chance"),
                       annotation_position="top left")
-    fig.update_layout(barmode="group", title=title, yaxis_title=metric, height=380,
-                      margin=dict(l=10, r=10, t=50, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
-    return fig
+    fig.update_layout(barmode="group", title=_two_lines(title), yaxis_title=metric, height=420,
+                      margin=dict(l=10, r=10, t=95, b=10), legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+    return presenter_style(fig)

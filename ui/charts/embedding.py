@@ -33,6 +33,8 @@ from ui.i18n import current_language, t
 # plot area about 390 px wide next to the legend; a wider screen only gives the labels more room). Vega-Lite's height is the
 # plot area's; the axes come on top of it.
 CHART_HEIGHT = 350
+# The placement assumes this plot area; a narrower column (1024 px: about 250 px) draws the points closer
+# together than the labels were placed for (README: "at 1280 px").
 PLOT_SIZE = (380, CHART_HEIGHT)            # width, height of the plot area (the chart minus axes and legend)
 MARGIN_PX = (36, 14)              # room left around the points for labels at the edges
 FONT_PX = 12                      # a word's label (presenter mode: PRESENTER_LABEL_PX, see label_px)
@@ -95,15 +97,16 @@ def view_domain(coords: np.ndarray, size: Tuple[int, int] = PLOT_SIZE, margin_px
 
 
 def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int], domain, size=PLOT_SIZE,
-                 max_labels: int = 40, font_px: float = FONT_PX, point_px: float = POINT_PX
+                 max_labels: int = 40, font_px: float = FONT_PX, point_px: float = POINT_PX, must: int = 0
                  ) -> List[Tuple[int, float, float]]:
     """Greedy label placement: [(row, dx, dy)]: the centre of the row's label is dx pixels right of and dy
     pixels below the row's point (pixel offsets stay right whatever width the browser gives the chart).
 
     For each row in `order` (most wanted first) until max_labels are placed, try eight spots around its
     point (right, left, above, below, then the corners); a spot is allowed when its box lies inside the
-    plot and overlaps no label placed before; among the allowed spots the one covering the fewest other
-    points wins (the first on a tie). A row with no allowed spot gets no label (its word shows on hover).
+    plot, overlaps no label placed before and covers no other point (a label never hides a word); the first
+    allowed spot wins. A row with no allowed spot gets no label (its word shows on hover). The first `must`
+    rows of `order` (the words with a trail) may cover other points when nothing else fits (the fewest wins).
     domain: ((x0, x1), (y0, y1)) of the axes; size: the plot area in pixels.
     """
     (x0, x1), (y0, y1) = domain
@@ -132,8 +135,13 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], order: Sequence[int],
         by0, by1 = cy - h / 2, cy + h / 2
         inside = (bx0 >= 0) & (by0 >= 0) & (bx1 <= W) & (by1 <= H)
         covered = ((px > bx0[..., None] - point_px) & (px < bx1[..., None] + point_px) &
-                   (py > by0[..., None] - point_px) & (py < by1[..., None] + point_px)).sum(axis=2)   # (k, 8)
-        score = np.where(inside, covered, far)
+                   (py > by0[..., None] - point_px) & (py < by1[..., None] + point_px))             # (k, 8, n)
+        covered[np.arange(len(rows)), :, rows] = False                  # its own point is beside it, not under it
+        n_covered = covered.sum(axis=2)                                 # (k, 8)
+        free = n_covered == 0
+        keep_all = (start + np.arange(len(rows)) < must)[:, None]       # a trail's word: fewest covered if need be
+        inside &= free | (keep_all & ~free.any(axis=1, keepdims=True))  # otherwise a spot on another point is refused
+        score = np.where(inside, n_covered, far)
         for k, i in enumerate(rows):
             if n_placed >= max_labels:
                 return out
@@ -171,7 +179,7 @@ def label_spots(words: Sequence[str], coords: np.ndarray, colour: Colouring, n_l
     the offsets are in pixels from each point, so a label moves with its word in between."""
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
     return place_labels(coords, words, label_order(words, colour, chosen), chart_domain(coords, ranges),
-                        max_labels=n_labels, font_px=label_px())
+                        max_labels=n_labels, font_px=label_px(), must=len(set(chosen) & set(words)))
 
 
 # ---------------------------------------------------------------- the chart

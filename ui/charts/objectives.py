@@ -175,7 +175,8 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
                        show: Optional[Sequence[int]] = None) -> VegaChart:
     """P_n(w) per word (Vega-Lite): bars for the chosen exponent, lines for the reference exponents.
 
-    marks: {word id: label} for the negatives drawn at the current step; target: the target word.
+    marks: {word id: label} for the negatives drawn at the current step (a triangle each; the page names
+    them beside the chart); target: the target word.
     show: the word ids to draw (all by default), in this order.
     data: part "bar" (pos = the bar's place, word, p, role: target / negative / other, curve), "curve"
     (pos, word, p, curve = the reference's name) and "mark" (pos, p = 1.25 x the bar, label: a drawn
@@ -201,9 +202,11 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
         "label": pa.array([""] * (n + n * len(others)) + [marks[i] for _, i in marked], pa.string()),
     })
     step = max(1, n // 30)                                             # at most ~30 words named on the axis
+    # horizontal names, and Vega-Lite drops a name that would touch its neighbour ("greedy"): rotated names
+    # ran together in Chinese, where a word is as wide as its characters
     x = {"field": "pos", "type": "ordinal", "title": t("charts.noise.x"),
          "axis": {"values": list(range(0, n, step)), "labelExpr": labels_by_position(labels),
-                  "labelAngle": -60, "labelOverlap": False}}
+                  "labelAngle": 0, "labelOverlap": "greedy", "labelSeparation": 6}}
     values = data.column("p").to_numpy()
     values = values[np.isfinite(values) & (values > 0)]
     low = float(values.min()) / 2 if values.size else 1e-6             # the bars rise from here (a log axis has no 0)
@@ -215,7 +218,7 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
                {"field": "p", "format": ".4f", "title": "P_n(w)"}]
     line_colours = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
     dashes = [[2, 2], [6, 3], [10, 4], [6, 3, 2, 3]]
-    legend = {"orient": "top", "title": None, "labelLimit": 300}
+    legend = {"orient": "bottom", "direction": "vertical", "title": None, "labelLimit": 0}   # one per line: never cut
     layers = [
         {"transform": part_filter("bar"), "mark": {"type": "bar", "opacity": 0.9},
          "encoding": {"x": x, "y": y, "y2": {"datum": low}, "tooltip": tooltip,
@@ -229,11 +232,11 @@ def noise_distribution(words: Sequence[str], curves: Dict[str, np.ndarray], bars
                                      "scale": {"domain": others, "range": dashes[:len(others)]}},
                       "stroke": {"field": "curve", "type": "nominal", "legend": legend,
                                  "scale": {"domain": others, "range": line_colours[:len(others)]}}}},
+        # the drawn negatives: a small triangle over each bar; their words are said beside the chart (the words
+        # written over neighbouring bars ran into each other)
         {"transform": part_filter("mark"), "mark": {"type": "point", "shape": "triangle-down", "filled": True,
-                                              "size": 90, "color": "black"},
-         "encoding": {"x": x, "y": y}},
-        {"transform": part_filter("mark"), "mark": {"type": "text", "dy": -12},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
+                                              "size": 40, "color": "black"},
+         "encoding": {"x": x, "y": y, "tooltip": [{"field": "label", "title": t("charts.noise.tip_word")}]}},
     ]
     return VegaChart(data, vega_spec(t("charts.noise.title", bars=bars_name), layers, height - 150,
                                      title_width=2 * TITLE_WIDTH))

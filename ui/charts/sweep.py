@@ -31,6 +31,8 @@ def value_label(name: Optional[str], value: Any) -> str:
         return objective_label(value)
     if name == "segmenter" and isinstance(value, str):
         return t(f"corpus.segmenter_{value}")
+    if name == "cbow_update":
+        return t(f"sidebar.cbow_update_{value}")
     if isinstance(value, bool):
         return t("sweep.on") if value else t("sweep.off")
     if value is None:

@@ -25,7 +25,7 @@ import streamlit as st
 
 import engine
 from lessons import corpus as corpus_lessons
-from ui import state
+from ui import pickers, state
 from ui.charts import lesson as lesson_charts
 from ui.i18n import current_language, md_escape, say, t
 from ui.settings import SEGMENTER_CHOICES
@@ -139,8 +139,8 @@ def choose_section(name: str) -> None:
         st.caption(t("corpus.choose_caption"))
     with c2:
         limit = upload_limit_mb()
-        st.file_uploader(t("corpus.upload_label"), type=["txt"], key=UPLOAD_KEY, on_change=on_upload,
-                         help=t("corpus.upload_help"))
+        pickers.file_uploader(st, t("corpus.upload_label"), type=["txt"], key=UPLOAD_KEY, on_change=on_upload,
+                              help=t("corpus.upload_help"))
         st.caption(t("corpus.upload_caption", limit=limit, n=state.MAX_UPLOADS,
                      total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}"))
         err = st.session_state.get(state.UPLOAD_ERROR)
@@ -237,7 +237,8 @@ def subsampling_section(settings: dict, full: engine.Vocabulary, V: int) -> Tupl
     model_sample = float(settings["sample"])
     left, right = st.columns([2, 3])
     with left:
-        st.latex(r"p_{keep}(w) = \left(\sqrt{\frac{f(w)}{sT}} + 1\right)\frac{sT}{f(w)}\ \ (\le 1)")
+        # one unbreakable group: '(≤' was split from '1)' (scaled to the column instead)
+        st.latex(r"{p_{keep}(w) = \left(\sqrt{\frac{f(w)}{sT}} + 1\right)\frac{sT}{f(w)}\ \ (\le 1)}")
         st.markdown(t("corpus.sub_text"))
         options = [1e-5, 1e-4, 1e-3, 1e-2]
         default = model_sample if model_sample in options else 1e-3

@@ -168,9 +168,11 @@ def neighbours(kv, tag: str) -> None:
 
 def analogies(kv, tag: str) -> None:
     st.markdown(t("explore.analogy_intro"))
-    st.latex(r"\text{3CosAdd: } \arg\max_{d} \; \cos(d, b) - \cos(d, a) + \cos(d, c)"
-             r"\qquad \text{3CosMul: } \arg\max_{d} \; \frac{\cos'(d, b)\,\cos'(d, c)}{\cos'(d, a) + \varepsilon},"
-             r"\;\; \cos' = \tfrac{1 + \cos}{2}")
+    # one formula per method, each one unbreakable group (scaled to the column when too wide): the two on one
+    # line broke after 'cos(d,a) +'
+    st.latex(r"{\text{3CosAdd: } \arg\max_{d} \; \cos(d, b) - \cos(d, a) + \cos(d, c)}")
+    st.latex(r"{\text{3CosMul: } \arg\max_{d} \; \frac{\cos'(d, b)\,\cos'(d, c)}{\cos'(d, a) + \varepsilon},"
+             r"\;\; \cos' = \tfrac{1 + \cos}{2}}")
     a0, b0, c0 = first_present(kv, ANALOGY_DEFAULTS, 3)
     guards.note_words(len(kv), 4, "explore_analogy", kv.index_to_key)
     c1, c2, c3, c4 = st.columns([1, 1, 1, 0.6])

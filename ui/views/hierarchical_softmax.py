@@ -33,8 +33,9 @@ FOREST_MAX_V = 40            # the whole forest is drawn at every merge up to th
 QUEUE_ROWS = 12              # the queue table of a large vocabulary: its first rows (the next merges)
 PLAY_EVERY_S = 1.2           # seconds per merge while playing
 TABLE_ENDS = (600, 400)      # a whole-vocabulary table shows its first 600 and last 400 rows
-FORMULA = (r"p(w \mid h) = \prod_{n \in \text{path}(w)} \sigma(\theta_n \cdot h)^{1-b_n}\,"
-           r"\bigl(1 - \sigma(\theta_n \cdot h)\bigr)^{b_n},\qquad \sigma(x) = \frac{1}{1+e^{-x}}")
+# two formulas, each one unbreakable group
+FORMULA = (r"{p(w \mid h) = \prod_{n \in \text{path}(w)} \sigma(\theta_n \cdot h)^{1-b_n}\,"
+           r"\bigl(1 - \sigma(\theta_n \cdot h)\bigr)^{b_n}}", r"{\sigma(x) = \frac{1}{1+e^{-x}}}")
 
 
 def row_ends(n: int, head: int = TABLE_ENDS[0], tail: int = TABLE_ENDS[1]) -> Tuple[np.ndarray, bool]:
@@ -139,21 +140,21 @@ def codes_section(model: Word2Vec) -> None:
     m = st.columns(4)
     m[0].metric(t("hs.m_V"), f"{V:,}")
     m[1].metric("log2 V", f"{np.log2(V):.2f}")
-    m[2].metric(t("hs.m_mean"), f"{mean_len:.2f}")
+    m[2].metric(t("hs.m_mean"), f"{mean_len:.2f}", help=t("hs.m_mean_help"))
     m[3].metric(t("hs.m_longest"), f"{tree.max_length}")
     st.markdown(t("hs.cost_text", mean=f"{mean_len:.1f}", V=f"{V:,}"))
-    left, right = st.columns([3, 2])
-    left.vega_lite_chart(*objective_charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
-                         key="hs_lengths", width="stretch")
-    with right:
-        ids, cut = row_ends(V)                                           # the most frequent and the rarest words
-        codes = pd.DataFrame({t("hs.word"): [vocab[i] for i in ids], t("hs.col_count"): model.vocab.counts[ids],
-                              t("hs.col_code"): ["".join(map(str, tree.codes[i])) for i in ids],
-                              t("hs.col_length"): tree.lengths[ids],
-                              t("hs.col_path"): [" → ".join(map(str, tree.paths[i])) for i in ids]})
-        st.dataframe(codes, hide_index=True, height=400, key="hs_codes")
-        if cut:
-            st.caption(t("hs.codes_ends", head=f"{TABLE_ENDS[0]:,}", tail=f"{TABLE_ENDS[1]:,}", V=f"{V:,}"))
+    # the chart, then the table under it on the page's whole width (beside the chart, its path column was cut
+    # at 'path (intern...')
+    st.vega_lite_chart(*objective_charts.code_lengths(vocab, model.vocab.counts, tree.lengths, mean_length=mean_len),
+                       key="hs_lengths", width="stretch")
+    ids, cut = row_ends(V)                                               # the most frequent and the rarest words
+    codes = pd.DataFrame({t("hs.word"): [vocab[i] for i in ids], t("hs.col_count"): model.vocab.counts[ids],
+                          t("hs.col_code"): ["".join(map(str, tree.codes[i])) for i in ids],
+                          t("hs.col_length"): tree.lengths[ids],
+                          t("hs.col_path"): ["→".join(map(str, tree.paths[i])) for i in ids]})
+    st.dataframe(codes, hide_index=True, height=400, key="hs_codes", width="stretch")
+    if cut:
+        st.caption(t("hs.codes_ends", head=f"{TABLE_ENDS[0]:,}", tail=f"{TABLE_ENDS[1]:,}", V=f"{V:,}"))
 
 
 # ---------------------------------------------------------------- how the tree is built, one merge at a time

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import KeyedVectors, decode_text, parse_word2vec_bytes
+from ui import pickers
 from ui import settings as ui_settings
 from ui import state
 from ui.choices import choice
@@ -190,7 +191,8 @@ def export_section(model, loaded, settings: dict) -> None:
         stem = "imported_vectors"
     st.caption(t("export.size", V=f"{len(kv):,}", d=kv.vector_size))
 
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)              # two by two: four in a row cut 'word2vec 二进制格式（...' at 1280 px
+    c3, c4 = st.columns(2)
     c1.download_button(t("export.dl_txt"), lambda: word2vec_bytes(kv, binary=False), f"{stem}.txt",
                        "text/plain", key="ie_dl_txt", on_click="ignore", help=t("export.dl_txt_help"))
     c2.download_button(t("export.dl_bin"), lambda: word2vec_bytes(kv, binary=True), f"{stem}.bin",
@@ -231,8 +233,8 @@ def import_section() -> None:
     st.header(t("export.import"))
     st.markdown(t("export.import_text", limit=state.upload_limit_mb()))
     st.number_input(t("export.max_words"), 0, 10_000_000, 0, step=10_000, key="ie_max_words")
-    st.file_uploader(t("export.upload"), key="ie_upload", on_change=on_vectors_upload,
-                     args=("ie_upload", "ie_max_words", state.VECTORS_UPLOAD_ERROR))
+    pickers.file_uploader(st, t("export.upload"), key="ie_upload", on_change=on_vectors_upload,
+                          args=("ie_upload", "ie_max_words", state.VECTORS_UPLOAD_ERROR))
     if st.session_state.get(state.VECTORS_UPLOAD_ERROR):
         st.error(upload_error_text(st.session_state[state.VECTORS_UPLOAD_ERROR]))
     loaded = st.session_state.get(state.LOADED_KV)
@@ -250,7 +252,7 @@ def import_section() -> None:
 def load_settings_section() -> None:
     """Read a settings JSON file, say what it would change, and apply it to the sidebar on request."""
     st.subheader(t("export.load_settings"))
-    js = st.file_uploader(t("export.settings_upload"), type=["json"], key="ie_settings_upload")
+    js = pickers.file_uploader(st, t("export.settings_upload"), type=["json"], key="ie_settings_upload")
     if js is None:
         return
     parsed, err, notes = parse_settings_json(js.getvalue())

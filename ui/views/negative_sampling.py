@@ -32,8 +32,9 @@ from ui.stepping import words
 
 NS = "negative_sampling"
 ALL_BARS_MAX_V = 150
-FORMULA = (r"L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h),\qquad w_i \sim P_n(w) = "
-           r"\frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}")
+# two formulas, each one unbreakable group (the line fell after 'P_n(w) =' at 1024 px)
+FORMULA = (r"{L = -\log\sigma(u_{c}\cdot h) \;-\; \sum_{i=1}^{k}\log\sigma(-u_{i}\cdot h)}",
+           r"{w_i \sim P_n(w) = \frac{f(w)^{\alpha}}{\sum_{v} f(v)^{\alpha}}}")
 
 
 def noise_section(model: Word2Vec, trace) -> None:
@@ -42,16 +43,18 @@ def noise_section(model: Word2Vec, trace) -> None:
     vocab = model.vocab.index_to_key
     V = len(vocab)
     st.subheader(t("ns.noise_title"))
-    left, right = st.columns([2, 5])
+    # the slider and what it does above, the chart below on the page's whole width (beside the text, a
+    # Chinese axis of 80 words had no room)
+    left, right = st.columns([2, 3])
     with left:
         alpha = st.slider(t("ns.alpha"), *ui_range("ns_exponent"), float(model.ns_exponent), 0.05,
                           key="ns_alpha", help=t("ns.alpha_help"))
-        st.markdown(t("ns.alpha_text"))
         shares = objective_lessons.noise_mass(model.vocab.counts, [1.0, alpha, 0.0])
         st.markdown(t("ns.shares", one=f"{shares[1.0]:.1%}", mid=f"{shares[alpha]:.1%}", alpha=f"{alpha:g}",
                       zero=f"{shares[0.0]:.1%}"))
         if model.objective == NS and abs(alpha - model.ns_exponent) > 1e-9:
             st.caption(t("ns.model_exponent", exponent=f"{model.ns_exponent:g}"))
+    right.markdown(t("ns.alpha_text"))
     curves: Dict[str, np.ndarray] = {}
     slider_name = t("ns.curve_slider", alpha=f"{alpha:g}")
     curves[slider_name] = model.vocab.noise_distribution(alpha)                             # (V,)
@@ -65,16 +68,16 @@ def noise_section(model: Word2Vec, trace) -> None:
         if trace is not None:
             keep |= set(int(i) for i in trace.negatives) | {int(trace.target)}
         show = sorted(keep)
-    with right:
-        st.vega_lite_chart(*objective_charts.noise_distribution(
-            vocab, curves, slider_name, marks=marks, target=int(trace.target) if trace is not None else None,
-            show=show), key="ns_pn", width="stretch")
-        note = [t("ns.note_bars")]
-        if show is not None:
-            note.append(t("ns.note_shown_step" if trace is not None else "ns.note_shown", V=f"{V:,}"))
-        if trace is not None:
-            note.append(t("ns.note_marks"))
-        st.caption(t("common.sentence_sep").join(note))
+    st.vega_lite_chart(*objective_charts.noise_distribution(
+        vocab, curves, slider_name, marks=marks, target=int(trace.target) if trace is not None else None,
+        show=show), key="ns_pn", width="stretch")
+    note = [t("ns.note_bars")]
+    if show is not None:
+        note.append(t("ns.note_shown_step" if trace is not None else "ns.note_shown", V=f"{V:,}"))
+    if trace is not None:
+        note.append(t("ns.note_marks", target=vocab[int(trace.target)],
+                      words=t("ns.word_sep").join(vocab[int(i)] for i in trace.negatives)))
+    st.caption(t("common.sentence_sep").join(note))
 
     examples = list(range(min(5, V))) + list(range(max(5, V - 5), V))
     col_p1, col_pn, col_gain = "P (α = 1)", f"P_n (α = {alpha:g})", t("ns.col_gain")
@@ -104,29 +107,29 @@ def update_section(model: Word2Vec, trace) -> None:
         "u·h": np.asarray(trace.scores), "σ(u·h)": np.asarray(trace.probs),
         t("ns.col_term"): ["log σ(u_c·h)"] + ["log σ(−u_i·h)"] * k,
         col_value: np.concatenate([[terms["target_term"]], terms["negative_terms"]])})
-    left, right = st.columns([3, 2])
+    # one column of text and table, then the sum and the counts side by side, then the chart on the whole width:
+    # at 1024 px a table, a formula, two metrics and a chart in two columns were cut and ran together
     sep = t("ns.word_sep")
+    st.markdown(t("ns.step_text", step=trace.step, inputs=sep.join(words(model, trace.inputs)),
+                  target=model.vocab.index_to_key[trace.target], k=k, negatives=sep.join(words(model, trace.negatives))))
+    st.dataframe(df, hide_index=True, key="ns_terms_table",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ["u·h", "σ(u·h)", col_value]})
+    st.caption(t("ns.terms_caption"))
+    left, right = st.columns(2)
     with left:
-        st.markdown(t("ns.step_text", step=trace.step, inputs=sep.join(words(model, trace.inputs)),
-                      target=model.vocab.index_to_key[trace.target], k=k,
-                      negatives=sep.join(words(model, trace.negatives))))
-        st.dataframe(df, hide_index=True, key="ns_terms_table",
-                     column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                    for c in ["u·h", "σ(u·h)", col_value]})
-        st.caption(t("ns.terms_caption"))
-    with right:
-        st.latex(r"L = -(" + f"{terms['target_term']:.4f}" + r") - (" + f"{terms['negative_terms'].sum():.4f}"
-                 + f") = {terms['loss']:.4f}")
+        # one group: the sum is never split before its '= 4.1530' (scaled to the column instead)
+        st.latex(r"{L = -(" + f"{terms['target_term']:.4f}" + r") - (" + f"{terms['negative_terms'].sum():.4f}"
+                 + f") = {terms['loss']:.4f}}}")
         st.caption(t("ns.latex_caption"))
-        m = st.columns(2)
-        m[0].metric(t("ns.m_dots"), f"{len(trace.scores)}")
-        m[1].metric(t("ns.m_full"), f"{V:,}")
-        st.markdown(t("ns.saving", n=len(trace.scores), V=f"{V:,}"))
-        role = [t("ns.bar_target")] + [t("ns.bar_noise")] * k
-        st.plotly_chart(figures.bars([f"{w}<br>({r})" for w, r in zip(words_, role)],
-                                     df[col_value], colors=[style.TARGET] + [style.NEGATIVE] * k,
-                                     title=t("ns.chart_terms"), x_title=t("ns.chart_x"), y_title="log σ(±u·h)",
-                                     height=300), key="ns_terms_bars")
+    m = right.columns(2)
+    m[0].metric(t("ns.m_dots"), f"{len(trace.scores)}")
+    m[1].metric(t("ns.m_full"), f"{V:,}")
+    st.markdown(t("ns.saving", n=len(trace.scores), V=f"{V:,}"))
+    role = [t("ns.bar_target")] + [t("ns.bar_noise")] * k
+    st.plotly_chart(figures.bars([f"{w}<br>({r})" for w, r in zip(words_, role)],
+                                 df[col_value], colors=[style.TARGET] + [style.NEGATIVE] * k,
+                                 title=t("ns.chart_terms"), x_title=t("ns.chart_x"), y_title="log σ(±u·h)",
+                                 height=300), key="ns_terms_bars")
 
 
 # ---------------------------------------------------------------- SGNS factorises shifted PMI (Levy & Goldberg 2014)

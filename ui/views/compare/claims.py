@@ -145,22 +145,25 @@ def short_outcome(s: Optional[dict]) -> str:
               "unknown": "compare.short.unknown", "unscored": "compare.short.unscored"}[s["outcome"]])
 
 
-def runs_table(rows: Sequence[dict], metric: str) -> pd.DataFrame:
-    """One line per run: what each got (updates, seconds, passes, words/s, final learning rate) and its score."""
-    out = []
+def runs_tables(rows: Sequence[dict], metric: str) -> List[pd.DataFrame]:
+    """Every run in two static tables that fit a 1024 px screen (twelve columns did not), both indexed by
+    (tokens, architecture, seed): what it got (updates, seconds, passes, final learning rate, what ended it)
+    and how fast it went and what it scored (words/s, updates/s, coverage, the score)."""
+    got, speed, index = [], [], []
     for r in rows:
         if "error" in r:
             continue
-        out.append({t("compare.col.tokens"): r["tokens"], t("compare.col.architecture"): architecture_label(r["architecture"]),
-                    t("compare.col.seed"): r["seed"], t("compare.col.updates"): r["updates"],
-                    t("compare.col.seconds"): round(r["seconds"], 2), t("compare.col.passes"): round(r["passes"], 2),
-                    t("compare.col.words_per_s"): int(r["words_per_sec"]),
-                    t("compare.col.updates_per_s"): int(r["updates_per_sec"]),
-                    t("compare.col.lr_end"): float(f"{r['lr_end']:.3g}"),
-                    t("compare.col.ended_by"): t(f"compare.ended.{r['ended_by']}"),
-                    t("compare.col.coverage"): f"{r['coverage'][metric]:.0%}",
-                    metric: rounded(r["scores"][metric])})
-    return pd.DataFrame(out)
+        index.append((f"{r['tokens']:,}", architecture_label(r["architecture"]), r["seed"]))
+        got.append({t("compare.col.updates"): f"{r['updates']:,}", t("compare.col.seconds"): f"{r['seconds']:.2f}",
+                    t("compare.col.passes"): f"{r['passes']:.2f}", t("compare.col.lr_end"): f"{r['lr_end']:.3g}",
+                    t("compare.col.ended_by"): t(f"compare.ended.{r['ended_by']}")})
+        speed.append({t("compare.col.words_per_s"): f"{int(r['words_per_sec']):,}",
+                      t("compare.col.updates_per_s"): f"{int(r['updates_per_sec']):,}",
+                      t("compare.col.coverage"): f"{r['coverage'][metric]:.0%}",
+                      metric: "—" if rounded(r["scores"][metric]) is None else f"{r['scores'][metric]:.3f}"})
+    names = [t("compare.col.tokens"), t("compare.col.architecture"), t("compare.col.seed")]
+    idx = pd.MultiIndex.from_tuples(index, names=names) if index else pd.Index([])
+    return [pd.DataFrame(got, index=idx), pd.DataFrame(speed, index=idx)]
 
 
 def ratio_facts(rows: Sequence[dict]) -> Optional[dict]:
@@ -314,5 +317,6 @@ def claims_results(exp: Experiment, rows: Sequence[dict], verdict_box) -> None:
         if facts:
             st.markdown(t("compare.claims.why_body", **facts))
     with st.expander(t("compare.claims.runs_header")):
-        st.dataframe(runs_table(rows, metric), hide_index=True, width="stretch")
+        for table in runs_tables(rows, metric):        # static: headers wrap, nothing cut at 1024 px
+            st.table(table)
         st.caption(t("compare.claims.coverage_note"))

@@ -28,48 +28,79 @@ from ui.i18n import t
 from ui.views.compare.progress import rounded, run_with_progress, stored
 
 
-def six_table(rows: Sequence[dict]) -> pd.DataFrame:
-    """One line per model: time, updates, cost per update, loss, scores, gensim comparison."""
-    out = []
+def dots_text(row: dict) -> str:
+    """The cost of one update in the session's language: 'V = 110', 'mean path 5.5 (log₂ V = 6.8)', 'k+1 = 6'."""
+    V = row["V"]
+    if row["objective"] == "softmax":
+        return t("compare.dots.softmax", V=V)
+    if row["objective"] == "negative_sampling":
+        return t("compare.dots.negative_sampling", k1=int(round(row["dots"])))
+    return t("compare.dots.hierarchical_softmax", path=row["dots"], log2v=math.log2(max(V, 2)))
+
+
+def _count(x) -> str:
+    return f"{int(x):,}"
+
+
+def _score(x) -> str:
+    """A score or loss in a table: three decimals, '—' when missing (st.table would write 0.7930 and None)."""
+    x = rounded(x)
+    return "—" if x is None else f"{x:.3f}"
+
+
+def six_tables(rows: Sequence[dict]) -> List[pd.DataFrame]:
+    """The six models in two (three with benchmarks) static tables, so that each fits a 1024 px screen:
+    what a model cost (time, updates, dot products per update, gensim's time), what it learned (last
+    epoch's loss, planted precision@5, the neighbours gensim shares), and the benchmark scores when asked.
+    Indexed by the model's name; numbers as text with thousands separators."""
+    cost, quality, bench = [], [], []
     for r in rows:
-        line = {t("compare.col.model"): compare_charts.model_label(r), t("compare.col.seconds"): rounded(r["time"], 2),
-                t("compare.col.updates"): r["examples"], t("compare.col.updates_per_s"): int(r["updates_per_sec"]),
-                t("compare.col.dots"): r["dots_formula"], t("compare.col.loss"): rounded(r["final_loss"])}
-        if "planted" in r:
-            line[t("compare.col.planted")] = rounded(r["planted"])
-        for name, b in (r.get("benchmarks") or {}).items():
-            line[f"{name} ({b['measure']})"] = rounded(b["score"]) if b["used"] >= 20 else None
-            line[t("compare.col.scored", name=name)] = b["used"]
         g = r.get("gensim")
+        cost.append({t("compare.col.seconds"): f"{r['time']:.2f}", t("compare.col.updates"): _count(r["examples"]),
+                     t("compare.col.updates_per_s"): _count(r["updates_per_sec"]),
+                     t("compare.col.dots"): dots_text(r),
+                     t("compare.col.gensim_seconds"): f"{g['time']:.2f}" if g else "—"})
+        line = {t("compare.col.loss"): _score(r["final_loss"])}
+        if "planted" in r:
+            line[t("compare.col.planted")] = _score(r["planted"])
         line[t("compare.col.gensim_overlap")] = (
             f"{g['overlap']:.0%}" if g and not math.isnan(g["overlap"])
             else (t("compare.no_counterpart") if r["objective"] == "softmax" else "—"))
-        line[t("compare.col.gensim_seconds")] = rounded(g["time"], 2) if g else None
-        out.append(line)
-    return pd.DataFrame(out)
-
+        quality.append(line)
+        scores = {}
+        for name, b in (r.get("benchmarks") or {}).items():
+            scores[f"{name} ({b['measure']})"] = _score(b["score"] if b["used"] >= 20 else None)
+            scores[t("compare.col.scored", name=name)] = b["used"]
+        bench.append(scores)
+    index = pd.Index([compare_charts.model_label(r) for r in rows], name=t("compare.col.model"))
+    tables = [pd.DataFrame(cost, index=index), pd.DataFrame(quality, index=index)]
+    if any(bench):
+        tables.append(pd.DataFrame(bench, index=index))
+    return tables
 
 
 def neighbour_table(rows: Sequence[dict], word: str, topn: int, truth: Optional[PlantedCorpus] = None):
-    """Rank 1..topn down, one column per model (and gensim's where trained): 'word (cosine)'.
+    """One row per model (and gensim's where trained), its nearest neighbours 1..topn across: 'word (cosine)'.
+    A row per model, not a column: eight models side by side do not fit a 1024 px screen, five ranks do.
 
     With a planted corpus the cells are coloured: green when the neighbour is in the word's own group.
-    Returns a DataFrame, or a pandas Styler when coloured (st.dataframe shows both).
+    Returns a DataFrame, or a pandas Styler when coloured (st.table shows both).
     """
-    cols: Dict[str, List[str]] = {}
+    lines: Dict[str, List[str]] = {}
     for r in rows:
         nn = r["neighbours"].get(word)
         if nn is None:
             continue
-        cols[compare_charts.model_label(r)] = [f"{w} ({c:.2f})" for w, c in nn[:topn]]
+        lines[compare_charts.model_label(r)] = [f"{w} ({c:.2f})" for w, c in nn[:topn]]
         g = r.get("gensim")
         if g and word in g["neighbours"]:
-            cols[f"gensim: {compare_charts.model_label(r)}"] = [f"{w} ({c:.2f})"
-                                                                for w, c in g["neighbours"][word][:topn]]
-    if not cols:
+            lines[t("compare.gensim_model", model=compare_charts.model_label(r))] = [
+                f"{w} ({c:.2f})" for w, c in g["neighbours"][word][:topn]]
+    if not lines:
         return pd.DataFrame()
-    n = max(len(v) for v in cols.values())
-    df = pd.DataFrame({k: v + [""] * (n - len(v)) for k, v in cols.items()}, index=range(1, n + 1))
+    n = max(len(v) for v in lines.values())
+    df = pd.DataFrame([v + [""] * (n - len(v)) for v in lines.values()],
+                      index=pd.Index(list(lines), name=t("compare.col.model")), columns=[str(i) for i in range(1, n + 1)])
     if truth is None or word not in truth.group_of:
         return df
     group = truth.group_of[word]
@@ -154,7 +185,8 @@ def six_models_section(settings: dict, corpus: Corpus) -> None:
     st.caption(t("compare.six.caption", corpus=corpus.label, d=base["vector_size"], window=base["window"],
                  k=base["negative"], sample=f"{base['sample']:g}", min_count=base["min_count"],
                  alpha=f"{base['alpha']:g}", seed=base["seed"]))
-    c1, c2, c3 = st.columns([1, 2, 1.2])
+    c1, c2 = st.columns([1, 2])
+    c3 = st.container()             # the two options on their own lines: in a third column their labels were cut
     six_epochs = c1.number_input(t("compare.six.epochs"), 1, 200, 5, key="cmp_six_epochs")
     model = state.get_model()
     vocab_words = planted.planted_words if truth is not None else (model.vocab.index_to_key if model else [])
@@ -194,17 +226,22 @@ def six_results(res: dict, chosen: Sequence[str], truth: Optional[PlantedCorpus]
         st.warning(t("compare.six.stopped_partway", n=len(rows)))
     elif not res["done"] or len(rows) < 6:
         st.warning(t("compare.six.stopped", n=len(rows)))
-    st.dataframe(six_table(rows), hide_index=True, width="stretch")
+    # static tables (st.table): long names and headers wrap instead of being cut at 1024 px
+    for title, table in zip(("cost", "quality", "bench"), six_tables(rows)):
+        st.markdown(t(f"compare.six.table_{title}"))
+        st.table(table)
+    st.plotly_chart(compare_charts.loss_figure(rows), key="cmp_loss_fig")
+    st.caption(t("compare.six.loss_caption"))
     left, right = st.columns(2)
-    left.plotly_chart(compare_charts.loss_figure(rows), key="cmp_loss_fig")
-    left.caption(t("compare.six.loss_caption"))
-    right.plotly_chart(compare_charts.cost_figure(rows), key="cmp_cost_fig")
-    right.caption(t("compare.six.cost_caption"))
+    left.plotly_chart(compare_charts.time_figure(rows), key="cmp_cost_fig")
+    right.plotly_chart(compare_charts.dots_figure(rows), key="cmp_dots_fig")
+    st.caption(t("compare.six.cost_caption"))
     if rows[0].get("planted_bins"):
         st.markdown(t("compare.six.bins_title"))
-        st.dataframe([{t("compare.col.model"): compare_charts.model_label(r),
-                       **{t(f"compare.bin.{b['bin']}"): round(b["precision"], 3) for b in r["planted_bins"]}}
-                      for r in rows], hide_index=True)
+        st.table(pd.DataFrame([{t(f"compare.bin.{b['bin']}"): _score(b["precision"]) for b in r["planted_bins"]}
+                               for r in rows],
+                              index=pd.Index([compare_charts.model_label(r) for r in rows],
+                                             name=t("compare.col.model"))))
     if truth is not None and chosen:
         st.caption(t("compare.six.neighbour_caption"))
     for w in chosen:
@@ -213,4 +250,4 @@ def six_results(res: dict, chosen: Sequence[str], truth: Optional[PlantedCorpus]
         if getattr(table, "empty", False):
             st.info(t("compare.six.not_in_vocab", word=w))
         else:
-            st.dataframe(table, width="stretch")
+            st.table(table)

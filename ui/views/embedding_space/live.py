@@ -44,6 +44,8 @@ REMOVE_TOP_CHOICES = (0, 1, 2)
 SEPARATION_K = 5
 PICTURE_COLUMNS = [2.6, 1]           # the picture and, next to it, how well it keeps the groups apart
 TRAIL_POINTS = 16                   # a trail joins at most this many snapshots (plus the word's place now)
+PACES = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 20.0)   # epochs per second the live view can train
+DEFAULT_PACE = 0.25                 # a pace a teacher can talk over: 20 epochs in 80 s
 NICE_WORDS = ["king", "queen", "man", "woman", "paris", "france", "berlin", "apple", "dog", "cat", "fox",
               "red", "prince", "princess"]
 
@@ -75,6 +77,7 @@ class LiveState:
     message: Optional[str] = None                   # e.g. the training diverged
     reused: dict = field(default_factory=dict)      # every_few_frames: {name: (key, frame, value)}
     frame_ms: Optional[float] = None                # the server's time of the last frame (wall clock)
+    trail_layouts: dict = field(default_factory=dict)   # (view key, snapshot step) -> (n, 2) its own PCA layout
 
     @property
     def max_snapshots(self) -> int:
@@ -157,6 +160,33 @@ def train_frame(live: LiveState, n_examples: int) -> dict:
     if m.step_count - last >= live.every or (m.training_complete and m.step_count != last):
         take_snapshot(live)
     return info
+
+
+def updates_per_epoch(model: Word2Vec) -> float:
+    """The updates of one epoch: measured once an epoch is done, else estimated from the corpus words an epoch
+    trains (skip-gram: about window + 1 pairs per centre word, the radius drawn from 1..window; CBOW: one).
+
+    >>> from engine import Word2Vec
+    >>> m = Word2Vec(window=2, min_count=1, epochs=2).build_vocab([["a", "b", "c", "a"]] * 5)
+    >>> updates_per_epoch(m) == m.stream.words_per_epoch * 3
+    True
+    """
+    done = model.epoch_losses()
+    if len(done) >= 2 and model.step_count:                 # a finished epoch: its count is known
+        n = next(iter(model.loss_sums.values()))[1]
+        if n:
+            return float(n)
+    per_word = model.window + 1 if model.architecture == "skipgram" else 1
+    return float(model.stream.words_per_epoch * per_word)
+
+
+def updates_per_frame(pace: float, per_epoch: float, fps: float) -> int:
+    """Updates a frame must train for `pace` epochs per second at `fps` frames a second (at least 1).
+
+    >>> updates_per_frame(0.25, 18_000, 10)
+    450
+    """
+    return max(1, int(round(pace * per_epoch / max(fps, 1e-9))))
 
 
 def vectors(source, matrix: str) -> np.ndarray:
@@ -299,21 +329,57 @@ def frame_coords(live: LiveState, X_now: np.ndarray, X_show: np.ndarray, sel: sl
     return live.projector.transform(X_show[sel])
 
 
+def align_to(Y: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """(n, 2) the layout Y turned, mirrored, scaled and moved to lie as close as it can to `target` (the same
+    words in the same order): orthogonal Procrustes on the centred layouts, then the best scale.
+
+    >>> Y = np.array([[0., 0.], [1., 0.], [0., 2.]])
+    >>> np.allclose(align_to(Y, 3 * Y @ np.array([[0., 1.], [-1., 0.]]) + 5), 3 * Y @ np.array([[0., 1.], [-1., 0.]]) + 5)
+    True
+    """
+    Ym, Tm = Y.mean(axis=0), target.mean(axis=0)                                 # (2,), (2,)
+    Z = (Y - Ym) @ projection.procrustes(Y - Ym, target - Tm)                   # (n, 2)
+    scale = float(np.sum(Z * (target - Tm)) / max(np.sum(Z * Z), 1e-300))
+    return Tm + scale * Z
+
+
+def snapshot_layout(live: LiveState, snap: Snapshot, matrix: str, sel: slice, view: dict) -> np.ndarray:
+    """(n, 2) the shown words of one snapshot in that snapshot's own PCA (its own view: unit, centred, ...),
+    kept per snapshot (snapshots never change) for the view and words shown."""
+    key = (matrix, sel.start, sel.stop, tuple(sorted(view.items())))
+    if live.trail_layouts.get("key") != key:
+        live.trail_layouts = {"key": key}
+    if snap.step not in live.trail_layouts:
+        rows = snapshot_vectors(snap, matrix)[sel]                                # (n, d)
+        Xp = projection.fit_view(rows, **view).apply(rows)                        # (n, d)
+        live.trail_layouts[snap.step] = projection.pca(Xp, 2, center=False).transform(Xp)
+    return live.trail_layouts[snap.step]
+
+
 def trail_paths(live: LiveState, trail_words: Sequence[str], words: Sequence[str], skip: int, matrix: str,
-                coords: np.ndarray, scrub: Optional[Snapshot] = None) -> dict:
+                coords: np.ndarray, scrub: Optional[Snapshot] = None, view: Optional[dict] = None) -> dict:
     """{word: (t, 2) its positions at the snapshots (up to `scrub`; at most TRAIL_POINTS of them, evenly
-    spread, the first and the last always), drawn in today's axes}; without a scrub the last point is the
-    word's place now (`coords` of the frame). words: the words shown, from id `skip`."""
+    spread, the first and the last always)}; without a scrub the last point is the word's place now (`coords`
+    of the frame). words: the words shown, from id `skip`.
+
+    Each snapshot is drawn in its own PCA, aligned (align_to, on all the words shown) to the next one, the
+    last to the picture: a chain of small turns, as the live picture itself moves. Old snapshots seen through
+    today's axes zig-zagged across the plot (early rows are nearly random in today's directions)."""
     upto = [s for s in live.snapshots if scrub is None or s.step <= scrub.step]
     if len(upto) > TRAIL_POINTS:                        # a readable trail: at most TRAIL_POINTS snapshots, evenly spread
         keep = np.unique(np.linspace(0, len(upto) - 1, TRAIL_POINTS).round().astype(int))
         upto = [upto[k] for k in keep]
+    sel = slice(skip, skip + len(words))
+    view = dict(VIEW_DEFAULTS if view is None else view)
+    placed, following = [], np.asarray(coords, dtype=np.float64)                  # (n, 2) the picture
+    for snap in reversed(upto):
+        following = align_to(snapshot_layout(live, snap, matrix, sel, view), following)
+        placed.append(following)
+    placed.reverse()                                                              # oldest first
     trails = {}
     for w in trail_words:
         i = list(words).index(w)                        # row in the picture
-        wid = skip + i                                  # id in the vocabulary
-        rows = np.vstack([snapshot_vectors(s, matrix)[wid:wid + 1] for s in upto])     # (t, d)
-        path = live.projector.transform(rows)                                           # (t, 2)
+        path = np.vstack([p[i:i + 1] for p in placed]) if placed else np.empty((0, 2))     # (t, 2)
         if scrub is None:
             path = np.vstack([path, coords[i:i + 1]])
         trails[w] = path

@@ -151,7 +151,7 @@ def imported_picture(pic: Picture, kv, top, stage) -> None:
 def play_buttons(pic: Picture, live) -> None:
     """Play / Pause and Start again; with t-SNE, its Run button next to them."""
     model = live.model
-    p1, p2, p3 = st.columns([1, 1.2, 4])
+    p1, p2, p3 = st.columns([1.1, 1.5, 3.6])        # room for 'Start again' at 1024 px
     with p1:
         # Streamlit's material icons: U+23F8 (pause) drew a missing-glyph box in Linux Chromium
         if st.button(t("embedding.pause") if live.playing else t("embedding.play"), key="live_play", type="primary",
@@ -230,7 +230,7 @@ def draw_frame(pic: Picture, live, scrub, t_start: float) -> None:
             st.warning(t("embedding.remove_top_too_many", n=pic.view["remove_top"], d=m.vector_size))
             return
         coords = lv.frame_coords(live, X_now, X_show, sel, scrubbing=scrub is not None)    # (n, 2)
-        trails = lv.trail_paths(live, pic.trail_words, words, pic.skip, matrix, coords, scrub)
+        trails = lv.trail_paths(live, pic.trail_words, words, pic.skip, matrix, coords, scrub, view=pic.view)
         ex = live.projector.explained
         # scrubbing: the same frame for every snapshot, so growth from the center is visible
         ranges = lv.snapshot_ranges(live, sel, matrix) if scrub is not None else None

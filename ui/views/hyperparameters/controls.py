@@ -36,7 +36,7 @@ from lessons.sweep import plan as sweep_plan
 from lessons.sweep import run as sweep_run
 from lessons.sweep import saved as sweep_saved
 from lessons.sweep import scores as sweep_scores
-from ui import state
+from ui import pickers, state
 from ui.charts.sweep import value_label
 from ui.views.hyperparameters.corpora import (OWN_LISTS, PLANTED, corpus_kind, corpus_label,  # noqa: F401
                                               corpus_options, make_corpus)
@@ -112,8 +112,8 @@ def own_lists_widget(container) -> None:
         st.caption(t("sweep.own_help"))
         cols = st.columns(3)
         for col, kind in zip(cols, benchmarks.USER_LIST_KINDS):
-            up = col.file_uploader(t(f"sweep.own_{kind}"), type=["txt", "tsv", "csv"], key=f"{PREFIX}own_{kind}",
-                                   help=t(f"sweep.own_{kind}_help"))
+            up = pickers.file_uploader(col, t(f"sweep.own_{kind}"), type=["txt", "tsv", "csv"],
+                                       key=f"{PREFIX}own_{kind}", help=t(f"sweep.own_{kind}_help"))
             if up is None:
                 own.pop(kind, None)
                 continue
@@ -289,7 +289,9 @@ def settings_caption(plan: sweep_plan.SweepPlan) -> str:
     """The settings every run of the sweep shared (the set-up's when it started)."""
     base = plan.base_settings
     varied = (plan.setting, plan.colour_setting, "seed", *plan.searched)
-    others = [f"{k} {value_label(k, base[k])}" for k in state.SETTING_NAMES if k in base and k not in varied]
+    # the two settings with an everyday name are named in the session's language; the others by their parameter
+    others = [f"{t('sweep.caption_name.' + k) if k in ('architecture', 'objective') else k} {value_label(k, base[k])}"
+              for k in state.SETTING_NAMES if k in base and k not in varied]
     return t("sweep.settings_caption", others=", ".join(others))
 
 

@@ -68,7 +68,8 @@ def setup_panel(model: Word2Vec, intro: str = "") -> None:
                   args=("word2vec",), disabled=which == "word2vec", width="stretch")
         c2.button(tr("step.setup.use_stepping"), key="step_setup_stepping", on_click=apply_setup,
                   args=("stepping",), disabled=which == "stepping", width="stretch")
-        st.caption(tr("step.setup.note"))
+        st.caption(tr("step.setup.note_loses", n=f"{model.step_count:,}") if model.step_count
+                   else tr("step.setup.note"))
 
 
 # ------------------------------------------------------------------------------------------ the lesson's numbers
