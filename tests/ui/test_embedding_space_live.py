@@ -11,6 +11,7 @@ import pytest
 import engine
 from engine import Word2Vec, projection
 from ui.views.embedding_space import live as lv
+from ui.views.embedding_space import trails as trails_view
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_trails_follow_the_right_rows_and_end_where_the_word_is(live):
     words = live.model.vocab.index_to_key[sel]
     coords = lv.frame_coords(live, X, X, sel, scrubbing=False)
     chosen = [words[0], words[7]]
-    trails = lv.trail_paths(live, chosen, words, skip, "W_in", coords)
+    trails = trails_view.trail_paths(live, chosen, words, skip, "W_in", coords)
     for w in chosen:
         i, wid = words.index(w), live.model.vocab.key_to_index[w]
         path = trails[w]
@@ -72,17 +73,17 @@ def test_trails_follow_the_right_rows_and_end_where_the_word_is(live):
         for t in range(len(live.snapshots) - 1, -1, -1):
             rows = live.snapshots[t].W_in[sel]
             Xp = projection.fit_view(rows, **lv.VIEW_DEFAULTS).apply(rows)
-            following = lv.align_to(projection.pca(Xp, 2, center=False).transform(Xp), following)
+            following = trails_view.align_to(projection.pca(Xp, 2, center=False).transform(Xp), following)
             np.testing.assert_allclose(path[t], following[i], atol=1e-9)
         assert wid == skip + i                                              # the word's own row
     scrub = live.snapshots[1]
-    upto = lv.trail_paths(live, chosen, words, skip, "W_in", coords, scrub)
+    upto = trails_view.trail_paths(live, chosen, words, skip, "W_in", coords, scrub)
     assert all(len(p) == 2 for p in upto.values())                        # snapshots 0 and 1, not "now"
 
 
 def test_snapshot_ranges_hold_every_snapshot_with_a_margin(live):
     sel = lv.shown_ids(0, 50)
-    (x0, x1), (y0, y1) = lv.snapshot_ranges(live, sel, "W_in", pad=0.05)
+    (x0, x1), (y0, y1) = trails_view.snapshot_ranges(live, sel, "W_in", pad=0.05)
     allc = np.vstack([live.projector.transform(s.W_in[sel]) for s in live.snapshots])
     lo, hi = allc.min(axis=0), allc.max(axis=0)
     assert x0 < lo[0] and x1 > hi[0] and y0 < lo[1] and y1 > hi[1]
@@ -231,7 +232,7 @@ def test_trails_are_thinned_to_a_readable_number_of_points(live):
     sel = lv.shown_ids(0, 20)
     words = live.model.vocab.index_to_key[sel]
     coords = lv.frame_coords(many, X, X, sel, scrubbing=False)
-    path = lv.trail_paths(many, [words[0]], words, 0, "W_in", coords)[words[0]]
+    path = trails_view.trail_paths(many, [words[0]], words, 0, "W_in", coords)[words[0]]
     assert len(path) == lv.TRAIL_POINTS + 1                    # 16 snapshots + the word now
     assert np.isfinite(path).all()
 

@@ -376,7 +376,7 @@ def test_trails_follow_a_chain_of_aligned_snapshots_and_zig_zag_less():
     anywhere: the trails zig-zagged across the plot. Each snapshot is now drawn in its own PCA, aligned to the
     next (Procrustes), the last to the picture: the trail is shorter than the old one (less zig-zag), its last
     snapshot taken at this update sits on the word."""
-    from ui.views.embedding_space import live as lv
+    from ui.views.embedding_space import trails as trails_view
 
     at = page("07_embedding_space.py")
     paced(at, 5.0)
@@ -399,4 +399,4 @@ def test_trails_follow_a_chain_of_aligned_snapshots_and_zig_zag_less():
         shorter += length(new) < length(old)
         assert length(new) < 3.0, length(new)                    # never back and forth across the whole plot
     assert shorter >= 2
-    assert np.allclose(lv.align_to(np.eye(2), np.eye(2)), np.eye(2))
+    assert np.allclose(trails_view.align_to(np.eye(2), np.eye(2)), np.eye(2))

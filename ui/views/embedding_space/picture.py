@@ -22,6 +22,7 @@ from ui.charts import embedding as embedding_charts
 from ui.i18n import engine_message, t
 from ui.jobs import heavy_job
 from ui.views.embedding_space import live as lv
+from ui.views.embedding_space import trails as trails_view
 from ui.views.embedding_space.controls import Picture
 
 
@@ -230,10 +231,10 @@ def draw_frame(pic: Picture, live, scrub, t_start: float) -> None:
             st.warning(t("embedding.remove_top_too_many", n=pic.view["remove_top"], d=m.vector_size))
             return
         coords = lv.frame_coords(live, X_now, X_show, sel, scrubbing=scrub is not None)    # (n, 2)
-        trails = lv.trail_paths(live, pic.trail_words, words, pic.skip, matrix, coords, scrub, view=pic.view)
+        trails = trails_view.trail_paths(live, pic.trail_words, words, pic.skip, matrix, coords, scrub, view=pic.view)
         ex = live.projector.explained
         # scrubbing: the same frame for every snapshot, so growth from the center is visible
-        ranges = lv.snapshot_ranges(live, sel, matrix) if scrub is not None else None
+        ranges = trails_view.snapshot_ranges(live, sel, matrix) if scrub is not None else None
         spots = lv.every_few_frames(live, "labels", view_key, lambda: embedding_charts.label_spots(
             words, coords, pic.colour, pic.n_labels, pic.trail_words, ranges))
         data, spec = embedding_charts.projection_vega(words, coords, hover, pic.counts, pic.n_labels, trails, ranges,
