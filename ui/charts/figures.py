@@ -25,13 +25,13 @@ from ui.i18n import t
 
 _FONT = dict(size=13)
 
-# Presenter mode (ui/presenter.py, for a projector): every chart text at least 14 px. The template sets
+# Presenter mode (ui/presenter.py, for a projector): every chart text at least PRESENTER_MIN (16) px. The template sets
 # the sizes of what a figure leaves unset; presenter_style() raises the sizes a figure sets itself.
 PRESENTER_TEMPLATE = "w2v_presenter"
 pio.templates[PRESENTER_TEMPLATE] = go.layout.Template(layout=dict(
     font=dict(size=PRESENTER_FONT), title=dict(font=dict(size=PRESENTER_FONT + 4)),
-    legend=dict(font=dict(size=PRESENTER_FONT - 1)), hoverlabel=dict(font=dict(size=PRESENTER_FONT)),
-    annotationdefaults=dict(font=dict(size=PRESENTER_FONT - 1))))
+    legend=dict(font=dict(size=PRESENTER_FONT)), hoverlabel=dict(font=dict(size=PRESENTER_FONT)),
+    annotationdefaults=dict(font=dict(size=PRESENTER_FONT))))
 
 
 def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
@@ -44,20 +44,20 @@ def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
     if not (presenting() if force is None else force):
         return fig
     fig.update_layout(template="plotly+" + PRESENTER_TEMPLATE, font=dict(size=PRESENTER_FONT),
-                      hoverlabel=dict(font=dict(size=PRESENTER_FONT)), legend=dict(font=dict(size=PRESENTER_FONT - 1)))
+                      hoverlabel=dict(font=dict(size=PRESENTER_FONT)), legend=dict(font=dict(size=PRESENTER_FONT)))
     # Streamlit's chart theme sets the axes' own tick font (12 px): set it here, on every axis
-    axis_fonts = dict(tickfont=dict(size=PRESENTER_FONT - 1), title_font=dict(size=PRESENTER_FONT))
+    axis_fonts = dict(tickfont=dict(size=PRESENTER_FONT), title_font=dict(size=PRESENTER_FONT))
     fig.update_xaxes(**axis_fonts)
     fig.update_yaxes(**axis_fonts)
     if fig.layout.title.text:
         fig.layout.title.font.size = PRESENTER_FONT + 4
     for ann in fig.layout.annotations or ():
         if ann.font.size is None or ann.font.size < PRESENTER_MIN:
-            ann.font.size = PRESENTER_FONT - 1
+            ann.font.size = PRESENTER_FONT
     for trace in fig.data:
         if "colorbar" in trace:
-            trace.colorbar.tickfont.size = PRESENTER_FONT - 1
-            trace.colorbar.title.font.size = PRESENTER_FONT - 1
+            trace.colorbar.tickfont.size = PRESENTER_FONT
+            trace.colorbar.title.font.size = PRESENTER_FONT
         tf = getattr(trace, "textfont", None)
         if tf is not None and tf.size is not None:
             sizes = np.atleast_1d(tf.size)

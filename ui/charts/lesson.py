@@ -262,4 +262,5 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
                   "opacity": {"expr": "bandwidth('x') >= 26 ? 1 : 0"}},
          "encoding": {"x": x, "y": y, "text": {"field": "label"}, "color": INK}},
     ]
-    return VegaChart(data, vega_spec("", layers, height if height is not None else {"step": 30}))
+    return VegaChart(data, vega_spec("", layers, height if height is not None else {"step": 30},
+                                     description=t("charts.window.description")))
