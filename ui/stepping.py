@@ -63,7 +63,7 @@ def objective_switch(model: Word2Vec, objective: str, key: str, why: str) -> boo
     lost = tr("step.switch_loses", n=f"{model.step_count:,}") if model.step_count else ""
     c1.info(tr("step.switch_uses", name=objective_name(model.objective)) + why + lost)
     c2.button(tr("step.switch_to", name=objective_name(objective)), on_click=_switch,
-              args=(objective, model.step_count), key=key, type="primary")
+              args=(objective, model.step_count), key=key, type="primary", width="stretch")   # never cut
     return False
 
 

@@ -14,6 +14,7 @@ from typing import Dict, Optional, Sequence
 import plotly.graph_objects as go
 
 from lessons import six_models
+from ui.charts.figures import presenter_style
 from ui.i18n import t
 from ui.settings import architecture_label, objective_label
 
@@ -37,7 +38,7 @@ def loss_figure(rows: Sequence[dict]) -> go.Figure:
                       yaxis_title=t("compare.fig.loss_y"),
                       height=430, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
-    return fig
+    return presenter_style(fig)              # presenter mode: every text >= 16 px
 
 
 def cost_figure(rows: Sequence[dict]) -> go.Figure:
@@ -57,7 +58,7 @@ def cost_figure(rows: Sequence[dict]) -> go.Figure:
     fig.update_yaxes(type="log", row=1, col=2)
     fig.update_layout(height=430, barmode="group", margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))
-    return fig
+    return presenter_style(fig)              # presenter mode: every text >= 16 px
 
 
 
@@ -80,7 +81,7 @@ def claims_figure(summary: Sequence[dict], metric: str, chance: Optional[float],
     fig.update_layout(title=title, xaxis_title=t("compare.claims.x_tokens"), yaxis_title=metric, xaxis_type="log",
                       height=380, margin=dict(l=10, r=10, t=50, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
-    return fig
+    return presenter_style(fig)              # presenter mode: every text >= 16 px
 
 
 def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional[float], title: str) -> go.Figure:
@@ -99,4 +100,4 @@ def claims_bins_figure(summaries: Dict[str, dict], metric: str, chance: Optional
     fig.update_layout(barmode="group", title=title, yaxis_title=metric, height=380,
                       margin=dict(l=10, r=10, t=50, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
-    return fig
+    return presenter_style(fig)              # presenter mode: every text >= 16 px
