@@ -59,11 +59,11 @@ def objective_switch(model: Word2Vec, objective: str, key: str, why: str) -> boo
     and offer a button that switches the sidebar's objective (pages 05 and 06 share this)."""
     if model.objective == objective:
         return True
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = st.columns([2, 1])             # room for "Switch to hierarchical softmax" at 1280 px (was cut at [3, 1])
     lost = tr("step.switch_loses", n=f"{model.step_count:,}") if model.step_count else ""
     c1.info(tr("step.switch_uses", name=objective_name(model.objective)) + why + lost)
     c2.button(tr("step.switch_to", name=objective_name(objective)), on_click=_switch,
-              args=(objective, model.step_count), key=key, type="primary", width="stretch")   # never cut
+              args=(objective, model.step_count), key=key, type="primary", width="stretch")
     return False
 
 

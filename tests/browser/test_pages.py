@@ -56,11 +56,13 @@ KNOWN_AXE = {
 }
 
 # Latin-script words a Chinese page may show: names of methods, tools and benchmarks that Chinese texts write in
-# Latin letters too (ui/texts/glossary.toml), and the file formats and settings that are names in code.
+# Latin letters too (ui/texts/glossary.toml), the file formats and settings that are names in code, and words of
+# an English sample corpus where a Chinese page quotes it.
 TECHNICAL = ["word2vec.c", "word2vec", "Word2Vec", "gensim", "CBOW", "skip-gram", "SGD", "PCA", "t-SNE", "fastText",
              "GloVe", "PPMI", "SVD", "NCE", "WordSim-353", "SimLex-999", "Google", "Embedding Projector",
              "TensorFlow", "Mikolov", "JSON", "CSV", "UTF-8", "GBK", "Big5", "TSV", "PNG", "SVG", "all-but-the-top",
-             "3CosAdd", "3CosMul", "num_skips", "ns_exponent", "min_count", "vector_size", "init_scale"]
+             "3CosAdd", "3CosMul", "num_skips", "ns_exponent", "min_count", "vector_size", "init_scale",
+             "quick brown fox"]                      # the English sample corpus 'tiny', named on the Corpus page
 LATIN_SENTENCE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*){2,}")  # three Latin words in a row
 
 
