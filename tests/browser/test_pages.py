@@ -7,7 +7,8 @@ Step page, Play and Pause in the embedding space, the six models on Compare, a s
 Explore shows a word's neighbours as it opens); then it measures the page at 1280x720. The tests below read those measurements:
 - no exception box on any page;
 - nothing cut: no text element (or table) whose content is wider than its box where the box cuts it, none that
-  runs out of its column, no data table that hides columns behind a sideways scroll, no chart label cut to "…";
+  runs out of its column, no data table that hides columns behind a sideways scroll, no chart label cut to "…"
+  or by the chart's edge;
 - accessibility: axe-core (the field's checker; the pinned PyPI package axe-playwright-python bundles its
   axe.min.js) finds no serious or critical violation outside KNOWN_AXE (Streamlit's own markup, each with its
   reason), and every chart has a name a screen reader announces;
@@ -70,7 +71,8 @@ LATIN_SENTENCE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'�
 # Elements whose content is cut or runs out of its column. A text element (one with text of its own), a table
 # or a table cell: its content wider than its box where the box hides the rest (overflow hidden / clip / auto /
 # scroll, or an ellipsis); its right edge beyond its column's. A data grid (st.dataframe) that scrolls sideways
-# hides columns. A Vega-Lite text cut to its limit ends in "…". Formulas have their own test (test_presenter.py).
+# hides columns. A chart's text cut to its limit ends in "…"; one beyond the chart's edges is cut by it.
+# Formulas have their own test (test_presenter.py).
 CUT = """(tol) => {
   const main = document.querySelector('[data-testid="stMain"]');
   const out = [];
@@ -100,8 +102,15 @@ CUT = """(tol) => {
                 text: (grid.querySelector('[role="columnheader"]') || grid).textContent.slice(0, 70),
                 content: s.scrollWidth, box: s.clientWidth});
   });
-  main.querySelectorAll('.vega-embed svg text').forEach((t) => {
-    if (t.textContent.trim().endsWith('…')) out.push({what: 'chart label cut', tag: 'vega-lite', text: t.textContent});
+  main.querySelectorAll('.vega-embed svg text, .js-plotly-plot text').forEach((t) => {
+    const text = t.textContent.trim(), tag = t.closest('.vega-embed') ? 'vega-lite' : 'plotly';
+    if (!text) return;
+    if (text.endsWith('…')) out.push({what: 'chart label cut', tag, text});
+    const chart = t.closest('.vega-embed, .js-plotly-plot').getBoundingClientRect(), r = t.getBoundingClientRect();
+    // (twice the tolerance: a rotated axis title's box reaches a pixel or two past the chart's left edge)
+    if (r.width > 0 && (r.right > chart.right + 2 * tol || r.left < chart.left - 2 * tol))
+      out.push({what: 'chart text runs out of its chart', tag, text, right: Math.round(r.right),
+                chart: Math.round(chart.right)});
   });
   return out;
 }"""

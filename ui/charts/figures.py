@@ -40,6 +40,9 @@ def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
     >>> f = presenter_style(bars(["a", "b"], [1, 2], title="t", x_title="x", y_title="y"), force=True)
     >>> f.layout.font.size, f.layout.title.font.size
     (16, 20)
+    >>> f = presenter_style(go.Figure(go.Bar(x=["a", "b"], y=[6, 110])).update_yaxes(type="log"), force=True)
+    >>> f.layout.yaxis.dtick
+    1
     """
     if not (presenting() if force is None else force):
         return fig
@@ -49,6 +52,10 @@ def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
     axis_fonts = dict(tickfont=dict(size=PRESENTER_FONT), title_font=dict(size=PRESENTER_FONT))
     fig.update_xaxes(**axis_fonts)
     fig.update_yaxes(**axis_fonts)
+    # a log axis is labelled at its powers of ten: Plotly writes the digits between them (2, 3, ... 9) smaller
+    # than its tick font (12 px for 16), which a projector cannot show
+    fig.for_each_xaxis(lambda ax: ax.update(dtick=1) if ax.type == "log" and ax.dtick is None else None)
+    fig.for_each_yaxis(lambda ax: ax.update(dtick=1) if ax.type == "log" and ax.dtick is None else None)
     if fig.layout.title.text:
         fig.layout.title.font.size = PRESENTER_FONT + 4
     for ann in fig.layout.annotations or ():
