@@ -88,8 +88,8 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
                   # words slanted so that every one shows; dimension numbers level, thinned if they crowd
                   **({"labelAngle": -40, "labelOverlap": False} if col_labels is not None
                      else {"labelAngle": 0, "labelOverlap": True})}}
-    y = {"field": "row", "type": "ordinal", "title": y_title or None,
-         "axis": {"labelExpr": labels_by_position(rows), "labelLimit": 260}}
+    y = {"field": "row", "type": "ordinal", "title": y_title or None,            # every row named (presenter mode's
+         "axis": {"labelExpr": labels_by_position(rows), "labelLimit": 260, "labelOverlap": False}}   # 16 px hid some)
     layers = [
         {"mark": {"type": "rect"},
          "encoding": {"x": x, "y": y,

@@ -86,9 +86,12 @@ def vega_spec(title: str, layers: list, height, title_width: int = TITLE_WIDTH, 
     """A layered Vega-Lite spec as the pages draw it: as wide as its column, `height` pixels (or
     {"step": px} per row), the title in lines above (vega_title), presenter-mode text sizes in its config,
     named for screen readers by `description` or else the title (accessible).
-    autosize fit-x with the padding: a fixed height otherwise left the title above the drawn area."""
+    autosize fit-x with the padding: a fixed height otherwise left the title above the drawn area. 8 px of
+    padding at the sides (Vega-Lite's default is 5): Vega sizes the axes by its estimate of the labels' width,
+    which fell ~5 px short of a 16 px label in presenter mode, so the label's first letter was cut."""
     spec = {**({"title": vega_title(title, title_width)} if title else {}), "width": "container", "height": height,
-            "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers, "config": vega_presenter_config()}
+            "autosize": {"type": "fit-x", "contains": "padding"}, "padding": {"left": 8, "right": 8, "top": 5, "bottom": 5},
+            "layer": layers, "config": vega_presenter_config()}
     return accessible(spec, description or title)
 
 
