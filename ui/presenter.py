@@ -4,11 +4,12 @@ What it does:
 - `apply()` (app.py, once per run, before the pages): injects the app's CSS once per run with st.html
   (a <style> block takes no space on the page). For everyone: display formulas (st.latex, $$...$$)
   break between their terms to fit the column, and a formula that still does not fit is scaled down
-  to the column's width, never cut or scrolled sideways. In presenter mode, also: wide layout, the
+  to the column's width, never cut or scrolled sideways; a code block (st.code) that scrolls sideways
+  is made reachable by the keyboard (tabindex 0, WCAG 2.1.1; axe-core's scrollable-region-focusable). In presenter mode, also: wide layout, the
   sidebar collapsed when the mode is switched on, larger type, a compact page header and less
   padding, so the lesson's controls and first picture are above the fold.
 - `toggle(container)`: the "Presenter mode" switch (its first value comes from the URL: ?presenter=1).
-- `is_on()`: the flag, read by ui/charts/style.py (larger chart text, >= 14 px) and `vega_config()` (the
+- `is_on()`: the flag, read by ui/charts/style.py (larger chart text, >= 16 px) and `vega_config()` (the
   same for Vega-Lite charts).
 - `intro(text)`: a page's long introduction, folded into an expander in presenter mode.
 What it does not do: change any page's content or any setting of the model.
@@ -23,8 +24,7 @@ from ui.i18n import t
 PRESENTER = "sb_presenter"          # the toggle's widget key (a sidebar widget: "sb_" prefix)
 _APPLIED = "_presenter_applied"     # was presenter mode on at the last run (to collapse the sidebar once)
 QUERY_FLAG = "presenter"            # ?presenter=1
-CHART_FONT_PX = 16                  # chart text in presenter mode (every label >= MIN_CHART_FONT_PX)
-MIN_CHART_FONT_PX = 14
+CHART_FONT_PX = 16                  # the smallest chart text in presenter mode (ticks, legends, cell numbers)
 
 # Formulas for everyone: KaTeX draws a display formula as a row of unbreakable pieces (.base, split
 # after relations and binary operators) inside a `white-space: nowrap` block; letting that block wrap
@@ -57,7 +57,8 @@ PRESENTER_CSS = """
 """
 
 # Scales a display formula that is still wider than its column after wrapping (one long fraction,
-# a matrix): font-size is lowered until it fits, down to 45%. Sent once per run as an st.html element in
+# a matrix): font-size is lowered until it fits, down to 45%. Also gives a code block that scrolls
+# sideways a tab stop, so a keyboard can scroll it (Streamlit's <pre> has none). Sent once per run as an st.html element in
 # the sidebar (it takes no room next to the lesson); it installs itself once per browser tab and watches
 # the page for new formulas and size changes.
 FIT_SCRIPT = """
@@ -82,6 +83,9 @@ FIT_SCRIPT = """
         scale -= 0.05;
         k.style.fontSize = (scale * 100).toFixed(0) + '%';
       }
+    });
+    doc.querySelectorAll('[data-testid="stCode"] pre').forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth + 1) pre.tabIndex = 0;
     });
   }
   let pending = null;
@@ -163,5 +167,5 @@ def vega_config() -> dict:
     if not is_on():
         return {}
     f = CHART_FONT_PX
-    return {"axis": {"labelFontSize": f - 1, "titleFontSize": f}, "legend": {"labelFontSize": f - 1,
-            "titleFontSize": f}, "title": {"fontSize": f + 3}, "text": {"fontSize": f - 1}}
+    return {"axis": {"labelFontSize": f, "titleFontSize": f}, "legend": {"labelFontSize": f,
+            "titleFontSize": f}, "title": {"fontSize": f + 3}, "text": {"fontSize": f}}

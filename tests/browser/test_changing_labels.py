@@ -14,45 +14,12 @@ import re
 
 import pytest
 
-from devtools.app_server import AppServer
-from devtools.browser import CHROMIUM, have_chromium, launch_chromium
+from devtools.browser import CHROMIUM, have_chromium
+from tests.browser.conftest import no_exception, settle
 from ui.i18n import t
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not have_chromium(), reason=f"Chromium not installed at {CHROMIUM}")]
-
-IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-              && !document.querySelector('[data-testid="stSkeleton"]')
-              && document.querySelector('[data-testid="stSidebarNav"]')"""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with AppServer(log=tmp_path_factory.mktemp("streamlit") / "server.log") as app:
-        yield app.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def settle(page, timeout: int = 90_000) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_function(IDLE, timeout=timeout)
-    page.wait_for_timeout(700)
-
-
-def no_exception(page, where: str) -> None:
-    errors = page.locator('[data-testid="stException"]')
-    assert errors.count() == 0, f"{where}: {errors.first.inner_text()[:1500]}"
 
 
 def switch_language(page, lang: str) -> None:

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from ui.charts.colouring import Colouring, colouring
 from ui.charts.style import presenting
-from ui.charts.vega import part_filter, vega_presenter_config
+from ui.charts.vega import accessible, part_filter, vega_presenter_config
 from ui.i18n import current_language, t
 
 # the chart, in pixels: what the label placement assumes (a 1280x720 screen with the sidebar open gives a
@@ -38,7 +38,7 @@ CHART_HEIGHT = 350
 PLOT_SIZE = (380, CHART_HEIGHT)            # width, height of the plot area (the chart minus axes and legend)
 MARGIN_PX = (36, 14)              # room left around the points for labels at the edges
 FONT_PX = 12                      # a word's label (presenter mode: PRESENTER_LABEL_PX, see label_px)
-PRESENTER_LABEL_PX = 15
+PRESENTER_LABEL_PX = 16
 POINT_PX = 5                      # radius of a point (size 80 in Vega-Lite is about 5 px)
 
 
@@ -168,7 +168,7 @@ def chart_domain(coords: np.ndarray, ranges=None):
 
 
 def label_px() -> int:
-    """The labels' font size: FONT_PX, or PRESENTER_LABEL_PX (>= 14 px) in presenter mode."""
+    """The labels' font size: FONT_PX, or PRESENTER_LABEL_PX (16 px) in presenter mode."""
     return PRESENTER_LABEL_PX if presenting() else FONT_PX
 
 
@@ -276,7 +276,7 @@ def projection_chart(words: Sequence[str], coords: np.ndarray, hover: Sequence[s
                           "color": colour_enc}},
         ],
     }
-    return data, spec
+    return data, accessible(spec, t("embedding.chart_description", lang))
 
 
 def parts(data) -> dict:
@@ -364,4 +364,4 @@ def loss_vega(live, height: int = 200):
              "encoding": {"y": y, "text": {"field": "label"}}},
         ],
     }
-    return data, spec
+    return data, accessible(spec, t("embedding.loss_description"))

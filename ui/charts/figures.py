@@ -25,13 +25,13 @@ from ui.i18n import t
 
 _FONT = dict(size=13)
 
-# Presenter mode (ui/presenter.py, for a projector): every chart text at least 14 px. The template sets
+# Presenter mode (ui/presenter.py, for a projector): every chart text at least PRESENTER_MIN (16) px. The template sets
 # the sizes of what a figure leaves unset; presenter_style() raises the sizes a figure sets itself.
 PRESENTER_TEMPLATE = "w2v_presenter"
 pio.templates[PRESENTER_TEMPLATE] = go.layout.Template(layout=dict(
     font=dict(size=PRESENTER_FONT), title=dict(font=dict(size=PRESENTER_FONT + 4)),
-    legend=dict(font=dict(size=PRESENTER_FONT - 1)), hoverlabel=dict(font=dict(size=PRESENTER_FONT)),
-    annotationdefaults=dict(font=dict(size=PRESENTER_FONT - 1))))
+    legend=dict(font=dict(size=PRESENTER_FONT)), hoverlabel=dict(font=dict(size=PRESENTER_FONT)),
+    annotationdefaults=dict(font=dict(size=PRESENTER_FONT))))
 
 
 def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
@@ -40,24 +40,31 @@ def presenter_style(fig: go.Figure, force: Optional[bool] = None) -> go.Figure:
     >>> f = presenter_style(bars(["a", "b"], [1, 2], title="t", x_title="x", y_title="y"), force=True)
     >>> f.layout.font.size, f.layout.title.font.size
     (16, 20)
+    >>> f = presenter_style(go.Figure(go.Bar(x=["a", "b"], y=[6, 110])).update_yaxes(type="log"), force=True)
+    >>> f.layout.yaxis.dtick
+    1
     """
     if not (presenting() if force is None else force):
         return fig
     fig.update_layout(template="plotly+" + PRESENTER_TEMPLATE, font=dict(size=PRESENTER_FONT),
-                      hoverlabel=dict(font=dict(size=PRESENTER_FONT)), legend=dict(font=dict(size=PRESENTER_FONT - 1)))
+                      hoverlabel=dict(font=dict(size=PRESENTER_FONT)), legend=dict(font=dict(size=PRESENTER_FONT)))
     # Streamlit's chart theme sets the axes' own tick font (12 px): set it here, on every axis
-    axis_fonts = dict(tickfont=dict(size=PRESENTER_FONT - 1), title_font=dict(size=PRESENTER_FONT))
+    axis_fonts = dict(tickfont=dict(size=PRESENTER_FONT), title_font=dict(size=PRESENTER_FONT))
     fig.update_xaxes(**axis_fonts)
     fig.update_yaxes(**axis_fonts)
+    # a log axis is labelled at its powers of ten: Plotly writes the digits between them (2, 3, ... 9) smaller
+    # than its tick font (12 px for 16), which a projector cannot show
+    fig.for_each_xaxis(lambda ax: ax.update(dtick=1) if ax.type == "log" and ax.dtick is None else None)
+    fig.for_each_yaxis(lambda ax: ax.update(dtick=1) if ax.type == "log" and ax.dtick is None else None)
     if fig.layout.title.text:
         fig.layout.title.font.size = PRESENTER_FONT + 4
     for ann in fig.layout.annotations or ():
         if ann.font.size is None or ann.font.size < PRESENTER_MIN:
-            ann.font.size = PRESENTER_FONT - 1
+            ann.font.size = PRESENTER_FONT
     for trace in fig.data:
         if "colorbar" in trace:
-            trace.colorbar.tickfont.size = PRESENTER_FONT - 1
-            trace.colorbar.title.font.size = PRESENTER_FONT - 1
+            trace.colorbar.tickfont.size = PRESENTER_FONT
+            trace.colorbar.title.font.size = PRESENTER_FONT
         tf = getattr(trace, "textfont", None)
         if tf is not None and tf.size is not None:
             sizes = np.atleast_1d(tf.size)

@@ -9,6 +9,7 @@ import math
 
 import plotly.graph_objects as go
 
+from ui.charts.figures import presenter_style
 from ui.i18n import t
 
 
@@ -22,4 +23,4 @@ def pmi_chart(r: dict) -> go.Figure:
                                  hoverinfo="skip", showlegend=False))
     fig.update_layout(title=t("interview.pmi.chart"), height=340, margin=dict(l=10, r=10, t=40, b=10),
                       showlegend=False, xaxis_title=t("interview.col.target"), yaxis_title=t("interview.col.dot"))
-    return fig
+    return presenter_style(fig)              # presenter mode: every text >= 16 px

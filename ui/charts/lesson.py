@@ -89,8 +89,8 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
                   # words slanted so that every one shows; dimension numbers level, thinned if they crowd
                   **({"labelAngle": -40, "labelOverlap": False} if col_labels is not None
                      else {"labelAngle": 0, "labelOverlap": True})}}
-    y = {"field": "row", "type": "ordinal", "title": y_title or None,
-         "axis": {"labelExpr": labels_by_position(rows), "labelLimit": 260}}
+    y = {"field": "row", "type": "ordinal", "title": y_title or None,            # every row named (presenter mode's
+         "axis": {"labelExpr": labels_by_position(rows), "labelLimit": 260, "labelOverlap": False}}   # 16 px hid some)
     layers = [
         {"mark": {"type": "rect"},
          "encoding": {"x": x, "y": y,
@@ -286,4 +286,5 @@ def window_grid(tokens: Sequence[str], windows, *, height: Optional[int] = None)
                   "opacity": {"expr": "bandwidth('x') >= 26 ? 1 : 0"}},
          "encoding": {"x": x, "y": y, "text": {"field": "label"}, "color": INK}},
     ]
-    return VegaChart(data, vega_spec("", layers, height if height is not None else {"step": 30}))
+    return VegaChart(data, vega_spec("", layers, height if height is not None else {"step": 30},
+                                     description=t("charts.window.description")))

@@ -110,7 +110,8 @@ def huffman_tree(nodes, words: Sequence[str], *, path_nodes: Sequence[int] = (),
          "encoding": {"x": xs, "y": ys, "text": {"field": "label"},
                       "color": {"condition": {"test": "datum.hot", "value": TARGET}, "value": "#333333"}}},
     ]
-    return VegaChart(data, vega_spec("", layers, height or max(240, 17 * n_leaves)))
+    return VegaChart(data, vega_spec("", layers, height or max(240, 17 * n_leaves),
+                                     description=t("charts.tree.description")))
 
 
 def code_lengths(words: Sequence[str], counts, lengths, *, mean_length: float, height: int = 360) -> VegaChart:

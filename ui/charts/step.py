@@ -24,10 +24,10 @@ _HOVER = "%{x}: %{y:.4f}<extra></extra>"
 
 
 def _layout(title: str, x_title: str, y_title: str, height: int, legend: bool = True, **more) -> dict:
-    """The layout dict; in presenter mode every text is at least 15 px (set here, in the one dict, rather
+    """The layout dict; in presenter mode every text is at least PRESENTER_FONT (16) px (set here, in the one dict, rather
     than by figures.presenter_style's update calls, which cost ~30 ms a figure)."""
     body = PRESENTER_FONT if presenting() else 12
-    small = body - 1
+    small = body if presenting() else body - 1
     axis_fonts = dict(tickfont=dict(size=small)) if presenting() else {}
     layout = dict(title=dict(text=title, font=dict(size=body + 2 if body == 12 else body + 4), y=0.985, yanchor="top"),
                   font=dict(size=body), height=height + (40 if presenting() else 0),

@@ -2,7 +2,7 @@
 
 What it does: names the colours of the lesson's roles (what is predicted, what is fed in, what is
 noise, the Huffman path) so that every page colours them alike, and says whether this session is in
-presenter mode (ui/presenter.py, for a projector: every chart text at least PRESENTER_MIN px).
+presenter mode (ui/presenter.py, for a projector: every chart text at least PRESENTER_MIN = 16 px, issue 29).
 What it does not do: build a chart (ui/charts/vega.py, figures.py and the charts by lesson do).
 """
 
@@ -16,7 +16,7 @@ OTHER = "#aec7e8"       # light blue: every other word
 PATH = "#2ca02c"        # green: the Huffman path
 
 PRESENTER_FONT = 16                 # body text, tick labels, legend, hover
-PRESENTER_MIN = 14                  # the smallest text (values written inside heatmap cells, labels)
+PRESENTER_MIN = 16                  # the smallest text (ticks, legends, values written inside cells, labels)
 
 
 def presenting() -> bool:

@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import scores as sweep_scores
+from ui.charts.figures import presenter_style
 from ui.i18n import t
 from ui.settings import architecture_label, objective_label
 
@@ -234,7 +235,7 @@ def figure(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: Optional[st
     fig.update_layout(height=560, margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="bottom", y=1.07, x=0, title_text=""),
                       showlegend=plan.colour_setting is not None)
-    return fig
+    return presenter_style(fig)              # presenter mode: every text >= 16 px
 
 
 def reference_legend(plan: sweep_plan.SweepPlan) -> str:

@@ -2,8 +2,9 @@
 
 What it does: the VegaChart pair that st.vega_lite_chart draws, titles broken into lines that fit a column,
 axes that name integer positions by words (so a word shown twice keeps two rows), the layered spec every
-page draws (as wide as its column, presenter-mode text sizes in its config), the filters that pick one part
-of a chart's one table, and labels thinned so that they do not overlap.
+page draws (as wide as its column, presenter-mode text sizes in its config), the name a screen reader gives
+each chart (`accessible`), the filters that pick one part of a chart's one table, and labels thinned so that
+they do not overlap.
 Why Vega-Lite: a Plotly chart cost the browser ~100-200 ms to draw in software and its bundle ~1.1 s to
 load, which made pages miss 1 s on a 2-core machine (bench/CLASSROOM_RESULTS.md).
 What it does not do: call Streamlit (the pages draw the charts).
@@ -81,12 +82,49 @@ def part_filter(part: str, *more: dict) -> list:
     return [{"filter": {"field": "part", "equal": part}}, *more]
 
 
-def vega_spec(title: str, layers: list, height, title_width: int = TITLE_WIDTH) -> dict:
+def vega_spec(title: str, layers: list, height, title_width: int = TITLE_WIDTH, description: str = "") -> dict:
     """A layered Vega-Lite spec as the pages draw it: as wide as its column, `height` pixels (or
-    {"step": px} per row), the title in lines above (vega_title), presenter-mode text sizes in its config.
-    autosize fit-x with the padding: a fixed height otherwise left the title above the drawn area."""
-    return {**({"title": vega_title(title, title_width)} if title else {}), "width": "container", "height": height,
-            "autosize": {"type": "fit-x", "contains": "padding"}, "layer": layers, "config": vega_presenter_config()}
+    {"step": px} per row), the title in lines above (vega_title), presenter-mode text sizes in its config,
+    named for screen readers by `description` or else the title (accessible).
+    autosize fit-x with the padding: a fixed height otherwise left the title above the drawn area. 8 px of
+    padding at the sides (Vega-Lite's default is 5): Vega sizes the axes by its estimate of the labels' width,
+    which fell ~5 px short of a 16 px label in presenter mode, so the label's first letter was cut."""
+    spec = {**({"title": vega_title(title, title_width)} if title else {}), "width": "container", "height": height,
+            "autosize": {"type": "fit-x", "contains": "padding"}, "padding": {"left": 8, "right": 8, "top": 5, "bottom": 5},
+            "layer": layers, "config": vega_presenter_config()}
+    return accessible(spec, description or title)
+
+
+def accessible(spec: dict, description: str) -> dict:
+    """The spec with the name a screen reader announces for the chart (Vega-Lite's `description`: the <svg>'s
+    aria-label; Plotly charts are named by their titles), its <br> breaks made spaces. A layer's mark that may
+    draw nothing (a filter: some charts keep no row of a part) or has no hover text is hidden from screen
+    readers (`aria: false`), text marks excepted: Vega gives a mark container with no described item the ARIA
+    role graphics-symbol and no name (neither a layer's nor a mark's `description` reaches it), which axe-core
+    reports as an image without a text alternative (svg-img-alt, serious). Axes, legends, texts and the
+    hovered marks of unfiltered layers (heatmap cells, bars, lines) keep Vega-Lite's own descriptions.
+
+    >>> s = accessible({"layer": [{"mark": "rule"}, {"mark": {"type": "point"}, "encoding": {"tooltip": []}},
+    ...                           {"mark": "bar", "encoding": {"tooltip": []}, "transform": [{"filter": "datum.hot"}]}]},
+    ...                "Loss<br>by update")
+    >>> s["description"], [layer["mark"] for layer in s["layer"]]
+    ('Loss by update', [{'type': 'rule', 'aria': False}, {'type': 'point'}, {'type': 'bar', 'aria': False}])
+    """
+    if not description:
+        raise ValueError("every chart needs a title or a description for screen readers")
+
+    def quiet(layer: dict) -> dict:
+        if "layer" in layer:
+            return {**layer, "layer": [quiet(inner) for inner in layer["layer"]]}
+        mark = layer.get("mark")
+        mark = {"type": mark} if isinstance(mark, str) else dict(mark or {})
+        described = "tooltip" in layer.get("encoding", {}) and not layer.get("transform")
+        if described or "aria" in mark or mark.get("type") == "text":
+            return layer
+        return {**layer, "mark": {**mark, "aria": False}}
+
+    return {**spec, "description": " ".join(re.split(r"\s*<br\s*/?>\s*", description)),
+            "layer": [quiet(layer) for layer in spec.get("layer", [])]}
 
 
 def vega_presenter_config() -> dict:

@@ -196,7 +196,7 @@ def counts_section(name: str, sentences, full: engine.Vocabulary, kept_types: in
     m[0].metric(t("corpus.m_sentences"), f"{len(sentences):,}")
     m[1].metric(t("corpus.m_tokens"), f"{full.total_words:,}")
     m[2].metric(t("corpus.m_types"), f"{len(full):,}")
-    m[3].metric(t("corpus.m_vocab", min_count=min_count), f"{kept_types:,}")
+    m[3].metric(t("corpus.m_vocab"), f"{kept_types:,}", help=t("corpus.m_vocab_help", min_count=min_count))
     m[4].metric(t("corpus.m_per_type"), f"{per_type:.1f}", help=t("corpus.m_per_type_help"))
     st.caption(t("corpus.counts_caption"))
     left, right = st.columns([3, 2])
@@ -280,7 +280,7 @@ def one_sentence_drawn(sentences, vocab: engine.Vocabulary, keep: np.ndarray, se
     for w, i in zip(sentence, ids):
         w = html.escape(w)
         if i < 0:
-            spans.append(f"<span style='color:#aaa;text-decoration:line-through' title='{below}'>{w}</span>")
+            spans.append(f"<span style='color:#6e6e6e;text-decoration:line-through' title='{below}'>{w}</span>")  # 5.1:1 (AA)
         elif next(mask):
             spans.append(f"<b>{w}</b>")
         else:

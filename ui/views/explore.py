@@ -24,6 +24,7 @@ import engine
 from engine import Word2Vec
 from lessons import benchmarks
 from ui import guards, state
+from ui.charts import figures
 from ui.i18n import md_escape as md, t
 from ui.training import train_with_progress
 
@@ -162,7 +163,7 @@ def neighbours(kv, tag: str) -> None:
     fig.update_layout(height=max(250, 28 * len(df)), margin=dict(l=10, r=10, t=40, b=10),
                       title=t("explore.nn_chart", word=html.escape(word)), xaxis_title=t("explore.nn_chart_x"),
                       xaxis_range=[-1, 1])
-    right.plotly_chart(fig, key="explore_nn_chart")
+    right.plotly_chart(figures.presenter_style(fig), key="explore_nn_chart")
     st.caption(t("explore.nn_caption"))
 
 
@@ -269,4 +270,4 @@ def benchmark_scores(kv, model: Optional[Word2Vec]) -> None:
                                        text=[html.escape(f"{d[0]} – {d[1]}") for d in details], hoverinfo="text+x+y"))
             fig.update_layout(height=380, title=t("explore.ws_chart"), xaxis_title=t("explore.ws_chart_x"),
                               yaxis_title=t("explore.ws_chart_y"), margin=dict(l=10, r=10, t=40, b=10))
-            st.plotly_chart(fig, key="explore_bench_scatter")
+            st.plotly_chart(figures.presenter_style(fig), key="explore_bench_scatter")

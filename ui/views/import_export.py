@@ -205,7 +205,7 @@ def export_section(model, loaded, settings: dict) -> None:
         st.markdown(t("export.in_gensim"))
         st.code(f'from gensim.models import KeyedVectors\n'
                 f'kv = KeyedVectors.load_word2vec_format("{stem}.txt", binary=False)   # .bin: binary=True\n'
-                f'kv.most_similar("{kv.index_to_key[0]}")', language="python")
+                f'kv.most_similar("{kv.index_to_key[0]}")', language="python", wrap_lines=True)
         st.markdown(t("export.in_projector"))
 
 
@@ -215,7 +215,7 @@ def share_section(model, settings: dict) -> None:
     query = share_query(settings)
     base = (st.context.url or "http://localhost:8501/").split("?")[0]
     st.markdown(t("export.link_text"))
-    st.code(f"{base}?{query}", language=None)
+    st.code(f"{base}?{query}", language=None, wrap_lines=True)     # whole on the screen (a projector), never cut
     if state.is_upload(settings["corpus"]):
         st.caption(t("export.link_upload"))
     st.download_button(t("export.dl_json"), lambda: settings_json(settings, model), "word2vec_settings.json",
