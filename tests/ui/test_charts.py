@@ -198,3 +198,30 @@ def test_the_literature_band_is_drawn_only_where_it_leaves_values_out():
     wider = sweep_plan.SweepPlan.make("window", [1, 2, 5, 15], [1], base)
     bands = [m for m in reference_marks(wider) if m[0] == "recommended"]
     assert len(bands) == 1 and bands[0][1] < bands[0][2]
+
+
+def test_each_default_line_is_drawn_in_the_colour_its_legend_names():
+    """Issue 24.7: the legend under the sweep chart names each line by its colour and dash ('Purple dashed line:
+    word2vec.c's default', 'Brown dotted line: gensim's default'); the figure draws each in that colour and dash."""
+    from lessons.sweep import plan as sweep_plan
+    from ui.charts import sweep as sweep_charts
+    from ui.i18n import t
+
+    named = {"#6a3d9a": "Purple", "#b15928": "Brown"}
+    seen = set()
+    for setting, values, architecture in (("window", [1, 2, 5, 8], "skipgram"), ("negative", [3, 5, 10], "skipgram"),
+                                          ("alpha", [0.0125, 0.025, 0.05, 0.1], "cbow")):  # CBOW: 0.05 vs 0.025
+        base = dict(architecture=architecture, objective="negative_sampling", vector_size=8, epochs=1, min_count=1)
+        plan = sweep_plan.SweepPlan.make(setting, values, [1], base)
+        rows = [{"value": v, "colour": None, "seed": 1, "final_loss": 1.0 + i, "blown": False}
+                for i, v in enumerate(values)]
+        fig = sweep_charts.figure(rows, plan, None)
+        lines = [s for s in fig.layout.shapes if s.type == "line"]
+        kinds = [k for k, _, x1 in sweep_charts.reference_marks(plan) if x1 is None]
+        assert kinds and len(lines) == len(kinds), (setting, kinds, lines)
+        for kind, line in zip(kinds, lines):
+            legend = t(f"sweep.mark.{kind}", "en")
+            assert legend.startswith(named[line.line.color]), (setting, kind, line.line.color, legend)
+            assert ("dotted" in legend) == (line.line.dash == "dot") and ("dashed" in legend) == (line.line.dash == "dash")
+            seen.add(kind)
+    assert seen == {"both", "word2vec_c", "gensim"}
