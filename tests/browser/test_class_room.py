@@ -45,18 +45,6 @@ def class_app(tmp_path_factory):
             os.environ[class_store.ENV] = old
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from devtools.browser import launch_chromium
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 def _settled(tab):
     tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT)
     tab.wait_for_timeout(600)

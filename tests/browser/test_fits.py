@@ -62,26 +62,6 @@ LAYOUT_PROBLEMS = """() => {
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
-@pytest.fixture(scope="module")
-def app():
-    from devtools.app_server import AppServer
-
-    with AppServer(timeout=120) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from devtools.browser import launch_chromium
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 def open_page(browser, app, path: str, size):
     from playwright.sync_api import expect
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from devtools.app_server import AppServer
-from devtools.browser import CHROMIUM, have_chromium, launch_chromium
+from devtools.browser import CHROMIUM, have_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "screenshots"
@@ -69,62 +69,57 @@ def _shot(page, name: str, anchor):
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-def test_the_three_pictures_in_a_browser(server, mode):
-    from playwright.sync_api import expect, sync_playwright
+def test_the_three_pictures_in_a_browser(server, browser, mode):
+    from playwright.sync_api import expect
 
     locale = "zh-CN" if mode == "zh" else "en-US"
     zh = mode == "zh"
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            # 1. the Huffman tree being built, three merges in
-            page = _open(browser, f"{server}/hierarchical_softmax?corpus=tiny&objective=hierarchical_softmax"
-                                  f"{MODES[mode]}", locale)
-            heading = page.get_by_text("这棵树是怎样建成的" if zh else "How the tree is built", exact=False).first
-            expect(heading).to_be_visible(timeout=120_000)
-            for _ in range(3):
-                page.locator(".st-key-hs_build_forward button").first.click()   # a redrawn fragment may hold two
-                _settled(page)
-            _no_exception(page)
-            expect(page.get_by_text(re.compile("第 3 次合并" if zh else "Merge 3 of"))).to_be_visible()
-            _shot(page, f"28_huffman_build_{mode}.png", heading)
-            page.close()
+    # 1. the Huffman tree being built, three merges in
+    page = _open(browser, f"{server}/hierarchical_softmax?corpus=tiny&objective=hierarchical_softmax"
+                          f"{MODES[mode]}", locale)
+    heading = page.get_by_text("这棵树是怎样建成的" if zh else "How the tree is built", exact=False).first
+    expect(heading).to_be_visible(timeout=120_000)
+    for _ in range(3):
+        page.locator(".st-key-hs_build_forward button").first.click()   # a redrawn fragment may hold two
+        _settled(page)
+    _no_exception(page)
+    expect(page.get_by_text(re.compile("第 3 次合并" if zh else "Merge 3 of"))).to_be_visible()
+    _shot(page, f"28_huffman_build_{mode}.png", heading)
+    page.close()
 
-            # 2. UMAP on the embedding page, after a few seconds of training; in English also the comparison
-            page = _open(browser, f"{server}/embedding_space?{MODES[mode].lstrip('&')}", locale)
-            page.locator(".st-key-live_play button").first.click()
-            page.wait_for_timeout(8000)
-            page.locator(".st-key-live_play button").first.click()                     # pause
-            _settled(page)
-            page.locator(".st-key-live_method").get_by_text("UMAP", exact=True).click()
-            _settled(page)
-            page.locator(".st-key-live_umap_go button").first.click()
-            _settled(page, timeout=900_000)
-            _no_exception(page)
-            title = page.get_by_text(re.compile("的 UMAP" if zh else "UMAP of W_in")).first
-            expect(title).to_be_visible(timeout=900_000)
-            _shot(page, f"28_umap_{mode}.png", page.locator(".st-key-live_umap_go"))
-            if mode == "en":
-                page.get_by_text("PCA, t-SNE and UMAP side by side").click()
-                page.locator(".st-key-live_compare_go button").first.click()
-                _settled(page, timeout=900_000)
-                _no_exception(page)
-                expect(page.get_by_text(re.compile("UMAP: k-NN group accuracy"))).to_be_visible(timeout=900_000)
-                _shot(page, "28_projections_compared_en.png", page.get_by_text("PCA, t-SNE and UMAP side by side"))
-            page.close()
+    # 2. UMAP on the embedding page, after a few seconds of training; in English also the comparison
+    page = _open(browser, f"{server}/embedding_space?{MODES[mode].lstrip('&')}", locale)
+    page.locator(".st-key-live_play button").first.click()
+    page.wait_for_timeout(8000)
+    page.locator(".st-key-live_play button").first.click()                     # pause
+    _settled(page)
+    page.locator(".st-key-live_method").get_by_text("UMAP", exact=True).click()
+    _settled(page)
+    page.locator(".st-key-live_umap_go button").first.click()
+    _settled(page, timeout=900_000)
+    _no_exception(page)
+    title = page.get_by_text(re.compile("的 UMAP" if zh else "UMAP of W_in")).first
+    expect(title).to_be_visible(timeout=900_000)
+    _shot(page, f"28_umap_{mode}.png", page.locator(".st-key-live_umap_go"))
+    if mode == "en":
+        page.get_by_text("PCA, t-SNE and UMAP side by side").click()
+        page.locator(".st-key-live_compare_go button").first.click()
+        _settled(page, timeout=900_000)
+        _no_exception(page)
+        expect(page.get_by_text(re.compile("UMAP: k-NN group accuracy"))).to_be_visible(timeout=900_000)
+        _shot(page, "28_projections_compared_en.png", page.get_by_text("PCA, t-SNE and UMAP side by side"))
+    page.close()
 
-            # 3. SGNS against shifted PMI, after some training
-            page = _open(browser, f"{server}/negative_sampling?corpus=royalty{MODES[mode]}", locale)
-            heading = page.get_by_text("SGNS 学到了什么" if zh else "What SGNS learns", exact=False).first
-            expect(heading).to_be_visible(timeout=120_000)
-            heading.evaluate("(e) => e.scrollIntoView({block: 'start'})")
-            toggle = page.locator(".st-key-ns_pmi_play label").first
-            toggle.click()
-            page.wait_for_timeout(9000)
-            toggle.click()                                                          # pause
-            _settled(page)
-            _no_exception(page)
-            _shot(page, f"28_pmi_{mode}.png", heading)
-            page.close()
-        finally:
-            browser.close()
+    # 3. SGNS against shifted PMI, after some training
+    page = _open(browser, f"{server}/negative_sampling?corpus=royalty{MODES[mode]}", locale)
+    heading = page.get_by_text("SGNS 学到了什么" if zh else "What SGNS learns", exact=False).first
+    expect(heading).to_be_visible(timeout=120_000)
+    heading.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+    toggle = page.locator(".st-key-ns_pmi_play label").first
+    toggle.click()
+    page.wait_for_timeout(9000)
+    toggle.click()                                                          # pause
+    _settled(page)
+    _no_exception(page)
+    _shot(page, f"28_pmi_{mode}.png", heading)
+    page.close()

@@ -95,7 +95,7 @@ def heatmap(z, row_labels: Sequence[str], col_labels: Optional[Sequence[str]] = 
         {"mark": {"type": "rect"},
          "encoding": {"x": x, "y": y,
                       "color": {"field": "value", "type": "quantitative", "scale": scale,
-                                "legend": {"title": colorbar_title or t("charts.value"), "format": ".2~g",
+                                "legend": {"title": colorbar_title or t("charts.value"), "format": ".2~g", "titlePadding": 14,
                                            "gradientLength": min(200, max(60, HEATMAP_ROW_PX * n_rows))}},
                       "tooltip": [{"field": "word", "title": t("charts.row")},
                                   {"field": "column", "title": t("charts.column")},

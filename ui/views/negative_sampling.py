@@ -137,6 +137,7 @@ PMI_UPDATES = 600_000        # the picture's model makes about this many updates
 PMI_FRAME = 20_000           # updates per frame while playing
 PMI_EVERY_S = 1.0            # seconds between frames
 PMI_TOP = 12                 # the heatmaps' words: the most frequent ones
+PMI_ROW_PX = 30              # a heatmap row: room for a 16 px Chinese word in presenter mode
 
 
 def pmi_state(sentences, negative: int, seed: int, corpus_key) -> dict:
@@ -219,13 +220,12 @@ def pmi_picture(live: dict) -> None:
     finite = np.concatenate([f.dots[occurs], f.target[occurs]])   # dots of pairs that never occur go to the dark end)
     half = float(np.abs(finite).max()) if finite.size else 1.0
     half = half or 1.0
-    left, right = st.columns(2)
-    left.vega_lite_chart(*lesson.heatmap(f.dots, f.words, f.words, title=t("ns.pmi_dots_title"), zmin=-half, zmax=half,
-                                         show_values=False, x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
-                         key="ns_pmi_dots", width="stretch")
-    right.vega_lite_chart(*lesson.heatmap(f.target, f.words, f.words, title=t("ns.pmi_target_title"), zmin=-half,
-                                          zmax=half, show_values=False, x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word")),
-                          key="ns_pmi_target", width="stretch")
+    # one under the other, each on the page's width: side by side, 12 Chinese words on a half-width axis ran together
+    for key, z, title in (("ns_pmi_dots", f.dots, "ns.pmi_dots_title"), ("ns_pmi_target", f.target, "ns.pmi_target_title")):
+        st.vega_lite_chart(*lesson.heatmap(z, f.words, f.words, title=t(title), zmin=-half, zmax=half, show_values=False,
+                                           x_title=t("ns.pmi_context"), y_title=t("ns.pmi_word"),
+                                           height=PMI_ROW_PX * len(f.words)),
+                           key=key, width="stretch")
     st.caption(t("ns.pmi_heatmaps_caption", n=len(f.words)))
     left, right = st.columns([3, 2])
     left.vega_lite_chart(*objective_charts.pmi_scatter(f.pair_target, f.pair_dots, title=t("ns.pmi_scatter_title",
