@@ -32,7 +32,7 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)   # every page listed (13: Streamlit folds all but 10 behind "View more")
 state.mark_app_entry(True)
 try:
     state.sidebar()

@@ -86,9 +86,16 @@ def app_pages(lang: str = "en"):
 
 
 def url_path(script: str) -> str:
-    """The URL path Streamlit infers for a page file: pages/04_step.py -> step."""
+    """The page's URL path: the url_path app.py gives its st.Page (pages/13_class.py -> class), else the one
+    Streamlit infers from the file's name (pages/04_step.py -> step)."""
     from streamlit.source_util import page_icon_and_name
 
+    for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and node.args \
+                and node.args[0].value == script:
+            for k in node.keywords:
+                if k.arg == "url_path":
+                    return k.value.value
     return page_icon_and_name(Path(script))[1]
 
 

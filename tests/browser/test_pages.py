@@ -250,8 +250,11 @@ def measure(page, mode: str) -> Visit:
 def go_to(page, script: str) -> None:
     """Open a page through the app's own navigation (one session: the model trained on Home stays). A script
     click on the link: in presenter mode the folded sidebar's links are in the page but not on screen."""
-    page.evaluate("(path) => document.querySelector(`[data-testid=\"stSidebarNav\"] a[href$=\"/${path}\"]`).click()",
-                  url_path(script))
+    hrefs = page.evaluate("""(path) => { const a = document.querySelector(`[data-testid="stSidebarNav"] a[href$="/${path}"]`);
+        if (a) { a.click(); return null; }
+        return Array.from(document.querySelectorAll('[data-testid="stSidebarNav"] a')).map((e) => e.href); }""",
+                          url_path(script))
+    assert hrefs is None, f"no link to {url_path(script)!r} ({script}) in the sidebar's navigation: {hrefs}"
     page.wait_for_url(lambda u: u.split("?")[0].endswith("/" + url_path(script)), timeout=30_000)
 
 
