@@ -192,13 +192,13 @@ def build_section(model: Word2Vec, target: int) -> None:
             st.session_state[state.HS_BUILD_PLAY] = False            # the end: stop playing
         if bool(st.session_state.get(state.HS_BUILD_PLAY)) != playing:
             st.rerun(scope="app")                                    # a new run_every (play started or stopped)
-        b = st.columns([1, 1, 1, 1, 1.2, 1.8])
+        b = st.columns(4)              # four buttons a row: with the toggle beside them their labels were cut at 1024 px
         # Streamlit's material icons: the U+23EE / U+23ED glyphs drew missing-glyph boxes in Linux Chromium
         for col, (name, where, icon) in zip(b, (("first", "first", "first_page"), ("back", -1, "chevron_left"),
                                                 ("forward", 1, "chevron_right"), ("last", "last", "last_page"))):
             col.button(t(f"hs.build_{name}_label"), key=f"hs_build_{name}", on_click=_goto, args=(V, where),
                        icon=f":material/{icon}:", help=t(f"hs.build_{name}"), width="stretch")
-        b[4].toggle(t("hs.build_play"), key=state.HS_BUILD_PLAY, help=t("hs.build_play_help", s=PLAY_EVERY_S))
+        st.toggle(t("hs.build_play"), key=state.HS_BUILD_PLAY, help=t("hs.build_play_help", s=PLAY_EVERY_S))
         st.slider(t("hs.build_step", n=f"{V - 1:,}"), 0, V - 1, key=state.HS_BUILD_STEP, help=t("hs.build_step_help"))
         merge_picture(model, target, int(st.session_state[state.HS_BUILD_STEP]))
 
@@ -217,7 +217,7 @@ def merge_picture(model: Word2Vec, target: int, step: int) -> None:
         st.markdown(t("hs.build_merge", step=f"{step:,}", n=f"{V - 1:,}", a=_name(vocab, tree, counts, a), ca=f"{ca:,}",
                       b=_name(vocab, tree, counts, b), cb=f"{cb:,}", node=ms.new_node, c=f"{ms.new_count:,}",
                       left=f"{len(ms.queue):,}"))
-    left, right = st.columns([1.5, 1])
+    left, right = st.columns(2)              # room for the queue's four columns at 1024 px (zh: 250 px)
     labels = [f"{w} ({c:,})" for w, c in zip(vocab, counts)]
     node_text = None
     with left:
