@@ -162,10 +162,10 @@ def corpus_section(settings: dict) -> Corpus:
                        words=len(planted.group_of)), expanded=False):
         st.markdown(t("compare.corpus.explain", chance=planted.chance_precision()))
         st.code("\n".join(" ".join(s) for s in planted.sentences[:6]), language=None)
-        left, right = st.columns([1.3, 1])
-        left.dataframe(group_table(planted), hide_index=True, width="stretch")
-        right.vega_lite_chart(*lesson_charts.zipf(*planted_counts(planted), title=t("compare.fig.zipf_title"),
-                                                  height=300), key="cmp_zipf_fig", width="stretch")
+        st.dataframe(group_table(planted), hide_index=True, width="stretch")
+        # on the page's width: in a column its title and axis title ran past the chart at 1280 px
+        st.vega_lite_chart(*lesson_charts.zipf(*planted_counts(planted), title=t("compare.fig.zipf_title"),
+                                               height=300), key="cmp_zipf_fig", width="stretch")
     show_source(planted_corpus, label=t("compare.show_code"))
     if kind == "planted":
         return Corpus(kind, planted, planted.sentences, planted, t("compare.corpus.planted_label",
