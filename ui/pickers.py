@@ -119,9 +119,10 @@ def words_multiselect(container, label: str, vocab: Sequence[str], known: Dict[s
     return [w for w in values if w in known]
 
 
-# Streamlit's uploader: its button's text and the line with the size limit and the file types
+# Streamlit's uploader: its button's text, and the line with the size limit and the file types (a span that cuts
+# its text at "…": the session's line is written after the span's parent, where it may wrap, and the span hidden)
 _UPLOAD_BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
-_UPLOAD_LIMIT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+_UPLOAD_LIMIT = '[data-testid="stFileUploaderDropzoneInstructions"] > div'
 
 
 def uploader_css(key: str, limit_mb: int, types: Optional[Sequence[str]] = None) -> str:
@@ -136,9 +137,12 @@ def uploader_css(key: str, limit_mb: int, types: Optional[Sequence[str]] = None)
         return ""
     limit = t("pickers.upload_limit", mb=limit_mb) + ("".join(f" · {x.upper()}" for x in types) if types else "")
     scope = f".st-key-{key}"
-    return "".join(f"{scope} {sel} {{ font-size: 0 !important; }}"
-                   f"{scope} {sel}::after {{ content: {json.dumps(text, ensure_ascii=False)}; font-size: 14px; }}"
-                   for sel, text in ((_UPLOAD_BUTTON, t("pickers.upload_button")), (_UPLOAD_LIMIT, limit)))
+    return (f"{scope} {_UPLOAD_BUTTON} {{ font-size: 0 !important; }}"
+            f"{scope} {_UPLOAD_BUTTON}::after {{ content: {json.dumps(t('pickers.upload_button'), ensure_ascii=False)};"
+            f" font-size: 14px; }}"
+            f"{scope} {_UPLOAD_LIMIT} > span {{ display: none !important; }}"
+            f"{scope} {_UPLOAD_LIMIT}::after {{ content: {json.dumps(limit, ensure_ascii=False)}; font-size: 14px;"
+            f" white-space: normal; overflow-wrap: anywhere; }}")
 
 
 def file_uploader(container, label: str, *, key: str, type: Optional[Sequence[str]] = None, **kwargs):

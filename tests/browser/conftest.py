@@ -1,6 +1,7 @@
 """What the browser tests share: one `streamlit run app.py` (devtools.app_server; W2V_APP_PORTS limits its
-port) and one headless Debian Chromium (devtools.browser) for the whole session, waiting for the app to
-settle, the pages app.py lists, and what the tests measure in a page (metric values, chart text)."""
+port) and one headless Debian Chromium (devtools.browser) for this folder's tests (package scope: Playwright's
+sync API keeps an event loop running in the thread, so it is stopped before tests elsewhere call asyncio.run,
+tests/test_deploy.py's websocket students), waiting for the app to settle, the pages app.py lists, and what the tests measure in a page (metric values, chart text)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app(tmp_path_factory):
     """The app, started once for every browser test (its log in pytest's temporary folder)."""
     from devtools.app_server import AppServer
@@ -21,13 +22,13 @@ def app(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(app):
     """The app's base URL."""
     return app.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     """Debian's Chromium through Playwright, launched once; each test opens and closes its own tabs."""
     from playwright.sync_api import sync_playwright

@@ -19,6 +19,7 @@ import re
 import pytest
 
 from devtools.browser import have_chromium
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not have_chromium(), reason="/usr/bin/chromium is missing (Debian's chromium)")]
@@ -95,9 +96,18 @@ def test_the_compare_page_fits(browser, app, size, query):
                        "() => document.querySelectorAll('.js-plotly-plot').length >= 3")
         click_and_wait(tab, "^运行" if zh else "^Run",
                        "() => document.querySelectorAll('.js-plotly-plot').length >= 5")
-        tables = tab.locator('[data-testid="stTable"]').count()
-        plots = tab.locator(".js-plotly-plot").count()
-        assert tables >= 6 and plots >= 5, (tables, plots)          # the check below saw the trained page
+        # the check below sees the trained page: Streamlit redraws a chart when the column's width settles, and
+        # for that moment its plot is gone from the DOM, so the counts are read once they hold
+        counts = """() => [document.querySelectorAll('[data-testid="stTable"]').length,
+                           document.querySelectorAll('.js-plotly-plot').length]"""
+        try:
+            tab.wait_for_function(f"() => {{ const [t, p] = ({counts})(); return t >= 6 && p >= 5; }}",
+                                  timeout=30_000)
+        except PlaywrightTimeout:
+            pass                                                    # the assertion names what was there
+        tab.wait_for_timeout(1500)
+        tables, plots = tab.evaluate(counts)
+        assert tables >= 6 and plots >= 5, (tables, plots)
         assert not no_problems(tab.evaluate(LAYOUT_PROBLEMS))
         text = tab.locator('[data-testid="stMain"]').inner_text()
         assert "e+0" not in text and "e+1" not in text

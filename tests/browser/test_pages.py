@@ -63,9 +63,7 @@ TECHNICAL = ["word2vec.c", "word2vec", "Word2Vec", "gensim", "CBOW", "skip-gram"
              "GloVe", "PPMI", "SVD", "NCE", "WordSim-353", "SimLex-999", "Google", "Embedding Projector",
              "TensorFlow", "Mikolov", "JSON", "CSV", "UTF-8", "GBK", "Big5", "TSV", "PNG", "SVG", "all-but-the-top",
              "3CosAdd", "3CosMul", "num_skips", "ns_exponent", "min_count", "vector_size", "init_scale",
-             "quick brown fox",                      # the English sample corpus 'tiny', named on the Corpus page
-             "MB per file"]    # Streamlit's uploader hint, still in the DOM: in Chinese ui.pickers.file_uploader's CSS
-                               # draws 每个文件不超过 25 MB over it (issue 29.5: no parameter for the text)
+             "quick brown fox"]                      # the English sample corpus 'tiny', named on the Corpus page
 LATIN_SENTENCE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*){2,}")  # three Latin words in a row
 
 

@@ -16,7 +16,8 @@ def uploader_styles(at) -> str:
 
 
 @pytest.mark.parametrize("page, key, types", [("pages/02_corpus.py", "corpus_upload", "TXT"),
-                                              ("pages/10_import_export.py", "ie_settings_upload", "JSON")])
+                                              ("pages/10_import_export.py", "ie_settings_upload", "JSON"),
+                                              ("pages/12_hyperparameters.py", "sw_reopen", "CSV")])
 def test_a_chinese_uploader_says_its_button_and_limit_in_chinese(clear_streamlit_caches, page, key, types):
     at = run_app(page, query={"lang": "zh"}, timeout=60)
     css = uploader_styles(at)
@@ -24,6 +25,18 @@ def test_a_chinese_uploader_says_its_button_and_limit_in_chinese(clear_streamlit
     assert '"上传"' in css and f"每个文件不超过 25 MB · {types}" in css       # the limit read from the server's config
     english = run_app(page, timeout=60)
     assert uploader_styles(english) == ""                                      # Streamlit's own words in English
+
+
+def test_every_uploader_goes_through_ui_pickers():
+    """A direct st.file_uploader would show Streamlit's English "Upload" and "25MB per file" on a Chinese page
+    (the sweep's re-open box did)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    direct = [str(p.relative_to(root)) for folder in ("ui", "pages") for p in (root / folder).rglob("*.py")
+              if "file_uploader(" in p.read_text(encoding="utf-8").replace("pickers.file_uploader(", "")
+              and p.name != "pickers.py"]
+    assert direct == []
 
 
 def test_the_sweeps_caption_names_the_shared_settings_in_chinese():

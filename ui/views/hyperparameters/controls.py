@@ -352,8 +352,8 @@ def reopen_widget(container, running: bool) -> None:
     """Upload a sweep's CSV (as this page downloads it): shown again as the latest sweep, the one shown before
     kept in the history; a file that is not one of ours is refused by name and the sweep shown is kept."""
     with container.expander(t("sweep.reopen_title"), icon=":material/upload_file:"):
-        up = st.file_uploader(t("sweep.reopen_label"), type=["csv"], key=PREFIX + "reopen", disabled=running,
-                              help=t("sweep.reopen_help"))
+        up = pickers.file_uploader(st, t("sweep.reopen_label"), type=["csv"], key=PREFIX + "reopen",
+                                   disabled=running, help=t("sweep.reopen_help"))
         if up is None:
             st.session_state.pop(REOPENED, None)
             return
