@@ -106,10 +106,10 @@ def table_with(at, column):
 def uploaded(file_name: str, sentences, **fields) -> dict:
     """Session state with one uploaded corpus chosen in the sidebar (as the Corpus page keeps an upload), for
     run_app(**uploaded("mine.txt", sentences)) or at.session_state.update."""
-    from ui import state
+    from ui import uploads
 
-    upload = state.Upload(file_name, sentences, **fields)
-    return {state.UPLOADS: {upload.choice: upload}, "sb_corpus": upload.choice}
+    upload = uploads.Upload(file_name, sentences, **fields)
+    return {uploads.UPLOADS: {upload.choice: upload}, "sb_corpus": upload.choice}
 
 
 def kept_choice(elements, key: str):

@@ -28,9 +28,7 @@ from ui import i18n
 from ui import settings as ui_settings
 from ui.i18n import engine_message, t
 from ui.settings import DEFAULTS, SETTING_NAMES, SIDEBAR
-from ui.uploads import (MAX_UPLOADS, MAX_UPLOADS_BYTES, UPLOAD_LAST, UPLOAD_PREFIX, UPLOADS, Upload,  # noqa: F401
-                        is_upload, keep_upload, on_corpus_change, remove_upload, upload_choice, upload_of,
-                        upload_sentences, uploads)
+from ui.uploads import UPLOAD_PREFIX, UPLOADS, is_upload, on_corpus_change, upload_of, upload_sentences
 
 # ---------------------------------------------------------------- session-state keys (one place, so pages
 # never spell them differently; widget keys are each page's own, prefixed by the page)

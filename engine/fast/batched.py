@@ -19,6 +19,20 @@ except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
 
+def _add_to_row(row, acc):
+    """row += acc (float32, in place); True when the row's sum is still finite (no float32 overflow)."""
+    total = np.float32(0.0)
+    for c in range(row.shape[0]):
+        v = row[c] + acc[c]
+        row[c] = v
+        total += v
+    return math.isfinite(total)
+
+
+if HAVE_NUMBA:                                      # compiled before the kernel that calls it
+    _add_to_row = njit(cache=True, nogil=True, inline="always")(_add_to_row)
+
+
 def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, center_pos, start, end, flag,
                   size_marker):
     """ns_batching="shared_negatives" (skip-gram, negative sampling): update.UpdateRule.apply_batch in float32,
@@ -103,22 +117,12 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 gj = G[i, 1 + j]
                 for c in range(d):
                     acc[c] += gj * N[j, c]
-            row = W_in[input_ids[input_ptr[e + i]]]
-            total = np.float32(0.0)
-            for c in range(d):
-                v = row[c] + acc[c]
-                row[c] = v
-                total += v
-            bad = bad or not math.isfinite(total)
+            bad = not _add_to_row(W_in[input_ids[input_ptr[e + i]]], acc) or bad
         for i in range(m):                              # W_out[t_i] += -lr * G_i0 X_i
             g0 = G[i, 0]
-            row = W_out[targets[e + i]]
-            total = np.float32(0.0)
             for c in range(d):
-                v = row[c] + g0 * X[i, c]
-                row[c] = v
-                total += v
-            bad = bad or not math.isfinite(total)
+                acc[c] = g0 * X[i, c]
+            bad = not _add_to_row(W_out[targets[e + i]], acc) or bad
         for j in range(k):                              # W_out[n_j] += -lr * sum_i G_ij X_i
             for c in range(d):
                 acc[c] = 0.0
@@ -126,13 +130,7 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 gj = G[i, 1 + j]
                 for c in range(d):
                     acc[c] += gj * X[i, c]
-            row = W_out[negatives[e, j]]
-            total = np.float32(0.0)
-            for c in range(d):
-                v = row[c] + acc[c]
-                row[c] = v
-                total += v
-            bad = bad or not math.isfinite(total)
+            bad = not _add_to_row(W_out[negatives[e, j]], acc) or bad
         if bad:                                         # float32 overflow: put the center's rows back
             for i in range(m):
                 W_in[input_ids[input_ptr[e + i]]] = X[i]

@@ -8,33 +8,21 @@ and end with the same weights, as for the unbatched trainers (test_fast.py).
 import numpy as np
 import pytest
 
-from engine import TrainingDiverged, Word2Vec, fast, read_corpus, sample_corpora
+from engine import TrainingDiverged, Word2Vec
 from engine.config import Config
 from engine.update import UpdateRule
+from tests.engine.conftest import step_until_complete
 
 TOL = dict(rtol=1e-4, atol=1e-6)
 
 
-@pytest.fixture(scope="module")
-def royalty():
-    return list(read_corpus(sample_corpora()["royalty"]))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm():
-    fast.warm_up()
+pytestmark = pytest.mark.usefixtures("fast_warm")
 
 
 def build(sentences, **kw):
     args = dict(vector_size=16, window=3, negative=5, sample=1e-2, epochs=1, seed=11, ns_batching="shared_negatives")
     args.update(kw)
     return Word2Vec(**args).build_vocab(sentences)
-
-
-def step_until_complete(m):
-    while not m.training_complete:
-        m.step()
-    return m
 
 
 @pytest.mark.parametrize("kw", [dict(architecture="cbow"), dict(objective="hierarchical_softmax"),

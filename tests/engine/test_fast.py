@@ -15,31 +15,19 @@ from engine import TrainingDiverged, Word2Vec, alias_draw, alias_table, fast, re
 from engine.examples import make_chunk
 from engine.examples_compiled import COMPILED, INTERPRETED
 from engine.fast import warmup
+from tests.engine.conftest import step_until_complete
 
 MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
 TOL = dict(rtol=1e-4, atol=1e-6)   # the issue's tolerance for "the same weights"
 
 
-@pytest.fixture(scope="module")
-def royalty():
-    return list(read_corpus(sample_corpora()["royalty"]))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm():
-    fast.warm_up()
+pytestmark = pytest.mark.usefixtures("fast_warm")
 
 
 def build(sentences, **kw):
     args = dict(vector_size=16, window=3, negative=5, sample=1e-2, epochs=1, seed=11)
     args.update(kw)
     return Word2Vec(**args).build_vocab(sentences)
-
-
-def step_until_complete(m):
-    while not m.training_complete:
-        m.step()
-    return m
 
 
 def assert_same_weights(a, b):
@@ -453,7 +441,7 @@ def test_training_holds_only_a_chunk_or_two_in_memory(royalty):
 def test_word2vec_cbow_update_fast_equals_step_and_differs_from_exact(objective):
     """cbow_update="word2vec" (no division by the number of context words, as word2vec.c and gensim):
     the fast path still equals stepping, and the input rows move n_in times further than the exact rule."""
-    from engine import Word2Vec, read_corpus, sample_corpora
+    from engine import Word2Vec
     sents = list(read_corpus(sample_corpora()["tiny"]))
     kw = dict(architecture="cbow", objective=objective, vector_size=8, window=2, sample=0, epochs=2, seed=3,
               cbow_update="word2vec")

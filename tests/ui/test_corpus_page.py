@@ -10,7 +10,7 @@ import pytest
 
 import engine
 from tests.conftest import model_of, texts, vega_by_title
-from ui import state
+from ui import state, uploads
 
 CORPUS = "pages/02_corpus.py"
 TINY = dict(sb_corpus="tiny")
@@ -86,7 +86,7 @@ def test_the_upload_limit_is_read_from_streamlits_config_in_bytes_as_the_browser
     at.file_uploader(key="corpus_upload").upload("fits.txt", fits, "text/plain")
     at.run()
     assert not at.exception and not at.error
-    assert at.session_state["sb_corpus"] == state.upload_choice("fits.txt")
+    assert at.session_state["sb_corpus"] == uploads.upload_choice("fits.txt")
     at.file_uploader(key="corpus_upload").upload("over.txt", fits + b"a", "text/plain")   # one byte more
     at.run()
     assert "the upload limit is 1 MB" in texts(at.error)
@@ -105,7 +105,7 @@ def test_good_upload_becomes_the_corpus_and_builds_a_model(open_page):
                                                  "text/plain")
     at.run()
     assert not at.exception and not at.error
-    assert at.session_state["sb_corpus"] == state.upload_choice("pets.txt")
+    assert at.session_state["sb_corpus"] == uploads.upload_choice("pets.txt")
     assert model_of(at).vocab.index_to_key[:3] == ["the", "sat", "on"]
 
 
@@ -139,7 +139,7 @@ def test_upload_too_short_for_training_keeps_the_previous_model(open_page):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_several_uploads_are_kept_to_switch_between_each_with_its_own_segmentation(open_page, lang):
-    """Issue 24.5: each upload is kept by its file name (up to state.MAX_UPLOADS, said on the page) and offered
+    """Issue 24.5: each upload is kept by its file name (up to uploads.MAX_UPLOADS, said on the page) and offered
     by the sidebar; switching back to one brings its own segmentation back; one can be removed; an upload never
     travels in the link (en, zh)."""
     from ui.i18n import t
@@ -159,9 +159,9 @@ def test_several_uploads_are_kept_to_switch_between_each_with_its_own_segmentati
     labels = {state.corpus_label(c, lang) for c in ("upload:royal.txt", "upload:pets.txt")}
     assert labels <= set(sidebar.options) and f"{t('sidebar.upload_choice', lang)}: pets.txt" in labels
     assert "corpus" not in at.query_params                           # the upload's name is not in the link
-    kept = state.MAX_UPLOADS
+    kept = uploads.MAX_UPLOADS
     assert t("corpus.uploads_title", lang, n=2, limit=kept, mb=f"{(len(chinese) + 46) / 1e6:.1f}",
-             total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}") in texts(at.markdown)
+             total=f"{uploads.MAX_UPLOADS_BYTES / 1e6:g}") in texts(at.markdown)
     sidebar.set_value("upload:royal.txt").run()                     # back to royal.txt: cut into characters again
     assert not at.exception
     assert at.session_state["sb_segmenter"] == "characters"
@@ -172,13 +172,13 @@ def test_several_uploads_are_kept_to_switch_between_each_with_its_own_segmentati
     at.file_uploader(key="corpus_upload").upload("extra.txt", b"a b c a b\n" * 3, "text/plain")
     at.run()
     assert t("corpus.upload_too_many", lang, name="extra.txt", limit=kept) in texts(at.error)
-    assert "upload:extra.txt" not in at.session_state[state.UPLOADS]
+    assert "upload:extra.txt" not in at.session_state[uploads.UPLOADS]
     at.sidebar.selectbox(key="sb_corpus").set_value("upload:royal.txt").run()
     removes = [b for b in at.button if (b.key or "").startswith("corpus_remove_")]
     assert len(removes) == kept
     removes[0].click().run()                                         # remove royal.txt, the corpus chosen
     assert not at.exception
-    assert "upload:royal.txt" not in at.session_state[state.UPLOADS]
+    assert "upload:royal.txt" not in at.session_state[uploads.UPLOADS]
     assert at.session_state["sb_corpus"] == state.DEFAULTS["corpus"]
     assert state.corpus_label("upload:royal.txt", lang) not in at.sidebar.selectbox(key="sb_corpus").options
 

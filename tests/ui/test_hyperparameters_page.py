@@ -344,7 +344,7 @@ def test_an_upload_without_quality_measures_still_shows_loss_and_time(page):
     rng = np.random.default_rng(0)
     upload = [[str(w) for w in rng.choice(words, 8)] for _ in range(60)]
     at = page(**{**TINY, **uploaded("mine.txt", upload)})
-    kept_choice(at.selectbox, "sw_corpus").set_value("upload:mine.txt").run()              # state.upload_choice
+    kept_choice(at.selectbox, "sw_corpus").set_value("upload:mine.txt").run()              # uploads.upload_choice
     set_values(at, "1, 2", 1)
     job = run_sweep(at)
     assert job.corpus.key.startswith("upload:") and job.corpus.metrics() == [
@@ -586,11 +586,11 @@ def test_a_random_search_over_three_settings_shows_each_trials_settings_and_an_h
 
 def test_every_upload_of_the_session_is_offered_to_sweeps_by_its_name(page):
     """Issue 24.5: two uploads in the session: the sweep's corpus chooser offers both, named by their files."""
-    from ui import state
+    from ui import uploads
 
     two = {**uploaded("a.txt", [["x", "y"]] * 5), **{"sb_corpus": "tiny"}}
-    b = state.Upload("b.txt", [["p", "q"]] * 5)
-    two[state.UPLOADS] = {**two[state.UPLOADS], b.choice: b}
+    b = uploads.Upload("b.txt", [["p", "q"]] * 5)
+    two[uploads.UPLOADS] = {**two[uploads.UPLOADS], b.choice: b}
     at = page(**{**TINY, **two})
     chooser = kept_choice(at.selectbox, "sw_corpus")
     assert {ui.corpus_label("upload:a.txt"), ui.corpus_label("upload:b.txt")} <= set(chooser.options)   # labels

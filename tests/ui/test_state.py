@@ -8,7 +8,7 @@ import pytest
 
 import engine
 from engine import Word2Vec
-from ui import state
+from ui import state, uploads
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,9 +62,9 @@ def test_a_corpus_names_downloaded_files_without_spaces():
     def script():
         import streamlit as st
 
-        from ui import state
+        from ui import state, uploads
 
-        st.write(state.corpus_file_stem(state.upload_choice("my text (v2).txt")) + "|"
+        st.write(state.corpus_file_stem(uploads.upload_choice("my text (v2).txt")) + "|"
                  + state.corpus_file_stem("lee_background"))
 
     at = AppTest.from_function(script).run()

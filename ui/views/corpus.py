@@ -25,7 +25,7 @@ import streamlit as st
 
 import engine
 from lessons import corpus as corpus_lessons
-from ui import pickers, state
+from ui import pickers, state, uploads
 from ui.charts import lesson as lesson_charts
 from ui.i18n import current_language, md_escape, say, t
 from ui.settings import SEGMENTER_CHOICES
@@ -38,7 +38,7 @@ Message = Tuple[str, dict]         # (catalogue key, values): shown with ui.i18n
 
 def note(name: str) -> str:
     """What a corpus is for, in the page's language ('' for a corpus without a note)."""
-    if state.is_upload(name):
+    if uploads.is_upload(name):
         return t("corpus.note_upload")
     return t(f"corpus.note_{name}") if name in NOTED else ""
 
@@ -49,8 +49,8 @@ def upload_limit_mb():
 
 
 def accept_upload(name: str, data: bytes, segmenter: str = "words") -> Optional[Message]:
-    """Keep an uploaded file as one of this session's corpora (state.keep_upload: by its file name, at most
-    state.MAX_UPLOADS of them and MAX_UPLOADS_BYTES together) and make it the corpus. Returns an error message,
+    """Keep an uploaded file as one of this session's corpora (uploads.keep_upload: by its file name, at most
+    uploads.MAX_UPLOADS of them and MAX_UPLOADS_BYTES together) and make it the corpus. Returns an error message,
     or None on success.
 
     On an error nothing changes: the previous corpus and model stay. The message is a (key, values)
@@ -67,7 +67,7 @@ def accept_upload(name: str, data: bytes, segmenter: str = "words") -> Optional[
     if not sentences:
         return ("corpus.upload_no_words", {"name": name})
     digest = hashlib.sha1(data).hexdigest()[:10]
-    return state.keep_upload(state.Upload(name, sentences, segmenter, text, encoding, len(data), digest))
+    return uploads.keep_upload(uploads.Upload(name, sentences, segmenter, text, encoding, len(data), digest))
 
 
 def on_upload() -> None:
@@ -95,11 +95,11 @@ def _unsegmented_cached(name: str, segmenter: str) -> bool:
 
 def _upload_cached(slot: str, name: str, segmenter: str, build):
     """A value computed once per uploaded file and segmenter, kept in this session (slot: its state key)."""
-    upload = state.upload_of(name)
+    upload = uploads.upload_of(name)
     key = (name, upload.digest if upload else "", segmenter)
     cached = st.session_state.get(slot)
     if cached is None or cached[0] != key:
-        cached = (key, build(state.upload_sentences(name, segmenter)))
+        cached = (key, build(uploads.upload_sentences(name, segmenter)))
         st.session_state[slot] = cached
     return cached[1]
 
@@ -107,14 +107,14 @@ def _upload_cached(slot: str, name: str, segmenter: str, build):
 def full_vocabulary(name: str, segmenter: str = "words") -> engine.Vocabulary:
     """The vocabulary of a corpus with min_count=1 (cached per built-in corpus, per upload otherwise)."""
     with st.spinner(t("corpus.counting")):
-        if not state.is_upload(name):
+        if not uploads.is_upload(name):
             return _full_vocabulary_cached(name, segmenter)
         return _upload_cached(state.UPLOAD_VOCAB, name, segmenter, lambda s: engine.Vocabulary.build(s, min_count=1))
 
 
 def looks_unsegmented(name: str, segmenter: str) -> bool:
     """Whether the corpus, cut with segmenter, looks like Chinese that was not cut into words."""
-    if not state.is_upload(name):
+    if not uploads.is_upload(name):
         return _unsegmented_cached(name, segmenter)
     return _upload_cached(state.UPLOAD_UNSEGMENTED, name, segmenter, engine.looks_unsegmented)
 
@@ -141,10 +141,10 @@ def choose_section(name: str) -> None:
         limit = upload_limit_mb()
         pickers.file_uploader(st, t("corpus.upload_label"), type=["txt"], key=UPLOAD_KEY, on_change=on_upload,
                               help=t("corpus.upload_help"))
-        st.caption(t("corpus.upload_caption", limit=limit, n=state.MAX_UPLOADS,
-                     total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}"))
+        st.caption(t("corpus.upload_caption", limit=limit, n=uploads.MAX_UPLOADS,
+                     total=f"{uploads.MAX_UPLOADS_BYTES / 1e6:g}"))
         err = st.session_state.get(state.UPLOAD_ERROR)
-        last = state.upload_of(st.session_state.get(state.UPLOAD_LAST))
+        last = uploads.upload_of(st.session_state.get(uploads.UPLOAD_LAST))
         if err:
             st.error(say(err) + " " + t("corpus.upload_kept"))
         elif last is not None:
@@ -158,17 +158,17 @@ def choose_section(name: str) -> None:
 
 def uploads_list() -> None:
     """This session's uploaded corpora (how many of how many, their size against the limit), each with Remove."""
-    kept = state.uploads()
+    kept = uploads.uploads()
     if not kept:
         return
     total = sum(u.size for u in kept.values())
-    st.markdown(t("corpus.uploads_title", n=len(kept), limit=state.MAX_UPLOADS, mb=f"{total / 1e6:.1f}",
-                  total=f"{state.MAX_UPLOADS_BYTES / 1e6:g}"))
+    st.markdown(t("corpus.uploads_title", n=len(kept), limit=uploads.MAX_UPLOADS, mb=f"{total / 1e6:.1f}",
+                  total=f"{uploads.MAX_UPLOADS_BYTES / 1e6:g}"))
     for i, (choice, upload) in enumerate(kept.items()):
         c1, c2 = st.columns([4, 1.3], vertical_alignment="center")
         c1.caption(t("corpus.upload_row", name=md_escape(upload.name), mb=f"{upload.size / 1e6:.2f}",
                      segmenter=t(f"corpus.segmenter_{upload.segmenter}")))
-        c2.button(t("corpus.upload_remove"), key=f"corpus_remove_{i}", on_click=state.remove_upload, args=(choice,),
+        c2.button(t("corpus.upload_remove"), key=f"corpus_remove_{i}", on_click=uploads.remove_upload, args=(choice,),
                   icon=":material/delete:", help=t("corpus.upload_remove_help", name=md_escape(upload.name)))
 
 

@@ -23,7 +23,7 @@ import streamlit as st
 from engine import KeyedVectors, decode_text, parse_word2vec_bytes
 from ui import pickers
 from ui import settings as ui_settings
-from ui import state
+from ui import state, uploads
 from ui.choices import choice
 from ui.i18n import engine_message, md_escape, say, t
 from ui.source import choose_source
@@ -69,7 +69,7 @@ def projector_bytes(kv: KeyedVectors) -> Tuple[bytes, bytes]:
 
 def share_query(settings: dict) -> str:
     """The URL query that reproduces these sidebar settings (an uploaded corpus cannot travel in a link)."""
-    return urlencode({k: str(v) for k, v in settings.items() if not (k == "corpus" and state.is_upload(v))})
+    return urlencode({k: str(v) for k, v in settings.items() if not (k == "corpus" and uploads.is_upload(v))})
 
 
 def settings_json(settings: dict, model) -> str:
@@ -216,7 +216,7 @@ def share_section(model, settings: dict) -> None:
     base = (st.context.url or "http://localhost:8501/").split("?")[0]
     st.markdown(t("export.link_text"))
     st.code(f"{base}?{query}", language=None, wrap_lines=True)     # whole on the screen (a projector), never cut
-    if state.is_upload(settings["corpus"]):
+    if uploads.is_upload(settings["corpus"]):
         st.caption(t("export.link_upload"))
     st.download_button(t("export.dl_json"), lambda: settings_json(settings, model), "word2vec_settings.json",
                        "application/json", key="ie_dl_json", on_click="ignore")

@@ -45,48 +45,37 @@ def side_panel(pic: Picture, coords: np.ndarray, X_rows: np.ndarray, title: str,
         st.markdown(lv.with_notes("", [t(kind)] + notes), unsafe_allow_html=True)
 
 
-def tsne_panel(pic: Picture, X_full: np.ndarray, live_state=None) -> Optional[dict]:
-    """Run t-SNE on demand (started from the previous layout) and return its stored result, if any."""
+def layout_panel(method: str, pic: Picture, X_full: np.ndarray, live_state=None) -> Optional[dict]:
+    """Run t-SNE or UMAP (method "tsne" / "umap") on demand in a heavy-job slot and return its stored result, if
+    any; t-SNE starts from its previous layout. Too few words, or a perplexity / n_neighbors the words cannot
+    support, is said instead of a button."""
     store = live_state if live_state is not None else st.session_state.setdefault(state.LIVE_TSNE_KV, lv.TsneStore())
     if pic.n_words < 5:
-        st.warning(t("embedding.tsne_few_words"))
+        st.warning(t(f"embedding.{method}_few_words"))
         return None
-    if pic.perplexity >= pic.n_words:
+    if method == "tsne" and pic.perplexity >= pic.n_words:
         st.warning(t("embedding.tsne_perplexity_too_big", perplexity=pic.perplexity, n=pic.n_words))
         return None
-    if st.button(t("embedding.tsne_go", n=pic.n_words), key="live_tsne_go", type="primary"):
-        with heavy_job("tsne"), st.spinner(t("embedding.tsne_running", n=pic.n_words)):
-            store.tsne = lv.run_tsne(X_full, pic.sel, pic.words, pic.tsne_start, pic.tsne_seed, pic.perplexity,
-                                     store.tsne, step=getattr(store.model, "step_count", None), matrix=pic.matrix)
-    if not store.tsne:
-        st.info(t("embedding.tsne_press"))
-        return None
-    missing = [w for w in pic.words if w not in store.tsne["layout"]]
-    if missing:
-        st.info(t("embedding.tsne_missing", n=len(missing)))
-    return store.tsne
-
-
-def umap_panel(pic: Picture, X_full: np.ndarray, live_state=None) -> Optional[dict]:
-    """Run UMAP on demand (in a heavy-job slot) and return its stored result, if any."""
-    store = live_state if live_state is not None else st.session_state.setdefault(state.LIVE_TSNE_KV, lv.TsneStore())
-    if pic.n_words < 5:
-        st.warning(t("embedding.umap_few_words"))
-        return None
-    if pic.n_neighbors >= pic.n_words:
+    if method == "umap" and pic.n_neighbors >= pic.n_words:
         st.warning(t("embedding.umap_neighbors_too_many", k=pic.n_neighbors, n=pic.n_words))
         return None
-    if st.button(t("embedding.umap_go", n=pic.n_words), key="live_umap_go", type="primary"):
-        with heavy_job("umap"), st.spinner(t("embedding.umap_running", n=pic.n_words)):
-            store.umap = lv.run_umap(X_full, pic.sel, pic.words, pic.umap_seed, pic.n_neighbors, pic.min_dist,
-                                     step=getattr(store.model, "step_count", None), matrix=pic.matrix)
-    if not store.umap:
-        st.info(t("embedding.umap_press"))
+    if st.button(t(f"embedding.{method}_go", n=pic.n_words), key=f"live_{method}_go", type="primary"):
+        step = getattr(store.model, "step_count", None)
+        with heavy_job(method), st.spinner(t(f"embedding.{method}_running", n=pic.n_words)):
+            if method == "tsne":
+                store.tsne = lv.run_tsne(X_full, pic.sel, pic.words, pic.tsne_start, pic.tsne_seed, pic.perplexity,
+                                         store.tsne, step=step, matrix=pic.matrix)
+            else:
+                store.umap = lv.run_umap(X_full, pic.sel, pic.words, pic.umap_seed, pic.n_neighbors, pic.min_dist,
+                                         step=step, matrix=pic.matrix)
+    res = getattr(store, method)
+    if not res:
+        st.info(t(f"embedding.{method}_press"))
         return None
-    missing = [w for w in pic.words if w not in store.umap["layout"]]
+    missing = [w for w in pic.words if w not in res["layout"]]
     if missing:
         st.info(t("embedding.tsne_missing", n=len(missing)))
-    return store.umap
+    return res
 
 
 def umap_title(res: dict, imported: bool = False) -> str:
@@ -136,13 +125,13 @@ def imported_picture(pic: Picture, kv, top, stage) -> None:
                              ax2=f"{explained[1]:.0%}", n=pic.n_words))
         elif pic.method == "UMAP":
             with top:
-                res = umap_panel(pic, X_full)
+                res = layout_panel("umap", pic, X_full)
             if res:
                 tsne_chart(pic, res, hover, X_full, "live_chart_kv_umap", umap_title(res, imported=True),
                            axes=("UMAP 1", "UMAP 2"))
         else:
             with top:
-                res = tsne_panel(pic, X_full)
+                res = layout_panel("tsne", pic, X_full)
             if res:
                 tsne_chart(pic, res, hover, X_full, "live_chart_kv_tsne",
                            t("embedding.tsne_title_imported", seconds=f"{res['seconds']:.1f}"))
@@ -170,10 +159,10 @@ def play_buttons(pic: Picture, live) -> None:
             st.rerun()
     if pic.method == "t-SNE":
         with p3:
-            tsne_panel(pic, lv.vectors(model, pic.matrix), live)
+            layout_panel("tsne", pic, lv.vectors(model, pic.matrix), live)
     elif pic.method == "UMAP":
         with p3:
-            umap_panel(pic, lv.vectors(model, pic.matrix), live)
+            layout_panel("umap", pic, lv.vectors(model, pic.matrix), live)
 
 
 def time_slider(pic: Picture, live):

@@ -16,7 +16,7 @@ import engine
 from lessons.planted import COMPARE_PLANTED
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import scores as sweep_scores
-from ui import state
+from ui import state, uploads
 from ui.i18n import t
 
 PLANTED = "planted"            # the corpus choice "the Compare page's planted corpus"
@@ -31,8 +31,8 @@ def corpus_options() -> List[str]:
 def corpus_label(name: str) -> str:
     if name == PLANTED:
         return t("sweep.corpus_planted")
-    if state.is_upload(name):
-        return f"{t('sweep.corpus_upload')} {name[len(state.UPLOAD_PREFIX):]}"
+    if uploads.is_upload(name):
+        return f"{t('sweep.corpus_upload')} {name[len(uploads.UPLOAD_PREFIX):]}"
     return name
 
 
@@ -62,7 +62,7 @@ def swept_segmenters(plan: Optional[sweep_plan.SweepPlan]) -> List[str]:
 
 def cut_corpus(name: str, segmenter: str):
     """The sentences of a corpus choice cut with `segmenter` (ValueError for a corpus that cannot be cut again)."""
-    upload = state.upload_of(name)
+    upload = uploads.upload_of(name)
     if upload is not None and upload.text is not None:
         return engine.encode_text(upload.text, segmenter)
     if name in state.folder_corpora():
@@ -79,8 +79,8 @@ def _corpus_of(name: str) -> sweep_scores.SweepCorpus:
         key = sweep_scores.tokens_key([[f"{k}={v}" for k, v in sorted(COMPARE_PLANTED.items())]])
         return sweep_scores.SweepCorpus("planted:" + key, corpus_label(name), planted.sentences, planted=planted,
                                         benchmarks=False)
-    if state.is_upload(name):                   # as it is cut now (each upload keeps its own segmenter)
-        upload = state.upload_of(name)
+    if uploads.is_upload(name):                   # as it is cut now (each upload keeps its own segmenter)
+        upload = uploads.upload_of(name)
         if upload is None or not upload.sentences:
             raise ValueError(t("sweep.no_upload"))
         sentences = upload.sentences
@@ -107,7 +107,7 @@ def corpus_kind(name: str) -> str:
     """"sample", "planted", "upload" or "real" (gensim's Lee and head500 texts)."""
     if name == PLANTED:
         return "planted"
-    if state.is_upload(name):
+    if uploads.is_upload(name):
         return "upload"
     if name.startswith(state.FOLDER_PREFIX):
         return "real"

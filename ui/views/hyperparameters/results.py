@@ -10,7 +10,7 @@ What it does not do: run or summarise the sweep (lessons/sweep/), or keep anythi
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +20,7 @@ from lessons.sweep import run as sweep_run
 from lessons.sweep import saved as sweep_saved
 from lessons.sweep import scores as sweep_scores
 from ui import settings as ui_settings
-from ui import state
+from ui import state, uploads
 from ui.charts import sweep as sweep_charts
 from ui.charts.sweep import metric_label, trial_text, value_label, values_label
 from ui.choices import choice
@@ -105,18 +105,23 @@ def verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str)
                     value=value_label(plan.colour_setting, v["colour"])) if plan.colour_setting else "")
         head = t("sweep.verdict_best", name=plan.setting, value=value_label(plan.setting, best["value"]),
                  mean=f"{best['mean']:.3f}", std=f"{best['std']:.3f}")
-        if v["seeds"] < 2:
-            tail = t("sweep.verdict_one_seed")
-        elif not v["clearly"] and not v["within"]:
-            tail = t("sweep.verdict_alone")
-        elif not v["clearly"]:
-            tail = t("sweep.verdict_none_clear")
-        else:
-            tail = t("sweep.verdict_clearly", values=values_label(plan.setting, v["clearly"]))
-            if v["within"]:
-                tail += " " + t("sweep.verdict_within", values=values_label(plan.setting, v["within"]))
-        out.append(prefix + head + " " + tail)
+        out.append(prefix + head + " " + verdict_tail(v, lambda values: values_label(plan.setting, values)))
     return out
+
+
+def verdict_tail(v: dict, label: Callable) -> str:
+    """What a verdict says after the best value: one seed, nothing else, none clearly worse, or the values
+    (label(values) names them) clearly worse and those within the seed-to-seed spread."""
+    if v["seeds"] < 2:
+        return t("sweep.verdict_one_seed")
+    if not v["clearly"] and not v["within"]:
+        return t("sweep.verdict_alone")
+    if not v["clearly"]:
+        return t("sweep.verdict_none_clear")
+    tail = t("sweep.verdict_clearly", values=label(v["clearly"]))
+    if v["within"]:
+        tail += " " + t("sweep.verdict_within", values=label(v["within"]))
+    return tail
 
 
 def random_verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metric: str) -> List[str]:
@@ -127,17 +132,7 @@ def random_verdict_lines(rows: Sequence[dict], plan: sweep_plan.SweepPlan, metri
         best = v["best"]
         head = t("sweep.verdict_trial", k=best["value"], settings=trial_text(plan, best["value"]),
                  mean=f"{best['mean']:.3f}", std=f"{best['std']:.3f}")
-        if v["seeds"] < 2:
-            tail = t("sweep.verdict_one_seed")
-        elif not v["clearly"] and not v["within"]:
-            tail = t("sweep.verdict_alone")
-        elif not v["clearly"]:
-            tail = t("sweep.verdict_none_clear")
-        else:
-            tail = t("sweep.verdict_clearly", values=trial_numbers(v["clearly"]))
-            if v["within"]:
-                tail += " " + t("sweep.verdict_within", values=trial_numbers(v["within"]))
-        out.append(head + " " + tail + " " + t("sweep.random_note", trials=len(plan.trials), combos=plan.combinations))
+        out.append(head + " " + verdict_tail(v, trial_numbers) + " " + t("sweep.random_note", trials=len(plan.trials), combos=plan.combinations))
     return out
 
 
@@ -377,6 +372,6 @@ def corpus_stem(corpus: sweep_scores.SweepCorpus) -> str:
     """The swept corpus as a file name part ("royalty", "upload_my_text", "lee_background")."""
     kind, _, name = corpus.key.partition(":")
     name = name.split("|")[0]                           # the key's other parts: segmenter, own lists
-    return state.corpus_file_stem(state.upload_choice(name) if kind == "upload" else corpus.label if kind == "planted"
+    return state.corpus_file_stem(uploads.upload_choice(name) if kind == "upload" else corpus.label if kind == "planted"
                                   else name)
 

@@ -16,7 +16,7 @@ import streamlit as st
 from engine import TrainingDiverged, sample_corpora, sample_groups
 from lessons.interview import questions
 from lessons.interview import setup as iv_setup
-from ui import state
+from ui import state, uploads
 from ui.choices import choice
 from ui.i18n import engine_message, t
 from ui.views.interview.answers import FACTS, RESULTS, forget, has_text, qtext, record, session_value, shown_facts, tx
@@ -41,7 +41,7 @@ def corpus_setup(question: Optional[questions.Question] = None):
     if question is not None and question.needs_groups and not groups:
         note = tx("groups_fallback", name=GROUPED_SAMPLE)
         name, sentences, groups = GROUPED_SAMPLE, state.load_corpus(GROUPED_SAMPLE), sample_groups(GROUPED_SAMPLE)
-    upload = state.upload_of(name)
+    upload = uploads.upload_of(name)
     key = f"{name}|{upload.digest if upload else None}"
     return iv_setup.Setup(sentences, name, groups), key, note           # the shared tuple (or the upload's list), not copied
 
