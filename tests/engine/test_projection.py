@@ -285,3 +285,51 @@ def test_umap_is_seeded_separates_clusters_and_refuses_bad_parameters():
         umap(X, min_dist=1.5)
     with pytest.raises(ValueError, match="at least 4 words"):
         umap(X[:3])
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_exact_neighbours_are_the_k_nearest_by_brute_force(metric):
+    """UMAP's neighbours from 4,096 words on (umap_layout.exact_neighbours): each row's k nearest, itself first
+    at distance 0, distances as umap-learn's (1 - cos, or euclidean), across block boundaries."""
+    from engine.umap_layout import exact_neighbours
+
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(70, 6)).astype(np.float32)
+    idx, dist = exact_neighbours(X, 5, metric, block=16)
+    if metric == "cosine":
+        Z = X / np.linalg.norm(X, axis=1, keepdims=True)
+        D = 1 - Z.astype(np.float64) @ Z.T.astype(np.float64)
+    else:
+        D = np.sqrt(((X[:, None].astype(np.float64) - X[None]) ** 2).sum(-1))
+    np.fill_diagonal(D, 0)
+    assert idx.shape == dist.shape == (70, 5)
+    assert np.array_equal(idx[:, 0], np.arange(70)) and np.allclose(dist[:, 0], 0, atol=1e-5)
+    np.testing.assert_allclose(dist, np.sort(D, axis=1)[:, :5], atol=1e-4)
+    np.testing.assert_allclose(np.take_along_axis(D, idx.astype(int), axis=1), dist, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_umap_of_many_words_skips_pynndescent_and_its_compiled_code_is_cached_on_disk():
+    """From 4,096 words on umap-learn would call pynndescent's search (about 40 CPU s of compiling in every new
+    process); the exact neighbours are handed over instead, so its nn_descent is never compiled. umap-learn's own
+    compiled functions write numba's disk cache, which the next process loads instead of compiling."""
+    from pathlib import Path
+
+    from engine.umap_layout import umap
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(4200, 8)).astype(np.float32)
+    Y = umap(X, seed=1, n_neighbors=5)
+    assert Y.shape == (4200, 2) and np.isfinite(Y).all()
+    import sys
+
+    from numba.core.dispatcher import Dispatcher
+
+    if "pynndescent.pynndescent_" in sys.modules:
+        assert not sys.modules["pynndescent.pynndescent_"].nn_descent.signatures
+    compiled = {obj for name, mod in list(sys.modules.items()) if name.startswith("umap.")
+                for obj in vars(mod).values() if isinstance(obj, Dispatcher) and obj.signatures}
+    assert len(compiled) >= 4                                  # the graph, the memberships, the layout, distances
+    for d in compiled:
+        assert type(d._cache).__name__ == "FunctionCache", d.py_func.__qualname__
+        assert Path(d._cache._cache_file._index_path).exists(), d.py_func.__qualname__
