@@ -148,8 +148,9 @@ def test_formulas_are_never_broken_mid_expression(browser, app, size, query):
                                       ".filter((k) => k.checkVisibility()).length >= 3", timeout=30_000)
             elif action == "next":
                 click_and_wait(tab, r"^\W*(Next|下一步)$", "() => document.querySelectorAll('.katex-display').length >= 2")
-            try:            # the fitting script refits 60 ms after a change; fonts and charts can come late
-                tab.wait_for_function(f"() => ({FORMULA_LINES})().every((f) => f.width <= f.room + 1)", timeout=5_000)
+            try:            # the fitting script refits 60 ms after a change; fonts, charts and the script itself
+                            # (an st.html element) can come late on a busy machine (5 s once was not enough)
+                tab.wait_for_function(f"() => ({FORMULA_LINES})().every((f) => f.width <= f.room + 1)", timeout=20_000)
             except Exception:                                            # still too wide: reported below
                 pass
             formulas = tab.evaluate(FORMULA_LINES)
