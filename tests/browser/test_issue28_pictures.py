@@ -25,13 +25,7 @@ DOCS_SHOTS = ROOT / "docs" / "screenshots"
 MODES = {"en": "", "zh": "&lang=zh", "presenter": "&presenter=1"}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not have_chromium(), reason=f"Chromium not installed at {CHROMIUM}"),
-              # issue 28 (open): on a clean clone (cold numba caches) this walk stalled after the UMAP picture, at
-              # the projections' comparison, past its timeouts; with warm caches it passes in ~70 s a mode. Until
-              # that is found it runs where the screenshots are made, not in `make test`.
-              pytest.mark.skipif(not os.environ.get("UPDATE_SCREENSHOTS"),
-                                 reason="runs under `make screenshots` (UPDATE_SCREENSHOTS=1) only: it stalled on a "
-                                        "clean clone's cold numba caches (issue 28, open)")]
+              pytest.mark.skipif(not have_chromium(), reason=f"Chromium not installed at {CHROMIUM}")]
 
 
 @pytest.fixture(scope="module")
