@@ -8,7 +8,7 @@ import pytest
 
 import engine
 from engine import Word2Vec
-from ui import state, uploads
+from ui import state
 
 ROOT = Path(__file__).resolve().parents[2]
 

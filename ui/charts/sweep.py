@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from lessons.sweep import plan as sweep_plan
 from lessons.sweep import scores as sweep_scores
 from ui.charts.figures import presenter_style
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.settings import architecture_label, objective_label
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -243,7 +243,7 @@ def reference_legend(plan: sweep_plan.SweepPlan) -> str:
     if plan.is_random:
         return ""
     kinds = list(dict.fromkeys(k for k, *_ in reference_marks(plan)))
-    return " · ".join(t(f"sweep.mark.{k}") for k in kinds)
+    return ("" if current_language() == "zh" else " ").join(t(f"sweep.mark.{k}") for k in kinds)  # whole sentences
 
 
 def plot_config(plan: sweep_plan.SweepPlan, fmt: str) -> dict:
