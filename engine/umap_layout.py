@@ -100,8 +100,10 @@ _CACHED = []
 
 def cache_umap_kernels() -> int:
     """Turn numba's disk cache on for umap-learn's compiled functions (it declares them without cache=True, so
-    each new process compiled them again). A function compiled under two sets of options (umap-learn's layout
-    epoch, serial and parallel) keeps only its serial one cached: numba's cache key does not hold the options.
+    each new process compiled them again). Not the few compiled at import for a declared signature (small
+    random-number helpers, compiled before this can run). A function compiled under two sets of options
+    (umap-learn's layout epoch, serial and parallel) keeps only its serial one cached: numba's cache key does
+    not hold the options.
     Returns how many functions cache; does nothing after the first call, and leaves a function uncached where
     numba can find no writable cache folder."""
     if _CACHED:
@@ -120,6 +122,8 @@ def cache_umap_kernels() -> int:
     for dispatchers in found.values():
         for d in dispatchers:
             if len(dispatchers) > 1 and d.targetoptions.get("parallel"):
+                continue
+            if not d._can_compile:            # compiled for its declared signature at import: cheap, every time
                 continue
             if type(d._cache).__name__ == "NullCache":
                 try:
