@@ -125,12 +125,7 @@ def summarise(res: dict) -> dict:
             "model": core_model(runs, res["tokens"], res["epochs"])}
 
 
-def _mm(s, fmt="{:,.0f}"):
-    if not s or s.get("median") is None:
-        return "–"
-    if s["n"] == 1:
-        return fmt.format(s["median"])
-    return f"{fmt.format(s['median'])} [{fmt.format(s['min'])}–{fmt.format(s['max'])}]"
+_mm = compare_gensim._mm          # 'median [min–max]' of a spread dict, in a given format
 
 
 def render(res: dict) -> str:
@@ -145,7 +140,7 @@ def render(res: dict) -> str:
     L += ["| case | words/s, median [min–max] | load | WS-353 (stemmed) | SimLex-999 (stemmed) |",
           "|---|---:|---:|---:|---:|"]
     for case, c in sm["cases"].items():
-        L.append(f"| {case} | {_mm(c['words_per_sec'])} | {c['load1']['median']:.1f} | "
+        L.append(f"| {case} | {_mm(c['words_per_sec'], '{:,.0f}')} | {c['load1']['median']:.1f} | "
                  f"{_mm(c['quality']['ws353_stem'], '{:.3f}')} | {_mm(c['quality']['simlex_stem'], '{:.3f}')} |")
     L += ["", "| ratio | median | per round | target |", "|---|---:|---:|---|"]
     for t in sm["targets"]:

@@ -243,6 +243,24 @@ class Setting:
         return self.kind(value)
 
 
+def check_count(name: str, value, minimum: int, must: str) -> int:
+    """value, an integer >= minimum (an int or NumPy integer, not a bool): TypeError for another type,
+    ValueError below minimum, each `{name}={value!r} is not allowed: {name} must be {must}`.
+
+    >>> check_count("batch", 3, 1, "an integer >= 1")
+    3
+    >>> check_count("batch", 0, 1, "an integer >= 1")
+    Traceback (most recent call last):
+    ValueError: batch=0 is not allowed: batch must be an integer >= 1
+    """
+    integer = isinstance(value, int) or (_is_numpy_number(value) and value.dtype.kind in "iu")
+    if isinstance(value, bool) or not integer:
+        raise TypeError(f"{name}={value!r} is not allowed: {name} must be {must}")
+    if value < minimum:
+        raise ValueError(f"{name}={value!r} is not allowed: {name} must be {must}")
+    return int(value)
+
+
 def short_repr(value, limit: int = 80) -> str:
     """repr(value) cut to about `limit` characters for a message; a huge integer is described, not printed
     (repr of a 5,000-digit int raises in Python 3.11): short_repr(10**400) -> '<an integer of about 401 digits>'."""

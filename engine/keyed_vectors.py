@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .config import check_count
 from .config import short_repr as _short
 from .files import atomic_write, read_bytes
 from .word2vec_format import check_savable_words, read_word2vec_bytes  # noqa: F401  (check_savable_words: re-exported)
@@ -377,13 +378,8 @@ def _check_restrict(restrict_vocab, V: int) -> int:
     """How many of the most frequent words to search: restrict_vocab (None = all V), checked."""
     if restrict_vocab is None:
         return V
-    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, (int, np.integer)):
-        raise TypeError(f"restrict_vocab={restrict_vocab!r} is not allowed: restrict_vocab must be None or an "
-                        "integer >= 1 (search only the most frequent words)")
-    if restrict_vocab < 1:
-        raise ValueError(f"restrict_vocab={restrict_vocab!r} is not allowed: restrict_vocab must be None or an "
-                         "integer >= 1 (search only the most frequent words)")
-    return min(int(restrict_vocab), V)
+    return min(check_count("restrict_vocab", restrict_vocab, 1,
+                           "None or an integer >= 1 (search only the most frequent words)"), V)
 
 
 def load_word2vec_format(path, binary: Optional[bool] = None, max_words: Optional[int] = None) -> KeyedVectors:

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, List, Optional
 
 import numpy as np
 
-from .config import SETTINGS, Config
+from .config import SETTINGS, Config, check_count
 from .examples import ExampleStream, StreamCursor
 from .fast import TrainingRun
 from .huffman import build_huffman
@@ -416,12 +416,8 @@ class Word2Vec:
         """
         self._require_built()
         if max_examples is not None:
-            if isinstance(max_examples, bool) or not isinstance(max_examples, (int, np.integer)):
-                raise TypeError(f"max_examples={max_examples!r} is not allowed: max_examples must be None (train "
-                                "to the end of the round) or an integer >= 0 (how many updates at most)")
-            if max_examples < 0:
-                raise ValueError(f"max_examples={max_examples!r} is not allowed: max_examples must be None (train "
-                                 "to the end of the round) or an integer >= 0 (how many updates at most)")
+            check_count("max_examples", max_examples, 0, "None (train to the end of the round) or an integer >= 0 "
+                        "(how many updates at most)")
         self._stop.clear()
         self._undo.clear()
         self._undo_bytes = 0

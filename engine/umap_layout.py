@@ -21,6 +21,8 @@ does), so only the first process on a machine compiles them. bench/umap_speed.py
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 N_NEIGHBORS = 15      # umap-learn's default
@@ -95,19 +97,15 @@ def exact_neighbours(X: np.ndarray, k: int, metric: str = "cosine", block: int =
     return indices, dists
 
 
-_CACHED = []
-
-
+@functools.cache
 def cache_umap_kernels() -> int:
     """Turn numba's disk cache on for umap-learn's compiled functions (it declares them without cache=True, so
     each new process compiled them again). Not the few compiled at import for a declared signature (small
     random-number helpers, compiled before this can run). A function compiled under two sets of options
     (umap-learn's layout epoch, serial and parallel) keeps only its serial one cached: numba's cache key does
     not hold the options.
-    Returns how many functions cache; does nothing after the first call, and leaves a function uncached where
+    Returns how many functions cache; runs once (functools.cache), and leaves a function uncached where
     numba can find no writable cache folder."""
-    if _CACHED:
-        return _CACHED[0]
     import sys
 
     from numba.core.dispatcher import Dispatcher
@@ -131,5 +129,4 @@ def cache_umap_kernels() -> int:
                 except RuntimeError:          # no cache locator: a read-only install without NUMBA_CACHE_DIR
                     continue
             n += 1
-    _CACHED.append(n)
     return n
