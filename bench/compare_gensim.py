@@ -78,6 +78,14 @@ DISTURBED = 0.3                # other processes using more cores than this duri
 
 
 # ====================================================================== the child: one training run
+def _wait_until(start_at) -> float:
+    """Sleep until the wall-clock time start_at (spec["start_at"]: two processes that start training together,
+    bench/parallel_speed.py's pairs); return the time training starts."""
+    if start_at is not None:
+        time.sleep(max(0.0, start_at - time.time()))
+    return time.time()
+
+
 def child(spec: dict) -> dict:
     """Train one model as spec says, in this fresh process; return timings, memory and quality."""
     if spec.get("engine_root"):       # the snapshot of engine/ taken when the benchmark started
@@ -111,6 +119,7 @@ def child(spec: dict) -> dict:
         model.build_vocab(sentences)
         res["vocab_s"] = time.perf_counter() - t
         res["rss_before_train_mb"] = current_rss_mb()
+        res["train_start"] = _wait_until(spec.get("start_at"))
         t = time.perf_counter()
         info = model.train()
         res["train_s"] = time.perf_counter() - t
@@ -138,6 +147,7 @@ def child(spec: dict) -> dict:
         model.build_vocab(corpus_iterable=sentences)
         res["vocab_s"] = time.perf_counter() - t
         res["rss_before_train_mb"] = current_rss_mb()
+        res["train_start"] = _wait_until(spec.get("start_at"))
         t = time.perf_counter()
         model.train(corpus_iterable=sentences, total_examples=model.corpus_count, epochs=model.epochs)
         res["train_s"] = time.perf_counter() - t

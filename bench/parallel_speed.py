@@ -11,6 +11,8 @@ ours / gensim at the same workers; batched / gensim), Spearman on WordSim-353 an
 the corpus) for each case, and a model of 4-16 cores from the measured CPU time per word of each part of
 the pipeline (engine/fast/pipeline.py): the reading thread's (read and encode the corpus) and the training
 threads' (build a chunk's examples, run the kernel over them).
+Beside them, the machine's own ceiling for two threads: the 1-worker cases run twice at once, in two independent
+processes that start training at the same moment (PAIRS): both corpora's words over the slower one's time.
 What it does not do: measure anything but head500 (bench/compare_gensim.py covers the other configs and Lee).
 
     .venv/bin/python bench/parallel_speed.py            # 3 rounds, 5 epochs: README table + bench/PARALLEL_RESULTS.md
@@ -25,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchlib import (BENCH, ROOT, benchmark_lists, dump_json, gensim_file, machine_line, now_utc, out_file,
@@ -48,6 +51,13 @@ CASES = {
     "CBOW-NS gensim w1": ("cbow", "gensim", 1, "none"),
     "CBOW-NS gensim w2": ("cbow", "gensim", 2, "none"),
 }
+# The machine's own ceiling for two threads: two independent 1-worker trainings in two processes at once (no
+# shared weights, no Hogwild, no GIL); their words/s added. "2 workers / 1 worker" is read against this.
+PAIRS = {
+    "SG-NS ours 2 processes": "SG-NS ours w1",
+    "SG-NS gensim 2 processes": "SG-NS gensim w1",
+    "CBOW-NS ours 2 processes": "CBOW-NS ours w1",
+}
 TARGETS = [  # (what, numerator case, denominator case, target)
     ("SG-NS: 2 workers / 1 worker", "SG-NS ours w2", "SG-NS ours w1", 1.8),
     ("CBOW-NS: 2 workers / 1 worker", "CBOW-NS ours w2", "CBOW-NS ours w1", 1.8),
@@ -56,13 +66,18 @@ TARGETS = [  # (what, numerator case, denominator case, target)
     ("SG-NS batched: ours / gensim, 1 worker", "SG-NS batched w1", "SG-NS gensim w1", 3.0),
     ("SG-NS batched: ours / gensim, 2 workers", "SG-NS batched w2", "SG-NS gensim w2", None),
     ("SG-NS ours: 1 worker / gensim 1 worker", "SG-NS ours w1", "SG-NS gensim w1", None),
+    ("machine, SG-NS ours: 2 processes / 1", "SG-NS ours 2 processes", "SG-NS ours w1", None),
+    ("machine, SG-NS gensim: 2 processes / 1", "SG-NS gensim 2 processes", "SG-NS gensim w1", None),
+    ("machine, CBOW-NS ours: 2 processes / 1", "CBOW-NS ours 2 processes", "CBOW-NS ours w1", None),
+    ("SG-NS ours: 2 workers / 2 processes", "SG-NS ours w2", "SG-NS ours 2 processes", None),
+    ("CBOW-NS ours: 2 workers / 2 processes", "CBOW-NS ours w2", "CBOW-NS ours 2 processes", None),
 ]
 QUALITY_MARGIN = 0.03
 CORES = (1, 2, 4, 8, 16)
 
 
 def _case_spec(case, seed, epochs, token_file, evals, engine_root):
-    arch, impl, workers, batching = CASES[case]
+    arch, impl, workers, batching = CASES[PAIRS.get(case, case)]
     params = dict(COMMON, architecture=arch, objective="negative_sampling", epochs=epochs)
     if impl == "ours":
         params["ns_batching"] = batching
@@ -92,10 +107,27 @@ def core_model(runs: list, tokens: int, epochs: int) -> list:
     return rows
 
 
+PAIR_LEAD_S = 15.0       # the two processes of a pair load, read the corpus and build the vocabulary meanwhile
+
+
+def run_pair(spec: dict) -> dict:
+    """Two children of the same spec (seeds seed and seed + 100), each in its own process, that start training
+    at the same moment (start_at); words/s is both corpora's words over the slower one's training time (the
+    time both ran), quality the first one's. start_skew_s: how far apart the two starts were."""
+    start_at = time.time() + PAIR_LEAD_S
+    specs = [dict(spec, start_at=start_at), dict(spec, seed=spec["seed"] + 100, start_at=start_at)]
+    with ThreadPoolExecutor(2) as pool:           # each thread only waits for its subprocess
+        a, b = pool.map(lambda sp: run_child(compare_gensim.__file__, sp), specs)
+    a["pair_train_s"] = [a["train_s"], b["train_s"]]
+    a["pair_threads"] = [a.get("threads"), b.get("threads")]
+    a["start_skew_s"] = abs(a["train_start"] - b["train_start"])
+    return a
+
+
 def summarise(res: dict) -> dict:
     runs = res["runs"]
     by_case = {}
-    for case in CASES:
+    for case in list(CASES) + list(PAIRS):
         rs = [r for r in runs if r["case"] == case]
         if not rs:
             continue
@@ -146,6 +178,13 @@ def render(res: dict) -> str:
     for t in sm["targets"]:
         tgt = "–" if t["target"] is None else f">= {t['target']}x " + ("met" if t["pass"] else "**not met**")
         L.append(f"| {t['what']} | {t['ratio']:.2f}x | {_mm(t['per_round'], '{:.2f}')} | {tgt} |")
+    if any(case in sm["cases"] for case in PAIRS):
+        L += ["", "The \"2 processes\" rows are the machine's own ceiling for a second thread: two independent 1-worker "
+              "trainings in two processes that start training at the same moment (no shared weights, no Hogwild, "
+              "no GIL): both corpora's words over the slower one's training time (starts at most "
+              f"{max(r.get('start_skew_s', 0.0) for r in res['runs']):.2f} s apart). \"2 processes / 1\" below 2 means the two virtual CPUs slow each other down even with nothing "
+              "shared (caches, memory, the host); \"2 workers / 2 processes\" is what the threads of one training "
+              "reach of that ceiling."]
     L += ["", f"Quality (Spearman, median over seeds; target: within {QUALITY_MARGIN} of the reference or above):", ""]
     L += ["| ours | against | list | difference | |", "|---|---|---|---:|---|"]
     for q in sm["quality"]:
@@ -169,11 +208,14 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="1 round, 1 epoch; prints, writes into bench/out/ only")
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--epochs", type=int, default=None)
-    ap.add_argument("--cases", default=None, help="comma-separated subset of: " + ", ".join(CASES))
+    ap.add_argument("--cases", default=None, help="comma-separated subset of: " + ", ".join(list(CASES) + list(PAIRS)))
     args = ap.parse_args(argv)
     rounds = args.rounds or (1 if args.quick else 3)
     epochs = args.epochs or (1 if args.quick else 5)
-    cases = [c.strip() for c in args.cases.split(",")] if args.cases else list(CASES)
+    cases = [c.strip() for c in args.cases.split(",")] if args.cases else list(CASES) + list(PAIRS)
+    unknown = [c for c in cases if c not in CASES and c not in PAIRS]
+    if unknown:
+        ap.error(f"unknown case(s): {', '.join(unknown)}")
     work = Path(tempfile.mkdtemp(prefix="w2v_parallel_"))
     engine_root = str(work / "snapshot")
     snapshot = snapshot_engine(work / "snapshot")
@@ -194,10 +236,16 @@ def main(argv=None) -> int:
     for rnd in range(rounds):
         order = cases if rnd % 2 == 0 else list(reversed(cases))
         for case in order:
-            r = run_child(compare_gensim.__file__, _case_spec(case, rnd + 1, epochs, str(token_file), evals, engine_root))
-            r.update(case=case, round=rnd + 1, words_per_sec=tokens * epochs / r["train_s"])
+            spec = _case_spec(case, rnd + 1, epochs, str(token_file), evals, engine_root)
+            if case in PAIRS:
+                r = run_pair(spec)
+                rate = 2 * tokens * epochs / max(r["pair_train_s"])
+            else:
+                r = run_child(compare_gensim.__file__, spec)
+                rate = tokens * epochs / r["train_s"]
+            r.update(case=case, round=rnd + 1, words_per_sec=rate)
             res["runs"].append(r)
-            print(f"[{time.perf_counter() - t0:5.0f}s] round {rnd + 1} {case:18s} {r['words_per_sec']:>10,.0f} w/s  "
+            print(f"[{time.perf_counter() - t0:5.0f}s] round {rnd + 1} {case:24s} {r['words_per_sec']:>10,.0f} w/s  "
                   f"WS {r['quality']['ws353_stem']['spearman']:.3f}  load {r['load1_at_start']:.1f}  "
                   f"threads {r.get('threads')}", flush=True)
     res["uptime"].append(os.popen("uptime").read().strip())

@@ -1,0 +1,160 @@
+"""Where the second core goes: the compiled kernel alone, 1 thread against 2 threads on shared or on separate weights.
+
+What it does: builds the examples of a corpus once (the model's own example stream, as train() would), then
+times only the kernel over its 3 epochs (engine.fast.kernel.run_examples, no reading, no building, no GIL) over the same chunks
+in three ways, interleaved in every round:
+  - "1 thread": every chunk, one after the other;
+  - "2 threads, shared": half the chunks each, on the same W_in and W_out (Hogwild, what train() does);
+  - "2 threads, separate": half the chunks each, each on its own copy of W_in and W_out (nothing written is
+    shared; not a training anyone would use, a measurement of what the machine gives a second thread).
+It reports the speed-up over 1 thread (median and min-max over rounds) and the kernel CPU time per example,
+for skip-gram and CBOW with negative sampling on head500 (gensim's test data, 7,978 words at min_count 5),
+and how concentrated the row accesses are (the share that falls on the rows of the most frequent words).
+What it does not do: time a whole train() (bench/parallel_speed.py does, against gensim).
+
+    .venv/bin/python bench/hogwild_sharing.py            # 5 rounds: README section + bench/PARALLEL_RESULTS.md
+    .venv/bin/python bench/hogwild_sharing.py --quick    # 1 round, prints, writes into bench/out/ only
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+
+import numpy as np
+
+from benchlib import (BENCH, ROOT, dump_json, gensim_file, machine_line, now_utc, out_file, spread,
+                      write_section)
+
+import compare_gensim
+
+from engine import Word2Vec
+from engine.fast import kernel
+
+RESULTS = BENCH / "PARALLEL_RESULTS.md"
+README = ROOT / "README.md"
+SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=3, seed=1,
+                skipgram_input="context", cbow_mean=True, cbow_update="word2vec")   # bench/parallel_speed.py's
+MODES = ("1 thread", "2 threads, shared", "2 threads, separate")
+TOP_ROWS = 512            # "hot" rows: the most frequent words' (ids go by decreasing count)
+
+
+def head500() -> list:
+    return [line.split() for line in gensim_file(compare_gensim.CORPORA["head500"]).read_text().splitlines()]
+
+
+def hot_share(chunks: list) -> float:
+    """The share of row reads and writes (input rows, target rows, negatives) on the TOP_ROWS most frequent words."""
+    ids = np.concatenate([np.concatenate([c.input_ids, c.targets, c.negatives.ravel()]) for c in chunks])
+    return float((ids < TOP_ROWS).mean())
+
+
+def built_chunks(sentences: list, architecture: str) -> tuple:
+    """The model (vocabulary, weights as initialised) and every chunk of its epochs, built."""
+    model = Word2Vec(architecture=architecture, objective="negative_sampling", workers=2, **SETTINGS)
+    model.build_vocab(sentences)
+    chunks, seq = [], 0
+    while (c := model.stream.chunk(seq)) is not None:
+        chunks.append(c)
+        seq += 1
+    return model, chunks
+
+
+def _run(model, W_in, W_out, chunks, cpu: list, slot: int) -> None:
+    t = time.thread_time()
+    for c in chunks:
+        kernel.run_examples(W_in, W_out, c, 0, c.n_examples, model.rule, None, workers=2)
+    cpu[slot] = time.thread_time() - t
+
+
+def time_mode(model, chunks: list, mode: str) -> dict:
+    """Wall seconds and kernel CPU seconds of one pass over the chunks, on fresh copies of the weights."""
+    cpu = [0.0, 0.0]
+    if mode == "1 thread":
+        W_in, W_out = model.W_in.copy(), model.W_out.copy()
+        t = time.perf_counter()
+        _run(model, W_in, W_out, chunks, cpu, 0)
+        return {"wall": time.perf_counter() - t, "cpu": cpu[0]}
+    shared = mode.endswith("shared")
+    W = [(model.W_in.copy(), model.W_out.copy())]
+    W.append(W[0] if shared else (model.W_in.copy(), model.W_out.copy()))
+    threads = [threading.Thread(target=_run, args=(model, *W[i], chunks[i::2], cpu, i)) for i in range(2)]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return {"wall": time.perf_counter() - t, "cpu": cpu[0] + cpu[1]}
+
+
+def measure(rounds: int, corpora: dict) -> list:
+    rows = []
+    for corpus, sentences in corpora.items():
+        for architecture, name in (("skipgram", "SG-NS"), ("cbow", "CBOW-NS")):
+            model, chunks = built_chunks(sentences, architecture)
+            examples = sum(c.n_examples for c in chunks)
+            kernel.run_examples(model.W_in.copy(), model.W_out.copy(), chunks[0], 0, 10, model.rule, None, workers=2)
+            runs = {m: [] for m in MODES}
+            for rnd in range(rounds):
+                for mode in (MODES if rnd % 2 == 0 else MODES[::-1]):
+                    runs[mode].append(time_mode(model, chunks, mode))
+            one = [r["wall"] for r in runs["1 thread"]]
+            row = {"corpus": corpus, "vocab": len(model.vocab), "config": name, "examples": examples,
+                   "one_wall": spread(one), "hot_share": hot_share(chunks)}
+            for mode in MODES:
+                row[mode] = {"speedup": spread([a / r["wall"] for a, r in zip(one, runs[mode])]),
+                             "cpu_ns_per_example": spread([1e9 * r["cpu"] / examples for r in runs[mode]])}
+            rows.append(row)
+            print(f"{corpus:22s} {name:8s} V={row['vocab']:>7,} " + "  ".join(
+                f"{m}: {row[m]['speedup']['median']:.2f}x ({row[m]['cpu_ns_per_example']['median']:.0f} ns/ex)"
+                for m in MODES), flush=True)
+    return rows
+
+
+def render(res: dict) -> str:
+    L = [f"Measured {res['date']} (UTC) by `{res['command']}`: the compiled kernel alone over the chunks of 3 "
+         "epochs, built beforehand (d = 100, window 5, k = 5, sample 1e-3, min_count 5, gensim's algorithm); "
+         f"{res['rounds']} interleaved rounds. {res['machine']}.", "",
+         f"| corpus | words | config | row accesses on the top {TOP_ROWS} rows | 2 threads, shared W (Hogwild) | "
+         "2 threads, separate W | CPU per example: 1 thread / shared / separate |", "|---|---:|---|---:|---:|---:|---:|"]
+    for r in res["rows"]:
+        cpu = " / ".join(f"{r[m]['cpu_ns_per_example']['median']:.0f}" for m in MODES)
+        L.append(f"| {r['corpus']} | {r['vocab']:,} | {r['config']} | {100 * r['hot_share']:.0f}% | "
+                 f"{r['2 threads, shared']['speedup']['median']:.2f}x "
+                 f"[{r['2 threads, shared']['speedup']['min']:.2f}–{r['2 threads, shared']['speedup']['max']:.2f}] | "
+                 f"{r['2 threads, separate']['speedup']['median']:.2f}x "
+                 f"[{r['2 threads, separate']['speedup']['min']:.2f}–{r['2 threads, separate']['speedup']['max']:.2f}] | "
+                 f"{cpu} ns |")
+    L += ["", "Speed-up: wall time of 1 thread over the chunks / wall time of 2 threads over the same chunks (median "
+          "[min–max] over rounds). \"Separate\" gives each thread its own copy of the weights: what is left of 2x "
+          "there is the machine's (two virtual CPUs sharing caches, memory and a host). The gap between "
+          "\"separate\" and \"shared\" is the price of Hogwild on this corpus: both threads write the rows of "
+          "frequent words, and a cache line written by one core must be fetched back by the other (true sharing; "
+          "each example writes 6-7 rows of 400 bytes, and a few hundred rows take a large share of them)."]
+    return "\n".join(L)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="1 round; prints, writes into bench/out/ only")
+    ap.add_argument("--rounds", type=int, default=None)
+    args = ap.parse_args(argv)
+    rounds = args.rounds or (1 if args.quick else 7)
+    corpora = {"head500": head500()}
+    command = ".venv/bin/python bench/hogwild_sharing.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
+    res = {"date": now_utc(), "command": command, "machine": machine_line(), "rounds": rounds,
+           "rows": measure(rounds, corpora)}
+    text = render(res)
+    print(text)
+    dump_json(out_file("hogwild_sharing" + ("_quick" if args.quick else "") + ".json"), res)
+    if not args.quick:
+        write_section(RESULTS, "hogwild_sharing", text, title="# Workers, batching and gensim (bench/parallel_speed.py)")
+        write_section(README, "hogwild_sharing", text)
+        print(f"wrote {RESULTS} and the README's section")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
