@@ -132,7 +132,8 @@ def render(res: dict) -> str:
           "there is the machine's (two virtual CPUs sharing caches, memory and a host). The gap between "
           "\"separate\" and \"shared\" is the price of Hogwild on this corpus: both threads write the rows of "
           "frequent words, and a cache line written by one core must be fetched back by the other (true sharing; "
-          "each example writes 6-7 rows of 400 bytes, and a few hundred rows take a large share of them)."]
+          "a skip-gram example writes 7 rows of 400 bytes, a CBOW example 6 and its up to 10 context rows, and a "
+          "few hundred rows take a large share of them)."]
     return "\n".join(L)
 
 
