@@ -12,7 +12,7 @@ for skip-gram and CBOW with negative sampling on head500 (gensim's test data, 7,
 and how concentrated the row accesses are (the share that falls on the rows of the most frequent words).
 What it does not do: time a whole train() (bench/parallel_speed.py does, against gensim).
 
-    .venv/bin/python bench/hogwild_sharing.py            # 5 rounds: README section + bench/PARALLEL_RESULTS.md
+    .venv/bin/python bench/hogwild_sharing.py            # 7 rounds: README section + bench/PARALLEL_RESULTS.md
     .venv/bin/python bench/hogwild_sharing.py --quick    # 1 round, prints, writes into bench/out/ only
 """
 
@@ -25,16 +25,14 @@ import time
 
 import numpy as np
 
-from benchlib import (BENCH, ROOT, dump_json, gensim_file, machine_line, now_utc, out_file, spread,
-                      write_section)
+from benchlib import command_line, gensim_file, machine_line, now_utc, spread
 
 import compare_gensim
+from parallel_speed import publish
 
 from engine import Word2Vec
 from engine.fast import kernel
 
-RESULTS = BENCH / "PARALLEL_RESULTS.md"
-README = ROOT / "README.md"
 SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=3, seed=1,
                 skipgram_input="context", cbow_mean=True, cbow_update="word2vec")   # bench/parallel_speed.py's
 MODES = ("1 thread", "2 threads, shared", "2 threads, separate")
@@ -144,16 +142,12 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     rounds = args.rounds or (1 if args.quick else 7)
     corpora = {"head500": head500()}
-    command = ".venv/bin/python bench/hogwild_sharing.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
+    command = command_line(".venv/bin/python bench/hogwild_sharing.py")
     res = {"date": now_utc(), "command": command, "machine": machine_line(), "rounds": rounds,
            "rows": measure(rounds, corpora)}
     text = render(res)
     print(text)
-    dump_json(out_file("hogwild_sharing" + ("_quick" if args.quick else "") + ".json"), res)
-    if not args.quick:
-        write_section(RESULTS, "hogwild_sharing", text, title="# Workers, batching and gensim (bench/parallel_speed.py)")
-        write_section(README, "hogwild_sharing", text)
-        print(f"wrote {RESULTS} and the README's section")
+    publish("hogwild_sharing", res, text, args.quick)
     return 0
 
 

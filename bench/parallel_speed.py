@@ -160,6 +160,16 @@ def summarise(res: dict) -> dict:
             "model": core_model(runs, res["tokens"], res["epochs"])}
 
 
+def publish(name: str, res: dict, text: str, quick: bool) -> None:
+    """The raw results to bench/out/<name>[_quick].json; unless quick, text into the section `name` of
+    bench/PARALLEL_RESULTS.md and of the README (this script's and bench/hogwild_sharing.py's)."""
+    dump_json(out_file(name + ("_quick" if quick else "") + ".json"), res)
+    if not quick:
+        write_section(RESULTS, name, text, title="# Workers, batching and gensim (bench/parallel_speed.py)")
+        write_section(README, name, text)
+        print(f"wrote {RESULTS} and the README's section")
+
+
 _mm = compare_gensim._mm          # 'median [min–max]' of a spread dict, in a given format
 
 
@@ -262,11 +272,7 @@ def main(argv=None) -> int:
     text = render(res)
     print(text)
     print("uptime at start and end:", *res["uptime"], sep="\n  ")
-    dump_json(out_file("parallel_speed" + ("_quick" if args.quick else "") + ".json"), res)
-    if not args.quick:
-        write_section(RESULTS, "parallel_speed", text, title="# Workers, batching and gensim (bench/parallel_speed.py)")
-        write_section(README, "parallel_speed", text)
-        print(f"wrote {RESULTS} and the README's section")
+    publish("parallel_speed", res, text, args.quick)
     return 0
 
 
