@@ -8,7 +8,7 @@ in three ways, interleaved in every round:
   - "2 threads, separate": half the chunks each, each on its own copy of W_in and W_out (nothing written is
     shared; not a training anyone would use, a measurement of what the machine gives a second thread).
 It reports the speed-up over 1 thread (median and min-max over rounds) and the kernel CPU time per example,
-for skip-gram and CBOW with negative sampling on head500 (gensim's test data, 7,978 words at min_count 5),
+for skip-gram (unbatched and ns_batching="shared_negatives") and CBOW with negative sampling on head500 (gensim's test data, 7,978 words at min_count 5),
 and how concentrated the row accesses are (the share that falls on the rows of the most frequent words).
 What it does not do: time a whole train() (bench/parallel_speed.py does, against gensim).
 
@@ -49,9 +49,13 @@ def hot_share(chunks: list) -> float:
     return float((ids < TOP_ROWS).mean())
 
 
-def built_chunks(sentences: list, architecture: str) -> tuple:
+CONFIGS = (("SG-NS", "skipgram", "none"), ("SG-NS batched", "skipgram", "shared_negatives"), ("CBOW-NS", "cbow", "none"))
+
+
+def built_chunks(sentences: list, architecture: str, ns_batching: str) -> tuple:
     """The model (vocabulary, weights as initialised) and every chunk of its epochs, built."""
-    model = Word2Vec(architecture=architecture, objective="negative_sampling", workers=2, **SETTINGS)
+    model = Word2Vec(architecture=architecture, objective="negative_sampling", workers=2, ns_batching=ns_batching,
+                     **SETTINGS)
     model.build_vocab(sentences)
     chunks, seq = [], 0
     while (c := model.stream.chunk(seq)) is not None:
@@ -90,10 +94,12 @@ def time_mode(model, chunks: list, mode: str) -> dict:
 def measure(rounds: int, corpora: dict) -> list:
     rows = []
     for corpus, sentences in corpora.items():
-        for architecture, name in (("skipgram", "SG-NS"), ("cbow", "CBOW-NS")):
-            model, chunks = built_chunks(sentences, architecture)
+        for name, architecture, ns_batching in CONFIGS:
+            model, chunks = built_chunks(sentences, architecture, ns_batching)
             examples = sum(c.n_examples for c in chunks)
-            kernel.run_examples(model.W_in.copy(), model.W_out.copy(), chunks[0], 0, 10, model.rule, None, workers=2)
+            warm_end = chunks[0].batch_end(9) if model.rule.batched else 10   # a batch is never cut
+            kernel.run_examples(model.W_in.copy(), model.W_out.copy(), chunks[0], 0, warm_end, model.rule, None,
+                                workers=2)
             runs = {m: [] for m in MODES}
             for rnd in range(rounds):
                 for mode in (MODES if rnd % 2 == 0 else MODES[::-1]):
