@@ -125,11 +125,9 @@ def render(res: dict) -> str:
          "2 threads, separate W | CPU per example: 1 thread / shared / separate |", "|---|---:|---|---:|---:|---:|---:|"]
     for r in res["rows"]:
         cpu = " / ".join(f"{r[m]['cpu_ns_per_example']['median']:.0f}" for m in MODES)
-        L.append(f"| {r['corpus']} | {r['vocab']:,} | {r['config']} | {100 * r['hot_share']:.0f}% | "
-                 f"{r['2 threads, shared']['speedup']['median']:.2f}x "
-                 f"[{r['2 threads, shared']['speedup']['min']:.2f}–{r['2 threads, shared']['speedup']['max']:.2f}] | "
-                 f"{r['2 threads, separate']['speedup']['median']:.2f}x "
-                 f"[{r['2 threads, separate']['speedup']['min']:.2f}–{r['2 threads, separate']['speedup']['max']:.2f}] | "
+        speedups = " | ".join(f"{s['median']:.2f}x [{s['min']:.2f}–{s['max']:.2f}]"
+                              for s in (r[m]["speedup"] for m in MODES[1:]))
+        L.append(f"| {r['corpus']} | {r['vocab']:,} | {r['config']} | {100 * r['hot_share']:.0f}% | {speedups} | "
                  f"{cpu} ns |")
     L += ["", "Speed-up: wall time of 1 thread over the chunks / wall time of 2 threads over the same chunks (median "
           "[min–max] over rounds). \"Separate\" gives each thread its own copy of the weights: what is left of 2x "

@@ -51,8 +51,8 @@ CASES = {
     "CBOW-NS gensim w1": ("cbow", "gensim", 1, "none"),
     "CBOW-NS gensim w2": ("cbow", "gensim", 2, "none"),
 }
-# The machine's own ceiling for two threads: two independent 1-worker trainings in two processes at once (no
-# shared weights, no Hogwild, no GIL); their words/s added. "2 workers / 1 worker" is read against this.
+# The machine's own ceiling for two threads: two independent 1-worker trainings in two processes that start
+# training together (no shared weights, no Hogwild, no GIL; run_pair). "2 workers / 1 worker" is read against this.
 PAIRS = {
     "SG-NS ours 2 processes": "SG-NS ours w1",
     "SG-NS gensim 2 processes": "SG-NS gensim w1",
