@@ -9,6 +9,8 @@ weights at once (Hogwild). The package's files, by job:
                size, and one per exact size from STATIC_MIN_D to MAX_STATIC_D (static_size)
   batched.py   the compiled batched update (ns_batching="shared_negatives": a center's examples as one update)
   rows.py      the kernel's row operations (score and update the W_out rows, merge a thread's private copy)
+  sigmoid.py   sigma and its loss factor for both kernels, from an exp written out (inlined, no libm call)
+  prefetch.py  prefetch_row: start loading a weight row into the cache (the batched kernel, for the next center)
   threads.py   the GIL hand-off while training threads run
   pipeline.py  TrainingRun, what train() runs: chunks built and trained by each thread, progress, stop, divergence
   warmup.py    compiling up front: warm_up() compiles (first run on a machine) or loads the kernels,

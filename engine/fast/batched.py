@@ -18,11 +18,14 @@ try:  # numba is in requirements.txt; without it kernel.run_examples_numpy train
 except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
+from .prefetch import prefetch_row
+from .sigmoid import logistic
 
-def _add_to_row(row, acc):
-    """row += acc (float32, in place); True when the row's sum is still finite (no float32 overflow)."""
+def _add_to_row(row, acc, d):
+    """row[:d] += acc[:d] (float32, in place; d is the kernel's compile-time size when it has one, so the loop is
+    whole vector instructions); True when the row's sum is still finite (no float32 overflow)."""
     total = np.float32(0.0)
-    for c in range(row.shape[0]):
+    for c in range(d):
         v = row[c] + acc[c]
         row[c] = v
         total += v
@@ -53,6 +56,7 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
     cap = 64
     X = np.zeros((cap, d), dtype=np.float32)        # (m, d) the input rows before the update
     T = np.zeros((cap, d), dtype=np.float32)        # (m, d) the target rows before
+    S = np.zeros((cap, 1 + k), dtype=np.float32)    # (m, 1+k) the scores
     G = np.zeros((cap, 1 + k), dtype=np.float32)    # (m, 1+k) -lr * (sigma(scores) - labels)
     N = np.zeros((k, d), dtype=np.float32)          # (k, d) the shared negatives' rows before
     acc = np.zeros(d, dtype=np.float32)             # (d,) one row's update
@@ -71,6 +75,7 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
             cap = 2 * m
             X = np.zeros((cap, d), dtype=np.float32)
             T = np.zeros((cap, d), dtype=np.float32)
+            S = np.zeros((cap, 1 + k), dtype=np.float32)
             G = np.zeros((cap, 1 + k), dtype=np.float32)
         lr = lrs[e]
         for i in range(m):
@@ -79,29 +84,40 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
             for c in range(d):
                 X[i, c] = xi[c]
                 T[i, c] = ti[c]
+        if e1 < end:                                    # the next center's rows start loading meanwhile
+            f = e1
+            while f < end and center_pos[f] == center_pos[e1]:
+                prefetch_row(W_in, input_ids[input_ptr[f]])
+                prefetch_row(W_out, targets[f])
+                f += 1
+            for j in range(k):
+                prefetch_row(W_out, negatives[e1, j])
         for j in range(k):
             nj = W_out[negatives[e, j]]
             for c in range(d):
                 N[j, c] = nj[c]
-        # scores, loss and G: loss = sum max(x, 0) + log(prod (1 + exp(-|s|))), x = -s (label 1) or s (label 0)
+        # scores S = [X_i . T_i | X N^T] (m, 1+k), each dot in float32 as the weights; then sigma, the loss and G in
+        # float64 over all m(1+k) scores in one loop without branches (it compiles to vector instructions)
+        for i in range(m):
+            s32 = np.float32(0.0)
+            for c in range(d):
+                s32 += X[i, c] * T[i, c]
+            S[i, 0] = s32
+            for j in range(k):
+                s32 = np.float32(0.0)
+                for c in range(d):
+                    s32 += X[i, c] * N[j, c]
+                S[i, 1 + j] = s32
+        # loss = sum max(x, 0) + log(prod (1 + exp(-|s|))), x = -s (label 1) or s (label 0)
         loss = 0.0
         for i in range(m):
             prod = 1.0
             for j in range(1 + k):
-                s32 = np.float32(0.0)
-                if j == 0:
-                    for c in range(d):
-                        s32 += X[i, c] * T[i, c]
-                else:
-                    for c in range(d):
-                        s32 += X[i, c] * N[j - 1, c]
-                s = np.float64(s32)
+                s = np.float64(S[i, j])
                 label = 1.0 if j == 0 else 0.0
-                q = math.exp(-abs(s))
-                p = 1.0 / (1.0 + q) if s >= 0 else q / (1.0 + q)   # sigma(s)
-                x = -s if j == 0 else s
-                loss += max(x, 0.0)
-                prod *= 1.0 + q
+                p, factor = logistic(s)
+                loss += max(s - 2.0 * label * s, 0.0)
+                prod *= factor
                 G[i, j] = np.float32(-lr * (p - label))
             loss += math.log(prod)
         if not math.isfinite(loss):
@@ -117,12 +133,12 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 gj = G[i, 1 + j]
                 for c in range(d):
                     acc[c] += gj * N[j, c]
-            bad = not _add_to_row(W_in[input_ids[input_ptr[e + i]]], acc) or bad
+            bad = not _add_to_row(W_in[input_ids[input_ptr[e + i]]], acc, d) or bad
         for i in range(m):                              # W_out[t_i] += -lr * G_i0 X_i
             g0 = G[i, 0]
             for c in range(d):
                 acc[c] = g0 * X[i, c]
-            bad = not _add_to_row(W_out[targets[e + i]], acc) or bad
+            bad = not _add_to_row(W_out[targets[e + i]], acc, d) or bad
         for j in range(k):                              # W_out[n_j] += -lr * sum_i G_ij X_i
             for c in range(d):
                 acc[c] = 0.0
@@ -130,7 +146,7 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 gj = G[i, 1 + j]
                 for c in range(d):
                     acc[c] += gj * X[i, c]
-            bad = not _add_to_row(W_out[negatives[e, j]], acc) or bad
+            bad = not _add_to_row(W_out[negatives[e, j]], acc, d) or bad
         if bad:                                         # float32 overflow: put the center's rows back
             for i in range(m):
                 W_in[input_ids[input_ptr[e + i]]] = X[i]

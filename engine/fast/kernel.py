@@ -63,6 +63,7 @@ except ImportError:  # pragma: no cover - only on a machine without numba
 
 from .batched import _batch_compiled
 from .rows import _distinct, _sync_hot, _update_rows32, _update_rows64
+from .sigmoid import logistic
 from ..objectives import EXP_TABLE_STEP, MAX_EXP, SIGMOID_TABLE
 from ..update import TrainingDiverged, UpdateRule
 
@@ -273,11 +274,10 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
                     skip = objective == 1 and not (-MAX_EXP < s < MAX_EXP)  # HS: word2vec.c skips the node
                     g[j] = 0.0 if skip else p - labels[j]
                     continue
-                ex = math.exp(-abs(s))                          # in (0, 1]: no overflow
-                p = 1.0 / (1.0 + ex) if s >= 0 else ex / (1.0 + ex)  # sigmoid(s)
+                p, factor = logistic(s)                         # sigmoid(s), 1 + exp(-|s|) in (1, 2]
                 x = -s if labels[j] > 0.5 else s
                 loss += max(x, 0.0)
-                prod *= 1.0 + ex                                # each factor in (1, 2]
+                prod *= factor
                 if j % 512 == 511:
                     loss += math.log(prod)
                     prod = 1.0
