@@ -41,7 +41,8 @@ COMMON_SIZES = (32, 50, 64, 100, 128, 200, 300)
 # engine/__pycache__/. The stamp lives beside the kernels' cache and covers every source file of the compiled
 # code, also rows.py, which the kernel inlines (numba's own check looks at kernel.py only).
 STAMP_FILE = ROOT / "engine" / "fast" / "__pycache__" / "w2v_compiled.json"
-_SOURCES = ("fast/kernel.py", "fast/batched.py", "fast/rows.py", "examples_compiled.py")     # relative to engine/
+_SOURCES = ("fast/kernel.py", "fast/batched.py", "fast/rows.py", "fast/sigmoid.py", "fast/prefetch.py",
+            "examples_compiled.py")     # relative to engine/
 
 _LOCK = threading.Lock()
 _BUILDS: Dict[Tuple[int, int], subprocess.Popen] = {}   # (size, workers) -> the compiling process

@@ -72,6 +72,7 @@ HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's priv
 HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
 STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
 MAX_STATIC_D = 1000      # numba's tuples (the size marker) stay short below this; larger sizes use the generic kernel
+MAX_STATIC_NEGATIVE = 20 # the batched kernel is compiled for the exact k up to this many negatives (_negatives_marker)
 TABLE32 = SIGMOID_TABLE.astype(np.float32)   # word2vec.c's table in its `real` type (the same values), for the kernel
 DEFERRED_SIZES: set = set()  # sizes whose own kernel compiles in another process: the any-size one serves them meanwhile (ui/compiling.py)
 
@@ -383,6 +384,17 @@ def _size_marker(d: int) -> tuple:
     return () if int(d) in DEFERRED_SIZES else (0,) * static_size(d)
 
 
+def _negatives_marker(k: int, size_marker: tuple) -> tuple:
+    """The batched kernel's negatives_marker: k zeros when it is compiled for an exact vector size and
+    1 <= k <= MAX_STATIC_NEGATIVE, else () (k read at run time). Each (size, k) is a kernel of its own, compiled on
+    its first use (a few seconds; warm_up compiles the default k).
+
+    >>> _negatives_marker(5, (0,) * 100), _negatives_marker(5, ()), _negatives_marker(50, (0,) * 100)
+    ((0, 0, 0, 0, 0), (), ())
+    """
+    return (0,) * int(k) if (len(size_marker) > 0 and 1 <= k <= MAX_STATIC_NEGATIVE) else ()
+
+
 def _hot_marker(objective_code: int, workers: int) -> tuple:
     """The kernel's hot_marker: HOT_ROWS zeros for hierarchical softmax with two workers, else ().
 
@@ -421,8 +433,10 @@ def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers
         return 0.0, 0, False
     flag = np.zeros(1, dtype=np.int32) if flag is None else flag
     if rule.batched:
+        size_marker = _size_marker(W_in.shape[1])
         s, n, dv = _batch_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids, chunk.negatives,
-                                   chunk.lr, chunk.center_pos, start, end, flag, _size_marker(W_in.shape[1]))
+                                   chunk.lr, chunk.center_pos, start, end, flag, size_marker,
+                                   _negatives_marker(chunk.negatives.shape[1], size_marker))
         return float(s), int(n), bool(dv)
     paths, codes, lengths = _tree_arrays(tree)
     code, mean, divide, use_table = rule.kernel_flags

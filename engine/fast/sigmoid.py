@@ -9,7 +9,9 @@ low part so that r is exact to a few bits; exp(r) by its Taylor series to r^12 /
 below 2^-53 of exp(r)), then times 2^-n read from a table of powers of two.
 Why not math.exp: numba compiles it to a call of glibc's exp, opaque to the compiler: ~5.3 ns per value in a
 compiled loop over 3M values here, against ~1-1.5 ns for this one, which the compiler inlines and schedules with
-the code around it (the batched kernel: 3-18% faster per example, bench/fast_speed.py).
+the code around it. In the batched kernel (scores first, then this over all of them) it made an example 3-18%
+cheaper (median of interleaved rounds on head500, the kernel alone as bench/hogwild_sharing.py runs it); in the
+unbatched kernel it changed nothing measurable (0.97-1.03x), and is there so that both compute sigma alike.
 What it does not do: positive x (the kernels never need it: they exponentiate -|s|), or word2vec.c's table
 (objectives.SIGMOID_TABLE, which the kernel reads when the model asks for it).
 

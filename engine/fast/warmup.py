@@ -71,8 +71,8 @@ def warm_up(vector_size: Optional[int] = None, workers: int = 1) -> float:
                                      negative=20, epochs=1, sample=0, seed=0, workers=min(n_workers, 2))
                         m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
                         m.train()
-                m = Word2Vec(vector_size=size, window=2, negative=20, epochs=1, sample=0, seed=0,
-                             ns_batching="shared_negatives")          # the batched kernel (skip-gram NS)
+                m = Word2Vec(vector_size=size, window=2, epochs=1, sample=0, seed=0,
+                             ns_batching="shared_negatives")          # the batched kernel (skip-gram NS, default k)
                 m.build_vocab([["a", "b", "c", "a"], ["b", "c"]] * 4)
                 m.train()
         if not all(d.signatures for d in _dispatchers()):  # pragma: no cover - no redraw was needed

@@ -10,6 +10,8 @@ import pytest
 
 from engine import TrainingDiverged, Word2Vec
 from engine.config import Config
+from engine.fast import STATIC_MIN_D
+from engine.fast.kernel import _batch_compiled
 from engine.update import UpdateRule
 from tests.engine.conftest import step_until_complete
 
@@ -62,14 +64,17 @@ def test_a_batch_is_the_sum_of_its_examples_gradients_from_the_weights_before(sk
     assert u.scores.shape == (m, 1 + k) and (u.labels[:, 0] == 1).all() and (u.labels[:, 1:] == 0).all()
 
 
-@pytest.mark.parametrize("skipgram_input", ["center", "context"])
-def test_train_equals_stepping_the_batches(royalty, skipgram_input):
-    fast_model = build(royalty, skipgram_input=skipgram_input)
+# 16: the any-size kernel, k read at run time; 40: the kernel compiled for d = 40 and k = 5 (kernel._negatives_marker)
+@pytest.mark.parametrize("skipgram_input, vector_size", [("center", 16), ("context", 16), ("context", 40)])
+def test_train_equals_stepping_the_batches(royalty, skipgram_input, vector_size):
+    fast_model = build(royalty, skipgram_input=skipgram_input, vector_size=vector_size)
     info = fast_model.train()
-    stepped = build(royalty, skipgram_input=skipgram_input)
+    stepped = build(royalty, skipgram_input=skipgram_input, vector_size=vector_size)
     traces = [stepped.step() for _ in range(5)]
     step_until_complete(stepped)
     assert fast_model.step_count == stepped.step_count == info["examples"] > 500
+    if vector_size >= STATIC_MIN_D:               # the kernel that ran was compiled for k = 5
+        assert (40, 5) in {(getattr(sig[-2], "count", 0), getattr(sig[-1], "count", 0)) for sig in _batch_compiled.signatures}
     np.testing.assert_allclose(fast_model.W_in, stepped.W_in, **TOL)
     np.testing.assert_allclose(fast_model.W_out, stepped.W_out, **TOL)
     assert fast_model.mean_loss() == pytest.approx(stepped.mean_loss(), rel=1e-5)
@@ -126,8 +131,9 @@ def test_batched_training_learns_and_two_workers_train_every_example(royalty):
         assert losses[-1] < 0.9 * losses[0] and np.isfinite(m.W_in).all()
 
 
-def test_a_diverging_batch_stops_with_the_last_good_weights(royalty):
-    m = build(royalty, alpha=1e30, min_alpha=1e30, init_scale=100.0)
+@pytest.mark.parametrize("vector_size", [16, 40])
+def test_a_diverging_batch_stops_with_the_last_good_weights(royalty, vector_size):
+    m = build(royalty, alpha=1e30, min_alpha=1e30, init_scale=100.0, vector_size=vector_size)
     with pytest.raises(TrainingDiverged):
         m.train()
     assert np.isfinite(m.W_in).all() and np.isfinite(m.W_out).all()
