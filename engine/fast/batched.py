@@ -150,15 +150,20 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 for c in range(d):
                     acc[c] += gj * N[j, c]
             bad = not _add_to_row(W_in[input_ids[input_ptr[e + i]]], acc, d) or bad
-        for i in range(m):                              # W_out[t_i] += -lr * G_i0 X_i
+        for i in range(m):                              # W_out[t_i] += -lr * G_i0 X_i, in one pass
             g0 = G[i, 0]
+            row = W_out[targets[e + i]]
+            total = np.float32(0.0)
             for c in range(d):
-                acc[c] = g0 * X[i, c]
-            bad = not _add_to_row(W_out[targets[e + i]], acc, d) or bad
+                x = row[c] + g0 * X[i, c]
+                row[c] = x
+                total += x
+            bad = not math.isfinite(total) or bad
         for j in range(k):                              # W_out[n_j] += -lr * sum_i G_ij X_i
+            gj = G[0, 1 + j]
             for c in range(d):
-                acc[c] = 0.0
-            for i in range(m):
+                acc[c] = gj * X[0, c]
+            for i in range(1, m):
                 gj = G[i, 1 + j]
                 for c in range(d):
                     acc[c] += gj * X[i, c]
