@@ -104,6 +104,7 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
     G = np.zeros((cap, 1 + k), dtype=np.float32)    # (m, 1+k) -lr * (sigma(scores) - labels)
     N = np.zeros((k, d), dtype=np.float32)          # (k, d) the shared negatives' rows before
     acc = np.zeros(d, dtype=np.float32)             # (d,) one row's update
+    D = np.zeros((k, d), dtype=np.float32)          # (k, d) the negatives' updates (k known when compiled)
     loss_sum = 0.0
     n_done = 0
     diverged = False
@@ -161,13 +162,16 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
         bad = False
         for i in range(m):                              # W_in[in_i] += -lr * (G_i0 T_i + sum_j G_ij N_j)
             g0 = G[i, 0]
-            if len(negatives_marker) > 0:               # k known when compiled: the sum over j stays in registers
-                row = W_in[input_ids[input_ptr[e + i]]]
+            if len(negatives_marker) > 0:               # k known when compiled: the sum over j stays in registers,
+                row = W_in[input_ids[input_ptr[e + i]]]  # and the negatives' updates D gather in the same pass
                 total = np.float32(0.0)
                 for c in range(d):
                     v = g0 * T[i, c]
+                    xi = X[i, c]
                     for j in range(k):
-                        v += G[i, 1 + j] * N[j, c]
+                        gij = G[i, 1 + j]
+                        v += gij * N[j, c]
+                        D[j, c] += gij * xi
                     x = row[c] + v
                     row[c] = x
                     total += x
@@ -190,6 +194,11 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 total += x
             bad = not math.isfinite(total) or bad
         for j in range(k):                              # W_out[n_j] += -lr * sum_i G_ij X_i
+            if len(negatives_marker) > 0:               # summed above, in D
+                bad = not _add_to_row(W_out[negatives[e, j]], D[j], d) or bad
+                for c in range(d):
+                    D[j, c] = 0.0
+                continue
             gj = G[0, 1 + j]
             for c in range(d):
                 acc[c] = gj * X[0, c]
