@@ -54,6 +54,7 @@ QUERY_LOADED = "_query_loaded"  # the URL's settings were read (once per session
 SETTINGS_NOTES = "_settings_notes"  # ([notes], settings they describe): values of a link clamped or refused
 LIVE_VIEW = "live_view"         # the LiveState of the embedding-space page (ui/views/embedding_space/live.py)
 EMB_COMPARE = "emb_compare"     # (settings key, [lessons.projections.Projected]) of the PCA / t-SNE / UMAP comparison
+EMB_COMPARE_ASKED = "emb_compare_asked"  # the settings key of a comparison asked for and not yet drawn (survives a rerun)
 LIVE_TSNE_KV = "live_tsne_kv"   # the t-SNE layout of imported vectors (embedding-space page)
 WINDOWS_LENGTHS = "_windows_lengths"  # (model key, sentence lengths after min_count) for the windows page
 WINDOWS_COUNTS = "_windows_counts"    # {(model key, window, shrink, num_skips): (skip-gram, CBOW) examples per epoch}

@@ -68,6 +68,26 @@ def _shot(page, name: str, anchor):
         shutil.copy(SHOTS / name, DOCS_SHOTS / name)
 
 
+def _click_for(page, button, result, timeout=300_000):
+    """Click `button` and wait for `result`. If the app is idle again and `result` is still missing, click once more:
+    on a cold server (kernels, t-SNE and UMAP compiling, other sessions' jobs) a click can arrive while another
+    rerun is being processed and be dropped by Streamlit (its trigger value does not outlive that rerun); a user
+    would click again. The page itself keeps a request that a later rerun interrupts (compare.py,
+    state.EMB_COMPARE_ASKED); a second miss fails the test."""
+    from playwright.sync_api import expect
+
+    for attempt in range(2):
+        button.click()
+        _settled(page, timeout=timeout)
+        _no_exception(page)
+        try:
+            expect(result).to_be_visible(timeout=timeout if attempt else 30_000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+
+
 @pytest.mark.parametrize("mode", list(MODES))
 def test_the_three_pictures_in_a_browser(server, browser, mode):
     from playwright.sync_api import expect
@@ -95,18 +115,13 @@ def test_the_three_pictures_in_a_browser(server, browser, mode):
     _settled(page)
     page.locator(".st-key-live_method").get_by_text("UMAP", exact=True).click()
     _settled(page)
-    page.locator(".st-key-live_umap_go button").first.click()
-    _settled(page, timeout=300_000)
-    _no_exception(page)
     title = page.get_by_text(re.compile("的 UMAP" if zh else "UMAP of W_in")).first
-    expect(title).to_be_visible(timeout=300_000)
+    _click_for(page, page.locator(".st-key-live_umap_go button").first, title)
     _shot(page, f"28_umap_{mode}.png", page.locator(".st-key-live_umap_go"))
     if mode == "en":
         page.get_by_text("PCA, t-SNE and UMAP side by side").click()
-        page.locator(".st-key-live_compare_go button").first.click()
-        _settled(page, timeout=300_000)
-        _no_exception(page)
-        expect(page.get_by_text(re.compile("UMAP: k-NN group accuracy"))).to_be_visible(timeout=300_000)
+        _click_for(page, page.locator(".st-key-live_compare_go button").first,
+                   page.get_by_text(re.compile("UMAP: k-NN group accuracy")))
         _shot(page, "28_projections_compared_en.png", page.get_by_text("PCA, t-SNE and UMAP side by side"))
     page.close()
 

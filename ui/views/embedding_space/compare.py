@@ -34,11 +34,22 @@ def compare_section(pic: Picture, X_full: np.ndarray, step=None) -> None:
             st.warning(t("embedding.umap_few_words"))
             return
         if st.button(t("embedding.compare_go", n=pic.n_words), key="live_compare_go"):
-            with heavy_job("umap"), st.spinner(t("embedding.compare_running", n=pic.n_words)):
-                res = projection_lessons.compare_projections(X_full[pic.sel], pic.colour.group, seed=seed,
-                                                             perplexity=PERPLEXITY, n_neighbors=k, min_dist=d,
-                                                             k=lv.SEPARATION_K)
+            st.session_state[state.EMB_COMPARE_ASKED] = key
+        if st.session_state.get(state.EMB_COMPARE_ASKED) == key:
+            # the request outlives the run: if another rerun (a fragment's, a finished compile's) stops this one
+            # mid-job, the next run starts the job again instead of forgetting the click
+            try:
+                with heavy_job("umap"), st.spinner(t("embedding.compare_running", n=pic.n_words)):
+                    res = projection_lessons.compare_projections(X_full[pic.sel], pic.colour.group, seed=seed,
+                                                                 perplexity=PERPLEXITY, n_neighbors=k, min_dist=d,
+                                                                 k=lv.SEPARATION_K)
+            except Exception:
+                st.session_state.pop(state.EMB_COMPARE_ASKED, None)   # an error is shown once, not retried forever
+                raise
             st.session_state[state.EMB_COMPARE] = (key, res)
+            st.session_state.pop(state.EMB_COMPARE_ASKED, None)
+        elif state.EMB_COMPARE_ASKED in st.session_state:
+            st.session_state.pop(state.EMB_COMPARE_ASKED)             # asked for other words or settings
         stored = st.session_state.get(state.EMB_COMPARE)
         if not stored or stored[0] != key:
             return
