@@ -36,8 +36,8 @@ def compare_section(pic: Picture, X_full: np.ndarray, step=None) -> None:
         if st.button(t("embedding.compare_go", n=pic.n_words), key="live_compare_go"):
             st.session_state[state.EMB_COMPARE_ASKED] = key
         if st.session_state.get(state.EMB_COMPARE_ASKED) == key:
-            # the request outlives the run: if another rerun (a fragment's, a finished compile's) stops this one
-            # mid-job, the next run starts the job again instead of forgetting the click
+            # the request outlives the run: if another rerun stops this one mid-job, the next run starts the job
+            # again instead of forgetting the click
             try:
                 with heavy_job("umap"), st.spinner(t("embedding.compare_running", n=pic.n_words)):
                     res = projection_lessons.compare_projections(X_full[pic.sel], pic.colour.group, seed=seed,
