@@ -21,19 +21,20 @@ except ImportError:  # pragma: no cover - only on a machine without numba
 from .prefetch import prefetch_row
 from .sigmoid import logistic
 
-def _add_to_row(row, acc, d):
-    """row[:d] += acc[:d] (float32, in place; d is the kernel's compile-time size when it has one, so the loop is
-    whole vector instructions); True when the row's sum is still finite (no float32 overflow)."""
+def _add_scaled(row, a, x, d):
+    """row[:d] += a * x[:d] (float32, in place; d is the kernel's compile-time size when it has one, so the loop is
+    whole vector instructions); True when the row's sum is still finite (no float32 overflow). With a = 1 the
+    result is row + x exactly (the product is exact and fused multiply-add rounds once)."""
     total = np.float32(0.0)
     for c in range(d):
-        v = row[c] + acc[c]
+        v = row[c] + a * x[c]
         row[c] = v
         total += v
     return math.isfinite(total)
 
 
 if HAVE_NUMBA:                                      # compiled before the kernel that calls it
-    _add_to_row = njit(cache=True, nogil=True, inline="always")(_add_to_row)
+    _add_scaled = njit(cache=True, nogil=True, inline="always", fastmath={"contract"})(_add_scaled)
 
 
 def _loss_and_gradients(S, G, labels, n, lr):
@@ -109,12 +110,15 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
     n_done = 0
     diverged = False
     e = start
+    next_end = start                                # the end of the center at e, once known
     while e < end:
         if flag[0] != 0:
             break
-        e1 = e + 1
-        while e1 < end and center_pos[e1] == center_pos[e]:
-            e1 += 1
+        if next_end <= e:                               # the center's end, unless the prefetch below found it
+            next_end = e + 1
+            while next_end < end and center_pos[next_end] == center_pos[e]:
+                next_end += 1
+        e1 = next_end
         m = e1 - e
         if m > cap:
             cap = 2 * m
@@ -136,6 +140,7 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 prefetch_row(W_in, input_ids[input_ptr[f]])
                 prefetch_row(W_out, targets[f])
                 f += 1
+            next_end = f                                # the next center's end, for the next iteration
             for j in range(k):
                 prefetch_row(W_out, negatives[e1, j])
         for j in range(k):
@@ -183,19 +188,12 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 gj = G[i, 1 + j]
                 for c in range(d):
                     acc[c] += gj * N[j, c]
-            bad = not _add_to_row(W_in[input_ids[input_ptr[e + i]]], acc, d) or bad
-        for i in range(m):                              # W_out[t_i] += -lr * G_i0 X_i, in one pass
-            g0 = G[i, 0]
-            row = W_out[targets[e + i]]
-            total = np.float32(0.0)
-            for c in range(d):
-                x = row[c] + g0 * X[i, c]
-                row[c] = x
-                total += x
-            bad = not math.isfinite(total) or bad
+            bad = not _add_scaled(W_in[input_ids[input_ptr[e + i]]], np.float32(1.0), acc, d) or bad
+        for i in range(m):                              # W_out[t_i] += -lr * G_i0 X_i
+            bad = not _add_scaled(W_out[targets[e + i]], G[i, 0], X[i], d) or bad
         for j in range(k):                              # W_out[n_j] += -lr * sum_i G_ij X_i
             if len(negatives_marker) > 0:               # summed above, in D
-                bad = not _add_to_row(W_out[negatives[e, j]], D[j], d) or bad
+                bad = not _add_scaled(W_out[negatives[e, j]], np.float32(1.0), D[j], d) or bad
                 for c in range(d):
                     D[j, c] = 0.0
                 continue
@@ -206,7 +204,7 @@ def _batch_kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, ce
                 gj = G[i, 1 + j]
                 for c in range(d):
                     acc[c] += gj * X[i, c]
-            bad = not _add_to_row(W_out[negatives[e, j]], acc, d) or bad
+            bad = not _add_scaled(W_out[negatives[e, j]], np.float32(1.0), acc, d) or bad
         if bad:                                         # float32 overflow: put the center's rows back
             for i in range(m):
                 W_in[input_ids[input_ptr[e + i]]] = X[i]
