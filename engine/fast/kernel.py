@@ -70,6 +70,8 @@ from ..update import TrainingDiverged, UpdateRule
 FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
 HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's private copy of the top tree nodes
 HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
+HOT_NS_ROWS = 2048       # negative sampling, two workers: the output rows of the most frequent words, private
+HOT_NS_SYNC = 16384      # ...merged every this many examples (~5 ms of one thread's work)
 STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
 MAX_STATIC_D = 1000      # numba's tuples (the size marker) stay short below this; larger sizes use the generic kernel
 MAX_STATIC_NEGATIVE = 20 # the batched kernel is compiled for the exact k up to this many negatives (_negatives_marker)
@@ -113,7 +115,8 @@ def run_examples_numpy(W_in, W_out, chunk, start, end, rule: UpdateRule, tree):
 # sum or update could overflow: there it copies the rows, updates, checks and puts them back if a
 # weight became inf (training then stops before that example).
 def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, end, objective, mean,
-            path_array, code_array, lengths, flag, divide, use_table, table, size_marker, hot_marker):
+            path_array, code_array, lengths, flag, divide, use_table, table, hot_rows_max, hot_sync,
+            size_marker, hot_marker):
     """Apply examples start..end-1; returns (loss_sum, n_done, diverged).
 
     objective: 0 softmax, 1 hierarchical softmax, 2 negative sampling. divide: for the CBOW mean,
@@ -125,17 +128,19 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
     kernel for each argument type, and a tuple's type holds its length, so that kernel knows d at
     compile time (each loop over a row becomes a few full-width vector instructions, with no
     remainder loop) and is cached on disk like any other.
-    hot_marker: () or HOT_ROWS zeros (two workers, hierarchical softmax; see _hot_marker). With n_hot
-    rows, W_out's rows 0..n_hot-1 (the Huffman tree's most visited nodes: node ids go by decreasing
-    count, the root is 0) live in this thread's private copy while it runs; every HOT_SYNC examples
-    and at the end it adds its updates of them to W_out and takes the sum back. Each thread so sees
-    the other's updates of those rows up to HOT_SYNC examples late (Hogwild is lock-free and racy
-    anyway). n_hot is a compile-time constant too, so with () every `n_hot > 0 and ...` test
+    hot_marker: () or (0,): with (0,) (two workers, hierarchical softmax or negative sampling; see
+    _private_rows), W_out's rows 0..n_hot-1, n_hot = min(hot_rows_max, rows of W_out) (the most visited
+    rows: the Huffman tree's top nodes, or the most frequent words' output rows, as ids go by decreasing
+    count) live in this thread's private copy while it runs; every hot_sync examples and at the end it
+    adds its updates of them to W_out and takes the sum back. Each thread so sees the other's updates
+    of those rows up to hot_sync examples late (Hogwild is lock-free and racy anyway). The marker is
+    a compile-time constant, so with () n_hot is 0 when compiled and every `n_hot > 0 and ...` test
     disappears from the compiled code. The row of id r is fetched with a one-line expression
     written out at every use: as a small helper function numba compiled it about 2x slower.
     """
     d = len(size_marker) if len(size_marker) > 0 else W_in.shape[1]
-    n_hot = min(len(hot_marker), W_out.shape[0])
+    n_hot = min(hot_rows_max, W_out.shape[0]) if len(hot_marker) > 0 else 0
+    since_sync = 0                               # examples applied since the last merge of the private rows
     hot_rows = W_out[:n_hot].copy()              # (n_hot, d) this thread's copy of the busiest rows
     hot_base = hot_rows.copy()                   # (n_hot, d) those rows as they were at the last sync
     V_out = W_out.shape[0]
@@ -159,8 +164,11 @@ def _kernel(W_in, W_out, targets, input_ptr, input_ids, negatives, lrs, start, e
     for e in range(start, end):
         if flag[0] != 0:
             break
-        if n_hot > 0 and n_done > 0 and n_done % HOT_SYNC == 0:
-            _sync_hot(W_out, hot_rows, hot_base, d)
+        if n_hot > 0:
+            if since_sync >= hot_sync:
+                _sync_hot(W_out, hot_rows, hot_base, d)
+                since_sync = 0
+            since_sync += 1
         target = targets[e]
         p0 = input_ptr[e]
         n_in = input_ptr[e + 1] - p0
@@ -395,15 +403,27 @@ def _negatives_marker(k: int, size_marker: tuple) -> tuple:
     return (0,) * int(k) if (len(size_marker) > 0 and 1 <= k <= MAX_STATIC_NEGATIVE) else ()
 
 
-def _hot_marker(objective_code: int, workers: int) -> tuple:
-    """The kernel's hot_marker: HOT_ROWS zeros for hierarchical softmax with two workers, else ().
+def _private_rows(objective_code: int, workers: int) -> tuple:
+    """(hot_marker, hot_rows_max, hot_sync) for the kernel: each thread's private copy of the busiest W_out rows.
 
-    Every hierarchical-softmax example updates the root and, most likely, the nodes just below it:
-    two threads writing the same rows at every example keep stealing their cache lines from each
-    other (measured: the second core then added almost nothing). Negative sampling spreads its
-    updates over many rows, and there a private copy measured no gain.
+    With one worker, or full softmax, none: ((), 0, 1). Hierarchical softmax with two or more workers: the top
+    HOT_ROWS tree nodes, merged every HOT_SYNC examples. Every example updates the root and, most likely, the
+    nodes just below it: two threads writing the same rows at every example keep stealing their cache lines
+    from each other (measured: the second core then added almost nothing). Negative sampling: the output rows
+    of the HOT_NS_ROWS most frequent words, merged every HOT_NS_SYNC examples. Its negatives come from the
+    unigram^0.75 distribution, so a few thousand rows take a large share of the writes (34% of all row
+    accesses fall on the top 512 on head500): two threads on shared weights ran 1.48-1.50x one thread
+    against 1.86-1.88x with this copy (bench/hogwild_sharing.py's kernel-only harness, 7 rounds). Merging
+    more often undoes it: every 256 or 2,048 examples cost what the sharing cost (an earlier attempt).
+
+    >>> _private_rows(2, 1), _private_rows(2, 2), _private_rows(1, 2), _private_rows(0, 2)
+    (((), 0, 1), ((0,), 2048, 16384), ((0,), 32, 256), ((), 0, 1))
     """
-    return (0,) * HOT_ROWS if (objective_code == 1 and workers > 1) else ()
+    if workers > 1 and objective_code == 1:
+        return (0,), HOT_ROWS, HOT_SYNC
+    if workers > 1 and objective_code == 2:
+        return (0,), HOT_NS_ROWS, HOT_NS_SYNC
+    return (), 0, 1
 
 
 def _tree_arrays(tree):
@@ -423,9 +443,9 @@ def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers
     Exactly rule.apply's update for each example (see the module docstring); stops before the first
     example whose loss or gradients are NaN/inf, or whose update overflows float32. The kernel holds
     no GIL, so several threads may call this at once on the same weights (Hogwild; pipeline.py does):
-    workers is how many do (with hierarchical softmax and more than one, each keeps its private copy of
-    the top tree nodes, _hot_marker). flag: (1,) int32 shared by the calls that must stop together: a
-    diverging example sets it, and every example checks it first.
+    workers is how many do (with more than one, each keeps a private copy of the busiest W_out rows
+    with hierarchical softmax or negative sampling, _private_rows). flag: (1,) int32 shared by the calls
+    that must stop together: a diverging example sets it, and every example checks it first.
     """
     if not HAVE_NUMBA:  # pragma: no cover
         return run_examples_numpy(W_in, W_out, chunk, start, end, rule, tree)
@@ -440,8 +460,9 @@ def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers
         return float(s), int(n), bool(dv)
     paths, codes, lengths = _tree_arrays(tree)
     code, mean, divide, use_table = rule.kernel_flags
+    hot_marker, hot_rows_max, hot_sync = _private_rows(code, workers)
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, code, mean, paths, codes, lengths,
-                                flag, divide, use_table,
-                                TABLE32, _size_marker(W_in.shape[1]), _hot_marker(code, workers))
+                                flag, divide, use_table, TABLE32, hot_rows_max, hot_sync,
+                                _size_marker(W_in.shape[1]), hot_marker)
     return float(s), int(n), bool(dv)

@@ -29,21 +29,22 @@ def _dispatchers():
 
 
 def _kernel_variants() -> set:
-    """(vector size, hot rows) of each kernel compiled or loaded in this process; size 0 = any size."""
+    """(vector size, private rows) of each kernel compiled or loaded in this process; size 0 = any size, private
+    rows 1 = the kernel with the private copy of the busiest rows (kernel._private_rows: two workers), else 0."""
     return {(getattr(sig[-2], "count", 0), getattr(sig[-1], "count", 0))   # the markers' tuple lengths
             for sig in kernel._kernel_compiled.signatures}
 
 
 def _needed_variants(vector_size: Optional[int], workers: int) -> set:
     sizes = {0} | ({kernel.static_size(vector_size)} if vector_size is not None else set())
-    return {(size, hot) for size in sizes for hot in ({0, kernel.HOT_ROWS} if workers > 1 else {0})}
+    return {(size, hot) for size in sizes for hot in ({0, 1} if workers > 1 else {0})}
 
 
 def is_warm(vector_size: Optional[int] = None, workers: int = 1) -> bool:
     """True when every kernel that training with this vector size and number of workers runs is
     compiled (or loaded from the disk cache) in this process. From kernel.STATIC_MIN_D on, each vector size
-    has its own kernel (compiled on its first use), and two workers add the hierarchical-softmax
-    kernel with the private copy of the top tree nodes."""
+    has its own kernel (compiled on its first use), and two workers add the kernel with the private copy
+    of the busiest rows (hierarchical softmax and negative sampling)."""
     if not kernel.HAVE_NUMBA:
         return True
     if not all(d.signatures for d in _dispatchers()):

@@ -14,7 +14,7 @@ import pytest
 from engine import TrainingDiverged, Word2Vec, alias_draw, alias_table, fast, read_corpus, sample_corpora
 from engine.examples import make_chunk
 from engine.examples_compiled import COMPILED, INTERPRETED
-from engine.fast import warmup
+from engine.fast import kernel, warmup
 from tests.engine.conftest import step_until_complete
 
 MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
@@ -328,23 +328,27 @@ def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architectur
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("objective, rows, sync", [("hierarchical_softmax", fast.HOT_ROWS, fast.HOT_SYNC),
+                                                   ("negative_sampling", fast.HOT_NS_ROWS, fast.HOT_NS_SYNC)])
 @pytest.mark.parametrize("vector_size", [16, fast.STATIC_MIN_D])
-def test_private_copy_of_the_top_tree_nodes_gives_the_same_updates_in_one_thread(royalty, vector_size):
-    """Hierarchical softmax with two workers keeps the top HOT_ROWS nodes in a private copy per thread and
-    adds its updates to W_out every HOT_SYNC examples. One thread alone must then end exactly where the
-    plain kernel ends, up to float32 rounding of the sync."""
-    m = build(royalty, objective="hierarchical_softmax", sample=0, vector_size=vector_size)
-    assert len(m.W_out) > fast.HOT_ROWS
+def test_private_copy_of_the_busiest_rows_gives_the_same_updates_in_one_thread(royalty, vector_size, objective,
+                                                                               rows, sync):
+    """With two workers, each thread keeps the busiest W_out rows (the top tree nodes; the most frequent words'
+    output rows) in a private copy and adds its updates to W_out every `sync` examples. One thread alone must
+    then end exactly where the plain kernel ends, up to float32 rounding of the merges."""
+    m = build(royalty * 8, objective=objective, sample=0, vector_size=vector_size, window=5)
+    hot = min(rows, len(m.W_out))
     m.W_out[:] = np.random.default_rng(0).normal(scale=0.1, size=m.W_out.shape)
     chunk = m.stream.chunk(0)
-    n = min(chunk.n_examples, 5 * fast.HOT_SYNC)
-    assert n > 2 * fast.HOT_SYNC
+    n = min(chunk.n_examples, 5 * sync)
+    assert n > 2 * sync                                   # the merges inside the run are tested too
+    assert kernel._private_rows(m.rule.kernel_flags[0], 2) == ((0,), rows, sync)
     a_in, a_out, b_in, b_out = m.W_in.copy(), m.W_out.copy(), m.W_in.copy(), m.W_out.copy()
-    args = (chunk, 0, n, m.rule, m.tree)
+    args = (chunk, 0, n, m.rule, m.training_tree)
     sa, na, _ = fast.run_examples(a_in, a_out, *args, workers=1)
     sb, nb, _ = fast.run_examples(b_in, b_out, *args, workers=2)      # this thread, with the private copy
     assert na == nb == n and sb == pytest.approx(sa, rel=1e-6)
-    assert not np.array_equal(a_out[:fast.HOT_ROWS], m.W_out[:fast.HOT_ROWS])   # the top nodes did move
+    assert not np.array_equal(a_out[:hot], m.W_out[:hot])             # the private rows did move
     np.testing.assert_allclose(b_out, a_out, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(b_in, a_in, rtol=1e-4, atol=1e-6)
 
@@ -413,9 +417,9 @@ def test_warm_up_compiles_everything_and_reports_seconds(royalty):
     assert m.training_complete
 
 
-def test_warm_up_for_two_workers_adds_the_hierarchical_softmax_kernel_with_private_rows():
+def test_warm_up_for_two_workers_adds_the_kernel_with_private_rows():
     fast.warm_up(workers=2)
-    assert fast.is_warm(workers=2) and (0, fast.HOT_ROWS) in warmup._kernel_variants()
+    assert fast.is_warm(workers=2) and (0, 1) in warmup._kernel_variants()
 
 
 @pytest.mark.slow
