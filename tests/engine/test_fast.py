@@ -312,15 +312,21 @@ def test_divergence_raises_keeps_finite_weights_and_matches_step(royalty, archit
 @pytest.mark.parametrize("architecture, objective", [("skipgram", "negative_sampling"),
                                                      ("cbow", "hierarchical_softmax"),
                                                      ("skipgram", "hierarchical_softmax")])
+@pytest.mark.parametrize("chunk_words", [20_000, 500])   # one chunk an epoch; many, so that epochs overlap
 @pytest.mark.slow
-def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architecture, objective):
+def test_two_workers_train_all_examples_and_reduce_the_loss(royalty, architecture, objective, chunk_words):
     # results may differ from run to run (Hogwild): assert what must hold whatever the interleaving
-    kw = dict(architecture=architecture, objective=objective, epochs=4, sample=0, chunk_words=20_000)
+    kw = dict(architecture=architecture, objective=objective, epochs=4, sample=0, chunk_words=chunk_words)
     two = build(royalty * 4, workers=2, **kw)
+    words = sum(len(s) for s in royalty * 4)
+    assert fast.pipeline.epochs_may_overlap(words, chunk_words, 2) == (chunk_words == 500)
     two.train()
     one = build(royalty * 4, workers=1, **kw)
     one.train()
     assert two.step_count == one.step_count and two.training_complete
+    # a thread may start the next epoch's chunks while the other ends this one's: each epoch still counts its own
+    assert list(two.loss_sums) == list(one.loss_sums) == [0, 1, 2, 3]
+    assert [n for _, n in two.loss_sums.values()] == [n for _, n in one.loss_sums.values()]
     assert np.isfinite(two.W_in).all() and np.isfinite(two.W_out).all()
     losses = two.epoch_losses()
     assert losses[-1] < losses[0] * 0.97, losses
