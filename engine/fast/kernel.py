@@ -62,16 +62,13 @@ except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
 from .batched import _batch_compiled
-from .rows import _distinct, _sync_hot, _update_rows32, _update_rows64
+from .rows import (HOT_NS_ROWS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC, _distinct, _private_rows,  # noqa: F401
+                   _sync_hot, _update_rows32, _update_rows64)
 from .sigmoid import logistic
 from ..objectives import EXP_TABLE_STEP, MAX_EXP, SIGMOID_TABLE
 from ..update import TrainingDiverged, UpdateRule
 
 FLOAT32_SAFE = 3.0e38    # float32's largest value is 3.4028e38; an update that could reach this is checked exactly
-HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's private copy of the top tree nodes
-HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
-HOT_NS_ROWS = 2048       # negative sampling, two workers: the output rows of the most frequent words, private
-HOT_NS_SYNC = 16384      # ...merged every this many examples (~5 ms of one thread's work)
 STATIC_MIN_D = 32        # from this vector size on, the kernel is compiled for the exact size (faster loops)
 MAX_STATIC_D = 1000      # numba's tuples (the size marker) stay short below this; larger sizes use the generic kernel
 MAX_STATIC_NEGATIVE = 20 # the batched kernel is compiled for the exact k up to this many negatives (_negatives_marker)
@@ -401,29 +398,6 @@ def _negatives_marker(k: int, size_marker: tuple) -> tuple:
     ((0, 0, 0, 0, 0), (), ())
     """
     return (0,) * int(k) if (len(size_marker) > 0 and 1 <= k <= MAX_STATIC_NEGATIVE) else ()
-
-
-def _private_rows(objective_code: int, workers: int) -> tuple:
-    """(hot_marker, hot_rows_max, hot_sync) for the kernel: each thread's private copy of the busiest W_out rows.
-
-    With one worker, or full softmax, none: ((), 0, 1). Hierarchical softmax with two or more workers: the top
-    HOT_ROWS tree nodes, merged every HOT_SYNC examples. Every example updates the root and, most likely, the
-    nodes just below it: two threads writing the same rows at every example keep stealing their cache lines
-    from each other (measured: the second core then added almost nothing). Negative sampling: the output rows
-    of the HOT_NS_ROWS most frequent words, merged every HOT_NS_SYNC examples. Its negatives come from the
-    unigram^0.75 distribution, so a few thousand rows take a large share of the writes (34% of all row
-    accesses fall on the top 512 on head500): two threads on shared weights ran 1.48-1.50x one thread
-    against 1.86-1.88x with this copy (bench/hogwild_sharing.py's kernel-only harness, 7 rounds). Merging
-    more often undoes it: every 256 or 2,048 examples cost what the sharing cost (an earlier attempt).
-
-    >>> _private_rows(2, 1), _private_rows(2, 2), _private_rows(1, 2), _private_rows(0, 2)
-    (((), 0, 1), ((0,), 2048, 16384), ((0,), 32, 256), ((), 0, 1))
-    """
-    if workers > 1 and objective_code == 1:
-        return (0,), HOT_ROWS, HOT_SYNC
-    if workers > 1 and objective_code == 2:
-        return (0,), HOT_NS_ROWS, HOT_NS_SYNC
-    return (), 0, 1
 
 
 def _tree_arrays(tree):
