@@ -26,12 +26,12 @@ update rule (engine/update.py), build traces (engine/step.py), or hold the setti
 The names below are the package's API; everything else is internal to its files.
 """
 
-from .kernel import (DEFERRED_SIZES, HAVE_NUMBA, HOT_NS_ROWS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC, MAX_STATIC_D,
+from .kernel import (DEFERRED_SIZES, HAVE_NUMBA, HOT_NS_FLOATS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC, MAX_STATIC_D,
                      STATIC_MIN_D, run_examples, run_examples_numpy, static_size)
 from .pipeline import TrainingRun
 from .warmup import is_warm, warm_up
 
-__all__ = ["DEFERRED_SIZES", "HAVE_NUMBA", "HOT_NS_ROWS", "HOT_NS_SYNC", "HOT_ROWS", "HOT_SYNC", "MAX_STATIC_D",
+__all__ = ["DEFERRED_SIZES", "HAVE_NUMBA", "HOT_NS_FLOATS", "HOT_NS_SYNC", "HOT_ROWS", "HOT_SYNC", "MAX_STATIC_D",
            "STATIC_MIN_D",
            "run_examples", "run_examples_numpy", "static_size", "TrainingRun", "is_warm",
            "warm_up"]

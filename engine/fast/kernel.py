@@ -62,7 +62,7 @@ except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
 from .batched import _batch_compiled
-from .rows import (HOT_NS_ROWS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC, _distinct, _private_rows,  # noqa: F401
+from .rows import (HOT_NS_FLOATS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC, _distinct, _private_rows,  # noqa: F401
                    _sync_hot, _update_rows32, _update_rows64)
 from .sigmoid import logistic
 from ..objectives import EXP_TABLE_STEP, MAX_EXP, SIGMOID_TABLE
@@ -434,7 +434,7 @@ def run_examples(W_in, W_out, chunk, start, end, rule: UpdateRule, tree, workers
         return float(s), int(n), bool(dv)
     paths, codes, lengths = _tree_arrays(tree)
     code, mean, divide, use_table = rule.kernel_flags
-    hot_marker, hot_rows_max, hot_sync = _private_rows(code, workers)
+    hot_marker, hot_rows_max, hot_sync = _private_rows(code, workers, W_in.shape[1])
     s, n, dv = _kernel_compiled(W_in, W_out, chunk.targets, chunk.input_ptr, chunk.input_ids,
                                 chunk.negatives, chunk.lr, start, end, code, mean, paths, codes, lengths,
                                 flag, divide, use_table, TABLE32, hot_rows_max, hot_sync,

@@ -18,31 +18,35 @@ except ImportError:  # pragma: no cover - only on a machine without numba
 
 HOT_ROWS = 32            # hierarchical softmax, two workers: each thread's private copy of the top tree nodes
 HOT_SYNC = 256           # ...whose updates it adds to the shared W_out every this many examples
-HOT_NS_ROWS = 2048       # negative sampling, two workers: the output rows of the most frequent words, private
-HOT_NS_SYNC = 16384      # ...merged every this many examples (~5 ms of one thread's work)
+HOT_NS_FLOATS = 1 << 20  # negative sampling, two workers: the most frequent words' output rows, private, up to
+                         # this many floats (4 MiB; d = 100: 10,485 rows)
+HOT_NS_SYNC = 65536      # ...merged every this many examples and at the end of each slice (pipeline.slice_examples)
 
 
-def _private_rows(objective_code: int, workers: int) -> tuple:
+def _private_rows(objective_code: int, workers: int, d: int) -> tuple:
     """(hot_marker, hot_rows_max, hot_sync) for the kernel: each thread's private copy of the busiest W_out rows.
 
     With one worker, or full softmax, none: ((), 0, 1). Hierarchical softmax with two or more workers: the top
     HOT_ROWS tree nodes, merged every HOT_SYNC examples. Every example updates the root and, most likely, the
     nodes just below it: two threads writing the same rows at every example keep stealing their cache lines
     from each other (measured: the second core then added almost nothing). Negative sampling: the output rows
-    of the HOT_NS_ROWS most frequent words, merged every HOT_NS_SYNC examples. Its negatives come from the
-    unigram^0.75 distribution, so a few thousand rows take a large share of the writes (34% of all row
-    accesses fall on the top 512 on head500): two threads on shared weights ran 1.45x one thread without this
-    copy and 1.75x with it (SG-NS; CBOW-NS 1.55x and 1.70x; the kernel alone, 21 interleaved rounds, as
-    bench/hogwild_sharing.py runs it). Merging more often undoes it: every 256 or 2,048 examples cost what the
-    sharing cost (an earlier attempt); private copies of W_in's top rows as well added nothing (1.72x).
+    of the most frequent words, as many as HOT_NS_FLOATS floats hold (d = 100: 10,485 rows, all of head500's
+    7,978), merged every HOT_NS_SYNC examples and at the end of each slice. Its negatives come from the
+    unigram^0.75 distribution, so the top rows take most of the writes, and a row both threads write must
+    travel between their caches at every turn. Measured on head500, the kernel alone, two threads on shared
+    weights over one thread (9 interleaved rounds, bench/hogwild_sharing.py's way): 1.44x without private
+    rows, 1.78x with the top 2,048 merged every 16,384 examples, 1.92x with all of them merged once a slice
+    (two threads on separate copies: 1.87-1.99x). At times the host makes every shared line costly: then shared
+    W_out alone doubled the CPU per example (shared W_in cost nothing), even with the top 2,048 private.
+    Merging more often undoes it: every 256 or 2,048 examples cost what the sharing cost (an earlier attempt).
 
-    >>> _private_rows(2, 1), _private_rows(2, 2), _private_rows(1, 2), _private_rows(0, 2)
-    (((), 0, 1), ((0,), 2048, 16384), ((0,), 32, 256), ((), 0, 1))
+    >>> _private_rows(2, 1, 100), _private_rows(2, 2, 100), _private_rows(1, 2, 100), _private_rows(0, 2, 100)
+    (((), 0, 1), ((0,), 10485, 65536), ((0,), 32, 256), ((), 0, 1))
     """
     if workers > 1 and objective_code == 1:
         return (0,), HOT_ROWS, HOT_SYNC
     if workers > 1 and objective_code == 2:
-        return (0,), HOT_NS_ROWS, HOT_NS_SYNC
+        return (0,), max(1, HOT_NS_FLOATS // max(1, int(d))), HOT_NS_SYNC
     return (), 0, 1
 
 
