@@ -2,11 +2,14 @@
 
 What it does: builds the examples of a corpus once (the model's own example stream, as train() would), then
 times only the kernel over its 3 epochs (engine.fast.kernel.run_examples, no reading, no building, no GIL) over the same chunks
-in three ways, interleaved in every round:
+in five ways, interleaved in every round:
   - "1 thread": every chunk, one after the other;
   - "2 threads, shared": half the chunks each, on the same W_in and W_out (Hogwild, what train() does);
   - "2 threads, separate": half the chunks each, each on its own copy of W_in and W_out (nothing written is
-    shared; not a training anyone would use, a measurement of what the machine gives a second thread).
+    shared; not a training anyone would use, a measurement of what the machine gives a second thread);
+  - "2 threads, W_in shared" / "W_out shared": one matrix shared, each thread its own copy of the other (which of
+    the two a second thread loses its time on). Each thread runs with workers=2, as train() does, so the kernel
+    keeps its private copies of the busiest W_out rows (engine/fast/rows.py _private_rows) in every 2-thread mode.
 It reports the speed-up over 1 thread (median and min-max over rounds) and the kernel CPU time per example,
 for skip-gram (unbatched and ns_batching="shared_negatives") and CBOW with negative sampling on head500 (gensim's test data, 7,978 words at min_count 5),
 and how concentrated the row accesses are (the share that falls on the rows of the most frequent words).
@@ -35,7 +38,9 @@ from engine.fast import kernel
 
 SETTINGS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=3, seed=1,
                 skipgram_input="context", cbow_mean=True, cbow_update="word2vec")   # bench/parallel_speed.py's
-MODES = ("1 thread", "2 threads, shared", "2 threads, separate")
+MODES = ("1 thread", "2 threads, shared", "2 threads, separate", "2 threads, W_in shared", "2 threads, W_out shared")
+SPLIT = {"2 threads, shared": (True, True), "2 threads, separate": (False, False),   # (share W_in, share W_out)
+         "2 threads, W_in shared": (True, False), "2 threads, W_out shared": (False, True)}
 TOP_ROWS = 512            # "hot" rows: the most frequent words' (ids go by decreasing count)
 
 
@@ -79,9 +84,9 @@ def time_mode(model, chunks: list, mode: str) -> dict:
         t = time.perf_counter()
         _run(model, W_in, W_out, chunks, cpu, 0)
         return {"wall": time.perf_counter() - t, "cpu": cpu[0]}
-    shared = mode.endswith("shared")
+    share_in, share_out = SPLIT[mode]
     W = [(model.W_in.copy(), model.W_out.copy())]
-    W.append(W[0] if shared else (model.W_in.copy(), model.W_out.copy()))
+    W.append((W[0][0] if share_in else model.W_in.copy(), W[0][1] if share_out else model.W_out.copy()))
     threads = [threading.Thread(target=_run, args=(model, *W[i], chunks[i::2], cpu, i)) for i in range(2)]
     t = time.perf_counter()
     for th in threads:
@@ -122,7 +127,8 @@ def render(res: dict) -> str:
          "epochs, built beforehand (d = 100, window 5, k = 5, sample 1e-3, min_count 5, gensim's algorithm); "
          f"{res['rounds']} interleaved rounds. {res['machine']}.", "",
          f"| corpus | words | config | row accesses on the top {TOP_ROWS} rows | 2 threads, shared W (Hogwild) | "
-         "2 threads, separate W | CPU per example: 1 thread / shared / separate |", "|---|---:|---|---:|---:|---:|---:|"]
+         "2 threads, separate W | only W_in shared | only W_out shared | CPU per example: 1 thread / shared / separate / "
+         "W_in shared / W_out shared |", "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for r in res["rows"]:
         cpu = " / ".join(f"{r[m]['cpu_ns_per_example']['median']:.0f}" for m in MODES)
         speedups = " | ".join(f"{s['median']:.2f}x [{s['min']:.2f}–{s['max']:.2f}]"
