@@ -26,8 +26,8 @@ update rule (engine/update.py), build traces (engine/step.py), or hold the setti
 The names below are the package's API; everything else is internal to its files.
 """
 
-from .kernel import (DEFERRED_SIZES, HAVE_NUMBA, HOT_NS_FLOATS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC, MAX_STATIC_D,
-                     STATIC_MIN_D, run_examples, run_examples_numpy, static_size)
+from .kernel import DEFERRED_SIZES, HAVE_NUMBA, MAX_STATIC_D, STATIC_MIN_D, run_examples, run_examples_numpy, static_size
+from .rows import HOT_NS_FLOATS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC
 from .pipeline import TrainingRun
 from .warmup import is_warm, warm_up
 

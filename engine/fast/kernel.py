@@ -62,8 +62,7 @@ except ImportError:  # pragma: no cover - only on a machine without numba
     HAVE_NUMBA = False
 
 from .batched import _batch_compiled
-from .rows import (HOT_NS_FLOATS, HOT_NS_SYNC, HOT_ROWS, HOT_SYNC, _distinct, _private_rows,  # noqa: F401
-                   _sync_hot, _update_rows32, _update_rows64)
+from .rows import _distinct, _private_rows, _sync_hot, _update_rows32, _update_rows64
 from .sigmoid import logistic
 from ..objectives import EXP_TABLE_STEP, MAX_EXP, SIGMOID_TABLE
 from ..update import TrainingDiverged, UpdateRule

@@ -14,7 +14,8 @@ import pytest
 from engine import TrainingDiverged, Word2Vec, alias_draw, alias_table, fast, read_corpus, sample_corpora
 from engine.examples import make_chunk
 from engine.examples_compiled import COMPILED, INTERPRETED
-from engine.fast import kernel, warmup
+from engine.fast import warmup
+from engine.fast.rows import _private_rows
 from tests.engine.conftest import step_until_complete
 
 MODELS = [(a, o) for a in ("skipgram", "cbow") for o in ("softmax", "hierarchical_softmax", "negative_sampling")]
@@ -349,7 +350,7 @@ def test_private_copy_of_the_busiest_rows_gives_the_same_updates_in_one_thread(r
     chunk = m.stream.chunk(0)
     n = min(chunk.n_examples, 5 * sync)
     assert n > 2 * sync                                   # the merges inside the run are tested too
-    assert kernel._private_rows(m.rule.kernel_flags[0], 2, vector_size) == ((0,), rows, sync)
+    assert _private_rows(m.rule.kernel_flags[0], 2, vector_size) == ((0,), rows, sync)
     a_in, a_out, b_in, b_out = m.W_in.copy(), m.W_out.copy(), m.W_in.copy(), m.W_out.copy()
     args = (chunk, 0, n, m.rule, m.training_tree)
     sa, na, _ = fast.run_examples(a_in, a_out, *args, workers=1)
